@@ -1,0 +1,51 @@
+// Bundles each task with esbuild into one minified file inside its task folder
+// (tasks/<Name>/index.js), checks that each bundle holds exactly one copy of
+// azure-pipelines-task-lib, and writes the bundle's third-party notices for packaging.
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { root, pkg, taskNames } from './lib.mjs';
+
+const tasks = taskNames();
+const packagesUsed = new Map();
+const sizes = [];
+for (const name of tasks) {
+  const outfile = join(root, 'tasks', name, 'index.js');
+  const result = await build({
+    entryPoints: [join(root, 'tasks', name, 'src', 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    define: { __EXTENSION_VERSION__: JSON.stringify(pkg.version) },
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const taskLibRoots = new Set(inputs.map((p) => /^(.*node_modules\/azure-pipelines-task-lib)\//.exec(p)?.[1]).filter(Boolean));
+  if (taskLibRoots.size !== 1) {
+    throw new Error(`${name}: expected exactly one copy of azure-pipelines-task-lib in the bundle, found ${taskLibRoots.size}: ${[...taskLibRoots].join(', ')}`);
+  }
+  for (const p of inputs) {
+    const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(p);
+    if (m) packagesUsed.set(m[2], m[1]);
+  }
+  sizes.push(`${name}: ${(result.metafile.outputs[relative(root, outfile)]?.bytes / 1024).toFixed(0)} KiB`);
+}
+
+// Third-party notices for everything the bundles contain (MIT/BSD/Apache require them).
+const notices = [];
+for (const [name, dir] of [...packagesUsed].sort()) {
+  const abs = join(root, dir);
+  const meta = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8'));
+  const licenseFile = existsSync(abs) ? readdirSync(abs).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f)) : undefined;
+  const text = licenseFile ? readFileSync(join(abs, licenseFile), 'utf8').trim() : `License: ${meta.license ?? 'see package'}`;
+  notices.push(`${name}@${meta.version} (${meta.license ?? 'unknown'})\n\n${text}\n`);
+}
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), `Third-party software bundled in the Databricks MLOps for Azure Pipelines tasks\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`);
+console.log(`Bundled ${tasks.length} task(s): ${sizes.join(', ')}`);

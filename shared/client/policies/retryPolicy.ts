@@ -1,0 +1,71 @@
+/**
+ * Retries failed attempts within a total time budget. When the budget would be exceeded the
+ * ORIGINAL error is thrown (annotated with the attempt count), never a generic one.
+ */
+import { CancelledError, DatabricksApiError, RequestError } from '../errors';
+import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '../pipeline';
+import { decideRetry, type BackoffOptions, type RetryDecision } from '../retryStrategies';
+import type { Clock } from '../../runtime/clock';
+
+export const retryPolicyName = 'retryPolicy';
+
+export interface RetryPolicyOptions {
+  /** Total task-time the retries of one call may take (default 5 min). */
+  budgetMs?: number;
+  backoff?: BackoffOptions;
+  clock: Clock;
+  random?: () => number;
+  /** Called before each wait, e.g. to log "retrying in 4 s". */
+  onRetry?: (info: { request: PipelineRequest; error: Error; decision: RetryDecision; retryNumber: number }) => void;
+}
+
+export const DEFAULT_RETRY_BUDGET_MS = 5 * 60_000;
+
+export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
+  const budgetMs = options.budgetMs ?? DEFAULT_RETRY_BUDGET_MS;
+  const { clock } = options;
+  return {
+    name: retryPolicyName,
+    async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      const started = clock.now();
+      const budgetRealMs = clock.scale(budgetMs);
+      for (let attempt = 1; ; attempt++) {
+        request.attempt = attempt;
+        try {
+          return await next(request);
+        } catch (error) {
+          if (request.signal?.aborted || error instanceof CancelledError) throw asCancelled(error, request);
+          const decision = decideRetry(error, {
+            idempotent: request.idempotent,
+            retryNumber: attempt,
+            nowMs: clock.now(),
+            backoff: options.backoff,
+            random: options.random,
+          });
+          if (!decision) throw annotate(error, attempt, undefined);
+          const elapsed = clock.now() - started;
+          if (elapsed + clock.scale(decision.delayMs) > budgetRealMs) throw annotate(error, attempt, budgetMs);
+          options.onRetry?.({ request, error: error as Error, decision, retryNumber: attempt });
+          await clock.sleep(decision.delayMs, request.signal);
+        }
+      }
+    },
+  };
+}
+
+function asCancelled(error: unknown, request: PipelineRequest): Error {
+  if (error instanceof CancelledError) return error;
+  const reason: unknown = request.signal?.reason;
+  return new CancelledError(reason instanceof Error ? reason.message : 'The operation was cancelled');
+}
+
+function annotate(error: unknown, attempts: number, budgetMs: number | undefined): unknown {
+  if ((error instanceof DatabricksApiError || error instanceof RequestError) && attempts > 1) {
+    error.attempts = attempts;
+    const suffix = budgetMs !== undefined
+      ? ` (gave up after ${attempts} attempts: the retry budget of ${Math.round(budgetMs / 1000)} s was spent)`
+      : ` (after ${attempts} attempts)`;
+    error.message += suffix;
+  }
+  return error;
+}

@@ -1,0 +1,138 @@
+/**
+ * The HTTP exchange, on Node's built-in fetch. Each attempt has its own timeout; the caller's
+ * AbortSignal cancels it (CancelledError, never retried). Streamed request bodies are sent with
+ * `duplex: 'half'`; streamed responses are handed on as Node Readables.
+ *
+ * When the agent has a proxy or custom certificates, the `undici` package is loaded lazily and
+ * its fetch is used with a ProxyAgent/Agent dispatcher (same API as the built-in fetch).
+ */
+import { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
+import { CancelledError, RequestError, type RequestErrorCode } from './errors';
+import { proxyFor, proxyUrlWithCredentials, type HttpSettings, type ProxySettings } from './httpSettings';
+import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
+
+type FetchFn = (input: string, init: Record<string, unknown>) => Promise<Response>;
+
+interface Route {
+  fetch: FetchFn;
+  dispatcher?: unknown;
+}
+
+export function createFetchTransport(settings: HttpSettings = {}): SendRequest {
+  const routes = new Map<string, Route>();
+
+  const routeFor = (url: URL): Route => {
+    const proxy = proxyFor(url, settings);
+    const key = proxy ? `proxy:${proxy.url}` : 'direct';
+    let route = routes.get(key);
+    if (!route) {
+      route = makeRoute(proxy, settings);
+      routes.set(key, route);
+    }
+    return route;
+  };
+
+  return async (request: PipelineRequest): Promise<PipelineResponse> => {
+    if (request.signal?.aborted) throw new CancelledError(abortReason(request.signal));
+    const route = routeFor(request.url);
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(new TimeoutMarker()), request.timeoutMs);
+    const onCallerAbort = () => attempt.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const cleanup = () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+    };
+    try {
+      const body = typeof request.body === 'function' ? request.body() : request.body;
+      const init: Record<string, unknown> = {
+        method: request.method,
+        headers: request.headers,
+        body,
+        signal: attempt.signal,
+        redirect: 'follow',
+      };
+      if (body instanceof Readable) init.duplex = 'half';
+      if (route.dispatcher) init.dispatcher = route.dispatcher;
+      const res = await route.fetch(request.url.toString(), init);
+      const ok = res.status >= 200 && res.status < 300;
+      if (request.streamResponse && ok && res.body) {
+        // The attempt timeout covered the wait for headers; the body streams at its own pace.
+        clearTimeout(timer);
+        const stream = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+        stream.once('close', cleanup);
+        return { request, status: res.status, headers: res.headers, bodyStream: stream };
+      }
+      const bodyText = await res.text();
+      cleanup();
+      return { request, status: res.status, headers: res.headers, bodyText };
+    } catch (error) {
+      cleanup();
+      throw translateError(error, request, attempt.signal);
+    }
+  };
+}
+
+class TimeoutMarker extends Error {
+  constructor() {
+    super('timeout');
+  }
+}
+
+function makeRoute(proxy: ProxySettings | undefined, settings: HttpSettings): Route {
+  if (!proxy && !settings.ca && !settings.clientCert) return { fetch: globalThis.fetch as unknown as FetchFn };
+  // Loaded only when the agent has proxy or certificate settings.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const undici = require('undici') as typeof import('undici');
+  const tls: Record<string, unknown> = {};
+  if (settings.ca) tls.ca = [...rootCertificates, settings.ca];
+  if (settings.clientCert) Object.assign(tls, settings.clientCert);
+  const dispatcher = proxy
+    ? new undici.ProxyAgent({ uri: proxyUrlWithCredentials(proxy), requestTls: tls, proxyTls: tls })
+    : new undici.Agent({ connect: tls });
+  return { fetch: undici.fetch as unknown as FetchFn, dispatcher };
+}
+
+const NETWORK_CODES: Record<string, RequestErrorCode> = {
+  ECONNRESET: 'ECONNRESET',
+  ECONNREFUSED: 'ECONNREFUSED',
+  ENOTFOUND: 'ENOTFOUND',
+  EAI_AGAIN: 'EAI_AGAIN',
+  ETIMEDOUT: 'ETIMEDOUT',
+  EPIPE: 'EPIPE',
+  UND_ERR_SOCKET: 'SOCKET_CLOSED',
+  UND_ERR_CLOSED: 'SOCKET_CLOSED',
+  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'TIMEOUT',
+  UND_ERR_BODY_TIMEOUT: 'TIMEOUT',
+};
+
+function translateError(error: unknown, request: PipelineRequest, attemptSignal: AbortSignal): Error {
+  if (error instanceof CancelledError || error instanceof RequestError) return error;
+  if (attemptSignal.aborted) {
+    if (attemptSignal.reason instanceof TimeoutMarker) {
+      return new RequestError('TIMEOUT', `No answer within ${Math.round(request.timeoutMs / 1000)} s`, request);
+    }
+    return new CancelledError(abortReason(request.signal));
+  }
+  const code = findCode(error);
+  const mapped = code ? NETWORK_CODES[code] : undefined;
+  const detail = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+  return new RequestError(mapped ?? 'REQUEST_SEND_ERROR', `Request failed: ${detail}`, request, error);
+}
+
+function findCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function abortReason(signal?: AbortSignal): string {
+  const r: unknown = signal?.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'The operation was cancelled';
+}

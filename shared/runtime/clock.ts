@@ -1,0 +1,58 @@
+/**
+ * Time as the tasks see it. Every wait (poll intervals, retry back-off, token refresh
+ * windows) goes through here, so a test or benchmark can compress time with the
+ * environment variable DATABRICKS_MLOPS_TIME_SCALE (e.g. 0.01 makes a 15 s poll last
+ * 150 ms). Unset in production, where the scale is 1.
+ */
+import { CancelledError } from '../client/errors';
+
+export interface Clock {
+  /** Wall-clock milliseconds. */
+  now(): number;
+  /** Scales a duration expressed in "task time" into real milliseconds. */
+  scale(ms: number): number;
+  /** Sleeps `ms` of task time; rejects with CancelledError when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export function timeScaleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DATABRICKS_MLOPS_TIME_SCALE;
+  if (!raw) return 1;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 && n <= 1 ? n : 1;
+}
+
+export function createClock(scale = timeScaleFromEnv()): Clock {
+  return {
+    now: () => Date.now(),
+    scale: (ms) => ms * scale,
+    sleep: (ms, signal) => sleepReal(ms * scale, signal),
+  };
+}
+
+export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new CancelledError(reasonText(signal)));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError(reasonText(signal)));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function reasonText(signal?: AbortSignal): string {
+  const r: unknown = signal?.reason;
+  if (r instanceof Error) return r.message;
+  if (typeof r === 'string') return r;
+  return 'The operation was cancelled';
+}
+
+export const systemClock: Clock = createClock();

@@ -1,0 +1,107 @@
+/**
+ * The one runner every task entry calls: parameters (validated before anything touches the
+ * network) → operations → result (outputs, summary, report, setResult). Errors become one
+ * clear, neutralised message; a stack trace is only written to the debug log.
+ */
+import * as tl from 'azure-pipelines-task-lib/task';
+import { CancelledError, DatabricksApiError, RequestError } from '../client/errors';
+import { PollTimeoutError } from '../client/poll';
+import { PlanModeViolation } from '../client/databricksClient';
+import { installCancellation } from './cancellation';
+import { systemClock, type Clock } from './clock';
+import { neutralize, taskLog, type TaskLog } from './output';
+import { publishReport, publishSummary, type TaskReport } from './report';
+
+export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
+
+export interface TaskOutcome {
+  result: TaskResultName;
+  message: string;
+  outputs?: Record<string, string | number | boolean | undefined>;
+  summaryMarkdown?: string;
+  report?: Omit<TaskReport, 'task' | 'version' | 'result' | 'message' | 'startedAt' | 'finishedAt'>;
+  /** Where else to write the JSON report (RefreshMonitors' reportPath). */
+  reportPath?: string;
+}
+
+export interface TaskContext {
+  log: TaskLog;
+  signal: AbortSignal;
+  clock: Clock;
+  variable(name: string): string | undefined;
+}
+
+export interface TaskDefinition<P> {
+  name: string;
+  /** Reads and validates every input; throws InputError(s). No network access. */
+  parameters(ctx: TaskContext): P | Promise<P>;
+  run(ctx: TaskContext, params: P): Promise<TaskOutcome>;
+  /** Adds a hint to an API error (e.g. what a 403 on this task's calls usually means). */
+  explain?(error: DatabricksApiError): string | undefined;
+}
+
+const RESULT = {
+  Succeeded: tl.TaskResult.Succeeded,
+  SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
+  Failed: tl.TaskResult.Failed,
+} as const;
+
+export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
+  const startedAt = new Date();
+  const cancellation = installCancellation((message) => {
+    tl.setResult(tl.TaskResult.Failed, message, true);
+    process.exit(1);
+  });
+  const ctx: TaskContext = {
+    log: taskLog,
+    signal: cancellation.signal,
+    clock: systemClock,
+    variable: (name) => tl.getVariable(name),
+  };
+  try {
+    const params = await definition.parameters(ctx);
+    const outcome = await definition.run(ctx, params);
+    finish(definition.name, outcome, startedAt);
+  } catch (error) {
+    const message = describeFailure(error, definition);
+    if (error instanceof Error && error.stack) taskLog.debug(error.stack);
+    tl.setResult(tl.TaskResult.Failed, neutralize(message), true);
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+function finish(task: string, outcome: TaskOutcome, startedAt: Date): void {
+  for (const [name, value] of Object.entries(outcome.outputs ?? {})) {
+    if (value !== undefined) tl.setVariable(name, String(value), false, true);
+  }
+  if (outcome.summaryMarkdown) publishSummary(task, outcome.summaryMarkdown);
+  if (outcome.report) {
+    publishReport(
+      {
+        ...outcome.report,
+        task,
+        version: 1,
+        result: outcome.result,
+        message: outcome.message,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+      },
+      outcome.reportPath,
+    );
+  }
+  tl.setResult(RESULT[outcome.result], neutralize(outcome.message), true);
+}
+
+/** One sentence (or a few lines) a pipeline user can act on. */
+export function describeFailure<P>(error: unknown, definition?: Pick<TaskDefinition<P>, 'explain'>): string {
+  if (error instanceof CancelledError) return error.message;
+  if (error instanceof DatabricksApiError) {
+    const hint = definition?.explain?.(error);
+    const id = error.requestId ? ` [request id ${error.requestId}]` : '';
+    return `${error.message}${id}${hint ? `\n${hint}` : ''}`;
+  }
+  if (error instanceof RequestError || error instanceof PollTimeoutError || error instanceof PlanModeViolation) return error.message;
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,151 @@
+/**
+ * Runs a task the way the Azure Pipelines agent does: a separate node process started on the
+ * task's bundle, with inputs as INPUT_<NAME>, variables as <NAME> (dots → underscores,
+ * upper-cased), secret variables as SECRET_<NAME>, and endpoints as ENDPOINT_* variables.
+ * Parses the ##vso logging commands it prints.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './repo';
+
+export interface VsoCommand {
+  area: string;
+  event: string;
+  properties: Record<string, string>;
+  message: string;
+}
+
+export interface TaskRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  commands: VsoCommand[];
+  result?: string;
+  resultMessage?: string;
+  outputs: Record<string, string>;
+  errors: string[];
+  warnings: string[];
+  summaries: string[];
+  attachments: Array<{ type: string; name: string; path: string }>;
+  secrets: string[];
+  progress: Array<{ value: number; message: string }>;
+  durationMs: number;
+  tempDir: string;
+}
+
+export interface RunTaskOptions {
+  /** Task folder name under tasks/, e.g. DatabricksDeployServing. */
+  task: string;
+  inputs?: Record<string, string | undefined>;
+  variables?: Record<string, string>;
+  secretVariables?: Record<string, string>;
+  /** Endpoint and system variables (e.g. from FakeCloud.connectionEnv). */
+  env?: Record<string, string>;
+  /** Run the tsc output with node_modules instead of the bundle. */
+  unbundled?: boolean;
+  timeoutMs?: number;
+  /** Called with the child process once started (e.g. to send SIGTERM). */
+  onStart?: (child: import('node:child_process').ChildProcess) => void;
+  /** Called for each stdout chunk (e.g. to signal after a given line). */
+  onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void;
+}
+
+export function taskEntry(task: string, unbundled = false): string {
+  return unbundled ? join(repoRoot(), 'out', 'tasks', task, 'src', 'index.js') : join(repoRoot(), 'tasks', task, 'index.js');
+}
+
+export function agentEnv(opts: RunTaskOptions, tempDir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tempDir,
+    AGENT_TEMPDIRECTORY: tempDir,
+    AGENT_WORKFOLDER: tempDir,
+    SYSTEM_DEFAULTWORKINGDIRECTORY: tempDir,
+    BUILD_SOURCESDIRECTORY: tempDir,
+    SYSTEM_HOSTTYPE: 'build',
+    SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/',
+    SYSTEM_TEAMPROJECT: 'mlops',
+    BUILD_BUILDID: '42',
+    BUILD_SOURCEVERSION: '0123456789abcdef0123456789abcdef01234567',
+    BUILD_SOURCEBRANCH: 'refs/heads/main',
+    ...opts.env,
+  };
+  for (const [k, v] of Object.entries(opts.inputs ?? {})) {
+    if (v !== undefined) env[`INPUT_${k.replace(/[. ]/g, '_').toUpperCase()}`] = v;
+  }
+  for (const [k, v] of Object.entries(opts.variables ?? {})) env[k.replace(/[. ]/g, '_').toUpperCase()] = v;
+  for (const [k, v] of Object.entries(opts.secretVariables ?? {})) env[`SECRET_${k.replace(/[. ]/g, '_').toUpperCase()}`] = v;
+  return env;
+}
+
+export function runTask(opts: RunTaskOptions): Promise<TaskRun> {
+  const tempDir = mkdtempSync(join(tmpdir(), 'dbx-task-'));
+  const env = agentEnv(opts, tempDir);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      opts.onStdout?.(c, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    opts.onStart?.(child);
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve(parseRun(stdout, stderr, exitCode, signal, Date.now() - started, tempDir));
+    });
+  });
+}
+
+const VSO = /##vso\[([a-z]+)\.([a-z]+)((?:\s[^\]]*)?)\](.*)$/i;
+
+function unescapeProperty(v: string): string {
+  return v.replace(/%3B/gi, ';').replace(/%5D/gi, ']').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%');
+}
+
+function unescapeMessage(v: string): string {
+  return v.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%');
+}
+
+export function parseRun(stdout: string, stderr: string, exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number, tempDir: string): TaskRun {
+  const run: TaskRun = {
+    exitCode, signal, stdout, stderr, commands: [], outputs: {}, errors: [], warnings: [], summaries: [], attachments: [], secrets: [], progress: [], durationMs, tempDir,
+  };
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = VSO.exec(line);
+    if (!m || !line.startsWith('##vso[')) continue;
+    const properties: Record<string, string> = {};
+    for (const pair of m[3].trim().split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) properties[pair.slice(0, eq).trim()] = unescapeProperty(pair.slice(eq + 1));
+    }
+    const cmd: VsoCommand = { area: m[1], event: m[2], properties, message: unescapeMessage(m[4]) };
+    run.commands.push(cmd);
+    const key = `${cmd.area}.${cmd.event}`.toLowerCase();
+    if (key === 'task.complete') {
+      run.result = properties.result;
+      run.resultMessage = cmd.message;
+    } else if (key === 'task.setvariable' && properties.isOutput === 'true') {
+      run.outputs[properties.variable] = cmd.message;
+    } else if (key === 'task.issue' || key === 'task.logissue') {
+      (properties.type === 'error' ? run.errors : run.warnings).push(cmd.message);
+    } else if (key === 'task.uploadsummary') {
+      run.summaries.push(cmd.message);
+    } else if (key === 'task.addattachment') {
+      if (properties.type === 'Distributedtask.Core.Summary') run.summaries.push(cmd.message);
+      else run.attachments.push({ type: properties.type, name: properties.name, path: cmd.message });
+    } else if (key === 'task.setsecret') {
+      run.secrets.push(cmd.message);
+    } else if (key === 'task.setprogress') {
+      run.progress.push({ value: Number(properties.value), message: cmd.message });
+    }
+  }
+  return run;
+}
