@@ -7,10 +7,13 @@
  * its fetch is used with a ProxyAgent/Agent dispatcher (same API as the built-in fetch).
  */
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { rootCertificates } from 'node:tls';
 import { CancelledError, RequestError, type RequestErrorCode } from './errors';
 import { proxyFor, proxyUrlWithCredentials, type HttpSettings, type ProxySettings } from './httpSettings';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
+
+type UndiciModule = typeof import('undici'); // eslint-disable-line @typescript-eslint/consistent-type-imports
 
 type FetchFn = (input: string, init: Record<string, unknown>) => Promise<Response>;
 
@@ -60,7 +63,7 @@ export function createFetchTransport(settings: HttpSettings = {}): SendRequest {
       if (request.streamResponse && ok && res.body) {
         // The attempt timeout covered the wait for headers; the body streams at its own pace.
         clearTimeout(timer);
-        const stream = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+        const stream = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
         stream.once('close', cleanup);
         return { request, status: res.status, headers: res.headers, bodyStream: stream };
       }
@@ -84,7 +87,7 @@ function makeRoute(proxy: ProxySettings | undefined, settings: HttpSettings): Ro
   if (!proxy && !settings.ca && !settings.clientCert) return { fetch: globalThis.fetch as unknown as FetchFn };
   // Loaded only when the agent has proxy or certificate settings.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const undici = require('undici') as typeof import('undici');
+  const undici = require('undici') as UndiciModule;
   const tls: Record<string, unknown> = {};
   if (settings.ca) tls.ca = [...rootCertificates, settings.ca];
   if (settings.clientCert) Object.assign(tls, settings.clientCert);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseErrorBody } from '../../../shared/client/parseErrorBody';
 import { errorPolicy } from '../../../shared/client/policies/errorPolicy';
-import { DatabricksApiError, RequestError, isAlreadyExists, isNotFound } from '../../../shared/client/errors';
+import { DatabricksApiError, isAlreadyExists, isNotFound, type RequestError } from '../../../shared/client/errors';
 import { request, response } from './helpers';
 
 describe('error parsing', () => {

@@ -1,0 +1,332 @@
+/**
+ * Checks the four task.json manifests: against the official tasks.schema.json, against the
+ * public contract (../shared/design/INTERFACE.md, hard-coded below because those names must
+ * never change), against docs/INPUTS.md (types, defaults, visible rules, groups, outputs), and
+ * for the consistency rules the Azure DevOps editor and agent rely on.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+
+import { parseInputsDoc } from './inputsDoc';
+import type { DocSection } from './inputsDoc';
+import { findRepoRoot, loadTask, taskDir, TASK_NAMES } from './manifestFiles';
+import type { TaskInput, TaskManifest, TaskName } from './manifestFiles';
+import { readPng } from './png';
+import { parseVisibleRule } from './visibleRule';
+
+const SCHEMA_URL = 'https://raw.githubusercontent.com/Microsoft/azure-pipelines-task-lib/master/tasks.schema.json';
+const HELP_BASE = 'https://github.com/databricks-mlops/azure-pipelines#';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** INTERFACE.md: the inputs every task has. */
+const INTERFACE_COMMON_INPUTS = ['azureSubscription', 'workspaceUrl', 'workspaceResourceId', 'configFile', 'environment', 'dryRun'];
+
+/** INTERFACE.md: each task's own inputs and its output variables. */
+const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
+  DatabricksRegisterModel: {
+    inputs: [
+      'modelName', 'registerFrom', 'runId', 'experimentName', 'runFilter', 'artifactPath', 'modelVersion',
+      'description', 'tags', 'compareMetric', 'metricGoal', 'minImprovement', 'promoteOnTie', 'baselineAlias',
+      'candidateAliases', 'promoteAliases', 'failIfNotImproved',
+    ],
+    outputs: ['modelVersion', 'modelUri', 'promoted', 'candidateMetric', 'baselineMetric', 'baselineVersion', 'runId'],
+  },
+  DatabricksDeployServing: {
+    inputs: [
+      'endpointName', 'modelName', 'modelVersion', 'modelAlias', 'servedEntityName', 'workloadSize', 'workloadType',
+      'scaleToZero', 'environmentVars', 'trafficMode', 'canaryPercent', 'inferenceTable', 'inferenceCatalog',
+      'inferenceSchema', 'inferenceTablePrefix', 'rateLimitPerMinute', 'tags', 'notifyOnFailure', 'waitForReady',
+      'timeoutMinutes', 'smokeTestPayload', 'rollbackOnFailure',
+    ],
+    outputs: ['endpointUrl', 'endpointId', 'servedEntityName', 'servedVersion', 'inferenceTableName'],
+  },
+  DatabricksCreateMonitor: {
+    inputs: [
+      'tableName', 'unpackFromEndpoint', 'profileType', 'problemType', 'predictionColumn', 'labelColumn',
+      'modelIdColumn', 'timestampColumn', 'granularities', 'baselineTableName', 'slicingExpressions',
+      'customMetricsFile', 'outputSchema', 'assetsDir', 'schedule', 'timezone', 'notifyEmails', 'driftAlerts',
+      'warehouseId', 'monitorApi', 'refreshAfterCreate',
+    ],
+    outputs: ['profileMetricsTable', 'driftMetricsTable', 'dashboardUrl', 'monitorApiUsed'],
+  },
+  DatabricksRefreshMonitors: {
+    inputs: [
+      'tables', 'schemaName', 'concurrency', 'waitForCompletion', 'timeoutMinutes', 'warehouseId', 'driftType',
+      'thresholds', 'columns', 'excludeColumns', 'evaluationWindows', 'violationWindows', 'onDrift',
+      'onInsufficientData',
+    ],
+    outputs: ['driftDetected', 'driftedColumns', 'refreshStates', 'reportPath'],
+  },
+};
+
+/** Output variables added beyond INTERFACE.md, each documented in docs/INPUTS.md (none yet). */
+const DOCUMENTED_OUTPUT_ADDITIONS: Record<TaskName, string[]> = {
+  DatabricksRegisterModel: [],
+  DatabricksDeployServing: [],
+  DatabricksCreateMonitor: [],
+  DatabricksRefreshMonitors: [],
+};
+
+const root = findRepoRoot();
+const schemaPath = join(root, '..', 'shared', 'schemas', 'tasks.schema.json');
+const inputsDoc = parseInputsDoc(readFileSync(join(root, 'docs', 'INPUTS.md'), 'utf8'));
+const tasks = new Map<TaskName, TaskManifest>(TASK_NAMES.map((name) => [name, loadTask(root, name)]));
+
+function inputsOf(task: TaskManifest): TaskInput[] {
+  return task.inputs ?? [];
+}
+
+function inputNamed(task: TaskManifest, name: string): TaskInput {
+  const input = inputsOf(task).find((candidate) => candidate.name === name);
+  assert.ok(input, `${task.name}: no input ${name}`);
+  return input;
+}
+
+function docSection(name: TaskName): DocSection {
+  const section = inputsDoc.tasks.get(name);
+  assert.ok(section, `docs/INPUTS.md has no "## ${name}" section`);
+  return section;
+}
+
+describe('task.json manifests', () => {
+  describe('tasks.schema.json validation', () => {
+    for (const name of TASK_NAMES) {
+      it(`${name} validates against tasks.schema.json`, function () {
+        if (!existsSync(schemaPath)) {
+          console.log(`      skipped: ${schemaPath} is absent (the shared schemas folder is not beside the repository)`);
+          this.skip();
+        }
+        // unicodeRegExp: false because the schema's pattern ^connectedService\:.+$ escapes ':',
+        // which is legal in JavaScript regular expressions but not with the 'u' flag.
+        const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+        const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+        const valid = validate(tasks.get(name));
+        assert.ok(valid, `${name}: ${ajv.errorsText(validate.errors, { separator: '\n' })}`);
+      });
+    }
+  });
+
+  it('have distinct lower-case GUID ids', () => {
+    const ids = TASK_NAMES.map((name) => tasks.get(name)!.id);
+    for (const id of ids) assert.match(id, GUID);
+    assert.equal(new Set(ids).size, ids.length, `duplicate task ids: ${ids.join(', ')}`);
+  });
+
+  it('share one help URL base with a distinct anchor each', () => {
+    const anchors = TASK_NAMES.map((name) => {
+      const helpUrl = tasks.get(name)!.helpUrl ?? '';
+      assert.ok(helpUrl.startsWith(HELP_BASE), `${name}: helpUrl ${helpUrl} does not start with ${HELP_BASE}`);
+      return helpUrl.slice(HELP_BASE.length);
+    });
+    assert.equal(new Set(anchors).size, anchors.length);
+  });
+
+  for (const name of TASK_NAMES) {
+    describe(name, () => {
+      const task = tasks.get(name)!;
+      const inputs = inputsOf(task);
+      const names = inputs.map((input) => input.name);
+      const doc = docSection(name);
+
+      it('is named after its folder and is version 1 with the common metadata', () => {
+        assert.equal(task.name, name);
+        assert.equal(task.$schema, SCHEMA_URL);
+        assert.deepEqual(task.version, { Major: 1, Minor: 0, Patch: 0 });
+        assert.equal(task.minimumAgentVersion, '4.248.0');
+        assert.equal(task.category, 'Azure Pipelines');
+        assert.ok(task.description && task.helpMarkDown && task.author, 'description, helpMarkDown and author are set');
+      });
+
+      it('has a friendlyName of at most 40 characters', () => {
+        assert.ok(task.friendlyName.length > 0 && task.friendlyName.length <= 40, `"${task.friendlyName}" is ${task.friendlyName.length} long`);
+      });
+
+      it('has an instanceNameFormat that references existing inputs only', () => {
+        const references = [...task.instanceNameFormat.matchAll(/\$\(([^)]+)\)/g)].map((m) => m[1]);
+        assert.ok(references.length > 0, 'instanceNameFormat should show at least one input');
+        for (const reference of references) assert.ok(names.includes(reference), `$(${reference}) is not an input`);
+      });
+
+      it('declares the Node20_1 and Node24 handlers over the same bundle', () => {
+        assert.deepEqual(Object.keys(task.execution ?? {}).sort(), ['Node20_1', 'Node24']);
+        assert.equal(task.execution!.Node20_1.target, 'index.js');
+        assert.equal(task.execution!.Node24.target, task.execution!.Node20_1.target);
+      });
+
+      it('has every input of INTERFACE.md', () => {
+        for (const required of [...INTERFACE_COMMON_INPUTS, ...INTERFACE[name].inputs]) {
+          assert.ok(names.includes(required), `missing input ${required}`);
+        }
+      });
+
+      it('has exactly the inputs of docs/INPUTS.md, without duplicates', () => {
+        assert.equal(new Set(names).size, names.length, `duplicate input names in ${names.join(', ')}`);
+        const documented = [...inputsDoc.common.inputs, ...doc.inputs].map((input) => input.name);
+        assert.deepEqual([...names].sort(), [...documented].sort());
+      });
+
+      it('follows docs/INPUTS.md for every input: type, pick-list values, default, required, visibleRule, group', () => {
+        const groupOverrides = new Map(inputsDoc.common.inputs.map((input) => [input.name, input.group]));
+        for (const documented of [...inputsDoc.common.inputs, ...doc.inputs]) {
+          const input = inputNamed(task, documented.name);
+          const where = `${name}.${documented.name}`;
+          assert.equal(input.type, documented.type, `${where}: type`);
+          if (documented.options) {
+            assert.deepEqual(Object.keys(input.options ?? {}), documented.options, `${where}: pick-list values`);
+          }
+          const def = documented.default;
+          assert.equal(input.required === true, def.kind === 'required', `${where}: required`);
+          if (def.kind === 'literal') {
+            assert.equal(input.defaultValue, def.value, `${where}: defaultValue`);
+          } else {
+            // Computed defaults are filled in by the task; a placeholder here would reach it as a value.
+            assert.ok(input.defaultValue === undefined || input.defaultValue === '', `${where}: defaultValue should be empty`);
+          }
+          assert.equal(input.visibleRule, documented.visibleRule, `${where}: visibleRule`);
+          const group = groupOverrides.get(documented.name);
+          if (group !== undefined) assert.equal(input.groupName, group, `${where}: group`);
+        }
+      });
+
+      it('has the groups of docs/INPUTS.md, each used, with connection expanded and advanced collapsed', () => {
+        const groups = task.groups ?? [];
+        assert.deepEqual(
+          groups.map((group) => group.name),
+          doc.groups.map((group) => group.name),
+        );
+        for (const documented of doc.groups) {
+          const group = groups.find((candidate) => candidate.name === documented.name)!;
+          assert.ok(group.displayName, `group ${group.name} has no displayName`);
+          if (documented.displayName) assert.equal(group.displayName, documented.displayName);
+          assert.equal(typeof group.isExpanded, 'boolean', `group ${group.name}: isExpanded`);
+          assert.ok(inputs.some((input) => input.groupName === group.name), `group ${group.name} has no input`);
+        }
+        assert.equal(groups.find((group) => group.name === 'connection')?.isExpanded, true);
+        assert.equal(groups.find((group) => group.name === 'advanced')?.isExpanded, false);
+      });
+
+      it('puts every input in an existing group', () => {
+        const groupNames = new Set((task.groups ?? []).map((group) => group.name));
+        for (const input of inputs) {
+          assert.ok(input.groupName && groupNames.has(input.groupName), `${input.name}: group "${input.groupName}" does not exist`);
+        }
+      });
+
+      it('has visibleRules the editor can read, over existing inputs and their possible values', () => {
+        for (const input of inputs.filter((candidate) => candidate.visibleRule !== undefined)) {
+          const rule = parseVisibleRule(input.visibleRule!);
+          for (const predicate of rule.predicates) {
+            const where = `${input.name}.visibleRule "${input.visibleRule}"`;
+            assert.notEqual(predicate.input, input.name, `${where} refers to itself`);
+            const target = inputNamed(task, predicate.input);
+            if (target.type === 'boolean') {
+              assert.ok(['true', 'false'].includes(predicate.value), `${where}: a boolean is true or false`);
+            }
+            if (target.type === 'pickList' && target.properties?.EditableOptions !== 'True' && predicate.value !== '') {
+              assert.ok(Object.keys(target.options ?? {}).includes(predicate.value), `${where}: ${predicate.value} is not an option of ${target.name}`);
+            }
+          }
+        }
+      });
+
+      it('gives every input a label and useful helpMarkDown', () => {
+        for (const input of inputs) {
+          assert.ok(input.label, `${input.name}: no label`);
+          assert.ok((input.helpMarkDown ?? '').length >= 40, `${input.name}: helpMarkDown is missing or too short`);
+        }
+      });
+
+      it('has pick-list defaults among the options and boolean defaults "true"/"false"', () => {
+        for (const input of inputs) {
+          if (input.type === 'pickList' && input.properties?.EditableOptions !== 'True') {
+            const options = Object.keys(input.options ?? {});
+            assert.ok(options.length > 0, `${input.name}: a fixed pick list needs options`);
+            assert.ok(options.includes(String(input.defaultValue)), `${input.name}: default ${String(input.defaultValue)} is not an option`);
+          }
+          if (input.type === 'boolean') {
+            assert.ok(input.defaultValue === 'true' || input.defaultValue === 'false', `${input.name}: boolean default must be "true" or "false"`);
+          }
+        }
+      });
+
+      it('makes multi-line inputs resizable with a row count', () => {
+        for (const input of inputs.filter((candidate) => candidate.type === 'multiLine')) {
+          assert.equal(input.properties?.resizable, true, `${input.name}: resizable`);
+          assert.match(String(input.properties?.rows), /^\d+$/, `${input.name}: rows`);
+        }
+      });
+
+      it('binds the service connection and the workspace pick list', () => {
+        const connection = inputNamed(task, 'azureSubscription');
+        assert.equal(connection.type, 'connectedService:AzureRM');
+        assert.equal(connection.label, 'Azure Resource Manager connection');
+        assert.equal(connection.required, true);
+        assert.equal(connection.properties?.EndpointFilterRule, 'ScopeLevel != AzureMLWorkspace');
+
+        const workspace = inputNamed(task, 'workspaceResourceId');
+        assert.equal(workspace.properties?.EditableOptions, 'True');
+        const bindings = task.dataSourceBindings ?? [];
+        assert.equal(bindings.length, 1);
+        const [binding] = bindings;
+        assert.equal(binding.target, 'workspaceResourceId');
+        assert.equal(binding.endpointId, '$(azureSubscription)');
+        // The AzureRM endpoint URL already ends with '/'.
+        assert.ok(
+          binding.endpointUrl?.startsWith('{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/providers/Microsoft.Databricks/workspaces?api-version='),
+          `endpointUrl ${binding.endpointUrl}`,
+        );
+        assert.equal(binding.resultSelector, 'jsonpath:$.value[*]');
+        const template = JSON.parse((binding.resultTemplate ?? '').replace(/\{\{\{(\w+)\}\}\}/g, '$1')) as Record<string, string>;
+        assert.deepEqual(template, { Value: 'id', DisplayValue: 'name (location)' });
+      });
+
+      it('declares exactly the INTERFACE.md output variables, described', () => {
+        const outputs = task.outputVariables ?? [];
+        assert.deepEqual(
+          outputs.map((output) => output.name).sort(),
+          [...INTERFACE[name].outputs, ...DOCUMENTED_OUTPUT_ADDITIONS[name]].sort(),
+        );
+        assert.deepEqual(
+          outputs.map((output) => output.name).sort(),
+          [...doc.outputs].sort(),
+          'docs/INPUTS.md lists the same outputs',
+        );
+        for (const output of outputs) assert.ok(output.description, `${output.name}: no description`);
+      });
+
+      it('lets the task set its output variables if it restricts settable variables', () => {
+        const allowed = task.restrictions?.settableVariables?.allowed;
+        if (allowed === undefined) return;
+        for (const output of task.outputVariables ?? []) {
+          assert.ok(allowed.includes(output.name), `settableVariables.allowed lacks output ${output.name}`);
+        }
+      });
+
+      it('has a 32×32 PNG icon', () => {
+        const icon = readPng(readFileSync(join(taskDir(root, name), 'icon.png')));
+        assert.deepEqual([icon.width, icon.height], [32, 32]);
+      });
+    });
+  }
+});
+
+describe('visibleRule parser', () => {
+  it('reads single predicates, joins and the empty-string comparison', () => {
+    assert.deepEqual(parseVisibleRule('registerFrom = run'), {
+      join: null,
+      predicates: [{ input: 'registerFrom', operator: '=', value: 'run' }],
+    });
+    assert.deepEqual(parseVisibleRule("compareMetric != ''").predicates, [{ input: 'compareMetric', operator: '!=', value: '' }]);
+    const rule = parseVisibleRule('action = Create Or Update || scope != Resource Group');
+    assert.equal(rule.join, '||');
+    assert.deepEqual(rule.predicates.map((p) => p.value), ['Create Or Update', 'Resource Group']);
+  });
+
+  it('rejects what the editor cannot read', () => {
+    assert.throws(() => parseVisibleRule('a = b && c = d || e = f'), /mixes/);
+    assert.throws(() => parseVisibleRule('workloadType = GPU_SMALL'), /unreadable/);
+    assert.throws(() => parseVisibleRule('just words'), /unreadable/);
+  });
+});
