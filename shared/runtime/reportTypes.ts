@@ -1,0 +1,131 @@
+/**
+ * The data of the JSON report each task attaches to the run (attachment type
+ * `databricks-mlops-report`). The results tab renders these; keep them backward compatible
+ * (add optional fields, never rename).
+ */
+
+/** One line of a plan (dryRun) or of what was changed. */
+export interface ChangeEntry {
+  action: 'create' | 'update' | 'delete' | 'noop';
+  resource: string;
+  /** Field-level differences, rendered as a diff. */
+  fields?: Array<{ path: string; before?: unknown; after?: unknown }>;
+}
+
+export interface RegistrationReportData {
+  modelName: string;
+  version: string;
+  modelUri: string;
+  mode: 'run' | 'existingVersion';
+  runId?: string;
+  runUrl?: string;
+  versionUrl?: string;
+  /** Reused an existing READY version of the same run instead of registering again. */
+  reused?: boolean;
+  filesCopied?: number;
+  bytesCopied?: number;
+  gate?: {
+    metric: string;
+    goal: 'maximize' | 'minimize';
+    minImprovement: number;
+    candidate?: number;
+    baseline?: number;
+    baselineVersion?: string;
+    baselineAlias: string;
+    /** candidate − baseline for maximize, baseline − candidate for minimize. */
+    improvement?: number;
+    outcome: 'no-baseline' | 'improved' | 'tie' | 'not-improved' | 'baseline-metric-missing';
+  };
+  promoted: boolean;
+  aliasesSet: Array<{ alias: string; version: string; previousVersion?: string }>;
+  tags: Record<string, string>;
+  changes?: ChangeEntry[];
+}
+
+export interface ServedEntitySnapshot {
+  name: string;
+  entityName: string;
+  entityVersion: string;
+  trafficPercent: number;
+  state?: string;
+  workloadSize?: string;
+  scaleToZero?: boolean;
+}
+
+export interface DeploymentReportData {
+  endpointName: string;
+  endpointUrl?: string;
+  endpointId?: string;
+  action: 'create' | 'update' | 'noop';
+  trafficMode: 'replace' | 'canary' | 'promote';
+  before: ServedEntitySnapshot[];
+  after: ServedEntitySnapshot[];
+  inferenceTableName?: string;
+  timeToReadySeconds?: number;
+  polls?: number;
+  smokeTest?: { ok: boolean; status?: number; predictions?: number; latencyMs?: number; summary: string };
+  rollback?: { performed: boolean; restored: ServedEntitySnapshot[]; reason: string; succeeded: boolean };
+  failure?: { stage: 'update' | 'wait' | 'smoke-test'; message: string; entityMessages?: Array<{ name: string; message: string }> };
+  changes?: ChangeEntry[];
+}
+
+export interface MonitorReportData {
+  tableName: string;
+  monitorApi: 'dataQuality' | 'legacy';
+  action: 'create' | 'update' | 'noop';
+  status?: string;
+  profileMetricsTable?: string;
+  driftMetricsTable?: string;
+  dashboardUrl?: string;
+  unpackView?: { name: string; sourceTable: string; requestFormats: string[]; features: string[] };
+  alerts: Array<{ displayName: string; action: 'create' | 'update' | 'noop'; rule: string; id?: string; url?: string }>;
+  refreshStarted?: boolean;
+  changes?: ChangeEntry[];
+}
+
+export interface DriftRuleResult {
+  rule: string;
+  metric: string;
+  op: '<' | '<=' | '>' | '>=';
+  threshold: number;
+}
+
+export interface DriftColumnResult {
+  table: string;
+  column: string;
+  rule: string;
+  metric: string;
+  threshold: number;
+  op: '<' | '<=' | '>' | '>=';
+  /** The latest window's value (null when the metric is null there). */
+  latest: number | null;
+  /** Values across the evaluation windows, oldest first. */
+  windows: Array<{ start: string; end: string; value: number | null; violated: boolean }>;
+  violations: number;
+  drifted: boolean;
+  /** How far past the threshold the latest value is, relative to the threshold (for sorting worst first). */
+  severity: number;
+}
+
+export interface DriftTableResult {
+  table: string;
+  monitorApi: 'dataQuality' | 'legacy';
+  refresh: { state: string; refreshId?: string; durationSeconds?: number; startedByTask: boolean; message?: string };
+  verdict: 'drift' | 'no-drift' | 'insufficient-data' | 'error' | 'not-evaluated';
+  reason?: string;
+  driftMetricsTable?: string;
+  profileMetricsTable?: string;
+  columns: DriftColumnResult[];
+}
+
+export interface DriftReportData {
+  verdict: 'drift' | 'no-drift' | 'insufficient-data' | 'error' | 'not-evaluated';
+  driftType: 'BASELINE' | 'CONSECUTIVE';
+  evaluationWindows: number;
+  violationWindows: number;
+  onDrift: 'fail' | 'warn' | 'ignore';
+  onInsufficientData: 'warn' | 'pass' | 'fail';
+  rules: DriftRuleResult[];
+  tables: DriftTableResult[];
+  driftedColumns: string[];
+}
