@@ -1,0 +1,159 @@
+/**
+ * Entra ID tokens for the three audiences the tasks call: Azure Databricks, the classic
+ * service-management endpoint (X-Databricks-Azure-SP-Management-Token) and ARM. One credential
+ * per connection, created on first use; each audience caches its token, refreshes it when
+ * fewer than 5 minutes (task time) remain, and lets concurrent callers share one request.
+ * Every token is handed to setSecret before any caller sees it.
+ */
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { CancelledError } from '../client/errors';
+import type { HttpSettings } from '../client/httpSettings';
+import type { SendRequest } from '../client/pipeline';
+import type { Clock } from '../runtime/clock';
+import { DATABRICKS_SCOPE, armScope, scopeForResource } from './authority';
+import * as managedIdentity from './credentials/managedIdentity';
+import type { CredentialDeps } from './credentials/options';
+import * as servicePrincipalCertificate from './credentials/servicePrincipalCertificate';
+import * as servicePrincipalSecret from './credentials/servicePrincipalSecret';
+import * as workloadIdentity from './credentials/workloadIdentity';
+import type { AzureRmConnection } from './serviceConnection';
+import { ConnectionError } from './serviceConnection';
+
+export interface AccessTokenValue {
+  token: string;
+  /** Milliseconds since the epoch. */
+  expiresOnTimestamp: number;
+}
+
+export interface TokenSource {
+  getToken(signal?: AbortSignal): Promise<AccessTokenValue>;
+}
+
+export interface TokenSources {
+  databricks: TokenSource;
+  management: TokenSource;
+  arm: TokenSource;
+}
+
+export interface TokenSourceDeps {
+  send: SendRequest;
+  http: HttpSettings;
+  setSecret(value: string): void;
+  clock: Clock;
+  debug?(message: string): void;
+}
+
+/** Entra ID (or the managed identity endpoint) did not give a token. */
+export class TokenAcquisitionError extends Error {
+  override readonly name = 'TokenAcquisitionError';
+}
+
+/** Refresh this long (task time) before expiry; Databricks rejects tokens with ≤ 30 s left. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDeps): TokenSources {
+  let credential: Promise<TokenCredential> | undefined;
+  const getCredential = (): Promise<TokenCredential> =>
+    (credential ??= createCredential(conn, deps).catch((e: unknown) => {
+      credential = undefined;
+      throw e;
+    }));
+
+  const source = (scope: string, audience: string): TokenSource =>
+    cachedTokenSource(async () => {
+      let token: AccessToken | null;
+      try {
+        // No abort signal: the request is shared by every waiting caller (each one can still give up).
+        token = await (await getCredential()).getToken(scope);
+      } catch (e) {
+        if (e instanceof ConnectionError) throw e;
+        const reason = e instanceof Error ? e.message : String(e);
+        throw new TokenAcquisitionError(`Could not get an Entra ID token for ${audience} with service connection '${conn.connectionId}' (${conn.scheme}): ${reason}${hintFor(reason, conn)}`, { cause: e });
+      }
+      if (!token?.token) throw new TokenAcquisitionError(`Service connection '${conn.connectionId}' (${conn.scheme}) returned no token for ${audience}.`);
+      deps.setSecret(token.token);
+      deps.debug?.(`Entra ID token for ${audience} acquired; it expires at ${new Date(token.expiresOnTimestamp).toISOString()}`);
+      return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
+    }, deps.clock);
+
+  const managementEndpoint = conn.managementEndpoint;
+  return {
+    databricks: source(DATABRICKS_SCOPE, 'Azure Databricks'),
+    management: managementEndpoint
+      ? source(scopeForResource(managementEndpoint), 'Azure service management')
+      : {
+          getToken: () =>
+            Promise.reject(
+              new ConnectionError(conn.connectionId, `Service connection '${conn.connectionId}' (environment ${conn.environment}) has no service-management endpoint (endpoint data activeDirectoryServiceEndpointResourceId), which workspaceResourceId needs. Use workspaceUrl instead.`),
+            ),
+        },
+    arm: source(armScope(conn.armUrl), 'Azure Resource Manager'),
+  };
+}
+
+/** msal-node's codes say little to a pipeline author; add what usually causes them. */
+function hintFor(reason: string, conn: AzureRmConnection): string {
+  if (/endpoints_resolution_error/.test(reason)) {
+    return ` (the OpenID configuration of authority ${conn.authorityHost} could not be read: check the network path to it, the agent's proxy and certificate settings, and the connection's activeDirectoryAuthority)`;
+  }
+  return '';
+}
+
+function createCredential(conn: AzureRmConnection, deps: CredentialDeps): Promise<TokenCredential> {
+  switch (conn.scheme) {
+    case 'WorkloadIdentityFederation':
+      return workloadIdentity.create(conn, deps);
+    case 'ServicePrincipalSecret':
+      return servicePrincipalSecret.create(conn, deps);
+    case 'ServicePrincipalCertificate':
+      return servicePrincipalCertificate.create(conn, deps);
+    case 'ManagedServiceIdentity':
+      return managedIdentity.create(conn, deps);
+  }
+}
+
+/**
+ * Caches one token. It is refreshed when less than REFRESH_MARGIN_MS remains, or less than
+ * half its lifetime for tokens shorter than twice the margin (so a short-lived token is not
+ * fetched again on every call). Concurrent callers share one fetch.
+ */
+export function cachedTokenSource(fetchToken: () => Promise<AccessTokenValue>, clock: Clock): TokenSource {
+  let cached: { value: AccessTokenValue; refreshAt: number } | undefined;
+  let inFlight: Promise<AccessTokenValue> | undefined;
+  return {
+    getToken(signal) {
+      if (signal?.aborted) return Promise.reject(new CancelledError());
+      if (cached && clock.now() < cached.refreshAt) return Promise.resolve(cached.value);
+      inFlight ??= (async () => {
+        try {
+          const fetchedAt = clock.now();
+          const value = await fetchToken();
+          const margin = Math.min(clock.scale(REFRESH_MARGIN_MS), (value.expiresOnTimestamp - fetchedAt) / 2);
+          cached = { value, refreshAt: value.expiresOnTimestamp - margin };
+          return value;
+        } finally {
+          inFlight = undefined;
+        }
+      })();
+      return abortable(inFlight, signal);
+    },
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

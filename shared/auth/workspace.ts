@@ -1,0 +1,116 @@
+/**
+ * The workspace the tasks call: either the given URL, or, for workspaceResourceId, the URL
+ * ARM knows for that resource. With a resource id every Databricks call also carries the
+ * service-principal management headers, so Databricks admits a principal that has
+ * Contributor on the workspace resource but is not yet a workspace user.
+ */
+import { DatabricksApiError } from '../client/errors';
+import type { PipelineResponse, SendRequest } from '../client/pipeline';
+import type { TokenSource } from './tokenSources';
+
+export const ARM_WORKSPACE_API_VERSION = '2024-05-01';
+
+export interface ResolvedWorkspace {
+  /** `https://host` without a trailing slash. */
+  url: string;
+  resourceId?: string;
+}
+
+export interface ResolveWorkspaceDeps {
+  send: SendRequest;
+  arm: TokenSource;
+  /** The connection's ARM URL. */
+  armUrl: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The workspace could not be resolved; the message says what to fix. */
+export class WorkspaceResolutionError extends Error {
+  override readonly name = 'WorkspaceResolutionError';
+  constructor(message: string, readonly statusCode?: number) {
+    super(message);
+  }
+}
+
+export async function resolveWorkspace(input: { workspaceUrl?: string; workspaceResourceId?: string }, deps: ResolveWorkspaceDeps): Promise<ResolvedWorkspace> {
+  if (input.workspaceUrl) return { url: input.workspaceUrl.replace(/\/+$/, '') };
+  const resourceId = input.workspaceResourceId;
+  if (!resourceId) throw new WorkspaceResolutionError('Neither workspaceUrl nor workspaceResourceId was given.');
+
+  const { token } = await deps.arm.getToken(deps.signal);
+  const url = new URL(`${deps.armUrl.replace(/\/+$/, '')}${encodePath(resourceId)}`);
+  url.searchParams.set('api-version', ARM_WORKSPACE_API_VERSION);
+  let response: PipelineResponse;
+  try {
+    response = await deps.send({
+      method: 'GET',
+      url,
+      headers: new Headers({ Authorization: `Bearer ${token}`, Accept: 'application/json' }),
+      timeoutMs: deps.timeoutMs ?? 30_000,
+      signal: deps.signal,
+      idempotent: true,
+      operation: 'arm.getWorkspace',
+      attempt: 1,
+    });
+  } catch (e) {
+    // A pipeline with an error policy throws non-2xx answers; explain them the same way.
+    if (e instanceof DatabricksApiError) response = e.response;
+    else throw e;
+  }
+  if (response.status < 200 || response.status >= 300) throw armFailure(resourceId, response);
+
+  const body = parseJson(response.bodyText) as { properties?: { workspaceUrl?: unknown; provisioningState?: unknown } } | undefined;
+  const host = body?.properties?.workspaceUrl;
+  if (typeof host !== 'string' || !host) {
+    const state = typeof body?.properties?.provisioningState === 'string' ? ` (provisioning state ${body.properties.provisioningState})` : '';
+    throw new WorkspaceResolutionError(`ARM returned workspace '${resourceId}' without a workspaceUrl${state}.`);
+  }
+  const workspaceUrl = /^https?:\/\//i.test(host) ? host : `https://${host}`;
+  return { url: workspaceUrl.replace(/\/+$/, ''), resourceId };
+}
+
+/** Headers that let Databricks admit (and auto-add) a service principal with rights on the workspace resource. */
+export async function managementHeaders(resourceId: string, management: TokenSource, signal?: AbortSignal): Promise<Record<string, string>> {
+  const { token } = await management.getToken(signal);
+  return {
+    'X-Databricks-Azure-SP-Management-Token': token,
+    'X-Databricks-Azure-Workspace-Resource-Id': resourceId,
+  };
+}
+
+function armFailure(resourceId: string, response: PipelineResponse): WorkspaceResolutionError {
+  const error = (parseJson(response.bodyText) as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `HTTP ${response.status}`;
+  const said = typeof error?.message === 'string' ? `${code}: ${error.message}` : code;
+  const status = response.status;
+  switch (status) {
+    case 404:
+      return new WorkspaceResolutionError(
+        `Workspace '${resourceId}' was not found through the service connection (${said}). Check the subscription, resource group and workspace name, and that the connection's subscription holds the workspace.`,
+        status,
+      );
+    case 403:
+      return new WorkspaceResolutionError(
+        `The service connection's principal may not read workspace '${resourceId}' (${said}). Give it the Reader role (or Contributor, which also lets Databricks add it to the workspace) on the workspace resource, or use workspaceUrl.`,
+        status,
+      );
+    case 401:
+      return new WorkspaceResolutionError(`ARM rejected the service connection's token while looking up workspace '${resourceId}' (${said}). Check that the connection's tenant is the workspace's tenant.`, status);
+    default:
+      return new WorkspaceResolutionError(`ARM could not look up workspace '${resourceId}' (HTTP ${status}, ${said}).`, status);
+  }
+}
+
+function encodePath(resourceId: string): string {
+  const path = resourceId.startsWith('/') ? resourceId : `/${resourceId}`;
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}
