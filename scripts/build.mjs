@@ -6,7 +6,9 @@ import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from 
 import { join, relative } from 'node:path';
 import { root, pkg, taskNames } from './lib.mjs';
 
-const tasks = taskNames();
+// `node scripts/build.mjs [TaskName ...]` bundles only the named tasks (default: all).
+const only = process.argv.slice(2);
+const tasks = taskNames().filter((t) => only.length === 0 || only.includes(t));
 const packagesUsed = new Map();
 const sizes = [];
 for (const name of tasks) {
@@ -47,5 +49,5 @@ for (const [name, dir] of [...packagesUsed].sort()) {
   notices.push(`${name}@${meta.version} (${meta.license ?? 'unknown'})\n\n${text}\n`);
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), `Third-party software bundled in the Databricks MLOps for Azure Pipelines tasks\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`);
+if (only.length === 0) writeFileSync(join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), `Third-party software bundled in the Databricks MLOps for Azure Pipelines tasks\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`);
 console.log(`Bundled ${tasks.length} task(s): ${sizes.join(', ')}`);

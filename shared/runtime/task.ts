@@ -4,6 +4,7 @@
  * clear, neutralised message; a stack trace is only written to the debug log.
  */
 import * as tl from 'azure-pipelines-task-lib/task';
+import { explainAuthFailure } from '../auth/diagnostics';
 import { CancelledError, DatabricksApiError, RequestError } from '../client/errors';
 import { PollTimeoutError } from '../client/poll';
 import { PlanModeViolation } from '../client/databricksClient';
@@ -97,7 +98,13 @@ function finish(task: string, outcome: TaskOutcome, startedAt: Date): void {
 export function describeFailure<P>(error: unknown, definition?: Pick<TaskDefinition<P>, 'explain'>): string {
   if (error instanceof CancelledError) return error.message;
   if (error instanceof DatabricksApiError) {
-    const hint = definition?.explain?.(error);
+    const hint =
+      definition?.explain?.(error) ??
+      explainAuthFailure(error.statusCode, error.errorCode, error.serviceMessage, {
+        path: error.path,
+        method: error.method,
+        usedManagementHeaders: error.request.headers.has('x-databricks-azure-sp-management-token'),
+      });
     const id = error.requestId ? ` [request id ${error.requestId}]` : '';
     return `${error.message}${id}${hint ? `\n${hint}` : ''}`;
   }
