@@ -1,0 +1,148 @@
+/**
+ * The part of Parameters every task shares: the settings file is loaded first (configFile +
+ * environment) and merged under the task inputs, then the connection inputs are read along
+ * with the task's own, and every failure of both is reported together.
+ */
+import * as path from 'node:path';
+import { loadConfig, mergeInputs, type ConfigValues } from './config';
+import type { TaskName } from './configSchema';
+import { InputError, InputErrors } from './inputError';
+import type { InputSource, ProvenancedInputSource, VariableSource } from './inputs';
+import { readInputs, type CrossFieldRule, type InputSchemas, type InputValues, type When } from './params';
+import { booleanRule, integerRule, optional, required, textRule, withDefault, workspaceResourceIdRule, workspaceUrlRule } from './rules';
+
+export type WorkspaceTarget = { kind: 'url'; url: string } | { kind: 'resourceId'; resourceId: string };
+
+export interface CommonParameters {
+  /** The AzureRM service connection id. */
+  azureSubscription: string;
+  workspace: WorkspaceTarget;
+  dryRun: boolean;
+  retryBudgetSeconds: number;
+  /** The settings file in use, for logs and the summary. */
+  config?: { file: string; environment: string };
+}
+
+/** A task's inputs, the config file merged in, ready to be read. */
+export interface TaskInputs {
+  task: TaskName;
+  source: ProvenancedInputSource;
+  vars: VariableSource;
+  config?: ConfigValues;
+  /** Base of relative paths given on the task: System.DefaultWorkingDirectory, else the cwd. */
+  workingDirectory: string;
+}
+
+/** Inputs of type filePath: the agent passes the repository root when they are left empty. */
+const FILE_PATH_INPUTS = new Set(['configFile', 'customMetricsFile']);
+
+/**
+ * Loads the settings file (when configFile is set) and merges it under the task inputs.
+ * Errors in the file are thrown here, before any other input is read: the other inputs'
+ * values depend on it.
+ */
+export function openTaskInputs(task: TaskName, inputs: InputSource, vars: VariableSource): TaskInputs {
+  const workingDirectory = vars.get('System.DefaultWorkingDirectory') ?? process.cwd();
+  const taskInputs = withoutAgentFilePathDefaults(inputs, vars, workingDirectory);
+  const configFile = taskInputs.get('configFile');
+  const environment = taskInputs.get('environment');
+  if (configFile === undefined && environment !== undefined) {
+    throw new InputErrors([
+      new InputError({ input: 'environment', rule: 'is set but configFile is not (environment picks a block of the config file)', value: environment, fromTask: true }),
+    ]);
+  }
+  const config = configFile === undefined ? undefined : loadConfig(path.resolve(workingDirectory, configFile.trim()), environment, task);
+  return { task, source: mergeInputs(taskInputs, config), vars, config, workingDirectory };
+}
+
+/**
+ * The agent roots filePath inputs at the sources directory, and an empty one arrives as that
+ * directory itself; such a value means "not set" (as task-lib's filePathSupplied decides).
+ */
+function withoutAgentFilePathDefaults(inputs: InputSource, vars: VariableSource, workingDirectory: string): InputSource {
+  const roots = [vars.get('Build.SourcesDirectory'), vars.get('System.DefaultWorkingDirectory')]
+    .filter((root): root is string => root !== undefined)
+    .map((root) => comparablePath(path.resolve(root)));
+  return {
+    get: (name) => {
+      const value = inputs.get(name);
+      if (value === undefined || !FILE_PATH_INPUTS.has(name)) return value;
+      return roots.includes(comparablePath(path.resolve(workingDirectory, value.trim()))) ? undefined : value;
+    },
+  };
+}
+
+function comparablePath(p: string): string {
+  return process.platform === 'win32' ? p.toLowerCase() : p;
+}
+
+/** Base directory for a relative path input: the config file's folder when it came from there. */
+export function baseDirectoryOf(inputs: TaskInputs, name: string): string {
+  const file = inputs.source.lookup(name)?.source?.file;
+  return file === undefined ? inputs.workingDirectory : path.dirname(path.resolve(inputs.workingDirectory, file));
+}
+
+export const commonInputs = {
+  azureSubscription: required(textRule()),
+  workspaceUrl: optional(workspaceUrlRule()),
+  workspaceResourceId: optional(workspaceResourceIdRule()),
+  dryRun: withDefault(booleanRule(), 'false'),
+  retryBudgetSeconds: withDefault(integerRule(10, 3600), '300'),
+};
+
+type CommonValues = InputValues<typeof commonInputs>;
+
+function commonRules(when: When<CommonValues>): CrossFieldRule<CommonValues>[] {
+  return [
+    when(['workspaceUrl', 'workspaceResourceId'], (v) => {
+      if (v.workspaceUrl === undefined && v.workspaceResourceId === undefined) {
+        return { input: 'workspaceUrl', rule: 'set workspaceUrl or workspaceResourceId, on the task or in the config file' };
+      }
+      if (v.workspaceUrl !== undefined && v.workspaceResourceId !== undefined) {
+        return { input: 'workspaceUrl', rule: 'set only one of workspaceUrl and workspaceResourceId' };
+      }
+      return undefined;
+    }),
+  ];
+}
+
+/**
+ * Reads the common inputs and the task's own (`schemas`, with their cross-field rules) and
+ * throws the failures of both as one InputErrors.
+ */
+export function readTaskInputs<S extends InputSchemas>(
+  inputs: TaskInputs,
+  schemas: S,
+  crossRules?: (when: When<InputValues<S>>) => CrossFieldRule<InputValues<S>>[],
+): { common: CommonParameters; values: InputValues<S> } {
+  const errors: InputError[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof InputErrors)) throw error;
+      errors.push(...error.errors);
+      return undefined;
+    }
+  };
+  const common = attempt(() => readInputs(inputs.source, commonInputs, commonRules));
+  const values = attempt(() => readInputs(inputs.source, schemas, crossRules));
+  if (common === undefined || values === undefined) throw new InputErrors(errors);
+  return { common: toCommonParameters(common, inputs.config), values };
+}
+
+function toCommonParameters(values: CommonValues, config: ConfigValues | undefined): CommonParameters {
+  return {
+    azureSubscription: values.azureSubscription,
+    workspace: workspaceTarget(values),
+    dryRun: values.dryRun,
+    retryBudgetSeconds: values.retryBudgetSeconds,
+    config: config && { file: config.file, environment: config.environment },
+  };
+}
+
+function workspaceTarget(values: CommonValues): WorkspaceTarget {
+  if (values.workspaceUrl !== undefined) return { kind: 'url', url: values.workspaceUrl };
+  if (values.workspaceResourceId !== undefined) return { kind: 'resourceId', resourceId: values.workspaceResourceId };
+  throw new Error('unreachable: the workspace rule requires workspaceUrl or workspaceResourceId');
+}

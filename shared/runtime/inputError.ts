@@ -1,0 +1,86 @@
+/**
+ * Errors about task inputs. Every message names the input, where its value came from (the
+ * task, or the config file and the path inside it) and the rule it broke, so a pipeline
+ * author can fix it without reading code. Parameters collects every failure and throws them
+ * together as InputErrors: one run shows all the mistakes, not the first one.
+ */
+
+/** Where a value sits in the config file. `path` is like environments.prod.serving.canaryPercent. */
+export interface ConfigLocation {
+  file: string;
+  /** Path inside the document; empty for errors about the file as a whole (syntax). */
+  path: string;
+  line?: number;
+  column?: number;
+}
+
+export interface InputErrorInit {
+  input: string;
+  rule: string;
+  /** Set when the value came from the config file. */
+  source?: ConfigLocation;
+  /** True when the value was given on the task (the message then says "from the task"). */
+  fromTask?: boolean;
+  /** The offending text; shown when it is short and on one line. */
+  value?: string;
+}
+
+const MAX_SHOWN_VALUE = 120;
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  readonly input: string;
+  readonly rule: string;
+  readonly source?: ConfigLocation;
+  readonly value?: string;
+
+  constructor(init: InputErrorInit) {
+    super(formatInputError(init));
+    this.input = init.input;
+    this.rule = init.rule;
+    this.source = init.source;
+    this.value = init.value;
+  }
+}
+
+/** Several invalid inputs, reported at once, one per line. */
+export class InputErrors extends Error {
+  override readonly name = 'InputErrors';
+  readonly errors: readonly InputError[];
+
+  constructor(errors: readonly InputError[]) {
+    super(
+      errors.length === 1
+        ? errors[0].message
+        : `${errors.length} inputs are invalid:\n${errors.map((e) => `- ${e.message}`).join('\n')}`,
+    );
+    this.errors = errors;
+  }
+}
+
+export function describeLocation(location: ConfigLocation): string {
+  let text = location.file;
+  if (location.path) text += ` at ${location.path}`;
+  if (location.line !== undefined) {
+    text += `, line ${location.line}`;
+    if (location.column !== undefined) text += `, column ${location.column}`;
+  }
+  return text;
+}
+
+function formatInputError(init: InputErrorInit): string {
+  let origin = '';
+  if (init.source) origin = ` (from ${describeLocation(init.source)})`;
+  else if (init.fromTask) origin = ' (from the task)';
+  const rule = init.rule.replace(/\.$/, '');
+  const shown = showValue(init.value);
+  const text = `Input '${init.input}'${origin}: ${rule}${shown === undefined ? '' : `; got ${shown}`}`;
+  return /[?!]$/.test(text) ? text : `${text}.`;
+}
+
+/** Quotes a value for a message; multi-line values are not repeated (the position says where). */
+function showValue(value: string | undefined): string | undefined {
+  if (value === undefined || /[\r\n]/.test(value)) return undefined;
+  const cut = value.length > MAX_SHOWN_VALUE ? `${value.slice(0, MAX_SHOWN_VALUE)}…` : value;
+  return JSON.stringify(cut);
+}

@@ -1,0 +1,181 @@
+/**
+ * Threshold rules (`<metric>[.<field>] <op> <number>`) and drift-alert rules (the same, then
+ * `-> <email>[, <email>…]`) over the metric tables of a data profiling monitor, parsed into
+ * typed conditions that say which table and column to read.
+ *
+ * Known metrics (reference §3.3):
+ * - drift table, one row per column: population_stability_index, js_distance, ks_test
+ *   (struct: statistic, pvalue), chi_squared_test (struct: statistic, pvalue),
+ *   wasserstein_distance, tv_distance, l_infinity_distance, count_delta, avg_delta,
+ *   percent_null_delta, percent_zeros_delta, percent_distinct_delta;
+ * - profile table, model quality (column_name = ':table'): accuracy_score, precision, recall,
+ *   f1_score (structs: macro, weighted; the bare name means `.macro`), roc_auc_score,
+ *   mean_squared_error, root_mean_squared_error, mean_absolute_error,
+ *   mean_absolute_percentage_error, r2_score;
+ * - profile table, one row per column: percent_null, percent_nan, percent_zeros, percent_distinct.
+ * log_loss is not accepted: no source lists it among the profile table's columns.
+ * mean_absolute_error is read from the column the docs name `mean_average_error`
+ * ([unconfirmed] in the reference; the gate DESCRIBEs the table at run time anyway).
+ */
+import { COMPARISON_OPS, type ComparisonOp } from './choices';
+import { fail, isEmailAddress, ok, parseDecimal, rule, splitCommaList, type Check, type ValueRule } from './rules';
+import { closestName } from './suggest';
+
+export type MetricTable = 'drift' | 'profile';
+/** `column`: a value per monitored column; `model`: one value per window for the model (':table'). */
+export type MetricScope = 'column' | 'model';
+
+interface MetricInfo {
+  table: MetricTable;
+  scope: MetricScope;
+  /** Fields of a struct metric; the first is suggested when the field is missing. */
+  fields?: readonly string[];
+  /** Field used when the rule names the bare struct. */
+  defaultField?: string;
+  /** Column name in the table when it differs from the metric name. */
+  column?: string;
+}
+
+const DRIFT: MetricInfo = { table: 'drift', scope: 'column' };
+const TEST: MetricInfo = { table: 'drift', scope: 'column', fields: ['pvalue', 'statistic'] };
+const QUALITY: MetricInfo = { table: 'profile', scope: 'model' };
+const AVERAGED: MetricInfo = { table: 'profile', scope: 'model', fields: ['macro', 'weighted'], defaultField: 'macro' };
+const PROFILE: MetricInfo = { table: 'profile', scope: 'column' };
+
+export const METRICS: Readonly<Record<string, MetricInfo>> = {
+  population_stability_index: DRIFT,
+  js_distance: DRIFT,
+  ks_test: TEST,
+  chi_squared_test: TEST,
+  wasserstein_distance: DRIFT,
+  tv_distance: DRIFT,
+  l_infinity_distance: DRIFT,
+  count_delta: DRIFT,
+  avg_delta: DRIFT,
+  percent_null_delta: DRIFT,
+  percent_zeros_delta: DRIFT,
+  percent_distinct_delta: DRIFT,
+  accuracy_score: QUALITY,
+  precision: AVERAGED,
+  recall: AVERAGED,
+  f1_score: AVERAGED,
+  roc_auc_score: QUALITY,
+  mean_squared_error: QUALITY,
+  root_mean_squared_error: QUALITY,
+  mean_absolute_error: { ...QUALITY, column: 'mean_average_error' },
+  mean_absolute_percentage_error: QUALITY,
+  r2_score: QUALITY,
+  percent_null: PROFILE,
+  percent_nan: PROFILE,
+  percent_zeros: PROFILE,
+  percent_distinct: PROFILE,
+};
+
+/** Common short names, only used to suggest the real one. */
+const SHORTHANDS: Readonly<Record<string, string>> = {
+  psi: 'population_stability_index',
+  js: 'js_distance',
+  jsd: 'js_distance',
+  ks: 'ks_test.pvalue',
+  chi2: 'chi_squared_test.pvalue',
+  wasserstein: 'wasserstein_distance',
+  tvd: 'tv_distance',
+  accuracy: 'accuracy_score',
+  f1: 'f1_score',
+  auc: 'roc_auc_score',
+  roc_auc: 'roc_auc_score',
+  mse: 'mean_squared_error',
+  rmse: 'root_mean_squared_error',
+  mae: 'mean_absolute_error',
+  mape: 'mean_absolute_percentage_error',
+  r2: 'r2_score',
+};
+
+export interface MetricCondition {
+  metric: string;
+  field?: string;
+  table: MetricTable;
+  scope: MetricScope;
+  /** What to select from the table, e.g. `ks_test.pvalue`, `f1_score.macro`. */
+  column: string;
+  op: ComparisonOp;
+  value: number;
+  /** The rule in canonical spelling, for messages and reports. */
+  text: string;
+}
+
+export interface DriftAlertRule extends MetricCondition {
+  emails: string[];
+}
+
+const CONDITION_SHAPE = '"<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=';
+
+export function parseMetricCondition(text: string, tables: readonly MetricTable[]): Check<MetricCondition> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*(.*)$/s.exec(text.trim());
+  if (!m) return fail(`must look like ${CONDITION_SHAPE}, e.g. "population_stability_index >= 0.2"`);
+  const metric = m[1].toLowerCase();
+  const info: MetricInfo | undefined = METRICS[metric];
+  if (!info || !tables.includes(info.table)) return fail(unknownMetric(metric, tables));
+
+  let field: string | undefined = m[2]?.toLowerCase();
+  if (info.fields) {
+    field ??= info.defaultField;
+    if (field === undefined) return fail(`${metric} is a struct; name a field: ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
+    if (!info.fields.includes(field)) return fail(`${metric} has no field "${field}"; use ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
+  } else if (field !== undefined) {
+    return fail(`${metric} is a number and has no field "${field}"`);
+  }
+
+  const rest = /^([<>=!]+)\s*(.*)$/s.exec(m[3]);
+  if (!rest) return fail(`needs a comparison after the metric: ${CONDITION_SHAPE}`);
+  const op = COMPARISON_OPS.find((o) => o === rest[1]);
+  if (!op) return fail(`unknown operator "${rest[1]}"; use <, <=, > or >=`);
+  const valueText = rest[2].trim();
+  const value = parseDecimal(valueText);
+  if (value === undefined) return fail(`the threshold "${valueText}" is not a number`);
+
+  const name = field === undefined ? metric : `${metric}.${field}`;
+  return ok({
+    metric,
+    field,
+    table: info.table,
+    scope: info.scope,
+    column: field === undefined ? (info.column ?? metric) : `${info.column ?? metric}.${field}`,
+    op,
+    value,
+    text: `${name} ${op} ${valueText}`,
+  });
+}
+
+function unknownMetric(metric: string, tables: readonly MetricTable[]): string {
+  const known = Object.keys(METRICS).filter((name) => tables.includes(METRICS[name].table));
+  const otherTable: MetricInfo | undefined = METRICS[metric];
+  if (otherTable) {
+    return `${metric} is a ${otherTable.table} table metric; only drift table metrics are allowed here: ${known.join(', ')}`;
+  }
+  const suggestion = SHORTHANDS[metric] ?? closestName(metric, known);
+  if (suggestion) return `unknown metric "${metric}"; did you mean ${suggestion}?`;
+  return `unknown metric "${metric}"; known metrics: ${known.join(', ')}`;
+}
+
+export function parseDriftAlert(text: string): Check<DriftAlertRule> {
+  const arrow = text.indexOf('->');
+  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email>[, <email>…]"`);
+  const condition = parseMetricCondition(text.slice(0, arrow), ['drift']);
+  if (!condition.ok) return condition;
+  const emails = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
+  if (emails.length === 0) return fail('needs at least one e-mail address after "->"');
+  const bad = emails.find((e) => !isEmailAddress(e));
+  if (bad !== undefined) return fail(`"${bad}" is not an e-mail address`);
+  return ok({ ...condition.value, emails, text: `${condition.value.text} -> ${emails.join(', ')}` });
+}
+
+/** A threshold over the drift table or the profile table. */
+export function thresholdRule(): ValueRule<MetricCondition> {
+  return rule((text) => parseMetricCondition(text, ['drift', 'profile']));
+}
+
+/** A drift alert: a drift-table condition and who is notified. */
+export function driftAlertRule(): ValueRule<DriftAlertRule> {
+  return rule((text) => parseDriftAlert(text));
+}

@@ -1,0 +1,145 @@
+/**
+ * Parameters of DatabricksDeployServing: every input read and validated (docs/INPUTS.md).
+ */
+import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
+import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
+import {
+  aliasRule,
+  booleanRule,
+  choiceRule,
+  commaListRule,
+  emailRule,
+  endpointNameRule,
+  identifierRule,
+  integerRule,
+  jsonObjectOrFileRule,
+  keyValueLinesRule,
+  optional,
+  patternRule,
+  positiveIntegerRule,
+  required,
+  ucNameRule,
+  withDefault,
+  type JsonObject,
+  type KeyValue,
+} from '../../../shared/runtime/rules';
+
+export type ServedModel = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
+
+export type Traffic = { mode: 'replace' } | { mode: 'canary'; percent: number } | { mode: 'promote' };
+
+export interface InferenceTableTarget {
+  catalog: string;
+  schema: string;
+  tablePrefix: string;
+}
+
+export interface DeployServingParameters {
+  common: CommonParameters;
+  endpointName: string;
+  /** catalog.schema.model, without backticks. */
+  modelName: string;
+  model: ServedModel;
+  /**
+   * As given; undefined means `<model>-<version>`, which Operations computes once an alias
+   * is resolved to its version.
+   */
+  servedEntityName?: string;
+  workloadSize: (typeof WORKLOAD_SIZES)[number];
+  workloadType: (typeof WORKLOAD_TYPES)[number];
+  scaleToZero: boolean;
+  environmentVars: KeyValue[];
+  traffic: Traffic;
+  /** Undefined when the inference table is disabled. */
+  inferenceTable?: InferenceTableTarget;
+  rateLimitPerMinute?: number;
+  tags: KeyValue[];
+  notifyOnFailure: string[];
+  waitForReady: boolean;
+  timeoutMinutes: number;
+  /** The parsed request body (from the JSON text or the file). */
+  smokeTestPayload?: JsonObject;
+  rollbackOnFailure: boolean;
+}
+
+const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
+
+function smokeTestProblem(payload: JsonObject): string | undefined {
+  return SMOKE_TEST_KEYS.some((key) => Object.hasOwn(payload, key)) ? undefined : `must have one of the keys ${SMOKE_TEST_KEYS.join(', ')}`;
+}
+
+const ENV_KEY = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: 'must be a variable name: a letter or _ then letters, digits or _', maxLength: 255 };
+const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
+
+export function buildParameters(taskInputs: InputSource, vars: VariableSource): DeployServingParameters {
+  const opened = openTaskInputs('DatabricksDeployServing', taskInputs, vars);
+  const inputs = {
+    endpointName: required(endpointNameRule()),
+    modelName: required(ucNameRule(3, 'catalog.schema.model')),
+    modelVersion: optional(positiveIntegerRule()),
+    modelAlias: optional(aliasRule()),
+    servedEntityName: optional(endpointNameRule()),
+    workloadSize: withDefault(choiceRule(WORKLOAD_SIZES), 'Small'),
+    workloadType: withDefault(choiceRule(WORKLOAD_TYPES), 'CPU'),
+    scaleToZero: withDefault(booleanRule(), 'true'),
+    environmentVars: withDefault(keyValueLinesRule({ key: ENV_KEY, maxEntries: 30 }), ''),
+    trafficMode: withDefault(choiceRule(TRAFFIC_MODES), 'replace'),
+    canaryPercent: withDefault(integerRule(1, 99), '10'),
+    inferenceTable: withDefault(booleanRule(), 'true'),
+    inferenceCatalog: optional(identifierRule()),
+    inferenceSchema: optional(identifierRule()),
+    inferenceTablePrefix: optional(patternRule(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _', 255)),
+    rateLimitPerMinute: optional(positiveIntegerRule()),
+    tags: withDefault(keyValueLinesRule({ key: TAG_KEY, maxValueLength: 5000 }), ''),
+    notifyOnFailure: withDefault(commaListRule(emailRule()), ''),
+    waitForReady: withDefault(booleanRule(), 'true'),
+    timeoutMinutes: withDefault(integerRule(1, 720), '45'),
+    smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
+    rollbackOnFailure: withDefault(booleanRule(), 'true'),
+  };
+  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+    when(['modelVersion', 'modelAlias'], ({ modelVersion, modelAlias }) => {
+      if (modelVersion === undefined && modelAlias === undefined) return { input: 'modelVersion', rule: 'set modelVersion or modelAlias' };
+      if (modelVersion !== undefined && modelAlias !== undefined) return { input: 'modelVersion', rule: 'set only one of modelVersion and modelAlias' };
+      return undefined;
+    }),
+    when(['inferenceTable', 'inferenceCatalog'], ({ inferenceTable, inferenceCatalog }) =>
+      inferenceTable && inferenceCatalog === undefined ? { input: 'inferenceCatalog', rule: 'is required when inferenceTable is true' } : undefined,
+    ),
+    when(['inferenceTable', 'inferenceSchema'], ({ inferenceTable, inferenceSchema }) =>
+      inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
+    ),
+  ]);
+
+  const traffic: Traffic = v.trafficMode === 'canary' ? { mode: 'canary', percent: v.canaryPercent } : { mode: v.trafficMode };
+  return {
+    common,
+    endpointName: v.endpointName,
+    modelName: v.modelName,
+    model: servedModel(v.modelVersion, v.modelAlias),
+    servedEntityName: v.servedEntityName,
+    workloadSize: v.workloadSize,
+    workloadType: v.workloadType,
+    scaleToZero: v.scaleToZero,
+    environmentVars: v.environmentVars,
+    traffic,
+    inferenceTable:
+      v.inferenceTable && v.inferenceCatalog !== undefined && v.inferenceSchema !== undefined
+        ? { catalog: v.inferenceCatalog, schema: v.inferenceSchema, tablePrefix: v.inferenceTablePrefix ?? v.endpointName.replace(/-/g, '_') }
+        : undefined,
+    rateLimitPerMinute: v.rateLimitPerMinute,
+    tags: v.tags,
+    notifyOnFailure: v.notifyOnFailure,
+    waitForReady: v.waitForReady,
+    timeoutMinutes: v.timeoutMinutes,
+    smokeTestPayload: v.smokeTestPayload,
+    rollbackOnFailure: v.rollbackOnFailure,
+  };
+}
+
+function servedModel(version: number | undefined, alias: string | undefined): ServedModel {
+  if (version !== undefined) return { kind: 'version', version };
+  if (alias !== undefined) return { kind: 'alias', alias };
+  throw new Error('unreachable: the model rule requires modelVersion or modelAlias');
+}
