@@ -70,6 +70,8 @@ function parseType(cell: string): Pick<DocInput, 'type' | 'options'> {
 function parseDefault(cell: string): DocDefault {
   if (cell === '') return { kind: 'none' };
   if (cell === 'required') return { kind: 'required' };
+  // Required, but the value may come from the settings file: not `required` in task.json.
+  if (cell === 'required (task or configFile)') return { kind: 'none' };
   const single = /^`([^`]*)`$/.exec(cell);
   if (single) {
     // `<model>-<version>` and `/Workspace/…/<table>` are templates the task fills in.

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 
+import { TASK_DEFAULTS } from '../../../shared/runtime/taskDefaults';
 import { parseInputsDoc } from './inputsDoc';
 import type { DocSection } from './inputsDoc';
 import { findRepoRoot, loadTask, taskDir, TASK_NAMES } from './manifestFiles';
@@ -328,5 +329,19 @@ describe('visibleRule parser', () => {
     assert.throws(() => parseVisibleRule('a = b && c = d || e = f'), /mixes/);
     assert.throws(() => parseVisibleRule('workloadType = GPU_SMALL'), /unreadable/);
     assert.throws(() => parseVisibleRule('just words'), /unreadable/);
+  });
+});
+
+describe('shared/runtime/taskDefaults.ts', () => {
+  it('holds exactly the defaultValue of every task.json input that has one', () => {
+    const root = findRepoRoot();
+    for (const name of TASK_NAMES) {
+      const expected: Record<string, string> = {};
+      for (const input of loadTask(root, name).inputs ?? []) {
+        const d = (input as { defaultValue?: string | boolean }).defaultValue;
+        if (d !== undefined && d !== '') expected[input.name] = String(d);
+      }
+      assert.deepEqual({ ...TASK_DEFAULTS[name] }, expected, name);
+    }
   });
 });
