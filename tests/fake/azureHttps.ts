@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { notifyRequest } from './observer';
 
 export interface TlsFiles {
   cert: string;
@@ -24,6 +25,7 @@ export interface RunningServer {
 
 export async function startHttpsServer(tls: TlsFiles, handler: RequestHandler): Promise<RunningServer> {
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    notifyRequest('azure', req.method, req.url);
     void (async () => {
       try {
         const body = await readBody(req);

@@ -10,6 +10,7 @@
  *   declare module '../workspace' { interface WorkspaceState { serving: ServingStore } }
  *   workspace.defineState('serving', () => new ServingStore(workspace));
  */
+import { notifyRequest } from './observer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -136,7 +137,10 @@ export class FakeWorkspace {
   async start(): Promise<void> {
     if (this.server) throw new Error('FakeWorkspace is already started');
     this.lifetime = new AbortController();
-    const server = createServer({ cert: this.tls.cert, key: this.tls.key }, (req, res) => void this.handle(req, res));
+    const server = createServer({ cert: this.tls.cert, key: this.tls.key }, (req, res) => {
+      notifyRequest('workspace', req.method, req.url);
+      void this.handle(req, res);
+    });
     server.on('connection', (socket: Socket) => {
       const key = socketKey(socket);
       this.sockets.set(key, socket);

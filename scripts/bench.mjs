@@ -1,0 +1,33 @@
+// `npm run bench`: prints one table of figures measured in one run on this machine and keeps
+// it in bench/results.md with the machine description. Each scripts/bench/<name>.mjs module
+// exports run() → rows { metric, value, unit, goal, note }.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root } from './lib.mjs';
+
+const only = process.argv.slice(2);
+const modules = readdirSync(join(root, 'scripts', 'bench'))
+  .filter((f) => f.endsWith('.mjs'))
+  .filter((f) => only.length === 0 || only.includes(f.replace(/\.mjs$/, '')))
+  .sort((a, b) => (a === 'coldStart.mjs' ? -1 : b === 'coldStart.mjs' ? 1 : a.localeCompare(b)));
+
+const rows = [];
+for (const file of modules) {
+  const name = file.replace(/\.mjs$/, '');
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    const mod = await import(pathToFileURL(join(root, 'scripts', 'bench', file)).href);
+    for (const row of await mod.run({})) rows.push({ group: name, ...row });
+  } catch (error) {
+    rows.push({ group: name, metric: 'FAILED', value: String(error?.message ?? error).slice(0, 200), unit: '', goal: '' });
+  }
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}`;
+const header = '| group | metric | value | unit | goal | note |\n|---|---|---|---|---|---|';
+const table = rows.map((r) => `| ${r.group} | ${r.metric} | ${r.value} | ${r.unit ?? ''} | ${r.goal ?? ''} | ${r.note ?? ''} |`).join('\n');
+const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, all figures from one run of \`npm run bench\`.\n\n${header}\n${table}\n`;
+console.log(text);
+if (only.length === 0) writeFileSync(join(root, 'bench', 'results.md'), text);
