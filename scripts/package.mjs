@@ -27,6 +27,13 @@ for (const name of taskNames()) {
 const manifest = JSON.parse(readFileSync(join(root, 'vss-extension.json'), 'utf8'));
 manifest.version = version;
 manifest.publisher = publisher;
+// Files produced by the build are listed here rather than in the source manifest.
+const generated = [
+  { path: 'THIRD-PARTY-NOTICES.txt', addressable: true },
+  { path: 'schemas', addressable: true },
+];
+const listed = new Set((manifest.files ?? []).map((f) => f.path));
+manifest.files = [...(manifest.files ?? []), ...generated.filter((f) => !listed.has(f.path) && existsSync(join(root, f.path === 'THIRD-PARTY-NOTICES.txt' ? 'dist' : '', f.path)))];
 writeFileSync(join(stage, 'vss-extension.json'), JSON.stringify(manifest, null, 2));
 for (const f of ['overview.md', 'LICENSE', 'CHANGELOG.md', 'images']) {
   if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });

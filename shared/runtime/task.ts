@@ -9,6 +9,7 @@ import { CancelledError, DatabricksApiError, RequestError } from '../client/erro
 import { PollTimeoutError } from '../client/poll';
 import { PlanModeViolation } from '../client/databricksClient';
 import { installCancellation } from './cancellation';
+import { InputError, InputErrors } from './inputError';
 import { systemClock, type Clock } from './clock';
 import { neutralize, taskLog, type TaskLog } from './output';
 import { publishReport, publishSummary, type TaskReport } from './report';
@@ -65,7 +66,8 @@ export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
     finish(definition.name, outcome, startedAt);
   } catch (error) {
     const message = describeFailure(error, definition);
-    if (error instanceof Error && error.stack) taskLog.debug(error.stack);
+    // A stack trace helps only for the unexpected; known failures are fully described by their message.
+    if (error instanceof Error && error.stack && !isExpectedFailure(error)) taskLog.debug(error.stack);
     tl.setResult(tl.TaskResult.Failed, neutralize(message), true);
   } finally {
     cancellation.dispose();
@@ -92,6 +94,18 @@ function finish(task: string, outcome: TaskOutcome, startedAt: Date): void {
     );
   }
   tl.setResult(RESULT[outcome.result], neutralize(outcome.message), true);
+}
+
+function isExpectedFailure(error: Error): boolean {
+  return (
+    error instanceof InputErrors ||
+    error instanceof InputError ||
+    error instanceof CancelledError ||
+    error instanceof DatabricksApiError ||
+    error instanceof RequestError ||
+    error instanceof PollTimeoutError ||
+    error instanceof PlanModeViolation
+  );
 }
 
 /** One sentence (or a few lines) a pipeline user can act on. */

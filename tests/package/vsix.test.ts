@@ -1,0 +1,81 @@
+/**
+ * The packaged .vsix as the Marketplace and the agent receive it: what is inside, that every task
+ * folder is self-contained (task.json, the bundle, the icon — nothing else), that versions are
+ * stamped from package.json, and that a task extracted alone from the package runs.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import JSZip from 'jszip';
+import Ajv from 'ajv-draft-04';
+import { repoRoot, sharedDir } from '../helpers/repo';
+
+const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel'];
+
+describe('the packaged .vsix', function () {
+  this.timeout(60_000);
+  const root = repoRoot();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const vsixPath = join(root, 'dist', `databricks-mlops-${pkg.version}.vsix`);
+  let zip: JSZip;
+  let files: string[];
+
+  before(async function () {
+    assert.ok(existsSync(vsixPath), `${vsixPath} is missing: npm test packages it first (npm run package)`);
+    zip = await JSZip.loadAsync(readFileSync(vsixPath));
+    files = Object.keys(zip.files).filter((f) => !zip.files[f].dir);
+  });
+
+  it('holds each task folder with exactly task.json, index.js and icon.png', () => {
+    for (const task of TASKS) {
+      const inFolder = files.filter((f) => f.startsWith(`tasks/${task}/`)).map((f) => f.slice(`tasks/${task}/`.length)).sort();
+      assert.deepEqual(inFolder, ['icon.png', 'index.js', 'task.json'], task);
+    }
+    assert.ok(!files.some((f) => f.includes('node_modules/')), 'no node_modules in the package');
+  });
+
+  it('carries the manifest, the Marketplace page, the license and the third-party notices', async () => {
+    for (const f of ['extension.vsixmanifest', 'overview.md', 'LICENSE', 'images/icon.png', 'THIRD-PARTY-NOTICES.txt']) {
+      assert.ok(files.includes(f), `${f} missing`);
+    }
+    const manifest = await zip.file('extension.vsixmanifest')!.async('string');
+    assert.match(manifest, new RegExp(`Version="${pkg.version.replace(/\./g, '\\.')}"`));
+    assert.match(manifest, /Id="databricks-mlops"/);
+  });
+
+  it('stamps the package version into every task.json, which stays valid against tasks.schema.json', async function () {
+    const [, minor, patch] = pkg.version.split('.').map(Number);
+    const shared = sharedDir();
+    const schemaFile = shared && join(shared, 'schemas', 'tasks.schema.json');
+    const validate = schemaFile && existsSync(schemaFile)
+      ? new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object)
+      : undefined;
+    if (!validate) console.log('      (../shared/schemas/tasks.schema.json is absent: schema validation of the packaged task.json skipped)');
+    for (const task of TASKS) {
+      const json = JSON.parse(await zip.file(`tasks/${task}/task.json`)!.async('string')) as { version: { Major: number; Minor: number; Patch: number }; execution: Record<string, { target: string }> };
+      assert.deepEqual(json.version, { Major: 1, Minor: minor, Patch: patch }, task);
+      assert.deepEqual(Object.keys(json.execution).sort(), ['Node20_1', 'Node24']);
+      if (validate) assert.ok(validate(json), `${task}: ${JSON.stringify(validate.errors)}`);
+    }
+  });
+
+  it('runs a task extracted alone from the package (no node_modules), with task-lib strings embedded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-'));
+    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksDeployServing/'))) {
+      const target = join(dir, f);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+    }
+    const taskDir = join(dir, 'tasks', 'DatabricksDeployServing');
+    const r = spawnSync(process.execPath, [join(taskDir, 'index.js')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: dir, INPUT_AZURESUBSCRIPTION: 'c', INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net', INPUT_ENDPOINTNAME: 'has spaces', INPUT_MODELNAME: 'main.ml.m', INPUT_MODELVERSION: '1', INPUT_INFERENCECATALOG: 'main', INPUT_INFERENCESCHEMA: 'logs' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /##vso\[task\.complete result=Failed;[^\]]*\].*endpointName/);
+    assert.ok(!/LIB_ResourceFile|loc_/.test(r.stdout), 'task-lib messages are not localised strings');
+  });
+});
