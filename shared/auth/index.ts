@@ -14,7 +14,7 @@ export type {
   ServicePrincipalSecretConnection,
   WorkloadIdentityConnection,
 } from './serviceConnection';
-export { REFRESH_MARGIN_MS, TokenAcquisitionError, cachedTokenSource, createTokenSources } from './tokenSources';
+export { REFRESH_MARGIN_MS, TokenAcquisitionError, createTokenSources } from './tokenSources';
 export type { AccessTokenValue, TokenSource, TokenSourceDeps, TokenSources } from './tokenSources';
 export { ARM_WORKSPACE_API_VERSION, WorkspaceResolutionError, managementHeaders, resolveWorkspace } from './workspace';
 export type { ResolveWorkspaceDeps, ResolvedWorkspace } from './workspace';

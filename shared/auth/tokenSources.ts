@@ -6,8 +6,8 @@
  * Every token is handed to setSecret before any caller sees it.
  */
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { CancelledError } from '../client/errors';
 import type { HttpSettings } from '../client/httpSettings';
+import { createTokenCycler, type TokenCycler, type TokenSource } from '../client/tokenCycler';
 import type { SendRequest } from '../client/pipeline';
 import type { Clock } from '../runtime/clock';
 import { DATABRICKS_SCOPE, armScope, scopeForResource } from './authority';
@@ -19,20 +19,12 @@ import * as workloadIdentity from './credentials/workloadIdentity';
 import type { AzureRmConnection } from './serviceConnection';
 import { ConnectionError } from './serviceConnection';
 
-export interface AccessTokenValue {
-  token: string;
-  /** Milliseconds since the epoch. */
-  expiresOnTimestamp: number;
-}
-
-export interface TokenSource {
-  getToken(signal?: AbortSignal): Promise<AccessTokenValue>;
-}
+export type { AccessToken as AccessTokenValue, TokenSource } from '../client/tokenCycler';
 
 export interface TokenSources {
-  databricks: TokenSource;
+  databricks: TokenCycler;
   management: TokenSource;
-  arm: TokenSource;
+  arm: TokenCycler;
 }
 
 export interface TokenSourceDeps {
@@ -59,8 +51,8 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
       throw e;
     }));
 
-  const source = (scope: string, audience: string): TokenSource =>
-    cachedTokenSource(async () => {
+  const source = (scope: string, audience: string): TokenCycler =>
+    createTokenCycler(async () => {
       let token: AccessToken | null;
       try {
         // No abort signal: the request is shared by every waiting caller (each one can still give up).
@@ -74,7 +66,7 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
       deps.setSecret(token.token);
       deps.debug?.(`Entra ID token for ${audience} acquired; it expires at ${new Date(token.expiresOnTimestamp).toISOString()}`);
       return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
-    }, deps.clock);
+    }, { clock: deps.clock, refreshWindowMs: REFRESH_MARGIN_MS });
 
   const managementEndpoint = conn.managementEndpoint;
   return {
@@ -110,50 +102,4 @@ function createCredential(conn: AzureRmConnection, deps: CredentialDeps): Promis
     case 'ManagedServiceIdentity':
       return managedIdentity.create(conn, deps);
   }
-}
-
-/**
- * Caches one token. It is refreshed when less than REFRESH_MARGIN_MS remains, or less than
- * half its lifetime for tokens shorter than twice the margin (so a short-lived token is not
- * fetched again on every call). Concurrent callers share one fetch.
- */
-export function cachedTokenSource(fetchToken: () => Promise<AccessTokenValue>, clock: Clock): TokenSource {
-  let cached: { value: AccessTokenValue; refreshAt: number } | undefined;
-  let inFlight: Promise<AccessTokenValue> | undefined;
-  return {
-    getToken(signal) {
-      if (signal?.aborted) return Promise.reject(new CancelledError());
-      if (cached && clock.now() < cached.refreshAt) return Promise.resolve(cached.value);
-      inFlight ??= (async () => {
-        try {
-          const fetchedAt = clock.now();
-          const value = await fetchToken();
-          const margin = Math.min(clock.scale(REFRESH_MARGIN_MS), (value.expiresOnTimestamp - fetchedAt) / 2);
-          cached = { value, refreshAt: value.expiresOnTimestamp - margin };
-          return value;
-        } finally {
-          inFlight = undefined;
-        }
-      })();
-      return abortable(inFlight, signal);
-    },
-  };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -10,7 +10,7 @@ import { errorPolicy } from './policies/errorPolicy';
 import { headersPolicy, type HeadersProvider } from './policies/headersPolicy';
 import { bearerTokenPolicy } from './policies/bearerTokenPolicy';
 import { loggingPolicy } from './policies/loggingPolicy';
-import { createTokenCycler, type TokenSource } from './tokenCycler';
+import { asTokenCycler, type TokenSource } from './tokenCycler';
 import type { BackoffOptions } from './retryStrategies';
 import type { Clock } from '../runtime/clock';
 import { USER_AGENT } from '../version';
@@ -40,7 +40,7 @@ export function createHttpPipeline(options: HttpPipelineOptions): SendRequest {
     errorPolicy(),
     headersPolicy({ userAgent: USER_AGENT, provider: options.headers }),
   ];
-  if (options.tokenSource) policies.push(bearerTokenPolicy(createTokenCycler(options.tokenSource, { clock: options.clock })));
+  if (options.tokenSource) policies.push(bearerTokenPolicy(asTokenCycler(options.tokenSource, { clock: options.clock })));
   policies.push(loggingPolicy({ debug }));
   return createPipeline(policies, options.transport);
 }

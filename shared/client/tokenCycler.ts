@@ -1,7 +1,10 @@
 /**
- * Keeps a bearer token fresh: refreshes when it is within the refresh window of expiry
- * (default 2 minutes of task time), with one refresh in flight at a time (single flight).
+ * Keeps a bearer token fresh: a cached token is reused until it is within the refresh window
+ * of expiry (for tokens shorter than twice the window: until half their lifetime), concurrent
+ * callers share one refresh (single flight), and a caller's AbortSignal stops its own wait
+ * without cancelling the refresh the others wait on.
  */
+import { CancelledError } from './errors';
 import type { Clock } from '../runtime/clock';
 
 export interface AccessToken {
@@ -14,41 +17,66 @@ export interface TokenSource {
   getToken(signal?: AbortSignal): Promise<AccessToken>;
 }
 
+/** A TokenSource that caches, and can be told to drop its token (after a 401). */
+export interface TokenCycler extends TokenSource {
+  invalidate(): void;
+}
+
 export interface TokenCyclerOptions {
+  /** Refresh this long (task time) before expiry; default 2 minutes. */
   refreshWindowMs?: number;
   clock: Clock;
 }
 
 export const DEFAULT_REFRESH_WINDOW_MS = 2 * 60_000;
 
-export interface TokenCycler {
-  /** A token valid for at least the refresh window. */
-  getToken(signal?: AbortSignal): Promise<string>;
-  /** Drops the cached token (after a 401), so the next call mints a new one. */
-  invalidate(): void;
-}
-
-export function createTokenCycler(source: TokenSource, options: TokenCyclerOptions): TokenCycler {
+export function createTokenCycler(fetchToken: () => Promise<AccessToken>, options: TokenCyclerOptions): TokenCycler {
   const windowMs = options.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS;
   const { clock } = options;
-  let current: AccessToken | undefined;
+  let cached: { value: AccessToken; refreshAt: number } | undefined;
   let inFlight: Promise<AccessToken> | undefined;
-
-  const fresh = (t: AccessToken | undefined): t is AccessToken => !!t && t.expiresOnTimestamp - clock.now() > clock.scale(windowMs);
-
   return {
-    async getToken(signal) {
-      if (fresh(current)) return current.token;
-      if (!inFlight) {
-        inFlight = source.getToken(signal).finally(() => {
+    getToken(signal) {
+      if (signal?.aborted) return Promise.reject(new CancelledError());
+      if (cached && clock.now() < cached.refreshAt) return Promise.resolve(cached.value);
+      inFlight ??= (async () => {
+        try {
+          const fetchedAt = clock.now();
+          const value = await fetchToken();
+          const margin = Math.min(clock.scale(windowMs), (value.expiresOnTimestamp - fetchedAt) / 2);
+          cached = { value, refreshAt: value.expiresOnTimestamp - margin };
+          return value;
+        } finally {
           inFlight = undefined;
-        });
-      }
-      current = await inFlight;
-      return current.token;
+        }
+      })();
+      return abortable(inFlight, signal);
     },
     invalidate() {
-      current = undefined;
+      cached = undefined;
     },
   };
+}
+
+/** Makes any TokenSource a cycler (sources that already cycle are returned as they are). */
+export function asTokenCycler(source: TokenSource | TokenCycler, options: TokenCyclerOptions): TokenCycler {
+  return 'invalidate' in source ? source : createTokenCycler(() => source.getToken(), options);
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -15,11 +15,11 @@ export function bearerTokenPolicy(cycler: TokenCycler): PipelinePolicy {
       if (request.url.protocol !== 'https:') {
         throw new Error(`Refusing to send a bearer token over ${request.url.protocol.replace(':', '')}: ${request.url.origin} must use https.`);
       }
-      request.headers.set('authorization', `Bearer ${await cycler.getToken(request.signal)}`);
+      request.headers.set('authorization', `Bearer ${(await cycler.getToken(request.signal)).token}`);
       const response = await next(request);
       if (response.status !== 401) return response;
       cycler.invalidate();
-      request.headers.set('authorization', `Bearer ${await cycler.getToken(request.signal)}`);
+      request.headers.set('authorization', `Bearer ${(await cycler.getToken(request.signal)).token}`);
       return next(request);
     },
   };

@@ -7,7 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CancelledError } from '../../../shared/client/errors';
 import type { AzureRmConnection } from '../../../shared/auth/serviceConnection';
 import { ConnectionError, readAzureRmConnection } from '../../../shared/auth/serviceConnection';
-import { cachedTokenSource, createTokenSources } from '../../../shared/auth/tokenSources';
+import { createTokenSources, REFRESH_MARGIN_MS } from '../../../shared/auth/tokenSources';
+import { createTokenCycler } from '../../../shared/client/tokenCycler';
 import type { Clock } from '../../../shared/runtime/clock';
 import { createClock } from '../../../shared/runtime/clock';
 import type { ConnectionScheme } from '../../fake/azure';
@@ -131,11 +132,11 @@ describe('auth/tokenSources', function () {
 
   it('tries again after a failure instead of caching it', async () => {
     let calls = 0;
-    const source = cachedTokenSource(async () => {
+    const source = createTokenCycler(async () => {
       calls++;
       if (calls === 1) throw new Error('transient');
       return { token: 't', expiresOnTimestamp: Date.now() + 3_600_000 };
-    }, createClock(1));
+    }, { clock: createClock(1) });
     await assert.rejects(source.getToken(), /transient/);
     assert.equal((await source.getToken()).token, 't');
     assert.equal(calls, 2);
@@ -143,7 +144,7 @@ describe('auth/tokenSources', function () {
 
   it('does not refetch a short-lived token on every call (refreshes at half its lifetime)', async () => {
     let calls = 0;
-    const source = cachedTokenSource(async () => ({ token: `t${++calls}`, expiresOnTimestamp: Date.now() + 60_000 }), createClock(1));
+    const source = createTokenCycler(async () => ({ token: `t${++calls}`, expiresOnTimestamp: Date.now() + 60_000 }), { clock: createClock(1), refreshWindowMs: REFRESH_MARGIN_MS });
     await source.getToken();
     await source.getToken();
     assert.equal(calls, 1);

@@ -27,32 +27,32 @@ describe('token cycler and bearer policy', () => {
 
   it('reuses a token until 2 minutes before expiry, then refreshes', async () => {
     const src = source(60 * 60_000);
-    const cycler = createTokenCycler(src, { clock: createClock(1) });
+    const cycler = createTokenCycler(() => src.getToken(), { clock: createClock(1) });
     const p1 = cycler.getToken();
     await timers.tickAsync(10);
-    assert.equal(await p1, 't1');
+    assert.equal((await p1).token, 't1');
     await timers.tickAsync(57 * 60_000);
-    assert.equal(await cycler.getToken(), 't1');
+    assert.equal((await cycler.getToken()).token, 't1');
     assert.equal(src.calls.length, 1);
     await timers.tickAsync(60_000 + 10);
     const p2 = cycler.getToken();
     await timers.tickAsync(10);
-    assert.equal(await p2, 't2');
+    assert.equal((await p2).token, 't2');
     assert.equal(src.calls.length, 2);
   });
 
   it('refreshes once for concurrent callers (single flight)', async () => {
     const src = source(60 * 60_000);
-    const cycler = createTokenCycler(src, { clock: createClock(1) });
+    const cycler = createTokenCycler(() => src.getToken(), { clock: createClock(1) });
     const all = Promise.all([cycler.getToken(), cycler.getToken(), cycler.getToken()]);
     await timers.tickAsync(10);
-    assert.deepEqual(await all, ['t1', 't1', 't1']);
+    assert.deepEqual((await all).map((t) => t.token), ['t1', 't1', 't1']);
     assert.equal(src.calls.length, 1);
   });
 
   it('bearer policy sets the header, refuses http, and re-sends once after a 401 with a new token', async () => {
     const src = source(60 * 60_000);
-    const policy = bearerTokenPolicy(createTokenCycler(src, { clock: createClock(1) }));
+    const policy = bearerTokenPolicy(createTokenCycler(() => src.getToken(), { clock: createClock(1) }));
     const seen: string[] = [];
     const p = policy.sendRequest(request(), async (r) => {
       seen.push(r.headers.get('authorization') ?? '');
