@@ -6,7 +6,7 @@
  */
 import * as tl from 'azure-pipelines-task-lib/task';
 import { createTokenSources, managementHeaders, readAzureRmConnection, resolveWorkspace } from '../auth';
-import { DatabricksClient } from '../client/databricksClient';
+import { DatabricksClient, DEFAULT_TIMEOUT_MS } from '../client/databricksClient';
 import { createHttpPipeline } from '../client/httpPipeline';
 import { httpSettingsFromAgent } from '../client/httpSettings';
 import { createFetchTransport } from '../client/transport';
@@ -22,6 +22,8 @@ export interface WorkspaceConnection {
   /** The principal the workspace sees (preflight answer), for the log and summary. */
   principal?: string;
 }
+
+const MIN_ATTEMPT_TIMEOUT_MS = 5_000;
 
 interface ScimMe {
   userName?: string;
@@ -51,7 +53,9 @@ export async function connectWorkspace(common: CommonParameters, ctx: TaskContex
     retryBudgetMs,
     debug,
   });
-  const client = new DatabricksClient({ workspaceUrl: workspace.url, send, signal: ctx.signal, readOnly: common.dryRun });
+  // The per-attempt timeout is task time too (compressed in tests), with a floor for real sockets.
+  const timeoutMs = Math.max(ctx.clock.scale(DEFAULT_TIMEOUT_MS), MIN_ATTEMPT_TIMEOUT_MS);
+  const client = new DatabricksClient({ workspaceUrl: workspace.url, send, signal: ctx.signal, readOnly: common.dryRun, timeoutMs });
   const me = await client.get<ScimMe>('/api/2.0/preview/scim/v2/Me');
   const principal = me.displayName || me.userName;
   ctx.log.info(`Connected to ${workspace.url} as ${principal ?? 'the service connection principal'} (${connection.scheme}).`);
