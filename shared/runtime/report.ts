@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 
 export const REPORT_ATTACHMENT_TYPE = 'databricks-mlops-report';
@@ -47,6 +47,9 @@ export function publishReport(report: TaskReport, extraPath?: string): string {
   const file = join(outputDirectory(), `${stamp(report.task)}.json`);
   writeFileSync(file, text, 'utf8');
   tl.addAttachment(REPORT_ATTACHMENT_TYPE, `${stamp(report.task)}.json`, file);
-  if (extraPath) writeFileSync(extraPath, text, 'utf8');
+  if (extraPath) {
+    mkdirSync(dirname(extraPath), { recursive: true });
+    writeFileSync(extraPath, text, 'utf8');
+  }
   return file;
 }

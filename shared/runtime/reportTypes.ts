@@ -111,6 +111,8 @@ export interface DriftTableResult {
   table: string;
   monitorApi: 'dataQuality' | 'legacy';
   refresh: { state: string; refreshId?: string; durationSeconds?: number; startedByTask: boolean; message?: string };
+  /** The granularity whose windows were evaluated (the finest of the monitor's). */
+  granularity?: string;
   verdict: 'drift' | 'no-drift' | 'insufficient-data' | 'error' | 'not-evaluated';
   reason?: string;
   driftMetricsTable?: string;
@@ -128,4 +130,5 @@ export interface DriftReportData {
   rules: DriftRuleResult[];
   tables: DriftTableResult[];
   driftedColumns: string[];
+  changes?: ChangeEntry[];
 }
