@@ -46,6 +46,8 @@ export interface RunTaskOptions {
   env?: Record<string, string>;
   /** Run the tsc output with node_modules instead of the bundle. */
   unbundled?: boolean;
+  /** The script to run instead of the task's bundle (e.g. a task extracted from the .vsix). */
+  entry?: string;
   timeoutMs?: number;
   /** Called with the child process once started (e.g. to send SIGTERM). */
   onStart?: (child: import('node:child_process').ChildProcess) => void;
@@ -86,7 +88,7 @@ export function runTask(opts: RunTaskOptions): Promise<TaskRun> {
   const env = agentEnv(opts, tempDir);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [opts.entry ?? taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -106,12 +108,13 @@ export function runTask(opts: RunTaskOptions): Promise<TaskRun> {
 
 const VSO = /##vso\[([a-z]+)\.([a-z]+)((?:\s[^\]]*)?)\](.*)$/i;
 
+// task-lib escapes '%' as %AZP25 (older agents: %25) before the other escapes.
 function unescapeProperty(v: string): string {
-  return v.replace(/%3B/gi, ';').replace(/%5D/gi, ']').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%');
+  return v.replace(/%3B/gi, ';').replace(/%5D/gi, ']').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%AZP25/g, '%').replace(/%25/gi, '%');
 }
 
 function unescapeMessage(v: string): string {
-  return v.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%');
+  return v.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%AZP25/g, '%').replace(/%25/gi, '%');
 }
 
 export function parseRun(stdout: string, stderr: string, exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number, tempDir: string): TaskRun {

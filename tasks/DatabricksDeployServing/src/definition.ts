@@ -5,13 +5,30 @@
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
+import { deployServing } from './operations';
 import { buildParameters, type DeployServingParameters } from './parameters';
+import { deploySummary } from './summary';
 
 export const definition: TaskDefinition<DeployServingParameters> = {
   name: 'DatabricksDeployServing',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
-    await connectWorkspace(params.common, ctx);
-    return { result: 'Failed', message: 'DatabricksDeployServing: the operations of this task are not part of this build yet.' };
+    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
+    const result = await deployServing({ client, ctx }, params);
+    const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
+    return {
+      result: result.result,
+      message: result.message,
+      outputs: { ...result.outputs },
+      summaryMarkdown: deploySummary(result, link),
+      report: { kind: 'deployment', workspaceUrl, dryRun: result.dryRun, data: result.report },
+    };
+  },
+  explain(error) {
+    if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/serving-endpoints')) {
+      return "The service connection's principal needs CAN_MANAGE on the serving endpoint (or the right to create endpoints), EXECUTE on the registered model, and USE CATALOG and USE SCHEMA on its catalog and schema.";
+    }
+    if (error.statusCode === 429) return 'The workspace allows 50 serving endpoint create/update operations per 5 minutes: run fewer deployments at once.';
+    return undefined;
   },
 };

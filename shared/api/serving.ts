@@ -1,0 +1,102 @@
+/**
+ * Model Serving endpoints (reference §1): typed calls over DatabricksClient. Every path is built
+ * with `apiPath` (names URL-encoded); retries (429 with Retry-After, 503, 504) happen in the
+ * client, so nothing here loops.
+ */
+import type {
+  AiGatewayConfig,
+  CreateServingEndpoint,
+  EmailNotifications,
+  EndpointCoreConfigInput,
+  EndpointTag,
+  PatchServingEndpointTags,
+  PutAiGatewayRequest,
+  ServingEndpointDetailed,
+} from '@databricks/sdk-experimental/dist/apis/serving/model';
+import type { DatabricksClient } from '../client/databricksClient';
+import { isNotFound } from '../client/errors';
+import { apiPath } from '../client/path';
+
+export type {
+  AiGatewayConfig,
+  AiGatewayInferenceTableConfig,
+  AiGatewayRateLimit,
+  CreateServingEndpoint,
+  EmailNotifications,
+  EndpointCoreConfigInput,
+  EndpointTag,
+  Route,
+  ServedEntityInput,
+  ServedEntityOutput,
+  ServingEndpointDetailed,
+  TrafficConfig,
+} from '@databricks/sdk-experimental/dist/apis/serving/model';
+
+/** The config body of `PUT .../config`: EndpointCoreConfigInput without the name (it is in the path). */
+export type EndpointConfigUpdate = Omit<EndpointCoreConfigInput, 'name'>;
+
+/** The answer of the invocations route: the model's predictions, and whatever else the flavour returns. */
+export interface InvocationResponse {
+  predictions?: unknown;
+  [key: string]: unknown;
+}
+
+const BASE = '/api/2.0/serving-endpoints';
+
+/** The endpoint, or undefined when it does not exist (RESOURCE_DOES_NOT_EXIST). */
+export async function findServingEndpoint(client: DatabricksClient, name: string, signal?: AbortSignal): Promise<ServingEndpointDetailed | undefined> {
+  try {
+    return await getServingEndpoint(client, name, signal);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export function getServingEndpoint(client: DatabricksClient, name: string, signal?: AbortSignal): Promise<ServingEndpointDetailed> {
+  return client.get<ServingEndpointDetailed>(apiPath`/api/2.0/serving-endpoints/${name}`, undefined, { signal });
+}
+
+export function createServingEndpoint(client: DatabricksClient, body: CreateServingEndpoint): Promise<ServingEndpointDetailed> {
+  return client.post<ServingEndpointDetailed>(BASE, body);
+}
+
+export function updateServingEndpointConfig(client: DatabricksClient, name: string, config: EndpointConfigUpdate): Promise<ServingEndpointDetailed> {
+  return client.put<ServingEndpointDetailed>(endpointPath(name, 'config'), config);
+}
+
+/** Replaces the whole AI Gateway configuration (GET, merge, then PUT the full object). */
+export function putAiGateway(client: DatabricksClient, name: string, gateway: AiGatewayConfig): Promise<AiGatewayConfig> {
+  const body: Omit<PutAiGatewayRequest, 'name'> = gateway;
+  return client.put<AiGatewayConfig>(endpointPath(name, 'ai-gateway'), body);
+}
+
+export function patchServingEndpointTags(client: DatabricksClient, name: string, patch: Omit<PatchServingEndpointTags, 'name'>): Promise<{ tags?: EndpointTag[] }> {
+  return client.patch<{ tags?: EndpointTag[] }>(endpointPath(name, 'tags'), patch);
+}
+
+export function patchServingEndpointNotifications(client: DatabricksClient, name: string, notifications: EmailNotifications): Promise<{ email_notifications?: EmailNotifications }> {
+  return client.patch<{ email_notifications?: EmailNotifications }>(endpointPath(name, 'notifications'), { email_notifications: notifications });
+}
+
+export async function getBuildLogs(client: DatabricksClient, name: string, servedEntityName: string, signal?: AbortSignal): Promise<string> {
+  const r = await client.get<{ logs?: string }>(apiPath`/api/2.0/serving-endpoints/${name}/served-models/${servedEntityName}/build-logs`, undefined, { signal });
+  return r.logs ?? '';
+}
+
+export async function getServerLogs(client: DatabricksClient, name: string, servedEntityName: string, signal?: AbortSignal): Promise<string> {
+  const r = await client.get<{ logs?: string }>(apiPath`/api/2.0/serving-endpoints/${name}/served-models/${servedEntityName}/logs`, undefined, { signal });
+  return r.logs ?? '';
+}
+
+/**
+ * Scores a payload. The route has no /api/2.0 prefix. It is not a read: the request lands in the
+ * inference table, so plan mode refuses it like any other write.
+ */
+export function invokeServingEndpoint(client: DatabricksClient, name: string, payload: unknown, signal?: AbortSignal): Promise<InvocationResponse> {
+  return client.post<InvocationResponse>(apiPath`/serving-endpoints/${name}/invocations`, payload, { signal });
+}
+
+function endpointPath(name: string, leaf: 'config' | 'ai-gateway' | 'tags' | 'notifications'): string {
+  return `${apiPath`/api/2.0/serving-endpoints/${name}`}/${leaf}`;
+}

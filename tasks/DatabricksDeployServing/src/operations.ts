@@ -1,0 +1,412 @@
+/**
+ * DatabricksDeployServing operations: resolve the version, read the endpoint (waiting for an
+ * update already in progress), plan the change, apply only the difference, wait until ready,
+ * smoke-test, and roll back a failed rollout on an endpoint that served before.
+ *
+ * Writes happen in this order, each only when something differs: AI Gateway (disabling the
+ * inference table first when it moves), tags, notifications, then the config — the config last
+ * because the endpoint accepts no other update while it rolls out.
+ */
+import type { CreateServingEndpoint, ServingEndpointDetailed } from '../../../shared/api/serving';
+import {
+  createServingEndpoint,
+  findServingEndpoint,
+  getServingEndpoint,
+  patchServingEndpointNotifications,
+  patchServingEndpointTags,
+  putAiGateway,
+  updateServingEndpointConfig,
+} from '../../../shared/api/serving';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { CancelledError, DatabricksApiError, isAlreadyExists } from '../../../shared/client/errors';
+import { PollTimeoutError } from '../../../shared/client/poll';
+import type { ChangeEntry, DeploymentReportData, ServedEntitySnapshot } from '../../../shared/runtime/reportTypes';
+import type { TaskContext } from '../../../shared/runtime/task';
+import { gatewayForCreate, planGateway, planNotifications, planTags, type GatewayPlan, type TagPatch } from './gateway';
+import { resolveServedVersion } from './modelVersion';
+import type { DeployServingParameters } from './parameters';
+import { configChange, gatewayChange, hasChanges, notificationsChange, renderChanges, tagsChange } from './plan';
+import { EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage, type WantedPair } from './readiness';
+import {
+  configToUpdate,
+  defaultServedEntityName,
+  inferenceTableName,
+  sameConfig,
+  servedConfig,
+  targetConfig,
+  type ServedEntity,
+  type ServingConfig,
+} from './servedConfig';
+import { runSmokeTest } from './smokeTest';
+
+/** How often a plan is redone when another update got in the way (conflict, concurrent create). */
+const MAX_PLAN_ATTEMPTS = 3;
+
+export interface DeployDeps {
+  client: DatabricksClient;
+  ctx: TaskContext;
+}
+
+export interface DeployOutputs {
+  endpointUrl: string;
+  endpointId?: string;
+  servedEntityName: string;
+  servedVersion: string;
+  inferenceTableName?: string;
+}
+
+export interface DeployResult {
+  result: 'Succeeded' | 'Failed';
+  message: string;
+  outputs: DeployOutputs;
+  report: DeploymentReportData;
+  dryRun: boolean;
+  /** The plan as readable diff lines (also in the log). */
+  planLines: string[];
+  /** Notes for the summary (e.g. why the smoke test did not run). */
+  notes: string[];
+}
+
+interface Plan {
+  endpoint?: ServingEndpointDetailed;
+  before?: ServingConfig;
+  target: ServingConfig;
+  configChanged: boolean;
+  gateway: GatewayPlan;
+  tags?: TagPatch;
+  notifications?: ReturnType<typeof planNotifications>;
+  changes: ChangeEntry[];
+  notes: string[];
+}
+
+export async function deployServing(deps: DeployDeps, params: DeployServingParameters): Promise<DeployResult> {
+  const { client, ctx } = deps;
+  const timeoutMs = params.timeoutMinutes * 60_000;
+  const dryRun = client.readOnly;
+
+  const resolved = await resolveServedVersion(client, params.modelName, params.model);
+  const wanted = wantedEntity(params, resolved.version);
+  ctx.log.info(`Model ${params.modelName}: ${resolved.how} (READY), served as ${wanted.name}.`);
+
+  const outputs: DeployOutputs = {
+    endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(params.endpointName)}/invocations`),
+    servedEntityName: wanted.name,
+    servedVersion: resolved.version,
+    inferenceTableName: params.inferenceTable ? inferenceTableName(params.inferenceTable) : undefined,
+  };
+  const report: DeploymentReportData = {
+    endpointName: params.endpointName,
+    endpointUrl: outputs.endpointUrl,
+    action: 'noop',
+    trafficMode: params.traffic.mode,
+    before: [],
+    after: [],
+    inferenceTableName: outputs.inferenceTableName,
+  };
+  const notes: string[] = [];
+
+  // Plan, apply; redone when another update or a concurrent create got in the way.
+  let plan: Plan | undefined;
+  let appliedAt = 0;
+  for (let attempt = 1; ; attempt++) {
+    plan = await readAndPlan(deps, params, wanted, timeoutMs, dryRun);
+    report.before = snapshots(plan.before, plan.endpoint);
+    report.after = snapshots(plan.target);
+    report.changes = plan.changes;
+    report.action = !plan.endpoint ? 'create' : hasChanges(plan.changes) ? 'update' : 'noop';
+    report.endpointId = plan.endpoint?.id;
+    outputs.endpointId = plan.endpoint?.id;
+    // promote may serve the version under the name an earlier canary gave it.
+    outputs.servedEntityName = plan.target.entities.find((e) => e.entityVersion === wanted.entityVersion && e.entityName === wanted.entityName)?.name ?? wanted.name;
+    for (const note of plan.notes) ctx.log.info(note);
+    printPlan(ctx, plan.changes, dryRun);
+    if (dryRun) {
+      const count = plan.changes.filter((c) => c.action !== 'noop').length;
+      const message = count ? `Plan mode (dryRun): ${count} change(s) planned for serving endpoint ${params.endpointName}; nothing was written.` : `Plan mode (dryRun): serving endpoint ${params.endpointName} is up to date; nothing to change.`;
+      return { result: 'Succeeded', message, outputs, report, dryRun, planLines: renderChanges(plan.changes), notes: plan.notes };
+    }
+    try {
+      appliedAt = ctx.clock.now();
+      const created = await apply(deps, params, plan);
+      if (created) {
+        report.endpointId = outputs.endpointId = created.id;
+      }
+      break;
+    } catch (e) {
+      const retry = attempt < MAX_PLAN_ATTEMPTS && (await anotherUpdateGotInTheWay(deps, params.endpointName, e));
+      if (!retry) {
+        if (e instanceof DatabricksApiError) {
+          report.failure = { stage: 'update', message: e.message };
+          return failed(`The update of serving endpoint ${params.endpointName} was refused: ${e.errorCode}: ${e.serviceMessage} The served config was not changed.`);
+        }
+        throw e;
+      }
+      ctx.log.info(`Another update of ${params.endpointName} got in the way; planning again (attempt ${attempt + 1} of ${MAX_PLAN_ATTEMPTS}).`);
+    }
+  }
+
+  const changed = report.action !== 'noop';
+  const wantedPairs = pairs(plan.target);
+  if (!params.waitForReady) {
+    notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
+    return done(changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage());
+  }
+
+  // Wait until ready.
+  try {
+    ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
+    const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, timeoutMs, `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged);
+    report.polls = waited.polls;
+    report.after = snapshots(plan.target, waited.result);
+    if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
+    if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    let entityMessages: EntityMessage[] | undefined;
+    if (e instanceof EndpointUpdateFailed) entityMessages = await explainFailure(deps, e.endpoint);
+    const message = e instanceof Error ? e.message : String(e);
+    report.failure = { stage: 'wait', message, entityMessages };
+    ctx.log.error(message);
+    return rollbackAndFail(message, e instanceof PollTimeoutError);
+  }
+
+  // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
+  // nothing writes nothing, and each request lands in the inference table).
+  if (params.smokeTestPayload && changed) {
+    const smoke = await runSmokeTest(client, ctx.clock, params.endpointName, params.smokeTestPayload, ctx.signal);
+    report.smokeTest = smoke;
+    if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
+    else {
+      const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
+      ctx.log.error(message);
+      report.failure = { stage: 'smoke-test', message };
+      return rollbackAndFail(message, false);
+    }
+  } else if (params.smokeTestPayload) {
+    notes.push('Smoke test skipped: nothing changed.');
+  }
+  return done(changed ? successMessage() : upToDateMessage());
+
+  // ---------------------------------------------------------------------------------------------
+
+  function done(message: string): DeployResult {
+    return { result: 'Succeeded', message, outputs, report, dryRun, planLines: renderChanges(plan?.changes ?? []), notes: [...(plan?.notes ?? []), ...notes] };
+  }
+
+  function failed(message: string): DeployResult {
+    return { result: 'Failed', message, outputs, report, dryRun, planLines: renderChanges(plan?.changes ?? []), notes: [...(plan?.notes ?? []), ...notes] };
+  }
+
+  function successMessage(): string {
+    const split = plan!.target.entities.map((e) => `${e.name} ${plan!.target.traffic[e.name] ?? 0}%`).join(', ');
+    const verb = report.action === 'create' ? 'Created' : 'Updated';
+    const ready = report.timeToReadySeconds !== undefined ? `; ready in ${formatDuration(report.timeToReadySeconds)}` : '';
+    return `${verb} serving endpoint ${params.endpointName}: ${split} (${params.modelName} version ${resolved.version})${ready}.`;
+  }
+
+  function upToDateMessage(): string {
+    return `Serving endpoint ${params.endpointName} already serves ${outputs.servedEntityName} (version ${resolved.version}) as requested; nothing changed.`;
+  }
+
+  async function rollbackAndFail(reason: string, stillRollingOut: boolean): Promise<DeployResult> {
+    const previous = plan!.before;
+    if (!plan!.configChanged) return failed(reason);
+    if (!previous) {
+      return failed(`${reason} The new endpoint ${params.endpointName} was left in place for diagnosis (not deleted): see its events and logs in the workspace, then delete it or run again.`);
+    }
+    if (!params.rollbackOnFailure) return failed(`${reason} rollbackOnFailure is false: the endpoint was left as it is.`);
+    const restored = snapshots(previous);
+    const restoredText = previous.entities.map((e) => `${e.name} (v${e.entityVersion}) ${previous.traffic[e.name] ?? 0}%`).join(', ');
+    ctx.log.section(`Rolling back ${params.endpointName} to ${restoredText}`);
+    try {
+      await updateServingEndpointConfig(client, params.endpointName, configToUpdate(previous));
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      const why = e instanceof DatabricksApiError ? `${e.errorCode}: ${e.serviceMessage}` : (e as Error).message;
+      const hint = stillRollingOut
+        ? ' The update is still rolling out and cannot be replaced until it ends; the previous config keeps serving meanwhile. Roll back by running the task again with the previous version once it ends.'
+        : '';
+      ctx.log.error(`Rollback refused: ${why}`);
+      report.rollback = { performed: false, restored, reason, succeeded: false };
+      return failed(`${reason} The rollback to ${restoredText} was refused (${why}).${hint}`);
+    }
+    try {
+      await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, `The rollback of ${params.endpointName}`);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      report.rollback = { performed: true, restored, reason, succeeded: false };
+      return failed(`${reason} The rollback to ${restoredText} did not become ready either: ${(e as Error).message}`);
+    }
+    report.rollback = { performed: true, restored, reason, succeeded: true };
+    report.after = restored;
+    ctx.log.info(`Rolled back: ${params.endpointName} serves ${restoredText} again.`);
+    return failed(`${reason} Rolled back: ${params.endpointName} serves ${restoredText} again.`);
+  }
+}
+
+function wantedEntity(params: DeployServingParameters, version: string): ServedEntity {
+  return {
+    name: params.servedEntityName ?? defaultServedEntityName(params.modelName, version),
+    entityName: params.modelName.toLowerCase(),
+    entityVersion: version,
+    workloadSize: params.workloadSize,
+    workloadType: params.workloadType,
+    scaleToZero: params.scaleToZero,
+    environmentVars: Object.fromEntries(params.environmentVars.map((kv) => [kv.key, kv.value])),
+    carried: {},
+  };
+}
+
+async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wanted: ServedEntity, timeoutMs: number, dryRun: boolean): Promise<Plan> {
+  const { client, ctx } = deps;
+  let endpoint = await findServingEndpoint(client, params.endpointName, ctx.signal);
+  const notes: string[] = [];
+  if (endpoint?.state?.config_update === 'IN_PROGRESS') {
+    if (dryRun) notes.push(`An update of ${params.endpointName} is in progress: the plan compares with the config served now.`);
+    else {
+      ctx.log.info(`An update of ${params.endpointName} is in progress; waiting for it to end before planning.`);
+      endpoint = await waitUntilSettled(deps, params.endpointName, timeoutMs);
+    }
+  }
+  const gatewayWish = { inferenceTable: params.inferenceTable, rateLimitPerMinute: params.rateLimitPerMinute };
+  if (!endpoint) {
+    const target = targetConfig(undefined, wanted, params.traffic, params.servedEntityName !== undefined);
+    const gateway = gatewayForCreate(gatewayWish);
+    const tags = planTags(undefined, params.tags);
+    const notifications = planNotifications(undefined, params.notifyOnFailure);
+    return {
+      target: target.config,
+      configChanged: true,
+      gateway: { target: gateway },
+      tags,
+      notifications,
+      changes: [
+        configChange(params.endpointName, undefined, target.config),
+        gatewayChange(params.endpointName, undefined, gateway, false),
+        tagsChange(params.endpointName, undefined, tags),
+        notificationsChange(params.endpointName, undefined, notifications),
+      ].filter((c) => c.action !== 'noop'),
+      notes: [...notes, ...target.notes],
+    };
+  }
+  const before = servedConfig(endpoint);
+  const target = targetConfig(before, wanted, params.traffic, params.servedEntityName !== undefined);
+  const gateway = planGateway(endpoint.ai_gateway, gatewayWish);
+  const tags = planTags(endpoint.tags, params.tags);
+  const notifications = planNotifications(endpoint.email_notifications, params.notifyOnFailure);
+  return {
+    endpoint,
+    before,
+    target: target.config,
+    configChanged: !sameConfig(before, target.config),
+    gateway,
+    tags,
+    notifications,
+    changes: [
+      configChange(params.endpointName, before, target.config),
+      gatewayChange(params.endpointName, endpoint.ai_gateway, gateway.target, gateway.disableFirst !== undefined),
+      tagsChange(params.endpointName, endpoint.tags, tags),
+      notificationsChange(params.endpointName, endpoint.email_notifications, notifications),
+    ],
+    notes: [...notes, ...target.notes],
+  };
+}
+
+function printPlan(ctx: TaskContext, changes: ChangeEntry[], dryRun: boolean): void {
+  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be written)' : 'Plan');
+  const lines = renderChanges(changes);
+  // The lines quote names and settings read from the workspace: remote text.
+  ctx.log.remote(lines.length ? lines.join('\n') : '(no changes)');
+}
+
+/** Applies the plan; returns the endpoint when it was created. */
+async function apply(deps: DeployDeps, params: DeployServingParameters, plan: Plan): Promise<ServingEndpointDetailed | undefined> {
+  const { client, ctx } = deps;
+  const name = params.endpointName;
+  if (!plan.endpoint) {
+    const body: CreateServingEndpoint = {
+      name,
+      config: { name, ...configToUpdate(plan.target) },
+      ai_gateway: plan.gateway.target,
+      tags: plan.tags?.add_tags,
+      email_notifications: plan.notifications,
+    };
+    const created = await createServingEndpoint(client, body);
+    ctx.log.info(`Created serving endpoint ${name}${created.id ? ` (id ${created.id})` : ''}.`);
+    return created;
+  }
+  if (plan.gateway.disableFirst) {
+    // The service refuses to move an enabled inference table: disable it where it is first.
+    ctx.log.info('The inference table moves: disabling it at its current location first, then enabling it at the new one.');
+    await putAiGateway(client, name, plan.gateway.disableFirst);
+  }
+  if (plan.gateway.target) {
+    try {
+      await putAiGateway(client, name, plan.gateway.target);
+    } catch (e) {
+      if (plan.gateway.disableFirst && e instanceof DatabricksApiError) {
+        throw new Error(
+          `The inference table of ${name} was disabled to move it, but enabling it at ${params.inferenceTable ? inferenceTableName(params.inferenceTable) : 'the new location'} was refused: ${e.errorCode}: ${e.serviceMessage} Payload logging is off until this is fixed (check USE CATALOG, USE SCHEMA and CREATE TABLE on the target schema), then run again.`,
+        );
+      }
+      throw e;
+    }
+    ctx.log.info(`Updated the AI Gateway of ${name}.`);
+  }
+  if (plan.tags) {
+    await patchServingEndpointTags(client, name, plan.tags);
+    ctx.log.info(`Set tag(s) ${plan.tags.add_tags.map((t) => t.key).join(', ')} on ${name}.`);
+  }
+  if (plan.notifications) {
+    await patchServingEndpointNotifications(client, name, plan.notifications);
+    ctx.log.info(`Updated the e-mail notifications of ${name}.`);
+  }
+  if (plan.configChanged) {
+    await updateServingEndpointConfig(client, name, configToUpdate(plan.target));
+    ctx.log.info(`Started the config update of ${name}.`);
+  }
+  return undefined;
+}
+
+/**
+ * Whether a refused write was caused by someone else: the endpoint appeared meanwhile
+ * (RESOURCE_ALREADY_EXISTS on create) or is rolling out another update (409, or 400 — the
+ * status the service uses for this is not documented — with the endpoint IN_PROGRESS when read
+ * back). Then the plan is redone against the endpoint as it is after that update.
+ */
+async function anotherUpdateGotInTheWay(deps: DeployDeps, name: string, e: unknown): Promise<boolean> {
+  if (!(e instanceof DatabricksApiError)) return false;
+  if (isAlreadyExists(e)) return true;
+  if (e.statusCode !== 409 && e.statusCode !== 400) return false;
+  const now = await getServingEndpoint(deps.client, name, deps.ctx.signal);
+  return now.state?.config_update === 'IN_PROGRESS' || e.errorCode === 'RESOURCE_CONFLICT';
+}
+
+function pairs(config: ServingConfig): WantedPair[] {
+  return config.entities.map((e) => ({ name: e.name, entityName: e.entityName, entityVersion: e.entityVersion }));
+}
+
+function snapshots(config: ServingConfig | undefined, endpoint?: ServingEndpointDetailed): ServedEntitySnapshot[] {
+  if (!config) return [];
+  const states = new Map((endpoint?.config?.served_entities ?? []).map((e) => [e.name, e.state?.deployment]));
+  return config.entities.map((e) => ({
+    name: e.name,
+    entityName: e.entityName,
+    entityVersion: e.entityVersion,
+    trafficPercent: config.traffic[e.name] ?? 0,
+    state: states.get(e.name),
+    workloadSize: e.workloadSize,
+    scaleToZero: e.scaleToZero,
+  }));
+}
+
+/** Real elapsed milliseconds → task milliseconds (the same at time scale 1). */
+function taskTime(deps: DeployDeps, realMs: number): number {
+  return realMs / deps.ctx.clock.scale(1);
+}
+
+export function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return m ? `${m} min ${s} s` : `${s} s`;
+}

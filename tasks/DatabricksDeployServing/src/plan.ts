@@ -1,0 +1,77 @@
+/**
+ * The plan of a run as ChangeEntry records (the report's `changes`, the dryRun output and the
+ * summary all come from these), and their rendering as a readable diff.
+ */
+import type { AiGatewayConfig, EmailNotifications } from '../../../shared/api/serving';
+import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
+import type { TagPatch } from './gateway';
+import { describeEntity, sameEntity, type ServingConfig } from './servedConfig';
+
+export function configChange(endpointName: string, before: ServingConfig | undefined, after: ServingConfig): ChangeEntry {
+  const fields: NonNullable<ChangeEntry['fields']> = [];
+  const names = [...new Set([...(before?.entities ?? []).map((e) => e.name), ...after.entities.map((e) => e.name)])];
+  for (const name of names) {
+    const b = before?.entities.find((e) => e.name === name);
+    const a = after.entities.find((e) => e.name === name);
+    const bText = b ? describeEntity(b, before?.traffic[name]) : undefined;
+    const aText = a ? describeEntity(a, after.traffic[name]) : undefined;
+    const unchanged = a && b && sameEntity(a, b) && (before?.traffic[name] ?? 0) === (after.traffic[name] ?? 0);
+    if (!unchanged) fields.push({ path: `served_entities.${name}`, before: bText, after: aText });
+  }
+  const action = !before ? 'create' : fields.length ? 'update' : 'noop';
+  return { action, resource: `serving endpoint ${endpointName}: served entities and traffic`, fields };
+}
+
+export function gatewayChange(endpointName: string, before: AiGatewayConfig | undefined, after: AiGatewayConfig | undefined, disableFirst: boolean): ChangeEntry {
+  const fields: NonNullable<ChangeEntry['fields']> = [];
+  const table = (g: AiGatewayConfig | undefined) => {
+    const t = g?.inference_table_config;
+    return t?.enabled ? `${t.catalog_name}.${t.schema_name}.${t.table_name_prefix}_payload (enabled)` : t ? 'disabled' : undefined;
+  };
+  const limits = (g: AiGatewayConfig | undefined) =>
+    g?.rate_limits?.map((l) => `${l.key ?? 'endpoint'}${l.principal ? `:${l.principal}` : ''} ${l.calls ?? l.tokens}/${l.renewal_period}`).join(', ') || undefined;
+  if (after && table(before) !== table(after)) {
+    fields.push({ path: 'ai_gateway.inference_table_config', before: table(before), after: disableFirst ? `disable first, then ${table(after)}` : table(after) });
+  }
+  if (after && limits(before) !== limits(after)) fields.push({ path: 'ai_gateway.rate_limits', before: limits(before), after: limits(after) });
+  return { action: fields.length ? (before ? 'update' : 'create') : 'noop', resource: `serving endpoint ${endpointName}: AI Gateway`, fields };
+}
+
+export function tagsChange(endpointName: string, current: Array<{ key: string; value?: string }> | undefined, patch: TagPatch | undefined): ChangeEntry {
+  const have = new Map((current ?? []).map((t) => [t.key, t.value]));
+  const fields = (patch?.add_tags ?? []).map((t) => ({ path: `tags.${t.key}`, before: have.get(t.key), after: t.value }));
+  return { action: fields.length ? 'update' : 'noop', resource: `serving endpoint ${endpointName}: tags`, fields };
+}
+
+export function notificationsChange(endpointName: string, current: EmailNotifications | undefined, next: EmailNotifications | undefined): ChangeEntry {
+  const fields = next
+    ? [{ path: 'email_notifications.on_update_failure', before: current?.on_update_failure?.join(', ') || undefined, after: next.on_update_failure?.join(', ') }]
+    : [];
+  return { action: fields.length ? 'update' : 'noop', resource: `serving endpoint ${endpointName}: e-mail notifications`, fields };
+}
+
+/** Whether any entry would write something. */
+export function hasChanges(changes: ChangeEntry[]): boolean {
+  return changes.some((c) => c.action !== 'noop');
+}
+
+/**
+ * A diff a reviewer can read in a pull-request pipeline log:
+ *   ~ serving endpoint churn: served entities and traffic
+ *       - churn_model-7 (main.ml.churn_model v7, Small CPU scale to zero) 100%
+ *       + churn_model-7 (main.ml.churn_model v7, Small CPU scale to zero) 90%
+ */
+export function renderChanges(changes: ChangeEntry[]): string[] {
+  const mark = { create: '+', update: '~', delete: '-', noop: '=' } as const;
+  const lines: string[] = [];
+  for (const c of changes) {
+    lines.push(`${mark[c.action]} ${c.resource}${c.action === 'noop' ? ' (unchanged)' : ''}`);
+    for (const f of c.fields ?? []) {
+      // Served entity lines already start with the entity name.
+      const label = f.path.startsWith('served_entities.') ? '' : `${f.path.replace(/^tags\./, 'tag ')}: `;
+      if (f.before !== undefined) lines.push(`    - ${label}${String(f.before)}`);
+      if (f.after !== undefined) lines.push(`    + ${label}${String(f.after)}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,223 @@
+/**
+ * The served entities and traffic of an endpoint in one normalised shape, so that what is
+ * served (GET) and what the task wants can be compared field by field, and the wanted config
+ * for each traffic mode can be computed without touching the network.
+ */
+import type { EndpointConfigUpdate, Route, ServedEntityInput, ServedEntityOutput, ServingEndpointDetailed, TrafficConfig } from '../../../shared/api/serving';
+import type { Traffic } from './parameters';
+
+/** Longest served entity name the service accepts (same rule as endpoint names). */
+const MAX_NAME_LENGTH = 63;
+
+export interface ServedEntity {
+  name: string;
+  /** catalog.schema.model, lower-case (Unity Catalog names are case-insensitive). */
+  entityName: string;
+  entityVersion: string;
+  workloadSize?: string;
+  workloadType: string;
+  scaleToZero: boolean;
+  environmentVars: Record<string, string>;
+  /**
+   * Settings the task does not manage (provisioned concurrency, instance profile…), carried over
+   * unchanged from GET when an entity is kept, so a PUT never drops them.
+   */
+  carried: Partial<ServedEntityInput>;
+}
+
+export interface ServingConfig {
+  entities: ServedEntity[];
+  /** Traffic percentage by served entity name. */
+  traffic: Record<string, number>;
+}
+
+/** `<model short name>-<version>`, shortened so it stays a valid name (≤ 63 characters). */
+export function defaultServedEntityName(modelName: string, version: string): string {
+  const short = modelName.split('.').pop() ?? modelName;
+  const suffix = `-${version}`;
+  return `${short.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+}
+
+export function inferenceTableName(target: { catalog: string; schema: string; tablePrefix: string }): string {
+  return `${target.catalog}.${target.schema}.${target.tablePrefix}_payload`;
+}
+
+const CARRIED_KEYS = [
+  'instance_profile_arn',
+  'min_provisioned_concurrency',
+  'max_provisioned_concurrency',
+  'min_provisioned_throughput',
+  'max_provisioned_throughput',
+  'provisioned_model_units',
+] as const satisfies ReadonlyArray<keyof ServedEntityInput & keyof ServedEntityOutput>;
+
+export function entityFromOutput(o: ServedEntityOutput): ServedEntity {
+  const carried: Partial<ServedEntityInput> = {};
+  for (const key of CARRIED_KEYS) {
+    // A workload size and a provisioned concurrency range must not be sent together.
+    if (o.workload_size && (key === 'min_provisioned_concurrency' || key === 'max_provisioned_concurrency')) continue;
+    if (o[key] !== undefined) Object.assign(carried, { [key]: o[key] });
+  }
+  const entityName = (o.entity_name ?? '').toLowerCase();
+  const entityVersion = o.entity_version ?? '';
+  return {
+    name: o.name ?? `${entityName}-${entityVersion}`,
+    entityName,
+    entityVersion,
+    workloadSize: o.workload_size,
+    workloadType: o.workload_type ?? 'CPU',
+    scaleToZero: o.scale_to_zero_enabled ?? false,
+    environmentVars: { ...o.environment_vars },
+    carried,
+  };
+}
+
+export function entityToInput(e: ServedEntity): ServedEntityInput {
+  const input: ServedEntityInput = {
+    name: e.name,
+    entity_name: e.entityName,
+    entity_version: e.entityVersion,
+    workload_type: e.workloadType as ServedEntityInput['workload_type'],
+    scale_to_zero_enabled: e.scaleToZero,
+    ...e.carried,
+  };
+  if (e.workloadSize !== undefined) input.workload_size = e.workloadSize;
+  if (Object.keys(e.environmentVars).length > 0) input.environment_vars = { ...e.environmentVars };
+  return input;
+}
+
+function routeName(r: Route): string | undefined {
+  return r.served_entity_name ?? r.served_model_name;
+}
+
+/** The config an endpoint serves now (`config`, not `pending_config`); undefined when it has none. */
+export function servedConfig(endpoint: ServingEndpointDetailed): ServingConfig | undefined {
+  const outputs = endpoint.config?.served_entities ?? [];
+  if (outputs.length === 0) return undefined;
+  return configFrom(outputs, endpoint.config?.traffic_config);
+}
+
+export function configFrom(outputs: ServedEntityOutput[], trafficConfig: TrafficConfig | undefined): ServingConfig {
+  const entities = outputs.map(entityFromOutput);
+  const traffic: Record<string, number> = {};
+  const routes = trafficConfig?.routes ?? [];
+  if (routes.length === 0 && entities.length === 1) traffic[entities[0]!.name] = 100;
+  for (const r of routes) {
+    const name = routeName(r);
+    if (name !== undefined) traffic[name] = r.traffic_percentage;
+  }
+  return { entities, traffic };
+}
+
+export function configToUpdate(config: ServingConfig): EndpointConfigUpdate {
+  return {
+    served_entities: config.entities.map(entityToInput),
+    traffic_config: { routes: config.entities.map((e) => ({ served_entity_name: e.name, traffic_percentage: config.traffic[e.name] ?? 0 })) },
+  };
+}
+
+export function sameEntity(a: ServedEntity, b: ServedEntity): boolean {
+  return (
+    a.name === b.name &&
+    a.entityName === b.entityName &&
+    a.entityVersion === b.entityVersion &&
+    a.workloadSize === b.workloadSize &&
+    a.workloadType === b.workloadType &&
+    a.scaleToZero === b.scaleToZero &&
+    sameRecord(a.environmentVars, b.environmentVars)
+  );
+}
+
+export function sameConfig(a: ServingConfig | undefined, b: ServingConfig | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.entities.length !== b.entities.length) return false;
+  return a.entities.every((ea) => {
+    const eb = b.entities.find((x) => x.name === ea.name);
+    return eb !== undefined && sameEntity(ea, eb) && (a.traffic[ea.name] ?? 0) === (b.traffic[ea.name] ?? 0);
+  });
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** Why a traffic mode cannot be applied to what the endpoint serves. */
+export class TrafficPlanError extends Error {
+  override readonly name = 'TrafficPlanError';
+}
+
+export interface TargetConfig {
+  config: ServingConfig;
+  /** Lines for the log explaining choices the mode made (which entity stays, what is removed). */
+  notes: string[];
+}
+
+/**
+ * The config to serve for a traffic mode. `wanted` is the entity of the requested version with
+ * the task's settings; `current` is what the endpoint serves (undefined for a new endpoint,
+ * where every mode serves the new version alone).
+ */
+export function targetConfig(current: ServingConfig | undefined, wanted: ServedEntity, traffic: Traffic, nameWasGiven: boolean): TargetConfig {
+  const alone: ServingConfig = { entities: [wanted], traffic: { [wanted.name]: 100 } };
+  if (!current) {
+    const notes = traffic.mode === 'replace' ? [] : [`The endpoint serves nothing yet: ${traffic.mode} serves ${wanted.name} with 100% of the traffic.`];
+    return { config: alone, notes };
+  }
+  switch (traffic.mode) {
+    case 'replace': {
+      const removed = current.entities.filter((e) => e.name !== wanted.name).map((e) => e.name);
+      return { config: alone, notes: removed.length ? [`Removed: ${removed.join(', ')}.`] : [] };
+    }
+    case 'canary':
+      return canary(current, wanted, traffic.percent);
+    case 'promote':
+      return promote(current, wanted, nameWasGiven);
+  }
+}
+
+function canary(current: ServingConfig, wanted: ServedEntity, percent: number): TargetConfig {
+  const sameName = current.entities.find((e) => e.name === wanted.name);
+  if (sameName && (sameName.entityName !== wanted.entityName || sameName.entityVersion !== wanted.entityVersion)) {
+    throw new TrafficPlanError(
+      `Canary needs its own served entity name, but '${wanted.name}' already serves ${sameName.entityName} version ${sameName.entityVersion}. Set servedEntityName to a new name.`,
+    );
+  }
+  const others = current.entities.filter((e) => e.name !== wanted.name);
+  if (others.length === 0) {
+    // A re-run after the canary was promoted: the version already takes all the traffic.
+    return { config: current, notes: [`${wanted.name} is the only served entity already: there is no other version to share the traffic with, nothing to change.`] };
+  }
+  const incumbent = others.reduce((best, e) => ((current.traffic[e.name] ?? 0) > (current.traffic[best.name] ?? 0) ? e : best));
+  const removed = others.filter((e) => e !== incumbent).map((e) => e.name);
+  const notes = [`${incumbent.name} (version ${incumbent.entityVersion}) keeps ${100 - percent}% of the traffic; ${wanted.name} gets ${percent}%.`];
+  if (removed.length) notes.push(`Removed: ${removed.join(', ')}.`);
+  return { config: { entities: [incumbent, wanted], traffic: { [incumbent.name]: 100 - percent, [wanted.name]: percent } }, notes };
+}
+
+function promote(current: ServingConfig, wanted: ServedEntity, nameWasGiven: boolean): TargetConfig {
+  const sameVersion = (e: ServedEntity) => e.entityName === wanted.entityName && e.entityVersion === wanted.entityVersion;
+  let served = current.entities.find((e) => e.name === wanted.name && sameVersion(e));
+  // Without an explicit name, the version may be served under another name (an earlier canary).
+  if (!served && !nameWasGiven) served = current.entities.find(sameVersion);
+  if (!served) {
+    const list = current.entities.map((e) => `${e.name} (${e.entityName} version ${e.entityVersion})`).join(', ');
+    throw new TrafficPlanError(
+      `Promote needs ${wanted.entityName} version ${wanted.entityVersion} to be served already (deploy it first with trafficMode canary); the endpoint serves ${list}.`,
+    );
+  }
+  const promoted: ServedEntity = { ...wanted, name: served.name, carried: served.carried };
+  const removed = current.entities.filter((e) => e !== served).map((e) => e.name);
+  return {
+    config: { entities: [promoted], traffic: { [promoted.name]: 100 } },
+    notes: removed.length ? [`${promoted.name} takes 100% of the traffic; removed: ${removed.join(', ')}.`] : [],
+  };
+}
+
+/** `name (catalog.schema.model v7, Small CPU, scale to zero) 90%`. */
+export function describeEntity(e: ServedEntity, percent: number | undefined): string {
+  const compute = [e.workloadSize, e.workloadType, e.scaleToZero ? 'scale to zero' : 'always on'].filter(Boolean).join(' ');
+  const env = Object.keys(e.environmentVars);
+  const envText = env.length ? `, env ${env.sort().join(',')}` : '';
+  return `${e.name} (${e.entityName} v${e.entityVersion}, ${compute}${envText}) ${percent ?? 0}%`;
+}

@@ -1,0 +1,106 @@
+/**
+ * An in-process world for the deploy operations: a started fake workspace, a real
+ * DatabricksClient over TLS (the fake's test CA, the standard retry pipeline), a TaskContext whose
+ * log records every line, and parameters with sensible defaults.
+ */
+import { DatabricksClient } from '../../../shared/client/databricksClient';
+import { createHttpPipeline } from '../../../shared/client/httpPipeline';
+import { createFetchTransport } from '../../../shared/client/transport';
+import { createClock } from '../../../shared/runtime/clock';
+import type { TaskLog } from '../../../shared/runtime/output';
+import type { TaskContext } from '../../../shared/runtime/task';
+import type { DeployServingParameters } from '../../../tasks/DatabricksDeployServing/src/parameters';
+import { testCertificates } from '../../fake/certs';
+import { seedModel } from '../../fake/seeds/serving';
+import { FakeTokenAuthority } from '../../fake/tokens';
+import { FakeWorkspace } from '../../fake/workspace';
+
+export const SP = '11111111-2222-3333-4444-555555555555';
+export const MODEL = 'main.ml.churn_model';
+/** Workspace and task time run 1000× faster: a 60 s rollout takes 60 ms. */
+export const TIME_SCALE = 0.001;
+
+export interface LogLine {
+  kind: 'info' | 'remote' | 'warning' | 'error' | 'debug' | 'section' | 'progress';
+  text: string;
+}
+
+export interface World {
+  ws: FakeWorkspace;
+  client(opts?: { readOnly?: boolean }): DatabricksClient;
+  ctx: TaskContext;
+  lines: LogLine[];
+  abort: AbortController;
+  /** Fresh store, log and signal; the model `MODEL` with versions 6, 7, 8 (alias champion → 7). */
+  reset(): void;
+  text(kind?: LogLine['kind']): string;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const certs = testCertificates();
+  const authority = new FakeTokenAuthority();
+  const ws = new FakeWorkspace({ authority, tls: { cert: certs.certPem, key: certs.keyPem }, timeScale: TIME_SCALE });
+  await ws.start();
+  const clock = createClock(TIME_SCALE);
+  const transport = createFetchTransport({ ca: certs.caPem });
+  const token = authority.issue('databricks', SP);
+  const send = createHttpPipeline({ clock, transport, tokenSource: { getToken: async () => ({ token: token.token, expiresOnTimestamp: token.expiresOn }) } });
+
+  const world: World = {
+    ws,
+    lines: [],
+    abort: new AbortController(),
+    ctx: undefined as unknown as TaskContext,
+    client: (opts = {}) => new DatabricksClient({ workspaceUrl: ws.url, send, signal: world.abort.signal, readOnly: opts.readOnly }),
+    reset() {
+      ws.resetAll();
+      ws.users.add(SP, { displayName: 'mlops-pipeline' });
+      seedModel(ws, { fullName: MODEL, latestVersion: 9, statuses: { 9: 'PENDING_REGISTRATION' }, aliases: { champion: 7, challenger: 8 } });
+      world.lines = [];
+      world.abort = new AbortController();
+      const record = (kind: LogLine['kind']) => (text: string) => world.lines.push({ kind, text });
+      const log: TaskLog = {
+        info: record('info'),
+        remote: record('remote'),
+        warning: record('warning'),
+        error: record('error'),
+        debug: record('debug'),
+        section: record('section'),
+        progress: (percent, operation) => world.lines.push({ kind: 'progress', text: `${percent}% ${operation}` }),
+      };
+      world.ctx = { log, signal: world.abort.signal, clock, variable: () => undefined };
+    },
+    text(kind) {
+      return world.lines
+        .filter((l) => !kind || l.kind === kind)
+        .map((l) => l.text)
+        .join('\n');
+    },
+    close: () => ws.close(),
+  };
+  world.reset();
+  return world;
+}
+
+export function params(overrides: Partial<DeployServingParameters> = {}): DeployServingParameters {
+  return {
+    common: { azureSubscription: 'conn', workspace: { kind: 'url', url: 'https://adb-1.azuredatabricks.net' }, dryRun: false, retryBudgetSeconds: 300 },
+    endpointName: 'churn-scoring',
+    modelName: MODEL,
+    model: { kind: 'version', version: 8 },
+    workloadSize: 'Small',
+    workloadType: 'CPU',
+    scaleToZero: true,
+    environmentVars: [],
+    traffic: { mode: 'replace' },
+    inferenceTable: { catalog: 'main', schema: 'ml_logs', tablePrefix: 'churn_scoring' },
+    tags: [{ key: 'owner', value: 'mlops' }],
+    notifyOnFailure: ['mlops@contoso.com'],
+    waitForReady: true,
+    timeoutMinutes: 45,
+    smokeTestPayload: { dataframe_records: [{ tenure: 3, charges: 70.5 }, { tenure: 40, charges: 20 }] },
+    rollbackOnFailure: true,
+    ...overrides,
+  };
+}
