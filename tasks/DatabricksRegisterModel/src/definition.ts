@@ -2,16 +2,36 @@
  * DatabricksRegisterModel: Parameters → Operations → result. Inputs are validated before anything touches the
  * network; the workspace connection is opened only afterwards.
  */
+import * as tl from 'azure-pipelines-task-lib/task';
+import { createHttpPipeline } from '../../../shared/client/httpPipeline';
+import { httpSettingsFromAgent } from '../../../shared/client/httpSettings';
+import { createFetchTransport } from '../../../shared/client/transport';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { TaskContext, TaskDefinition } from '../../../shared/runtime/task';
+import { registerModel } from './operations';
 import { buildParameters, type RegisterModelParameters } from './parameters';
+import { StorageClient } from './storage';
+
+/** Per-attempt timeout of a storage request: one block or one signed-URL download's headers. */
+const STORAGE_TIMEOUT_MS = 120_000;
 
 export const definition: TaskDefinition<RegisterModelParameters> = {
   name: 'DatabricksRegisterModel',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
-    await connectWorkspace(params.common, ctx);
-    return { result: 'Failed', message: 'DatabricksRegisterModel: the operations of this task are not part of this build yet.' };
+    const { client } = await connectWorkspace(params.common, ctx);
+    return registerModel({ client, storage: storageClient(ctx, params), log: ctx.log, clock: ctx.clock, signal: ctx.signal }, params);
   },
 };
+
+/** Cloud storage is reached with signed URLs / SAS, so its pipeline carries no Databricks token. */
+function storageClient(ctx: TaskContext, params: RegisterModelParameters): StorageClient {
+  const send = createHttpPipeline({
+    clock: ctx.clock,
+    transport: createFetchTransport(httpSettingsFromAgent(tl)),
+    retryBudgetMs: params.common.retryBudgetSeconds * 1000,
+    debug: (line) => ctx.log.debug(line),
+  });
+  return new StorageClient({ send, timeoutMs: STORAGE_TIMEOUT_MS, signal: ctx.signal });
+}

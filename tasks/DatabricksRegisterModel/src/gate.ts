@@ -1,0 +1,59 @@
+/**
+ * The champion/challenger gate: the candidate's metric against the baseline's, in the direction
+ * of the goal. Pure, so every branch is tested without a workspace.
+ */
+import type { PromotionGate } from './parameters';
+
+export type GateOutcome = 'no-baseline' | 'improved' | 'tie' | 'not-improved' | 'baseline-metric-missing';
+
+export interface GateInput {
+  candidate: number;
+  /** Undefined when the model has no baseline alias, or the baseline's run lacks the metric. */
+  baseline?: number;
+  baselineExists: boolean;
+  /** The baseline alias already points at the candidate (a re-run after promotion). */
+  baselineIsCandidate: boolean;
+}
+
+export interface GateDecision {
+  outcome: GateOutcome;
+  wins: boolean;
+  /** candidate − baseline for maximize, baseline − candidate for minimize. */
+  improvement?: number;
+  /** One sentence for the log and the summary. */
+  reason: string;
+}
+
+/** Differences this small are rounding noise of float metrics, not an improvement. */
+const EPSILON = 1e-9;
+
+export function decide(gate: PromotionGate, input: GateInput): GateDecision {
+  const { metric } = gate;
+  if (!input.baselineExists) {
+    return { outcome: 'no-baseline', wins: true, reason: `the model has no "${gate.baselineAlias}" alias yet: the candidate wins` };
+  }
+  if (input.baselineIsCandidate) {
+    // Comparing a version with itself is a tie that must not demote it: it already holds the alias.
+    return { outcome: 'tie', wins: true, improvement: 0, reason: `the candidate already is "${gate.baselineAlias}": nothing to compare` };
+  }
+  if (input.baseline === undefined) {
+    return { outcome: 'baseline-metric-missing', wins: true, reason: `the "${gate.baselineAlias}" version's run has no metric "${metric}": the candidate wins` };
+  }
+  const improvement = gate.goal === 'maximize' ? input.candidate - input.baseline : input.baseline - input.candidate;
+  const tolerance = EPSILON * Math.max(1, Math.abs(input.baseline), Math.abs(input.candidate));
+  const comparison = `${metric} ${format(input.candidate)} vs ${format(input.baseline)} (${gate.goal}, improvement ${format(improvement)}, at least ${format(gate.minImprovement)} needed)`;
+  if (Math.abs(improvement) <= tolerance) {
+    return gate.promoteOnTie
+      ? { outcome: 'tie', wins: true, improvement: 0, reason: `tie on ${comparison}; promoteOnTie is set` }
+      : { outcome: 'tie', wins: false, improvement: 0, reason: `tie on ${comparison}; a tie does not promote unless promoteOnTie is set` };
+  }
+  if (improvement > 0 && improvement + tolerance >= gate.minImprovement) {
+    return { outcome: 'improved', wins: true, improvement, reason: `improved: ${comparison}` };
+  }
+  return { outcome: 'not-improved', wins: false, improvement, reason: `not improved enough: ${comparison}` };
+}
+
+/** Metric values as MLflow shows them, without float noise (0.8200000001 → 0.82). */
+export function format(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+}

@@ -1,0 +1,406 @@
+/**
+ * DatabricksRegisterModel's logic. Everything is read and decided first (the plan: which
+ * version, which tags, the gate, which aliases move); only then, unless dryRun, the writes
+ * happen: create the registered model if missing, register the version (run mode), set the
+ * tags that differ, move the aliases that are not already on the version. A second run with
+ * the same inputs therefore writes nothing.
+ */
+import { getRun, runPagePath, type Run } from '../../../shared/api/mlflow';
+import {
+  createRegisteredModel,
+  findRegisteredModel,
+  getModelVersionByAlias,
+  modelVersionPagePath,
+  setAlias,
+  setModelVersionTag,
+  type RegisteredModelInfo,
+  type RegistryModelVersion,
+  type RegistryTag,
+} from '../../../shared/api/unityCatalogModels';
+import { DatabricksApiError, isAlreadyExists, isNotFound } from '../../../shared/client/errors';
+import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
+import type { TaskOutcome } from '../../../shared/runtime/task';
+import { artifactReader, inspectLoggedModel, type LoggedModel } from './artifacts';
+import { metricOf, resolveExistingVersion, resolveRun } from './candidate';
+import type { CopyResult } from './copy';
+import { decide, format, type GateDecision } from './gate';
+import type { RegisterModelParameters } from './parameters';
+import { findRunVersions, registerVersion, type RegistrationDeps } from './registration';
+import { diffLines, renderSummary } from './summary';
+
+export type RegisterDeps = Omit<RegistrationDeps, 'reader'>;
+
+/** What the candidate is, before any write. */
+interface Candidate {
+  run?: Run;
+  orgId?: string;
+  /** The READY version to use as is (existingVersion mode, or a run already registered). */
+  version?: RegistryModelVersion;
+  /** Run mode without a READY version of the run: what to register. */
+  register?: { model: LoggedModel; known: Awaited<ReturnType<typeof findRunVersions>> };
+}
+
+export interface AliasMove {
+  alias: string;
+  from?: number;
+  kind: 'candidate' | 'promote';
+}
+
+export interface GateReport {
+  decision: GateDecision;
+  candidate: number;
+  baseline?: number;
+  baselineVersion?: number;
+  baselineRunId?: string;
+  /** The baseline run's page, when its run could be read. */
+  baselineRunPath?: string;
+}
+
+export interface RegistrationPlan {
+  modelName: string;
+  modelExists: boolean;
+  candidate: Candidate;
+  tags: RegistryTag[];
+  gate?: GateReport;
+  promoted: boolean;
+  /** Aliases the candidate should hold, with where each points now. */
+  aliases: AliasMove[];
+}
+
+export async function registerModel(deps: RegisterDeps, params: RegisterModelParameters): Promise<TaskOutcome> {
+  const plan = await makePlan(deps, params);
+  const dryRun = deps.client.readOnly;
+  const warnings: string[] = [];
+  if (plan.gate?.decision.outcome === 'baseline-metric-missing') warnings.push(plan.gate.decision.reason);
+  for (const w of warnings) deps.log.warning(w);
+
+  if (dryRun) {
+    const changes = planChanges(plan, undefined, []);
+    printPlan(deps, changes);
+    return outcome(deps, params, plan, { dryRun: true, changes, warnings });
+  }
+
+  if (!plan.modelExists) await ensureRegisteredModel(deps, params.modelName, params.description);
+  let version = plan.candidate.version;
+  let copy: CopyResult | undefined;
+  let reused = version !== undefined && params.source.kind === 'run';
+  if (!version) {
+    const register = plan.candidate.register!;
+    const result = await registerVersion(
+      { ...deps, reader: artifactReader(deps.client, deps.storage, plan.candidate.run!) },
+      {
+        modelName: params.modelName,
+        run: plan.candidate.run!,
+        orgId: plan.candidate.orgId,
+        model: register.model,
+        description: params.description,
+        tags: plan.tags,
+        timeoutMinutes: params.timeoutMinutes,
+      },
+      register.known,
+    );
+    version = result.version;
+    copy = result.copy;
+    reused = false;
+  }
+  const versionNumber = Number(version.version);
+  const tagChanges = await applyTags(deps, params.modelName, version, plan.tags);
+  const aliasChanges = await applyAliases(deps, params.modelName, versionNumber, plan.aliases);
+  const changes = planChanges(plan, version, [...tagChanges, ...aliasChanges], copy);
+  if (changes.every((c) => c.action === 'noop')) deps.log.info('Nothing to change: the version, its tags and its aliases are already as requested.');
+  return outcome(deps, params, plan, { dryRun: false, version, copy, reused, changes, warnings });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan (reads only)
+
+export async function makePlan(deps: RegisterDeps, params: RegisterModelParameters): Promise<RegistrationPlan> {
+  const { client } = deps;
+  const model = await findRegisteredModel(client, params.modelName);
+  if (!model && params.source.kind === 'existingVersion') throw new Error(`Registered model ${params.modelName} does not exist (or the principal cannot see it).`);
+
+  const candidate: Candidate = {};
+  if (params.source.kind === 'run') {
+    const { run, orgId } = await resolveRun(client, params.source);
+    candidate.run = run;
+    candidate.orgId = orgId;
+    const runId = run.info!.run_id!;
+    deps.log.info(`Candidate run: ${runId}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
+    const source = `${(run.info?.artifact_uri ?? '').replace(/\/+$/, '')}/${params.source.artifactPath}`;
+    const known = model ? await findRunVersions(deps, params.modelName, runId, source) : [];
+    const ready = known.filter((v) => v.status === 'READY').pop();
+    if (ready) {
+      deps.log.info(`Run ${runId} is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
+      candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
+    } else {
+      const logged = await inspectLoggedModel(client, artifactReader(client, deps.storage, run), run, params.source.artifactPath);
+      deps.log.info(`Model '${params.source.artifactPath}': ${logged.files.length} file(s), flavors ${logged.flavors.join(', ') || 'none'}, signature with outputs.`);
+      candidate.register = { model: logged, known };
+    }
+  } else {
+    candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
+    deps.log.info(`Candidate: version ${candidate.version.version} of ${params.modelName} (READY).`);
+    const runId = candidate.version.run_id;
+    if (runId) candidate.run = await readRunIfAny(deps, runId, params.gate !== undefined);
+  }
+
+  const tags = desiredTags(params);
+  const gate = params.gate ? await evaluateGate(deps, params, model, candidate) : undefined;
+  const promoted = gate ? gate.decision.wins : true;
+  const aliases = aliasPlan(model, params, promoted);
+  return { modelName: params.modelName, modelExists: model !== undefined, candidate, tags, gate, promoted, aliases };
+}
+
+/** Lineage tags first, then the `tags` input (which wins on a repeated key). */
+function desiredTags(params: RegisterModelParameters): RegistryTag[] {
+  const merged = new Map<string, string>();
+  for (const t of [...params.lineageTags, ...params.tags]) merged.set(t.key, t.value);
+  return [...merged].map(([key, value]) => ({ key, value }));
+}
+
+async function readRunIfAny(deps: RegisterDeps, runId: string, required: boolean): Promise<Run | undefined> {
+  try {
+    return (await getRun(deps.client, runId)).run;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    if (required) throw new Error(`The source run ${runId} of the candidate no longer exists: its metrics cannot be compared.`);
+    return undefined;
+  }
+}
+
+async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters, model: RegisteredModelInfo | undefined, candidate: Candidate): Promise<GateReport> {
+  const gate = params.gate!;
+  const candidateRunId = candidate.run?.info?.run_id;
+  if (!candidate.run || !candidateRunId) {
+    throw new Error(`Version ${candidate.version?.version} of ${params.modelName} has no source run, so its metric "${gate.metric}" cannot be read for the gate.`);
+  }
+  const candidateValue = metricOf(candidate.run, gate.metric);
+  if (candidateValue === undefined) {
+    throw new Error(`The candidate's run ${candidateRunId} has no metric "${gate.metric}": log it (mlflow.log_metric("${gate.metric}", ...)) or change compareMetric.`);
+  }
+  const baselineVersion = model ? await versionByAlias(deps, params.modelName, gate.baselineAlias) : undefined;
+  const candidateVersion = candidate.version ? Number(candidate.version.version) : undefined;
+  let baselineValue: number | undefined;
+  let baselineRunId: string | undefined;
+  let baselineRunPath: string | undefined;
+  if (baselineVersion && baselineVersion.version !== candidateVersion) {
+    baselineRunId = baselineVersion.run_id;
+    const baselineRun = baselineRunId ? await readRunIfAny(deps, baselineRunId, false) : undefined;
+    baselineValue = metricOf(baselineRun, gate.metric);
+    const experimentId = baselineRun?.info?.experiment_id;
+    if (baselineRunId && experimentId) baselineRunPath = runPagePath(experimentId, baselineRunId);
+  }
+  const decision = decide(gate, {
+    candidate: candidateValue,
+    baseline: baselineValue,
+    baselineExists: baselineVersion !== undefined,
+    baselineIsCandidate: baselineVersion !== undefined && baselineVersion.version === candidateVersion,
+  });
+  deps.log.info(`Gate on ${gate.metric}: ${decision.reason}.`);
+  return { decision, candidate: candidateValue, baseline: baselineValue, baselineVersion: baselineVersion?.version, baselineRunId, baselineRunPath };
+}
+
+async function versionByAlias(deps: RegisterDeps, modelName: string, alias: string) {
+  try {
+    return await getModelVersionByAlias(deps.client, modelName, alias);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function aliasPlan(model: RegisteredModelInfo | undefined, params: RegisterModelParameters, promoted: boolean): AliasMove[] {
+  const current = new Map((model?.aliases ?? []).map((a) => [a.alias_name, a.version_num]));
+  const wanted: AliasMove[] = params.candidateAliases.map((alias) => ({ alias, kind: 'candidate' as const, from: current.get(alias) }));
+  if (promoted) wanted.push(...params.promoteAliases.map((alias) => ({ alias, kind: 'promote' as const, from: current.get(alias) })));
+  return wanted;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+async function ensureRegisteredModel(deps: RegisterDeps, modelName: string, description: string | undefined): Promise<void> {
+  const [catalog_name, schema_name, name] = modelName.split('.');
+  try {
+    await createRegisteredModel(deps.client, { catalog_name, schema_name, name, comment: description });
+    deps.log.info(`Created registered model ${modelName}.`);
+  } catch (error) {
+    // Another pipeline created it meanwhile: that is what we wanted.
+    if (!isAlreadyExists(error)) throw error;
+  }
+}
+
+async function applyTags(deps: RegisterDeps, modelName: string, version: RegistryModelVersion, tags: RegistryTag[]): Promise<ChangeEntry[]> {
+  const current = new Map((version.tags ?? []).map((t) => [t.key, t.value]));
+  const changes: ChangeEntry[] = [];
+  for (const tag of tags) {
+    if (current.get(tag.key) === tag.value) continue;
+    await setModelVersionTag(deps.client, modelName, version.version!, tag);
+    changes.push({ action: current.has(tag.key) ? 'update' : 'create', resource: `tag ${tag.key}`, fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }] });
+  }
+  if (changes.length > 0) deps.log.info(`Set ${changes.length} tag(s) on version ${version.version}.`);
+  return changes;
+}
+
+async function applyAliases(deps: RegisterDeps, modelName: string, version: number, moves: AliasMove[]): Promise<ChangeEntry[]> {
+  const changes: ChangeEntry[] = [];
+  for (const move of moves) {
+    if (move.from === version) continue;
+    try {
+      await setAlias(deps.client, modelName, move.alias, version);
+    } catch (error) {
+      if (error instanceof DatabricksApiError && (error.errorCode === 'PERMISSION_DENIED' || error.statusCode === 403)) {
+        throw new Error(
+          `Setting alias "${move.alias}" of ${modelName} to version ${version} was refused (${error.errorCode}: ${error.serviceMessage}). ` +
+            `Alias changes need ownership of the registered model: make the pipeline's service principal (or a group it is in) the owner of ${modelName}; ` +
+            'USE/EXECUTE or CREATE MODEL VERSION privileges are not enough.',
+        );
+      }
+      throw error;
+    }
+    deps.log.info(`Alias "${move.alias}": ${move.from === undefined ? 'set on' : `moved from version ${move.from} to`} version ${version}.`);
+    changes.push(aliasChange(move, version));
+  }
+  return changes;
+}
+
+function aliasChange(move: AliasMove, version: number | string): ChangeEntry {
+  return { action: move.from === undefined ? 'create' : 'update', resource: `alias ${move.alias}`, fields: [{ path: 'version', before: move.from, after: version }] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes, outcome
+
+function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefined, applied: ChangeEntry[], copy?: CopyResult): ChangeEntry[] {
+  const changes: ChangeEntry[] = [];
+  if (!plan.modelExists) changes.push({ action: 'create', resource: `registered model ${plan.modelName}` });
+  const { candidate } = plan;
+  if (candidate.register) {
+    const { model } = candidate.register;
+    changes.push({
+      action: 'create',
+      resource: `model version ${plan.modelName}/${done?.version ?? '(new)'}`,
+      fields: [
+        { path: 'source', after: model.source },
+        { path: 'run_id', after: candidate.run?.info?.run_id },
+        { path: 'files', after: copy ? `${copy.files} (${copy.route})` : model.files.length },
+      ],
+    });
+  } else {
+    changes.push({ action: 'noop', resource: `model version ${plan.modelName}/${candidate.version?.version}` });
+  }
+  if (done) return [...changes, ...applied];
+  // Plan mode: tags of a new version are part of its create; an existing one gets the differing ones.
+  if (candidate.version) {
+    const current = new Map((candidate.version.tags ?? []).map((t) => [t.key, t.value]));
+    for (const tag of plan.tags) {
+      if (current.get(tag.key) === tag.value) continue;
+      changes.push({ action: current.has(tag.key) ? 'update' : 'create', resource: `tag ${tag.key}`, fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }] });
+    }
+  }
+  const target = candidate.version ? Number(candidate.version.version) : undefined;
+  for (const move of plan.aliases) {
+    if (target !== undefined && move.from === target) continue;
+    changes.push(aliasChange(move, target ?? '(new)'));
+  }
+  return changes;
+}
+
+function printPlan(deps: RegisterDeps, changes: ChangeEntry[]): void {
+  deps.log.section('Plan (dryRun): nothing is changed');
+  // Tag values and names came from the workspace or the run: remote text.
+  for (const line of diffLines(changes)) deps.log.remote(line);
+}
+
+interface OutcomeInput {
+  dryRun: boolean;
+  version?: RegistryModelVersion;
+  copy?: CopyResult;
+  reused?: boolean;
+  changes: ChangeEntry[];
+  warnings: string[];
+}
+
+function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: RegistrationPlan, input: OutcomeInput): TaskOutcome {
+  const { client } = deps;
+  const version = input.version ?? plan.candidate.version;
+  const versionText = version?.version;
+  const run = plan.candidate.run;
+  const runId = run?.info?.run_id ?? version?.run_id;
+  const experimentId = run?.info?.experiment_id;
+  const runUrl = runId && experimentId ? client.link(runPagePath(experimentId, runId)) : undefined;
+  const versionUrl = versionText ? client.link(modelVersionPagePath(params.modelName, versionText)) : undefined;
+  const gate = plan.gate;
+  const modelUri = versionText ? `models:/${params.modelName}/${versionText}` : undefined;
+  const target = versionText ?? '(new)';
+
+  const report: RegistrationReportData = {
+    modelName: params.modelName,
+    version: target,
+    modelUri: modelUri ?? '',
+    mode: params.source.kind === 'run' ? 'run' : 'existingVersion',
+    runId,
+    runUrl,
+    versionUrl,
+    reused: input.reused,
+    filesCopied: input.copy?.files,
+    bytesCopied: input.copy?.bytes,
+    gate:
+      gate && params.gate
+        ? {
+            metric: params.gate.metric,
+            goal: params.gate.goal,
+            minImprovement: params.gate.minImprovement,
+            candidate: gate.candidate,
+            baseline: gate.baseline,
+            baselineVersion: gate.baselineVersion === undefined ? undefined : String(gate.baselineVersion),
+            baselineAlias: params.gate.baselineAlias,
+            improvement: gate.decision.improvement,
+            outcome: gate.decision.outcome,
+          }
+        : undefined,
+    promoted: plan.promoted,
+    aliasesSet: input.dryRun
+      ? []
+      : plan.aliases
+          .filter((m) => m.from === undefined || String(m.from) !== target)
+          .map((m) => ({ alias: m.alias, version: target, previousVersion: m.from === undefined ? undefined : String(m.from) })),
+    tags: Object.fromEntries(plan.tags.map((t) => [t.key, t.value])),
+    changes: input.changes,
+  };
+
+  const lost = gate !== undefined && !gate.decision.wins;
+  const failed = lost && params.gate?.failIfNotImproved === true;
+  const what = input.dryRun ? `Plan for ${params.modelName}` : `${params.modelName} version ${target}`;
+  const promotedText = plan.promoted ? (params.promoteAliases.length > 0 ? `promoted to ${params.promoteAliases.join(', ')}` : 'wins') : 'not promoted';
+  const message = failed
+    ? `${params.modelName} version ${target} was not promoted and failIfNotImproved is set: ${gate.decision.reason}.`
+    : `${what}: ${promotedText}${input.dryRun ? ' (dryRun: nothing changed)' : ''}.`;
+  const result = failed ? 'Failed' : input.warnings.length > 0 ? 'SucceededWithIssues' : 'Succeeded';
+
+  return {
+    result,
+    message,
+    outputs: {
+      modelVersion: versionText,
+      modelUri,
+      promoted: plan.promoted,
+      candidateMetric: gate === undefined ? undefined : format(gate.candidate),
+      baselineMetric: gate?.baseline === undefined ? undefined : format(gate.baseline),
+      baselineVersion: gate?.baselineVersion,
+      runId,
+    },
+    summaryMarkdown: renderSummary({
+      report,
+      dryRun: input.dryRun,
+      result,
+      message,
+      gateReason: gate?.decision.reason,
+      baselineRunId: gate?.baselineRunId,
+      baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,
+      baselineVersionUrl: gate?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, gate.baselineVersion)),
+      copyRoute: input.copy?.route,
+    }),
+    report: { kind: 'registration', workspaceUrl: client.workspaceUrl, dryRun: input.dryRun, data: report },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The Unity Catalog registration protocol over REST (reference §2.2): create the version
+ * (PENDING_REGISTRATION, with a fresh storage_location), copy the model files into it,
+ * finalize, and wait for READY.
+ *
+ * A create whose answer is lost must not leave two versions. The client retries a create that
+ * failed with 503/504 or a network error, and the first attempt may have been processed; so
+ * after the create the versions of this run are listed again, and versions of the same run
+ * and source that appeared during our create besides the one we keep are deleted. A PENDING
+ * version of the same run found before creating (an earlier run that lost its answer or died
+ * half-way) is continued instead of creating another.
+ */
+import type { Run } from '../../../shared/api/mlflow';
+import {
+  createRegistryModelVersion,
+  deleteModelVersion,
+  finalizeModelVersion,
+  getRegistryModelVersion,
+  listModelVersions,
+  type ModelVersionInfo,
+  type RegistryModelVersion,
+  type RegistryTag,
+} from '../../../shared/api/unityCatalogModels';
+import { poll } from '../../../shared/client/poll';
+import type { Clock } from '../../../shared/runtime/clock';
+import type { LoggedModel } from './artifacts';
+import { copyModelFiles, type CopyDeps, type CopyResult } from './copy';
+
+export interface RegistrationDeps extends CopyDeps {
+  clock: Clock;
+  signal?: AbortSignal;
+}
+
+export interface RegistrationRequest {
+  modelName: string;
+  run: Run;
+  /** X-Databricks-Org-Id of runs/get. */
+  orgId?: string;
+  model: LoggedModel;
+  description?: string;
+  tags: RegistryTag[];
+  timeoutMinutes: number;
+}
+
+export interface RegistrationResult {
+  version: RegistryModelVersion;
+  copy: CopyResult;
+  /** A PENDING version left by an earlier attempt was completed instead of creating one. */
+  continued: boolean;
+  /** Duplicates of our own create (lost answer, retried) that were removed. */
+  removedDuplicates: number[];
+}
+
+export class RegistrationFailedError extends Error {
+  override readonly name = 'RegistrationFailedError';
+}
+
+/** The versions of the model made from this run and source that did not fail, oldest first. */
+export async function findRunVersions(deps: Pick<CopyDeps, 'client'>, modelName: string, runId: string, source: string): Promise<ModelVersionInfo[]> {
+  const found: ModelVersionInfo[] = [];
+  for await (const v of listModelVersions(deps.client, modelName)) {
+    if (v.run_id === runId && sameSource(v.source, source) && v.status !== 'FAILED_REGISTRATION') found.push(v);
+  }
+  return found.sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
+}
+
+function sameSource(a: string | undefined, b: string): boolean {
+  return (a ?? '').replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+export async function registerVersion(deps: RegistrationDeps, request: RegistrationRequest, known: readonly ModelVersionInfo[]): Promise<RegistrationResult> {
+  const pending = known.find((v) => v.status === 'PENDING_REGISTRATION');
+  let version: RegistryModelVersion;
+  let removedDuplicates: number[] = [];
+  if (pending) {
+    deps.log.info(`Version ${pending.version} of ${request.modelName} from this run is still PENDING_REGISTRATION (an earlier attempt did not finish): completing it.`);
+    version = await getRegistryModelVersion(deps.client, request.modelName, String(pending.version));
+  } else {
+    ({ version, removedDuplicates } = await createGuarded(deps, request, known));
+    deps.log.info(`Created version ${version.version} of ${request.modelName} (PENDING_REGISTRATION).`);
+  }
+  const copy = await copyModelFiles(deps, request.modelName, version, request.model.files);
+  deps.log.info(`Copied ${copy.files} file(s). Finalizing version ${version.version}.`);
+  const finalized = await finalizeModelVersion(deps.client, request.modelName, version.version!);
+  const ready = await waitForReady(deps, request, finalized);
+  deps.log.info(`Version ${ready.version} of ${request.modelName} is READY.`);
+  return { version: ready, copy, continued: pending !== undefined, removedDuplicates };
+}
+
+async function createGuarded(
+  deps: RegistrationDeps,
+  request: RegistrationRequest,
+  known: readonly ModelVersionInfo[],
+): Promise<{ version: RegistryModelVersion; removedDuplicates: number[] }> {
+  const runId = request.run.info!.run_id!;
+  const before = new Set(known.map((v) => v.version));
+  let created: RegistryModelVersion | undefined;
+  let failure: unknown;
+  try {
+    created = await createRegistryModelVersion(deps.client, {
+      name: request.modelName,
+      source: request.model.source,
+      run_id: runId,
+      run_tracking_server_id: request.orgId,
+      description: request.description,
+      tags: request.tags,
+      model_id: request.model.modelId,
+    });
+  } catch (error) {
+    failure = error;
+  }
+  const appeared = (await findRunVersions(deps, request.modelName, runId, request.model.source)).filter(
+    (v) => !before.has(v.version) && v.status === 'PENDING_REGISTRATION',
+  );
+  const keep = created ? Number(created.version) : appeared[0]?.version;
+  if (keep === undefined) throw failure;
+  const removed: number[] = [];
+  for (const extra of appeared.filter((v) => v.version !== keep)) {
+    await deleteModelVersion(deps.client, request.modelName, extra.version!);
+    removed.push(extra.version!);
+  }
+  if (removed.length > 0) deps.log.warning(`Removed version(s) ${removed.join(', ')} of ${request.modelName}: duplicates created by a retried create whose first answer was lost.`);
+  if (!created) {
+    deps.log.warning(`The answer to the create call was lost, but version ${keep} from this run exists: continuing with it.`);
+    created = await getRegistryModelVersion(deps.client, request.modelName, String(keep));
+  }
+  return { version: created, removedDuplicates: removed };
+}
+
+async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest, finalized: RegistryModelVersion): Promise<RegistryModelVersion> {
+  const versionId = finalized.version!;
+  const settle = (v: RegistryModelVersion) => {
+    if (v.status === 'READY') return { done: true as const, result: v };
+    if (v.status === 'FAILED_REGISTRATION') {
+      const why = v.status_message ? `: ${v.status_message}` : ' (no status message)';
+      throw new RegistrationFailedError(`Version ${versionId} of ${request.modelName} failed registration (FAILED_REGISTRATION)${why}`);
+    }
+    return { done: false as const, status: v.status ?? 'MODEL_VERSION_STATUS_UNKNOWN' };
+  };
+  const first = settle(finalized);
+  if (first.done) return first.result;
+  const { result } = await poll({
+    read: () => getRegistryModelVersion(deps.client, request.modelName, versionId),
+    evaluate: settle,
+    clock: deps.clock,
+    timeoutMs: request.timeoutMinutes * 60_000,
+    initialIntervalMs: 3_000,
+    maxIntervalMs: 15_000,
+    signal: deps.signal,
+    onStatus: (status) => deps.log.info(`Version ${versionId}: ${status}`),
+    onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
+    describeTimeout: (last) =>
+      `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,
+  });
+  return result;
+}

@@ -1,0 +1,114 @@
+/**
+ * Plain HTTP against cloud storage, outside the workspace: reading an artifact through a signed
+ * URL, and writing a model version's files to its `storage_location` with a user-delegation SAS
+ * through the ADLS Gen2 DFS REST API (create → append… → flush). The requests go through a
+ * pipeline WITHOUT the Databricks bearer token (the SAS in the URL is the credential), with the
+ * same retries and error parsing as API calls.
+ *
+ * Azure Storage needs a Content-Length on every append, so a file is sent in blocks of at most
+ * BLOCK_BYTES read from the source stream: memory stays bounded by one block.
+ */
+import type { Readable } from 'node:stream';
+import type { PipelineRequest, PipelineResponse, RequestBody, SendRequest } from '../../../shared/client/pipeline';
+
+export const BLOCK_BYTES = 8 * 1024 * 1024;
+const DFS_API_VERSION = '2023-11-03';
+/** An empty body, so that fetch sends `Content-Length: 0` (Azure Storage refuses a PATCH without one). */
+const EMPTY = new Uint8Array(0);
+
+export interface StorageOptions {
+  send: SendRequest;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export class StorageClient {
+  constructor(private readonly options: StorageOptions) {}
+
+  /** Opens a signed URL for reading; `headers` are the ones credentials-for-read asked for. */
+  async download(url: string, headers: Array<{ name: string; value: string }> = []): Promise<Readable> {
+    const response = await this.exchange('GET', new URL(url), { headers: Object.fromEntries(headers.map((h) => [h.name, h.value])), streamResponse: true });
+    if (!response.bodyStream) throw new Error('The storage answered without a body');
+    return response.bodyStream;
+  }
+
+  /**
+   * Writes one file under an `abfss://<container>@<host>/<path>` location with a SAS token,
+   * reading `source` block by block. Returns the number of bytes written.
+   */
+  async uploadDfs(location: string, relativePath: string, sasToken: string, source: Readable): Promise<number> {
+    const url = dfsFileUrl(location, relativePath, sasToken);
+    await this.exchange('PUT', withQuery(url, { resource: 'file' }), { body: EMPTY });
+    let position = 0;
+    for await (const block of blocks(source, BLOCK_BYTES)) {
+      await this.exchange('PATCH', withQuery(url, { action: 'append', position: String(position) }), {
+        body: block,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      position += block.length;
+    }
+    await this.exchange('PATCH', withQuery(url, { action: 'flush', position: String(position) }), { body: EMPTY });
+    return position;
+  }
+
+  private async exchange(
+    method: PipelineRequest['method'],
+    url: URL,
+    options: { headers?: Record<string, string>; body?: RequestBody; streamResponse?: boolean },
+  ): Promise<PipelineResponse> {
+    const response = await this.options.send({
+      method,
+      url,
+      headers: new Headers({ 'x-ms-version': DFS_API_VERSION, ...options.headers }),
+      body: options.body,
+      timeoutMs: this.options.timeoutMs,
+      signal: this.options.signal,
+      // Appends at an explicit position and the create/flush calls can be repeated safely.
+      idempotent: true,
+      streamResponse: options.streamResponse,
+      operation: `storage ${method}`,
+      attempt: 1,
+    });
+    if (!options.streamResponse) response.bodyStream?.resume();
+    return response;
+  }
+}
+
+/** `abfss://container@account.dfs.core.windows.net/a/b` + `data/model.pkl` → `https://account.dfs.core.windows.net/container/a/b/data/model.pkl?<sas>`. */
+export function dfsFileUrl(location: string, relativePath: string, sasToken: string): URL {
+  const match = /^abfss:\/\/([^@/]+)@([^/]+)(\/.*)?$/.exec(location);
+  if (!match) throw new Error(`The version's storage location is not an abfss:// URI: ${location}`);
+  const [, container, host, base] = match;
+  const parts = [container!, ...(base ?? '').split('/'), ...relativePath.split('/')].filter((p) => p !== '');
+  const url = new URL(`https://${host}/${parts.map(encodeURIComponent).join('/')}`);
+  for (const [k, v] of new URLSearchParams(sasToken.replace(/^\?/, ''))) url.searchParams.append(k, v);
+  return url;
+}
+
+function withQuery(url: URL, extra: Record<string, string>): URL {
+  const copy = new URL(url);
+  for (const [k, v] of Object.entries(extra)) copy.searchParams.set(k, v);
+  return copy;
+}
+
+/** Re-chunks a byte stream into blocks of exactly `size` bytes (the last one shorter). */
+export async function* blocks(source: AsyncIterable<Buffer | Uint8Array>, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of source) {
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    while (pendingBytes + buf.length >= size) {
+      const take = size - pendingBytes;
+      pending.push(buf.subarray(0, take));
+      yield Buffer.concat(pending, size);
+      pending = [];
+      pendingBytes = 0;
+      buf = buf.subarray(take);
+    }
+    if (buf.length > 0) {
+      pending.push(buf);
+      pendingBytes += buf.length;
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+}

@@ -1,0 +1,323 @@
+/**
+ * Where files live in the fake: one object store shared by
+ * - the Files API of the workspace (`/api/2.0/fs/files/...`: UC volumes, and model version files
+ *   under `/Models/<catalog>/<schema>/<model>/<version>/...`), bearer-authenticated like every route;
+ * - a fake cloud storage account (its own HTTPS server on 127.0.0.1, started on first use) that
+ *   serves MLflow artifacts through signed URLs and takes model version files through the ADLS
+ *   Gen2 DFS API (create / append / flush) with a SAS. It refuses requests that carry an
+ *   Authorization header: a Databricks token must never be sent to storage.
+ *
+ * Nothing is buffered: uploads are hashed while they stream (bytes are kept only for small
+ * files, so tests can read an MLmodel back), and objects may be "generated" (a seeded PRNG
+ * stream of a given size) so a benchmark can move a gigabyte without storing it.
+ */
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { testCertificates } from '../certs';
+import { fail, json, raw, type RequestContext } from '../http';
+import type { FakeWorkspace, RouteModule } from '../workspace';
+
+declare module '../workspace' {
+  interface WorkspaceState {
+    objects: ObjectStore;
+  }
+}
+
+/** Bytes kept in memory per uploaded object (larger ones keep only size and hash). */
+const KEEP_BYTES = 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+export interface StoredObject {
+  size: number;
+  sha256: string;
+  /** The bytes, for seeded objects and small uploads. */
+  data?: Buffer;
+  /** A generated object: `size` bytes from a PRNG seeded with this value. */
+  seed?: number;
+}
+
+export interface StorageRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** Whether an Authorization header was sent (always refused). */
+  authorization: boolean;
+}
+
+interface Grant {
+  prefix: string;
+  write: boolean;
+  expiresAt: number;
+}
+
+interface PendingFile {
+  hash: Hash;
+  size: number;
+  kept: Buffer[];
+}
+
+export class ObjectStore {
+  readonly objects = new Map<string, StoredObject>();
+  /** Requests the storage account received (not the workspace's). */
+  readonly storageRequests: StorageRequest[] = [];
+  private readonly grants = new Map<string, Grant>();
+  private readonly pending = new Map<string, PendingFile>();
+  private server?: Server;
+  private starting?: Promise<string>;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly now: () => number) {}
+
+  put(key: string, data: Buffer): StoredObject {
+    const object = { size: data.length, sha256: sha256(data), data };
+    this.objects.set(key, object);
+    return object;
+  }
+
+  /** A `size`-byte object whose bytes are generated on every read (never stored). */
+  putGenerated(key: string, size: number, seed: number): StoredObject {
+    const object: StoredObject = { size, sha256: '', seed };
+    this.objects.set(key, object);
+    return object;
+  }
+
+  get(key: string): StoredObject | undefined {
+    return this.objects.get(key);
+  }
+
+  /** Keys under a prefix (a directory), sorted. */
+  list(prefix: string): string[] {
+    const p = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    return [...this.objects.keys()].filter((k) => k.startsWith(p)).sort();
+  }
+
+  read(object: StoredObject): Readable {
+    if (object.data) return Readable.from([object.data]);
+    return generatedStream(object.size, object.seed ?? 0);
+  }
+
+  /** Streams a request body into `key`, hashing as it goes. */
+  async receive(key: string, body: AsyncIterable<Buffer>): Promise<StoredObject> {
+    const file: PendingFile = { hash: createHash('sha256'), size: 0, kept: [] };
+    for await (const chunk of body) appendTo(file, chunk);
+    return this.commit(key, file);
+  }
+
+  /** `host:port` of the storage account, starting it on first use. */
+  host(): Promise<string> {
+    this.starting ??= this.start();
+    return this.starting;
+  }
+
+  /** A signed URL that reads one object for 15 minutes. */
+  async signedUrl(key: string): Promise<string> {
+    const url = new URL(`https://${await this.host()}${encodeKey(key)}`);
+    url.search = this.grant(key, false);
+    return url.toString();
+  }
+
+  /** A SAS token (query string without `?`) that reads and writes everything under `prefix`. */
+  sas(prefix: string): string {
+    return this.grant(prefix, true);
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private grant(prefix: string, write: boolean): string {
+    const sig = randomBytes(24).toString('base64url');
+    const expiresAt = this.now() + 15 * 60_000;
+    this.grants.set(sig, { prefix, write, expiresAt });
+    return new URLSearchParams({ sv: '2023-11-03', sr: write ? 'd' : 'b', sp: write ? 'racwl' : 'r', se: new Date(expiresAt).toISOString(), sig }).toString();
+  }
+
+  private async start(): Promise<string> {
+    const tls = testCertificates();
+    const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => void this.handle(req, res));
+    server.on('connection', (socket: Socket) => {
+      // The account lives as long as the process needs it: it never keeps a test run alive.
+      socket.unref();
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    server.unref();
+    this.server = server;
+    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://storage.invalid');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const record: StorageRequest = { method, path: url.pathname, status: 0, authorization: req.headers.authorization !== undefined };
+    this.storageRequests.push(record);
+    const reply = (status: number, code?: string, message?: string) => {
+      record.status = status;
+      res.statusCode = status;
+      if (code) res.setHeader('x-ms-error-code', code);
+      res.setHeader('content-type', 'application/json');
+      res.end(code ? JSON.stringify({ error: { code, message } }) : '');
+    };
+    try {
+      const key = decodeKey(url.pathname);
+      if (record.authorization) return reply(400, 'InvalidAuthenticationInfo', 'Authentication information is not given in the correct format: a SAS and an Authorization header were both sent.');
+      const grant = this.grants.get(url.searchParams.get('sig') ?? '');
+      if (!grant || !key.startsWith(grant.prefix)) return reply(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of the signature is formed correctly.');
+      if (grant.expiresAt < this.now()) return reply(403, 'AuthenticationFailed', 'Signed expiry time has to be after signed start time (the SAS expired).');
+      if (method === 'GET') {
+        const object = this.objects.get(key);
+        if (!object) return reply(404, 'BlobNotFound', 'The specified blob does not exist.');
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(object.size) });
+        await pipeline(this.read(object), res);
+        return;
+      }
+      if (!grant.write) return reply(403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.');
+      const action = url.searchParams.get('action');
+      if (method === 'PUT' && url.searchParams.get('resource') === 'file') {
+        req.resume();
+        this.pending.set(key, { hash: createHash('sha256'), size: 0, kept: [] });
+        return reply(201);
+      }
+      const file = this.pending.get(key);
+      if (method === 'PATCH' && (action === 'append' || action === 'flush')) {
+        if (!file) return reply(404, 'PathNotFound', 'The specified path does not exist.');
+        const position = Number(url.searchParams.get('position'));
+        if (position !== file.size) return reply(400, 'InvalidFlushPosition', `The position ${position} is not the end of the uploaded data (${file.size}).`);
+        if (action === 'append') {
+          if (req.headers['content-length'] === undefined) return reply(411, 'MissingContentLengthHeader', 'Content-Length is required.');
+          for await (const chunk of req) appendTo(file, chunk as Buffer);
+          return reply(202);
+        }
+        req.resume();
+        this.pending.delete(key);
+        this.commit(key, file);
+        return reply(200);
+      }
+      req.resume();
+      return reply(400, 'UnsupportedRestVersion', `Unsupported ${method} on ${url.pathname}`);
+    } catch {
+      res.destroy();
+    }
+  }
+
+  private commit(key: string, file: PendingFile): StoredObject {
+    const object: StoredObject = { size: file.size, sha256: file.hash.digest('hex') };
+    if (file.size <= KEEP_BYTES) object.data = Buffer.concat(file.kept);
+    this.objects.set(key, object);
+    return object;
+  }
+}
+
+function appendTo(file: PendingFile, chunk: Buffer): void {
+  file.hash.update(chunk);
+  if (file.size + chunk.length <= KEEP_BYTES) file.kept.push(chunk);
+  else file.kept = [];
+  file.size += chunk.length;
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Object keys are paths (`/a/b/c`); each segment is URL-encoded in a URL. */
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}
+
+function decodeKey(path: string): string {
+  return path.split('/').map(decodeURIComponent).join('/');
+}
+
+/**
+ * `size` bytes of a xorshift32 stream: cheap enough to feed a gigabyte through the fake, and
+ * the same for every read of the same seed (so a copy can be verified by hash).
+ */
+export function generatedStream(size: number, seed: number): Readable {
+  let state = seed >>> 0 || 0x9e3779b9;
+  let left = size;
+  return new Readable({
+    highWaterMark: CHUNK,
+    read() {
+      if (left <= 0) {
+        this.push(null);
+        return;
+      }
+      const n = Math.min(CHUNK, left);
+      const words = new Uint32Array(Math.ceil(n / 4));
+      for (let i = 0; i < words.length; i++) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        words[i] = state;
+      }
+      left -= n;
+      this.push(Buffer.from(words.buffer, 0, n));
+    },
+  });
+}
+
+/** The sha256 of a generated object, computed by streaming it once. */
+export async function generatedSha256(size: number, seed: number): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of generatedStream(size, seed)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files API routes
+
+const FILES = '/api/2.0/fs/files';
+
+async function putFile(ctx: RequestContext) {
+  const path = `/${ctx.params.path!}`;
+  const store = ctx.workspace.state.objects;
+  const key = ctx.workspace.state.ucModels.fileKeyForUpload(path) ?? (path.startsWith('/Volumes/') ? path : undefined);
+  if (key === undefined) {
+    ctx.req.resume();
+    fail(400, 'INVALID_PARAMETER_VALUE', `Path ${path} is not under /Volumes or /Models.`);
+  }
+  const overwrite = ctx.query.bool('overwrite') ?? false;
+  if (!overwrite && store.get(key)) {
+    ctx.req.resume();
+    fail(409, 'ALREADY_EXISTS', `The file being created already exists: ${path}`);
+  }
+  await store.receive(key, ctx.req as AsyncIterable<Buffer>);
+  return raw(204, '');
+}
+
+function getFile(ctx: RequestContext) {
+  const path = `/${ctx.params.path!}`;
+  const store = ctx.workspace.state.objects;
+  const object = store.get(path) ?? fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
+  return raw(200, store.read(object), { 'content-type': 'application/octet-stream', 'content-length': String(object.size) });
+}
+
+function headFile(ctx: RequestContext) {
+  const path = `/${ctx.params.path!}`;
+  const object = ctx.workspace.state.objects.get(path) ?? fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
+  return json(200, {}, { 'x-file-size': String(object.size) });
+}
+
+export const filesRoutes: RouteModule = {
+  name: 'files',
+  install(workspace: FakeWorkspace): void {
+    workspace.defineState('objects', () => new ObjectStore(() => workspace.now()));
+    workspace.route('PUT', `${FILES}/*path`, putFile, { stream: true });
+    workspace.route('GET', `${FILES}/*path`, getFile);
+    workspace.route('HEAD', `${FILES}/*path`, headFile);
+  },
+};
