@@ -5,5 +5,12 @@
 import type { RouteModule } from '../workspace';
 import { identityRoutes } from './identity';
 import { unityCatalogRoutes } from './unityCatalog';
+import { servingRoutes } from './serving';
+import { sqlRoutes } from './sql';
+import { monitorRoutes } from './monitors';
+import { alertRoutes } from './alerts';
+import { filesRoutes } from './files';
+import { mlflowRoutes } from './mlflow';
+import { ucModelRoutes } from './ucModels';
 
-export const routeModules: readonly RouteModule[] = [identityRoutes, unityCatalogRoutes];
+export const routeModules: readonly RouteModule[] = [identityRoutes, unityCatalogRoutes, sqlRoutes, monitorRoutes, alertRoutes, servingRoutes, filesRoutes, mlflowRoutes, ucModelRoutes];

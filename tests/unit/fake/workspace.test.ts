@@ -1,3 +1,4 @@
+import { seedServingEndpoint } from '../../fake/seeds/serving';
 import assert from 'node:assert/strict';
 import { testCertificates } from '../../fake/certs';
 import { json } from '../../fake/http';
@@ -39,7 +40,8 @@ describe('fake workspace: lifecycle and bookkeeping', () => {
     before(async () => {
       h = await startHarness();
       h.ws.route('POST', '/api/2.0/test/write', () => json(200, {}));
-      h.ws.route('POST', '/serving-endpoints/:name/invocations', () => json(200, { predictions: [1] }));
+      // The serving route module answers invocations; seed an endpoint it can answer for.
+      seedServingEndpoint(h.ws, { name: 'ep', served: [{ model: 'main.ml.m', version: 1 }] });
     });
     after(() => h.close());
     beforeEach(() => h.ws.reset());

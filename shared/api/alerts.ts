@@ -1,0 +1,51 @@
+/**
+ * Databricks SQL alerts v2 (`/api/2.0/alerts`, reference §4.2). The create body is the AlertV2
+ * itself; updates are PATCH with an `update_mask` naming the fields sent; DELETE moves an alert
+ * to the trash. Alerts have no natural key, so callers find theirs by display name.
+ */
+import type { sql } from '@databricks/sdk-experimental';
+import type { DatabricksClient } from '../client/databricksClient';
+import { collect, paginate } from '../client/paginate';
+import { apiPath } from '../client/path';
+
+export type AlertV2 = sql.AlertV2;
+/** Top-level AlertV2 fields an update may name. */
+export type AlertField = 'display_name' | 'query_text' | 'warehouse_id' | 'evaluation' | 'schedule' | 'parent_path' | 'custom_summary' | 'custom_description';
+
+/** Every alert not in the trash. */
+export function listAlerts(client: DatabricksClient): Promise<AlertV2[]> {
+  return collect(
+    paginate(
+      (pageToken) => client.get<sql.ListAlertsV2Response>('/api/2.0/alerts', { page_size: 100, page_token: pageToken }),
+      (page) => page.alerts,
+    ),
+  );
+}
+
+/** The alerts (not trashed) with exactly this display name. */
+export async function findAlertsByName(client: DatabricksClient, displayName: string): Promise<AlertV2[]> {
+  return (await listAlerts(client)).filter((a) => a.display_name === displayName && a.lifecycle_state !== 'DELETED');
+}
+
+export function createAlert(client: DatabricksClient, alert: AlertV2): Promise<AlertV2> {
+  return client.post<AlertV2>('/api/2.0/alerts', alert);
+}
+
+export function getAlert(client: DatabricksClient, id: string): Promise<AlertV2> {
+  return client.get<AlertV2>(apiPath`/api/2.0/alerts/${id}`);
+}
+
+/** Updates the named fields only (PATCH with update_mask). */
+export function updateAlert(client: DatabricksClient, id: string, alert: AlertV2, fields: readonly AlertField[]): Promise<AlertV2> {
+  return client.patch<AlertV2>(apiPath`/api/2.0/alerts/${id}`, alert, { query: { update_mask: fields.join(',') } });
+}
+
+/** Moves the alert to the trash. */
+export async function trashAlert(client: DatabricksClient, id: string): Promise<void> {
+  await client.delete(apiPath`/api/2.0/alerts/${id}`);
+}
+
+/** The alert's page in the workspace UI. */
+export function alertPath(id: string): string {
+  return apiPath`/sql/alerts-v2/${id}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The served model's signature, read from its MLmodel file: the feature columns (names and
+ * types) of a column-based input schema and the type of the prediction. Only what the unpacking
+ * view needs; a model without a column-based input signature cannot be unpacked.
+ */
+import { parse } from 'yaml';
+
+export interface Feature {
+  name: string;
+  /** Databricks SQL type: DOUBLE, BIGINT, STRING, ... */
+  sqlType: string;
+}
+
+export interface ModelSignature {
+  features: Feature[];
+  /** The SQL type of one prediction. */
+  predictionType: string;
+}
+
+/** MLflow column types → SQL types. */
+const COLUMN_TYPES: Readonly<Record<string, string>> = {
+  double: 'DOUBLE',
+  float: 'FLOAT',
+  long: 'BIGINT',
+  integer: 'INT',
+  string: 'STRING',
+  boolean: 'BOOLEAN',
+  datetime: 'TIMESTAMP',
+};
+
+/** numpy dtypes of tensor outputs → SQL types. */
+const TENSOR_TYPES: Readonly<Record<string, string>> = {
+  float64: 'DOUBLE',
+  float32: 'FLOAT',
+  int64: 'BIGINT',
+  int32: 'INT',
+  bool: 'BOOLEAN',
+  str: 'STRING',
+  object: 'STRING',
+};
+
+export class SignatureError extends Error {
+  override readonly name = 'SignatureError';
+}
+
+interface SpecEntry {
+  name?: string;
+  type?: string;
+  'tensor-spec'?: { dtype?: string };
+}
+
+export function parseSignature(mlmodelText: string, where: string): ModelSignature {
+  const doc = parse(mlmodelText) as { signature?: { inputs?: string; outputs?: string } } | null;
+  const inputsText = doc?.signature?.inputs;
+  if (!inputsText) throw new SignatureError(`${where} has no input signature: log the model with a signature (mlflow.models.infer_signature) so its features are known.`);
+  const inputs = JSON.parse(inputsText) as SpecEntry[];
+  const features = inputs.map((entry) => {
+    if (!entry.name || entry.type === 'tensor') throw new SignatureError(`${where} has a tensor-based input signature; unpacking needs named columns.`);
+    const sqlType = COLUMN_TYPES[entry.type ?? ''];
+    if (!sqlType) throw new SignatureError(`${where}: the input column "${entry.name}" has the type ${entry.type}, which the view cannot unpack.`);
+    return { name: entry.name, sqlType };
+  });
+  const outputs = doc?.signature?.outputs ? (JSON.parse(doc.signature.outputs) as SpecEntry[]) : [];
+  const first = outputs[0];
+  const predictionType = (first?.type === 'tensor' ? TENSOR_TYPES[first['tensor-spec']?.dtype ?? ''] : COLUMN_TYPES[first?.type ?? '']) ?? 'DOUBLE';
+  return { features, predictionType };
+}

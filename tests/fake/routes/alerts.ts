@@ -1,0 +1,139 @@
+/**
+ * Databricks SQL alerts v2 (`/api/2.0/alerts`, reference §4.2): create (the body is the AlertV2
+ * itself), get, list with page_size/page_token (trashed alerts are not listed), PATCH applying
+ * the `update_mask` fields only, DELETE moving the alert to the trash (`lifecycle_state`
+ * DELETED; a trashed alert still answers GET). Output-only fields (id, create/update times,
+ * owner, lifecycle_state, evaluation.state) are set by the fake and ignored in requests.
+ */
+import { randomUUID } from 'node:crypto';
+import type { sql } from '@databricks/sdk-experimental';
+import type { RequestContext } from '../http';
+import { fail, json } from '../http';
+import type { FakeWorkspace, RouteModule } from '../workspace';
+
+declare module '../workspace' {
+  interface WorkspaceState {
+    alerts: AlertStore;
+  }
+}
+
+const OPERATORS = new Set(['EQUAL', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL', 'IS_NULL', 'IS_NOT_NULL']);
+const AGGREGATIONS = new Set(['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN', 'MIN', 'MAX', 'STDDEV']);
+/** Fields PATCH may name in update_mask (top level, or one level down). */
+const UPDATABLE = new Set(['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'custom_summary', 'custom_description', 'run_as', 'run_as_user_name']);
+
+export class AlertStore {
+  readonly alerts = new Map<string, sql.AlertV2>();
+  /** Page size when the request gives none. */
+  defaultPageSize = 100;
+
+  /** Alerts not in the trash. */
+  active(): sql.AlertV2[] {
+    return [...this.alerts.values()].filter((a) => a.lifecycle_state !== 'DELETED');
+  }
+}
+
+function validate(a: Partial<sql.AlertV2>): void {
+  if (!a.display_name) fail(400, 'INVALID_PARAMETER_VALUE', 'display_name is required.');
+  if (!a.query_text) fail(400, 'INVALID_PARAMETER_VALUE', 'query_text is required.');
+  if (!a.warehouse_id) fail(400, 'INVALID_PARAMETER_VALUE', 'warehouse_id is required.');
+  const e = a.evaluation ?? fail(400, 'INVALID_PARAMETER_VALUE', 'evaluation is required.');
+  if (!OPERATORS.has(e.comparison_operator)) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid comparison_operator '${e.comparison_operator}'.`);
+  if (!e.source?.name) fail(400, 'INVALID_PARAMETER_VALUE', 'evaluation.source.name is required.');
+  if (e.source.aggregation !== undefined && !AGGREGATIONS.has(e.source.aggregation)) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid aggregation '${e.source.aggregation}'.`);
+  for (const s of e.notification?.subscriptions ?? []) {
+    if ((s.user_email === undefined) === (s.destination_id === undefined)) fail(400, 'INVALID_PARAMETER_VALUE', 'A subscription needs exactly one of user_email and destination_id.');
+  }
+  const s = a.schedule ?? fail(400, 'INVALID_PARAMETER_VALUE', 'schedule is required.');
+  if (!s.quartz_cron_schedule || !s.timezone_id) fail(400, 'INVALID_PARAMETER_VALUE', 'schedule.quartz_cron_schedule and schedule.timezone_id are required.');
+}
+
+function writable(body: Partial<sql.AlertV2>): Partial<sql.AlertV2> {
+  const { id: _id, create_time: _c, update_time: _u, lifecycle_state: _l, owner_user_name: _o, effective_run_as: _e, ...rest } = body;
+  return rest;
+}
+
+function create(ctx: RequestContext) {
+  const store = ctx.workspace.state.alerts;
+  const body = writable((ctx.body ?? {}) as Partial<sql.AlertV2>);
+  validate(body);
+  if (!ctx.workspace.state.sql.warehouses.has(body.warehouse_id!)) fail(400, 'INVALID_PARAMETER_VALUE', `Warehouse ${body.warehouse_id} does not exist.`);
+  const now = new Date(ctx.now()).toISOString();
+  const alert: sql.AlertV2 = {
+    ...(body as sql.AlertV2),
+    id: randomUUID(),
+    evaluation: { ...body.evaluation!, state: 'UNKNOWN' },
+    schedule: { pause_status: 'UNPAUSED', ...body.schedule! },
+    lifecycle_state: 'ACTIVE',
+    owner_user_name: ctx.subject,
+    create_time: now,
+    update_time: now,
+  };
+  store.alerts.set(alert.id!, alert);
+  return json(200, alert);
+}
+
+function find(ctx: RequestContext): sql.AlertV2 {
+  return ctx.workspace.state.alerts.alerts.get(ctx.params.id!) ?? fail(404, 'RESOURCE_DOES_NOT_EXIST', `Alert ${ctx.params.id} does not exist.`);
+}
+
+function get(ctx: RequestContext) {
+  return json(200, find(ctx));
+}
+
+function list(ctx: RequestContext) {
+  const store = ctx.workspace.state.alerts;
+  const size = ctx.query.int('page_size') ?? store.defaultPageSize;
+  if (size <= 0) fail(400, 'INVALID_PARAMETER_VALUE', 'page_size must be positive.');
+  const start = ctx.query.has('page_token') ? Number(Buffer.from(ctx.query.get('page_token')!, 'base64url').toString('utf8')) : 0;
+  if (!Number.isInteger(start) || start < 0) fail(400, 'INVALID_PARAMETER_VALUE', 'Invalid page_token.');
+  const all = store.active().sort((a, b) => (a.create_time! < b.create_time! ? -1 : a.create_time! > b.create_time! ? 1 : a.id! < b.id! ? -1 : 1));
+  const page = all.slice(start, start + size);
+  return json(200, {
+    ...(page.length > 0 ? { alerts: page } : {}),
+    ...(start + size < all.length ? { next_page_token: Buffer.from(String(start + size)).toString('base64url') } : {}),
+  });
+}
+
+function update(ctx: RequestContext) {
+  const alert = find(ctx);
+  if (alert.lifecycle_state === 'DELETED') fail(400, 'INVALID_STATE', `Alert ${alert.id} is in the trash.`);
+  const mask = (ctx.query.get('update_mask') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (mask.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', 'update_mask is required.');
+  const body = writable((ctx.body ?? {}) as Partial<sql.AlertV2>) as Record<string, unknown>;
+  const next = structuredClone(alert) as unknown as Record<string, Record<string, unknown> | unknown>;
+  for (const path of mask) {
+    const [top, sub, ...deeper] = path.split('.');
+    if (!UPDATABLE.has(top!) || deeper.length > 0) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid update_mask path '${path}'.`);
+    if (sub === undefined) next[top!] = body[top!];
+    else {
+      const parent = { ...((next[top!] as Record<string, unknown>) ?? {}) };
+      parent[sub] = (body[top!] as Record<string, unknown> | undefined)?.[sub];
+      next[top!] = parent;
+    }
+  }
+  const updated = next as unknown as sql.AlertV2;
+  validate(updated);
+  updated.evaluation.state = alert.evaluation.state;
+  updated.update_time = new Date(ctx.now()).toISOString();
+  ctx.workspace.state.alerts.alerts.set(alert.id!, updated);
+  return json(200, updated);
+}
+
+function trash(ctx: RequestContext) {
+  const alert = find(ctx);
+  alert.lifecycle_state = 'DELETED';
+  return json(200, {});
+}
+
+export const alertRoutes: RouteModule = {
+  name: 'alerts',
+  install(workspace: FakeWorkspace): void {
+    workspace.defineState('alerts', () => new AlertStore());
+    workspace.route('POST', '/api/2.0/alerts', create);
+    workspace.route('GET', '/api/2.0/alerts', list);
+    workspace.route('GET', '/api/2.0/alerts/:id', get);
+    workspace.route('PATCH', '/api/2.0/alerts/:id', update);
+    workspace.route('DELETE', '/api/2.0/alerts/:id', trash);
+  },
+};
