@@ -51,3 +51,4 @@ for (const [name, dir] of [...packagesUsed].sort()) {
 mkdirSync(join(root, 'dist'), { recursive: true });
 if (only.length === 0) writeFileSync(join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), `Third-party software bundled in the Databricks MLOps for Azure Pipelines tasks\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`);
 console.log(`Bundled ${tasks.length} task(s): ${sizes.join(', ')}`);
+if (only.length === 0) await import('../ui/build.mjs'); // the results tab (ui/dist), packaged with the tasks
