@@ -1,17 +1,37 @@
 /**
- * DatabricksRefreshMonitors: Parameters → Operations → result. Inputs are validated before anything touches the
- * network; the workspace connection is opened only afterwards.
+ * DatabricksRefreshMonitors: Parameters → Operations → result. Inputs (threshold rules
+ * included) are validated before anything touches the network; the workspace connection is
+ * opened only afterwards.
  */
+import { runSelect, type SqlParameterType, type SqlParameters } from '../../../shared/api/sql';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { RunStatement } from './gate/check';
+import { monitorFinder } from './monitorGateway';
+import { refreshMonitors } from './operations';
 import { buildParameters, type RefreshMonitorsParameters } from './parameters';
 
 export const definition: TaskDefinition<RefreshMonitorsParameters> = {
   name: 'DatabricksRefreshMonitors',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
-    await connectWorkspace(params.common, ctx);
-    return { result: 'Failed', message: 'DatabricksRefreshMonitors: the operations of this task are not part of this build yet.' };
+    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
+    const warehouseId = params.warehouseId;
+    const runStatement: RunStatement = async (statement) => {
+      if (warehouseId === undefined) throw new Error('warehouseId is required to read the metric tables.');
+      const parameters: SqlParameters = Object.fromEntries(
+        statement.parameters.map((p) => [p.name, { value: p.value ?? null, type: (p.type ?? 'STRING') as SqlParameterType }]),
+      );
+      const result = await runSelect(client, warehouseId, statement.statement, parameters, { clock: ctx.clock, signal: ctx.signal });
+      return result.rows;
+    };
+    return refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client), runStatement });
+  },
+  explain(error) {
+    if (error.statusCode === 403 && error.path.includes('/monitor')) {
+      return 'Refreshing a monitor needs MANAGE (or ownership) on the monitored table and USE CATALOG/USE SCHEMA on its parents.';
+    }
+    return undefined;
   },
 };

@@ -1,0 +1,66 @@
+/**
+ * The drift gate for one monitored table: which rules apply to its monitor, one statement per
+ * metric table needed, and the rule evaluations turned into the table's verdict. A statement
+ * that fails throws (the caller reports the table as an error, never as "no drift").
+ */
+import type { MetricCondition } from '../../../../shared/runtime/metricRules';
+import { evaluateRule, parseMetricRows, type WindowSettings } from './evaluate';
+import { driftStatement, METRIC_ALIAS, profileStatement, type GateStatement, type MetricTablesInfo } from './queries';
+import { tableGate, type TableGate } from './verdict';
+
+/** What the gate needs to know about a monitor (from either monitor API). */
+export interface MonitorFacts extends MetricTablesInfo {
+  profileType?: 'inferenceLog' | 'timeSeries' | 'snapshot';
+  problemType?: 'classification' | 'regression';
+  baselineTableName?: string;
+}
+
+export interface GateSettings extends WindowSettings {
+  driftType: 'BASELINE' | 'CONSECUTIVE';
+}
+
+export type RunStatement = (statement: GateStatement) => Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
+
+const CLASSIFICATION = new Set(['accuracy_score', 'precision', 'recall', 'f1_score', 'roc_auc_score']);
+const REGRESSION = new Set(['mean_squared_error', 'root_mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error', 'r2_score']);
+
+/** Why a rule does not apply to this monitor; undefined when it does. */
+export function notApplicable(rule: MetricCondition, facts: MonitorFacts): string | undefined {
+  if (rule.scope !== 'model') return undefined;
+  if (facts.profileType !== undefined && facts.profileType !== 'inferenceLog') {
+    return `${rule.text} not applied: model quality needs an inference log monitor (this one profiles ${facts.profileType})`;
+  }
+  const kind = CLASSIFICATION.has(rule.metric) ? 'classification' : REGRESSION.has(rule.metric) ? 'regression' : undefined;
+  if (kind !== undefined && facts.problemType !== undefined && kind !== facts.problemType) {
+    return `${rule.text} not applied: a ${kind} metric on a ${facts.problemType} monitor`;
+  }
+  return undefined;
+}
+
+export async function checkTable(table: string, facts: MonitorFacts, rules: readonly MetricCondition[], settings: GateSettings, run: RunStatement): Promise<TableGate> {
+  const notes: string[] = [];
+  const applicable = rules.filter((r) => {
+    const why = notApplicable(r, facts);
+    if (why) notes.push(why);
+    return why === undefined;
+  });
+  const windows = settings.evaluationWindows;
+  const drift = applicable.filter((r) => r.table === 'drift');
+  const profile = applicable.filter((r) => r.table === 'profile');
+  const evaluations = [];
+  if (drift.length > 0) {
+    const statement = driftStatement(facts, drift, { driftType: settings.driftType, windows });
+    const data = parseMetricRows(await run(statement), statement.metrics, METRIC_ALIAS);
+    const noRows =
+      settings.driftType === 'BASELINE' && !facts.baselineTableName
+        ? 'no BASELINE drift metrics: the monitor has no baseline table (set one on the monitor, or use driftType CONSECUTIVE)'
+        : `no ${settings.driftType} drift metrics for the whole table yet (the monitor has not produced a window${settings.driftType === 'CONSECUTIVE' ? ' to compare with the one before it' : ''})`;
+    for (const rule of drift) evaluations.push(evaluateRule(table, rule, data, settings, noRows));
+  }
+  if (profile.length > 0) {
+    const statement = profileStatement(facts, profile, { windows });
+    const data = parseMetricRows(await run(statement), statement.metrics, METRIC_ALIAS);
+    for (const rule of profile) evaluations.push(evaluateRule(table, rule, data, settings, 'no profile metrics for the whole table yet'));
+  }
+  return tableGate(evaluations, notes);
+}

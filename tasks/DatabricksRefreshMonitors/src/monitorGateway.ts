@@ -1,0 +1,51 @@
+/**
+ * The monitor of a table, through the shared MonitorApi (shared/api/monitors.ts): the data
+ * quality v1 API where available, and the legacy API for a monitor v1 does not show (or where
+ * v1 is unavailable). The refresh calls are bound to the API that found the monitor, and the
+ * monitor is reduced to the facts the gate reads.
+ */
+import { dashboardPath, LegacyMonitorApi, resolveMonitorApi, type Monitor, type MonitorApi } from '../../../shared/api/monitors';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import type { MonitorView } from './operations';
+import type { RefreshHandle } from './refresh';
+
+/** A lookup that resolves which API to use once, on first use. */
+export function monitorFinder(client: DatabricksClient): (table: string) => Promise<MonitorView | undefined> {
+  let apis: Promise<MonitorApi[]> | undefined;
+  const resolve = async (): Promise<MonitorApi[]> => {
+    const { api } = await resolveMonitorApi(client, 'auto');
+    return api.kind === 'legacy' ? [api] : [api, new LegacyMonitorApi(client)];
+  };
+  return async (table) => {
+    apis ??= resolve();
+    for (const api of await apis) {
+      const monitor = await api.get(table);
+      if (monitor) return view(client, api, table, monitor);
+    }
+    return undefined;
+  };
+}
+
+function view(client: DatabricksClient, api: MonitorApi, table: string, m: Monitor): MonitorView {
+  const refresh: RefreshHandle = {
+    listRefreshes: () => api.listRefreshes(table),
+    runRefresh: () => api.runRefresh(table),
+    getRefresh: (id) => api.getRefresh(table, id),
+    cancelRefresh: (id) => api.cancelRefresh(table, id),
+  };
+  const p = m.profile;
+  return {
+    api: m.api,
+    refresh,
+    link: m.dashboardId ? client.link(dashboardPath(m.dashboardId)) : undefined,
+    facts: {
+      driftMetricsTable: m.driftMetricsTable,
+      profileMetricsTable: m.profileMetricsTable,
+      baselineTableName: m.baselineTableName,
+      profileType: p.type,
+      problemType: p.type === 'inferenceLog' ? p.problemType : undefined,
+      modelIdColumn: p.type === 'inferenceLog' ? p.modelIdColumn || undefined : undefined,
+      granularities: p.type === 'snapshot' ? undefined : p.granularities,
+    },
+  };
+}

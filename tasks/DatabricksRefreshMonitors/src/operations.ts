@@ -1,0 +1,177 @@
+/**
+ * DatabricksRefreshMonitors: targets → refreshes → drift gate → outcome (summary, report,
+ * outputs). The monitor API and the SQL runner are injected, so this runs in-process against
+ * the fake workspace in tests.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CancelledError } from '../../../shared/client/errors';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
+import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';
+import { checkTable, type MonitorFacts, type RunStatement } from './gate/check';
+import { finestGranularity } from './gate/queries';
+import { gateOutcome, resultFor } from './gate/verdict';
+import type { RefreshMonitorsParameters } from './parameters';
+import { runPool } from './pool';
+import { isActive, refreshAll, type RefreshHandle, type RefreshOutcome } from './refresh';
+import { renderSummary } from './summary';
+import { resolveTargets } from './targets';
+
+/** One monitored table as the task sees it, from whichever monitor API manages it. */
+export interface MonitorView {
+  api: 'dataQuality' | 'legacy';
+  facts: MonitorFacts & { granularities?: string[] };
+  refresh: RefreshHandle;
+  /** Link for the summary (the monitor's dashboard, else the table). */
+  link?: string;
+}
+
+export interface RefreshMonitorsDeps {
+  client: DatabricksClient;
+  workspaceUrl: string;
+  /** The monitor of a table; undefined when the table has none. */
+  findMonitor(table: string): Promise<MonitorView | undefined>;
+  /** Runs a gate statement on the warehouse (only called when thresholds are set). */
+  runStatement: RunStatement;
+}
+
+/** Tables whose metric tables are read at once on the warehouse. */
+const GATE_CONCURRENCY = 4;
+
+export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsParameters, deps: RefreshMonitorsDeps): Promise<TaskOutcome> {
+  const { log } = ctx;
+  const dryRun = params.common.dryRun;
+  const targets = await resolveTargets(deps.client, params, (table) => deps.findMonitor(table), ctx.signal);
+  if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
+  if (targets.monitors.length === 0) {
+    // Nothing to decide on: the same outcome as too little data.
+    return {
+      result: resultFor('insufficient-data', params.onDrift, params.onInsufficientData),
+      message: `No monitored table found in ${params.schemaName}; nothing was refreshed or checked (onInsufficientData: ${params.onInsufficientData}).`,
+      outputs: outputs([], params.reportPath),
+    };
+  }
+  const granularities = new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)]));
+
+  log.section(dryRun ? 'Plan: monitor refreshes' : `Refreshing ${targets.monitors.length} monitor(s), at most ${params.concurrency} at once`);
+  const refreshes = dryRun
+    ? await plan(targets.monitors, ctx)
+    : await refreshAll(
+        targets.monitors.map((t) => ({ table: t.table, refresh: t.monitor.refresh })),
+        { concurrency: params.concurrency, waitForCompletion: params.waitForCompletion, timeoutMinutes: params.timeoutMinutes, clock: ctx.clock, signal: ctx.signal, log },
+      );
+
+  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}`);
+  const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
+    const refresh = refreshes[i]!;
+    const facts = { ...monitor.facts, granularity: granularities.get(table) };
+    return tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, deps.runStatement) : undefined, ctx);
+  });
+
+  const gate = gateOutcome(tables, params.onDrift, params.onInsufficientData);
+  const driftedColumns = [...new Set(tables.flatMap((t) => t.columns.filter((c) => c.drifted).map((c) => `${t.table}.${c.column}`)))];
+  const data: DriftReportData & { changes?: ChangeEntry[] } = {
+    verdict: gate.verdict,
+    driftType: params.driftType,
+    evaluationWindows: params.evaluationWindows,
+    violationWindows: params.violationWindows,
+    onDrift: params.onDrift,
+    onInsufficientData: params.onInsufficientData,
+    rules: params.thresholds.map((r) => ({ rule: r.text, metric: r.column, op: r.op, threshold: r.value })),
+    tables,
+    driftedColumns,
+    changes: dryRun ? refreshes.map((r) => change(r)) : undefined,
+  };
+  const summaryMarkdown = renderSummary(data, {
+    result: gate.result,
+    message: gate.message,
+    dryRun,
+    links: new Map(targets.monitors.flatMap((t) => (t.monitor.link ? [[t.table, t.monitor.link] as const] : []))),
+    skipped: targets.skipped,
+    granularities,
+  });
+  mkdirSync(dirname(params.reportPath), { recursive: true });
+  return {
+    result: gate.result,
+    message: gate.message,
+    outputs: outputs(tables, params.reportPath, driftedColumns),
+    summaryMarkdown,
+    report: { kind: 'drift', workspaceUrl: deps.workspaceUrl, dryRun, data },
+    reportPath: params.reportPath,
+  };
+}
+
+/** dryRun: what would be refreshed (a running refresh would be waited on), no write call. */
+async function plan(monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>, ctx: TaskContext): Promise<RefreshOutcome[]> {
+  return runPool(monitors, 8, async ({ table, monitor }) => {
+    const base = { table, startedByTask: false, timedOut: false, cancelledByTask: false };
+    try {
+      const running = (await monitor.refresh.listRefreshes()).find((r) => isActive(r.state));
+      const message = running ? `would wait on refresh ${running.refreshId} (${running.state})` : 'would start a refresh';
+      ctx.log.info(`${table}: ${message}.`);
+      return { ...base, state: 'NOT_STARTED' as const, refreshId: running?.refreshId, message };
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      return { ...base, state: 'UNKNOWN' as const, message: reason, error: reason };
+    }
+  });
+}
+
+function change(r: RefreshOutcome): ChangeEntry {
+  const waits = r.refreshId !== undefined;
+  return { action: waits ? 'noop' : 'create', resource: `refresh of the monitor of ${r.table}`, fields: waits ? [{ path: 'refresh_id', before: r.refreshId, after: r.refreshId }] : undefined };
+}
+
+/** Why a refresh outcome keeps the gate from running on this table; undefined when it may run. */
+function refreshProblem(r: RefreshOutcome): string | undefined {
+  if (r.error) return `${r.timedOut ? 'The refresh timed out' : 'The refresh could not be run'}: ${r.error}`;
+  if (r.timedOut) return r.message ?? 'The refresh did not finish before the timeout.';
+  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') return `The refresh ${r.refreshId ?? ''} ended ${r.state}${r.message ? `: ${r.message}` : ''}`.replace('  ', ' ');
+  return undefined;
+}
+
+async function tableResult(
+  table: string,
+  monitor: MonitorView,
+  refresh: RefreshOutcome,
+  check: (() => ReturnType<typeof checkTable>) | undefined,
+  ctx: TaskContext,
+): Promise<DriftTableResult> {
+  const base = {
+    table,
+    monitorApi: monitor.api,
+    refresh: { state: refresh.state, refreshId: refresh.refreshId, durationSeconds: refresh.durationSeconds, startedByTask: refresh.startedByTask, message: refresh.message },
+    driftMetricsTable: monitor.facts.driftMetricsTable,
+    profileMetricsTable: monitor.facts.profileMetricsTable,
+  };
+  const problem = refreshProblem(refresh);
+  if (problem) {
+    ctx.log.error(`${table}: ${problem}`);
+    return { ...base, verdict: 'error', reason: problem, columns: [] };
+  }
+  if (!check) return { ...base, verdict: 'not-evaluated', columns: [] };
+  const stale = refresh.state === 'PENDING' || refresh.state === 'RUNNING' ? [`Evaluated on the metrics of an earlier refresh: refresh ${refresh.refreshId} is still ${refresh.state} (waitForCompletion is false).`] : [];
+  try {
+    const gate = await check();
+    const reasons = [...gate.reasons, ...stale];
+    ctx.log.info(`${table}: ${gate.verdict}${gate.columns.some((c) => c.drifted) ? ` (${[...new Set(gate.columns.filter((c) => c.drifted).map((c) => c.column))].join(', ')})` : ''}.`);
+    for (const reason of gate.reasons) ctx.log.info(`  ${reason}`);
+    return { ...base, verdict: gate.verdict, reason: reasons.length > 0 ? reasons.join('\n') : undefined, columns: gate.columns };
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    const reason = `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
+    ctx.log.error(`${table}: ${reason}`);
+    return { ...base, verdict: 'error', reason, columns: [] };
+  }
+}
+
+function outputs(tables: readonly DriftTableResult[], reportPath: string, driftedColumns: readonly string[] = []): TaskOutcome['outputs'] {
+  return {
+    driftDetected: tables.some((t) => t.verdict === 'drift'),
+    driftedColumns: driftedColumns.join(','),
+    refreshStates: JSON.stringify(Object.fromEntries(tables.map((t) => [t.table, t.refresh.state]))),
+    reportPath,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The Markdown summary on the run page: the overall verdict first, then one row per table
+ * (refresh state, duration, verdict), then per table the columns against their thresholds,
+ * worst first, with the values of each evaluation window.
+ */
+import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
+
+/** Columns listed per table; the rest are counted. */
+const MAX_COLUMNS = 25;
+
+const VERDICT_TEXT: Readonly<Record<DriftReportData['verdict'], string>> = {
+  drift: 'Drift detected',
+  'no-drift': 'No drift',
+  'insufficient-data': 'Not enough data to decide',
+  error: 'Check could not run',
+  'not-evaluated': 'Not evaluated',
+};
+
+export interface SummaryContext {
+  /** The task result and its message, stated first. */
+  result: string;
+  message: string;
+  dryRun: boolean;
+  /** Per table, a link to the monitor's dashboard or the table in Catalog Explorer. */
+  links: ReadonlyMap<string, string>;
+  skipped: readonly string[];
+  granularities: ReadonlyMap<string, string | undefined>;
+}
+
+export function renderSummary(report: DriftReportData, ctx: SummaryContext): string {
+  const lines: string[] = [];
+  lines.push(`### ${VERDICT_TEXT[report.verdict]} — ${ctx.result}`, '', escapeText(ctx.message), '');
+  if (ctx.dryRun) lines.push('**Plan mode (dryRun):** no refresh was started; the gate ran on the metrics as they are.', '');
+  if (report.rules.length > 0) {
+    lines.push(
+      `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; a column counts when at least ${report.violationWindows} of the last ` +
+        `${report.evaluationWindows} window(s) break a rule, the latest included. onDrift: ${report.onDrift}, onInsufficientData: ${report.onInsufficientData}.`,
+      '',
+    );
+  }
+  lines.push('| Table | Refresh | Duration | Verdict | Drifted columns |', '|---|---|---|---|---|');
+  for (const t of report.tables) {
+    const drifted = [...new Set(t.columns.filter((c) => c.drifted).map((c) => c.column))];
+    lines.push(
+      `| ${tableCell(t.table, ctx.links.get(t.table))} | ${refreshCell(t)} | ${t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds)} | ${VERDICT_TEXT[t.verdict]} | ${drifted.map(escapeText).join(', ')} |`,
+    );
+  }
+  if (ctx.skipped.length > 0) lines.push('', `Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
+  for (const t of report.tables) lines.push('', ...tableDetails(t, ctx.granularities.get(t.table)));
+  return `${lines.join('\n')}\n`;
+}
+
+function tableDetails(t: DriftTableResult, granularity: string | undefined): string[] {
+  const out = [`#### ${escapeText(t.table)} — ${VERDICT_TEXT[t.verdict]}`];
+  if (t.reason) out.push('', ...t.reason.split('\n').map((r) => `- ${escapeText(r)}`));
+  if (t.refresh.message && t.verdict !== 'error') out.push('', `Refresh: ${escapeText(t.refresh.message)}`);
+  if (t.columns.length === 0) return out;
+  if (granularity) out.push('', `Windows of ${granularity}, oldest → latest.`);
+  out.push('', '| Column | Rule | Latest | Windows | Breaks | Drift |', '|---|---|---|---|---|---|');
+  for (const c of t.columns.slice(0, MAX_COLUMNS)) out.push(columnRow(c));
+  if (t.columns.length > MAX_COLUMNS) out.push('', `… and ${t.columns.length - MAX_COLUMNS} more column/rule pairs in the JSON report.`);
+  return out;
+}
+
+function columnRow(c: DriftColumnResult): string {
+  const windows = c.windows.map((w) => (w.violated ? `**${number(w.value)}**` : number(w.value))).join(' · ');
+  const latest = c.latest === null ? 'null' : `${number(c.latest)} (${c.op} ${c.threshold})`;
+  return `| ${escapeText(c.column)} | \`${c.rule}\` | ${latest} | ${windows} | ${c.violations}/${c.windows.length} | ${c.drifted ? '**yes**' : 'no'} |`;
+}
+
+function refreshCell(t: DriftTableResult): string {
+  const r = t.refresh;
+  const id = r.refreshId ? ` #${escapeText(r.refreshId)}` : '';
+  const who = r.refreshId ? (r.startedByTask ? '' : ' (already running, waited on)') : '';
+  return `${escapeText(r.state)}${id}${who}`;
+}
+
+function tableCell(table: string, link: string | undefined): string {
+  return link ? `[${escapeText(table)}](${link})` : escapeText(table);
+}
+
+function number(v: number | null): string {
+  if (v === null) return 'null';
+  return Math.abs(v) >= 1000 || v === Math.round(v) ? String(v) : v.toPrecision(3).replace(/\.?0+$/, '');
+}
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${Math.round(seconds - m * 60)} s`;
+}
+
+/** Text in a Markdown table cell or line: pipes and markup characters escaped, one line. */
+export function escapeText(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/([\\|*_`[\]<>#])/g, '\\$1');
+}

@@ -1,0 +1,157 @@
+/**
+ * The whole operation in-process: scripted refreshes, metric tables on the fake's SQL engine
+ * (DuckDB), the real gate, and the outcome (result, outputs, report, summary).
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { createClock } from '../../../shared/runtime/clock';
+import type { TaskLog } from '../../../shared/runtime/output';
+import type { DriftReportData } from '../../../shared/runtime/reportTypes';
+import type { TaskContext } from '../../../shared/runtime/task';
+import { UnityCatalogStore } from '../../fake/routes/unityCatalog';
+import { SqlEngine } from '../../fake/sql/engine';
+import type { RunStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/check';
+import { refreshMonitors, type MonitorView } from '../../../tasks/DatabricksRefreshMonitors/src/operations';
+import type { RefreshMonitorsParameters } from '../../../tasks/DatabricksRefreshMonitors/src/parameters';
+import type { RefreshHandle, RefreshState } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
+import { parseMetricRule } from './support';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 1);
+
+function log(lines: string[]): TaskLog {
+  const add = (l: string) => void lines.push(l);
+  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined };
+}
+
+/** A refresh that ends at once in `end`. */
+function instantRefresh(end: RefreshState, calls: string[]): RefreshHandle {
+  return {
+    listRefreshes: async () => (calls.push('list'), []),
+    runRefresh: async () => (calls.push('run'), { refreshId: '7', state: end, startTimeMs: 0, endTimeMs: 90_000, message: end === 'FAILED' ? 'Cluster terminated' : undefined }),
+    getRefresh: async () => assert.fail('no GET for a finished refresh'),
+    cancelRefresh: async () => assert.fail('no cancel'),
+  };
+}
+
+async function seededEngine(psiByTable: Record<string, number[]>): Promise<SqlEngine> {
+  const uc = new UnityCatalogStore(() => Date.now());
+  uc.addSchema('main.mon');
+  const engine = new SqlEngine(() => uc);
+  for (const [table, values] of Object.entries(psiByTable)) {
+    await engine.exec(`CREATE TABLE main.mon.${table}_drift_metrics (window STRUCT(start TIMESTAMP, \`end\` TIMESTAMP), granularity VARCHAR, model_id VARCHAR, slice_key VARCHAR, column_name VARCHAR, drift_type VARCHAR, population_stability_index DOUBLE)`);
+    for (const [i, psi] of values.entries()) {
+      for (const column of ['age', 'income']) {
+        await engine.exec(`INSERT INTO main.mon.${table}_drift_metrics VALUES ({'start': :s, 'end': :e}, '1 day', '*', NULL, :c, 'BASELINE', :v)`, {
+          s: new Date(T0 + i * DAY),
+          e: new Date(T0 + (i + 1) * DAY),
+          c: column,
+          v: column === 'age' ? psi : 0.01,
+        });
+      }
+    }
+  }
+  return engine;
+}
+
+function params(over: Partial<RefreshMonitorsParameters>): RefreshMonitorsParameters {
+  return {
+    common: { dryRun: false } as RefreshMonitorsParameters['common'],
+    tables: [],
+    concurrency: 5,
+    waitForCompletion: true,
+    timeoutMinutes: 60,
+    warehouseId: 'abc',
+    driftType: 'BASELINE',
+    thresholds: [parseMetricRule('population_stability_index >= 0.2')],
+    columns: [],
+    excludeColumns: [],
+    evaluationWindows: 2,
+    violationWindows: 2,
+    onDrift: 'warn',
+    onInsufficientData: 'fail',
+    reportPath: join(mkdtempSync(join(tmpdir(), 'drift-')), 'sub', 'report.json'),
+    ...over,
+  };
+}
+
+describe('refresh monitors: operations', () => {
+  const lines: string[] = [];
+  const ctx: TaskContext = { log: log(lines), signal: new AbortController().signal, clock: createClock(0.001), variable: () => undefined };
+
+  function monitor(table: string, end: RefreshState, calls: string[]): MonitorView {
+    return {
+      api: 'legacy',
+      refresh: instantRefresh(end, calls),
+      facts: { driftMetricsTable: `main.mon.${table}_drift_metrics`, baselineTableName: 'main.mon.base', granularities: ['1 day'], modelIdColumn: 'model_id', profileType: 'inferenceLog' },
+    };
+  }
+
+  it('refreshes, gates each table and keeps drift, insufficient data and errors apart', async () => {
+    const engine = await seededEngine({ drifted: [0.3, 0.4], young: [0.5], fine: [0.01, 0.02] });
+    const calls: string[] = [];
+    const runStatement: RunStatement = async (s) => {
+      const r = await engine.execute(s.statement, s.parameters);
+      return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
+    };
+    const views: Record<string, MonitorView> = {
+      'main.mon.drifted': monitor('drifted', 'SUCCESS', calls),
+      'main.mon.young': monitor('young', 'SUCCESS', calls),
+      'main.mon.fine': monitor('fine', 'SUCCESS', calls),
+      'main.mon.broken': monitor('broken', 'FAILED', calls),
+      'main.mon.missing_table': monitor('nope', 'SUCCESS', calls),
+    };
+    const p = params({ tables: Object.keys(views) });
+    const outcome = await refreshMonitors(ctx, p, { client: {} as DatabricksClient, workspaceUrl: 'https://adb', findMonitor: async (t) => views[t], runStatement });
+
+    assert.equal(outcome.result, 'Failed');
+    const data = outcome.report!.data as DriftReportData;
+    assert.deepEqual(
+      data.tables.map((t) => [t.table, t.refresh.state, t.verdict]),
+      [
+        ['main.mon.drifted', 'SUCCESS', 'drift'],
+        ['main.mon.young', 'SUCCESS', 'insufficient-data'],
+        ['main.mon.fine', 'SUCCESS', 'no-drift'],
+        ['main.mon.broken', 'FAILED', 'error'],
+        ['main.mon.missing_table', 'SUCCESS', 'error'],
+      ],
+    );
+    assert.match(data.tables[3]!.reason!, /ended FAILED: Cluster terminated/);
+    assert.match(data.tables[4]!.reason!, /Reading the metric tables failed: .*TABLE_OR_VIEW_NOT_FOUND/);
+    assert.equal(data.verdict, 'error');
+    assert.deepEqual(data.driftedColumns, ['main.mon.drifted.age']);
+    assert.deepEqual(outcome.outputs, {
+      driftDetected: true,
+      driftedColumns: 'main.mon.drifted.age',
+      refreshStates: JSON.stringify({ 'main.mon.drifted': 'SUCCESS', 'main.mon.young': 'SUCCESS', 'main.mon.fine': 'SUCCESS', 'main.mon.broken': 'FAILED', 'main.mon.missing_table': 'SUCCESS' }),
+      reportPath: p.reportPath,
+    });
+    assert.equal(outcome.reportPath, p.reportPath);
+    assert.equal(calls.filter((c) => c === 'run').length, 5);
+    // Overall verdict first, then the table, then columns worst first.
+    const md = outcome.summaryMarkdown!;
+    assert.match(md.split('\n')[0]!, /^### Check could not run — Failed$/);
+    assert.match(md, /\| main\.mon\.drifted \| SUCCESS #7 \| 1 min 30 s \| Drift detected \| age \|/);
+    assert.match(md, /\| age \| `population_stability_index >= 0\.2` \| 0\.4 \(>= 0\.2\) \| \*\*0\.3\*\* · \*\*0\.4\*\* \| 2\/2 \| \*\*yes\*\* \|/);
+    assert.ok(md.indexOf('| age |') < md.indexOf('| income |'));
+    // The directory of reportPath exists for the runtime to write the report into.
+    assert.ok(existsSync(dirname(p.reportPath)));
+  });
+
+  it('fails before any refresh when a listed table has no monitor', async () => {
+    const calls: string[] = [];
+    await assert.rejects(
+      refreshMonitors(ctx, params({ tables: ['main.mon.a', 'main.mon.b'] }), {
+        client: {} as DatabricksClient,
+        workspaceUrl: 'https://adb',
+        findMonitor: async (t) => (t === 'main.mon.a' ? monitor('a', 'SUCCESS', calls) : undefined),
+        runStatement: async () => [],
+      }),
+      /The table main\.mon\.b has no data quality monitor/,
+    );
+    assert.deepEqual(calls, []);
+  });
+});

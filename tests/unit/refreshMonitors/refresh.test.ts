@@ -1,0 +1,222 @@
+/**
+ * Refresh orchestration over scripted monitors (in memory, time compressed 1000×): the pool
+ * bound, waiting on a running refresh, the "already running" answer, FAILED refreshes, the
+ * timeout with cancel, and how many reads each refresh costs.
+ */
+import * as assert from 'node:assert/strict';
+import { DatabricksApiError } from '../../../shared/client/errors';
+import { CancelledError } from '../../../shared/client/errors';
+import { createClock } from '../../../shared/runtime/clock';
+import type { TaskLog } from '../../../shared/runtime/output';
+import { isAlreadyRunning, POLL_STEADY_MS, refreshAll, type RefreshHandle, type RefreshSnapshot, type RefreshState } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
+
+const SCALE = 0.001;
+const clock = createClock(SCALE);
+
+function silentLog(lines: string[] = []): TaskLog {
+  const add = (l: string) => void lines.push(l);
+  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined };
+}
+
+interface Calls {
+  list: number;
+  run: number;
+  get: number;
+  cancel: number;
+}
+
+/** A monitor whose refreshes take `durationMs` of task time and end in `end`. */
+class ScriptedMonitor implements RefreshHandle {
+  readonly calls: Calls = { list: 0, run: 0, get: 0, cancel: 0 };
+  private readonly refreshes: Array<{ id: string; startedAt: number; end: RefreshState; cancelled?: boolean }> = [];
+  static inFlight = 0;
+  static peak = 0;
+  /** When set, runRefresh answers like the service does when one is running. */
+  conflictOnRun = false;
+
+  constructor(
+    private readonly durationMs: number,
+    private readonly end: RefreshState = 'SUCCESS',
+  ) {}
+
+  /** A refresh started by someone else (schedule) before the task. */
+  startExternal(): void {
+    this.refreshes.push({ id: 'sched-1', startedAt: Date.now(), end: this.end });
+    ScriptedMonitor.track(+1);
+  }
+
+  private static track(delta: number): void {
+    ScriptedMonitor.inFlight += delta;
+    ScriptedMonitor.peak = Math.max(ScriptedMonitor.peak, ScriptedMonitor.inFlight);
+  }
+
+  private snapshot(r: (typeof this.refreshes)[number]): RefreshSnapshot {
+    const elapsed = Date.now() - r.startedAt;
+    const done = r.cancelled || elapsed >= clock.scale(this.durationMs);
+    const state: RefreshState = r.cancelled ? 'CANCELED' : done ? r.end : elapsed < clock.scale(1000) ? 'PENDING' : 'RUNNING';
+    return { refreshId: r.id, state, startTimeMs: r.startedAt, endTimeMs: done ? r.startedAt + clock.scale(this.durationMs) : undefined, message: state === 'FAILED' ? 'Out of memory' : undefined };
+  }
+
+  private settle(): void {
+    for (const r of this.refreshes) {
+      const s = this.snapshot(r);
+      if (s.state !== 'PENDING' && s.state !== 'RUNNING' && !(r as { counted?: boolean }).counted) {
+        (r as { counted?: boolean }).counted = true;
+        ScriptedMonitor.track(-1);
+      }
+    }
+  }
+
+  async listRefreshes(): Promise<RefreshSnapshot[]> {
+    this.calls.list++;
+    this.settle();
+    return this.refreshes.map((r) => this.snapshot(r)).reverse();
+  }
+
+  async runRefresh(): Promise<RefreshSnapshot> {
+    this.calls.run++;
+    if (this.conflictOnRun) throw conflict();
+    const r = { id: String(this.refreshes.length + 1), startedAt: Date.now(), end: this.end };
+    this.refreshes.push(r);
+    ScriptedMonitor.track(+1);
+    return this.snapshot(r);
+  }
+
+  async getRefresh(id: string): Promise<RefreshSnapshot> {
+    this.calls.get++;
+    this.settle();
+    return this.snapshot(this.refreshes.find((r) => r.id === id)!);
+  }
+
+  async cancelRefresh(id: string): Promise<void> {
+    this.calls.cancel++;
+    const r = this.refreshes.find((x) => x.id === id)!;
+    r.cancelled = true;
+    this.settle();
+  }
+}
+
+function conflict(): DatabricksApiError {
+  const request = { method: 'POST', url: new URL('https://x/api/2.1/unity-catalog/tables/c.s.t/monitor/refreshes'), headers: new Headers(), timeoutMs: 1, idempotent: false, attempt: 1 } as const;
+  return new DatabricksApiError({
+    statusCode: 409,
+    errorCode: 'RESOURCE_CONFLICT',
+    message: 'A refresh is already in progress for this monitor.',
+    request: request as never,
+    response: { request: request as never, status: 409, headers: new Headers(), bodyText: '' },
+  });
+}
+
+const options = (over: Partial<Parameters<typeof refreshAll>[1]> = {}) => ({
+  concurrency: 5,
+  waitForCompletion: true,
+  timeoutMinutes: 60,
+  clock,
+  signal: new AbortController().signal,
+  log: silentLog(),
+  ...over,
+});
+
+describe('refresh monitors: refresh orchestration', () => {
+  beforeEach(() => {
+    ScriptedMonitor.inFlight = 0;
+    ScriptedMonitor.peak = 0;
+  });
+
+  it('refreshes two monitors at once and waits for both', async () => {
+    const monitors = [new ScriptedMonitor(120_000), new ScriptedMonitor(60_000)];
+    const started = Date.now();
+    const out = await refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options());
+    const wall = (Date.now() - started) / SCALE;
+    assert.deepEqual(out.map((o) => [o.table, o.state, o.startedByTask, o.timedOut]), [['c.s.t0', 'SUCCESS', true, false], ['c.s.t1', 'SUCCESS', true, false]]);
+    assert.equal(ScriptedMonitor.peak, 2);
+    assert.ok(wall < 120_000 + POLL_STEADY_MS + 5_000, `wall ${wall} ms of task time`);
+    assert.ok(out[0]!.durationSeconds! > 0);
+  });
+
+  it('keeps at most `concurrency` refreshes in flight over fifty monitors, one GET per refresh per poll', async () => {
+    const monitors = Array.from({ length: 50 }, () => new ScriptedMonitor(100_000));
+    const started = Date.now();
+    const out = await refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options({ concurrency: 10 }));
+    const wall = (Date.now() - started) / SCALE;
+    assert.ok(out.every((o) => o.state === 'SUCCESS'));
+    assert.equal(ScriptedMonitor.peak, 10);
+    // Five rounds of D, each ending within one steady poll interval.
+    assert.ok(wall < 5 * (100_000 + POLL_STEADY_MS) + 10_000, `wall ${wall}`);
+    for (const m of monitors) {
+      assert.deepEqual([m.calls.list, m.calls.run, m.calls.cancel], [1, 1, 0]);
+      // 10 s, 15 s, 22.5 s, then 25 s steps: at most 7 reads for 100 s.
+      assert.ok(m.calls.get >= 4 && m.calls.get <= 7, `gets ${m.calls.get}`);
+    }
+  });
+
+  it('waits on a refresh that is already running instead of starting another', async () => {
+    const m = new ScriptedMonitor(50_000);
+    m.startExternal();
+    const [o] = await refreshAll([{ table: 'c.s.t', refresh: m }], options());
+    assert.deepEqual([o!.state, o!.refreshId, o!.startedByTask], ['SUCCESS', 'sched-1', false]);
+    assert.equal(m.calls.run, 0);
+  });
+
+  it('treats an "already running" answer to the start call as a refresh to wait on', async () => {
+    const m = new ScriptedMonitor(30_000);
+    let listed = 0;
+    const handle: RefreshHandle = {
+      listRefreshes: async () => {
+        // The first list sees nothing (a race with the schedule); the start call then conflicts.
+        if (listed++ === 0) return [];
+        m.startExternal();
+        return m.listRefreshes();
+      },
+      runRefresh: () => {
+        m.conflictOnRun = true;
+        return m.runRefresh();
+      },
+      getRefresh: (id) => m.getRefresh(id),
+      cancelRefresh: (id) => m.cancelRefresh(id),
+    };
+    const [o] = await refreshAll([{ table: 'c.s.t', refresh: handle }], options());
+    assert.deepEqual([o!.state, o!.refreshId, o!.startedByTask], ['SUCCESS', 'sched-1', false]);
+    assert.ok(isAlreadyRunning(conflict()));
+  });
+
+  it('reports a FAILED refresh with the service message and goes on with the others', async () => {
+    const lines: string[] = [];
+    const bad = new ScriptedMonitor(20_000, 'FAILED');
+    const good = new ScriptedMonitor(20_000);
+    const out = await refreshAll([{ table: 'c.s.bad', refresh: bad }, { table: 'c.s.good', refresh: good }], options({ log: silentLog(lines) }));
+    assert.deepEqual(out.map((o) => [o.state, o.message]), [['FAILED', 'Out of memory'], ['SUCCESS', undefined]]);
+    assert.ok(lines.includes('WARN c.s.bad: refresh 1 ended FAILED: Out of memory'));
+  });
+
+  it('cancels the refreshes it started at the timeout, leaves others running and does not start queued ones', async () => {
+    const mine = new ScriptedMonitor(10 * 60_000);
+    const theirs = new ScriptedMonitor(10 * 60_000);
+    theirs.startExternal();
+    const queued = new ScriptedMonitor(1_000);
+    const out = await refreshAll(
+      [{ table: 'c.s.mine', refresh: mine }, { table: 'c.s.theirs', refresh: theirs }, { table: 'c.s.queued', refresh: queued }],
+      options({ concurrency: 2, timeoutMinutes: 1 }),
+    );
+    assert.deepEqual(out.map((o) => [o.table, o.state, o.timedOut, o.cancelledByTask]), [
+      ['c.s.mine', 'CANCELED', true, true],
+      ['c.s.theirs', 'RUNNING', true, false],
+      ['c.s.queued', 'NOT_STARTED', true, false],
+    ]);
+    assert.deepEqual([mine.calls.cancel, theirs.calls.cancel, queued.calls.run + queued.calls.list], [1, 0, 0]);
+  });
+
+  it('returns at once without waiting when waitForCompletion is false', async () => {
+    const m = new ScriptedMonitor(10 * 60_000);
+    const [o] = await refreshAll([{ table: 'c.s.t', refresh: m }], options({ waitForCompletion: false }));
+    assert.deepEqual([o!.state, o!.startedByTask], ['PENDING', true]);
+    assert.equal(m.calls.get, 0);
+  });
+
+  it('stops on cancellation of the task', async () => {
+    const controller = new AbortController();
+    const m = new ScriptedMonitor(10 * 60_000);
+    setTimeout(() => controller.abort(new CancelledError('SIGTERM')), 50);
+    await assert.rejects(refreshAll([{ table: 'c.s.t', refresh: m }], options({ signal: controller.signal })), CancelledError);
+  });
+});
