@@ -1,47 +1,46 @@
-// Demo step (npm start): deploy the registered model to a serving endpoint, as a pipeline
-// would: create the endpoint with the champion version, then canary the challenger with 10%
-// of the traffic and promote it. Prints what the pipeline log would show.
-// ctx = { cloud, runTask, log, model?, outDir? }; the register step normally leaves the model
-// with aliases champion/challenger, otherwise versions are seeded here.
+// Demo step (npm start): roll the new champion out on a serving endpoint that already serves
+// the previous champion: a 10% canary with a smoke test, then promote it to 100%.
+// ctx = { cloud, task, log, shared } (see scripts/start.mjs); the register step leaves
+// shared.modelName / shared.modelVersion / shared.baselineVersion, otherwise they are seeded here.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { root } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
-const EP = 'churn-scoring';
+const ENDPOINT = 'churn-scoring';
+const INFERENCE = { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' };
 
-export async function run(ctx) {
-  const { cloud, runTask, log } = ctx;
-  const model = ctx.model ?? 'main.ml.churn_model';
+export async function run({ cloud, task, log, shared }) {
+  const { seedModel, seedServingEndpoint } = require(join(root, 'out', 'tests/fake/seeds/serving.js'));
   const ws = cloud.workspace;
-  const { seedModel } = require(join(root, ctx.outDir ?? 'out', 'tests/fake/seeds/serving.js'));
-  const registered = ws.state.ucModels.getModel(model);
-  if (!registered || !registered.aliases.has('champion') || !registered.aliases.has('challenger')) {
-    seedModel(ws, { fullName: model, latestVersion: 2, aliases: { champion: 1, challenger: 2 } });
+  const model = shared.modelName ?? 'main.ml.churn_model';
+  if (!shared.modelVersion) {
+    seedModel(ws, { fullName: model, latestVersion: 2, aliases: { champion: 2 } });
+    shared.modelVersion = '2';
+    shared.baselineVersion = '1';
   }
-  const conn = cloud.taskConnection('WorkloadIdentityFederation');
+  const previous = shared.baselineVersion ?? String(Number(shared.modelVersion) - 1);
+  // Production already serves the previous champion, logging to an AI Gateway inference table.
+  seedServingEndpoint(ws, { name: ENDPOINT, served: [{ model, version: Number(previous) }], inferenceTable: INFERENCE, tags: [{ key: 'owner', value: 'mlops' }] });
+  log(`  (the workspace already serves ${model} version ${previous} on ${ENDPOINT})`);
+
   const base = {
-    ...conn.inputs,
-    endpointName: EP,
+    endpointName: ENDPOINT,
     modelName: model,
-    inferenceCatalog: 'main',
-    inferenceSchema: 'ml_logs',
+    modelAlias: 'champion',
+    inferenceCatalog: INFERENCE.catalog,
+    inferenceSchema: INFERENCE.schema,
+    inferenceTablePrefix: INFERENCE.prefix,
     tags: 'owner=mlops\nproject=churn',
     notifyOnFailure: 'mlops@contoso.com',
     smokeTestPayload: JSON.stringify({ dataframe_records: [{ tenure: 3, monthly_charges: 70.5 }, { tenure: 40, monthly_charges: 20.0 }] }),
   };
-  const env = { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(ws.timeScale) };
-  const steps = [
-    ['Deploy the champion', { modelAlias: 'champion' }],
-    ['Canary the challenger (10%)', { modelAlias: 'challenger', trafficMode: 'canary', canaryPercent: '10' }],
-    ['Promote the challenger', { modelAlias: 'challenger', trafficMode: 'promote' }],
-  ];
-  for (const [title, inputs] of steps) {
-    log(`\n=== DatabricksDeployServing@1: ${title} ===`);
-    const result = await runTask({ task: 'DatabricksDeployServing', env, inputs: { ...base, ...inputs } });
-    for (const line of result.stdout.split('\n')) if (line && !line.startsWith('##vso[')) log(line);
-    log(`Result: ${result.result}: ${result.resultMessage ?? ''}`);
-    if (result.result !== 'Succeeded') throw new Error(`Demo deploy step '${title}' ended ${result.result}`);
-    for (const [k, v] of Object.entries(result.outputs)) log(`  output ${k} = ${v}`);
-  }
+  const canary = await task('DatabricksDeployServing', { ...base, trafficMode: 'canary', canaryPercent: '10' }, { title: `canary version ${shared.modelVersion} with 10% of the traffic` });
+  if (canary.result !== 'Succeeded') return false;
+  const promote = await task('DatabricksDeployServing', { ...base, trafficMode: 'promote' }, { title: `promote version ${shared.modelVersion} to 100%` });
+  if (promote.result !== 'Succeeded') return false;
+  shared.endpointName = ENDPOINT;
+  shared.inferenceTable = `${INFERENCE.catalog}.${INFERENCE.schema}.${INFERENCE.prefix}_payload`;
+  shared.servedVersion = promote.outputs.servedVersion;
+  return true;
 }

@@ -33,6 +33,7 @@ export async function run({ cloud, task, log, shared }) {
   if (registered.result !== 'Succeeded') return false;
   shared.modelName = MODEL;
   shared.modelVersion = registered.outputs.modelVersion;
+  shared.baselineVersion = registered.outputs.baselineVersion;
   log(`  → ${MODEL} version ${registered.outputs.modelVersion} is champion (was version ${registered.outputs.baselineVersion}).`);
 
   const replay = await task('DatabricksRegisterModel', { ...inputs, dryRun: 'true' }, { title: 'the same step again in plan mode: nothing to change' });
