@@ -1,8 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'tasks/*/index.js', 'bench/.work/**', 'tests/.artifacts/**', 'ui/dist/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'out-*/**', 'dist/**', 'tasks/*/index.js', 'bench/.work/**', 'tests/.artifacts/**', 'ui/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +20,7 @@ export default tseslint.config(
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['scripts/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' } },
+    files: ['scripts/**/*.mjs', 'ui/*.mjs'],
+    languageOptions: { globals: globals.node },
   },
 );

@@ -4,7 +4,7 @@
  * upper-cased), secret variables as SECRET_<NAME>, and endpoints as ENDPOINT_* variables.
  * Parses the ##vso logging commands it prints.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,9 +50,9 @@ export interface RunTaskOptions {
   entry?: string;
   timeoutMs?: number;
   /** Called with the child process once started (e.g. to send SIGTERM). */
-  onStart?: (child: import('node:child_process').ChildProcess) => void;
+  onStart?: (child: ChildProcess) => void;
   /** Called for each stdout chunk (e.g. to signal after a given line). */
-  onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void;
+  onStdout?: (chunk: string, child: ChildProcess) => void;
 }
 
 export function taskEntry(task: string, unbundled = false): string {
