@@ -5,13 +5,29 @@
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
+import { createMonitor } from './operations';
 import { buildParameters, type CreateMonitorParameters } from './parameters';
+import { monitorSummary } from './summary';
 
 export const definition: TaskDefinition<CreateMonitorParameters> = {
   name: 'DatabricksCreateMonitor',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
-    await connectWorkspace(params.common, ctx);
-    return { result: 'Failed', message: 'DatabricksCreateMonitor: the operations of this task are not part of this build yet.' };
+    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
+    const result = await createMonitor({ client, ctx }, params);
+    return {
+      result: result.result,
+      message: result.message,
+      outputs: { ...result.outputs },
+      summaryMarkdown: monitorSummary(result),
+      report: { kind: 'monitor', workspaceUrl, dryRun: result.dryRun, data: result.report },
+    };
+  },
+  explain(error) {
+    if (error.errorCode === 'PERMISSION_DENIED' && (error.path.includes('/monitor') || error.path.includes('/data-quality/'))) {
+      return "The service connection's principal must own the table (or have MANAGE on it) with USE CATALOG and USE SCHEMA on its parents, and USE SCHEMA and CREATE TABLE on outputSchema. A legacy monitor can only be updated by the principal that created it.";
+    }
+    if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/alerts')) return 'Creating SQL alerts needs the Databricks SQL entitlement and CAN USE on the SQL warehouse (warehouseId).';
+    return undefined;
   },
 };

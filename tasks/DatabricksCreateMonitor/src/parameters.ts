@@ -114,6 +114,11 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
         ? { input: 'warehouseId', rule: 'is required by unpackFromEndpoint (the view is created with a SQL statement)' }
         : undefined,
     ),
+    when(['unpackFromEndpoint', 'labelColumn'], ({ unpackFromEndpoint, labelColumn }) =>
+      unpackFromEndpoint !== undefined && labelColumn !== undefined
+        ? { input: 'labelColumn', rule: 'cannot be used with unpackFromEndpoint: the unpacked payload view has no label column (join labels later into a view of your own and monitor that; see "Joining labels later")' }
+        : undefined,
+    ),
     when(['driftAlerts', 'warehouseId'], ({ driftAlerts, warehouseId }) =>
       driftAlerts.length > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by driftAlerts (alerts run on a SQL warehouse)' } : undefined,
     ),

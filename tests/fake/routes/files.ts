@@ -299,16 +299,28 @@ async function putFile(ctx: RequestContext) {
   return raw(204, '');
 }
 
+/**
+ * Where a read of `path` goes: a model version file (`/Models/<c>/<s>/<m>/<v>/<file>`) is stored
+ * under the version's storage key, anything else under its own path.
+ * (Fix by the CreateMonitor engineer: reads of /Models paths answered 404 for every READY version.)
+ */
+function readKey(ctx: RequestContext, path: string): string {
+  const m = /^\/Models\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
+  if (!m) return path;
+  const models = ctx.workspace.state.ucModels;
+  return `${models.requireVersion(models.requireModel(`${m[1]}.${m[2]}.${m[3]}`), m[4]).storageKey}/${m[5]}`;
+}
+
 function getFile(ctx: RequestContext) {
   const path = `/${ctx.params.path!}`;
   const store = ctx.workspace.state.objects;
-  const object = store.get(path) ?? fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
+  const object = store.get(readKey(ctx, path)) ?? fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
   return raw(200, store.read(object), { 'content-type': 'application/octet-stream', 'content-length': String(object.size) });
 }
 
 function headFile(ctx: RequestContext) {
   const path = `/${ctx.params.path!}`;
-  const object = ctx.workspace.state.objects.get(path) ?? fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
+  const object = ctx.workspace.state.objects.get(readKey(ctx, path)) ?? fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
   return json(200, {}, { 'x-file-size': String(object.size) });
 }
 

@@ -51,7 +51,7 @@ describe('config templates', () => {
       'chi_squared_test.pvalue < 0.01 -> ml-ops-team@example.com',
     ]);
     const refresh = build(refreshMonitors, inputs);
-    assert.equal(refresh.thresholds.length, 5);
+    assert.equal(refresh.thresholds.length, 4);
     assert.deepEqual(refresh.tables, ['mlops_prod.churn.churn_predictions']);
   });
 });

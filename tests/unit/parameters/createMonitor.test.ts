@@ -53,6 +53,7 @@ describe('DatabricksCreateMonitor parameters', () => {
       assert.equal(run({ unpackFromEndpoint: 'churn-ep', warehouseId: 'abc123' }).unpackFromEndpoint, 'churn-ep');
       expectError(() => run({ unpackFromEndpoint: 'churn ep', warehouseId: 'abc123' }), 'unpackFromEndpoint', 'must be 1 to 63 letters');
       expectError(() => run({ unpackFromEndpoint: 'churn-ep' }), 'warehouseId', 'is required by unpackFromEndpoint');
+      expectError(() => run({ unpackFromEndpoint: 'churn-ep', warehouseId: 'abc123', labelColumn: 'label' }), 'labelColumn', 'cannot be used with unpackFromEndpoint');
     });
     it('warehouseId is letters and digits', () => {
       expectError(() => run({ warehouseId: 'abc-123' }), 'warehouseId', 'must be a SQL warehouse id');

@@ -1,0 +1,397 @@
+/**
+ * DatabricksCreateMonitor operations. Reads first (API choice, output schema, endpoint and model
+ * signature, the view, the monitor, the alerts), then the plan; plan mode stops there. Writes
+ * follow in dependency order, each only when something differs: the unpacking view (the
+ * monitor needs its table), the monitor, the wait until ACTIVE (the drift table the alerts
+ * query exists from then on), the alerts, and last an optional refresh.
+ */
+import { createAlert, listAlerts, trashAlert, updateAlert, alertPath, type AlertField, type AlertV2 } from '../../../shared/api/alerts';
+import {
+  dashboardPath,
+  metricTableNames,
+  resolveMonitorApi,
+  type Monitor,
+  type MonitorApi,
+  type MonitorApiKind,
+  type MonitorApiPreference,
+} from '../../../shared/api/monitors';
+import { executeStatement } from '../../../shared/api/sql';
+import type { catalog } from '@databricks/sdk-experimental';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { DatabricksApiError } from '../../../shared/client/errors';
+import { apiPath } from '../../../shared/client/path';
+import { poll, PollTimeoutError } from '../../../shared/client/poll';
+import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
+import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
+import type { TaskContext } from '../../../shared/runtime/task';
+import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget } from './alerts';
+import type { CreateMonitorParameters } from './parameters';
+import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
+import { findTable, readPayloadSource, UnpackError, type PayloadSource } from './unpack/source';
+import { createViewStatement, REQUEST_FORMATS, viewColumns, viewQuery, type ViewSpec } from './unpack/viewSql';
+
+export interface MonitorDeps {
+  client: DatabricksClient;
+  ctx: TaskContext;
+}
+
+export interface MonitorOutputs {
+  profileMetricsTable: string;
+  driftMetricsTable: string;
+  dashboardUrl?: string;
+  monitorApiUsed: MonitorApiKind;
+}
+
+export interface CreateMonitorResult {
+  result: 'Succeeded' | 'Failed';
+  message: string;
+  outputs: MonitorOutputs;
+  report: MonitorReportData;
+  dryRun: boolean;
+  /** Which API was used and why, for the summary. */
+  apiChoice: string;
+  planLines: string[];
+  notes: string[];
+}
+
+interface ViewPlan {
+  source: PayloadSource;
+  spec: ViewSpec;
+  existing?: catalog.TableInfo;
+  change: ChangeEntry;
+}
+
+interface AlertPlan {
+  displayName: string;
+  rule?: DriftAlertRule;
+  wanted?: AlertV2;
+  existing?: AlertV2;
+  action: 'create' | 'update' | 'noop' | 'delete';
+  fields: AlertField[];
+  /** Other alerts with the same display name (left alone). */
+  duplicates?: number;
+}
+
+export async function createMonitor(deps: MonitorDeps, params: CreateMonitorParameters): Promise<CreateMonitorResult> {
+  const { client, ctx } = deps;
+  const dryRun = client.readOnly;
+  const table = params.tableName;
+  const notes: string[] = [];
+
+  // Reads: which API, where the metric tables go, the view, the monitor, the alerts.
+  const { api, fallbackReason } = await resolveMonitorApi(client, params.monitorApi);
+  const apiChoice = describeApiChoice(params.monitorApi, api.kind, fallbackReason);
+  ctx.log.info(`Monitor API: ${apiChoice}.`);
+  await requireSchema(client, params.outputSchema);
+
+  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint) : undefined;
+  if (view) {
+    ctx.log.info(
+      `Unpacking ${view.source.payloadTable} with the signature of ${view.source.servedEntity.model} version ${view.source.servedEntity.version}: ${view.spec.features.length} feature column(s), prediction ${view.spec.predictionType}.`,
+    );
+    if (view.source.otherEntities.length) notes.push(`The view uses the signature of ${view.source.servedEntity.name}; also served: ${view.source.otherEntities.join(', ')}.`);
+  }
+  const tableExists = view ? view.existing !== undefined : (await findTable(client, table)) !== undefined;
+  if (!tableExists && !view) throw new Error(`The table ${table} does not exist (or the service connection cannot see it). Create it first, or set unpackFromEndpoint to create it as a view over a serving endpoint's inference table.`);
+  const current = tableExists ? await api.get(table) : undefined;
+  const wanted = monitorSpec(params);
+  const diff = current ? diffMonitor(current, wanted) : undefined;
+  const names = metricTableNames(table, params.outputSchema);
+
+  const target: AlertTarget | undefined = params.warehouseId
+    ? {
+        tableName: table,
+        driftMetricsTable: names.drift,
+        warehouseId: params.warehouseId,
+        driftType: params.baselineTableName ? 'BASELINE' : 'CONSECUTIVE',
+        granularity: params.profile.type === 'snapshot' ? undefined : finestGranularity(params.profile.granularities),
+        modelIdColumn: params.profile.type === 'inferenceLog' ? params.profile.modelIdColumn : undefined,
+        schedule: params.schedule,
+      }
+    : undefined;
+  const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target) : [];
+  for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(`${a.duplicates} more alert(s) are named "${a.displayName}"; only the oldest is managed by this task.`);
+
+  const changes: ChangeEntry[] = [
+    ...(view ? [view.change] : []),
+    monitorChange(table, api.kind, current, wanted, diff),
+    ...alerts.map(alertChange),
+  ];
+  const outputs: MonitorOutputs = {
+    profileMetricsTable: current?.profileMetricsTable ?? names.profile,
+    driftMetricsTable: current?.driftMetricsTable ?? names.drift,
+    dashboardUrl: current?.dashboardId ? client.link(dashboardPath(current.dashboardId)) : undefined,
+    monitorApiUsed: api.kind,
+  };
+  const report: MonitorReportData = {
+    tableName: table,
+    monitorApi: api.kind,
+    action: !current ? 'create' : diff?.changed.length ? 'update' : 'noop',
+    status: current?.status,
+    profileMetricsTable: outputs.profileMetricsTable,
+    driftMetricsTable: outputs.driftMetricsTable,
+    dashboardUrl: outputs.dashboardUrl,
+    unpackView: view ? { name: table, sourceTable: view.source.payloadTable, requestFormats: [...REQUEST_FORMATS], features: view.spec.features.map((f) => f.name) } : undefined,
+    alerts: alerts.filter((a) => a.action !== 'delete').map((a) => ({ displayName: a.displayName, action: a.action as 'create' | 'update' | 'noop', rule: a.rule!.text, id: a.existing?.id, url: a.existing?.id ? client.link(alertPath(a.existing.id)) : undefined })),
+    changes,
+  };
+  const planLines = renderChanges(changes);
+  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be written)' : 'Plan');
+  // The lines quote settings read from the workspace: remote text.
+  ctx.log.remote(planLines.length ? planLines.join('\n') : '(no changes)');
+  const finish = (result: CreateMonitorResult['result'], message: string): CreateMonitorResult => ({ result, message, outputs, report, dryRun, apiChoice, planLines, notes });
+
+  if (diff?.immutable.length) return finish('Failed', immutableMessage(table, diff));
+  if (dryRun) {
+    const count = changes.filter((c) => c.action !== 'noop').length;
+    return finish('Succeeded', count ? `Plan mode (dryRun): ${count} change(s) planned for the monitor of ${table}; nothing was written.` : `Plan mode (dryRun): the monitor of ${table} is up to date; nothing to change.`);
+  }
+
+  // Writes.
+  if (view && view.change.action !== 'noop') await createView(deps, params.warehouseId!, view);
+  let monitor: Monitor;
+  if (!current) {
+    ctx.log.info(`Creating the monitor of ${table} (${api.kind === 'dataQuality' ? 'data quality API' : 'legacy quality monitors API'}).`);
+    monitor = await api.create(wanted);
+  } else if (diff?.changed.length) {
+    ctx.log.info(`Updating the monitor of ${table}: ${diff.fields.map((f) => f.path).join(', ')}.`);
+    monitor = await api.update(wanted, diff.changed, current);
+  } else {
+    monitor = current;
+  }
+
+  try {
+    monitor = await waitUntilActive(deps, api, table, monitor, params.timeoutMinutes * 60_000);
+  } catch (e) {
+    if (!(e instanceof MonitorFailedError) && !(e instanceof PollTimeoutError)) throw e;
+    report.status = e instanceof MonitorFailedError ? e.status : report.status;
+    ctx.log.error(e.message);
+    return finish('Failed', e.message);
+  }
+  report.status = monitor.status;
+  outputs.profileMetricsTable = report.profileMetricsTable = monitor.profileMetricsTable ?? names.profile;
+  outputs.driftMetricsTable = report.driftMetricsTable = monitor.driftMetricsTable ?? names.drift;
+  if (monitor.dashboardId) outputs.dashboardUrl = report.dashboardUrl = client.link(dashboardPath(monitor.dashboardId));
+
+  for (const a of alerts) {
+    const id = await applyAlert(client, a);
+    const entry = report.alerts.find((r) => r.displayName === a.displayName);
+    if (id && entry) Object.assign(entry, { id, url: client.link(alertPath(id)) });
+  }
+
+  const changed = hasChanges(changes);
+  if (params.refreshAfterCreate) {
+    const viewChanged = view !== undefined && view.change.action !== 'noop';
+    if (report.action !== 'noop' || viewChanged) report.refreshStarted = await startRefresh(deps, api, table, notes);
+    else notes.push('refreshAfterCreate: the monitor did not change, so no refresh was started (DatabricksRefreshMonitors refreshes on demand).');
+  }
+  return finish('Succeeded', successMessage(table, report, view?.change.action, alerts, changed));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads and planning
+
+function describeApiChoice(preference: MonitorApiPreference, kind: MonitorApiKind, fallbackReason: string | undefined): string {
+  const name = kind === 'dataQuality' ? 'data quality API (/api/data-quality/v1/monitors)' : 'legacy quality monitors API (/api/2.1/unity-catalog/tables/…/monitor)';
+  if (preference !== 'auto') return `${name}, as monitorApi asks`;
+  return fallbackReason ? `${name}, because ${fallbackReason}` : `${name}, available in this workspace`;
+}
+
+async function requireSchema(client: DatabricksClient, schema: string): Promise<void> {
+  try {
+    await client.get(apiPath`/api/2.1/unity-catalog/schemas/${schema}`);
+  } catch (e) {
+    if (e instanceof DatabricksApiError && (e.errorCode === 'SCHEMA_DOES_NOT_EXIST' || e.errorCode === 'CATALOG_DOES_NOT_EXIST')) {
+      throw new Error(`outputSchema ${schema} does not exist: create the schema for the metric tables first (the monitor does not create it).`);
+    }
+    throw e;
+  }
+}
+
+async function planView(client: DatabricksClient, params: CreateMonitorParameters, endpointName: string): Promise<ViewPlan> {
+  const p = params.profile;
+  const source = await readPayloadSource(client, endpointName);
+  const spec: ViewSpec = {
+    viewName: params.tableName,
+    payloadTable: source.payloadTable,
+    features: source.signature.features,
+    predictionType: source.signature.predictionType,
+    // A snapshot or time series profile still gets the same view columns.
+    timestampColumn: p.type === 'snapshot' ? 'timestamp' : p.timestampColumn,
+    modelIdColumn: p.type === 'inferenceLog' ? p.modelIdColumn : 'model_id',
+    predictionColumn: p.type === 'inferenceLog' ? p.predictionColumn : 'prediction',
+  };
+  const columns = viewColumns(spec);
+  const clash = columns.find((c, i) => columns.findIndex((x) => x.toLowerCase() === c.toLowerCase()) !== i);
+  if (clash) throw new UnpackError(`unpackFromEndpoint: the model has a feature named "${clash}", which is also a column the view adds; rename the timestamp, model id or prediction column input.`);
+  if (!(await findTable(client, source.payloadTable))) {
+    throw new UnpackError(
+      `unpackFromEndpoint: the payload table ${source.payloadTable} of ${endpointName} does not exist yet. It is created after the endpoint's first logged request (rows arrive within about an hour); run this task again then.`,
+    );
+  }
+  const existing = await findTable(client, params.tableName);
+  if (existing && existing.table_type !== 'VIEW') {
+    throw new UnpackError(`unpackFromEndpoint: ${params.tableName} exists as a ${existing.table_type ?? 'table'}, not a view; the task does not replace tables. Choose another tableName for the view.`);
+  }
+  const same = existing?.view_definition?.trim() === viewQuery(spec).trim();
+  const before = existing ? (existing.columns ?? []).map((c) => c.name).join(', ') : undefined;
+  const fields: NonNullable<ChangeEntry['fields']> = same
+    ? []
+    : [
+        { path: 'source', after: source.payloadTable },
+        { path: 'columns', before, after: columns.join(', ') },
+        { path: 'definition', before: existing ? 'another query' : undefined, after: `one row per prediction (${REQUEST_FORMATS.join(', ')}; status 200 only)` },
+      ];
+  return { source, spec, existing, change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: `view ${params.tableName}`, fields } };
+}
+
+function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | undefined, wanted: ReturnType<typeof monitorSpec>, diff: MonitorDiff | undefined): ChangeEntry {
+  const resource = `monitor of ${table} (${kind === 'dataQuality' ? 'data quality API' : 'legacy API'})`;
+  if (!current) return { action: 'create', resource, fields: creationFields(wanted) };
+  const immutable = (diff?.immutable ?? []).map((c) => ({ path: `${c.field} (cannot change)`, before: c.current, after: c.wanted }));
+  const fields = [...immutable, ...(diff?.fields ?? [])];
+  return { action: fields.length ? 'update' : 'noop', resource, fields };
+}
+
+function immutableMessage(table: string, diff: MonitorDiff): string {
+  const what = diff.immutable.map((c) => `${c.field} is ${c.current} on the existing monitor, ${c.wanted} wanted`).join('; ');
+  const keep = diff.immutable.some((c) => c.field === 'assets_dir') ? ` Set assetsDir to the current value to keep the monitor,` : '';
+  return `The monitor of ${table} cannot be updated in place: ${what}.${keep} or delete the monitor (its metric tables and dashboard stay) and run the task again to recreate it.`;
+}
+
+/** The finest of the granularities (the alert reads its windows). */
+function finestGranularity(granularities: readonly string[]): string | undefined {
+  const minutes = (g: string) => {
+    const [n, unit] = g.split(' ');
+    const per: Record<string, number> = { minute: 1, hour: 60, day: 1440, week: 10080, month: 43200, year: 525600 };
+    return Number(n) * (per[unit!.replace(/s$/, '')] ?? Infinity);
+  };
+  return [...granularities].sort((a, b) => minutes(a) - minutes(b))[0];
+}
+
+async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRule[], target: AlertTarget): Promise<AlertPlan[]> {
+  const prefix = alertNamePrefix(target.tableName);
+  const ours = (await listAlerts(client)).filter((a) => a.display_name.startsWith(prefix) && a.lifecycle_state !== 'DELETED');
+  const plans: AlertPlan[] = rules.map((rule) => {
+    const wanted = alertBody(rule, target);
+    const same = ours.filter((a) => a.display_name === wanted.display_name).sort((x, y) => (x.create_time ?? '').localeCompare(y.create_time ?? ''));
+    const existing = same[0];
+    const fields = existing ? changedAlertFields(existing, wanted) : [];
+    return { displayName: wanted.display_name, rule, wanted, existing, action: !existing ? 'create' : fields.length ? 'update' : 'noop', fields, duplicates: same.length - 1 || undefined };
+  });
+  // Alerts of this table for rules no longer listed go to the trash (restorable there).
+  const kept = new Set(plans.map((p) => p.displayName));
+  for (const stale of ours.filter((a) => !kept.has(a.display_name))) plans.push({ displayName: stale.display_name, existing: stale, action: 'delete', fields: [] });
+  return plans;
+}
+
+function alertChange(a: AlertPlan): ChangeEntry {
+  const resource = `alert "${a.displayName}"`;
+  if (a.action === 'delete') return { action: 'delete', resource, fields: [{ path: 'alert', before: describeAlert(a.existing!) }] };
+  if (a.action === 'create') return { action: 'create', resource, fields: [{ path: 'alert', after: describeAlert(a.wanted!) }] };
+  return { action: a.action, resource, fields: a.fields.length ? [{ path: a.fields.join(', '), before: describeAlert(a.existing!), after: describeAlert(a.wanted!) }] : [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+async function createView(deps: MonitorDeps, warehouseId: string, view: ViewPlan): Promise<void> {
+  const { client, ctx } = deps;
+  ctx.log.info(`${view.existing ? 'Replacing' : 'Creating'} the view ${view.spec.viewName} on warehouse ${warehouseId}.`);
+  await executeStatement(client, warehouseId, createViewStatement(view.spec), {}, {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    onState: (state) => ctx.log.info(`CREATE OR REPLACE VIEW ${view.spec.viewName}: ${state}`),
+  });
+}
+
+export class MonitorFailedError extends Error {
+  override readonly name = 'MonitorFailedError';
+  constructor(
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string, first: Monitor, timeoutMs: number): Promise<Monitor> {
+  const { ctx } = deps;
+  let latest: Monitor | undefined = first;
+  const evaluate = (m: Monitor | undefined) => {
+    if (!m) throw new MonitorFailedError('DELETED', `The monitor of ${table} disappeared while waiting for it to become ACTIVE (was it deleted?).`);
+    if (m.status === 'ACTIVE') return { done: true as const, result: m };
+    if (m.status === 'ERROR' || m.status === 'FAILED') {
+      throw new MonitorFailedError(m.status, `The monitor of ${table} is ${m.status}: ${m.failureMessage ?? 'the service gave no failure message'}. Fix the cause, then delete the monitor and run the task again.`);
+    }
+    return { done: false as const, status: m.status };
+  };
+  const verdict = evaluate(first);
+  if (verdict.done) return verdict.result;
+  ctx.log.info(`Monitor of ${table}: ${first.status}; waiting until ACTIVE (up to ${Math.round(timeoutMs / 60_000)} min).`);
+  const { result } = await poll<Monitor | undefined, Monitor>({
+    read: async () => (latest = await api.get(table)),
+    evaluate,
+    clock: ctx.clock,
+    timeoutMs,
+    initialIntervalMs: 5_000,
+    maxIntervalMs: 30_000,
+    signal: ctx.signal,
+    onStatus: (status) => {
+      if (status !== first.status) ctx.log.info(`Monitor of ${table}: ${status}`);
+    },
+    onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
+    describeTimeout: () => `The monitor of ${table} was not ACTIVE after ${Math.round(timeoutMs / 60_000)} min (last status ${latest?.status ?? 'unknown'}); raise timeoutMinutes or look at the monitor in the workspace.`,
+  });
+  ctx.log.info(`Monitor of ${table}: ACTIVE.`);
+  return result;
+}
+
+/** Creates, updates or trashes one alert; returns its id. */
+async function applyAlert(client: DatabricksClient, a: AlertPlan): Promise<string | undefined> {
+  switch (a.action) {
+    case 'create':
+      return (await createAlert(client, a.wanted!)).id;
+    case 'update':
+      await updateAlert(client, a.existing!.id!, a.wanted!, a.fields);
+      return a.existing!.id;
+    case 'delete':
+      await trashAlert(client, a.existing!.id!);
+      return a.existing!.id;
+    case 'noop':
+      return a.existing!.id;
+  }
+}
+
+/** Starts a refresh unless one is already PENDING or RUNNING; does not wait for it. */
+async function startRefresh(deps: MonitorDeps, api: MonitorApi, table: string, notes: string[]): Promise<boolean> {
+  const { ctx } = deps;
+  const running = (await api.listRefreshes(table)).find((r) => r.state === 'PENDING' || r.state === 'RUNNING');
+  if (running) {
+    notes.push(`refreshAfterCreate: refresh ${running.refreshId} is already ${running.state}; no other was started.`);
+    return false;
+  }
+  try {
+    const refresh = await api.runRefresh(table);
+    ctx.log.info(`Refresh ${refresh.refreshId} of ${table} started (${refresh.state}); DatabricksRefreshMonitors can wait for it and gate on drift.`);
+    return true;
+  } catch (e) {
+    // A refresh started by someone else between the list and the start.
+    if (e instanceof DatabricksApiError && (e.errorCode === 'RESOURCE_CONFLICT' || e.errorCode === 'INVALID_STATE')) {
+      notes.push('refreshAfterCreate: a refresh was already running; no other was started.');
+      return false;
+    }
+    throw e;
+  }
+}
+
+function successMessage(table: string, report: MonitorReportData, viewAction: ChangeEntry['action'] | undefined, alerts: AlertPlan[], changed: boolean): string {
+  const monitor = { create: `The monitor of ${table} was created`, update: `The monitor of ${table} was updated`, noop: `The monitor of ${table} is up to date` }[report.action];
+  const counts = (['create', 'update', 'delete'] as const)
+    .map((action) => [action, alerts.filter((a) => a.action === action).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([action, n]) => `${n} alert(s) ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'moved to the trash'}`);
+  const view = viewAction === 'create' || viewAction === 'update' ? [`view ${table} ${viewAction === 'create' ? 'created' : 'replaced'}`] : [];
+  const extra = [...view, ...counts];
+  return `${monitor} (${report.status ?? 'ACTIVE'})${extra.length ? `; ${extra.join(', ')}` : ''}${changed ? '.' : '; nothing changed.'}`;
+}

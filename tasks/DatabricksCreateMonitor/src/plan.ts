@@ -1,0 +1,156 @@
+/**
+ * The plan of a run: the monitor wanted (MonitorSpec from the parameters), the fields that
+ * differ from the monitor the workspace has, and the ChangeEntry records the dryRun output, the
+ * summary and the report are made of, rendered as a readable diff.
+ *
+ * Write-only fields (warehouse_id, skip_builtin_dashboard) are never compared: GET does not
+ * return them, so comparing would report a change on every run.
+ */
+import type { CustomMetricSpec, Monitor, MonitorField, MonitorSpec, ProfileSpec } from '../../../shared/api/monitors';
+import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
+import type { CreateMonitorParameters } from './parameters';
+
+export function monitorSpec(params: CreateMonitorParameters): MonitorSpec {
+  return {
+    tableName: params.tableName,
+    outputSchema: params.outputSchema,
+    assetsDir: params.assetsDir,
+    profile: params.profile,
+    baselineTableName: params.baselineTableName,
+    slicingExpressions: params.slicingExpressions,
+    customMetrics: params.customMetrics,
+    schedule: params.schedule,
+    notifyEmails: params.notifyEmails,
+    warehouseId: params.warehouseId,
+  };
+}
+
+/** A field the APIs cannot change on an existing monitor. */
+export interface ImmutableChange {
+  field: 'assets_dir' | 'table';
+  current: string;
+  wanted: string;
+}
+
+export interface MonitorDiff {
+  changed: MonitorField[];
+  immutable: ImmutableChange[];
+  fields: NonNullable<ChangeEntry['fields']>;
+}
+
+type Comparable = Exclude<MonitorField, 'assetsDir'>;
+
+/** How each updatable field reads in a diff (also what is compared). */
+const RENDER: { [F in Comparable]: (m: Pick<MonitorSpec, F>) => string | undefined } = {
+  outputSchema: (m) => m.outputSchema.toLowerCase(),
+  profile: (m) => describeProfile(m.profile),
+  baselineTableName: (m) => m.baselineTableName?.toLowerCase() || undefined,
+  slicingExpressions: (m) => (m.slicingExpressions.length ? m.slicingExpressions.map((s) => s.trim()).join('; ') : undefined),
+  customMetrics: (m) => (m.customMetrics.length ? m.customMetrics.map(describeMetric).join('; ') : undefined),
+  schedule: (m) => (m.schedule ? `${m.schedule.quartzCronExpression.trim()} (${m.schedule.timezoneId})` : undefined),
+  notifyEmails: (m) => (m.notifyEmails.length ? [...m.notifyEmails].map((e) => e.toLowerCase()).sort().join(', ') : undefined),
+};
+
+/** Snake-case names in the diff, as users see them in the API and the UI. */
+const FIELD_PATHS: Record<MonitorField, string> = {
+  outputSchema: 'output_schema',
+  assetsDir: 'assets_dir',
+  profile: 'profile',
+  baselineTableName: 'baseline_table_name',
+  slicingExpressions: 'slicing_exprs',
+  customMetrics: 'custom_metrics',
+  schedule: 'schedule',
+  notifyEmails: 'notifications.on_failure',
+};
+
+export function diffMonitor(current: Monitor, wanted: MonitorSpec): MonitorDiff {
+  const diff: MonitorDiff = { changed: [], immutable: [], fields: [] };
+  if (current.tableName.toLowerCase() !== wanted.tableName.toLowerCase()) {
+    diff.immutable.push({ field: 'table', current: current.tableName, wanted: wanted.tableName });
+  }
+  if (wanted.assetsDir !== undefined && current.assetsDir !== undefined && workspacePath(current.assetsDir) !== workspacePath(wanted.assetsDir)) {
+    diff.immutable.push({ field: 'assets_dir', current: current.assetsDir, wanted: wanted.assetsDir });
+  }
+  for (const field of Object.keys(RENDER) as Comparable[]) {
+    const render = RENDER[field] as (m: MonitorSpec | Monitor) => string | undefined;
+    const before = render(current);
+    const after = render(wanted);
+    if (before !== after) {
+      diff.changed.push(field);
+      diff.fields.push({ path: FIELD_PATHS[field], before, after });
+    }
+  }
+  return diff;
+}
+
+/** The fields of a monitor that does not exist yet. */
+export function creationFields(wanted: MonitorSpec): NonNullable<ChangeEntry['fields']> {
+  const fields: NonNullable<ChangeEntry['fields']> = [];
+  if (wanted.assetsDir) fields.push({ path: 'assets_dir', after: wanted.assetsDir });
+  for (const field of Object.keys(RENDER) as Comparable[]) {
+    const after = (RENDER[field] as (m: MonitorSpec) => string | undefined)(wanted);
+    if (after !== undefined) fields.push({ path: FIELD_PATHS[field], after });
+  }
+  return fields;
+}
+
+/** `/Workspace/Users/x` and `/Users/x` name the same folder; a trailing slash does not matter. */
+function workspacePath(path: string): string {
+  return path.replace(/^\/Workspace(?=\/)/, '').replace(/\/+$/, '');
+}
+
+function describeProfile(p: ProfileSpec): string {
+  switch (p.type) {
+    case 'inferenceLog': {
+      const label = p.labelColumn ? `, label ${p.labelColumn}` : '';
+      return `inference log (${p.problemType}): prediction ${p.predictionColumn}${label}, model id ${p.modelIdColumn}, timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;
+    }
+    case 'timeSeries':
+      return `time series: timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;
+    case 'snapshot':
+      return 'snapshot';
+  }
+}
+
+/** Order does not matter to the monitor. */
+function granularities(list: string[]): string {
+  return [...list].sort().join(', ');
+}
+
+function describeMetric(m: CustomMetricSpec): string {
+  return `${m.name} (${m.type}) on ${m.inputColumns.join(', ')}: ${m.definition.trim()} → ${outputType(m.outputDataType)}`;
+}
+
+/** StructField JSON compared by content, not by spacing or key order. */
+function outputType(json: string): string {
+  try {
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    return JSON.stringify(parsed, Object.keys(parsed).sort());
+  } catch {
+    return json.trim();
+  }
+}
+
+/** Whether any entry would write something. */
+export function hasChanges(changes: ChangeEntry[]): boolean {
+  return changes.some((c) => c.action !== 'noop');
+}
+
+/**
+ * A diff a reviewer can read in a pull-request pipeline log:
+ *   ~ monitor of main.ml_mon.churn_inference (data quality API)
+ *       - schedule: 0 0 0 * * ? (UTC)
+ *       + schedule: 0 0 6 * * ? (UTC)
+ */
+export function renderChanges(changes: ChangeEntry[]): string[] {
+  const mark = { create: '+', update: '~', delete: '-', noop: '=' } as const;
+  const lines: string[] = [];
+  for (const c of changes) {
+    lines.push(`${mark[c.action]} ${c.resource}${c.action === 'noop' ? ' (unchanged)' : ''}`);
+    for (const f of c.fields ?? []) {
+      if (f.before !== undefined) lines.push(`    - ${f.path}: ${String(f.before)}`);
+      if (f.after !== undefined) lines.push(`    + ${f.path}: ${String(f.after)}`);
+    }
+  }
+  return lines;
+}

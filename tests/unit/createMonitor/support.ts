@@ -1,0 +1,73 @@
+/**
+ * Helpers of the CreateMonitor operations tests: a TaskContext whose log records every line,
+ * parameters built from task inputs by the real Parameters layer, and seeds for a monitored
+ * table and for an endpoint whose payload can be unpacked.
+ */
+import { createClock } from '../../../shared/runtime/clock';
+import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
+import type { TaskLog } from '../../../shared/runtime/output';
+import type { TaskContext } from '../../../shared/runtime/task';
+import { buildParameters, type CreateMonitorParameters } from '../../../tasks/DatabricksCreateMonitor/src/parameters';
+import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
+import { seedUnpackableEndpoint } from '../../fake/seeds/payload';
+import type { FakeWorkspace } from '../../fake/workspace';
+import { TIME_SCALE } from './workspace';
+
+export const TABLE = 'main.ml_mon.churn_inference';
+export const OUTPUT_SCHEMA = 'main.ml_mon';
+export const ENDPOINT = 'churn-scoring';
+export const PAYLOAD = 'main.ml_logs.churn_scoring_payload';
+export const MODEL = 'main.ml.churn_model';
+
+export interface Recorder {
+  ctx: TaskContext;
+  lines: Array<{ kind: keyof TaskLog; text: string }>;
+  text(kind?: keyof TaskLog): string;
+}
+
+export function recorder(): Recorder {
+  const lines: Recorder['lines'] = [];
+  const record = (kind: keyof TaskLog) => (text: string) => void lines.push({ kind, text });
+  const log: TaskLog = {
+    info: record('info'),
+    remote: record('remote'),
+    warning: record('warning'),
+    error: record('error'),
+    debug: record('debug'),
+    section: record('section'),
+    progress: (percent, operation) => void lines.push({ kind: 'progress', text: `${percent} ${operation}` }),
+  };
+  return {
+    ctx: { log, signal: new AbortController().signal, clock: createClock(TIME_SCALE), variable: () => undefined },
+    lines,
+    text: (kind) => lines.filter((l) => kind === undefined || l.kind === kind).map((l) => l.text).join('\n'),
+  };
+}
+
+/** Parameters from task inputs (the connection inputs are filled in). */
+export function params(inputs: Record<string, string | undefined> = {}): CreateMonitorParameters {
+  return buildParameters(
+    mapInputSource({
+      azureSubscription: 'arm-connection',
+      workspaceUrl: 'https://adb-1234567890123456.7.azuredatabricks.net',
+      tableName: TABLE,
+      outputSchema: OUTPUT_SCHEMA,
+      notifyEmails: 'mlops@contoso.com',
+      warehouseId: DEFAULT_WAREHOUSE_ID,
+      ...inputs,
+    }),
+    mapVariableSource({}),
+  );
+}
+
+/** A monitorable inference table (timestamp, model id, two features, prediction, label). */
+export async function seedInferenceTable(ws: FakeWorkspace, table = TABLE): Promise<void> {
+  ws.state.uc.addSchema(OUTPUT_SCHEMA);
+  await ws.state.sql.exec(`CREATE TABLE ${table} (\`timestamp\` TIMESTAMP, model_id STRING, tenure DOUBLE, plan STRING, prediction BIGINT, label BIGINT)`);
+}
+
+/** The unpackable endpoint ENDPOINT (seeds/payload.ts) and the output schema; returns the served entity id. */
+export async function seedUnpackSource(ws: FakeWorkspace): Promise<string> {
+  ws.state.uc.addSchema(OUTPUT_SCHEMA);
+  return (await seedUnpackableEndpoint(ws, { endpoint: ENDPOINT, model: MODEL })).servedEntityId;
+}
