@@ -277,7 +277,7 @@ async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRu
     const same = ours.filter((a) => a.display_name === wanted.display_name).sort((x, y) => (x.create_time ?? '').localeCompare(y.create_time ?? ''));
     const existing = same[0];
     const fields = existing ? changedAlertFields(existing, wanted) : [];
-    return { displayName: wanted.display_name, rule, wanted, existing, action: !existing ? 'create' : fields.length ? 'update' : 'noop', fields, duplicates: same.length - 1 || undefined };
+    return { displayName: wanted.display_name, rule, wanted, existing, action: !existing ? 'create' : fields.length ? 'update' : 'noop', fields, duplicates: same.length > 1 ? same.length - 1 : undefined };
   });
   // Alerts of this table for rules no longer listed go to the trash (restorable there).
   const kept = new Set(plans.map((p) => p.displayName));

@@ -148,6 +148,7 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     await seedTable();
     const first = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com' });
     assert.equal(first.result, 'Succeeded', first.stdout);
+    assert.deepEqual(first.warnings, [], 'no warning when no alert of the same name exists');
     const alerts = () => cloud.workspace.state.alerts.active();
     assert.deepEqual(alerts().map((a) => a.display_name), [`[mlops] ${TABLE}: population_stability_index >= 0.2`]);
     cloud.workspace.reset();
