@@ -131,26 +131,4 @@ function outputType(json: string): string {
   }
 }
 
-/** Whether any entry would write something. */
-export function hasChanges(changes: ChangeEntry[]): boolean {
-  return changes.some((c) => c.action !== 'noop');
-}
-
-/**
- * A diff a reviewer can read in a pull-request pipeline log:
- *   ~ monitor of main.ml_mon.churn_inference (data quality API)
- *       - schedule: 0 0 0 * * ? (UTC)
- *       + schedule: 0 0 6 * * ? (UTC)
- */
-export function renderChanges(changes: ChangeEntry[]): string[] {
-  const mark = { create: '+', update: '~', delete: '-', noop: '=' } as const;
-  const lines: string[] = [];
-  for (const c of changes) {
-    lines.push(`${mark[c.action]} ${c.resource}${c.action === 'noop' ? ' (unchanged)' : ''}`);
-    for (const f of c.fields ?? []) {
-      if (f.before !== undefined) lines.push(`    - ${f.path}: ${String(f.before)}`);
-      if (f.after !== undefined) lines.push(`    + ${f.path}: ${String(f.after)}`);
-    }
-  }
-  return lines;
-}
+export { hasChanges, renderChanges } from '../../../shared/runtime/plan';

@@ -2,6 +2,7 @@
  * The plan of a run as ChangeEntry records (the report's `changes`, the dryRun output and the
  * summary all come from these), and their rendering as a readable diff.
  */
+import { renderChanges as renderPlan } from '../../../shared/runtime/plan';
 import type { AiGatewayConfig, EmailNotifications } from '../../../shared/api/serving';
 import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
 import type { TagPatch } from './gateway';
@@ -50,28 +51,9 @@ export function notificationsChange(endpointName: string, current: EmailNotifica
   return { action: fields.length ? 'update' : 'noop', resource: `serving endpoint ${endpointName}: e-mail notifications`, fields };
 }
 
-/** Whether any entry would write something. */
-export function hasChanges(changes: ChangeEntry[]): boolean {
-  return changes.some((c) => c.action !== 'noop');
-}
+export { hasChanges } from '../../../shared/runtime/plan';
 
-/**
- * A diff a reviewer can read in a pull-request pipeline log:
- *   ~ serving endpoint churn: served entities and traffic
- *       - churn_model-7 (main.ml.churn_model v7, Small CPU scale to zero) 100%
- *       + churn_model-7 (main.ml.churn_model v7, Small CPU scale to zero) 90%
- */
+/** The shared diff, with served-entity lines (which start with the entity name) unlabelled. */
 export function renderChanges(changes: ChangeEntry[]): string[] {
-  const mark = { create: '+', update: '~', delete: '-', noop: '=' } as const;
-  const lines: string[] = [];
-  for (const c of changes) {
-    lines.push(`${mark[c.action]} ${c.resource}${c.action === 'noop' ? ' (unchanged)' : ''}`);
-    for (const f of c.fields ?? []) {
-      // Served entity lines already start with the entity name.
-      const label = f.path.startsWith('served_entities.') ? '' : `${f.path.replace(/^tags\./, 'tag ')}: `;
-      if (f.before !== undefined) lines.push(`    - ${label}${String(f.before)}`);
-      if (f.after !== undefined) lines.push(`    + ${label}${String(f.after)}`);
-    }
-  }
-  return lines;
+  return renderPlan(changes, (path) => (path.startsWith('served_entities.') ? '' : `${path.replace(/^tags\./, 'tag ')}: `));
 }

@@ -2,6 +2,7 @@
  * The Markdown summary on the run page: the result first, then candidate vs baseline, the
  * aliases moved, the tags, and what was changed (or, in dryRun, would be).
  */
+import { renderChanges } from '../../../shared/runtime/plan';
 import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskResultName } from '../../../shared/runtime/task';
 import { formatBytes, type UploadRoute } from './copy';
@@ -66,14 +67,8 @@ export function renderSummary(input: SummaryInput): string {
 }
 
 export function diffLines(changes: readonly ChangeEntry[]): string[] {
-  const out: string[] = [];
-  for (const c of changes) {
-    const sign = c.action === 'create' ? '+' : c.action === 'delete' ? '-' : c.action === 'update' ? '!' : ' ';
-    out.push(`${sign} ${c.action === 'noop' ? `${c.resource} (unchanged)` : c.resource}`);
-    for (const f of c.fields ?? []) out.push(`${sign}     ${f.path}: ${f.before === undefined ? '' : `${String(f.before)} → `}${String(f.after)}`);
-  }
-  if (out.length === 0) out.push('  (no change)');
-  return out;
+  const lines = renderChanges(changes);
+  return lines.length ? lines : ['  (no change)'];
 }
 
 /** Keeps remote text (tag values, names) from breaking the table or injecting markup. */
