@@ -66,7 +66,8 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
     const facts = { ...monitor.facts, granularity: granularities.get(table) };
-    return tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, deps.runStatement) : undefined, ctx);
+    const result = await tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, deps.runStatement) : undefined, ctx);
+    return { ...result, granularity: facts.granularity };
   });
 
   const gate = gateOutcome(tables, params.onDrift, params.onInsufficientData);

@@ -86,6 +86,8 @@ export interface RefreshRecord {
   canceledAt?: number;
   failMessage?: string;
   metricsWritten?: boolean;
+  /** The metric-table write, started when the refresh's time is up. */
+  writing?: Promise<void>;
 }
 
 const GRANULARITY_ENUM: Record<string, string> = {
@@ -182,6 +184,9 @@ export class MonitorStore {
       failMessage: this.refreshFailures.get(m.tableName),
     };
     m.refreshes.push(refresh);
+    // The metric tables are written when the refresh's time is up, off the request path; the
+    // refresh reads as SUCCESS only once they are (as the service's tables are by then).
+    setTimeout(() => void this.writeMetrics(m, refresh).catch(() => undefined), Math.max(0, refresh.endAt - now)).unref();
     return refresh;
   }
 
@@ -190,7 +195,18 @@ export class MonitorStore {
     const now = Date.now();
     if (now < r.runningAt) return 'PENDING';
     if (now < r.endAt) return 'RUNNING';
-    return r.failMessage ? 'FAILED' : 'SUCCESS';
+    if (r.failMessage) return 'FAILED';
+    return r.metricsWritten ? 'SUCCESS' : 'RUNNING';
+  }
+
+  /**
+   * A refresh's end time as the service would report it: durations run compressed by the
+   * workspace's time scale, so the elapsed time is stretched back into task time (a 10-minute
+   * refresh reads as 10 minutes in the task's summary even when it lasted 3 s).
+   */
+  reportedEndMs(r: RefreshRecord): number {
+    const end = r.canceledAt ?? r.endAt;
+    return Math.round(r.startMs + (end - r.startMs) / this.workspace.timeScale);
   }
 
   cancelRefresh(r: RefreshRecord): void {
@@ -199,12 +215,15 @@ export class MonitorStore {
     r.canceledAt = Date.now();
   }
 
-  /** Writes the metric rows of refreshes that have succeeded since the last look. */
+  /** Waits for the metric rows of refreshes whose time is up (normally already written by the timer). */
   async settle(m: MonitorRecord): Promise<void> {
-    for (const r of m.refreshes) {
-      if (r.metricsWritten || this.refreshState(r) !== 'SUCCESS') continue;
-      r.metricsWritten = true;
-      const succeeded = m.refreshes.filter((x) => x.metricsWritten).length;
+    for (const r of m.refreshes) if (Date.now() >= r.endAt) await this.writeMetrics(m, r);
+  }
+
+  private writeMetrics(m: MonitorRecord, r: RefreshRecord): Promise<void> {
+    if (r.metricsWritten || r.canceledAt !== undefined || r.failMessage !== undefined) return Promise.resolve();
+    r.writing ??= (async () => {
+      const succeeded = m.refreshes.filter((x) => x.metricsWritten).length + 1;
       await writeMetricRows(this.workspace.state.sql, {
         ...metricTableNames(m),
         modelIdColumn: m.profile.modelId,
@@ -218,7 +237,9 @@ export class MonitorStore {
         severity: this.driftSeverity.get(m.tableName),
         monitorVersion: m.monitorVersion,
       });
-    }
+      r.metricsWritten = true;
+    })();
+    return r.writing;
   }
 
   /**
@@ -420,7 +441,7 @@ function renderLegacyRefresh(store: MonitorStore, r: RefreshRecord): catalog.Mon
     state,
     trigger: r.trigger,
     start_time_ms: r.startMs,
-    end_time_ms: ended ? (r.canceledAt ?? r.endAt) : undefined,
+    end_time_ms: ended ? store.reportedEndMs(r) : undefined,
     message: state === 'FAILED' ? r.failMessage : undefined,
   };
 }

@@ -1,0 +1,381 @@
+/**
+ * DatabricksRefreshMonitors as the agent runs it: the bundled task spawned with the agent's
+ * env-var contract against the fake cloud (time compressed 100×: a 30 s refresh takes 0.3 s).
+ * Monitors live in the fake's store (both monitor APIs), metric rows are written by the fake's
+ * refreshes and read by the task through the real SQL engine.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DriftReportData } from '../../../shared/runtime/reportTypes';
+import { FakeCloud } from '../../fake/cloud';
+import type { MonitorRecord } from '../../fake/routes/monitors';
+import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
+import { runTask, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { driftOn, seedMonitoredTable, startScheduledRefresh, type MonitoredTableOptions } from './seed';
+
+const TASK = 'DatabricksRefreshMonitors';
+const TIME_SCALE = 0.01;
+const CHURN = 'main.ml_mon.churn_inference';
+const FRAUD = 'main.ml_mon.fraud_inference';
+const PSI = 'population_stability_index >= 0.2';
+
+interface Report {
+  kind: string;
+  result: string;
+  dryRun?: boolean;
+  data: DriftReportData;
+}
+
+describe('DatabricksRefreshMonitors (bundled task)', function () {
+  this.timeout(90_000);
+  let cloud: FakeCloud;
+  let conn: ReturnType<FakeCloud['taskConnection']>;
+
+  before(async () => {
+    cloud = await FakeCloud.start({ timeScale: TIME_SCALE });
+  });
+  after(async () => cloud.close());
+  beforeEach(() => {
+    cloud.workspace.resetAll();
+    conn = cloud.taskConnection('WorkloadIdentityFederation');
+    const store = cloud.workspace.state.monitors;
+    // Short refreshes unless a test says otherwise: 5 s pending + 30 s running (0.35 s here).
+    store.refreshPendingMs = 5_000;
+    store.refreshDurationMs = 30_000;
+  });
+
+  const ws = () => cloud.workspace;
+  const seed = (o: MonitoredTableOptions): Promise<MonitorRecord> => seedMonitoredTable(ws(), o);
+
+  function refresh(inputs: Record<string, string>, opts: Partial<RunTaskOptions> = {}): Promise<TaskRun> {
+    return runTask({
+      task: TASK,
+      env: { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(TIME_SCALE) },
+      inputs: { ...conn.inputs, warehouseId: DEFAULT_WAREHOUSE_ID, ...inputs },
+      timeoutMs: 60_000,
+      ...opts,
+    });
+  }
+
+  function report(run: TaskRun): Report {
+    const a = run.attachments.find((x) => x.type === 'databricks-mlops-report');
+    assert.ok(a, `a report attachment: ${run.stdout}`);
+    return JSON.parse(readFileSync(a.path, 'utf8')) as Report;
+  }
+
+  function summary(run: TaskRun): string {
+    assert.equal(run.summaries.length, 1, run.stdout);
+    return readFileSync(run.summaries[0]!, 'utf8');
+  }
+
+  /** POSTs that start refreshes (either API). */
+  const refreshStarts = () => ws().requests.filter((r) => r.method === 'POST' && /\/refreshes$/.test(r.path));
+
+  describe('refreshes', () => {
+    it('two monitors at once: outputs, summary (verdict first, worst column first) and the report at reportPath', async () => {
+      await seed({ table: CHURN, pastRefreshes: 2, severity: (c) => (c.window === c.windows - 1 ? { age: 0.45, income: 0.25 }[c.column] ?? 0.03 : 0.03) });
+      await seed({ table: FRAUD, pastRefreshes: 2 });
+      const run = await refresh({ tables: `${CHURN}\n${FRAUD}`, thresholds: PSI, onDrift: 'fail' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.match(run.resultMessage ?? '', /Drift detected: 2 column\(s\) in main\.ml_mon\.churn_inference \(onDrift: fail\)/);
+      assert.equal(refreshStarts().length, 2);
+      const startTimes = [CHURN, FRAUD].map((t) => ws().state.monitors.get(t)!.refreshes.at(-1)!);
+      assert.ok(startTimes.every((r) => ws().state.monitors.refreshState(r) === 'SUCCESS'));
+      // Both ran at the same time: the second started before the first ended.
+      assert.ok(Math.max(...startTimes.map((r) => r.startMs)) < Math.min(...startTimes.map((r) => r.endAt)), 'the refreshes overlapped');
+
+      assert.equal(run.outputs.driftDetected, 'true');
+      assert.equal(run.outputs.driftedColumns, `${CHURN}.age,${CHURN}.income`);
+      assert.deepEqual(JSON.parse(run.outputs.refreshStates!), { [CHURN]: 'SUCCESS', [FRAUD]: 'SUCCESS' });
+      const reportPath = run.outputs.reportPath!;
+      assert.equal(reportPath, join(run.tempDir, 'databricks-drift-report.json'));
+
+      const md = summary(run);
+      assert.match(md.split('\n')[0]!, /^### Drift detected — Failed$/);
+      assert.match(md, /\| \[main\.ml\\_mon\.churn\\_inference\]\(https:\/\/[^)]+\/sql\/dashboardsv3\/[0-9a-f]+\) \| SUCCESS #\d+ \| \d+ s \| Drift detected \| age, income \|/);
+      assert.match(md, /\| \[main\.ml\\_mon\.fraud\\_inference\]\([^)]+\) \| SUCCESS #\d+ \| \d+ s \| No drift \| {2}\|/);
+      const churnDetails = md.slice(md.indexOf('#### main.ml\\_mon.churn\\_inference'));
+      const rows = churnDetails.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Column'));
+      assert.deepEqual(rows.slice(0, 2).map((l) => l.split(' | ')[0]), ['| age', '| income'], 'worst column first');
+      assert.match(rows[0]!, /\| 0\.45 \(>= 0\.2\) \| \*\*0\.45\*\* \| 1\/1 \| \*\*yes\*\* \|/);
+      assert.ok(rows.slice(2).every((l) => l.endsWith('| no |')), 'columns without drift after the drifted ones');
+
+      const r = report(run);
+      assert.equal(r.kind, 'drift');
+      assert.equal(r.result, 'Failed');
+      assert.equal(r.data.verdict, 'drift');
+      assert.deepEqual(r.data.driftedColumns, [`${CHURN}.age`, `${CHURN}.income`]);
+      assert.deepEqual(r.data.tables.map((t) => [t.table, t.verdict, t.monitorApi, t.refresh.startedByTask]), [
+        [CHURN, 'drift', 'dataQuality', true],
+        [FRAUD, 'no-drift', 'dataQuality', true],
+      ]);
+      assert.deepEqual(r.data.tables.map((t) => t.granularity), ['1 day', '1 day']);
+      assert.ok(existsSync(reportPath));
+      assert.deepEqual(JSON.parse(readFileSync(reportPath, 'utf8')), r, 'the file at reportPath is the attached report');
+      assert.ok(run.progress.length > 0, 'progress while waiting');
+    });
+
+    it('fifty monitors at once: never more than `concurrency` refreshes in flight, one GET per refresh per poll', async () => {
+      const tables = Array.from({ length: 50 }, (_, i) => `main.fleet.model_${String(i).padStart(2, '0')}`);
+      for (const table of tables) await seed({ table, refreshDurationMs: 30_000 + (tables.indexOf(table) % 5) * 10_000 });
+      const run = await refresh({ tables: tables.join('\n'), concurrency: '10' });
+
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      const refreshes = tables.map((t) => ws().state.monitors.get(t)!.refreshes);
+      assert.ok(refreshes.every((list) => list.length === 1 && ws().state.monitors.refreshState(list[0]!) === 'SUCCESS'));
+      const spans = refreshes.map((list) => list[0]!);
+      const peak = Math.max(...spans.map((s) => spans.filter((o) => o.startMs <= s.startMs && s.startMs < o.endAt).length));
+      assert.ok(peak <= 10 && peak >= 8, `peak in flight ${peak}`);
+      assert.deepEqual(Object.values(JSON.parse(run.outputs.refreshStates!)), tables.map(() => 'SUCCESS'));
+      // Polls: one GET of each refresh per poll, never a burst: at most one read per poll interval.
+      const gets = ws().requests.filter((r) => r.method === 'GET' && /\/refreshes\/\d+$/.test(r.path));
+      const perRefresh = new Map<string, typeof gets>();
+      for (const r of gets) perRefresh.set(r.path, [...(perRefresh.get(r.path) ?? []), r]);
+      assert.equal(perRefresh.size, 50);
+      for (const [path, reads] of perRefresh) {
+        for (let i = 1; i < reads.length; i++) assert.ok(reads[i]!.time - reads[i - 1]!.time >= 90, `${path} polled twice within one interval`);
+      }
+      assert.equal(run.outputs.driftDetected, 'false');
+    });
+
+    it('waits on a refresh that is already running instead of starting another', async () => {
+      await seed({ table: CHURN });
+      const scheduled = startScheduledRefresh(ws(), CHURN, 60_000);
+      const run = await refresh({ tables: CHURN });
+
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.deepEqual(refreshStarts(), [], 'no refresh started');
+      assert.match(run.stdout, new RegExp(`${CHURN}: refresh ${scheduled.id} is already (PENDING|RUNNING); waiting on it`));
+      assert.equal(ws().state.monitors.refreshState(scheduled), 'SUCCESS');
+      assert.match(summary(run), new RegExp(`SUCCESS #${scheduled.id} \\(already running, waited on\\)`));
+      assert.equal(report(run).data.tables[0]!.refresh.startedByTask, false);
+    });
+
+    it('a FAILED refresh fails the task with the service message; the other table is still checked', async () => {
+      await seed({ table: CHURN, refreshFailure: 'Serverless compute ran out of memory' });
+      await seed({ table: FRAUD, pastRefreshes: 1 });
+      const run = await refresh({ tables: `${CHURN}\n${FRAUD}`, thresholds: PSI, onDrift: 'ignore', onInsufficientData: 'pass' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.match(run.resultMessage ?? '', /Could not check main\.ml_mon\.churn_inference: The refresh \d+ ended FAILED: Serverless compute ran out of memory/);
+      assert.deepEqual(JSON.parse(run.outputs.refreshStates!), { [CHURN]: 'FAILED', [FRAUD]: 'SUCCESS' });
+      assert.deepEqual(report(run).data.tables.map((t) => t.verdict), ['error', 'no-drift']);
+      assert.ok(run.errors.some((e) => e.includes('Serverless compute ran out of memory')), run.errors.join('\n'));
+    });
+
+    it('on timeout cancels the refreshes it started and reports them', async () => {
+      await seed({ table: CHURN, refreshDurationMs: 3 * 60 * 60_000 });
+      const run = await refresh({ tables: CHURN, timeoutMinutes: '1' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      const started = ws().state.monitors.get(CHURN)!.refreshes[0]!;
+      assert.equal(ws().state.monitors.refreshState(started), 'CANCELED');
+      assert.equal(ws().requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/refreshes/${started.id}/cancel`)).length, 1);
+      assert.match(run.resultMessage ?? '', /Cancelled by the task after 1 min/);
+      assert.deepEqual(JSON.parse(run.outputs.refreshStates!), { [CHURN]: 'CANCELED' });
+      assert.ok(run.durationMs < 10_000, `took ${run.durationMs} ms`);
+    });
+
+    it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
+      await seed({ table: CHURN, refreshDurationMs: 3 * 60 * 60_000 });
+      let signalledAt = 0;
+      const run = await refresh(
+        { tables: CHURN },
+        {
+          onStdout: (chunk, child) => {
+            if (!signalledAt && chunk.includes(`${CHURN}: started refresh`)) {
+              signalledAt = Date.now();
+              child.kill('SIGTERM');
+            }
+          },
+        },
+      );
+      const exitedAt = Date.now();
+      assert.ok(signalledAt > 0, `no start line: ${run.stdout}`);
+      assert.ok(exitedAt - signalledAt <= 5_000, `exited ${exitedAt - signalledAt} ms after SIGTERM`);
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
+      assert.deepEqual(ws().writeRequests().filter((r) => r.time >= signalledAt), []);
+    });
+
+    it('dryRun starts no refresh and makes no write call; the gate reads the metrics as they are', async () => {
+      await seed({ table: CHURN, pastRefreshes: 2, severity: driftOn('age', 0.4) });
+      startScheduledRefresh(ws(), CHURN, 60 * 60_000);
+      await seed({ table: FRAUD, pastRefreshes: 2 });
+      const run = await refresh({ tables: `${CHURN}\n${FRAUD}`, thresholds: PSI, onDrift: 'warn', dryRun: 'true' });
+
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      assert.equal(ws().state.monitors.get(FRAUD)!.refreshes.length, 2, 'no refresh started');
+      // The only POSTs are the gate's SELECT statements (read-only, allowed in plan mode).
+      const writes = ws().writeRequests();
+      assert.ok(writes.length > 0 && writes.every((r) => r.path === '/api/2.0/sql/statements'), JSON.stringify(writes.map((r) => r.path)));
+      assert.ok(ws().state.sql.statementsMatching(/.*/s).every((s) => /^\s*SELECT\b/i.test(s.sql)));
+      assert.match(run.stdout, new RegExp(`${CHURN}: would wait on refresh \\d+ \\(RUNNING\\)`));
+      assert.match(run.stdout, new RegExp(`${FRAUD}: would start a refresh`));
+      const r = report(run);
+      assert.equal(r.dryRun, true);
+      assert.deepEqual(r.data.changes?.map((c) => c.action), ['noop', 'create']);
+      assert.match(summary(run), /\*\*Plan mode \(dryRun\):\*\* no refresh was started/);
+      assert.equal(run.outputs.driftedColumns, `${CHURN}.age`);
+    });
+  });
+
+  describe('targets from schemaName', () => {
+    it('keeps the monitored tables of the schema and skips the others with a note', async () => {
+      await seed({ table: CHURN });
+      await seed({ table: FRAUD });
+      ws().state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
+      const run = await refresh({ schemaName: 'main.ml_mon' });
+
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.deepEqual(Object.keys(JSON.parse(run.outputs.refreshStates!)).sort(), [CHURN, FRAUD]);
+      assert.equal(refreshStarts().length, 2);
+      // The metric tables the monitors write are in the same schema and have no monitor either.
+      const skipped = /Skipped \d+ table\(s\) of main\.ml_mon without a monitor: (.*)\./.exec(run.stdout)?.[1]?.split(', ') ?? [];
+      assert.ok(skipped.includes('main.ml_mon.raw_events') && skipped.includes('main.ml_mon.churn_inference_drift_metrics'), skipped.join(', '));
+      assert.match(summary(run), /Skipped \(no monitor\): .*main\.ml\\_mon\.raw\\_events/);
+    });
+
+    it('a table listed in tables without a monitor is a clear error before any refresh', async () => {
+      await seed({ table: CHURN });
+      ws().state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
+      const run = await refresh({ tables: `${CHURN}\nmain.ml_mon.raw_events` });
+
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /The table main\.ml_mon\.raw_events has no data quality monitor\. Create one with DatabricksCreateMonitor, or remove the table from tables\./);
+      assert.deepEqual(ws().writeRequests(), []);
+    });
+  });
+
+  describe('rules', () => {
+    it('a struct field: ks_test.pvalue < 0.05 (numeric columns only)', async () => {
+      await seed({ table: CHURN, pastRefreshes: 1, severity: (c) => (c.column === 'income' || c.column === 'region' ? 0.3 : 0.03) });
+      const run = await refresh({ tables: CHURN, thresholds: 'ks_test.pvalue < 0.05', onDrift: 'warn' });
+
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      // region is categorical: it has no KS test, so only income drifts.
+      assert.equal(run.outputs.driftedColumns, `${CHURN}.income`);
+      const income = report(run).data.tables[0]!.columns.find((c) => c.column === 'income')!;
+      assert.equal(income.metric, 'ks_test.pvalue');
+      assert.equal(income.latest, 0.0001);
+      assert.ok(ws().state.sql.statementsMatching(/`ks_test`\.`pvalue`/).length > 0);
+    });
+
+    it('a model-quality metric from the profile table: f1_score < 0.85', async () => {
+      // The fake's F1 falls by 0.01 per window from 0.86: with three windows the latest is 0.84.
+      await seed({ table: CHURN, pastRefreshes: 2 });
+      const run = await refresh({ tables: CHURN, thresholds: `f1_score < 0.85\n${PSI}`, evaluationWindows: '3', onDrift: 'warn' });
+
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      assert.equal(run.outputs.driftedColumns, `${CHURN}.:table`);
+      const f1 = report(run).data.tables[0]!.columns.find((c) => c.metric === 'f1_score.macro')!;
+      assert.deepEqual(f1.windows.map((w) => Number(w.value?.toFixed(4))), [0.86, 0.85, 0.84]);
+      assert.deepEqual(f1.windows.map((w) => w.violated), [false, false, true]);
+      assert.equal(f1.drifted, true);
+      const profileReads = ws().state.sql.statementsMatching(/_profile_metrics/);
+      assert.equal(profileReads.length, 1);
+      assert.deepEqual(
+        profileReads[0]!.params.map((p) => [p.name, p.value]).sort(),
+        [['all_models', '*'], ['granularity', '1 day'], ['log_type', 'INPUT'], ['windows', '3']],
+        'values are named parameters',
+      );
+    });
+
+    it('N of M: drift when 2 of the last 3 windows break the rule, the latest included', async () => {
+      await seed({ table: CHURN, pastRefreshes: 2, severity: driftOn('age', 0.3, [0, 2]) });
+      await seed({ table: FRAUD, pastRefreshes: 2, severity: driftOn('age', 0.3, [0]) });
+      const run = await refresh({ tables: `${CHURN}\n${FRAUD}`, thresholds: PSI, evaluationWindows: '3', violationWindows: '2', onDrift: 'warn' });
+
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      const [churn, fraud] = report(run).data.tables;
+      assert.equal(churn!.verdict, 'drift');
+      assert.deepEqual(churn!.columns.find((c) => c.column === 'age')!.windows.map((w) => w.violated), [true, false, true]);
+      // Only the latest breaks the rule: 1 of 3 is not drift.
+      assert.equal(fraud!.verdict, 'no-drift');
+      assert.equal(fraud!.columns.find((c) => c.column === 'age')!.violations, 1);
+      assert.equal(run.outputs.driftedColumns, `${CHURN}.age`);
+    });
+
+    const badRules: Array<[string, RegExp]> = [
+      ['psi >> 0.2', /thresholds/],
+      ['drift_score > 0.2', /thresholds/],
+      ['population_stability_index >= high', /the threshold "high" is not a number/],
+    ];
+    for (const [rule, message] of badRules) {
+      it(`fails on the rule "${rule}" before any request to the workspace`, async () => {
+        await seed({ table: CHURN });
+        const run = await refresh({ tables: CHURN, thresholds: rule });
+        assert.equal(run.result, 'Failed');
+        assert.match(run.resultMessage ?? '', message);
+        assert.deepEqual(ws().requests, []);
+      });
+    }
+  });
+
+  describe('outcomes under each setting', () => {
+    /** drift: PSI 0.4 on age in the latest of two windows. */
+    const drift = () => seed({ table: CHURN, pastRefreshes: 1, severity: driftOn('age', 0.4) });
+    /** insufficient data: CONSECUTIVE drift with a single window (its metrics are null). */
+    const insufficient = () => seed({ table: CHURN });
+
+    for (const [onDrift, expected] of [['fail', 'Failed'], ['warn', 'SucceededWithIssues'], ['ignore', 'Succeeded']] as const) {
+      it(`drift with onDrift ${onDrift} → ${expected}`, async () => {
+        await drift();
+        const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift, onInsufficientData: 'fail' });
+        assert.equal(run.result, expected, run.stdout);
+        assert.equal(run.outputs.driftDetected, 'true');
+        assert.equal(report(run).data.verdict, 'drift');
+      });
+    }
+
+    for (const [onInsufficientData, expected] of [['warn', 'SucceededWithIssues'], ['pass', 'Succeeded'], ['fail', 'Failed']] as const) {
+      it(`insufficient data with onInsufficientData ${onInsufficientData} → ${expected}`, async () => {
+        await insufficient();
+        const run = await refresh({ tables: CHURN, thresholds: PSI, driftType: 'CONSECUTIVE', onDrift: 'fail', onInsufficientData });
+        assert.equal(run.result, expected, run.stdout);
+        assert.equal(run.outputs.driftDetected, 'false');
+        const r = report(run);
+        assert.equal(r.data.verdict, 'insufficient-data');
+        assert.match(r.data.tables[0]!.reason ?? '', /population_stability_index is null in all 1 window\(s\)/);
+        assert.match(run.resultMessage ?? '', /Not enough data to decide for main\.ml_mon\.churn_inference/);
+      });
+    }
+
+    it('no baseline table with driftType BASELINE is insufficient data, not "no drift"', async () => {
+      await seed({ table: CHURN, baseline: false });
+      const run = await refresh({ tables: CHURN, thresholds: PSI });
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      assert.match(report(run).data.tables[0]!.reason ?? '', /the monitor has no baseline table/);
+    });
+
+    const errorSettings = [
+      { onDrift: 'ignore', onInsufficientData: 'pass' },
+      { onDrift: 'warn', onInsufficientData: 'warn' },
+      { onDrift: 'fail', onInsufficientData: 'fail' },
+    ] as const;
+    for (const settings of errorSettings) {
+      it(`a query FAILED inside an HTTP 200 is an error (Failed) with onDrift ${settings.onDrift}, onInsufficientData ${settings.onInsufficientData}`, async () => {
+        await drift();
+        ws().state.sql.script({ match: /_drift_metrics/, fail: { errorCode: 'BAD_REQUEST', message: '[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table', sqlState: '42501' } });
+        const run = await refresh({ tables: CHURN, thresholds: PSI, ...settings });
+        assert.equal(run.result, 'Failed', run.stdout);
+        assert.match(run.resultMessage ?? '', /Could not check main\.ml_mon\.churn_inference: Reading the metric tables failed: The SQL statement failed \(BAD_REQUEST\): \[INSUFFICIENT_PERMISSIONS\]/);
+        assert.equal(run.outputs.driftDetected, 'false', 'an error is never reported as drift');
+        assert.equal(report(run).data.verdict, 'error');
+        const statement = ws().requests.find((r) => r.method === 'POST' && r.path === '/api/2.0/sql/statements');
+        assert.equal(statement?.status, 200, 'the failure came inside an HTTP 200');
+      });
+    }
+
+    it('permission denied on the refresh is an error even with onDrift ignore', async () => {
+      await seed({ table: CHURN });
+      ws().faults.add({ method: 'POST', path: '*/refreshes', status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'User does not have MANAGE on table main.ml_mon.churn_inference.' } });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'ignore', onInsufficientData: 'pass' });
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.match(run.resultMessage ?? '', /PERMISSION_DENIED|does not have MANAGE/);
+      assert.equal(report(run).data.verdict, 'error');
+    });
+  });
+});
