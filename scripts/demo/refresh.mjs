@@ -25,7 +25,8 @@ async function monitoredTable(ws, shared, log) {
 function featureColumn(ws, monitor) {
   const p = monitor.profile;
   const roles = new Set([p.timestamp, p.modelId, p.prediction, p.predictionProba, p.label].filter(Boolean));
-  return (ws.state.uc.getTable(monitor.tableName)?.columns ?? []).map((c) => c.name).find((name) => !roles.has(name));
+  // Request ids (kept in the unpacked view to join labels later) are not features.
+  return (ws.state.uc.getTable(monitor.tableName)?.columns ?? []).map((c) => c.name).find((name) => !roles.has(name) && !/_request_id$/.test(name));
 }
 
 export async function run({ cloud, task, log, shared }) {
@@ -60,6 +61,7 @@ export async function run({ cloud, task, log, shared }) {
       warehouseId: DEFAULT_WAREHOUSE_ID,
       driftType,
       thresholds: 'population_stability_index >= 0.2\nks_test.pvalue < 0.05\nchi_squared_test.pvalue < 0.05',
+      excludeColumns: 'databricks_request_id, client_request_id',
       onDrift: 'warn',
       onInsufficientData: 'warn',
     },
