@@ -13,11 +13,3 @@ export function taskNames() {
     .map((d) => d.name)
     .sort();
 }
-
-export function run(cmd, args, opts = {}) {
-  return import('node:child_process').then(({ spawnSync }) => {
-    const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
-    return r;
-  });
-}

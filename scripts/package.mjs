@@ -3,7 +3,8 @@
 // task.json files, and runs `tfx extension create` to write dist/databricks-mlops-<version>.vsix.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, pkg, taskNames, run } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { root, pkg, taskNames } from './lib.mjs';
 
 const version = pkg.version;
 const [, minor, patch] = version.split('.').map(Number);
@@ -45,9 +46,13 @@ cpSync(join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), join(stage, 'THIRD-PARTY-N
 
 const out = join(root, 'dist', `databricks-mlops-${version}.vsix`);
 rmSync(out, { force: true });
-await run(process.execPath, [
+// tfx must package without warnings (e.g. a missing file, a deprecated runner): they fail the build.
+const tfx = spawnSync(process.execPath, [
   join(root, 'node_modules', 'tfx-cli', '_build', 'tfx-cli.js'),
-  'extension', 'create', '--root', stage, '--manifests', 'vss-extension.json', '--output-path', out, '--no-prompt', '--json',
-], { stdio: ['ignore', 'ignore', 'inherit'] });
+  'extension', 'create', '--root', stage, '--manifests', 'vss-extension.json', '--output-path', out, '--no-prompt', '--no-color',
+], { cwd: root, encoding: 'utf8' });
+const tfxOutput = `${tfx.stdout}${tfx.stderr}`;
+if (tfx.status !== 0) throw new Error(`tfx extension create failed:\n${tfxOutput}`);
+if (/warn/i.test(tfxOutput)) throw new Error(`tfx extension create printed warnings:\n${tfxOutput}`);
 if (!existsSync(out)) throw new Error('tfx did not write the .vsix');
 console.log(`Packaged ${out}`);
