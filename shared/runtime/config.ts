@@ -37,7 +37,9 @@
  * (RegisterModel). Otherwise task inputs override the file one by one.
  */
 import * as fs from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+
+import { yaml } from './yaml';
 import { z } from 'zod';
 import { BLOCK_FIELDS, configFileSchema, SECTION_NAMES, SECTIONS, type FieldSpec, type SectionName, type TaskName } from './configSchema';
 import { TASK_DEFAULTS } from './taskDefaults';
@@ -87,7 +89,8 @@ type Mapping = Record<string, unknown>;
 
 export function loadConfig(file: string, environment: string | undefined, task: TaskName): ConfigValues {
   const text = readConfigText(file);
-  const lineCounter = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yaml();
+  const lineCounter = new Lines();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = new Locator(file, doc, lineCounter);
   if (doc.errors.length > 0) {
@@ -335,6 +338,7 @@ class Locator {
   private keyOffset(path: readonly Segment[]): number | undefined {
     const parent: unknown = this.doc.getIn(path.slice(0, -1), true);
     const last = String(path[path.length - 1]);
+    const { isMap, isScalar } = yaml();
     if (isMap(parent)) {
       const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last);
       const range = isScalar(pair?.key) ? pair.key.range : undefined;

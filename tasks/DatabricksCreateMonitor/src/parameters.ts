@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { yaml } from '../../../shared/runtime/yaml';
 import { z } from 'zod';
 import { CUSTOM_METRIC_TYPES, GRANULARITIES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
 import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
@@ -248,8 +248,8 @@ function customMetricsFileRule(baseDir: string): ValueRule<CustomMetric[]> {
     } catch (error) {
       return fail(`${file} cannot be read: ${(error as Error).message}`, { hideValue: true });
     }
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    const lineCounter = new (yaml().LineCounter)();
+    const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false });
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
       const line = lineCounter.linePos(error.pos[0]).line;

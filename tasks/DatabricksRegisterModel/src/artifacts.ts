@@ -5,7 +5,7 @@
  * volume.
  */
 import type { Readable } from 'node:stream';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../../../shared/runtime/yaml';
 import { downloadFile } from '../../../shared/api/files';
 import { credentialsForRead, listArtifactFiles, type Run } from '../../../shared/api/mlflow';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
@@ -89,7 +89,7 @@ interface MlModelFile {
 export function parseMlModel(text: string, where: string): MlModelFile {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = yaml().parse(text);
   } catch (e) {
     throw new Error(`${where} is not valid YAML: ${(e as Error).message}`);
   }

@@ -3,7 +3,7 @@
  * types) of a column-based input schema and the type of the prediction. Only what the unpacking
  * view needs; a model without a column-based input signature cannot be unpacked.
  */
-import { parse } from 'yaml';
+import { yaml } from '../../../../shared/runtime/yaml';
 
 export interface Feature {
   name: string;
@@ -50,7 +50,7 @@ interface SpecEntry {
 }
 
 export function parseSignature(mlmodelText: string, where: string): ModelSignature {
-  const doc = parse(mlmodelText) as { signature?: { inputs?: string; outputs?: string } } | null;
+  const doc = yaml().parse(mlmodelText) as { signature?: { inputs?: string; outputs?: string } } | null;
   const inputsText = doc?.signature?.inputs;
   if (!inputsText) throw new SignatureError(`${where} has no input signature: log the model with a signature (mlflow.models.infer_signature) so its features are known.`);
   const inputs = JSON.parse(inputsText) as SpecEntry[];
