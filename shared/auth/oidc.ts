@@ -7,7 +7,7 @@
  * AzurePipelinesCredential and the Terraform task do). Only when the agent does not set that
  * variable is azure-devops-node-api loaded, lazily, for TaskApi.createOidcToken.
  */
-import { CancelledError, DatabricksApiError, RequestError } from '../client/errors';
+import { CancelledError, DatabricksApiError, RequestError, cancelledError } from '../client/errors';
 import type { PipelineRequest, PipelineResponse, SendRequest } from '../client/pipeline';
 import type { Clock } from '../runtime/clock';
 
@@ -64,7 +64,7 @@ type Attempt = { ok: true; token: string } | { ok: false; retryable: boolean; er
 
 async function withRetries(requestOnce: (signal?: AbortSignal) => Promise<Attempt>, deps: OidcDeps, signal?: AbortSignal): Promise<string> {
   for (let retry = 0; ; retry++) {
-    if (signal?.aborted) throw new CancelledError();
+    if (signal?.aborted) throw cancelledError(signal);
     const outcome = await requestOnce(signal);
     if (outcome.ok) return outcome.token;
     if (!outcome.retryable || retry >= MAX_RETRIES) throw outcome.error;

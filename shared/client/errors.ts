@@ -88,6 +88,14 @@ export class CancelledError extends Error {
   }
 }
 
+/** The error for an aborted signal: its reason when that is an Error (so every place reports the same cause). */
+export function cancelledError(signal?: AbortSignal): CancelledError {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof CancelledError) return reason;
+  if (reason instanceof Error) return new CancelledError(reason.message);
+  return new CancelledError(typeof reason === 'string' ? reason : undefined);
+}
+
 export function isDatabricksApiError(e: unknown): e is DatabricksApiError {
   return e instanceof DatabricksApiError;
 }

@@ -3,7 +3,7 @@
  * up to `maxIntervalMs` (never a busy loop), the whole wait is bounded by `timeoutMs`, an
  * AbortSignal cancels it, and status changes / progress are reported through callbacks.
  */
-import { CancelledError } from './errors';
+import { cancelledError } from './errors';
 import type { Clock } from '../runtime/clock';
 
 export type PollVerdict<R> =
@@ -54,7 +54,7 @@ export async function poll<T, R>(options: PollOptions<T, R>): Promise<PollResult
   let lastStatus: string | undefined;
   let last: T | undefined;
   for (;;) {
-    if (options.signal?.aborted) throw new CancelledError(reason(options.signal));
+    if (options.signal?.aborted) throw cancelledError(options.signal);
     last = await options.read(options.signal);
     polls++;
     const verdict = options.evaluate(last);
@@ -75,9 +75,4 @@ export async function poll<T, R>(options: PollOptions<T, R>): Promise<PollResult
     await clock.sleep(sleepTaskMs, options.signal);
     interval = Math.min(max, interval * factor);
   }
-}
-
-function reason(signal: AbortSignal): string {
-  const r: unknown = signal.reason;
-  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'The operation was cancelled';
 }

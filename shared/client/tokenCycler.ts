@@ -4,7 +4,7 @@
  * callers share one refresh (single flight), and a caller's AbortSignal stops its own wait
  * without cancelling the refresh the others wait on.
  */
-import { CancelledError } from './errors';
+import { cancelledError } from './errors';
 import type { Clock } from '../runtime/clock';
 
 export interface AccessToken {
@@ -37,7 +37,7 @@ export function createTokenCycler(fetchToken: () => Promise<AccessToken>, option
   let inFlight: Promise<AccessToken> | undefined;
   return {
     getToken(signal) {
-      if (signal?.aborted) return Promise.reject(new CancelledError());
+      if (signal?.aborted) return Promise.reject(cancelledError(signal));
       if (cached && clock.now() < cached.refreshAt) return Promise.resolve(cached.value);
       inFlight ??= (async () => {
         try {
@@ -66,7 +66,7 @@ export function asTokenCycler(source: TokenSource | TokenCycler, options: TokenC
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
+    const onAbort = () => reject(cancelledError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => {

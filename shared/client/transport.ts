@@ -14,7 +14,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { rootCertificates } from 'node:tls';
-import { CancelledError, RequestError, type RequestErrorCode } from './errors';
+import { CancelledError, RequestError, cancelledError, type RequestErrorCode } from './errors';
 import { proxyFor, proxyUrlWithCredentials, type HttpSettings, type ProxySettings } from './httpSettings';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
 
@@ -42,7 +42,7 @@ export function createFetchTransport(settings: HttpSettings = {}): SendRequest {
   };
 
   return async (request: PipelineRequest): Promise<PipelineResponse> => {
-    if (request.signal?.aborted) throw new CancelledError(abortReason(request.signal));
+    if (request.signal?.aborted) throw cancelledError(request.signal);
     const route = routeFor(request.url);
     const attempt = new AbortController();
     const timer = setTimeout(() => attempt.abort(new TimeoutMarker()), request.timeoutMs);
@@ -161,7 +161,7 @@ function translateError(error: unknown, request: PipelineRequest, attemptSignal:
     if (attemptSignal.reason instanceof TimeoutMarker) {
       return new RequestError('TIMEOUT', `No answer within ${Math.round(request.timeoutMs / 1000)} s`, request);
     }
-    return new CancelledError(abortReason(request.signal));
+    return cancelledError(request.signal);
   }
   const code = findCode(error);
   const mapped = code ? NETWORK_CODES[code] : undefined;
@@ -177,9 +177,4 @@ function findCode(error: unknown): string | undefined {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-function abortReason(signal?: AbortSignal): string {
-  const r: unknown = signal?.reason;
-  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'The operation was cancelled';
 }

@@ -4,7 +4,7 @@
  * environment variable DATABRICKS_MLOPS_TIME_SCALE (e.g. 0.01 makes a 15 s poll last
  * 150 ms). Unset in production, where the scale is 1.
  */
-import { CancelledError } from '../client/errors';
+import { cancelledError } from '../client/errors';
 
 export interface Clock {
   /** Wall-clock milliseconds. */
@@ -33,7 +33,7 @@ export function createClock(scale = timeScaleFromEnv()): Clock {
 export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new CancelledError(reasonText(signal)));
+      reject(cancelledError(signal));
       return;
     }
     const timer = setTimeout(() => {
@@ -42,17 +42,11 @@ export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
     }, Math.max(0, ms));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new CancelledError(reasonText(signal)));
+      reject(cancelledError(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-function reasonText(signal?: AbortSignal): string {
-  const r: unknown = signal?.reason;
-  if (r instanceof Error) return r.message;
-  if (typeof r === 'string') return r;
-  return 'The operation was cancelled';
-}
 
 export const systemClock: Clock = createClock();

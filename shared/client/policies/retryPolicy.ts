@@ -2,7 +2,7 @@
  * Retries failed attempts within a total time budget. When the budget would be exceeded the
  * ORIGINAL error is thrown (annotated with the attempt count), never a generic one.
  */
-import { CancelledError, DatabricksApiError, RequestError } from '../errors';
+import { CancelledError, DatabricksApiError, RequestError, cancelledError } from '../errors';
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '../pipeline';
 import { decideRetry, type BackoffOptions, type RetryDecision } from '../retryStrategies';
 import type { Clock } from '../../runtime/clock';
@@ -54,9 +54,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
 }
 
 function asCancelled(error: unknown, request: PipelineRequest): Error {
-  if (error instanceof CancelledError) return error;
-  const reason: unknown = request.signal?.reason;
-  return new CancelledError(reason instanceof Error ? reason.message : 'The operation was cancelled');
+  return error instanceof CancelledError ? error : cancelledError(request.signal);
 }
 
 function annotate(error: unknown, attempts: number, budgetMs: number | undefined): unknown {

@@ -8,7 +8,7 @@
 import type { ServedEntityOutput, ServingEndpointDetailed } from '../../../shared/api/serving';
 import { getBuildLogs, getServerLogs, getServingEndpoint } from '../../../shared/api/serving';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import { CancelledError } from '../../../shared/client/errors';
+import { CancelledError, cancelledError } from '../../../shared/client/errors';
 import { poll, type PollResult } from '../../../shared/client/poll';
 import type { TaskContext } from '../../../shared/runtime/task';
 
@@ -147,7 +147,7 @@ export async function explainFailure(deps: WaitDeps, endpoint: ServingEndpointDe
   const entities = (pending.length ? pending : (endpoint.config?.served_entities ?? [])).filter((e) => e.state?.deployment !== 'DEPLOYMENT_READY');
   const messages: EntityMessage[] = [];
   for (const e of entities) {
-    if (ctx.signal.aborted) throw new CancelledError();
+    if (ctx.signal.aborted) throw cancelledError(ctx.signal);
     const entity = e.name ?? '';
     const message = e.state?.deployment_state_message ?? '(no state message)';
     messages.push({ name: entity, message });

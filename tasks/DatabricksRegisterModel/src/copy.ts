@@ -5,6 +5,7 @@
  * 404 ENDPOINT_NOT_FOUND) the version's storage_location is written with a temporary
  * user-delegation SAS through the ADLS Gen2 DFS API.
  */
+import type { Clock } from '../../../shared/runtime/clock';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { modelVersionFilePath, uploadFile } from '../../../shared/api/files';
@@ -28,6 +29,7 @@ export interface CopyDeps {
   storage: StorageClient;
   reader: ArtifactReader;
   log: TaskLog;
+  clock: Clock;
 }
 
 /** Files copied at once: enough to hide per-file latency, few enough to keep memory flat. */
@@ -81,7 +83,9 @@ async function uploadThroughFilesApi(deps: CopyDeps, modelName: string, version:
       .catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
     return out;
   };
-  const timeoutMs = 60_000 + Math.ceil((file.size / MIN_UPLOAD_RATE) * 1000);
+  // The answer comes after the whole body: a fixed allowance in task time (compressed in tests,
+  // with a floor for real sockets) plus the time the bytes take at the slowest acceptable rate.
+  const timeoutMs = Math.max(5_000, deps.clock.scale(60_000)) + Math.ceil((file.size / MIN_UPLOAD_RATE) * 1000);
   await uploadFile(deps.client, modelVersionFilePath(modelName, version, file.relativePath), body, { overwrite: true, timeoutMs });
 }
 

@@ -22,12 +22,10 @@ import {
   type RegistryTag,
 } from '../../../shared/api/unityCatalogModels';
 import { poll } from '../../../shared/client/poll';
-import type { Clock } from '../../../shared/runtime/clock';
 import type { LoggedModel } from './artifacts';
 import { copyModelFiles, type CopyDeps, type CopyResult } from './copy';
 
 export interface RegistrationDeps extends CopyDeps {
-  clock: Clock;
   signal?: AbortSignal;
 }
 
