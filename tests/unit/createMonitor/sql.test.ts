@@ -79,7 +79,7 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
   });
 
   it('polls a PENDING then RUNNING statement with back-off until it succeeds', async () => {
-    t.ws.state.sql.script({ match: /count\(\*\)/i, pendingMs: 3_000, runningMs: 3_000 });
+    t.ws.state.sql.script({ match: /count\(\*\)/i, pendingMs: 10_000, runningMs: 20_000 });
     const states: string[] = [];
     const r = await runSelect(t.client(), WH, `SELECT count(*) AS n FROM ${T}`, {}, { clock: t.clock, waitTimeoutSeconds: 0, onState: (s) => states.push(s) });
     assert.deepEqual(r.rows, [{ n: 25 }]);

@@ -3,19 +3,15 @@
  * DatabricksClient over TLS (the fake's test CA, the standard retry pipeline), a TaskContext whose
  * log records every line, and parameters with sensible defaults.
  */
-import { DatabricksClient } from '../../../shared/client/databricksClient';
-import { createHttpPipeline } from '../../../shared/client/httpPipeline';
-import { createFetchTransport } from '../../../shared/client/transport';
-import { createClock } from '../../../shared/runtime/clock';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { TaskLog } from '../../../shared/runtime/output';
 import type { TaskContext } from '../../../shared/runtime/task';
 import type { DeployServingParameters } from '../../../tasks/DatabricksDeployServing/src/parameters';
-import { testCertificates } from '../../fake/certs';
 import { seedModel } from '../../fake/seeds/serving';
-import { FakeTokenAuthority } from '../../fake/tokens';
-import { FakeWorkspace } from '../../fake/workspace';
+import type { FakeWorkspace } from '../../fake/workspace';
+import { startTestWorkspace, TEST_PRINCIPAL } from '../../helpers/testWorkspace';
 
-export const SP = '11111111-2222-3333-4444-555555555555';
+export const SP = TEST_PRINCIPAL;
 export const MODEL = 'main.ml.churn_model';
 /** Workspace and task time run 1000× faster: a 60 s rollout takes 60 ms. */
 export const TIME_SCALE = 0.001;
@@ -38,24 +34,17 @@ export interface World {
 }
 
 export async function startWorld(): Promise<World> {
-  const certs = testCertificates();
-  const authority = new FakeTokenAuthority();
-  const ws = new FakeWorkspace({ authority, tls: { cert: certs.certPem, key: certs.keyPem }, timeScale: TIME_SCALE });
-  await ws.start();
-  const clock = createClock(TIME_SCALE);
-  const transport = createFetchTransport({ ca: certs.caPem });
-  const token = authority.issue('databricks', SP);
-  const send = createHttpPipeline({ clock, transport, tokenSource: { getToken: async () => ({ token: token.token, expiresOnTimestamp: token.expiresOn }) } });
+  const t = await startTestWorkspace({ timeScale: TIME_SCALE });
+  const { ws, clock } = t;
 
   const world: World = {
     ws,
     lines: [],
     abort: new AbortController(),
     ctx: undefined as unknown as TaskContext,
-    client: (opts = {}) => new DatabricksClient({ workspaceUrl: ws.url, send, signal: world.abort.signal, readOnly: opts.readOnly }),
+    client: (opts = {}) => t.client({ readOnly: opts.readOnly, signal: world.abort.signal }),
     reset() {
-      ws.resetAll();
-      ws.users.add(SP, { displayName: 'mlops-pipeline' });
+      t.reset();
       seedModel(ws, { fullName: MODEL, latestVersion: 9, statuses: { 9: 'PENDING_REGISTRATION' }, aliases: { champion: 7, challenger: 8 } });
       world.lines = [];
       world.abort = new AbortController();
@@ -77,7 +66,7 @@ export async function startWorld(): Promise<World> {
         .map((l) => l.text)
         .join('\n');
     },
-    close: () => ws.close(),
+    close: () => t.close(),
   };
   world.reset();
   return world;

@@ -8,7 +8,7 @@ import { monitorFinder } from '../../../tasks/DatabricksRefreshMonitors/src/moni
 import { refreshAll } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 import { MissingMonitorError, resolveTargets } from '../../../tasks/DatabricksRefreshMonitors/src/targets';
 import { seedMonitoredTable, startScheduledRefresh } from '../../tasks/DatabricksRefreshMonitors/seed';
-import { startWorkspace, type TestWorkspace } from './workspace';
+import { startTestWorkspace, type TestWorkspace } from '../../helpers/testWorkspace';
 
 const TIME_SCALE = 0.001;
 const CHURN = 'main.ml_mon.churn_inference';
@@ -20,7 +20,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
   let t: TestWorkspace;
 
   before(async () => {
-    t = await startWorkspace(TIME_SCALE);
+    t = await startTestWorkspace({ timeScale: TIME_SCALE });
   });
   after(async () => t.close());
   beforeEach(() => {
@@ -34,7 +34,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
   describe('monitorFinder', () => {
     it('uses the data quality v1 API first, and binds the refresh calls to it', async () => {
       const monitor = await seedMonitoredTable(t.ws, { table: CHURN, refreshDurationMs: 60 * 60_000 });
-      const view = await monitorFinder(t.client)(CHURN);
+      const view = await monitorFinder(t.client())(CHURN);
       assert.ok(view);
       assert.equal(view.api, 'dataQuality');
       assert.deepEqual(view.facts, {
@@ -61,7 +61,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
       it(`falls back to the legacy API when v1 is unavailable (${mode})`, async () => {
         await seedMonitoredTable(t.ws, { table: CHURN, profile: 'timeSeries' });
         t.ws.state.monitors.v1Mode = mode;
-        const find = monitorFinder(t.client);
+        const find = monitorFinder(t.client());
         const view = await find(CHURN);
         assert.ok(view);
         assert.equal(view.api, 'legacy');
@@ -79,7 +79,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
 
     it('asks the legacy API about a monitor v1 does not show, and returns undefined for a table without one', async () => {
       t.ws.state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
-      assert.equal(await monitorFinder(t.client)('main.ml_mon.raw_events'), undefined);
+      assert.equal(await monitorFinder(t.client())('main.ml_mon.raw_events'), undefined);
       assert.deepEqual(paths().slice(1), [
         'GET /api/2.1/unity-catalog/tables/main.ml_mon.raw_events',
         'GET /api/data-quality/v1/monitors/table/' + t.ws.state.uc.getTable('main.ml_mon.raw_events')!.table_id,
@@ -95,7 +95,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
       for (const table of monitored) await seedMonitoredTable(t.ws, { table, outputSchema: 'main.fleet_metrics' });
       for (const n of ['b_raw', 'd_raw']) t.ws.state.uc.addTable({ fullName: `main.fleet.${n}`, columns: [{ name: 'id', type: 'BIGINT' }] });
 
-      const targets = await resolveTargets(t.client, { tables: [], schemaName: 'main.fleet' }, monitorFinder(t.client));
+      const targets = await resolveTargets(t.client(), { tables: [], schemaName: 'main.fleet' }, monitorFinder(t.client()));
       assert.deepEqual(targets.monitors.map((m) => m.table), monitored);
       assert.deepEqual(targets.skipped, ['main.fleet.b_raw', 'main.fleet.d_raw']);
       const pages = t.ws.requests.filter((r) => r.path === '/api/2.1/unity-catalog/tables');
@@ -106,12 +106,12 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
     it('a listed table without monitor is an error naming it; listed and discovered tables are not doubled', async () => {
       await seedMonitoredTable(t.ws, { table: CHURN });
       t.ws.state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
-      await assert.rejects(resolveTargets(t.client, { tables: [CHURN, 'main.ml_mon.raw_events'] }, monitorFinder(t.client)), (e: unknown) => {
+      await assert.rejects(resolveTargets(t.client(), { tables: [CHURN, 'main.ml_mon.raw_events'] }, monitorFinder(t.client())), (e: unknown) => {
         assert.ok(e instanceof MissingMonitorError);
         assert.deepEqual(e.tables, ['main.ml_mon.raw_events']);
         return true;
       });
-      const both = await resolveTargets(t.client, { tables: [CHURN.toUpperCase()], schemaName: 'main.ml_mon' }, monitorFinder(t.client));
+      const both = await resolveTargets(t.client(), { tables: [CHURN.toUpperCase()], schemaName: 'main.ml_mon' }, monitorFinder(t.client()));
       assert.deepEqual(both.monitors.map((m) => m.table), [CHURN]);
       assert.ok(both.skipped.includes('main.ml_mon.raw_events'));
     });
@@ -122,7 +122,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
       await seedMonitoredTable(t.ws, { table: CHURN });
       await seedMonitoredTable(t.ws, { table: 'main.ml_mon.fraud_inference' });
       const scheduled = startScheduledRefresh(t.ws, CHURN, 30_000);
-      const find = monitorFinder(t.client);
+      const find = monitorFinder(t.client());
       const targets = await Promise.all([CHURN, 'main.ml_mon.fraud_inference'].map(async (table) => ({ table, refresh: (await find(table))!.refresh })));
       t.ws.reset();
       const outcomes = await refreshAll(targets, { concurrency: 5, waitForCompletion: true, timeoutMinutes: 60, clock: t.clock, signal: new AbortController().signal, log: quiet });
