@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { root } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
-const TIME_SCALE = 0.002;
+const TIME_SCALE = 0.01;
 const EP = 'bench-serving';
 const MODEL = 'main.ml.churn_model';
 
