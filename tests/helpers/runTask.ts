@@ -152,3 +152,22 @@ export function parseRun(stdout: string, stderr: string, exitCode: number | null
   }
   return run;
 }
+
+/**
+ * Sends SIGTERM to the task the first time its output matches `when` (a status line of a wait),
+ * as the agent does when a job is cancelled. Pass `onStdout` to runTask; read `signalledAt`
+ * (epoch ms, 0 when the line never came) afterwards.
+ */
+export function sigtermWhen(when: string | RegExp): { onStdout: NonNullable<RunTaskOptions['onStdout']>; readonly signalledAt: number } {
+  let signalledAt = 0;
+  return {
+    onStdout: (chunk, child) => {
+      if (signalledAt || !(typeof when === 'string' ? chunk.includes(when) : when.test(chunk))) return;
+      signalledAt = Date.now();
+      child.kill('SIGTERM');
+    },
+    get signalledAt() {
+      return signalledAt;
+    },
+  };
+}

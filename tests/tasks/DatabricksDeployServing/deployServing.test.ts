@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
 import { seedModel, seedServingEndpoint } from '../../fake/seeds/serving';
-import { runTask, type TaskRun } from '../../helpers/runTask';
+import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 
 const TASK = 'DatabricksDeployServing';
 const TIME_SCALE = 0.01;
@@ -109,19 +109,10 @@ describe('DatabricksDeployServing (bundled task)', function () {
   it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
-    let signalledAt = 0;
-    const run = await deploy(
-      { modelVersion: '8' },
-      {
-        onStdout: (chunk, child) => {
-          if (!signalledAt && chunk.includes(`${EP}: config_update IN_PROGRESS`)) {
-            signalledAt = Date.now();
-            child.kill('SIGTERM');
-          }
-        },
-      },
-    );
+    const sigterm = sigtermWhen(`${EP}: config_update IN_PROGRESS`);
+    const run = await deploy({ modelVersion: '8' }, { onStdout: sigterm.onStdout });
     const exitedAt = Date.now();
+    const { signalledAt } = sigterm;
     assert.ok(signalledAt > 0, `no status line: ${run.stdout}`);
     assert.ok(exitedAt - signalledAt <= 5_000, `exited ${exitedAt - signalledAt} ms after SIGTERM`);
     assert.equal(run.result, 'Failed');

@@ -11,7 +11,7 @@ import type { DriftReportData } from '../../../shared/runtime/reportTypes';
 import { FakeCloud } from '../../fake/cloud';
 import type { MonitorRecord } from '../../fake/routes/monitors';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
-import { runTask, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { runTask, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import { driftOn, seedMonitoredTable, startScheduledRefresh, type MonitoredTableOptions } from './seed';
 
 const TASK = 'DatabricksRefreshMonitors';
@@ -180,19 +180,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
       await seed({ table: CHURN, refreshDurationMs: 3 * 60 * 60_000 });
-      let signalledAt = 0;
-      const run = await refresh(
-        { tables: CHURN },
-        {
-          onStdout: (chunk, child) => {
-            if (!signalledAt && chunk.includes(`${CHURN}: started refresh`)) {
-              signalledAt = Date.now();
-              child.kill('SIGTERM');
-            }
-          },
-        },
-      );
+      const sigterm = sigtermWhen(`${CHURN}: started refresh`);
+      const run = await refresh({ tables: CHURN }, { onStdout: sigterm.onStdout });
       const exitedAt = Date.now();
+      const { signalledAt } = sigterm;
       assert.ok(signalledAt > 0, `no start line: ${run.stdout}`);
       assert.ok(exitedAt - signalledAt <= 5_000, `exited ${exitedAt - signalledAt} ms after SIGTERM`);
       assert.equal(run.result, 'Failed');

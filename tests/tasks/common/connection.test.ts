@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { FakeCloud, type ConnectionScheme } from '../../fake/cloud';
 import { observeRequests, type ObservedRequest } from '../../fake/observer';
-import { runTask, type TaskRun } from '../../helpers/runTask';
+import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 
 const TASK = 'DatabricksRefreshMonitors';
 const INPUTS = { tables: 'main.ml_mon.churn_inference' };
@@ -93,18 +93,9 @@ describe('task connection (bundled task, agent env-var contract)', function () {
   it('stops within 5 s on SIGTERM during a retry wait and sends nothing after it', async () => {
     const c = cloud.taskConnection('WorkloadIdentityFederation');
     cloud.workspace.faults.add({ path: '/api/2.0/preview/scim/v2/Me', status: 503, headers: { 'Retry-After': '120' }, times: Infinity });
-    let signalledAt = 0;
-    const run = await runTask({
-      task: TASK,
-      env: { ...c.env, SYSTEM_DEBUG: 'true' },
-      inputs: { ...c.inputs, ...INPUTS },
-      onStdout: (chunk, child) => {
-        if (!signalledAt && /Retry 1 of GET/.test(chunk)) {
-          signalledAt = Date.now();
-          child.kill('SIGTERM');
-        }
-      },
-    });
+    const sigterm = sigtermWhen(/Retry 1 of GET/);
+    const run = await runTask({ task: TASK, env: { ...c.env, SYSTEM_DEBUG: 'true' }, inputs: { ...c.inputs, ...INPUTS }, onStdout: sigterm.onStdout });
+    const { signalledAt } = sigterm;
     cloud.workspace.faults.clear();
     assert.ok(signalledAt > 0, 'the task never reached the retry wait');
     const exitedAfter = Date.now() - signalledAt;
