@@ -133,10 +133,24 @@ export function dashboardPath(dashboardId: string): string {
   return apiPath`/sql/dashboardsv3/${dashboardId}`;
 }
 
-/** True when an error says the data quality v1 API is not available in this workspace. */
-export function isDataQualityUnavailable(e: unknown): boolean {
+/** The route itself is missing or switched off (as opposed to a missing monitor). */
+function isRouteUnavailable(e: DatabricksApiError): boolean {
+  return (
+    e.errorCode === 'ENDPOINT_NOT_FOUND' ||
+    e.errorCode === 'FEATURE_DISABLED' ||
+    e.errorCode === 'NOT_IMPLEMENTED' ||
+    // "… is not enabled for this workspace" and the like (the exact answer is unconfirmed).
+    (e.statusCode === 403 && /not (enabled|available)|preview/i.test(e.serviceMessage))
+  );
+}
+
+/**
+ * True when an error says the data quality v1 API is not available in this workspace. For the
+ * list probe, any 404 counts (no monitor is involved); for one monitor, only a route-level answer.
+ */
+export function isDataQualityUnavailable(e: unknown, probe = true): boolean {
   if (!(e instanceof DatabricksApiError)) return false;
-  return e.errorCode === 'ENDPOINT_NOT_FOUND' || e.errorCode === 'FEATURE_DISABLED' || e.errorCode === 'NOT_IMPLEMENTED' || (e.statusCode === 404 && e.errorCode === 'NOT_FOUND');
+  return isRouteUnavailable(e) || (probe && e.statusCode === 404);
 }
 
 export interface ResolvedMonitorApi {
@@ -192,7 +206,8 @@ export class DataQualityMonitorApi implements MonitorApi {
     try {
       return fromV1(await this.client.get<V1Monitor>(apiPath`/api/data-quality/v1/monitors/table/${id}`), tableName);
     } catch (e) {
-      if (isNotFound(e) && !isDataQualityUnavailable(e)) return undefined;
+      // A missing monitor may come back as RESOURCE_DOES_NOT_EXIST or as a plain NOT_FOUND.
+      if (isNotFound(e) && !isDataQualityUnavailable(e, false)) return undefined;
       throw e;
     }
   }

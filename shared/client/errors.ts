@@ -100,10 +100,6 @@ export function isDatabricksApiError(e: unknown): e is DatabricksApiError {
   return e instanceof DatabricksApiError;
 }
 
-export function isRequestError(e: unknown): e is RequestError {
-  return e instanceof RequestError;
-}
-
 /** True when the service says the resource does not exist. Branches on error_code first. */
 export function isNotFound(e: unknown): boolean {
   if (!(e instanceof DatabricksApiError)) return false;

@@ -69,7 +69,8 @@ export function createFetchTransport(settings: HttpSettings = {}): SendRequest {
         headers: request.headers,
         body: request.body,
         signal: attempt.signal,
-        redirect: 'follow',
+        // Never follow a redirect: it could carry the management token to another host.
+        redirect: 'manual',
       };
       if (route.dispatcher) init.dispatcher = route.dispatcher;
       const res = await route.fetch(request.url.toString(), init);

@@ -32,7 +32,9 @@ interface ScimMe {
 
 export async function connectWorkspace(common: CommonParameters, ctx: TaskContext): Promise<WorkspaceConnection> {
   const debug = (line: string) => ctx.log.debug(line);
-  const http = httpSettingsFromAgent(tl);
+  // The per-attempt timeout is task time too (compressed in tests), with a floor for real sockets.
+  const timeoutMs = Math.max(ctx.clock.scale(DEFAULT_TIMEOUT_MS), MIN_ATTEMPT_TIMEOUT_MS);
+  const http = { ...httpSettingsFromAgent(tl), timeoutMs };
   const transport = createFetchTransport(http);
   const connection = readAzureRmConnection(common.azureSubscription, tl);
   // OIDC requests retry on their own; they only need the transport (with logging).
@@ -42,7 +44,7 @@ export async function connectWorkspace(common: CommonParameters, ctx: TaskContex
 
   const workspace = await resolveWorkspace(
     common.workspace.kind === 'url' ? { workspaceUrl: common.workspace.url } : { workspaceResourceId: common.workspace.resourceId },
-    { send: createHttpPipeline({ clock: ctx.clock, transport, retryBudgetMs, debug }), arm: tokens.arm, armUrl: connection.armUrl, signal: ctx.signal },
+    { send: createHttpPipeline({ clock: ctx.clock, transport, retryBudgetMs, debug }), arm: tokens.arm, armUrl: connection.armUrl, signal: ctx.signal, timeoutMs },
   );
   const resourceId = workspace.resourceId;
   const send = createHttpPipeline({
@@ -53,8 +55,6 @@ export async function connectWorkspace(common: CommonParameters, ctx: TaskContex
     retryBudgetMs,
     debug,
   });
-  // The per-attempt timeout is task time too (compressed in tests), with a floor for real sockets.
-  const timeoutMs = Math.max(ctx.clock.scale(DEFAULT_TIMEOUT_MS), MIN_ATTEMPT_TIMEOUT_MS);
   const client = new DatabricksClient({ workspaceUrl: workspace.url, send, signal: ctx.signal, readOnly: common.dryRun, timeoutMs });
   const me = await client.get<ScimMe>('/api/2.0/preview/scim/v2/Me');
   const principal = me.displayName || me.userName;

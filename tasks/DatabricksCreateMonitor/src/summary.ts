@@ -2,6 +2,7 @@
  * The Markdown summary on the run page: the outcome first, then the API used and why, the
  * metric tables, the dashboard, the unpacking view, the alerts, notes and the plan.
  */
+import { diffBlock, escapeMarkdown as md } from '../../../shared/runtime/markdown';
 import type { CreateMonitorResult } from './operations';
 
 export function monitorSummary(result: CreateMonitorResult): string {
@@ -28,17 +29,8 @@ export function monitorSummary(result: CreateMonitorResult): string {
   }
   for (const note of result.notes) lines.push(`- ${md(note)}`);
   if (result.notes.length) lines.push('');
-  if (result.planLines.length) lines.push('<details><summary>Changes</summary>', '', '```diff', ...result.planLines.map(diffLine), '```', '</details>', '');
+  if (result.planLines.length) lines.push('<details><summary>Changes</summary>', '', ...diffBlock(result.planLines), '</details>', '');
   return lines.join('\n');
 }
 
 /** Plan lines start with +, - or spaces; the diff block colours them. */
-function diffLine(line: string): string {
-  const trimmed = line.trimStart();
-  return /^[+-]/.test(trimmed) ? `${trimmed[0]} ${trimmed.slice(1).trim()}` : line;
-}
-
-/** Markdown-neutral text: names and messages come from the workspace. */
-function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
-}

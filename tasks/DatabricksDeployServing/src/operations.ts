@@ -11,7 +11,6 @@ import type { CreateServingEndpoint, ServingEndpointDetailed } from '../../../sh
 import {
   createServingEndpoint,
   findServingEndpoint,
-  getServingEndpoint,
   patchServingEndpointNotifications,
   patchServingEndpointTags,
   putAiGateway,
@@ -378,7 +377,9 @@ async function anotherUpdateGotInTheWay(deps: DeployDeps, name: string, e: unkno
   if (!(e instanceof DatabricksApiError)) return false;
   if (isAlreadyExists(e)) return true;
   if (e.statusCode !== 409 && e.statusCode !== 400) return false;
-  const now = await getServingEndpoint(deps.client, name, deps.ctx.signal);
+  // A refused create leaves no endpoint to read back: then the refusal is the answer.
+  const now = await findServingEndpoint(deps.client, name, deps.ctx.signal);
+  if (!now) return false;
   return now.state?.config_update === 'IN_PROGRESS' || e.errorCode === 'RESOURCE_CONFLICT';
 }
 

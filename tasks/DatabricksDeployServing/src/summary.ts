@@ -2,6 +2,7 @@
  * The Markdown summary on the run page: the outcome first, then what is served (traffic split),
  * the inference table, time to ready, smoke test, rollback, the plan, and a link to the endpoint.
  */
+import { diffBlock, escapeMarkdown as md } from '../../../shared/runtime/markdown';
 import type { DeploymentReportData, ServedEntitySnapshot } from '../../../shared/runtime/reportTypes';
 import { formatDuration, type DeployResult } from './operations';
 
@@ -22,7 +23,7 @@ export function deploySummary(result: DeployResult, endpointLink: string): strin
   if (r.rollback) lines.push(rollbackLine(r.rollback));
   for (const note of result.notes) lines.push(`- ${md(note)}`);
   lines.push('');
-  if (result.planLines.length) lines.push('<details><summary>Changes</summary>', '', '```diff', ...result.planLines.map(diffLine), '```', '</details>', '');
+  if (result.planLines.length) lines.push('<details><summary>Changes</summary>', '', ...diffBlock(result.planLines), '</details>', '');
   lines.push(`[Open the endpoint in the workspace](${endpointLink})`, '');
   return lines.join('\n');
 }
@@ -42,12 +43,3 @@ function rollbackLine(rb: NonNullable<DeploymentReportData['rollback']>): string
 }
 
 /** Plan lines start with +, - or spaces; the diff block colours them. */
-function diffLine(line: string): string {
-  const trimmed = line.trimStart();
-  return /^[+-]/.test(trimmed) ? `${trimmed[0]} ${trimmed.slice(1).trim()}` : line;
-}
-
-/** Markdown-neutral text: names and messages come from the workspace. */
-function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
-}

@@ -13,7 +13,7 @@ import { checkTable, type MonitorFacts, type RunStatement } from './gate/check';
 import { finestGranularity } from './gate/queries';
 import { gateOutcome, resultFor } from './gate/verdict';
 import type { RefreshMonitorsParameters } from './parameters';
-import { runPool } from './pool';
+import { runPool } from '../../../shared/runtime/pool';
 import { isActive, refreshAll, type RefreshHandle, type RefreshOutcome } from './refresh';
 import { renderSummary } from './summary';
 import { resolveTargets } from './targets';
@@ -44,17 +44,9 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
   const dryRun = params.common.dryRun;
   const targets = await resolveTargets(deps.client, params, (table) => deps.findMonitor(table), ctx.signal);
   if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
-  if (targets.monitors.length === 0) {
-    // Nothing to decide on: the same outcome as too little data.
-    return {
-      result: resultFor('insufficient-data', params.onDrift, params.onInsufficientData),
-      message: `No monitored table found in ${params.schemaName}; nothing was refreshed or checked (onInsufficientData: ${params.onInsufficientData}).`,
-      outputs: outputs([], params.reportPath),
-    };
-  }
   const granularities = new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)]));
 
-  log.section(dryRun ? 'Plan: monitor refreshes' : `Refreshing ${targets.monitors.length} monitor(s), at most ${params.concurrency} at once`);
+  if (targets.monitors.length > 0) log.section(dryRun ? 'Plan: monitor refreshes' : `Refreshing ${targets.monitors.length} monitor(s), at most ${params.concurrency} at once`);
   const refreshes = dryRun
     ? await plan(targets.monitors, ctx)
     : await refreshAll(
@@ -70,7 +62,15 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
     return { ...result, granularity: facts.granularity };
   });
 
-  const gate = gateOutcome(tables, params.onDrift, params.onInsufficientData);
+  // No monitored table: nothing to decide on, the same outcome as too little data.
+  const gate =
+    targets.monitors.length === 0
+      ? {
+          result: resultFor('insufficient-data', params.onDrift, params.onInsufficientData),
+          verdict: 'insufficient-data' as const,
+          message: `No monitored table found in ${params.schemaName}; nothing was refreshed or checked (onInsufficientData: ${params.onInsufficientData}).`,
+        }
+      : gateOutcome(tables, params.onDrift, params.onInsufficientData);
   const driftedColumns = [...new Set(tables.flatMap((t) => t.columns.filter((c) => c.drifted).map((c) => `${t.table}.${c.column}`)))];
   const data: DriftReportData & { changes?: ChangeEntry[] } = {
     verdict: gate.verdict,

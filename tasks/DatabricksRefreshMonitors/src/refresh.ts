@@ -17,7 +17,7 @@ import { CancelledError, isDatabricksApiError, type DatabricksApiError } from '.
 import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { Clock } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
-import { runPool } from './pool';
+import { runPool } from '../../../shared/runtime/pool';
 
 export type RefreshState = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 

@@ -3,6 +3,7 @@
  * (refresh state, duration, verdict), then per table the columns against their thresholds,
  * worst first, with the values of each evaluation window.
  */
+import { escapeMarkdown as escapeText } from '../../../shared/runtime/markdown';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 
 /** Columns listed per table; the rest are counted. */
@@ -88,9 +89,4 @@ function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)} s`;
   const m = Math.floor(seconds / 60);
   return `${m} min ${Math.round(seconds - m * 60)} s`;
-}
-
-/** Text in a Markdown table cell or line: pipes and markup characters escaped, one line. */
-export function escapeText(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/([\\|*_`[\]<>#])/g, '\\$1');
 }

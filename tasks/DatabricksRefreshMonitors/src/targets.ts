@@ -6,7 +6,7 @@
  */
 import { listTables } from '../../../shared/api/unityCatalog';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import { runPool } from './pool';
+import { runPool } from '../../../shared/runtime/pool';
 
 /** Monitor lookups at once while resolving targets (reads only). */
 const LOOKUP_CONCURRENCY = 8;

@@ -5,6 +5,7 @@
  * 404 ENDPOINT_NOT_FOUND) the version's storage_location is written with a temporary
  * user-delegation SAS through the ADLS Gen2 DFS API.
  */
+import { runPool } from '../../../shared/runtime/pool';
 import type { Clock } from '../../../shared/runtime/clock';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +31,8 @@ export interface CopyDeps {
   reader: ArtifactReader;
   log: TaskLog;
   clock: Clock;
+  /** Masks a credential the task receives (the SAS token) in the pipeline log. */
+  setSecret?: (value: string) => void;
 }
 
 /** Files copied at once: enough to hide per-file latency, few enough to keep memory flat. */
@@ -41,7 +44,11 @@ export async function copyModelFiles(deps: CopyDeps, modelName: string, version:
   const versionId = version.version!;
   let route: UploadRoute = (await isFilesApiUploadEnabled(deps.client, modelName)) ? 'filesApi' : 'sas';
   let sas: Promise<string> | undefined;
-  const sasToken = () => (sas ??= writeSas(deps.client, modelName, version));
+  const sasToken = () =>
+    (sas ??= writeSas(deps.client, modelName, version).then((token) => {
+      deps.setSecret?.(token);
+      return token;
+    }));
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   let doneBytes = 0;
   let doneFiles = 0;
@@ -65,11 +72,8 @@ export async function copyModelFiles(deps: CopyDeps, modelName: string, version:
     deps.log.progress(totalBytes > 0 ? (doneBytes / totalBytes) * 100 : (doneFiles / files.length) * 100, `Copied ${doneFiles}/${files.length} files`);
   };
 
-  const queue = [...files];
-  const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) await copyOne(file);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  // After a failure no further file is started (the version will not be finalized anyway).
+  await runPool(files, CONCURRENCY, copyOne);
   return { route, files: files.length, bytes: totalBytes };
 }
 

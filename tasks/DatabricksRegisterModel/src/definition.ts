@@ -13,15 +13,16 @@ import { registerModel } from './operations';
 import { buildParameters, type RegisterModelParameters } from './parameters';
 import { StorageClient } from './storage';
 
-/** Per-attempt timeout of a storage request: one block or one signed-URL download's headers. */
+/** Per-attempt timeout of a storage request (one block, or a signed-URL download's headers), in task time. */
 const STORAGE_TIMEOUT_MS = 120_000;
+const MIN_ATTEMPT_TIMEOUT_MS = 5_000;
 
 export const definition: TaskDefinition<RegisterModelParameters> = {
   name: 'DatabricksRegisterModel',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
     const { client } = await connectWorkspace(params.common, ctx);
-    return registerModel({ client, storage: storageClient(ctx, params), log: ctx.log, clock: ctx.clock, signal: ctx.signal }, params);
+    return registerModel({ client, storage: storageClient(ctx, params), log: ctx.log, clock: ctx.clock, signal: ctx.signal, setSecret: (v) => tl.setSecret(v) }, params);
   },
 };
 
@@ -33,5 +34,5 @@ function storageClient(ctx: TaskContext, params: RegisterModelParameters): Stora
     retryBudgetMs: params.common.retryBudgetSeconds * 1000,
     debug: (line) => ctx.log.debug(line),
   });
-  return new StorageClient({ send, timeoutMs: STORAGE_TIMEOUT_MS, signal: ctx.signal });
+  return new StorageClient({ send, timeoutMs: Math.max(MIN_ATTEMPT_TIMEOUT_MS, ctx.clock.scale(STORAGE_TIMEOUT_MS)), signal: ctx.signal });
 }

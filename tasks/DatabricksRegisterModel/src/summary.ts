@@ -2,6 +2,7 @@
  * The Markdown summary on the run page: the result first, then candidate vs baseline, the
  * aliases moved, the tags, and what was changed (or, in dryRun, would be).
  */
+import { diffBlock, escapeMarkdown as escapeMd } from '../../../shared/runtime/markdown';
 import { renderChanges } from '../../../shared/runtime/plan';
 import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskResultName } from '../../../shared/runtime/task';
@@ -62,16 +63,11 @@ export function renderSummary(input: SummaryInput): string {
     lines.push('');
   }
   const changes = report.changes ?? [];
-  lines.push(input.dryRun ? '### Plan' : '### Changes', '', '```diff', ...diffLines(changes), '```', '');
+  lines.push(input.dryRun ? '### Plan' : '### Changes', '', ...diffBlock(diffLines(changes)), '');
   return lines.join('\n');
 }
 
 export function diffLines(changes: readonly ChangeEntry[]): string[] {
   const lines = renderChanges(changes);
   return lines.length ? lines : ['  (no change)'];
-}
-
-/** Keeps remote text (tag values, names) from breaking the table or injecting markup. */
-function escapeMd(text: string): string {
-  return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }

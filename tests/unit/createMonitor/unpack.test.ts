@@ -33,6 +33,11 @@ describe('CreateMonitor: unpacking the payload table', () => {
     assert.throws(() => parseSignature('artifact_path: model\n', 'models:/x/1'), SignatureError);
     const tensor = parseSignature(`signature:\n  inputs: '[{"type": "double", "name": "a"}]'\n  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'\n`, 'x');
     assert.equal(tensor.predictionType, 'DOUBLE');
+    // A name that could end a SQL quote is refused before any SQL is generated.
+    for (const name of ["a') ; DROP TABLE x; --", 'a\\', 'a`b', 'a"b', 'a\nb']) {
+      const text = `signature:\n  inputs: '${JSON.stringify([{ type: 'double', name }]).replace(/'/g, "''")}'\n`;
+      assert.throws(() => parseSignature(text, 'm'), /cannot unpack it safely/, name);
+    }
   });
 
   describe('the view, run for real over seeded payload rows', () => {

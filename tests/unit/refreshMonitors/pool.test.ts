@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { runPool } from '../../../tasks/DatabricksRefreshMonitors/src/pool';
+import { runPool } from '../../../shared/runtime/pool';
 
 describe('refresh monitors: promise pool', () => {
   it('keeps at most `limit` jobs in flight and all slots busy, results in item order', async () => {

@@ -49,6 +49,9 @@ interface SpecEntry {
   'tensor-spec'?: { dtype?: string };
 }
 
+// eslint-disable-next-line no-control-regex
+const UNSAFE_COLUMN = /['"`\\\u0000-\u001f\u007f]/;
+
 export function parseSignature(mlmodelText: string, where: string): ModelSignature {
   const doc = yaml().parse(mlmodelText) as { signature?: { inputs?: string; outputs?: string } } | null;
   const inputsText = doc?.signature?.inputs;
@@ -56,6 +59,9 @@ export function parseSignature(mlmodelText: string, where: string): ModelSignatu
   const inputs = JSON.parse(inputsText) as SpecEntry[];
   const features = inputs.map((entry) => {
     if (!entry.name || entry.type === 'tensor') throw new SignatureError(`${where} has a tensor-based input signature; unpacking needs named columns.`);
+    // The names go into generated SQL (quoted identifiers, string literals and a from_json schema
+    // literal): names that could end a quote are refused, whatever the remote MLmodel says.
+    if (UNSAFE_COLUMN.test(entry.name)) throw new SignatureError(`${where}: the input column name ${JSON.stringify(entry.name)} contains a quote, backslash, backtick or control character; the view cannot unpack it safely.`);
     const sqlType = COLUMN_TYPES[entry.type ?? ''];
     if (!sqlType) throw new SignatureError(`${where}: the input column "${entry.name}" has the type ${entry.type}, which the view cannot unpack.`);
     return { name: entry.name, sqlType };

@@ -1,8 +1,7 @@
 /**
- * Runs one async job per item with at most `limit` in flight, results in item order. A job's
- * failure is the job's business (callers return outcomes, not throw); a throw still rejects
- * the whole run, after the jobs already in flight have settled, so nothing keeps running
- * unobserved.
+ * Runs one async job per item with at most `limit` in flight, results in item order. After a
+ * job throws no further job starts; the run rejects with that error once the jobs already in
+ * flight have settled, so nothing keeps running unobserved.
  */
 export async function runPool<T, R>(items: readonly T[], limit: number, job: (item: T, index: number) => Promise<R>): Promise<R[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The pool limit must be a positive integer, got ${limit}`);
