@@ -81,6 +81,10 @@ interface Plan {
 export async function deployServing(deps: DeployDeps, params: DeployServingParameters): Promise<DeployResult> {
   const { client, ctx } = deps;
   const timeoutMs = params.timeoutMinutes * 60_000;
+  // One deadline for the whole rollout (waiting on another update, then on ours); a rollback
+  // gets a full timeout of its own.
+  const deadline = ctx.clock.now() + ctx.clock.scale(timeoutMs);
+  const remainingMs = () => Math.max(1, (deadline - ctx.clock.now()) / ctx.clock.scale(1));
   const dryRun = client.readOnly;
 
   const resolved = await resolveServedVersion(client, params.modelName, params.model);
@@ -108,7 +112,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   let plan: Plan | undefined;
   let appliedAt = 0;
   for (let attempt = 1; ; attempt++) {
-    plan = await readAndPlan(deps, params, wanted, timeoutMs, dryRun);
+    plan = await readAndPlan(deps, params, wanted, remainingMs(), dryRun);
     report.before = snapshots(plan.before, plan.endpoint);
     report.after = snapshots(plan.target);
     report.changes = plan.changes;
@@ -154,7 +158,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   // Wait until ready.
   try {
     ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
-    const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, timeoutMs, `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged);
+    const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged);
     report.polls = waited.polls;
     report.after = snapshots(plan.target, waited.result);
     if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
