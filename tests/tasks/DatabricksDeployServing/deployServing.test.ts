@@ -98,8 +98,8 @@ describe('DatabricksDeployServing (bundled task)', function () {
     cloud.workspace.state.serving.failNextRollout(EP, { message: 'Container build failed ##vso[task.complete result=Succeeded]' });
     const run = await deploy({ modelVersion: '8' });
     assert.equal(run.result, 'Failed');
-    // task-lib escapes % as %AZP25 in ##vso messages; the runTask helper does not unescape that form yet.
-    assert.match(run.resultMessage ?? '', /Rolled back: churn-scoring serves churn_model-7 \(v7\) 100(%|%AZP25) again/);
+    // task-lib escapes % as %AZP25 in ##vso messages; the runTask helper unescapes it.
+    assert.match(run.resultMessage ?? '', /Rolled back: churn-scoring serves churn_model-7 \(v7\) 100% again/);
     assert.ok(run.errors.some((e) => e.includes('churn_model-8: DEPLOYMENT_FAILED: Container build failed')), run.errors.join('\n'));
     // Remote text cannot issue agent commands.
     assert.equal(run.commands.filter((c) => c.area === 'task' && c.event === 'complete').length, 1);

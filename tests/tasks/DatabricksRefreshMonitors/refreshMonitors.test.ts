@@ -119,7 +119,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     it('fifty monitors at once: never more than `concurrency` refreshes in flight, one GET per refresh per poll', async () => {
       const tables = Array.from({ length: 50 }, (_, i) => `main.fleet.model_${String(i).padStart(2, '0')}`);
-      for (const table of tables) await seed({ table, refreshDurationMs: 30_000 + (tables.indexOf(table) % 5) * 10_000 });
+      // Refreshes of 2 to 2.7 min (1.2–1.6 s here, plus the pending phase): long enough that the
+      // first ten are all started, and each freed slot refilled, while the others still run,
+      // however slowly a loaded machine gets the task's start calls through.
+      for (const table of tables) await seed({ table, refreshDurationMs: 120_000 + (tables.indexOf(table) % 5) * 10_000 });
       const run = await refresh({ tables: tables.join('\n'), concurrency: '10' });
 
       assert.equal(run.result, 'Succeeded', run.stdout);

@@ -7,8 +7,23 @@ import { Agent, fetch } from 'undici';
 import type { PipelineRequest, PipelineResponse, SendRequest } from '../../../shared/client/pipeline';
 import { nextSequence } from '../../fake/azureHttps';
 
+/**
+ * One Agent per CA for the whole run, shared by every transport made here (the fakes close
+ * their connections when they stop), instead of a new Agent per call that is never closed.
+ */
+const agents = new Map<string, Agent>();
+
+function agentFor(ca: string): Agent {
+  let agent = agents.get(ca);
+  if (!agent) {
+    agent = new Agent({ connect: { ca } });
+    agents.set(ca, agent);
+  }
+  return agent;
+}
+
 export function undiciSend(ca: string): SendRequest & { sent: PipelineRequest[] } {
-  const dispatcher = new Agent({ connect: { ca } });
+  const dispatcher = agentFor(ca);
   const sent: PipelineRequest[] = [];
   const send = async (request: PipelineRequest): Promise<PipelineResponse> => {
     sent.push(request);

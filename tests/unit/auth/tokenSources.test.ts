@@ -88,8 +88,9 @@ describe('auth/tokenSources', function () {
   });
 
   it('refreshes when fewer than 5 minutes of task time remain (scaled), with a new OIDC token', async () => {
-    // Time scale 0.001: the 5-minute margin is 300 ms; tokens live 1.5 s.
-    azure.authority.lifetimesMs.databricks = 1500;
+    // Time scale 0.001: the 5-minute margin is 300 ms; tokens live 4 s (Entra states whole
+    // seconds), so the second read, 100 ms in, is seconds before the margin even under load.
+    azure.authority.lifetimesMs.databricks = 4_000;
     const { sources, entraRequests, oidcRequests } = setup('WorkloadIdentityFederation', createClock(0.001));
     const first = await sources.databricks.getToken();
     await delay(100);

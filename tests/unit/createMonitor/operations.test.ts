@@ -149,13 +149,16 @@ describe('CreateMonitor operations', function () {
     });
 
     it('refreshAfterCreate starts a refresh without waiting, and not when one is already running', async () => {
+      // The refresh's phases are fixed when it starts: make it stay PENDING (then RUNNING) for an
+      // hour of workspace time, so that it is still running at the checks and the next run.
+      t.ws.state.monitors.refreshPendingMs = 60 * 60_000;
+      t.ws.state.monitors.refreshDurationMs = 60 * 60_000;
       const r = await run(params({ refreshAfterCreate: 'true' }));
       assert.equal(r.report.refreshStarted, true);
       const m = t.ws.state.monitors.get(TABLE)!;
       assert.equal(m.refreshes.length, 1);
       assert.equal(t.ws.state.monitors.refreshState(m.refreshes[0]!), 'PENDING');
       // The refresh is still running when the next run changes the monitor.
-      t.ws.state.monitors.refreshDurationMs = 60 * 60_000;
       const again = await run(params({ refreshAfterCreate: 'true', schedule: '0 0 3 * * ?' }));
       assert.equal(again.report.refreshStarted, false);
       assert.match(again.notes.join('\n'), /refresh 1 is already (PENDING|RUNNING)/);

@@ -222,13 +222,16 @@ describe('DeployServing operations (against the fake workspace)', function () {
   it('the 50-operations limit answers 429 with Retry-After, and the create is retried after it', async () => {
     const store = w.ws.state.serving;
     store.operationLimit = 1;
+    // The window of the operation counted here ends 300 s of workspace time (300 ms) after t0.
+    const t0 = Date.now();
     store.countOperation();
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.equal(r.result, 'Succeeded', r.message);
     const creates = w.ws.requests.filter((q) => q.method === 'POST' && q.path === '/api/2.0/serving-endpoints');
     assert.deepEqual(creates.map((q) => q.status), [429, 200]);
-    // Retry-After 300 s of workspace time = 300 ms here: the retry waited for the window.
-    assert.ok(creates[1]!.time - creates[0]!.time >= 250, `retried after ${creates[1]!.time - creates[0]!.time} ms`);
+    // Retry-After is what is left of that window: the retry waited until it had passed, however
+    // long the task took to reach its first create (10 ms for timer rounding).
+    assert.ok(creates[1]!.time >= t0 + 300 - 10, `retried ${creates[1]!.time - t0} ms after the operation was counted`);
   });
 
   it('resolves modelAlias through Unity Catalog', async () => {
@@ -248,7 +251,13 @@ describe('DeployServing operations (against the fake workspace)', function () {
 
   it('waits for an update already in progress before planning its own', async () => {
     seedV7(w);
-    w.ws.state.serving.startRollout(EP, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }]);
+    const store = w.ws.state.serving;
+    // The other update lasts 10 min of workspace time (600 ms), so that it is surely still in
+    // progress when the task first reads the endpoint; the task's own update takes the usual time.
+    const usual = store.updateDurationMs;
+    store.updateDurationMs = 10 * 60_000;
+    store.startRollout(EP, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }]);
+    store.updateDurationMs = usual;
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'canary', percent: 20 } }));
     assert.equal(r.result, 'Succeeded', r.message);
     assert.match(w.text('info'), /in progress; waiting for it to end before planning/);
@@ -262,7 +271,14 @@ describe('DeployServing operations (against the fake workspace)', function () {
       seedV7(w);
       const store = w.ws.state.serving;
       store.conflictStatus = status;
-      store.beforeNextUpdate((name) => store.startRollout(name, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }]));
+      store.beforeNextUpdate((name) => {
+        // The other update lasts 10 min of workspace time (600 ms), so that it is surely still in
+        // progress when the task handles the refusal; the task's own update takes the usual time.
+        const usual = store.updateDurationMs;
+        store.updateDurationMs = 10 * 60_000;
+        store.startRollout(name, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }]);
+        store.updateDurationMs = usual;
+      });
       const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
       assert.equal(r.result, 'Succeeded', r.message);
       const puts = w.ws.requests.filter((q) => q.path === CONFIG_PATH).map((q) => q.status);
@@ -332,7 +348,13 @@ describe('DeployServing operations (against the fake workspace)', function () {
     seedV7(w);
     w.ws.state.serving.updateDurationMs = 60 * 60_000;
     const run = deployServing({ client: w.client(), ctx: w.ctx }, params());
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    run.catch(() => undefined); // checked below; no unhandled rejection if it ends early
+    // Cancel once the config update has been answered, i.e. while the task waits for the rollout.
+    const putAnswered = () => w.ws.requests.some((q) => q.method === 'PUT' && q.path === CONFIG_PATH && q.status !== null);
+    for (const giveUp = Date.now() + 20_000; !putAnswered(); ) {
+      assert.ok(Date.now() < giveUp, 'the task never sent its config update');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const abortedAt = Date.now();
     w.abort.abort(new CancelledError('The task was cancelled (SIGTERM).'));
     await assert.rejects(run, CancelledError);

@@ -33,6 +33,9 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
 
   describe('monitorFinder', () => {
     it('uses the data quality v1 API first, and binds the refresh calls to it', async () => {
+      // A pending phase of an hour of workspace time (3.6 s real), so that the refresh still
+      // reads PENDING when the start call's answer is rendered, however loaded the machine.
+      t.ws.state.monitors.refreshPendingMs = 60 * 60_000;
       const monitor = await seedMonitoredTable(t.ws, { table: CHURN, refreshDurationMs: 60 * 60_000 });
       const view = await monitorFinder(t.client())(CHURN);
       assert.ok(view);
