@@ -158,7 +158,10 @@ export interface TargetConfig {
  * the task's settings; `current` is what the endpoint serves (undefined for a new endpoint,
  * where every mode serves the new version alone).
  */
-export function targetConfig(current: ServingConfig | undefined, wanted: ServedEntity, traffic: Traffic, nameWasGiven: boolean): TargetConfig {
+export function targetConfig(current: ServingConfig | undefined, requested: ServedEntity, traffic: Traffic, nameWasGiven: boolean): TargetConfig {
+  // Settings the task does not manage stay as they are on an entity it serves again unchanged.
+  const same = current?.entities.find((e) => e.name === requested.name && e.entityName === requested.entityName && e.entityVersion === requested.entityVersion);
+  const wanted: ServedEntity = same ? { ...requested, carried: same.carried } : requested;
   const alone: ServingConfig = { entities: [wanted], traffic: { [wanted.name]: 100 } };
   if (!current) {
     const notes = traffic.mode === 'replace' ? [] : [`The endpoint serves nothing yet: ${traffic.mode} serves ${wanted.name} with 100% of the traffic.`];
