@@ -15,8 +15,13 @@ import type { CredentialDeps } from './options';
 import { authorityCredentialOptions } from './options';
 
 export async function create(conn: WorkloadIdentityConnection, deps: CredentialDeps): Promise<TokenCredential> {
-  const { ClientAssertionCredential } = await import('@azure/identity');
   const fetchOidcToken = createOidcTokenFetcher(conn.oidc, { ...deps, timeoutMs: deps.http.timeoutMs });
+  // The credential is created when the first token is needed: the OIDC token for that first
+  // acquisition is requested while @azure/identity loads (it is just as fresh, and the request
+  // overlaps the loading instead of following it).
+  let prefetched: Promise<string> | undefined = fetchOidcToken();
+  prefetched.catch(() => undefined); // a failure surfaces in the acquisition that uses it
+  const { ClientAssertionCredential } = await import('@azure/identity');
   let assertion: Promise<string> | undefined;
   const credential = new ClientAssertionCredential(conn.tenantId, conn.clientId, () => (assertion ??= fetchOidcToken()), authorityCredentialOptions(conn.authorityHost, deps.http));
 
@@ -24,7 +29,8 @@ export async function create(conn: WorkloadIdentityConnection, deps: CredentialD
   return {
     getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       const acquire = async () => {
-        assertion = undefined;
+        assertion = prefetched;
+        prefetched = undefined;
         try {
           return await credential.getToken(scopes, options);
         } finally {

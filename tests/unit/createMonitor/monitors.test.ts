@@ -56,6 +56,8 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
       });
 
       it('creates a monitor that goes PENDING → ACTIVE, with metric tables in the SQL engine, and GET hides write-only fields', async () => {
+        // 5 min of workspace time (300 ms here): the create answer comes well before activation, even under load.
+        t.ws.state.monitors.activationMs = 5 * 60_000;
         assert.equal(await api.get(TABLE), undefined);
         const created = await api.create(spec());
         assert.equal(created.status, 'PENDING');
