@@ -80,6 +80,8 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
 
       it('runs refreshes: PENDING → RUNNING → SUCCESS with metric rows, a second one while running is refused', async () => {
         await api.create(spec({ baselineTableName: undefined }));
+        // 5 min pending (300 ms here): the start answer and the second POST come well within it, even under load.
+        t.ws.state.monitors.refreshPendingMs = 5 * 60_000;
         const refresh = await api.runRefresh(TABLE);
         assert.equal(refresh.state, 'PENDING');
         const second = await api.runRefresh(TABLE).catch((e: unknown) => e);
