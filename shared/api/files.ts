@@ -31,3 +31,19 @@ export async function downloadFile(client: DatabricksClient, path: string, optio
 export function modelVersionFilePath(fullName: string, version: string, relativePath: string): string {
   return `/Models/${fullName.split('.').join('/')}/${version}/${relativePath}`;
 }
+
+/** Reads a small text file (an MLmodel) from a stream, refusing one larger than `limit` bytes. */
+export async function readSmallText(stream: Readable, limit: number, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) {
+      stream.destroy();
+      throw new Error(`${what} is larger than ${limit} bytes`);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -13,6 +13,7 @@
  * `resolveMonitorApi` picks the API: `auto` probes v1 with a read and falls back to legacy only
  * when v1 is unavailable (route not found, feature disabled).
  */
+import { collect, paginate } from '../client/paginate';
 import type { catalog } from '@databricks/sdk-experimental';
 import type * as dataquality from '@databricks/sdk-experimental/dist/apis/dataquality/model';
 import type { DatabricksClient } from '../client/databricksClient';
@@ -39,6 +40,35 @@ export const GRANULARITY_ENUMS = {
   '1 year': 'AGGREGATION_GRANULARITY_1_YEAR',
 } as const;
 export type GranularityText = keyof typeof GRANULARITY_ENUMS;
+
+const GRANULARITY_ENUM = /^AGGREGATION_GRANULARITY_(\d+)_([A-Z]+)$/;
+const UNIT_MINUTES: Readonly<Record<string, number>> = { minute: 1, hour: 60, day: 1440, week: 10080, month: 43200, year: 525600 };
+
+/** "1 day" from "1 day" or AGGREGATION_GRANULARITY_1_DAY; undefined when not recognised. */
+export function granularityText(value: string): string | undefined {
+  const e = GRANULARITY_ENUM.exec(value);
+  const text = e ? `${e[1]} ${e[2].toLowerCase()}` : value.trim().toLowerCase();
+  const m = /^(\d+) (minute|hour|day|week|month|year)s?$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return `${n} ${m[2]}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The finest of a monitor's granularities: its windows react first, and evaluationWindows
+ * counts in them. Undefined when there is none (snapshot profiles) or none is recognised.
+ */
+export function finestGranularity(granularities: readonly string[] | undefined): string | undefined {
+  let best: { text: string; minutes: number } | undefined;
+  for (const g of granularities ?? []) {
+    const text = granularityText(g);
+    if (!text) continue;
+    const [count, unit] = text.split(' ');
+    const minutes = Number(count) * UNIT_MINUTES[unit.replace(/s$/, '')];
+    if (!best || minutes < best.minutes) best = { text, minutes };
+  }
+  return best?.text;
+}
 
 export type ProfileSpec =
   | {
@@ -249,15 +279,11 @@ export class DataQualityMonitorApi implements MonitorApi {
 
   async listRefreshes(tableName: string): Promise<Refresh[]> {
     const id = await this.tableId(tableName);
-    const out: Refresh[] = [];
-    let token: string | undefined;
-    const seen = new Set<string>();
-    do {
-      const page = await this.client.get<dataquality.ListRefreshResponse>(apiPath`/api/data-quality/v1/monitors/table/${id}/refreshes`, { page_token: token });
-      out.push(...(page.refreshes ?? []).map(fromV1Refresh));
-      token = page.next_page_token && !seen.has(page.next_page_token) ? page.next_page_token : undefined;
-      if (token) seen.add(token);
-    } while (token);
+    const pages = paginate(
+      (token) => this.client.get<dataquality.ListRefreshResponse>(apiPath`/api/data-quality/v1/monitors/table/${id}/refreshes`, { page_token: token }),
+      (page) => page.refreshes,
+    );
+    const out = (await collect(pages)).map(fromV1Refresh);
     return out.sort((a, b) => (b.startTimeMs ?? 0) - (a.startTimeMs ?? 0));
   }
 

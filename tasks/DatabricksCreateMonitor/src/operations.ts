@@ -8,6 +8,7 @@
 import { createAlert, listAlerts, trashAlert, updateAlert, alertPath, type AlertField, type AlertV2 } from '../../../shared/api/alerts';
 import {
   dashboardPath,
+  finestGranularity,
   metricTableNames,
   resolveMonitorApi,
   type Monitor,
@@ -260,15 +261,6 @@ function immutableMessage(table: string, diff: MonitorDiff): string {
 }
 
 /** The finest of the granularities (the alert reads its windows). */
-function finestGranularity(granularities: readonly string[]): string | undefined {
-  const minutes = (g: string) => {
-    const [n, unit] = g.split(' ');
-    const per: Record<string, number> = { minute: 1, hour: 60, day: 1440, week: 10080, month: 43200, year: 525600 };
-    return Number(n) * (per[unit!.replace(/s$/, '')] ?? Infinity);
-  };
-  return [...granularities].sort((a, b) => minutes(a) - minutes(b))[0];
-}
-
 async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRule[], target: AlertTarget): Promise<AlertPlan[]> {
   const prefix = alertNamePrefix(target.tableName);
   const ours = (await listAlerts(client)).filter((a) => a.display_name.startsWith(prefix) && a.lifecycle_state !== 'DELETED');

@@ -4,6 +4,7 @@
  * (credentials-for-read), or through the Files API when the run's artifact location is a UC
  * volume.
  */
+import { readSmallText } from '../../../shared/api/files';
 import type { Readable } from 'node:stream';
 import { yaml } from '../../../shared/runtime/yaml';
 import { downloadFile } from '../../../shared/api/files';
@@ -69,7 +70,7 @@ export async function inspectLoggedModel(client: DatabricksClient, reader: Artif
   if (!mlmodel) {
     throw new Error(`'${artifactPath}' of run ${runId} holds no MLmodel file: it is not an MLflow model. Set artifactPath to the logged model's directory.`);
   }
-  const parsed = parseMlModel(await readSmall(await reader.open(mlmodel.path), MAX_MLMODEL_BYTES), `${artifactPath}/MLmodel`);
+  const parsed = parseMlModel(await readSmallText(await reader.open(mlmodel.path), MAX_MLMODEL_BYTES, 'The MLmodel file'), `${artifactPath}/MLmodel`);
   requireSignatureWithOutputs(parsed, runId, artifactPath);
   return {
     source: `${(run.info?.artifact_uri ?? '').replace(/\/+$/, '')}/${artifactPath}`,
@@ -108,19 +109,4 @@ export function requireSignatureWithOutputs(mlmodel: MlModelFile, runId: string,
         'log the model with a signature (mlflow.models.infer_signature(X, model.predict(X)) passed as signature=..., or input_example=...) and register that run.',
     );
   }
-}
-
-async function readSmall(stream: Readable, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new Error(`The MLmodel file is larger than ${limit} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -3,7 +3,8 @@ import { parseMetricCondition, type MetricCondition } from '../../../shared/runt
 import type { DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { evaluateRule, parseMetricRows, type MetricRows, type WindowSettings } from '../../../tasks/DatabricksRefreshMonitors/src/gate/evaluate';
 import { quoteTableName, UnsafeIdentifierError } from '../../../tasks/DatabricksRefreshMonitors/src/gate/identifiers';
-import { driftStatement, finestGranularity, granularityText, METRIC_ALIAS, profileStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/queries';
+import { finestGranularity, granularityText } from '../../../shared/api/monitors';
+import { driftStatement, METRIC_ALIAS, profileStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/queries';
 import { gateOutcome, resultFor, tableGate } from '../../../tasks/DatabricksRefreshMonitors/src/gate/verdict';
 
 function rule(text: string): MetricCondition {

@@ -4,7 +4,7 @@
  * model version that takes most of the endpoint's traffic, and the view as it stands.
  */
 import type { catalog } from '@databricks/sdk-experimental';
-import { downloadFile, modelVersionFilePath } from '../../../../shared/api/files';
+import { downloadFile, modelVersionFilePath, readSmallText } from '../../../../shared/api/files';
 import { getServingEndpoint, type ServedEntityOutput, type ServingEndpointDetailed } from '../../../../shared/api/serving';
 import type { DatabricksClient } from '../../../../shared/client/databricksClient';
 import { DatabricksApiError, isNotFound } from '../../../../shared/client/errors';
@@ -60,11 +60,12 @@ export async function readPayloadSource(client: DatabricksClient, endpointName: 
   };
 }
 
+/** An MLmodel is a few KiB; anything far larger is not one. */
+const MAX_MLMODEL_BYTES = 1024 * 1024;
+
 async function readMlModel(client: DatabricksClient, model: string, version: string, where: string): Promise<string> {
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await downloadFile(client, modelVersionFilePath(model, version, 'MLmodel'))) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return await readSmallText(await downloadFile(client, modelVersionFilePath(model, version, 'MLmodel')), MAX_MLMODEL_BYTES, `The MLmodel of ${where}`);
   } catch (e) {
     if (isNotFound(e)) throw new UnpackError(`unpackFromEndpoint: ${where} cannot be found; the version must have been logged with MLflow (it needs an MLmodel with a signature).`);
     throw e;

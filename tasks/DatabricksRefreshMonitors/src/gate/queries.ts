@@ -90,32 +90,3 @@ function rankedStatement(table: string, metrics: string[], info: MetricTablesInf
   parameters.push({ name: 'windows', value: String(windows), type: 'INT' });
   return { statement, parameters, metrics };
 }
-
-const GRANULARITY_ENUM = /^AGGREGATION_GRANULARITY_(\d+)_([A-Z]+)$/;
-const UNIT_MINUTES: Readonly<Record<string, number>> = { minute: 1, hour: 60, day: 1440, week: 10080, month: 43200, year: 525600 };
-
-/** "1 day" from "1 day" or AGGREGATION_GRANULARITY_1_DAY; undefined when not recognised. */
-export function granularityText(value: string): string | undefined {
-  const e = GRANULARITY_ENUM.exec(value);
-  const text = e ? `${e[1]} ${e[2].toLowerCase()}` : value.trim().toLowerCase();
-  const m = /^(\d+) (minute|hour|day|week|month|year)s?$/.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return `${n} ${m[2]}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * The finest of a monitor's granularities: its windows react first, and evaluationWindows
- * counts in them. Undefined when there is none (snapshot profiles) or none is recognised.
- */
-export function finestGranularity(granularities: readonly string[] | undefined): string | undefined {
-  let best: { text: string; minutes: number } | undefined;
-  for (const g of granularities ?? []) {
-    const text = granularityText(g);
-    if (!text) continue;
-    const [count, unit] = text.split(' ');
-    const minutes = Number(count) * UNIT_MINUTES[unit.replace(/s$/, '')];
-    if (!best || minutes < best.minutes) best = { text, minutes };
-  }
-  return best?.text;
-}
