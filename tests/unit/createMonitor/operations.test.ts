@@ -19,6 +19,8 @@ describe('CreateMonitor operations', function () {
   after(() => t.close());
   beforeEach(() => {
     t.reset();
+    // 3 min of workspace time (180 ms here): the create answer comes well before activation, even under load.
+    t.ws.state.monitors.activationMs = 3 * 60_000;
     rec = recorder();
   });
 
