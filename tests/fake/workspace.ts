@@ -93,6 +93,8 @@ export class FakeWorkspace {
   private readonly sockets = new Map<string, Socket>();
   /** Aborted by close(): ends injected latencies. */
   private lifetime = new AbortController();
+  /** Called once a request has its answer (status set), before the answer is sent. */
+  private readonly answeredListeners = new Set<(request: RecordedRequest) => void>();
 
   constructor(opts: FakeWorkspaceOptions) {
     this.authority = opts.authority;
@@ -169,10 +171,22 @@ export class FakeWorkspace {
     await closed;
   }
 
-  /** Forgets recorded requests and fault rules; keeps the store. */
+  /** Forgets recorded requests, fault rules and answer listeners; keeps the store. */
   reset(): void {
     this.requests.length = 0;
     this.faults.clear();
+    this.answeredListeners.clear();
+  }
+
+  /**
+   * Calls `listener` for every request once the fake has handled it (its status is set and the
+   * store changed), just before the answer goes out: tests act on what the task has done
+   * (e.g. "the config update was accepted") instead of on wall-clock windows. Returns an
+   * unsubscribe function; reset() drops every listener.
+   */
+  onAnswered(listener: (request: RecordedRequest) => void): () => void {
+    this.answeredListeners.add(listener);
+    return () => this.answeredListeners.delete(listener);
   }
 
   /** reset() and a fresh store (users included: add them again). */
@@ -214,6 +228,7 @@ export class FakeWorkspace {
       record.durationMs = Date.now() - record.time;
       if (!reply) return;
       record.status = reply.status;
+      for (const listener of [...this.answeredListeners]) listener(record);
       await sendReply(res, reply, requestId);
     } catch {
       // The client went away, or a streamed body failed half-way: nothing useful can be sent.

@@ -160,9 +160,14 @@ export function parseRun(stdout: string, stderr: string, exitCode: number | null
  */
 export function sigtermWhen(when: string | RegExp): { onStdout: NonNullable<RunTaskOptions['onStdout']>; readonly signalledAt: number } {
   let signalledAt = 0;
+  // A line can arrive split over two chunks: match whole lines, keeping the unfinished tail.
+  let partial = '';
   return {
     onStdout: (chunk, child) => {
-      if (signalledAt || !(typeof when === 'string' ? chunk.includes(when) : when.test(chunk))) return;
+      if (signalledAt) return;
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      if (!lines.some((line) => (typeof when === 'string' ? line.includes(when) : when.test(line)))) return;
       signalledAt = Date.now();
       child.kill('SIGTERM');
     },

@@ -123,6 +123,12 @@ export class MonitorStore {
   readonly driftSeverity = new Map<string, (c: SeverityContext) => number>();
   /** Windows a refresh writes: one per successful refresh so far, up to this many. */
   maxWindows = 7;
+  /**
+   * When true, refreshes started from now on stay RUNNING until `endRefresh()` ends them: tests
+   * end a refresh on an event (e.g. "both refreshes were started") instead of after a duration
+   * that a loaded machine may overrun.
+   */
+  holdRefreshes = false;
   private readonly byTable = new Map<string, MonitorRecord>();
   private nextRefreshId = 1;
 
@@ -180,14 +186,32 @@ export class MonitorStore {
       trigger: 'MANUAL',
       startMs: now,
       runningAt,
-      endAt: runningAt + this.workspace.scaled(this.refreshDurations.get(m.tableName) ?? this.refreshDurationMs),
+      endAt: this.holdRefreshes ? Infinity : runningAt + this.workspace.scaled(this.refreshDurations.get(m.tableName) ?? this.refreshDurationMs),
       failMessage: this.refreshFailures.get(m.tableName),
     };
     m.refreshes.push(refresh);
-    // The metric tables are written when the refresh's time is up, off the request path; the
-    // refresh reads as SUCCESS only once they are (as the service's tables are by then).
-    setTimeout(() => void this.writeMetrics(m, refresh).catch(() => undefined), Math.max(0, refresh.endAt - now)).unref();
+    this.scheduleMetrics(m, refresh);
     return refresh;
+  }
+
+  /** Ends a held (or still running) refresh now: it reads as SUCCESS once its metric rows are written. */
+  endRefresh(table: string, refreshId: number): void {
+    const m = this.get(table);
+    const r = m?.refreshes.find((x) => x.id === refreshId);
+    if (!m || !r) throw new Error(`No refresh ${refreshId} on ${table}`);
+    const now = Date.now();
+    r.runningAt = Math.min(r.runningAt, now);
+    r.endAt = Math.min(r.endAt, now);
+    this.scheduleMetrics(m, r);
+  }
+
+  /**
+   * The metric tables are written when the refresh's time is up, off the request path; the
+   * refresh reads as SUCCESS only once they are (as the service's tables are by then).
+   */
+  private scheduleMetrics(m: MonitorRecord, r: RefreshRecord): void {
+    if (!Number.isFinite(r.endAt)) return;
+    setTimeout(() => void this.writeMetrics(m, r).catch(() => undefined), Math.max(0, r.endAt - Date.now())).unref();
   }
 
   refreshState(r: RefreshRecord): RefreshState {

@@ -106,6 +106,47 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(report(run).data.rollback?.succeeded, true);
   });
 
+  it('another update replaces ours with version 9 under the same entity name during the wait: fails and rolls back', async () => {
+    seedModel(cloud.workspace, { fullName: MODEL, latestVersion: 9 });
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' }, tags: [{ key: 'owner', value: 'mlops' }] });
+    const serving = cloud.workspace.state.serving;
+    const configPath = `/api/2.0/serving-endpoints/${EP}/config`;
+    let replaced = false;
+    // Once the task's own update was accepted, someone else's rollout takes its place: the same
+    // entity name, version 9 (an interloper the service would have let in after ours).
+    cloud.workspace.onAnswered((r) => {
+      if (replaced || r.method !== 'PUT' || r.path !== configPath || r.status !== 200) return;
+      replaced = true;
+      const ours = serving.detailed(serving.get(EP)!).pending_config!.served_entities!.find((e) => e.name === 'churn_model-8')!;
+      serving.startRollout(EP, [{ name: 'churn_model-8', entity_name: MODEL, entity_version: '9', workload_size: ours.workload_size, scale_to_zero_enabled: ours.scale_to_zero_enabled }]);
+    });
+    const run = await deploy({ modelVersion: '8' });
+    assert.ok(replaced, 'the interloping update happened');
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(run.resultMessage ?? '', /serves churn_model-8=v9 instead of churn_model-8=v8/);
+    assert.match(run.resultMessage ?? '', /Rolled back: churn-scoring serves churn_model-7 \(v7\) 100% again/);
+    assert.equal(report(run).data.rollback?.succeeded, true);
+    const served = serving.detailed(serving.get(EP)!).config!.served_entities!.map((e) => [e.name, e.entity_version]);
+    assert.deepEqual(served, [['churn_model-7', '7']]);
+  });
+
+  it('the same replacement on an endpoint the task created fails without a rollback (nothing served before)', async () => {
+    seedModel(cloud.workspace, { fullName: MODEL, latestVersion: 9 });
+    const serving = cloud.workspace.state.serving;
+    let replaced = false;
+    cloud.workspace.onAnswered((r) => {
+      if (replaced || r.method !== 'POST' || r.path !== '/api/2.0/serving-endpoints' || r.status !== 200) return;
+      replaced = true;
+      serving.startRollout(EP, [{ name: 'churn_model-8', entity_name: MODEL, entity_version: '9', workload_size: 'Small', scale_to_zero_enabled: true }]);
+    });
+    const run = await deploy({ modelVersion: '8' });
+    assert.ok(replaced, 'the interloping update happened');
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(run.resultMessage ?? '', /serves churn_model-8=v9 instead of churn_model-8=v8/);
+    assert.doesNotMatch(run.resultMessage ?? '', /Rolled back/);
+    assert.equal(cloud.workspace.writeRequests().filter((r) => r.path.endsWith('/config')).length, 0, 'no rollback write');
+  });
+
   it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;

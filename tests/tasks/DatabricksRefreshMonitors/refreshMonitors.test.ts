@@ -76,6 +76,13 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
     it('two monitors at once: outputs, summary (verdict first, worst column first) and the report at reportPath', async () => {
       await seed({ table: CHURN, pastRefreshes: 2, severity: (c) => (c.window === c.windows - 1 ? { age: 0.45, income: 0.25 }[c.column] ?? 0.03 : 0.03) });
       await seed({ table: FRAUD, pastRefreshes: 2 });
+      // Both refreshes run until both were started: a task that waited for one before starting
+      // the other would never see the first end (and time out).
+      ws().state.monitors.holdRefreshes = true;
+      ws().onAnswered((r) => {
+        if (r.method !== 'POST' || r.status !== 200 || !/\/refreshes$/.test(r.path) || refreshStarts().filter((x) => x.status === 200).length < 2) return;
+        for (const t of [CHURN, FRAUD]) ws().state.monitors.endRefresh(t, ws().state.monitors.get(t)!.refreshes.at(-1)!.id);
+      });
       const run = await refresh({ tables: `${CHURN}\n${FRAUD}`, thresholds: PSI, onDrift: 'fail' });
 
       assert.equal(run.result, 'Failed', run.stdout);
@@ -83,8 +90,8 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(refreshStarts().length, 2);
       const startTimes = [CHURN, FRAUD].map((t) => ws().state.monitors.get(t)!.refreshes.at(-1)!);
       assert.ok(startTimes.every((r) => ws().state.monitors.refreshState(r) === 'SUCCESS'));
-      // Both ran at the same time: the second started before the first ended.
-      assert.ok(Math.max(...startTimes.map((r) => r.startMs)) < Math.min(...startTimes.map((r) => r.endAt)), 'the refreshes overlapped');
+      // Both ran at the same time: each ended only once both had started.
+      assert.ok(Math.max(...startTimes.map((r) => r.startMs)) <= Math.min(...startTimes.map((r) => r.endAt)), 'the refreshes overlapped');
 
       assert.equal(run.outputs.driftDetected, 'true');
       assert.equal(run.outputs.driftedColumns, `${CHURN}.age,${CHURN}.income`);
@@ -145,7 +152,11 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     it('waits on a refresh that is already running instead of starting another', async () => {
       await seed({ table: CHURN });
-      const scheduled = startScheduledRefresh(ws(), CHURN, 60_000);
+      // Running until the task polls it: the task must have found it running (not started its own).
+      const scheduled = startScheduledRefresh(ws(), CHURN, 'held');
+      ws().onAnswered((r) => {
+        if (r.method === 'GET' && r.path.endsWith(`/refreshes/${scheduled.id}`)) ws().state.monitors.endRefresh(CHURN, scheduled.id);
+      });
       const run = await refresh({ tables: CHURN });
 
       assert.equal(run.result, 'Succeeded', run.stdout);

@@ -83,12 +83,16 @@ export async function seedMonitoredTable(ws: FakeWorkspace, o: MonitoredTableOpt
   return monitor;
 }
 
-/** A refresh started by someone else (the schedule) that is RUNNING now and lasts `durationMs` (workspace time, scaled). */
-export function startScheduledRefresh(ws: FakeWorkspace, table: string, durationMs: number): RefreshRecord {
+/**
+ * A refresh started by someone else (the schedule) that is RUNNING now and lasts `durationMs`
+ * (workspace time, scaled), or, with 'held', until the test ends it (`store.endRefresh`).
+ */
+export function startScheduledRefresh(ws: FakeWorkspace, table: string, durationMs: number | 'held'): RefreshRecord {
   const monitor = ws.state.monitors.get(table);
   if (!monitor) throw new Error(`No monitor on ${table}`);
   const now = Date.now();
-  const refresh: RefreshRecord = { id: 8_000 + monitor.refreshes.length, trigger: 'SCHEDULE', startMs: now, runningAt: now, endAt: now + ws.scaled(durationMs) };
+  const endAt = durationMs === 'held' ? Infinity : now + ws.scaled(durationMs);
+  const refresh: RefreshRecord = { id: 8_000 + monitor.refreshes.length, trigger: 'SCHEDULE', startMs: now, runningAt: now, endAt };
   monitor.refreshes.push(refresh);
   return refresh;
 }

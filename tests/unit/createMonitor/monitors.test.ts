@@ -28,13 +28,14 @@ export function spec(overrides: Partial<MonitorSpec> = {}): MonitorSpec {
   };
 }
 
+/** Reads until `done`; the bound is a give-up for a broken fake (20 s), not a window the test depends on. */
 async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (const giveUp = Date.now() + 20_000; Date.now() < giveUp; ) {
     const v = await read();
     if (done(v)) return v;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error('condition not reached');
+  throw new Error('condition not reached within 20 s');
 }
 
 describe('monitors: both APIs behind one interface, against the fake', () => {

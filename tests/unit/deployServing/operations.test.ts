@@ -347,17 +347,20 @@ describe('DeployServing operations (against the fake workspace)', function () {
   it('stops when cancelled during the wait, without rolling back or writing anything after', async () => {
     seedV7(w);
     w.ws.state.serving.updateDurationMs = 60 * 60_000;
-    const run = deployServing({ client: w.client(), ctx: w.ctx }, params());
-    run.catch(() => undefined); // checked below; no unhandled rejection if it ends early
-    // Cancel once the config update has been answered, i.e. while the task waits for the rollout.
-    const putAnswered = () => w.ws.requests.some((q) => q.method === 'PUT' && q.path === CONFIG_PATH && q.status !== null);
-    for (const giveUp = Date.now() + 20_000; !putAnswered(); ) {
-      assert.ok(Date.now() < giveUp, 'the task never sent its config update');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const abortedAt = Date.now();
-    w.abort.abort(new CancelledError('The task was cancelled (SIGTERM).'));
-    await assert.rejects(run, CancelledError);
+    // Cancel on the task's first readiness read after its config update was accepted, i.e.
+    // while it waits for the rollout (an event of the fake, not a moment on the wall clock).
+    let abortedAt = 0;
+    let cancelling = -1;
+    w.ws.onAnswered((q) => {
+      const putAccepted = w.ws.requests.some((x) => x.method === 'PUT' && x.path === CONFIG_PATH && x.status === 200);
+      if (abortedAt || !putAccepted || q.method !== 'GET' || q.path !== `/api/2.0/serving-endpoints/${EP}`) return;
+      abortedAt = Date.now();
+      cancelling = w.ws.requests.indexOf(q);
+      w.abort.abort(new CancelledError('The task was cancelled (SIGTERM).'));
+    });
+    await assert.rejects(deployServing({ client: w.client(), ctx: w.ctx }, params()), CancelledError);
+    assert.ok(abortedAt > 0, 'cancelled during the wait');
+    assert.deepEqual(w.ws.requests.slice(cancelling + 1).map((q) => `${q.method} ${q.path}`), [], 'nothing sent after the cancelling read');
     assert.deepEqual(
       writes(w).filter((q) => q.time >= abortedAt),
       [],

@@ -124,10 +124,14 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
     it('waits on the scheduled refresh the service is running and starts the others', async () => {
       await seedMonitoredTable(t.ws, { table: CHURN });
       await seedMonitoredTable(t.ws, { table: 'main.ml_mon.fraud_inference' });
-      const scheduled = startScheduledRefresh(t.ws, CHURN, 30_000);
+      // Running until the task polls it, so the task can only have found it running.
+      const scheduled = startScheduledRefresh(t.ws, CHURN, 'held');
       const find = monitorFinder(t.client());
       const targets = await Promise.all([CHURN, 'main.ml_mon.fraud_inference'].map(async (table) => ({ table, refresh: (await find(table))!.refresh })));
       t.ws.reset();
+      t.ws.onAnswered((r) => {
+        if (r.method === 'GET' && r.path.endsWith(`/refreshes/${scheduled.id}`)) t.ws.state.monitors.endRefresh(CHURN, scheduled.id);
+      });
       const outcomes = await refreshAll(targets, { concurrency: 5, waitForCompletion: true, timeoutMinutes: 60, clock: t.clock, signal: new AbortController().signal, log: quiet });
       assert.deepEqual(outcomes.map((o) => [o.state, o.startedByTask]), [['SUCCESS', false], ['SUCCESS', true]]);
       assert.equal(outcomes[0]!.refreshId, String(scheduled.id));

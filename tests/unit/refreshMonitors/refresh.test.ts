@@ -1,17 +1,34 @@
 /**
- * Refresh orchestration over scripted monitors (in memory, time compressed 1000×): the pool
+ * Refresh orchestration over scripted monitors (in memory, on sinon's fake timers: task time is
+ * virtual, so the schedule of starts, polls and ends is the same on any machine): the pool
  * bound, waiting on a running refresh, the "already running" answer, FAILED refreshes, the
  * timeout with cancel, and how many reads each refresh costs.
  */
 import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
 import { DatabricksApiError } from '../../../shared/client/errors';
 import { CancelledError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { isAlreadyRunning, POLL_INITIAL_MS, POLL_STEADY_MS, refreshAll, type RefreshHandle, type RefreshSnapshot, type RefreshState } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 
-const SCALE = 0.001;
+const SCALE = 1;
 const clock = createClock(SCALE);
+let timers: sinon.SinonFakeTimers;
+
+/** Runs the fake timers until `run` settles (every wait of the orchestration is a timer). */
+async function drive<T>(run: Promise<T>): Promise<T> {
+  let settled = false;
+  const observed = run.finally(() => {
+    settled = true;
+  });
+  observed.catch(() => undefined);
+  while (!settled) {
+    if (timers.countTimers() === 0) await Promise.resolve();
+    else await timers.nextAsync();
+  }
+  return run;
+}
 
 function silentLog(lines: string[] = []): TaskLog {
   const add = (l: string) => void lines.push(l);
@@ -139,12 +156,14 @@ describe('refresh monitors: refresh orchestration', () => {
   beforeEach(() => {
     ScriptedMonitor.inFlight = 0;
     ScriptedMonitor.peak = 0;
+    timers = sinon.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });
+  afterEach(() => timers.restore());
 
   it('refreshes two monitors at once and waits for both', async () => {
     const monitors = [new ScriptedMonitor(120_000), new ScriptedMonitor(60_000)];
     const started = Date.now();
-    const out = await refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options());
+    const out = await drive(refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options()));
     const wall = (Date.now() - started) / SCALE;
     assert.deepEqual(out.map((o) => [o.table, o.state, o.startedByTask, o.timedOut]), [['c.s.t0', 'SUCCESS', true, false], ['c.s.t1', 'SUCCESS', true, false]]);
     assert.equal(ScriptedMonitor.peak, 2);
@@ -160,7 +179,7 @@ describe('refresh monitors: refresh orchestration', () => {
   it('keeps at most `concurrency` refreshes in flight over fifty monitors, one GET per refresh per poll', async () => {
     const monitors = Array.from({ length: 50 }, () => new ScriptedMonitor(100_000));
     const started = Date.now();
-    const out = await refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options({ concurrency: 10 }));
+    const out = await drive(refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options({ concurrency: 10 })));
     const wall = (Date.now() - started) / SCALE;
     assert.ok(out.every((o) => o.state === 'SUCCESS'));
     assert.equal(ScriptedMonitor.peak, 10);
@@ -177,7 +196,7 @@ describe('refresh monitors: refresh orchestration', () => {
   it('waits on a refresh that is already running instead of starting another', async () => {
     const m = new ScriptedMonitor(50_000);
     m.startExternal();
-    const [o] = await refreshAll([{ table: 'c.s.t', refresh: m }], options());
+    const [o] = await drive(refreshAll([{ table: 'c.s.t', refresh: m }], options()));
     assert.deepEqual([o!.state, o!.refreshId, o!.startedByTask], ['SUCCESS', 'sched-1', false]);
     assert.equal(m.calls.run, 0);
   });
@@ -199,7 +218,7 @@ describe('refresh monitors: refresh orchestration', () => {
       getRefresh: (id) => m.getRefresh(id),
       cancelRefresh: (id) => m.cancelRefresh(id),
     };
-    const [o] = await refreshAll([{ table: 'c.s.t', refresh: handle }], options());
+    const [o] = await drive(refreshAll([{ table: 'c.s.t', refresh: handle }], options()));
     assert.deepEqual([o!.state, o!.refreshId, o!.startedByTask], ['SUCCESS', 'sched-1', false]);
     assert.ok(isAlreadyRunning(conflict()));
   });
@@ -208,7 +227,7 @@ describe('refresh monitors: refresh orchestration', () => {
     const lines: string[] = [];
     const bad = new ScriptedMonitor(20_000, 'FAILED');
     const good = new ScriptedMonitor(20_000);
-    const out = await refreshAll([{ table: 'c.s.bad', refresh: bad }, { table: 'c.s.good', refresh: good }], options({ log: silentLog(lines) }));
+    const out = await drive(refreshAll([{ table: 'c.s.bad', refresh: bad }, { table: 'c.s.good', refresh: good }], options({ log: silentLog(lines) })));
     assert.deepEqual(out.map((o) => [o.state, o.message]), [['FAILED', 'Out of memory'], ['SUCCESS', undefined]]);
     assert.ok(lines.includes('WARN c.s.bad: refresh 1 ended FAILED: Out of memory'));
   });
@@ -218,10 +237,10 @@ describe('refresh monitors: refresh orchestration', () => {
     const theirs = new ScriptedMonitor(10 * 60_000);
     theirs.startExternal();
     const queued = new ScriptedMonitor(1_000);
-    const out = await refreshAll(
+    const out = await drive(refreshAll(
       [{ table: 'c.s.mine', refresh: mine }, { table: 'c.s.theirs', refresh: theirs }, { table: 'c.s.queued', refresh: queued }],
       options({ concurrency: 2, timeoutMinutes: 1 }),
-    );
+    ));
     assert.deepEqual(out.map((o) => [o.table, o.state, o.timedOut, o.cancelledByTask]), [
       ['c.s.mine', 'CANCELED', true, true],
       ['c.s.theirs', 'RUNNING', true, false],
@@ -232,7 +251,7 @@ describe('refresh monitors: refresh orchestration', () => {
 
   it('returns at once without waiting when waitForCompletion is false', async () => {
     const m = new ScriptedMonitor(10 * 60_000);
-    const [o] = await refreshAll([{ table: 'c.s.t', refresh: m }], options({ waitForCompletion: false }));
+    const [o] = await drive(refreshAll([{ table: 'c.s.t', refresh: m }], options({ waitForCompletion: false })));
     assert.deepEqual([o!.state, o!.startedByTask], ['PENDING', true]);
     assert.equal(m.calls.get, 0);
   });
@@ -241,6 +260,6 @@ describe('refresh monitors: refresh orchestration', () => {
     const controller = new AbortController();
     const m = new ScriptedMonitor(10 * 60_000);
     setTimeout(() => controller.abort(new CancelledError('SIGTERM')), 50);
-    await assert.rejects(refreshAll([{ table: 'c.s.t', refresh: m }], options({ signal: controller.signal })), CancelledError);
+    await assert.rejects(drive(refreshAll([{ table: 'c.s.t', refresh: m }], options({ signal: controller.signal }))), CancelledError);
   });
 });
