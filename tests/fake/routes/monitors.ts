@@ -73,6 +73,8 @@ export interface MonitorRecord {
   dashboardId: string;
   monitorVersion: number;
   activeAt: number;
+  /** Reads left before the monitor turns ACTIVE (`MonitorStore.activationReads`). */
+  readsUntilActive?: number;
   failure?: { status: 'ERROR' | 'FAILED'; message: string };
   refreshes: RefreshRecord[];
 }
@@ -109,6 +111,12 @@ export class MonitorStore {
   v1Mode: 'available' | 'endpointNotFound' | 'featureDisabled' = 'available';
   /** Workspace time from creation to ACTIVE (scaled). */
   activationMs = 60_000;
+  /**
+   * When set, monitors created from now on are PENDING until they have been read (GET) this
+   * many times, whatever the time: tests whose point is "the create answer says PENDING, a
+   * later read says ACTIVE" then hold on any machine.
+   */
+  activationReads?: number;
   /** The next created monitor ends in this status with this message instead of ACTIVE. */
   failNextCreate?: { status: 'ERROR' | 'FAILED'; message: string };
   /** Refresh phases (workspace time, scaled); per-table durations override `refreshDurationMs`. */
@@ -146,6 +154,16 @@ export class MonitorStore {
     return [...this.byTable.values()].sort((a, b) => (a.tableName < b.tableName ? -1 : 1));
   }
 
+  /** A GET of the monitor: counts towards `activationReads`. */
+  noteRead(m: MonitorRecord): void {
+    if (m.readsUntilActive === undefined) return;
+    m.readsUntilActive--;
+    if (m.readsUntilActive <= 0) {
+      m.readsUntilActive = undefined;
+      m.activeAt = Math.min(m.activeAt, Date.now());
+    }
+  }
+
   status(m: MonitorRecord): Status {
     if (Date.now() < m.activeAt) return 'PENDING';
     return m.failure?.status ?? 'ACTIVE';
@@ -157,7 +175,8 @@ export class MonitorStore {
       ...m,
       dashboardId: randomBytes(16).toString('hex'),
       monitorVersion: 1,
-      activeAt: Date.now() + this.workspace.scaled(this.activationMs),
+      activeAt: this.activationReads !== undefined ? Infinity : Date.now() + this.workspace.scaled(this.activationMs),
+      readsUntilActive: this.activationReads,
       failure: this.failNextCreate,
       refreshes: [],
     };
@@ -427,7 +446,9 @@ async function legacyCreate(ctx: RequestContext) {
 }
 
 function legacyGet(ctx: RequestContext) {
-  return json(200, renderLegacy(ctx.workspace.state.monitors, legacyMonitor(ctx)));
+  const m = legacyMonitor(ctx);
+  ctx.workspace.state.monitors.noteRead(m);
+  return json(200, renderLegacy(ctx.workspace.state.monitors, m));
 }
 
 function legacyUpdate(ctx: RequestContext) {
@@ -644,7 +665,9 @@ async function v1Create(ctx: RequestContext) {
 }
 
 function v1Get(ctx: RequestContext) {
-  return json(200, renderV1(ctx.workspace.state.monitors, v1Monitor(ctx)));
+  const m = v1Monitor(ctx);
+  ctx.workspace.state.monitors.noteRead(m);
+  return json(200, renderV1(ctx.workspace.state.monitors, m));
 }
 
 /** PATCH: only the update_mask paths are applied. */

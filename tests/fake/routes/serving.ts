@@ -187,10 +187,21 @@ export class ServingStore {
     return ep;
   }
 
-  /** Starts a rollout of `entities` on an existing endpoint, as a PUT from someone else would. */
-  startRollout(name: string, entities: ServedEntityInput[], routes?: Route[]): void {
+  /**
+   * Starts a rollout of `entities` on an existing endpoint, as a PUT from someone else would.
+   * `held`: it stays IN_PROGRESS until `endRollout()` (tests end it on an event, e.g. "the task
+   * has seen it in progress", instead of after a duration a loaded machine may overrun).
+   */
+  startRollout(name: string, entities: ServedEntityInput[], routes?: Route[], opts: { held?: boolean } = {}): void {
     const ep = this.require(name);
     this.beginRollout(ep, this.buildConfig(entities, routes, (ep.config?.version ?? 0) + 1));
+    if (opts.held) ep.rollout!.settlesAt = Infinity;
+  }
+
+  /** Lets the rollout in progress on `name` settle now (with its scripted outcome, if any). */
+  endRollout(name: string): void {
+    const r = this.require(name).rollout;
+    if (r && r.settled === undefined) r.settlesAt = Math.min(r.settlesAt, this.ws.now());
   }
 
   /** The endpoint as GET shows it. */
@@ -411,7 +422,7 @@ export class ServingStore {
     const now = this.ws.now();
     if (now < r.settlesAt) {
       // Halfway the image is built and the model server starts: the state message changes.
-      if (now >= (r.started + r.settlesAt) / 2) {
+      if (Number.isFinite(r.settlesAt) && now >= (r.started + r.settlesAt) / 2) {
         for (const e of r.config.entities) if (e.deployment === 'DEPLOYMENT_CREATING') e.message = 'Starting the model server.';
       }
       return;

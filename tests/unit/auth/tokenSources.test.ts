@@ -3,7 +3,6 @@
  * federation against the fake Entra ID and Azure DevOps, counting requests at the fakes.
  */
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { CancelledError } from '../../../shared/client/errors';
 import type { AzureRmConnection } from '../../../shared/auth/serviceConnection';
 import { ConnectionError, readAzureRmConnection } from '../../../shared/auth/serviceConnection';
@@ -89,14 +88,16 @@ describe('auth/tokenSources', function () {
 
   it('refreshes when fewer than 5 minutes of task time remain (scaled), with a new OIDC token', async () => {
     // Time scale 0.001: the 5-minute margin is 300 ms; tokens live 4 s (Entra states whole
-    // seconds), so the second read, 100 ms in, is seconds before the margin even under load.
+    // seconds). The source reads the time from its clock, which the test sets: the second read
+    // is at the same moment as the first, the third 50 ms inside the margin (however long the
+    // machine took in between).
     azure.authority.lifetimesMs.databricks = 4_000;
-    const { sources, entraRequests, oidcRequests } = setup('WorkloadIdentityFederation', createClock(0.001));
+    let now = Date.now();
+    const clock = { ...createClock(0.001), now: () => now };
+    const { sources, entraRequests, oidcRequests } = setup('WorkloadIdentityFederation', clock);
     const first = await sources.databricks.getToken();
-    await delay(100);
     assert.equal((await sources.databricks.getToken()).token, first.token, 'still well before the margin');
-    // Entra states expiry in whole seconds: wait from the expiry the source was given.
-    await delay(Math.max(0, first.expiresOnTimestamp - 300 - Date.now()) + 50);
+    now = first.expiresOnTimestamp - 300 + 50;
     const refreshed = await sources.databricks.getToken();
     assert.notEqual(refreshed.token, first.token);
     assert.ok(azure.authority.verify(refreshed.token, 'databricks').ok);

@@ -57,8 +57,8 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
       });
 
       it('creates a monitor that goes PENDING → ACTIVE, with metric tables in the SQL engine, and GET hides write-only fields', async () => {
-        // 5 min of workspace time (300 ms here): the create answer comes well before activation, even under load.
-        t.ws.state.monitors.activationMs = 5 * 60_000;
+        // PENDING until its first read: the create answer is PENDING, the wait's read ACTIVE.
+        t.ws.state.monitors.activationReads = 1;
         assert.equal(await api.get(TABLE), undefined);
         const created = await api.create(spec());
         assert.equal(created.status, 'PENDING');
@@ -81,7 +81,8 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
 
       it('runs refreshes: PENDING → RUNNING → SUCCESS with metric rows, a second one while running is refused', async () => {
         await api.create(spec({ baselineTableName: undefined }));
-        // 5 min pending (300 ms here): the start answer and the second POST come well within it, even under load.
+        // Held until the second start was refused (then it ends at once): no race with its duration.
+        t.ws.state.monitors.holdRefreshes = true;
         t.ws.state.monitors.refreshPendingMs = 5 * 60_000;
         const refresh = await api.runRefresh(TABLE);
         assert.equal(refresh.state, 'PENDING');
@@ -89,6 +90,7 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         assert.ok(second instanceof DatabricksApiError);
         assert.equal(second.errorCode, 'RESOURCE_CONFLICT');
         assert.equal(second.statusCode, 409);
+        t.ws.state.monitors.endRefresh(TABLE, Number(refresh.refreshId));
         const done = await waitFor(() => api.getRefresh(TABLE, refresh.refreshId), (r) => r.state === 'SUCCESS');
         assert.ok(done.endTimeMs! >= done.startTimeMs!);
         assert.deepEqual((await api.listRefreshes(TABLE)).map((r) => r.refreshId), [refresh.refreshId]);

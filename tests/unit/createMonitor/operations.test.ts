@@ -19,8 +19,9 @@ describe('CreateMonitor operations', function () {
   after(() => t.close());
   beforeEach(() => {
     t.reset();
-    // 3 min of workspace time (180 ms here): the create answer comes well before activation, even under load.
-    t.ws.state.monitors.activationMs = 3 * 60_000;
+    // A new monitor is PENDING until it has been read twice: the create answer says PENDING and
+    // the task's wait sees it turn ACTIVE, on any machine.
+    t.ws.state.monitors.activationReads = 2;
     rec = recorder();
   });
 
@@ -130,7 +131,7 @@ describe('CreateMonitor operations', function () {
     });
 
     it('times out with a clear message when the monitor stays PENDING', async () => {
-      t.ws.state.monitors.activationMs = 10 * 60 * 60_000;
+      t.ws.state.monitors.activationReads = Number.POSITIVE_INFINITY; // never ACTIVE
       const r = await run(params({ timeoutMinutes: '1' }));
       assert.equal(r.result, 'Failed');
       assert.match(r.message, /was not ACTIVE after 1 min \(last status PENDING\); raise timeoutMinutes/);

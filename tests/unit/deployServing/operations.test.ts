@@ -19,6 +19,16 @@ function servedPairs(w: World): Array<[string, string, number]> {
   return (d.config?.served_entities ?? []).map((e) => [e.name!, e.entity_version!, d.config!.traffic_config!.routes!.find((r) => r.served_entity_name === e.name)!.traffic_percentage]);
 }
 
+/** Ends someone else's held rollout once the task has read the endpoint `reads` times since now. */
+function endOtherUpdateAfterReads(w: World, reads: number): void {
+  let seen = 0;
+  const stop = w.ws.onAnswered((q) => {
+    if (q.method !== 'GET' || q.path !== `/api/2.0/serving-endpoints/${EP}` || ++seen < reads) return;
+    w.ws.state.serving.endRollout(EP);
+    stop();
+  });
+}
+
 function seedV7(w: World, extra: Partial<Parameters<typeof seedServingEndpoint>[1]> = {}): void {
   seedServingEndpoint(w.ws, {
     name: EP,
@@ -252,12 +262,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
   it('waits for an update already in progress before planning its own', async () => {
     seedV7(w);
     const store = w.ws.state.serving;
-    // The other update lasts 10 min of workspace time (600 ms), so that it is surely still in
-    // progress when the task first reads the endpoint; the task's own update takes the usual time.
-    const usual = store.updateDurationMs;
-    store.updateDurationMs = 10 * 60_000;
-    store.startRollout(EP, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }]);
-    store.updateDurationMs = usual;
+    // The other update is in progress until the task has read the endpoint twice (it saw it in
+    // progress and waited); the task's own update takes the usual time.
+    store.startRollout(EP, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }], undefined, { held: true });
+    endOtherUpdateAfterReads(w, 2);
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'canary', percent: 20 } }));
     assert.equal(r.result, 'Succeeded', r.message);
     assert.match(w.text('info'), /in progress; waiting for it to end before planning/);
@@ -272,12 +280,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
       const store = w.ws.state.serving;
       store.conflictStatus = status;
       store.beforeNextUpdate((name) => {
-        // The other update lasts 10 min of workspace time (600 ms), so that it is surely still in
-        // progress when the task handles the refusal; the task's own update takes the usual time.
-        const usual = store.updateDurationMs;
-        store.updateDurationMs = 10 * 60_000;
-        store.startRollout(name, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }]);
-        store.updateDurationMs = usual;
+        // The other update is in progress until the task, refused, has read the endpoint back
+        // and waited on it; the task's own update takes the usual time.
+        store.startRollout(name, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }], undefined, { held: true });
+        endOtherUpdateAfterReads(w, 2);
       });
       const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
       assert.equal(r.result, 'Succeeded', r.message);
