@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadConfig, mergeInputs, type ConfigValues } from './config';
 import type { TaskName } from './configSchema';
 import { InputError, InputErrors } from './inputError';
-import type { InputSource, ProvenancedInputSource, VariableSource } from './inputs';
+import { FROM_SETTINGS_FILE, type InputSource, type ProvenancedInputSource, type VariableSource } from './inputs';
 import { readInputs, type CrossFieldRule, type InputSchemas, type InputValues, type When } from './params';
 import { booleanRule, integerRule, optional, required, textRule, withDefault, workspaceResourceIdRule, workspaceUrlRule } from './rules';
 
@@ -43,7 +43,7 @@ const FILE_PATH_INPUTS = new Set(['configFile', 'customMetricsFile']);
  */
 export function openTaskInputs(task: TaskName, inputs: InputSource, vars: VariableSource): TaskInputs {
   const workingDirectory = vars.get('System.DefaultWorkingDirectory') ?? process.cwd();
-  const taskInputs = withoutAgentFilePathDefaults(inputs, vars, workingDirectory);
+  const taskInputs = withoutSettingsFileChoice(withoutAgentFilePathDefaults(inputs, vars, workingDirectory));
   const configFile = taskInputs.get('configFile');
   const environment = taskInputs.get('environment');
   if (configFile === undefined && environment !== undefined) {
@@ -70,6 +70,11 @@ function withoutAgentFilePathDefaults(inputs: InputSource, vars: VariableSource,
       return roots.includes(comparablePath(path.resolve(workingDirectory, value.trim()))) ? undefined : value;
     },
   };
+}
+
+/** `fromFile` (a pick list's "settings file, else default" choice) means the step does not set the input. */
+function withoutSettingsFileChoice(inputs: InputSource): InputSource {
+  return { get: (name) => (inputs.get(name)?.trim() === FROM_SETTINGS_FILE ? undefined : inputs.get(name)) };
 }
 
 function comparablePath(p: string): string {

@@ -42,7 +42,6 @@ import type { Document, LineCounter } from 'yaml';
 import { yaml } from './yaml';
 import { z } from 'zod';
 import { BLOCK_FIELDS, configFileSchema, SECTION_NAMES, SECTIONS, type FieldSpec, type SectionName, type TaskName } from './configSchema';
-import { TASK_DEFAULTS } from './taskDefaults';
 import { InputError, InputErrors, type ConfigLocation } from './inputError';
 import { taskInputsOnly, type InputSource, type InputValue, type ProvenancedInputSource } from './inputs';
 import { closestName } from './suggest';
@@ -122,18 +121,16 @@ export function loadConfig(file: string, environment: string | undefined, task: 
   return { file, environment: chosen, environments, task, values };
 }
 
-/** Task inputs over file values, each value keeping its provenance. */
+/**
+ * Task inputs over file values, each value keeping its provenance. An input given on the step
+ * always wins, even when it equals the built-in default: inputs the file can set carry no
+ * task.json default (or the `fromFile` choice, read as "not given"), so whatever the agent
+ * passes was written on the step. Built-in defaults are applied afterwards, by Parameters.
+ */
 export function mergeInputs(taskInputs: InputSource, config: ConfigValues | undefined): ProvenancedInputSource {
   if (!config) return taskInputsOnly(taskInputs);
   const overrides = INPUT_OVERRIDES[config.task];
-  const defaults = TASK_DEFAULTS[config.task];
-  // The agent passes task.json defaults for inputs the pipeline left out: a value equal to the
-  // default is indistinguishable from "not set", so it does not override the file.
-  const fromTask = (name: string): string | undefined => {
-    const given = taskInputs.get(name);
-    if (given === undefined) return undefined;
-    return given === defaults[name] && config.values.has(name) ? undefined : given;
-  };
+  const fromTask = (name: string): string | undefined => taskInputs.get(name);
   const lookup = (name: string): InputValue | undefined => {
     const given = fromTask(name);
     if (given !== undefined) return { value: given };

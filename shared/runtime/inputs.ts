@@ -6,6 +6,14 @@
 import type * as TaskLib from 'azure-pipelines-task-lib/task';
 import type { ConfigLocation } from './inputError';
 
+/**
+ * The first option of every pick list the settings file can also set, and its task.json
+ * default: "the settings file's value, else the built-in default". The agent passes task.json
+ * defaults for omitted inputs, so an input the file can set carries no other default: any
+ * other value on the step is explicit and wins over the file (INTERFACE.md precedence).
+ */
+export const FROM_SETTINGS_FILE = 'fromFile';
+
 /** A task input by name; undefined when not set or blank. */
 export interface InputSource {
   get(name: string): string | undefined;

@@ -1,13 +1,15 @@
 /**
  * Runs a task the way the Azure Pipelines agent does: a separate node process started on the
- * task's bundle, with inputs as INPUT_<NAME>, variables as <NAME> (dots → underscores,
+ * task's bundle, with inputs as INPUT_<NAME> (task.json defaults merged, `$(…)` expanded, file
+ * paths rooted: see agentInputs.ts), variables as <NAME> (dots → underscores,
  * upper-cased), secret variables as SECRET_<NAME>, and endpoints as ENDPOINT_* variables.
  * Parses the ##vso logging commands it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { agentInputEnv } from './agentInputs';
 import { repoRoot } from './repo';
 
 export interface VsoCommand {
@@ -75,12 +77,16 @@ export function agentEnv(opts: RunTaskOptions, tempDir: string): Record<string, 
     BUILD_SOURCEBRANCH: 'refs/heads/main',
     ...opts.env,
   };
-  for (const [k, v] of Object.entries(opts.inputs ?? {})) {
-    if (v !== undefined) env[`INPUT_${k.replace(/[. ]/g, '_').toUpperCase()}`] = v;
-  }
   for (const [k, v] of Object.entries(opts.variables ?? {})) env[k.replace(/[. ]/g, '_').toUpperCase()] = v;
   for (const [k, v] of Object.entries(opts.secretVariables ?? {})) env[`SECRET_${k.replace(/[. ]/g, '_').toUpperCase()}`] = v;
+  // Inputs as the agent builds them: task.json defaults merged in, macros expanded, file paths rooted.
+  Object.assign(env, agentInputEnv(taskManifest(opts), opts.inputs ?? {}, env));
   return env;
+}
+
+/** The task.json the agent would read: beside the entry script when one is given (a packaged task), else the task's folder. */
+function taskManifest(opts: RunTaskOptions): string {
+  return opts.entry ? join(dirname(opts.entry), 'task.json') : join(repoRoot(), 'tasks', opts.task, 'task.json');
 }
 
 export function runTask(opts: RunTaskOptions): Promise<TaskRun> {

@@ -58,15 +58,3 @@ export async function extractTasks(vsixPath: string): Promise<PackagedTasks> {
   };
 }
 
-/**
- * The values the agent passes for inputs a pipeline leaves out: every task.json default. Defaults
- * holding a macro such as `$(Agent.TempDirectory)` are left out: the agent would expand them
- * with values only known inside the run, and the task falls back to the same place itself.
- */
-export function defaultInputs(task: PackagedTask): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const input of task.inputs) {
-    if (input.defaultValue !== undefined && input.defaultValue !== '' && !input.defaultValue.includes('$(')) out[input.name] = input.defaultValue;
-  }
-  return out;
-}

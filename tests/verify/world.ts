@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { FakeCloud, type ConnectionEnvOptions, type ConnectionScheme } from '../fake/cloud';
 import { runTask, type TaskRun } from '../helpers/runTask';
-import { defaultInputs, type PackagedTasks } from './vsix';
+import type { PackagedTasks } from './vsix';
 
 export const RESOURCE_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mlops/providers/Microsoft.Databricks/workspaces/adb-verify';
 
@@ -50,7 +50,7 @@ export async function withWorld<T>(pkg: PackagedTasks, timeScale: number, body: 
     if (!packaged) throw new Error(`${task} is not in the package`);
     const conn = connect(settings.scheme ?? 'WorkloadIdentityFederation', settings.connection);
     const workspace = settings.viaResourceId ? { workspaceResourceId: RESOURCE_ID } : { workspaceUrl: conn.inputs.workspaceUrl };
-    const merged: Record<string, string | undefined> = { ...defaultInputs(packaged), azureSubscription: conn.connectionId, ...workspace, ...inputs, ...settings.inputs };
+    const merged: Record<string, string | undefined> = { azureSubscription: conn.connectionId, ...workspace, ...inputs, ...settings.inputs };
     const result = await runTask({
       task,
       entry: packaged.entry,

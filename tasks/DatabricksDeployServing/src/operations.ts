@@ -158,7 +158,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   // Wait until ready.
   try {
     ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
-    const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged);
+    const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged, params.timeoutMinutes);
     report.polls = waited.polls;
     report.after = snapshots(plan.target, waited.result);
     if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);

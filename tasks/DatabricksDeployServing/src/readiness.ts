@@ -82,7 +82,11 @@ export interface WaitDeps {
   ctx: TaskContext;
 }
 
-/** Waits until ready; throws EndpointUpdateFailed, PollTimeoutError or CancelledError. */
+/**
+ * Waits until ready; throws EndpointUpdateFailed, PollTimeoutError or CancelledError.
+ * `timeoutMs` is what is left of the wait; `limitMinutes`, the timeout the user set, is what a
+ * timeout message names (default: timeoutMs in minutes).
+ */
 export function waitUntilReady(
   deps: WaitDeps,
   endpointName: string,
@@ -90,6 +94,7 @@ export function waitUntilReady(
   timeoutMs: number,
   what: string,
   priorFailureIsHistory = false,
+  limitMinutes = timeoutMs / 60_000,
 ): Promise<PollResult<ServingEndpointDetailed>> {
   return poll<ServingEndpointDetailed, ServingEndpointDetailed>({
     read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
@@ -99,7 +104,7 @@ export function waitUntilReady(
       if (verdict.kind === 'failed') throw new EndpointUpdateFailed(`${what} failed: ${verdict.reason}.`, endpoint);
       return { done: false, status: verdict.status };
     },
-    ...pollSettings(deps, endpointName, timeoutMs, what),
+    ...pollSettings(deps, endpointName, timeoutMs, what, limitMinutes),
   });
 }
 
@@ -115,7 +120,7 @@ export async function waitUntilSettled(deps: WaitDeps, endpointName: string, tim
   return result;
 }
 
-function pollSettings(deps: WaitDeps, endpointName: string, timeoutMs: number, what: string) {
+function pollSettings(deps: WaitDeps, endpointName: string, timeoutMs: number, what: string, limitMinutes = timeoutMs / 60_000) {
   const { ctx } = deps;
   return {
     clock: ctx.clock,
@@ -125,7 +130,7 @@ function pollSettings(deps: WaitDeps, endpointName: string, timeoutMs: number, w
     onStatus: (status: string) => ctx.log.remote(`${endpointName}: ${status}`),
     onProgress: (percent: number, status: string) => ctx.log.progress(percent, `${endpointName}: ${status}`),
     describeTimeout: (last: ServingEndpointDetailed | undefined) =>
-      `${what} did not finish within ${Math.round(timeoutMs / 60_000)} min (last state: config_update ${last?.state?.config_update ?? 'unknown'}, ${last?.state?.ready ?? 'unknown'}).`,
+      `${what} did not finish within ${Math.max(1, Math.round(limitMinutes))} min (last state: config_update ${last?.state?.config_update ?? 'unknown'}, ${last?.state?.ready ?? 'unknown'}).`,
   };
 }
 

@@ -100,6 +100,8 @@ interface Rollout {
   settlesAt: number;
   failure?: ScriptedFailure;
   settled?: 'failed';
+  /** With `ServingStore.rolloutReads`: reads of the endpoint left before it settles. */
+  readsLeft?: number;
 }
 
 export interface StoredEndpoint {
@@ -121,6 +123,12 @@ export interface StoredEndpoint {
 export class ServingStore {
   /** Workspace time a rollout takes (scaled by timeScale). */
   updateDurationMs = 60_000;
+  /**
+   * When set, rollouts started from now on settle after the endpoint has been read (GET) this
+   * many times, whatever the time: tests that need a number of polls during a rollout (e.g. to
+   * answer some of them with faults) then hold on any machine.
+   */
+  rolloutReads?: number;
   /** The status of the answer to a PUT config while IN_PROGRESS. */
   conflictStatus: 400 | 409 = 409;
   /** Create/update operations allowed per window (the documented 50 per 5 minutes). */
@@ -196,6 +204,14 @@ export class ServingStore {
     const ep = this.require(name);
     this.beginRollout(ep, this.buildConfig(entities, routes, (ep.config?.version ?? 0) + 1));
     if (opts.held) ep.rollout!.settlesAt = Infinity;
+  }
+
+  /** A GET of the endpoint: counts towards `rolloutReads`. */
+  noteRead(ep: StoredEndpoint): void {
+    const r = ep.rollout;
+    if (!r || r.settled !== undefined || r.readsLeft === undefined) return;
+    r.readsLeft--;
+    if (r.readsLeft <= 0) r.settlesAt = Math.min(r.settlesAt, this.ws.now());
   }
 
   /** Lets the rollout in progress on `name` settle now (with its scripted outcome, if any). */
@@ -412,7 +428,8 @@ export class ServingStore {
       else e.buildLogs = buildLogLines(e.input, false).slice(0, 3).join('\n');
     }
     const failure = this.failures.get(ep.name)?.shift();
-    ep.rollout = { config, started: now, settlesAt: now + this.ws.scaled(this.updateDurationMs), failure };
+    const byReads = this.rolloutReads !== undefined;
+    ep.rollout = { config, started: now, settlesAt: byReads ? Infinity : now + this.ws.scaled(this.updateDurationMs), failure, readsLeft: this.rolloutReads };
     ep.updated = now;
   }
 
@@ -611,6 +628,7 @@ export const servingRoutes: RouteModule = {
     workspace.route('GET', BASE, (ctx) => json(200, { endpoints: store(ctx).names().map((n) => store(ctx).detailed(store(ctx).get(n)!)) }));
     workspace.route('GET', `${BASE}/:name`, (ctx) => {
       const ep = store(ctx).get(ctx.params.name!);
+      if (ep) store(ctx).noteRead(ep);
       return ep ? json(200, store(ctx).detailed(ep)) : error(404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${ctx.params.name}' does not exist.`);
     });
     workspace.route('PUT', `${BASE}/:name/config`, (ctx) => limited(() => json(200, store(ctx).detailed(store(ctx).updateConfig(ctx.params.name!, (ctx.body ?? {}) as never)))));

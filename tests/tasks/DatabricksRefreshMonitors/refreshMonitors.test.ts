@@ -5,7 +5,8 @@
  * refreshes and read by the task through the real SQL engine.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriftReportData } from '../../../shared/runtime/reportTypes';
 import { FakeCloud } from '../../fake/cloud';
@@ -347,6 +348,54 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
         assert.deepEqual(ws().requests, []);
       });
     }
+  });
+
+  describe('the step, the settings file and the defaults (inputs as the agent builds them)', () => {
+    /** drift: PSI 0.4 on age in the latest of two windows. */
+    const drift = () => seed({ table: CHURN, pastRefreshes: 1, severity: driftOn('age', 0.4) });
+    function settingsFile(monitoring: Record<string, string | boolean>): string {
+      const dir = mkdtempSync(join(tmpdir(), 'dbx-settings-'));
+      const file = join(dir, 'mlops.yml');
+      const lines = Object.entries(monitoring).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`);
+      writeFileSync(file, ['environments:', '  prod:', '    monitoring:', ...lines, ''].join('\n'));
+      return file;
+    }
+
+    it('an explicit onDrift: fail on the step wins over the file\'s warn, although fail is the default', async () => {
+      await drift();
+      const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'fail', configFile: settingsFile({ onDrift: 'warn' }) });
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.match(run.resultMessage ?? '', /\(onDrift: fail\)/);
+    });
+
+    it('onDrift left out (the agent passes fromFile) takes the file\'s warn', async () => {
+      await drift();
+      const run = await refresh({ tables: CHURN, thresholds: PSI, configFile: settingsFile({ onDrift: 'warn' }) });
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+    });
+
+    it('onDrift left out with no settings file is the built-in fail', async () => {
+      await drift();
+      const run = await refresh({ tables: CHURN, thresholds: PSI });
+      assert.equal(run.result, 'Failed', run.stdout);
+    });
+
+    it('reportPath from the file is used when the step leaves it out; the built-in default is under Agent.TempDirectory', async () => {
+      await drift();
+      const dir = mkdtempSync(join(tmpdir(), 'dbx-report-'));
+      const fromFile = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'ignore', configFile: settingsFile({ reportPath: join(dir, 'drift.json') }) });
+      assert.equal(fromFile.outputs.reportPath, join(dir, 'drift.json'), fromFile.stdout);
+      assert.ok(existsSync(join(dir, 'drift.json')));
+      const builtIn = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'ignore' });
+      assert.equal(builtIn.outputs.reportPath, join(builtIn.tempDir, 'databricks-drift-report.json'));
+    });
+
+    it('an explicit waitForCompletion: true on the step wins over the file\'s false', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, waitForCompletion: 'true', configFile: settingsFile({ waitForCompletion: false }) });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.deepEqual(JSON.parse(run.outputs.refreshStates!), { [CHURN]: 'SUCCESS' });
+    });
   });
 
   describe('outcomes under each setting', () => {

@@ -259,22 +259,31 @@ describe('config values', () => {
   });
 });
 
-describe('task defaults and the settings file', () => {
-  it('a task input equal to its task.json default does not override the file; any other value does', () => {
-    const config = {
-      file: 'c.yml',
-      environment: 'prod',
-      environments: ['prod'],
-      task: 'DatabricksDeployServing' as const,
-      values: new Map([
-        ['canaryPercent', { value: '25', source: { file: 'c.yml', path: 'environments.prod.serving.canaryPercent' } }],
-        ['workloadSize', { value: 'Large', source: { file: 'c.yml', path: 'environments.prod.serving.workloadSize' } }],
-      ]),
-    };
-    const merged = mergeInputs(mapInputSource({ canaryPercent: '10', workloadSize: 'Medium', timeoutMinutes: '45' }), config);
-    assert.equal(merged.get('canaryPercent'), '25', 'the agent-supplied default 10 must not hide the file value');
+describe('precedence: the step over the settings file over the built-in default', () => {
+  const config = {
+    file: 'c.yml',
+    environment: 'prod',
+    environments: ['prod'],
+    task: 'DatabricksDeployServing' as const,
+    values: new Map([
+      ['canaryPercent', { value: '25', source: { file: 'c.yml', path: 'environments.prod.serving.canaryPercent' } }],
+      ['workloadSize', { value: 'Large', source: { file: 'c.yml', path: 'environments.prod.serving.workloadSize' } }],
+    ]),
+  };
+
+  it('a value on the step wins, even when it equals the built-in default', () => {
+    // The agent passes no default for these inputs, so '10' was written on the step.
+    const merged = mergeInputs(mapInputSource({ canaryPercent: '10', workloadSize: 'Medium' }), config);
+    assert.equal(merged.get('canaryPercent'), '10');
+    assert.equal(merged.lookup('canaryPercent')?.source, undefined, 'from the task');
+    assert.equal(merged.get('workloadSize'), 'Medium');
+  });
+
+  it('an input left out takes the file value; nothing in either leaves it to the built-in default', () => {
+    const merged = mergeInputs(mapInputSource({ canaryPercent: '', workloadSize: undefined }), config);
+    assert.equal(merged.get('canaryPercent'), '25');
     assert.equal(merged.lookup('canaryPercent')?.source?.path, 'environments.prod.serving.canaryPercent');
-    assert.equal(merged.get('workloadSize'), 'Medium', 'a value the user chose overrides the file');
-    assert.equal(merged.get('timeoutMinutes'), '45', 'a default with nothing in the file stays');
+    assert.equal(merged.get('workloadSize'), 'Large');
+    assert.equal(merged.get('timeoutMinutes'), undefined, 'Parameters applies the built-in default');
   });
 });

@@ -220,6 +220,8 @@ describe('DeployServing operations (against the fake workspace)', function () {
 
   it('429 and 503 answers while waiting are retried by the client', async () => {
     seedV7(w);
+    // The rollout lasts eight successful reads, so the faulted ones all fall inside the wait.
+    w.ws.state.serving.rolloutReads = 8;
     w.ws.faults.add({ method: 'GET', path: `/api/2.0/serving-endpoints/${EP}`, status: 429, headers: { 'Retry-After': '2' }, offset: 2, times: 2, body: { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' } });
     w.ws.faults.add({ method: 'GET', path: `/api/2.0/serving-endpoints/${EP}`, status: 503, offset: 5, times: 2 });
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());

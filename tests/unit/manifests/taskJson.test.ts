@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 
-import { TASK_DEFAULTS } from '../../../shared/runtime/taskDefaults';
+import { BLOCK_FIELDS, SECTIONS } from '../../../shared/runtime/configSchema';
+import { FROM_SETTINGS_FILE } from '../../../shared/runtime/inputs';
 import { parseInputsDoc } from './inputsDoc';
 import type { DocSection } from './inputsDoc';
 import { findRepoRoot, loadTask, taskDir, TASK_NAMES } from './manifestFiles';
@@ -179,7 +180,13 @@ describe('task.json manifests', () => {
           }
           const def = documented.default;
           assert.equal(input.required === true, def.kind === 'required', `${where}: required`);
-          if (def.kind === 'literal') {
+          if (def.kind === 'literal' && fileSettable(name).has(documented.name)) {
+            // The built-in default, applied by the task (task.json carries none: see precedence).
+            const help = input.helpMarkDown ?? '';
+            const stated = def.value === 'true' ? /Default: on/.test(help) : def.value === 'false' ? /Default: off/.test(help) : help.includes(`\`${def.value}\``);
+            assert.ok(stated, `${where}: the help text states the built-in default ${def.value}`);
+            if (input.type === 'pickList') assert.ok(Object.keys(input.options ?? {}).includes(def.value), `${where}: the default ${def.value} is an option`);
+          } else if (def.kind === 'literal') {
             assert.equal(input.defaultValue, def.value, `${where}: defaultValue`);
           } else {
             // Computed defaults are filled in by the task; a placeholder here would reach it as a value.
@@ -332,16 +339,48 @@ describe('visibleRule parser', () => {
   });
 });
 
-describe('shared/runtime/taskDefaults.ts', () => {
-  it('holds exactly the defaultValue of every task.json input that has one', () => {
+/** The task inputs the settings file can set (file keys renamed to their inputs). */
+function fileSettable(task: TaskName): Set<string> {
+  const names = new Set<string>();
+  for (const fields of [BLOCK_FIELDS, ...Object.values(SECTIONS)]) {
+    for (const [key, spec] of Object.entries(fields)) if (spec.tasks.includes(task)) names.add(spec.input ?? key);
+  }
+  return names;
+}
+
+describe('precedence: an input given on the step always wins over the settings file', () => {
+  it('no input the settings file can set carries a task.json default the agent would pass for an omitted input', () => {
     const root = findRepoRoot();
     for (const name of TASK_NAMES) {
-      const expected: Record<string, string> = {};
+      const settable = fileSettable(name);
       for (const input of loadTask(root, name).inputs ?? []) {
+        if (!settable.has(input.name)) continue;
         const d = (input as { defaultValue?: string | boolean }).defaultValue;
-        if (d !== undefined && d !== '') expected[input.name] = String(d);
+        if (input.type === 'pickList' && d !== undefined && d !== '') {
+          assert.equal(d, FROM_SETTINGS_FILE, `${name}.${input.name}: a pick list the file can set defaults to ${FROM_SETTINGS_FILE}`);
+          const options = Object.keys((input as { options?: Record<string, string> }).options ?? {});
+          assert.equal(options[0], FROM_SETTINGS_FILE, `${name}.${input.name}: ${FROM_SETTINGS_FILE} is the first option`);
+        } else {
+          assert.ok(d === undefined || d === '', `${name}.${input.name} has the task.json default ${JSON.stringify(d)}, which would hide the settings file`);
+        }
+        // A checkbox cannot say "not set": booleans the file can set are pick lists, editable so
+        // that YAML's unquoted true/false is accepted by the pipeline editor's schema.
+        assert.notEqual(input.type, 'boolean', `${name}.${input.name} is a boolean the settings file can set; make it a ${FROM_SETTINGS_FILE} / true / false pick list`);
+        const options = Object.keys((input as { options?: Record<string, string> }).options ?? {});
+        if (options.includes('true') && options.includes('false')) {
+          assert.equal((input as { properties?: Record<string, string> }).properties?.EditableOptions, 'True', `${name}.${input.name}: an on/off pick list is editable`);
+        }
       }
-      assert.deepEqual({ ...TASK_DEFAULTS[name] }, expected, name);
+    }
+  });
+
+  it('every fromFile choice names the built-in default that applies without a settings file', () => {
+    const root = findRepoRoot();
+    for (const name of TASK_NAMES) {
+      for (const input of loadTask(root, name).inputs ?? []) {
+        const label = (input as { options?: Record<string, string> }).options?.[FROM_SETTINGS_FILE];
+        if (label !== undefined) assert.match(label, /^Settings file, else .+/, `${name}.${input.name}`);
+      }
     }
   });
 });
