@@ -68,7 +68,8 @@ export class SqlExecutionError extends Error {
 export class SqlEngine {
   private connection?: Promise<DuckDBConnection>;
   private readonly attached = new Set<string>();
-  private readonly schemas = new Set<string>();
+  /** One ATTACH / CREATE SCHEMA per name, shared by statements that run at the same time. */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(private readonly uc: () => UnityCatalogStore) {}
 
@@ -135,17 +136,25 @@ export class SqlEngine {
     const uc = this.uc();
     for (const [catalog, schema] of threePartNames(sql)) {
       if (!uc.getCatalog(catalog)) continue;
-      if (!this.attached.has(catalog)) {
+      await this.once(`catalog:${catalog}`, async () => {
         await connection.run(`ATTACH ':memory:' AS "${duckCatalogName(catalog)}"`);
         this.attached.add(catalog);
-      }
+      });
       const key = `${catalog}.${schema}`;
-      if (uc.getSchema(key) && !this.schemas.has(key)) {
-        await connection.run(`CREATE SCHEMA IF NOT EXISTS "${duckCatalogName(catalog)}"."${schema}"`);
-        this.schemas.add(key);
-      }
+      if (uc.getSchema(key)) await this.once(`schema:${key}`, () => connection.run(`CREATE SCHEMA IF NOT EXISTS "${duckCatalogName(catalog)}"."${schema}"`).then(() => undefined));
     }
     return this.attached;
+  }
+
+  /** Runs `work` the first time `key` is asked for; later and concurrent callers wait on that run. */
+  private once(key: string, work: () => Promise<void>): Promise<void> {
+    let run = this.pending.get(key);
+    if (!run) {
+      run = work();
+      this.pending.set(key, run);
+      run.catch(() => this.pending.delete(key));
+    }
+    return run;
   }
 
   private createdObject(sql: string): string | undefined {

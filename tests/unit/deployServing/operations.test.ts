@@ -234,7 +234,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
   it('the 50-operations limit answers 429 with Retry-After, and the create is retried after it', async () => {
     const store = w.ws.state.serving;
     store.operationLimit = 1;
-    // The window of the operation counted here ends 300 s of workspace time (300 ms) after t0.
+    // A 60 s window (the service's is 5 min): its Retry-After stays well inside the client's
+    // 5-minute retry budget however long the task takes to send its create. The window of the
+    // operation counted here ends 60 s of workspace time (60 ms) after t0.
+    store.operationWindowMs = 60_000;
     const t0 = Date.now();
     store.countOperation();
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
@@ -243,7 +246,7 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.deepEqual(creates.map((q) => q.status), [429, 200]);
     // Retry-After is what is left of that window: the retry waited until it had passed, however
     // long the task took to reach its first create (10 ms for timer rounding).
-    assert.ok(creates[1]!.time >= t0 + 300 - 10, `retried ${creates[1]!.time - t0} ms after the operation was counted`);
+    assert.ok(creates[1]!.time >= t0 + 60 - 10, `retried ${creates[1]!.time - t0} ms after the operation was counted`);
   });
 
   it('resolves modelAlias through Unity Catalog', async () => {
