@@ -124,9 +124,9 @@ export class ServingStore {
   /** Workspace time a rollout takes (scaled by timeScale). */
   updateDurationMs = 60_000;
   /**
-   * When set, rollouts started from now on settle after the endpoint has been read (GET) this
-   * many times, whatever the time: tests that need a number of polls during a rollout (e.g. to
-   * answer some of them with faults) then hold on any machine.
+   * When set, rollouts started from now on also need the endpoint to have been read (GET) this
+   * many times before they settle (besides `updateDurationMs`): tests that need a number of
+   * polls during a rollout (e.g. to answer some of them with faults) then hold on any machine.
    */
   rolloutReads?: number;
   /** The status of the answer to a PUT config while IN_PROGRESS. */
@@ -141,6 +141,7 @@ export class ServingStore {
   private readonly behaviours = new Map<string, ModelBehaviour>();
   private readonly operations: number[] = [];
   private interloper?: (endpointName: string) => void;
+  private beforeOperation?: () => void;
 
   constructor(private readonly ws: FakeWorkspace) {}
 
@@ -150,6 +151,14 @@ export class ServingStore {
    */
   beforeNextUpdate(action: (endpointName: string) => void): void {
     this.interloper = action;
+  }
+
+  /**
+   * Runs `action` once, just before the next create/update operation is counted: e.g. someone
+   * else's operation filling the window at the moment the task's arrives.
+   */
+  beforeNextOperation(action: () => void): void {
+    this.beforeOperation = action;
   }
 
   /** The next rollout(s) of `endpointName` fail as described (one entry per rollout). */
@@ -209,15 +218,16 @@ export class ServingStore {
   /** A GET of the endpoint: counts towards `rolloutReads`. */
   noteRead(ep: StoredEndpoint): void {
     const r = ep.rollout;
-    if (!r || r.settled !== undefined || r.readsLeft === undefined) return;
-    r.readsLeft--;
-    if (r.readsLeft <= 0) r.settlesAt = Math.min(r.settlesAt, this.ws.now());
+    if (r && r.settled === undefined && r.readsLeft !== undefined && r.readsLeft > 0) r.readsLeft--;
   }
 
   /** Lets the rollout in progress on `name` settle now (with its scripted outcome, if any). */
   endRollout(name: string): void {
     const r = this.require(name).rollout;
-    if (r && r.settled === undefined) r.settlesAt = Math.min(r.settlesAt, this.ws.now());
+    if (r && r.settled === undefined) {
+      r.settlesAt = Math.min(r.settlesAt, this.ws.now());
+      r.readsLeft = undefined;
+    }
   }
 
   /** The endpoint as GET shows it. */
@@ -255,6 +265,9 @@ export class ServingStore {
 
   /** Counts one create/update operation; over the limit, 429 with the seconds to wait (workspace time). */
   countOperation(): void {
+    const before = this.beforeOperation;
+    this.beforeOperation = undefined;
+    before?.();
     const now = this.ws.now();
     const window = this.ws.scaled(this.operationWindowMs);
     while (this.operations.length && this.operations[0]! <= now - window) this.operations.shift();
@@ -428,8 +441,7 @@ export class ServingStore {
       else e.buildLogs = buildLogLines(e.input, false).slice(0, 3).join('\n');
     }
     const failure = this.failures.get(ep.name)?.shift();
-    const byReads = this.rolloutReads !== undefined;
-    ep.rollout = { config, started: now, settlesAt: byReads ? Infinity : now + this.ws.scaled(this.updateDurationMs), failure, readsLeft: this.rolloutReads };
+    ep.rollout = { config, started: now, settlesAt: now + this.ws.scaled(this.updateDurationMs), failure, readsLeft: this.rolloutReads };
     ep.updated = now;
   }
 
@@ -437,7 +449,7 @@ export class ServingStore {
     const r = ep.rollout;
     if (!r || r.settled !== undefined) return;
     const now = this.ws.now();
-    if (now < r.settlesAt) {
+    if (now < r.settlesAt || (r.readsLeft ?? 0) > 0) {
       // Halfway the image is built and the model server starts: the state message changes.
       if (Number.isFinite(r.settlesAt) && now >= (r.started + r.settlesAt) / 2) {
         for (const e of r.config.entities) if (e.deployment === 'DEPLOYMENT_CREATING') e.message = 'Starting the model server.';
