@@ -44,8 +44,10 @@ function render(line) {
     }
     case 'task.uploadsummary':
       return dim(`  summary: ${text}`);
-    case 'task.addattachment':
-      return dim(`  report attachment: ${basename(text)}`);
+    case 'task.addattachment': {
+      const name = /name=([^;]+)/.exec(props)?.[1];
+      return props.includes('type=Distributedtask.Core.Summary') ? dim(`  summary "${name}": ${text}`) : dim(`  report attachment: ${basename(text)}`);
+    }
     default:
       return undefined; // debug, setsecret, setprogress: not shown in the log
   }

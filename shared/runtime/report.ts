@@ -2,7 +2,7 @@
  * The two artefacts every task leaves on the run page: a Markdown summary
  * (`task.uploadsummary`) and a JSON report attachment that the results tab renders.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
@@ -35,11 +35,56 @@ function stamp(task: string): string {
   return `${task}-${id}-${process.pid}`;
 }
 
-export function publishSummary(task: string, markdown: string): string {
-  const file = join(outputDirectory(), `${stamp(task)}.md`);
+/** The attachment type of a run-page summary section (what `task.uploadsummary` attaches). */
+const SUMMARY_ATTACHMENT_TYPE = 'Distributedtask.Core.Summary';
+
+/**
+ * A summary section title the agent accepts on every OS: the agent refuses attachment names with
+ * a character of the agent OS's invalid file-name characters (on Windows `\ / : * ? " < > |`
+ * and control characters; agent TaskCommandExtension.cs, TaskAddAttachmentCommand).
+ */
+export function summaryTitle(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = text.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').replace(/\s+/g, ' ').trim();
+  return safe.length > 120 ? `${safe.slice(0, 119)}…` : safe || 'Databricks';
+}
+
+/** "Databricks - deploy churn-scoring (prod)": what the step did, and to which environment of the settings file. */
+export function stepTitle(action: string, environment?: string): string {
+  return `Databricks - ${action}${environment ? ` (${environment})` : ''}`;
+}
+
+/**
+ * Writes the Markdown summary and attaches it under `title`: the run page titles a summary
+ * section with its attachment name, which `task.uploadsummary` sets to the file name. Titles
+ * stay unique in the job (a second step with the same title gets " (2)"), since every step of
+ * a job shares Agent.TempDirectory.
+ */
+export function publishSummary(task: string, markdown: string, title?: string): string {
+  const dir = outputDirectory();
+  const file = join(dir, `${stamp(task)}.md`);
   writeFileSync(file, markdown, 'utf8');
-  tl.uploadSummary(file);
+  if (title === undefined) {
+    tl.uploadSummary(file);
+    return file;
+  }
+  tl.addAttachment(SUMMARY_ATTACHMENT_TYPE, uniqueTitle(dir, summaryTitle(title)), file);
   return file;
+}
+
+/** `title`, or `title (2)`, `(3)`… when an earlier step of the job used it (remembered in `dir`). */
+export function uniqueTitle(dir: string, title: string): string {
+  const registry = join(dir, 'summary-titles.json');
+  let used: string[] = [];
+  try {
+    used = JSON.parse(readFileSync(registry, 'utf8')) as string[];
+  } catch {
+    // first summary of the job
+  }
+  let unique = title;
+  for (let n = 2; used.includes(unique); n++) unique = `${title} (${n})`;
+  writeFileSync(registry, JSON.stringify([...used, unique]), 'utf8');
+  return unique;
 }
 
 export function publishReport(report: TaskReport, extraPath?: string): string {

@@ -21,6 +21,11 @@ export interface TaskOutcome {
   message: string;
   outputs?: Record<string, string | number | boolean | undefined>;
   summaryMarkdown?: string;
+  /**
+   * The title of the summary section on the run page, e.g. "Databricks - deploy churn-scoring
+   * (prod)" (made safe for the agent's OS by publishSummary).
+   */
+  summaryTitle?: string;
   report?: Omit<TaskReport, 'task' | 'version' | 'result' | 'message' | 'startedAt' | 'finishedAt'>;
   /** Where else to write the JSON report (RefreshMonitors' reportPath). */
   reportPath?: string;
@@ -78,7 +83,7 @@ function finish(task: string, outcome: TaskOutcome, startedAt: Date): void {
   for (const [name, value] of Object.entries(outcome.outputs ?? {})) {
     if (value !== undefined) tl.setVariable(name, String(value), false, true);
   }
-  if (outcome.summaryMarkdown) publishSummary(task, outcome.summaryMarkdown);
+  if (outcome.summaryMarkdown) publishSummary(task, outcome.summaryMarkdown, outcome.summaryTitle);
   if (outcome.report) {
     publishReport(
       {

@@ -31,6 +31,8 @@ export interface TaskRun {
   errors: string[];
   warnings: string[];
   summaries: string[];
+  /** Titles of the summary sections attached by name (task.addattachment type=Distributedtask.Core.Summary). */
+  summaryTitles: string[];
   attachments: Array<{ type: string; name: string; path: string }>;
   secrets: string[];
   progress: Array<{ value: number; message: string }>;
@@ -125,7 +127,7 @@ function unescapeMessage(v: string): string {
 
 export function parseRun(stdout: string, stderr: string, exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number, tempDir: string): TaskRun {
   const run: TaskRun = {
-    exitCode, signal, stdout, stderr, commands: [], outputs: {}, errors: [], warnings: [], summaries: [], attachments: [], secrets: [], progress: [], durationMs, tempDir,
+    exitCode, signal, stdout, stderr, commands: [], outputs: {}, errors: [], warnings: [], summaries: [], summaryTitles: [], attachments: [], secrets: [], progress: [], durationMs, tempDir,
   };
   for (const line of stdout.split(/\r?\n/)) {
     const m = VSO.exec(line);
@@ -148,8 +150,10 @@ export function parseRun(stdout: string, stderr: string, exitCode: number | null
     } else if (key === 'task.uploadsummary') {
       run.summaries.push(cmd.message);
     } else if (key === 'task.addattachment') {
-      if (properties.type === 'Distributedtask.Core.Summary') run.summaries.push(cmd.message);
-      else run.attachments.push({ type: properties.type, name: properties.name, path: cmd.message });
+      if (properties.type === 'Distributedtask.Core.Summary') {
+        run.summaries.push(cmd.message);
+        run.summaryTitles.push(properties.name ?? '');
+      } else run.attachments.push({ type: properties.type, name: properties.name, path: cmd.message });
     } else if (key === 'task.setsecret') {
       run.secrets.push(cmd.message);
     } else if (key === 'task.setprogress') {

@@ -2,6 +2,7 @@
  * DatabricksCreateMonitor: Parameters → Operations → result. Inputs are validated before anything touches the
  * network; the workspace connection is opened only afterwards.
  */
+import { stepTitle } from '../../../shared/runtime/report';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
@@ -20,6 +21,7 @@ export const definition: TaskDefinition<CreateMonitorParameters> = {
       message: result.message,
       outputs: { ...result.outputs },
       summaryMarkdown: monitorSummary(result),
+      summaryTitle: stepTitle(`monitor ${params.tableName}`, params.common.config?.environment),
       report: { kind: 'monitor', workspaceUrl, dryRun: result.dryRun, data: result.report },
     };
   },

@@ -2,6 +2,7 @@
  * DatabricksDeployServing: Parameters → Operations → result. Inputs are validated before anything touches the
  * network; the workspace connection is opened only afterwards.
  */
+import { stepTitle } from '../../../shared/runtime/report';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
@@ -21,6 +22,7 @@ export const definition: TaskDefinition<DeployServingParameters> = {
       message: result.message,
       outputs: { ...result.outputs },
       summaryMarkdown: deploySummary(result, link),
+      summaryTitle: stepTitle(`deploy ${params.endpointName}`, params.common.config?.environment),
       report: { kind: 'deployment', workspaceUrl, dryRun: result.dryRun, data: result.report },
     };
   },

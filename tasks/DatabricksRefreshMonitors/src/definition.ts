@@ -3,6 +3,7 @@
  * included) are validated before anything touches the network; the workspace connection is
  * opened only afterwards.
  */
+import { stepTitle } from '../../../shared/runtime/report';
 import { runSelect, type SqlParameterType, type SqlParameters } from '../../../shared/api/sql';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
@@ -26,7 +27,9 @@ export const definition: TaskDefinition<RefreshMonitorsParameters> = {
       const result = await runSelect(client, warehouseId, statement.statement, parameters, { clock: ctx.clock, signal: ctx.signal });
       return result.rows;
     };
-    return refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client), runStatement });
+    const outcome = await refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client), runStatement });
+    const what = params.schemaName ?? (params.tables.length === 1 ? params.tables[0]! : `${params.tables.length} tables`);
+    return { ...outcome, summaryTitle: stepTitle(`${params.thresholds.length > 0 ? 'drift gate' : 'refresh'} ${what}`, params.common.config?.environment) };
   },
   explain(error) {
     if (error.statusCode === 403 && error.path.includes('/monitor')) {

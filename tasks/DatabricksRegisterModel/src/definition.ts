@@ -2,6 +2,7 @@
  * DatabricksRegisterModel: Parameters → Operations → result. Inputs are validated before anything touches the
  * network; the workspace connection is opened only afterwards.
  */
+import { stepTitle } from '../../../shared/runtime/report';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { createHttpPipeline } from '../../../shared/client/httpPipeline';
 import { httpSettingsFromAgent } from '../../../shared/client/httpSettings';
@@ -22,7 +23,8 @@ export const definition: TaskDefinition<RegisterModelParameters> = {
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
     const { client } = await connectWorkspace(params.common, ctx);
-    return registerModel({ client, storage: storageClient(ctx, params), log: ctx.log, clock: ctx.clock, signal: ctx.signal, setSecret: (v) => tl.setSecret(v) }, params);
+    const outcome = await registerModel({ client, storage: storageClient(ctx, params), log: ctx.log, clock: ctx.clock, signal: ctx.signal, setSecret: (v) => tl.setSecret(v) }, params);
+    return { ...outcome, summaryTitle: stepTitle(`register ${params.modelName}`, params.common.config?.environment) };
   },
 };
 

@@ -63,6 +63,7 @@ describe('DatabricksDeployServing (bundled task)', function () {
       inferenceTableName: 'main.ml_logs.churn_scoring_payload',
     });
     const summary = readFileSync(run.summaries[0]!, 'utf8');
+    assert.deepEqual(run.summaryTitles, ['Databricks - deploy churn-scoring'], 'the run page titles the section by what the step did');
     assert.match(summary, /## ✅ Serving endpoint `churn-scoring`/);
     assert.match(summary, /\| churn\\_model-7 \| main\.ml\.churn\\_model \| 7 \| 100% \| DEPLOYMENT\\_READY \|/);
     assert.match(summary, /\*\*Inference table:\*\* `main\.ml\\_logs\.churn\\_scoring\\_payload`/);
