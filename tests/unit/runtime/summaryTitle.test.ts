@@ -17,6 +17,7 @@ describe('summary titles', () => {
 
   it('hold no character a Windows agent refuses in an attachment name', () => {
     const title = summaryTitle('Databricks: deploy a/b\\c*?"<x>|\ty\u0001 (prod)');
+    // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(title, /[\\/:*?"<>|\u0000-\u001f]/);
     assert.equal(title, 'Databricks- deploy a-b-c-x-y- (prod)');
     assert.ok(summaryTitle('x'.repeat(500)).length <= 120);
