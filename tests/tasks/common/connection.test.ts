@@ -106,7 +106,9 @@ describe('task connection (bundled task, agent env-var contract)', function () {
     assert.ok(cloud.workspace.requests.every((r) => r.time <= signalledAt), 'a request was sent after SIGTERM');
   });
 
-  it('Windows agent: stops within 5 s on CTRL_BREAK (SIGBREAK) during a retry wait, like SIGTERM', async () => {
+  it('Windows agent: stops within 5 s on CTRL_BREAK (SIGBREAK) during a retry wait, like SIGTERM', async function () {
+    // Node cannot send a signal (or a console CTRL_BREAK) to a child on Windows; there the unit test covers SIGBREAK.
+    if (process.platform === 'win32') this.skip();
     // Linux cannot send SIGBREAK: a preload turns SIGUSR2 into Node's SIGBREAK event (tests/helpers/sigbreakPreload.ts).
     const preload = join(__dirname, '..', '..', 'helpers', 'sigbreakPreload.js');
     const c = cloud.taskConnection('WorkloadIdentityFederation');
