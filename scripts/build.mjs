@@ -8,6 +8,25 @@ import { root, pkg, taskNames } from './lib.mjs';
 
 // `node scripts/build.mjs [TaskName ...]` bundles only the named tasks (default: all).
 const only = process.argv.slice(2);
+
+// The Node-version guard (shared/runtime/nodeVersion.ts) goes in front of every bundle as its
+// banner, so it runs before any bundled module is evaluated: on an agent that fell back to Node 16
+// the task fails with a clear message instead of crashing on a missing Node 18+ global. It is
+// built for ES2015, and the bundle's syntax is lowered to what Node 16 parses (SYNTAX_TARGET; the
+// runtime needs stay Node 20, which the guard enforces), so the guard always gets to run.
+const SYNTAX_TARGET = 'node16';
+const guard = await build({
+  entryPoints: [join(root, 'shared', 'runtime', 'nodeGuardEntry.ts')],
+  bundle: true,
+  write: false,
+  platform: 'node',
+  target: 'es2015',
+  format: 'iife',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const guardBanner = guard.outputFiles[0].text.trim();
 const tasks = taskNames().filter((t) => only.length === 0 || only.includes(t));
 const packagesUsed = new Map();
 const sizes = [];
@@ -18,8 +37,9 @@ for (const name of tasks) {
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: SYNTAX_TARGET,
     format: 'cjs',
+    banner: { js: guardBanner },
     minify: true,
     sourcemap: false,
     legalComments: 'none',

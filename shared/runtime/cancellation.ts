@@ -2,8 +2,16 @@
  * SIGINT/SIGTERM (the agent cancelling the job, or a timeout) abort the task's AbortSignal:
  * every wait and request stops, no new request is sent, and the task ends with a clear message.
  * A watchdog makes sure the process exits within 5 s even if something ignores the signal.
+ *
+ * On Windows agents the agent sends CTRL_C and then CTRL_BREAK instead of SIGINT/SIGTERM
+ * (azure-pipelines-agent src/Agent.Sdk/ProcessInvoker.cs, `CancelAndKillProcessTree`); Node
+ * reports CTRL_BREAK as `SIGBREAK` (https://nodejs.org/api/process.html#signal-events), so it is
+ * handled exactly like SIGTERM.
  */
 import { CancelledError } from '../client/errors';
+
+/** The signals that cancel a task: SIGINT/CTRL_C first, then SIGTERM (Linux, macOS) or SIGBREAK (Windows). */
+export const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
 
 export interface Cancellation {
   signal: AbortSignal;
@@ -22,16 +30,14 @@ export function installCancellation(onForcedExit: (message: string) => void, gra
     const watchdog = setTimeout(() => onForcedExit(`The task was cancelled (${sig}) and stopped before its work finished.`), graceMs);
     watchdog.unref();
   };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
+  for (const sig of CANCEL_SIGNALS) process.on(sig, handler);
   return {
     signal: controller.signal,
     get cause() {
       return cause;
     },
     dispose() {
-      process.off('SIGTERM', handler);
-      process.off('SIGINT', handler);
+      for (const sig of CANCEL_SIGNALS) process.off(sig, handler);
     },
   };
 }

@@ -43,6 +43,8 @@ describe('the packaged .vsix', function () {
     const manifest = await zip.file('extension.vsixmanifest')!.async('string');
     assert.match(manifest, new RegExp(`Version="${pkg.version.replace(/\./g, '\\.')}"`));
     assert.match(manifest, /Id="databricks-mlops"/);
+    // Visibility is explicit (scripts/package.mjs): the production listing is public, never a private one shared with nobody.
+    assert.match(manifest, /<GalleryFlags>[^<]*Public[^<]*<\/GalleryFlags>/);
   });
 
   it('stamps the package version into every task.json, which stays valid against tasks.schema.json', async function () {

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { repoRoot } from '../helpers/repo';
+import { RELEASE_TAB_OBJECT_ID } from '../../ui/src/releaseAttachments';
 
 interface Contribution {
   id: string;
@@ -51,5 +52,24 @@ describe('results tab: contribution', () => {
     assert.match(html, /<script src="index\.js"><\/script>/);
     assert.match(html, /<link rel="stylesheet" href="index\.css">/);
     assert.match(html, /id="app"/);
+  });
+});
+
+describe('release-stage tab: contribution', () => {
+  const release = manifest.contributions.find((c) => c.type === 'ms.vss-web.tab') as
+    (Contribution & { includes?: string[]; properties: Contribution['properties'] & { registeredObjectId?: string; dynamic?: boolean } }) | undefined;
+
+  it('is a tab on the release environment (stage) view with the registered object the page registers', () => {
+    assert.ok(release, 'no ms.vss-web.tab contribution');
+    assert.deepEqual(release.targets, ['ms.vss-releaseManagement-web.release-environment-editor-tab']);
+    assert.deepEqual(release.includes, ['ms.vss-releaseManagement-web.release-service-data-external']);
+    assert.equal(release.properties.registeredObjectId, RELEASE_TAB_OBJECT_ID);
+    assert.equal(release.properties.dynamic, true);
+  });
+
+  it('serves the same page as the build tab and may read releases', () => {
+    assert.equal(release?.properties.uri, tab?.properties.uri, 'one renderer, two hosts');
+    assert.equal(release?.properties.name, tab?.properties.name);
+    assert.ok(manifest.scopes?.includes('vso.release'), 'scopes lacks vso.release');
   });
 });

@@ -75,6 +75,23 @@ function time(entry: LoadedReport): number {
   return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
 }
 
+/** Newest first (by finishedAt); unreadable entries last; ties keep their order. */
+export function newestFirst(entries: LoadedReport[]): LoadedReport[] {
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => time(b.entry) - time(a.entry) || a.index - b.index)
+    .map(({ entry }) => entry);
+}
+
+/** Downloads and parses one attachment; a failure becomes an entry with the reason. Shared by the build and the release host. */
+export async function loadEntry(source: AttachmentSource, download: () => Promise<ArrayBuffer>): Promise<LoadedReport> {
+  try {
+    return { ok: true, source, report: parseReport(await download()) };
+  } catch (error) {
+    return { ok: false, source, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /**
  * Every report of the build, newest first (by finishedAt); attachments that cannot be located,
  * downloaded or parsed come last, each with the reason, so one bad file never hides the others.
@@ -88,16 +105,8 @@ export async function loadReports(client: BuildAttachmentsClient, project: strin
       const location = href ? parseAttachmentLocation(href) : undefined;
       if (!location) return { ok: false, source, error: `Cannot locate the attachment: unexpected link ${href ?? '(none)'}.` };
       Object.assign(source, location);
-      try {
-        const bytes = await client.getAttachment(project, buildId, location.timelineId, location.recordId, REPORT_ATTACHMENT_TYPE, attachment.name);
-        return { ok: true, source, report: parseReport(bytes) };
-      } catch (error) {
-        return { ok: false, source, error: error instanceof Error ? error.message : String(error) };
-      }
+      return loadEntry(source, () => client.getAttachment(project, buildId, location.timelineId, location.recordId, REPORT_ATTACHMENT_TYPE, attachment.name));
     }),
   );
-  return entries
-    .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => time(b.entry) - time(a.entry) || a.index - b.index)
-    .map(({ entry }) => entry);
+  return newestFirst(entries);
 }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { FakeCloud, type ConnectionScheme } from '../../fake/cloud';
 import { observeRequests, type ObservedRequest } from '../../fake/observer';
 import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
@@ -103,6 +104,37 @@ describe('task connection (bundled task, agent env-var contract)', function () {
     assert.equal(run.result, 'Failed');
     assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
     assert.ok(cloud.workspace.requests.every((r) => r.time <= signalledAt), 'a request was sent after SIGTERM');
+  });
+
+  it('Windows agent: stops within 5 s on CTRL_BREAK (SIGBREAK) during a retry wait, like SIGTERM', async function () {
+    // Node cannot send a signal (or a console CTRL_BREAK) to a child on Windows; there the unit test covers SIGBREAK.
+    if (process.platform === 'win32') this.skip();
+    // Linux cannot send SIGBREAK: a preload turns SIGUSR2 into Node's SIGBREAK event (tests/helpers/sigbreakPreload.ts).
+    const preload = join(__dirname, '..', '..', 'helpers', 'sigbreakPreload.js');
+    const c = cloud.taskConnection('WorkloadIdentityFederation');
+    cloud.workspace.faults.add({ path: '/api/2.0/preview/scim/v2/Me', status: 503, headers: { 'Retry-After': '120' }, times: Infinity });
+    let signalledAt = 0;
+    let partial = '';
+    const run = await runTask({
+      task: TASK,
+      env: { ...c.env, SYSTEM_DEBUG: 'true', NODE_OPTIONS: `--require ${JSON.stringify(preload)}` },
+      inputs: { ...c.inputs, ...INPUTS },
+      onStdout: (chunk, child) => {
+        if (signalledAt) return;
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        if (!lines.some((line) => /Retry 1 of GET/.test(line))) return;
+        signalledAt = Date.now();
+        child.kill('SIGUSR2');
+      },
+    });
+    cloud.workspace.faults.clear();
+    assert.ok(signalledAt > 0, 'the task never reached the retry wait');
+    assert.ok(Date.now() - signalledAt <= 5_000, `exited ${Date.now() - signalledAt} ms after SIGBREAK`);
+    assert.equal(run.signal, null, 'the task exited by itself (SIGUSR2 unhandled would have killed it)');
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /cancelled \(SIGBREAK\)/);
+    assert.ok(cloud.workspace.requests.every((r) => r.time <= signalledAt), 'a request was sent after SIGBREAK');
   });
 
   describe('through the agent proxy', () => {

@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 
 import { repoRoot } from '../../helpers/repo';
 import { FAKE_HOST_TOKEN } from './constants';
+import { RELEASE_ATTACHMENTS, RELEASE_TIMELINE_ID, RELEASES, releaseRecordId } from './release';
 
 export interface ApiRequest {
   method: string;
@@ -53,6 +54,10 @@ const HOST_PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Fake 
   '<body><iframe title="Databricks MLOps"></iframe><script src="/fake-host.js"></script></body></html>';
 const GUID = '[0-9a-fA-F-]{36}';
 const LIST_ROUTE = new RegExp(`^/api/([^/]*)/(${GUID})/_apis/build/builds/(\\d+)/attachments/([^/]+)$`);
+// The Release API (ReleaseRestClient, under the release resource area's root `/vsrm/`).
+const RELEASE_ROUTE = new RegExp(`^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)$`);
+const RELEASE_LIST_ROUTE = new RegExp(`^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)/environments/(\\d+)/attempts/(\\d+)/plan/(${GUID})/attachments/([^/]+)$`);
+const RELEASE_GET_ROUTE = new RegExp(`^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)/environments/(\\d+)/attempts/(\\d+)/plan/(${GUID})/timelines/(${GUID})/records/(${GUID})/attachments/([^/]+)/([^/]+)$`);
 const GET_ROUTE = new RegExp(`^/api/([^/]*)/(${GUID})/_apis/build/builds/(\\d+)/(${GUID})/(${GUID})/attachments/([^/]+)/([^/]+)$`);
 
 export async function startHarness(tabDir?: string): Promise<Harness> {
@@ -76,6 +81,33 @@ export async function startHarness(tabDir?: string): Promise<Harness> {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       response.end(body);
     };
+    if (rawPath.startsWith('/vsrm/')) {
+      apiRequests.push({ method: request.method ?? '', path: rawPath, accept: request.headers.accept ?? '', authorization: request.headers.authorization ?? '' });
+      if (request.headers.authorization !== `Bearer ${FAKE_HOST_TOKEN}`) return send(401, 'application/json', '{"message":"unauthorized"}');
+      const notFound = (): void => send(404, 'application/json', '{"message":"not found"}');
+      const release = RELEASE_ROUTE.exec(rawPath);
+      if (release) {
+        const found = RELEASES.find((r) => r.id === Number(release[2]));
+        return found ? send(200, 'application/json', JSON.stringify(found)) : notFound();
+      }
+      const list = RELEASE_LIST_ROUTE.exec(rawPath);
+      if (list) {
+        const names = RELEASE_ATTACHMENTS[`${list[2]}/${list[3]}/${list[4]}/${list[5]}`];
+        if (!names || list[6] !== 'databricks-mlops-report') return notFound();
+        return send(200, 'application/json', JSON.stringify(names.map((name, index) => ({
+          name, type: list[6], timelineId: RELEASE_TIMELINE_ID, recordId: releaseRecordId(index),
+          createdOn: '2025-05-27T09:00:00Z', modifiedOn: '2025-05-27T09:00:00Z',
+        }))));
+      }
+      const get = RELEASE_GET_ROUTE.exec(rawPath);
+      if (get) {
+        const name = decodeURIComponent(get[9]);
+        const names = RELEASE_ATTACHMENTS[`${get[2]}/${get[3]}/${get[4]}/${get[5]}`] ?? [];
+        const body = get[6] === RELEASE_TIMELINE_ID && get[7] === releaseRecordId(names.indexOf(name)) ? readFixture(name) : undefined;
+        return body != null ? send(200, 'application/octet-stream', body) : notFound();
+      }
+      return notFound();
+    }
     if (rawPath.startsWith('/api/')) {
       apiRequests.push({ method: request.method ?? '', path: rawPath, accept: request.headers.accept ?? '', authorization: request.headers.authorization ?? '' });
       if (request.headers.authorization !== `Bearer ${FAKE_HOST_TOKEN}`) return send(401, 'application/json', '{"message":"unauthorized"}');

@@ -86,8 +86,8 @@ describe('vss-extension.json', () => {
     for (const name of TASK_NAMES) {
       assert.ok(overview.includes(`task: ${name}@1`), `overview.md has no YAML example of ${name}@1`);
       const helpUrl = loadTask(root, name).helpUrl ?? '';
-      assert.ok(helpUrl.startsWith(`${REPOSITORY}#`), `${name}: helpUrl ${helpUrl}`);
-      const anchor = helpUrl.slice(REPOSITORY.length + 1);
+      assert.ok(helpUrl.startsWith(`${REPOSITORY}/blob/main/${path}#`), `${name}: helpUrl ${helpUrl}`);
+      const anchor = helpUrl.slice(`${REPOSITORY}/blob/main/${path}#`.length);
       assert.ok(anchors.has(anchor), `overview.md has no heading for #${anchor}`);
     }
   });

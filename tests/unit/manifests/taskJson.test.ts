@@ -19,7 +19,7 @@ import { readPng } from './png';
 import { parseVisibleRule } from './visibleRule';
 
 const SCHEMA_URL = 'https://raw.githubusercontent.com/Microsoft/azure-pipelines-task-lib/master/tasks.schema.json';
-const HELP_BASE = 'https://github.com/databricks-mlops/azure-pipelines#';
+const HELP_BASE = 'https://github.com/databricks-mlops/azure-pipelines/blob/main/overview.md#';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** INTERFACE.md: the inputs every task has. */
@@ -137,7 +137,7 @@ describe('task.json manifests', () => {
         assert.equal(task.$schema, SCHEMA_URL);
         assert.deepEqual(task.version, { Major: 1, Minor: 0, Patch: 0 });
         assert.equal(task.minimumAgentVersion, '4.248.0');
-        assert.equal(task.category, 'Azure Pipelines');
+        assert.equal(task.category, 'Deploy', 'like Microsoft\'s deployment tasks (AzureCLIV2)');
         assert.ok(task.description && task.helpMarkDown && task.author, 'description, helpMarkDown and author are set');
       });
 
@@ -271,7 +271,8 @@ describe('task.json manifests', () => {
         assert.equal(connection.type, 'connectedService:AzureRM');
         assert.equal(connection.label, 'Azure Resource Manager connection');
         assert.equal(connection.required, true);
-        assert.equal(connection.properties?.EndpointFilterRule, 'ScopeLevel != AzureMLWorkspace');
+        // Management-group connections have no subscription for the workspace pick list (tests/unit/manifests/workspacePickList.test.ts).
+        assert.equal(connection.properties?.EndpointFilterRule, 'ScopeLevel != ManagementGroup');
 
         const workspace = inputNamed(task, 'workspaceResourceId');
         assert.equal(workspace.properties?.EditableOptions, 'True');
@@ -280,9 +281,9 @@ describe('task.json manifests', () => {
         const [binding] = bindings;
         assert.equal(binding.target, 'workspaceResourceId');
         assert.equal(binding.endpointId, '$(azureSubscription)');
-        // The AzureRM endpoint URL already ends with '/'.
+        // With or without a trailing '/' on the connection URL (tests/unit/manifests/workspacePickList.test.ts).
         assert.ok(
-          binding.endpointUrl?.startsWith('{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/providers/Microsoft.Databricks/workspaces?api-version='),
+          binding.endpointUrl?.startsWith('{{{endpoint.url}}}/subscriptions/{{{endpoint.subscriptionId}}}/providers/Microsoft.Databricks/workspaces?api-version='),
           `endpointUrl ${binding.endpointUrl}`,
         );
         assert.equal(binding.resultSelector, 'jsonpath:$.value[*]');
