@@ -26,7 +26,7 @@ export const definition: TaskDefinition<RefreshMonitorsParameters> = {
       const result = await runSelect(client, warehouseId, statement.statement, parameters, { clock: ctx.clock, signal: ctx.signal });
       return result.rows;
     };
-    return refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client), runStatement });
+    return refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client, params.monitorApi, (m) => ctx.log.info(m)), runStatement });
   },
   explain(error) {
     if (error.statusCode === 403 && error.path.includes('/monitor')) {

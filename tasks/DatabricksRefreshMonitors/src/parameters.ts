@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRIFT_TYPES, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
+import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { thresholdRule, type MetricCondition } from '../../../shared/runtime/metricRules';
@@ -43,6 +43,7 @@ export interface RefreshMonitorsParameters {
   onInsufficientData: (typeof ON_INSUFFICIENT_DATA)[number];
   /** Absolute path of the JSON report. */
   reportPath: string;
+  monitorApi: (typeof MONITOR_APIS)[number];
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
@@ -65,6 +66,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     onDrift: withDefault(choiceRule(ON_DRIFT), 'fail'),
     onInsufficientData: withDefault(choiceRule(ON_INSUFFICIENT_DATA), 'warn'),
     reportPath: optional(outputFileRule(opened.workingDirectory)),
+    // No task.json default: the settings file's monitoring.monitorApi must not be hidden by it.
+    monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
     when(['tables', 'schemaName'], ({ tables, schemaName }) =>
@@ -100,6 +103,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     violationWindows: v.violationWindows,
     onDrift: v.onDrift,
     onInsufficientData: v.onInsufficientData,
+    monitorApi: v.monitorApi,
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

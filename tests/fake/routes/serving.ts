@@ -14,6 +14,11 @@
  * A PUT while IN_PROGRESS is refused with `conflictStatus` (409 RESOURCE_CONFLICT by default; the
  * real status is unconfirmed, so 400 can be chosen). Everything is evaluated lazily from the clock
  * whenever the endpoint is read, so no timers run.
+ *
+ * Route-optimized endpoints (`routeOptimized`) carry an `endpoint_url` (their own data-plane
+ * URL, reference §1.1) and are not served through the workspace host: their invocations are
+ * answered at that URL only (`dataPlaneTokenRefused` makes it answer 401, the unconfirmed case
+ * of a data plane that does not take the workspace token).
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -38,7 +43,7 @@ declare module '../workspace' {
 
 const NAME = /^[A-Za-z0-9_-]{1,63}$/;
 const WORKLOAD_SIZES = new Set(['Small', 'Medium', 'Large']);
-const WORKLOAD_TYPES = new Set(['CPU', 'GPU_SMALL', 'GPU_MEDIUM', 'GPU_LARGE', 'MULTIGPU_MEDIUM']);
+const WORKLOAD_TYPES = new Set(['CPU', 'CPU_MEDIUM', 'CPU_LARGE', 'GPU_SMALL', 'GPU_MEDIUM', 'GPU_LARGE', 'GPU_XLARGE', 'GPU_XLARGE_8', 'MULTIGPU_MEDIUM']);
 const CREATOR = 'mlops-pipeline';
 
 /** How a scripted rollout fails. */
@@ -116,6 +121,8 @@ export interface StoredEndpoint {
   description?: string;
   /** Counts invocations, to split traffic deterministically. */
   invocations: number;
+  /** Served at its own endpoint_url, not through the workspace host. */
+  routeOptimized?: boolean;
 }
 
 export class ServingStore {
@@ -133,6 +140,8 @@ export class ServingStore {
   private readonly behaviours = new Map<string, ModelBehaviour>();
   private readonly operations: number[] = [];
   private interloper?: (endpointName: string) => void;
+  /** The data plane of route-optimized endpoints answers 401 to the workspace token. */
+  dataPlaneTokenRefused = false;
 
   constructor(private readonly ws: FakeWorkspace) {}
 
@@ -206,7 +215,8 @@ export class ServingStore {
       last_updated_timestamp: ep.updated,
       state: { config_update: inProgress ? 'IN_PROGRESS' : ep.lastOutcome, ready: ready ? 'READY' : 'NOT_READY' },
       permission_level: 'CAN_MANAGE',
-      route_optimized: false,
+      route_optimized: ep.routeOptimized ?? false,
+      ...(ep.routeOptimized ? { endpoint_url: `${this.ws.url}/route-optimized/${ep.id}/serving-endpoints/${ep.name}/invocations` } : {}),
       tags: ep.tags.length ? ep.tags.map((t) => ({ ...t })) : undefined,
       email_notifications: ep.notifications,
       ai_gateway: ep.aiGateway,
@@ -323,9 +333,18 @@ export class ServingStore {
   }
 
   /** Scores a request and logs it to the payload table when the inference table is enabled. */
-  invoke(name: string, body: unknown, requestId: string, subject: string): Reply {
+  /** An invocation at the data-plane URL of a route-optimized endpoint. */
+  invokeDataPlane(id: string, name: string, body: unknown, requestId: string, subject: string): Reply {
+    const ep = this.endpoints.get(name);
+    if (!ep || ep.id !== id || !ep.routeOptimized) return error(404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${name}' does not exist.`);
+    if (this.dataPlaneTokenRefused) return error(401, 'UNAUTHENTICATED', 'Invalid token for the data plane of a route-optimized endpoint.');
+    return this.invoke(name, body, requestId, subject, true);
+  }
+
+  invoke(name: string, body: unknown, requestId: string, subject: string, dataPlane = false): Reply {
     const ep = this.endpoints.get(name);
     if (!ep) return error(404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${name}' does not exist.`);
+    if (ep.routeOptimized && !dataPlane) return error(400, 'BAD_REQUEST', `Endpoint '${name}' is route-optimized: query it at its endpoint_url.`);
     this.advance(ep);
     if (!ep.config || !ep.config.entities.every((e) => e.deployment === 'DEPLOYMENT_READY')) {
       return error(400, 'BAD_REQUEST', `Endpoint '${name}' is not ready to serve requests.`);
@@ -616,5 +635,6 @@ export const servingRoutes: RouteModule = {
       return json(200, { logs: entity.serverLogs });
     });
     workspace.route('POST', '/serving-endpoints/:name/invocations', (ctx) => store(ctx).invoke(ctx.params.name!, ctx.body, ctx.requestId, ctx.subject));
+    workspace.route('POST', '/route-optimized/:id/serving-endpoints/:name/invocations', (ctx) => store(ctx).invokeDataPlane(ctx.params.id!, ctx.params.name!, ctx.body, ctx.requestId, ctx.subject));
   },
 };

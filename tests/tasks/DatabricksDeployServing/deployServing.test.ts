@@ -106,6 +106,64 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(report(run).data.rollback?.succeeded, true);
   });
 
+  it('a readiness timeout still rolls back: waits for the rollout to settle, then restores the previous version', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const store = cloud.workspace.state.serving;
+    // Our rollout takes 4 min (2.4 s here), longer than timeoutMinutes 3; the rollback's own 30 s.
+    store.updateDurationMs = 4 * 60_000;
+    store.beforeNextUpdate(() => store.beforeNextUpdate(() => (store.updateDurationMs = 30_000)));
+    const run = await deploy({ modelVersion: '8', timeoutMinutes: '3' });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(run.resultMessage ?? '', /did not finish within 3 min/);
+    assert.match(run.resultMessage ?? '', /Rolled back: churn-scoring serves churn_model-7 \(v7\) 100% again/);
+    assert.match(run.stdout, /still rolling out and the endpoint accepts no change until it ends: waiting for it to settle/);
+    assert.match(run.stdout, /The update ended \(NOT_UPDATING\); churn-scoring serves churn_model-8=v8 100%/);
+    const served = store.get(EP)!.config!.entities.map((e) => `${e.input.name}=v${e.input.entity_version}`);
+    assert.deepEqual(served, ['churn_model-7=v7']);
+    const puts = cloud.workspace.writeRequests().filter((w) => w.method === 'PUT' && w.path.endsWith('/config'));
+    assert.deepEqual(puts.map((p) => p.status), [200, 200], 'no rollback PUT refused while rolling out');
+    assert.equal(report(run).data.rollback?.succeeded, true);
+  });
+
+  it('a canary keeps the incumbent entity as it is: burst_scaling_enabled and provisioned settings are carried over', async () => {
+    const ep = seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    Object.assign(ep.config!.entities[0]!.input, { burst_scaling_enabled: false, max_provisioned_throughput: 200, min_provisioned_throughput: 0 });
+    const run = await deploy({ modelVersion: '8', trafficMode: 'canary', canaryPercent: '10' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const put = cloud.workspace.writeRequests().find((w) => w.method === 'PUT' && w.path.endsWith('/config'))!;
+    const incumbent = (put.body as { served_entities: Array<Record<string, unknown>> }).served_entities.find((e) => e.name === 'churn_model-7')!;
+    assert.deepEqual([incumbent.burst_scaling_enabled, incumbent.max_provisioned_throughput, incumbent.min_provisioned_throughput], [false, 200, 0]);
+    assert.ok(!('state' in incumbent) && !('creator' in incumbent), 'output-only fields are not sent back');
+    const newcomer = (put.body as { served_entities: Array<Record<string, unknown>> }).served_entities.find((e) => e.name === 'churn_model-8')!;
+    assert.equal(newcomer.burst_scaling_enabled, undefined);
+  });
+
+  it('the smoke test waits up to the serving timeout and never re-sends a timed-out invocation', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const hang = cloud.workspace.faults.add({ method: 'POST', path: `/serving-endpoints/${EP}/invocations`, kind: 'hang' });
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.equal(hang.fired, 1);
+    assert.equal(cloud.workspace.requests.filter((r) => r.path === `/serving-endpoints/${EP}/invocations`).length, 1, 'sent once');
+    assert.match(run.resultMessage ?? '', /no answer within 300 s \(TIMEOUT\); not re-sent: an invocation is not idempotent/);
+    assert.match(run.resultMessage ?? '', /Rolled back/);
+  });
+
+  it('a route-optimized endpoint is smoke-tested at its own endpoint_url, or skipped with a note when that host refuses the token', async () => {
+    const ep = seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    ep.routeOptimized = true;
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.match(run.stdout, /Smoke test sent to the route-optimized endpoint's own host https:\/\/127\.0\.0\.1:\d+\/route-optimized\/[0-9a-f]+/);
+    assert.equal(cloud.workspace.requests.filter((r) => r.path.startsWith('/route-optimized/') && r.status === 200).length, 1);
+    assert.ok(!cloud.workspace.requests.some((r) => r.path === `/serving-endpoints/${EP}/invocations`), 'not through the workspace host');
+
+    cloud.workspace.state.serving.dataPlaneTokenRefused = true;
+    const skipped = await deploy({ modelVersion: '7' });
+    assert.equal(skipped.result, 'Succeeded', skipped.stdout);
+    assert.ok(skipped.warnings.some((w) => /Smoke test skipped: churn-scoring is route-optimized and its host .* could not be used with the pipeline's token \(HTTP 401 UNAUTHENTICATED\)/.test(w)), skipped.warnings.join('\n'));
+  });
+
   it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
@@ -133,6 +191,7 @@ describe('DatabricksDeployServing (bundled task)', function () {
     ['canaryPercent 100', { trafficMode: 'canary', canaryPercent: '100' }, /canaryPercent/],
     ['canaryPercent 150', { trafficMode: 'canary', canaryPercent: '150' }, /canaryPercent/],
     ['an unknown workloadSize', { workloadSize: 'Huge' }, /workloadSize/],
+    ['an unknown workloadType', { workloadType: 'GPU_XXL' }, /workloadType' \(from the task\): must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM/],
     ['an endpoint name with spaces', { endpointName: 'churn scoring' }, /endpointName/],
     ['a smokeTestPayload that is not JSON', { smokeTestPayload: '{"dataframe_records": [' }, /smokeTestPayload/],
   ];

@@ -145,7 +145,8 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     it('waits on a refresh that is already running instead of starting another', async () => {
       await seed({ table: CHURN });
-      const scheduled = startScheduledRefresh(ws(), CHURN, 60_000);
+      // 5 min of workspace time (3 s here): still running when a loaded machine has started the task.
+      const scheduled = startScheduledRefresh(ws(), CHURN, 5 * 60_000);
       const run = await refresh({ tables: CHURN });
 
       assert.equal(run.result, 'Succeeded', run.stdout);
@@ -230,6 +231,37 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       const skipped = /Skipped \d+ table\(s\) of main\.ml_mon without a monitor: (.*)\./.exec(run.stdout)?.[1]?.split(', ') ?? [];
       assert.ok(skipped.includes('main.ml_mon.raw_events') && skipped.includes('main.ml_mon.churn_inference_drift_metrics'), skipped.join(', '));
       assert.match(summary(run), /Skipped \(no monitor\): .*main\.ml\\_mon\.raw\\_events/);
+    });
+
+    for (const monitorApi of ['auto', 'legacy'] as const) {
+      it(`schemaName without the list call: UC tables enumerated, each table's monitor read (v1 FEATURE_NOT_ENABLED, monitorApi ${monitorApi})`, async () => {
+        await seed({ table: CHURN });
+        ws().state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
+        ws().state.monitors.v1Mode = 'featureNotEnabled';
+        // Legacy "no monitor" answers are 404s whose error_code is unconfirmed: any code but a missing table counts.
+        ws().state.monitors.legacyMissingCode = 'NOT_FOUND';
+        const run = await refresh({ schemaName: 'main.ml_mon', monitorApi });
+
+        assert.equal(run.result, 'Succeeded', run.stdout);
+        assert.deepEqual(Object.keys(JSON.parse(run.outputs.refreshStates!)), [CHURN]);
+        assert.ok(!ws().requests.some((r) => r.path === '/api/data-quality/v1/monitors'), 'never the v1 list call');
+        assert.ok(ws().requests.some((r) => r.path === '/api/2.1/unity-catalog/tables'), 'the schema is enumerated through Unity Catalog');
+        assert.deepEqual(report(run).data.tables.map((t) => t.monitorApi), ['legacy']);
+        if (monitorApi === 'auto') assert.match(run.stdout, /Monitor API: legacy quality monitors API, because the data quality API is not available here \(FEATURE_NOT_ENABLED\)\. Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.[a-z_]+\) answered 400 FEATURE_NOT_ENABLED/);
+        else assert.ok(!ws().requests.some((r) => r.path.startsWith('/api/data-quality/')), 'no v1 request when legacy is forced');
+      });
+    }
+
+    it('monitorApi dataQuality uses v1 only; a bad monitorApi fails before any request', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, monitorApi: 'dataQuality' });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.ok(!ws().requests.some((r) => r.path.includes('/monitor/')), 'no legacy request');
+      ws().reset();
+      const bad = await refresh({ tables: CHURN, monitorApi: 'v2' });
+      assert.equal(bad.result, 'Failed');
+      assert.match(bad.resultMessage ?? '', /monitorApi/);
+      assert.deepEqual(ws().requests, []);
     });
 
     it('a table listed in tables without a monitor is a clear error before any refresh', async () => {
