@@ -109,6 +109,11 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         assert.ok(e instanceof DatabricksApiError && e.errorCode === 'INVALID_STATE' && e.statusCode === 400);
         await api.cancelRefresh(TABLE, r.refreshId);
         assert.equal((await api.getRefresh(TABLE, r.refreshId)).state, 'CANCELED');
+        // Body-less POSTs send {} as JSON, as the SDKs do (refresh run and cancel).
+        const posts = t.ws.requests.filter((q) => q.method === 'POST' && /\/refreshes(\/\d+\/cancel)?$/.test(q.path));
+        assert.ok(posts.length >= 3);
+        for (const q of posts) assert.ok(q.body !== undefined && typeof q.body === 'object', `${q.path} has a JSON body`);
+        assert.deepEqual(posts.filter((q) => q.path.endsWith('/cancel')).map((q) => q.body), [{}]);
       });
 
       it('reports a FAILED refresh with its message', async () => {
