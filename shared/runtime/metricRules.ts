@@ -106,7 +106,12 @@ export interface MetricCondition {
 
 export interface DriftAlertRule extends MetricCondition {
   emails: string[];
+  /** Notification destinations by display name (`destination:<name>` recipients). */
+  destinations: string[];
 }
+
+/** A recipient naming a notification destination: `destination:<display name>`. */
+const DESTINATION_PREFIX = /^destination:\s*/i;
 
 const CONDITION_SHAPE = '"<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=';
 
@@ -160,14 +165,26 @@ function unknownMetric(metric: string, tables: readonly MetricTable[]): string {
 
 export function parseDriftAlert(text: string): Check<DriftAlertRule> {
   const arrow = text.indexOf('->');
-  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email>[, <email>…]"`);
+  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email or destination:<name>>[, …]"`);
   const condition = parseMetricCondition(text.slice(0, arrow), ['drift']);
   if (!condition.ok) return condition;
-  const emails = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
-  if (emails.length === 0) return fail('needs at least one e-mail address after "->"');
-  const bad = emails.find((e) => !isEmailAddress(e));
-  if (bad !== undefined) return fail(`"${bad}" is not an e-mail address`);
-  return ok({ ...condition.value, emails, text: `${condition.value.text} -> ${emails.join(', ')}` });
+  const recipients = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
+  if (recipients.length === 0) return fail('needs at least one recipient after "->": an e-mail address or destination:<notification destination name>');
+  const emails: string[] = [];
+  const destinations: string[] = [];
+  for (const r of recipients) {
+    if (DESTINATION_PREFIX.test(r)) {
+      const name = r.replace(DESTINATION_PREFIX, '').trim();
+      if (name === '') return fail(`"${r}" names no destination: write destination:<display name>, e.g. destination:MLOps Slack`);
+      if (!destinations.includes(name)) destinations.push(name);
+    } else if (isEmailAddress(r)) {
+      if (!emails.some((e) => e.toLowerCase() === r.toLowerCase())) emails.push(r);
+    } else {
+      return fail(`"${r}" is neither an e-mail address nor destination:<notification destination name>`);
+    }
+  }
+  const shown = [...emails, ...destinations.map((d) => `destination:${d}`)];
+  return ok({ ...condition.value, emails, destinations, text: `${condition.value.text} -> ${shown.join(', ')}` });
 }
 
 /** A threshold over the drift table or the profile table. */

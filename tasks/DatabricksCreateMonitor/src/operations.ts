@@ -25,7 +25,8 @@ import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
 import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
-import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget } from './alerts';
+import { resolveDestinations } from '../../../shared/api/notificationDestinations';
+import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget, type DestinationIds } from './alerts';
 import type { CreateMonitorParameters } from './parameters';
 import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
 import { findTable, readPayloadSource, UnpackError, type PayloadSource } from './unpack/source';
@@ -116,7 +117,11 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
         schedule: params.schedule,
       }
     : undefined;
-  const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target) : [];
+  // Destinations are resolved by name before anything is written: an unknown name fails here.
+  const destinationNames = params.driftAlerts.flatMap((r) => r.destinations);
+  const destinations = await resolveDestinations(client, destinationNames, 'driftAlerts');
+  if (destinations.size) ctx.log.info(`Notification destinations: ${[...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? 'unknown type'}, ${d.id})`).join(', ')}.`);
+  const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target, destinations) : [];
   for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(`${a.duplicates} more alert(s) are named "${a.displayName}"; only the oldest is managed by this task.`);
 
   const changes: ChangeEntry[] = [
@@ -270,11 +275,11 @@ function immutableMessage(table: string, diff: MonitorDiff): string {
 }
 
 /** The finest of the granularities (the alert reads its windows). */
-async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRule[], target: AlertTarget): Promise<AlertPlan[]> {
+async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRule[], target: AlertTarget, destinations: DestinationIds): Promise<AlertPlan[]> {
   const prefix = alertNamePrefix(target.tableName);
   const ours = (await listAlerts(client)).filter((a) => a.display_name.startsWith(prefix) && a.lifecycle_state !== 'DELETED');
   const plans: AlertPlan[] = rules.map((rule) => {
-    const wanted = alertBody(rule, target);
+    const wanted = alertBody(rule, target, destinations);
     const same = ours.filter((a) => a.display_name === wanted.display_name).sort((x, y) => (x.create_time ?? '').localeCompare(y.create_time ?? ''));
     const existing = same[0];
     const fields = existing ? changedAlertFields(existing, wanted) : [];

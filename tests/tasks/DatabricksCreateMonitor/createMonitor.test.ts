@@ -227,6 +227,33 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.match(summary(again), /\| \[\\\[mlops\\\] main\.ml\\_mon\.churn\\_inference: population\\_stability\\_index \\>= 0\.2\]\(https:\/\/.*\/sql\/alerts-v2\/[0-9a-f-]+\) \|/);
   });
 
+  it('drift alerts notify notification destinations by name (Slack, webhook) next to e-mail addresses', async () => {
+    await seedTable();
+    const slack = cloud.workspace.state.alerts.addDestination('MLOps Slack', 'SLACK');
+    const hook = cloud.workspace.state.alerts.addDestination('Incident webhook', 'WEBHOOK');
+    const run = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:Incident webhook' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const [alert] = cloud.workspace.state.alerts.active();
+    assert.deepEqual(alert!.evaluation.notification?.subscriptions, [{ user_email: 'mlops@contoso.com' }, { destination_id: slack.id }, { destination_id: hook.id }]);
+    assert.equal(alert!.display_name, `[mlops] ${TABLE}: population_stability_index >= 0.2`);
+    assert.match(run.stdout, /Notification destinations: MLOps Slack \(SLACK, [0-9a-f-]+\), Incident webhook \(WEBHOOK/);
+    cloud.workspace.reset();
+    const again = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:Incident webhook' });
+    assert.equal(again.result, 'Succeeded', again.stdout);
+    assert.deepEqual(writes(), [], 'the same destinations: nothing to update');
+  });
+
+  it('an unknown notification destination is refused before any write, listing the available names', async () => {
+    await seedTable();
+    cloud.workspace.state.alerts.addDestination('MLOps Slack', 'SLACK');
+    cloud.workspace.state.alerts.addDestination('On-call PagerDuty', 'PAGERDUTY');
+    const run = await monitor({ driftAlerts: 'js_distance > 0.1 -> destination:MLOps Teams' });
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /driftAlerts: there is no notification destination named "MLOps Teams"\. Available: "MLOps Slack" \(SLACK\), "On-call PagerDuty" \(PAGERDUTY\)\./);
+    assert.deepEqual(writes(), []);
+    assert.equal(cloud.workspace.state.monitors.get(TABLE), undefined);
+  });
+
   it('dryRun: the plan in the log and the summary, zero write calls', async () => {
     const seeded = await seedUnpackableEndpoint(cloud.workspace);
     const run = await monitor({ dryRun: 'true', unpackFromEndpoint: seeded.endpoint, driftAlerts: 'js_distance > 0.1 -> mlops@contoso.com' });
@@ -245,6 +272,7 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     ['an invalid Quartz expression', { schedule: '0 0 25 * * ?' }, /schedule/],
     ['outputSchema not two-part', { outputSchema: 'main' }, /outputSchema/],
     ['a driftAlerts rule that does not parse', { driftAlerts: 'psi >> 0.2 mlops@contoso.com' }, /driftAlerts/],
+    ['a driftAlerts destination without a name', { driftAlerts: 'js_distance > 0.1 -> destination:' }, /driftAlerts.*names no destination/],
     ['predictionProbabilityColumn on a snapshot', { profileType: 'snapshot', predictionProbabilityColumn: 'proba' }, /Input 'predictionProbabilityColumn' .*: applies to inference-log monitors only/],
     ['predictionProbabilityColumn not a column name', { predictionProbabilityColumn: 'pro ba;' }, /predictionProbabilityColumn/],
     ['predictionProbabilityColumn equal to predictionColumn', { predictionProbabilityColumn: 'prediction' }, /Input 'predictionProbabilityColumn' .*: must differ from predictionColumn/],

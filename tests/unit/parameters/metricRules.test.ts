@@ -78,6 +78,24 @@ describe('drift alert rules', () => {
       'chi_squared_test.pvalue < 0.01 -> ops@contoso.com, ml@contoso.com',
     ]);
   });
+  it('take notification destinations by name next to e-mail addresses', () => {
+    const result = parseDriftAlert('population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, Destination: PagerDuty on-call');
+    assert.ok(result.ok);
+    assert.deepEqual([result.value.emails, result.value.destinations, result.value.text], [
+      ['mlops@contoso.com'],
+      ['MLOps Slack', 'PagerDuty on-call'],
+      'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:PagerDuty on-call',
+    ]);
+    const only = parseDriftAlert('js_distance > 0.1 -> destination:Teams');
+    assert.ok(only.ok);
+    assert.deepEqual([only.value.emails, only.value.destinations], [[], ['Teams']]);
+    const empty = parseDriftAlert('js_distance > 0.1 -> destination:');
+    assert.ok(!empty.ok);
+    assert.match(empty.rule, /names no destination: write destination:<display name>/);
+    const neither = parseDriftAlert('js_distance > 0.1 -> slack-channel');
+    assert.ok(!neither.ok);
+    assert.match(neither.rule, /"slack-channel" is neither an e-mail address nor destination:<notification destination name>/);
+  });
   it('report the condition before the recipients', () => {
     const result = parseDriftAlert('ks_test > 0.2 -> nobody');
     assert.ok(!result.ok);
