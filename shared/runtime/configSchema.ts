@@ -133,6 +133,8 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     timeoutMinutes: field('integer', DEPLOY, 'Minutes to wait for readiness (1-720, default 45).'),
     smokeTestPayload: field('json', DEPLOY, 'Request sent once ready: a mapping, JSON text, or a JSON file path (relative to this file).'),
     rollbackOnFailure: field('boolean', DEPLOY, 'Restore the previous configuration when the update, readiness or smoke test fails (default true).'),
+    warehouseId: field('text', DEPLOY, 'SQL warehouse for the inference-log check and the retention schedule.'),
+    verifyInferenceLogMinutes: field('integer', DEPLOY, 'After a passing smoke test, wait up to N minutes for it in the payload table (0-180, default 0 = off).'),
   },
   inferenceTable: {
     enabled: field('boolean', DEPLOY, 'Enable the AI Gateway inference table (default true).', { input: 'inferenceTable' }),

@@ -65,6 +65,8 @@ export interface DeploymentReportData {
   polls?: number;
   smokeTest?: { ok: boolean; status?: number; predictions?: number; latencyMs?: number; summary: string };
   rollback?: { performed: boolean; restored: ServedEntitySnapshot[]; reason: string; succeeded: boolean };
+  /** verifyInferenceLogMinutes: whether the smoke request reached the payload table. */
+  inferenceLogCheck?: { table: string; clientRequestId: string; found: boolean; waitedSeconds: number; message: string };
   failure?: { stage: 'update' | 'wait' | 'smoke-test'; message: string; entityMessages?: Array<{ name: string; message: string }> };
   changes?: ChangeEntry[];
 }

@@ -38,6 +38,7 @@ import {
   type ServedEntity,
   type ServingConfig,
 } from './servedConfig';
+import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
 import { runSmokeTest } from './smokeTest';
 
 /** How often a plan is redone when another update got in the way (conflict, concurrent create). */
@@ -180,10 +181,17 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
   // nothing writes nothing, and each request lands in the inference table).
   if (params.smokeTestPayload && changed) {
-    const outcome = await runSmokeTest(client, ctx.clock, { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint) }, ctx.signal);
+    const clientRequestId = params.verifyInferenceLogMinutes > 0 ? smokeRequestId(ctx) : undefined;
+    const outcome = await runSmokeTest(
+      client,
+      ctx.clock,
+      { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint), clientRequestId },
+      ctx.signal,
+    );
     if (outcome.kind === 'skipped') {
       ctx.log.warning(outcome.note);
       notes.push(outcome.note);
+      if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
       return done(successMessage());
     }
     const smoke = outcome.result;
@@ -196,8 +204,12 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       report.failure = { stage: 'smoke-test', message };
       return rollbackAndFail(message, false);
     }
+    if (clientRequestId && outputs.inferenceTableName) {
+      report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
+    }
   } else if (params.smokeTestPayload) {
     notes.push('Smoke test skipped: nothing changed.');
+    if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
   }
   return done(changed ? successMessage() : upToDateMessage());
 

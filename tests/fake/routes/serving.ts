@@ -33,6 +33,7 @@ import type {
 } from '@databricks/sdk-experimental/dist/apis/serving/model';
 import type { RequestContext, Reply } from '../http';
 import { error, fail, json } from '../http';
+import { PAYLOAD_COLUMNS_DDL } from '../seeds/monitoring';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
 declare module '../workspace' {
@@ -142,6 +143,13 @@ export class ServingStore {
   private interloper?: (endpointName: string) => void;
   /** The data plane of route-optimized endpoints answers 401 to the workspace token. */
   dataPlaneTokenRefused = false;
+  /**
+   * When set, each logged request is also written to the payload table in the SQL engine this
+   * long after it was served (workspace time, scaled): AI Gateway delivery is best effort and
+   * usually within an hour (reference §1.5). Unset: rows stay in `payloadRows` only (tests that
+   * seed the payload table themselves).
+   */
+  payloadDeliveryMs?: number;
 
   constructor(private readonly ws: FakeWorkspace) {}
 
@@ -496,6 +504,21 @@ export class ServingStore {
       requester: subject,
     });
     this.payloadRows.set(fullName, rows);
+    if (this.payloadDeliveryMs !== undefined) {
+      const row = rows.at(-1)!;
+      setTimeout(() => void this.deliver(fullName, row).catch(() => undefined), this.ws.scaled(this.payloadDeliveryMs)).unref();
+    }
+  }
+
+  /** Writes one logged request into the payload table (created with the first one, as the service does). */
+  private async deliver(fullName: string, r: PayloadRow): Promise<void> {
+    this.ws.state.uc.addSchema(fullName.split('.').slice(0, 2).join('.'));
+    await this.ws.state.sql.exec(`CREATE TABLE IF NOT EXISTS ${fullName} (${PAYLOAD_COLUMNS_DDL})`);
+    await this.ws.state.sql.exec(
+      `INSERT INTO ${fullName} (databricks_request_id, client_request_id, request_date, request_time, status_code, sampling_fraction, execution_duration_ms, request, response, served_entity_id, requester)
+       VALUES (:id, :client, CAST(:t AS DATE), :t, :status, 1.0, :ms, :req, :resp, :entity, :requester)`,
+      { id: r.databricks_request_id, client: r.client_request_id, t: new Date(r.request_time), status: r.status_code, ms: r.execution_duration_ms, req: r.request, resp: r.response, entity: r.served_entity_id, requester: r.requester },
+    );
   }
 }
 

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
+import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedModel, seedServingEndpoint } from '../../fake/seeds/serving';
 import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 
@@ -164,6 +165,35 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.ok(skipped.warnings.some((w) => /Smoke test skipped: churn-scoring is route-optimized and its host .* could not be used with the pipeline's token \(HTTP 401 UNAUTHENTICATED\)/.test(w)), skipped.warnings.join('\n'));
   });
 
+  it('verifyInferenceLogMinutes: the smoke request carries a client_request_id and is found in the payload table', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
+    // Rows reach the payload table 2 min after the request (1.2 s here).
+    cloud.workspace.state.serving.payloadDeliveryMs = 2 * 60_000;
+    const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '10' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const logged = cloud.workspace.state.serving.payloadRows.get('main.ml_logs.churn_scoring_payload')!;
+    const id = logged.at(-1)!.client_request_id!;
+    assert.match(id, /^ado-smoke-/);
+    const rows = await cloud.workspace.state.sql.exec(`SELECT count(*) FROM main.ml_logs.churn_scoring_payload WHERE client_request_id = '${id}'`);
+    assert.deepEqual(rows.rows, [['1']]);
+    const r = report(run) as unknown as { data: { inferenceLogCheck: { found: boolean; clientRequestId: string; table: string; waitedSeconds: number } } };
+    assert.deepEqual([r.data.inferenceLogCheck.found, r.data.inferenceLogCheck.clientRequestId, r.data.inferenceLogCheck.table], [true, id, 'main.ml_logs.churn_scoring_payload']);
+    assert.ok(r.data.inferenceLogCheck.waitedSeconds >= 60, `found after the delivery delay (${r.data.inferenceLogCheck.waitedSeconds} s)`);
+    const summary = readFileSync(run.summaries[0]!, 'utf8');
+    assert.match(summary, /\*\*Inference log:\*\* ✅ received: The smoke request reached `?main\.ml\\_logs\.churn\\_scoring\\_payload`? \(found after \d+ (min|s)/);
+    assert.match(run.stdout, /usually arrive within an hour/);
+    assert.deepEqual(run.warnings, []);
+  });
+
+  it('verifyInferenceLogMinutes: not found in time is a warning, not a failure', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
+    const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '1' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.ok(run.warnings.some((w) => /was not yet in main\.ml_logs\.churn_scoring_payload after 1 min; payload rows usually arrive within an hour/.test(w)), run.warnings.join('\n'));
+    assert.match(run.stdout, /the table does not exist yet/);
+    assert.match(readFileSync(run.summaries[0]!, 'utf8'), /\*\*Inference log:\*\* ⚠️ not yet/);
+  });
+
   it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
@@ -194,6 +224,11 @@ describe('DatabricksDeployServing (bundled task)', function () {
     ['an unknown workloadType', { workloadType: 'GPU_XXL' }, /workloadType' \(from the task\): must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM/],
     ['an endpoint name with spaces', { endpointName: 'churn scoring' }, /endpointName/],
     ['a smokeTestPayload that is not JSON', { smokeTestPayload: '{"dataframe_records": [' }, /smokeTestPayload/],
+    ['verifyInferenceLogMinutes without warehouseId', { verifyInferenceLogMinutes: '5' }, /Input 'warehouseId'.*is required by verifyInferenceLogMinutes/],
+    ['verifyInferenceLogMinutes not a number', { verifyInferenceLogMinutes: 'soon', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
+    ['verifyInferenceLogMinutes above 180', { verifyInferenceLogMinutes: '600', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
+    ['verifyInferenceLogMinutes without an inference table', { verifyInferenceLogMinutes: '5', warehouseId: DEFAULT_WAREHOUSE_ID, inferenceTable: 'false' }, /verifyInferenceLogMinutes.*needs inferenceTable true/],
+    ['a warehouseId with a space', { warehouseId: 'abc def' }, /warehouseId/],
   ];
   for (const [what, inputs, message] of badInputs) {
     it(`fails on ${what} before any request`, async () => {
