@@ -107,6 +107,8 @@ export interface DriftColumnResult {
   drifted: boolean;
   /** How far past the threshold the latest value is, relative to the threshold (for sorting worst first). */
   severity: number;
+  /** What the rule checks: drift, model quality, data quality (column statistics), or a custom metric. */
+  category?: 'drift' | 'model-quality' | 'data-quality' | 'custom';
 }
 
 export interface DriftTableResult {

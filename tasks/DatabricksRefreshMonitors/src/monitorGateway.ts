@@ -55,6 +55,7 @@ function view(client: DatabricksClient, api: MonitorApi, table: string, m: Monit
       problemType: p.type === 'inferenceLog' ? p.problemType : undefined,
       modelIdColumn: p.type === 'inferenceLog' ? p.modelIdColumn || undefined : undefined,
       granularities: p.type === 'snapshot' ? undefined : p.granularities,
+      customMetrics: m.customMetrics.map((c) => ({ name: c.name, type: c.type, inputColumns: c.inputColumns })),
     },
   };
 }

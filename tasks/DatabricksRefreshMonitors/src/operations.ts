@@ -6,6 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CancelledError } from '../../../shared/client/errors';
+import { InputError, InputErrors } from '../../../shared/runtime/inputError';
+import { resolveCustomMetric, unknownCustomMetric, type MetricCondition } from '../../../shared/runtime/metricRules';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';
@@ -43,6 +45,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
   const { log } = ctx;
   const dryRun = params.common.dryRun;
   const targets = await resolveTargets(deps.client, params, (table) => deps.findMonitor(table), ctx.signal);
+  checkCustomMetrics(params.thresholds, targets.monitors.map((t) => t.monitor.facts));
   if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
   const granularities = new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)]));
 
@@ -101,6 +104,19 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
     report: { kind: 'drift', workspaceUrl: deps.workspaceUrl, dryRun, data },
     reportPath: params.reportPath,
   };
+}
+
+/**
+ * A threshold naming a custom metric that none of the monitors has is an input mistake (a typo,
+ * or the wrong monitor), reported with a suggestion before any refresh starts.
+ */
+function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly MonitorView['facts'][]): void {
+  const all = facts.flatMap((f) => f.customMetrics ?? []);
+  const names = [...new Set(all.map((c) => c.name))];
+  const errors = rules
+    .filter((r) => r.category === 'custom' && facts.length > 0 && !facts.some((f) => resolveCustomMetric(r, f.customMetrics ?? [])))
+    .map((r) => new InputError({ input: 'thresholds', rule: unknownCustomMetric(r, names), value: r.text, fromTask: true }));
+  if (errors.length > 0) throw new InputErrors(errors);
 }
 
 /** dryRun: what would be refreshed (a running refresh would be waited on), no write call. */

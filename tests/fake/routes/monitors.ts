@@ -33,7 +33,7 @@ import { randomBytes } from 'node:crypto';
 import type { catalog } from '@databricks/sdk-experimental';
 import type { Reply, RequestContext } from '../http';
 import { endpointNotFound, fail, json } from '../http';
-import { createMetricTables, writeMetricRows, type ColumnKind, type SeverityContext } from '../seeds/monitoring';
+import { createMetricTables, writeMetricRows, type ColumnKind, type SeverityContext, type StatsContext } from '../seeds/monitoring';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
 declare module '../workspace' {
@@ -136,6 +136,10 @@ export class MonitorStore {
   conflictMode: 'RESOURCE_CONFLICT' | 'INVALID_STATE' = 'RESOURCE_CONFLICT';
   /** Drift severity of the metric rows a successful refresh writes, per table. */
   readonly driftSeverity = new Map<string, (c: SeverityContext) => number>();
+  /** Column statistics (min, max, num_nulls…) of the rows a successful refresh writes, per table. */
+  readonly columnStats = new Map<string, (c: StatsContext) => Partial<Record<string, number>> | undefined>();
+  /** Custom metric values of the rows a successful refresh writes, per table. */
+  readonly customMetricValues = new Map<string, (c: StatsContext & { metric: string }) => number>();
   /** Windows a refresh writes: one per successful refresh so far, up to this many. */
   maxWindows = 7;
   private readonly byTable = new Map<string, MonitorRecord>();
@@ -172,7 +176,7 @@ export class MonitorStore {
     };
     this.failNextCreate = undefined;
     this.byTable.set(m.tableName, record);
-    await createMetricTables(this.workspace.state.sql, { ...metricTableNames(record), modelIdColumn: record.profile.modelId });
+    await createMetricTables(this.workspace.state.sql, { ...metricTableNames(record), modelIdColumn: record.profile.modelId, customMetrics: record.customMetrics });
     return record;
   }
 
@@ -250,6 +254,9 @@ export class MonitorStore {
         slices: [],
         problemType: m.profile.label && m.profile.problemType ? (m.profile.problemType === 'REGRESSION' ? 'regression' : 'classification') : undefined,
         severity: this.driftSeverity.get(m.tableName),
+        stats: this.columnStats.get(m.tableName),
+        customMetrics: m.customMetrics,
+        customValue: this.customMetricValues.get(m.tableName),
         monitorVersion: m.monitorVersion,
       });
       r.metricsWritten = true;

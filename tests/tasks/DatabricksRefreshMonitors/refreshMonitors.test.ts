@@ -275,6 +275,63 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
     });
   });
 
+  describe('data-quality rules and custom metrics', () => {
+    it('a range rule on a column statistic (max > 120 on age) is breached, reported apart from drift', async () => {
+      await seed({ table: CHURN, pastRefreshes: 1, stats: (c) => (c.column === 'age' && c.window === c.windows - 1 ? { max: 150 } : undefined) });
+      const run = await refresh({ tables: CHURN, thresholds: `max > 120\nnum_nulls > 100\n${PSI}`, columns: 'age' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.match(run.resultMessage ?? '', /Data-quality rule broken in main\.ml_mon\.churn_inference: max > 120 on age \(onDrift: fail\)/);
+      assert.doesNotMatch(run.resultMessage ?? '', /Drift detected/);
+      const t = report(run).data.tables[0]!;
+      const max = t.columns.find((c) => c.rule === 'max > 120')!;
+      assert.deepEqual([max.column, max.latest, max.drifted, max.category], ['age', 150, true, 'data-quality']);
+      assert.deepEqual([t.columns.find((c) => c.rule === 'num_nulls > 100')?.drifted, t.columns.find((c) => c.rule === PSI)?.category], [false, 'drift']);
+      const md = summary(run);
+      assert.match(md, /\| Drifted columns \| Data-quality breaches \|/);
+      assert.match(md.split('\n')[0]!, /^### Data-quality rule broken — Failed$/);
+      assert.match(md, /\| Data-quality rule broken \| {2}\| age \(max \\> 120\) \|/);
+      assert.match(md, /\*\*Data quality \(column statistics\)\*\*/);
+    });
+
+    it('a custom metric by name: an aggregate table-level metric from the profile table, a drift metric from the drift table', async () => {
+      await seed({
+        table: CHURN,
+        pastRefreshes: 1,
+        customMetrics: [
+          { name: 'high_income_share', type: 'AGGREGATE', inputColumns: [':table'] },
+          { name: 'income_avg_shift', type: 'DRIFT', inputColumns: ['income'] },
+        ],
+        customValue: (c) => (c.metric === 'high_income_share' ? (c.window === c.windows - 1 ? 0.42 : 0.1) : 3),
+      });
+      const run = await refresh({ tables: CHURN, thresholds: 'high_income_share > 0.3\nincome_avg_shift > 5' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      const t = report(run).data.tables[0]!;
+      const share = t.columns.find((c) => c.metric === 'high_income_share')!;
+      assert.deepEqual([share.column, share.latest, share.drifted, share.category], [':table', 0.42, true, 'custom']);
+      const shift = t.columns.find((c) => c.metric === 'income_avg_shift')!;
+      assert.deepEqual([shift.column, shift.latest, shift.drifted], ['income', 3, false]);
+    });
+
+    it('a custom metric no monitor has fails before any refresh, with a suggestion', async () => {
+      await seed({ table: CHURN, customMetrics: [{ name: 'high_income_share', type: 'AGGREGATE', inputColumns: [':table'] }] });
+      const run = await refresh({ tables: CHURN, thresholds: 'high_income_shares > 0.3' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /Input 'thresholds'.*unknown metric "high_income_shares": neither a built-in metric nor a custom metric of the monitors \(the monitors' custom metrics are high_income_share\); did you mean high_income_share\?/);
+      assert.deepEqual(refreshStarts(), []);
+      assert.deepEqual(ws().writeRequests(), []);
+    });
+
+    it('a misspelt built-in statistic fails before any request, with a suggestion', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, thresholds: 'maxx > 120' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /thresholds.*unknown metric "maxx"; did you mean max\?/);
+      assert.deepEqual(ws().requests, []);
+    });
+  });
+
   describe('rules', () => {
     it('a struct field: ks_test.pvalue < 0.05 (numeric columns only)', async () => {
       await seed({ table: CHURN, pastRefreshes: 1, severity: (c) => (c.column === 'income' || c.column === 'region' ? 0.3 : 0.03) });
@@ -326,9 +383,15 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     const badRules: Array<[string, RegExp]> = [
       ['psi >> 0.2', /thresholds/],
-      ['drift_score > 0.2', /thresholds/],
       ['population_stability_index >= high', /the threshold "high" is not a number/],
     ];
+    it('fails on an unknown name that may be a custom metric once the monitors are read, before any write', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, thresholds: 'drift_score > 0.2' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /Input 'thresholds'.*unknown metric "drift_score": neither a built-in metric nor a custom metric of the monitors \(the monitors have no custom metrics\)/);
+      assert.deepEqual(ws().writeRequests(), []);
+    });
     for (const [rule, message] of badRules) {
       it(`fails on the rule "${rule}" before any request to the workspace`, async () => {
         await seed({ table: CHURN });

@@ -48,6 +48,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
         problemType: 'classification',
         modelIdColumn: 'model_id',
         granularities: ['1 day'],
+        customMetrics: [],
       });
       assert.equal(view.link, `${t.ws.url}/sql/dashboardsv3/${monitor.dashboardId}`);
 
