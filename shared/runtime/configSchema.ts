@@ -180,6 +180,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     onDrift: field('text', REFRESH, 'fail (default), warn or ignore.', { values: ON_DRIFT }),
     onInsufficientData: field('text', REFRESH, 'warn (default), pass or fail.', { values: ON_INSUFFICIENT_DATA }),
     reportPath: field('text', REFRESH, 'Where the JSON drift report is written.'),
+    notifyDestinations: field('commaList', REFRESH, 'Up to 3 notification destinations (display names) told when a rule breaks.'),
   },
 };
 

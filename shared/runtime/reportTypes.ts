@@ -135,4 +135,6 @@ export interface DriftReportData {
   tables: DriftTableResult[];
   driftedColumns: string[];
   changes?: ChangeEntry[];
+  /** notifyDestinations: who was told that a rule broke, and how (a one-time job run). */
+  notification?: { destinations: string[]; message: string; runId?: string; error?: string; planned?: boolean };
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
+import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
 import { thresholdRule, type MetricCondition } from '../../../shared/runtime/metricRules';
 import {
   booleanRule,
@@ -17,6 +18,7 @@ import {
   lineListRule,
   optional,
   outputFileRule,
+  textRule,
   ucNameRule,
   warehouseIdRule,
   withDefault,
@@ -44,6 +46,8 @@ export interface RefreshMonitorsParameters {
   /** Absolute path of the JSON report. */
   reportPath: string;
   monitorApi: (typeof MONITOR_APIS)[number];
+  /** Notification destination display names told when a rule breaks (at most 3). */
+  notifyDestinations: string[];
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
@@ -68,6 +72,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     reportPath: optional(outputFileRule(opened.workingDirectory)),
     // No task.json default: the settings file's monitoring.monitorApi must not be hidden by it.
     monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
+    notifyDestinations: withDefault(commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: 'destinations (the job notification limit)' }, uniqueBy: (n) => n.toLowerCase() }), ''),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
     when(['tables', 'schemaName'], ({ tables, schemaName }) =>
@@ -104,6 +109,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     onDrift: v.onDrift,
     onInsufficientData: v.onInsufficientData,
     monitorApi: v.monitorApi,
+    notifyDestinations: v.notifyDestinations,
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

@@ -50,6 +50,11 @@ export function renderSummary(report: DriftReportData, ctx: SummaryContext): str
     );
   }
   if (ctx.skipped.length > 0) lines.push('', `Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
+  const n = report.notification;
+  if (n) {
+    const how = n.planned ? 'would be notified (dryRun)' : n.error ? `could not be notified: ${escapeText(n.error)}` : `notified through the one-time job run ${escapeText(n.runId ?? '')}`;
+    lines.push('', `**Notification destinations:** ${n.destinations.map(escapeText).join(', ')} ${how}.`);
+  }
   for (const t of report.tables) lines.push('', ...tableDetails(t, ctx.granularities.get(t.table)));
   return `${lines.join('\n')}\n`;
 }

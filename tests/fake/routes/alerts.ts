@@ -9,9 +9,15 @@
  * too (alerts are what subscribes to them): list with page_size/page_token answering
  * `{results: [{id, display_name, destination_type}]}` (the config is for admins only, so never
  * shown), get by id; an alert subscription naming an unknown destination_id is refused.
+ *
+ * One-time job runs (`POST /api/2.2/jobs/runs/submit`) are modelled only as far as a run that
+ * notifies destinations goes: a condition_task run succeeds at once and its
+ * `webhook_notifications.on_success` destinations (at most 3, existing ids) "receive" the run
+ * name, recorded in `delivered`; the same idempotency_token returns the same run and notifies
+ * nobody again. Other task types are refused (not modelled).
  */
 import { randomUUID } from 'node:crypto';
-import type { settings, sql } from '@databricks/sdk-experimental';
+import type { jobs, settings, sql } from '@databricks/sdk-experimental';
 import type { RequestContext } from '../http';
 import { fail, json } from '../http';
 import type { FakeWorkspace, RouteModule } from '../workspace';
@@ -36,6 +42,29 @@ export interface DestinationRecord {
 export class AlertStore {
   readonly alerts = new Map<string, sql.AlertV2>();
   readonly destinations = new Map<string, DestinationRecord>();
+  /** Messages the destinations received: a job run's name, per destination id. */
+  readonly delivered: Array<{ destinationId: string; runId: number; message: string }> = [];
+  private readonly runsByToken = new Map<string, number>();
+  private nextRunId = 5_000;
+
+  submitNotificationRun(body: Partial<jobs.SubmitRun>): number {
+    const token = body.idempotency_token;
+    if (token !== undefined && this.runsByToken.has(token)) return this.runsByToken.get(token)!;
+    const tasks = body.tasks ?? [];
+    if (tasks.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', 'At least one task is required.');
+    for (const t of tasks) {
+      if (!t.task_key) fail(400, 'INVALID_PARAMETER_VALUE', 'task_key is required.');
+      if (!t.condition_task) fail(400, 'INVALID_PARAMETER_VALUE', 'The fake runs condition tasks only.');
+      if (!['EQUAL_TO', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL'].includes(t.condition_task.op)) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid condition_task.op '${t.condition_task.op}'.`);
+    }
+    const onSuccess = body.webhook_notifications?.on_success ?? [];
+    if (onSuccess.length > 3) fail(400, 'INVALID_PARAMETER_VALUE', 'A maximum of 3 destinations can be specified for the on_success property.');
+    for (const d of onSuccess) if (!this.destinations.has(d.id)) fail(400, 'INVALID_PARAMETER_VALUE', `Notification destination ${d.id} does not exist.`);
+    const runId = this.nextRunId++;
+    if (token !== undefined) this.runsByToken.set(token, runId);
+    for (const d of onSuccess) this.delivered.push({ destinationId: d.id, runId, message: body.run_name ?? 'Untitled' });
+    return runId;
+  }
 
   /** Adds a notification destination (as a workspace admin would) and returns it. */
   addDestination(displayName: string, type: settings.DestinationType): DestinationRecord {
@@ -182,5 +211,6 @@ export const alertRoutes: RouteModule = {
     workspace.route('DELETE', '/api/2.0/alerts/:id', trash);
     workspace.route('GET', '/api/2.0/notification-destinations', listDestinations);
     workspace.route('GET', '/api/2.0/notification-destinations/:id', getDestination);
+    workspace.route('POST', '/api/2.2/jobs/runs/submit', (ctx) => json(200, { run_id: ctx.workspace.state.alerts.submitNotificationRun((ctx.body ?? {}) as Partial<jobs.SubmitRun>) }));
   },
 };

@@ -275,6 +275,49 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
     });
   });
 
+  describe('notifyDestinations', () => {
+    it('posts the gate outcome through the destinations when a rule breaks (a one-time job run), once', async () => {
+      const slack = ws().state.alerts.addDestination('MLOps Slack', 'SLACK');
+      const pager = ws().state.alerts.addDestination('On-call PagerDuty', 'PAGERDUTY');
+      await seed({ table: CHURN, pastRefreshes: 1, severity: driftOn('age', 0.45) });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'warn', notifyDestinations: 'MLOps Slack, On-call PagerDuty' });
+
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      const delivered = ws().state.alerts.delivered;
+      assert.deepEqual(delivered.map((d) => d.destinationId), [slack.id, pager.id]);
+      assert.match(delivered[0]!.message, /^\[mlops\] Drift detected: 1 column\(s\) in main\.ml_mon\.churn_inference \(onDrift: warn\)\./);
+      const submit = ws().writeRequests().find((w) => w.path === '/api/2.2/jobs/runs/submit')!;
+      const body = submit.body as { idempotency_token: string; tasks: Array<{ condition_task?: object; new_cluster?: object }> };
+      assert.match(body.idempotency_token, /^ado-drift-[0-9a-f]{48}$/);
+      assert.ok(body.tasks.every((t) => t.condition_task && !t.new_cluster), 'no compute');
+      assert.match(summary(run), /\*\*Notification destinations:\*\* MLOps Slack, On-call PagerDuty notified through the one-time job run \d+\./);
+      assert.deepEqual(report(run).data.notification?.destinations, ['MLOps Slack', 'On-call PagerDuty']);
+    });
+
+    it('no broken rule: nobody is notified', async () => {
+      ws().state.alerts.addDestination('MLOps Slack', 'SLACK');
+      await seed({ table: CHURN, pastRefreshes: 1 });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, notifyDestinations: 'MLOps Slack' });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.deepEqual(ws().state.alerts.delivered, []);
+      assert.ok(!ws().requests.some((r) => r.path === '/api/2.2/jobs/runs/submit'));
+    });
+
+    it('an unknown destination fails before any refresh, listing the available ones; more than 3 fail before any request', async () => {
+      ws().state.alerts.addDestination('MLOps Slack', 'SLACK');
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, notifyDestinations: 'MLOps Teams' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /notifyDestinations: there is no notification destination named "MLOps Teams"\. Available: "MLOps Slack" \(SLACK\)\./);
+      assert.deepEqual(ws().writeRequests(), []);
+      ws().reset();
+      const many = await refresh({ tables: CHURN, notifyDestinations: 'a, b, c, d' });
+      assert.equal(many.result, 'Failed');
+      assert.match(many.resultMessage ?? '', /notifyDestinations/);
+      assert.deepEqual(ws().requests, []);
+    });
+  });
+
   describe('data-quality rules and custom metrics', () => {
     it('a range rule on a column statistic (max > 120 on age) is breached, reported apart from drift', async () => {
       await seed({ table: CHURN, pastRefreshes: 1, stats: (c) => (c.column === 'age' && c.window === c.windows - 1 ? { max: 150 } : undefined) });

@@ -129,7 +129,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
     it('waits on the scheduled refresh the service is running and starts the others', async () => {
       await seedMonitoredTable(t.ws, { table: CHURN });
       await seedMonitoredTable(t.ws, { table: 'main.ml_mon.fraud_inference' });
-      const scheduled = startScheduledRefresh(t.ws, CHURN, 30_000);
+      const scheduled = startScheduledRefresh(t.ws, CHURN, 5 * 60_000); // still running once the lookups (a probe included) are done, even under load
       const find = monitorFinder(t.client());
       const targets = await Promise.all([CHURN, 'main.ml_mon.fraud_inference'].map(async (table) => ({ table, refresh: (await find(table))!.refresh })));
       t.ws.reset();

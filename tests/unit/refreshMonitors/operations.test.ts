@@ -75,6 +75,7 @@ function params(over: Partial<RefreshMonitorsParameters>): RefreshMonitorsParame
     onInsufficientData: 'fail',
     reportPath: join(mkdtempSync(join(tmpdir(), 'drift-')), 'sub', 'report.json'),
     monitorApi: 'auto',
+    notifyDestinations: [],
     ...over,
   };
 }

@@ -168,6 +168,9 @@ export function renderDrift(data: DriftReportData): KindView {
       ['On drift', ON_DRIFT[data.onDrift] ?? data.onDrift],
       ['On insufficient data', ON_INSUFFICIENT[data.onInsufficientData] ?? data.onInsufficientData],
       ['Rules', data.rules && data.rules.length > 0 ? h('span', { class: 'inline-list' }, data.rules.map((r) => code(ruleText(r)))) : undefined, true],
+      ['Notified', data.notification
+        ? `${data.notification.destinations.join(', ')}${data.notification.planned ? ' (planned, dryRun)' : data.notification.error ? ` (failed: ${data.notification.error})` : data.notification.runId ? ` (job run ${data.notification.runId})` : ''}`
+        : undefined],
     ]),
     ...tables.map((table) => renderTable(table, table === reasonTable)),
   ];
