@@ -133,6 +133,19 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     });
   }
 
+  it('"already exists" after a lost create answer is success when the monitor found matches', async () => {
+    await seedTable();
+    const path = `/api/2.1/unity-catalog/tables/${TABLE}/monitor`;
+    cloud.workspace.faults.add({ method: 'POST', path, kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
+    // The read right after the lost answer does not see the new monitor yet (eventual consistency).
+    cloud.workspace.faults.add({ method: 'GET', path, offset: 1, times: 1, status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Cannot find Monitor with ID: /metastores:x/tables:y/' } });
+    const run = await monitor({ monitorApi: 'legacy' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const posts = cloud.workspace.requests.filter((r) => r.method === 'POST' && r.path === path);
+    assert.deepEqual(posts.map((r) => r.status), [504, 409]);
+    assert.ok(run.warnings.some((w) => /sent again after a lost answer and the first one had been processed: it exists as asked for/.test(w)), run.warnings.join('\n'));
+  });
+
   it('a lost alert create answer: found by name, never a second alert', async () => {
     await seedTable();
     const fault = cloud.workspace.faults.add({ method: 'POST', path: '/api/2.0/alerts', kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
