@@ -1,10 +1,12 @@
 /**
  * Databricks SQL alerts v2 (`/api/2.0/alerts`, reference §4.2). The create body is the AlertV2
  * itself; updates are PATCH with an `update_mask` naming the fields sent; DELETE moves an alert
- * to the trash. Alerts have no natural key, so callers find theirs by display name.
+ * to the trash. Alerts have no natural key, so callers find theirs by display name; the same
+ * name finds an alert whose create answer was lost (the create is never re-sent blindly).
  */
 import type { sql } from '@databricks/sdk-experimental';
 import type { DatabricksClient } from '../client/databricksClient';
+import { createOnce } from '../client/createOnce';
 import { collect, paginate } from '../client/paginate';
 import { apiPath } from '../client/path';
 
@@ -27,8 +29,21 @@ export async function findAlertsByName(client: DatabricksClient, displayName: st
   return (await listAlerts(client)).filter((a) => a.display_name === displayName && a.lifecycle_state !== 'DELETED');
 }
 
-export function createAlert(client: DatabricksClient, alert: AlertV2): Promise<AlertV2> {
-  return client.post<AlertV2>('/api/2.0/alerts', alert);
+export interface CreateAlertOptions {
+  /** Whether an alert of the same name found after a lost answer is the one asked for. */
+  matches?: (found: AlertV2) => boolean;
+  onRecovered?: (message: string) => void;
+}
+
+/** Creates the alert; after a lost answer (504, timeout) it is looked up by name before any new create. */
+export function createAlert(client: DatabricksClient, alert: AlertV2, options: CreateAlertOptions = {}): Promise<AlertV2> {
+  return createOnce({
+    create: () => client.post<AlertV2>('/api/2.0/alerts', alert, { resendAfterLostAnswer: false }),
+    find: async () => (await findAlertsByName(client, alert.display_name)).sort((a, b) => (a.create_time ?? '').localeCompare(b.create_time ?? ''))[0],
+    matches: options.matches ?? (() => true),
+    what: `the alert "${alert.display_name}"`,
+    onRecovered: options.onRecovered,
+  });
 }
 
 export function getAlert(client: DatabricksClient, id: string): Promise<AlertV2> {

@@ -10,13 +10,20 @@
  *
  * Callers work with the normalized `MonitorSpec` (what we configure), `Monitor` (what GET
  * answers: no write-only fields such as warehouse_id or skip_builtin_dashboard) and `Refresh`.
- * `resolveMonitorApi` picks the API: `auto` probes v1 with a read and falls back to legacy only
- * when v1 is unavailable (route not found, feature disabled).
+ * `resolveMonitorApi` picks the API: `auto` probes v1 with a per-table read (never the list
+ * call, "(Unimplemented)" in both SDKs) and falls back to legacy only when the answer says v1 is
+ * unavailable (route not found, feature disabled or not enabled, not implemented).
+ *
+ * Creates are never duplicated by a retry: they are sent with `resendAfterLostAnswer: false`
+ * and read back after a lost answer (shared/client/createOnce.ts). Body-less POSTs (refresh run
+ * and cancel) send `{}` as JSON, as the SDKs do (py-sdk `catalog.py` `run_refresh`,
+ * `dataquality.py` `cancel_refresh`).
  */
 import { collect, paginate } from '../client/paginate';
 import type { catalog } from '@databricks/sdk-experimental';
 import type * as dataquality from '@databricks/sdk-experimental/dist/apis/dataquality/model';
 import type { DatabricksClient } from '../client/databricksClient';
+import { createOnce } from '../client/createOnce';
 import { DatabricksApiError, isNotFound } from '../client/errors';
 import { apiPath } from '../client/path';
 
@@ -79,6 +86,8 @@ export type ProfileSpec =
       modelIdColumn: string;
       timestampColumn: string;
       granularities: string[];
+      /** v1 `prediction_probability_column`, legacy `prediction_proba_col`. */
+      predictionProbabilityColumn?: string;
     }
   | { type: 'timeSeries'; timestampColumn: string; granularities: string[] }
   | { type: 'snapshot' };
@@ -124,6 +133,11 @@ export interface Monitor extends Omit<MonitorSpec, 'warehouseId' | 'skipBuiltinD
   monitorVersion?: number;
   /** v1 only: the schema UUID the metric tables go to. */
   outputSchemaId?: string;
+  /**
+   * Legacy only: fields the task does not manage that the full-object PUT must carry from the
+   * current monitor, or they may be reset (py-sdk `catalog.py` `QualityMonitorsAPI.update`).
+   */
+  legacyKept?: Pick<catalog.MonitorInfo, 'data_classification_config' | 'dashboard_id'> & { on_new_classification_tag_detected?: catalog.MonitorDestination };
 }
 
 export interface Refresh {
@@ -141,7 +155,11 @@ export interface MonitorApi {
   readonly kind: MonitorApiKind;
   /** undefined when the table has no monitor (a missing table is an error). */
   get(tableName: string): Promise<Monitor | undefined>;
-  create(spec: MonitorSpec): Promise<Monitor>;
+  /**
+   * Creates the monitor; after a lost answer it is read back instead of created twice, and
+   * `matches` decides whether one found after "already exists" is the one asked for.
+   */
+  create(spec: MonitorSpec, options?: CreateMonitorOptions): Promise<Monitor>;
   /** Updates the fields named (v1: exactly those in update_mask; legacy: PUT of the full object). */
   update(spec: MonitorSpec, changed: readonly MonitorField[], current: Monitor): Promise<Monitor>;
   delete(tableName: string): Promise<void>;
@@ -150,6 +168,11 @@ export interface MonitorApi {
   /** Most recent first. */
   listRefreshes(tableName: string): Promise<Refresh[]>;
   cancelRefresh(tableName: string, refreshId: string): Promise<void>;
+}
+
+export interface CreateMonitorOptions {
+  matches?: (found: Monitor) => boolean;
+  onRecovered?: (message: string) => void;
 }
 
 /** Metric table names: `{output_schema}.{table short name}_profile_metrics` / `_drift_metrics`. */
@@ -163,50 +186,88 @@ export function dashboardPath(dashboardId: string): string {
   return apiPath`/sql/dashboardsv3/${dashboardId}`;
 }
 
-/** The route itself is missing or switched off (as opposed to a missing monitor). */
-function isRouteUnavailable(e: DatabricksApiError): boolean {
+/** error_codes saying a feature or route is not there (reference §3.2 probe, §3.1 "no monitor"). */
+const UNAVAILABLE_CODES = new Set(['ENDPOINT_NOT_FOUND', 'FEATURE_DISABLED', 'FEATURE_NOT_ENABLED', 'NOT_IMPLEMENTED']);
+
+/**
+ * True when an error says the data quality v1 API is not available in this workspace (the
+ * route is missing or switched off, as opposed to a missing monitor).
+ */
+export function isDataQualityUnavailable(e: unknown): boolean {
+  if (!(e instanceof DatabricksApiError)) return false;
   return (
-    e.errorCode === 'ENDPOINT_NOT_FOUND' ||
-    e.errorCode === 'FEATURE_DISABLED' ||
-    e.errorCode === 'NOT_IMPLEMENTED' ||
+    UNAVAILABLE_CODES.has(e.errorCode) ||
+    e.statusCode === 501 ||
     // "… is not enabled for this workspace" and the like (the exact answer is unconfirmed).
     (e.statusCode === 403 && /not (enabled|available)|preview/i.test(e.serviceMessage))
   );
 }
 
-/**
- * True when an error says the data quality v1 API is not available in this workspace. For the
- * list probe, any 404 counts (no monitor is involved); for one monitor, only a route-level answer.
- */
-export function isDataQualityUnavailable(e: unknown, probe = true): boolean {
-  if (!(e instanceof DatabricksApiError)) return false;
-  return isRouteUnavailable(e) || (probe && e.statusCode === 404);
+/** A 404 that says the monitor (not the route, not the table) does not exist. */
+function isMissingMonitor(e: unknown): boolean {
+  return e instanceof DatabricksApiError && isNotFound(e) && !isDataQualityUnavailable(e) && !UC_MISSING_CODES.has(e.errorCode);
 }
+
+/** A missing table, schema or catalog: not "no monitor" (reference §3.1). */
+const UC_MISSING_CODES = new Set(['TABLE_DOES_NOT_EXIST', 'SCHEMA_DOES_NOT_EXIST', 'CATALOG_DOES_NOT_EXIST']);
 
 export interface ResolvedMonitorApi {
   api: MonitorApi;
   /** Why legacy was chosen under `auto`, for the log. */
   fallbackReason?: string;
+  /** Under `auto`: which answer decided, for the log (`GET … answered 404 RESOURCE_DOES_NOT_EXIST`). */
+  decidedBy?: string;
 }
 
-/** The API to use: forced, or (auto) v1 unless a read probe says it is unavailable. */
-export async function resolveMonitorApi(client: DatabricksClient, preference: MonitorApiPreference): Promise<ResolvedMonitorApi> {
+export class MonitorApiProbeError extends Error {
+  override readonly name = 'MonitorApiProbeError';
+}
+
+/**
+ * The API to use: forced, or (auto) v1 unless a per-table read says it is unavailable
+ * (reference §3.2 "Safe availability probe"): `GET /api/data-quality/v1/monitors/table/<id>` of
+ * the first of `probeTables` that exists answers 200, or 404 about the monitor → v1;
+ * ENDPOINT_NOT_FOUND / FEATURE_DISABLED / FEATURE_NOT_ENABLED / NOT_IMPLEMENTED / 501 → legacy;
+ * anything else is reported, not guessed from. When no table exists to probe with, v1 is used
+ * (both APIs need the table anyway).
+ */
+export async function resolveMonitorApi(client: DatabricksClient, preference: MonitorApiPreference, probeTables: readonly string[] = []): Promise<ResolvedMonitorApi> {
   if (preference === 'legacy') return { api: new LegacyMonitorApi(client) };
-  if (preference === 'dataQuality') return { api: new DataQualityMonitorApi(client) };
+  const v1 = new DataQualityMonitorApi(client);
+  if (preference === 'dataQuality') return { api: v1 };
+  let probe: { table: string; id: string } | undefined;
+  for (const table of probeTables) {
+    const id = await v1.findTableId(table);
+    if (id) {
+      probe = { table, id };
+      break;
+    }
+  }
+  if (!probe) return { api: v1, decidedBy: 'no table exists yet to probe with; the data quality API is assumed' };
+  const route = apiPath`/api/data-quality/v1/monitors/table/${probe.id}`;
   try {
-    await client.get('/api/data-quality/v1/monitors', { page_size: 1 });
-    return { api: new DataQualityMonitorApi(client) };
+    await client.get(route);
+    return { api: v1, decidedBy: `GET ${route} (${probe.table}) answered 200` };
   } catch (e) {
-    if (!isDataQualityUnavailable(e)) throw e;
-    return { api: new LegacyMonitorApi(client), fallbackReason: `the data quality API is not available here (${(e as DatabricksApiError).errorCode})` };
+    if (!(e instanceof DatabricksApiError)) throw e;
+    const answer = `GET ${route} (${probe.table}) answered ${e.statusCode} ${e.errorCode}`;
+    if (isDataQualityUnavailable(e)) return { api: new LegacyMonitorApi(client), fallbackReason: `the data quality API is not available here (${e.errorCode})`, decidedBy: answer };
+    if (isNotFound(e) && /monitor/i.test(e.serviceMessage)) return { api: v1, decidedBy: `${answer} about the monitor` };
+    throw new MonitorApiProbeError(`Cannot tell whether the data quality monitor API is available: ${answer}: ${e.serviceMessage}. Set monitorApi to dataQuality or legacy.`);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Data quality v1
 
-type V1Monitor = dataquality.Monitor;
-type V1Config = NonNullable<V1Monitor['data_profiling_config']>;
+/**
+ * `inference_log.prediction_probability_column` ("Column for prediction probabilities", py-sdk
+ * `dataquality.py` `InferenceLogConfig`, v0.133.0) is missing from the JS SDK 0.17.0 types.
+ */
+type SdkV1Config = NonNullable<dataquality.Monitor['data_profiling_config']>;
+type V1InferenceLog = NonNullable<SdkV1Config['inference_log']> & { prediction_probability_column?: string };
+type V1Config = Omit<SdkV1Config, 'inference_log'> & { inference_log?: V1InferenceLog };
+type V1Monitor = Omit<dataquality.Monitor, 'data_profiling_config'> & { data_profiling_config?: V1Config };
 type V1Refresh = dataquality.Refresh;
 
 const V1 = '/api/data-quality/v1/monitors';
@@ -237,14 +298,20 @@ export class DataQualityMonitorApi implements MonitorApi {
       return fromV1(await this.client.get<V1Monitor>(apiPath`/api/data-quality/v1/monitors/table/${id}`), tableName);
     } catch (e) {
       // A missing monitor may come back as RESOURCE_DOES_NOT_EXIST or as a plain NOT_FOUND.
-      if (isNotFound(e) && !isDataQualityUnavailable(e, false)) return undefined;
+      if (isMissingMonitor(e)) return undefined;
       throw e;
     }
   }
 
-  async create(spec: MonitorSpec): Promise<Monitor> {
+  async create(spec: MonitorSpec, options: CreateMonitorOptions = {}): Promise<Monitor> {
     const body = await this.body(spec);
-    return fromV1(await this.client.post<V1Monitor>(V1, body), spec.tableName);
+    return createOnce({
+      create: async () => fromV1(await this.client.post<V1Monitor>(V1, body, { resendAfterLostAnswer: false }), spec.tableName),
+      find: () => this.get(spec.tableName),
+      matches: options.matches ?? (() => true),
+      what: `the monitor of ${spec.tableName}`,
+      onRecovered: options.onRecovered,
+    });
   }
 
   async update(spec: MonitorSpec, changed: readonly MonitorField[], current: Monitor): Promise<Monitor> {
@@ -289,7 +356,17 @@ export class DataQualityMonitorApi implements MonitorApi {
 
   async cancelRefresh(tableName: string, refreshId: string): Promise<void> {
     const id = await this.tableId(tableName);
-    await this.client.post(apiPath`/api/data-quality/v1/monitors/table/${id}/refreshes/${refreshId}/cancel`);
+    await this.client.post(apiPath`/api/data-quality/v1/monitors/table/${id}/refreshes/${refreshId}/cancel`, {});
+  }
+
+  /** The table's UUID, or undefined when the table does not exist. */
+  async findTableId(tableName: string): Promise<string | undefined> {
+    try {
+      return await this.tableId(tableName);
+    } catch (e) {
+      if (e instanceof DatabricksApiError && UC_MISSING_CODES.has(e.errorCode)) return undefined;
+      throw e;
+    }
   }
 
   /** The table's UUID through Unity Catalog (cached: it never changes for a table). */
@@ -333,6 +410,7 @@ function profileV1(p: ProfileSpec): Partial<Pick<V1Config, 'inference_log' | 'ti
           model_id_column: p.modelIdColumn,
           timestamp_column: p.timestampColumn,
           granularities: granularities(p.granularities),
+          prediction_probability_column: p.predictionProbabilityColumn,
         },
       };
     case 'timeSeries':
@@ -358,6 +436,7 @@ function fromV1(m: V1Monitor, tableName: string): Monitor {
       modelIdColumn: l.model_id_column,
       timestampColumn: l.timestamp_column,
       granularities: texts(l.granularities),
+      ...(l.prediction_probability_column ? { predictionProbabilityColumn: l.prediction_probability_column } : {}),
     };
   } else if (c.time_series) {
     profile = { type: 'timeSeries', timestampColumn: c.time_series.timestamp_column, granularities: texts(c.time_series.granularities) };
@@ -414,23 +493,39 @@ export class LegacyMonitorApi implements MonitorApi {
   constructor(private readonly client: DatabricksClient) {}
 
   async get(tableName: string): Promise<Monitor | undefined> {
-    // A missing table answers TABLE_DOES_NOT_EXIST, a table without monitor RESOURCE_DOES_NOT_EXIST.
+    // A missing table answers TABLE_DOES_NOT_EXIST; a table without monitor a 404 such as
+    // "Cannot find Monitor with ID: /metastores:<uuid>/tables:<uuid>/" (reference §3.1): any 404
+    // but a missing table, schema or catalog means "no monitor", as Terraform's IsMissing does.
     try {
       return fromLegacy(await this.client.get<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${tableName}/monitor`));
     } catch (e) {
-      if (e instanceof DatabricksApiError && e.errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+      if (isMissingMonitor(e)) return undefined;
       throw e;
     }
   }
 
-  async create(spec: MonitorSpec): Promise<Monitor> {
+  async create(spec: MonitorSpec, options: CreateMonitorOptions = {}): Promise<Monitor> {
     const body: Omit<catalog.CreateMonitor, 'table_name'> = { ...legacyBody(spec), assets_dir: spec.assetsDir ?? '', warehouse_id: spec.warehouseId, skip_builtin_dashboard: spec.skipBuiltinDashboard };
-    return fromLegacy(await this.client.post<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${spec.tableName}/monitor`, body));
+    return createOnce({
+      create: async () => fromLegacy(await this.client.post<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${spec.tableName}/monitor`, body, { resendAfterLostAnswer: false })),
+      find: () => this.get(spec.tableName),
+      matches: options.matches ?? (() => true),
+      what: `the monitor of ${spec.tableName}`,
+      onRecovered: options.onRecovered,
+    });
   }
 
-  /** PUT of the full object: assets_dir cannot change and is not sent; read-only fields are left out. */
-  async update(spec: MonitorSpec): Promise<Monitor> {
+  /**
+   * PUT of the full object: assets_dir cannot change and is not sent; read-only fields are left
+   * out; what the task does not manage (dashboard_id, data_classification_config,
+   * notifications.on_new_classification_tag_detected) is carried from the current monitor.
+   */
+  async update(spec: MonitorSpec, _changed: readonly MonitorField[], current: Monitor): Promise<Monitor> {
     const body = legacyBody(spec);
+    const kept = current.legacyKept ?? {};
+    if (kept.dashboard_id !== undefined) body.dashboard_id = kept.dashboard_id;
+    if (kept.data_classification_config !== undefined) body.data_classification_config = kept.data_classification_config;
+    if (kept.on_new_classification_tag_detected !== undefined) body.notifications = { ...body.notifications, on_new_classification_tag_detected: kept.on_new_classification_tag_detected };
     return fromLegacy(await this.client.put<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${spec.tableName}/monitor`, body));
   }
 
@@ -439,7 +534,7 @@ export class LegacyMonitorApi implements MonitorApi {
   }
 
   async runRefresh(tableName: string): Promise<Refresh> {
-    return fromLegacyRefresh(await this.client.post<catalog.MonitorRefreshInfo>(apiPath`/api/2.1/unity-catalog/tables/${tableName}/monitor/refreshes`));
+    return fromLegacyRefresh(await this.client.post<catalog.MonitorRefreshInfo>(apiPath`/api/2.1/unity-catalog/tables/${tableName}/monitor/refreshes`, {}));
   }
 
   async getRefresh(tableName: string, refreshId: string): Promise<Refresh> {
@@ -452,7 +547,7 @@ export class LegacyMonitorApi implements MonitorApi {
   }
 
   async cancelRefresh(tableName: string, refreshId: string): Promise<void> {
-    await this.client.post(apiPath`/api/2.1/unity-catalog/tables/${tableName}/monitor/refreshes/${refreshId}/cancel`);
+    await this.client.post(apiPath`/api/2.1/unity-catalog/tables/${tableName}/monitor/refreshes/${refreshId}/cancel`, {});
   }
 }
 
@@ -477,6 +572,7 @@ function legacyBody(spec: MonitorSpec): LegacyBody {
             model_id_col: p.modelIdColumn,
             timestamp_col: p.timestampColumn,
             granularities: p.granularities,
+            prediction_proba_col: p.predictionProbabilityColumn,
           }
         : undefined,
     time_series: p.type === 'timeSeries' ? { timestamp_col: p.timestampColumn, granularities: p.granularities } : undefined,
@@ -496,6 +592,7 @@ function fromLegacy(m: catalog.MonitorInfo): Monitor {
       modelIdColumn: l.model_id_col,
       timestampColumn: l.timestamp_col,
       granularities: l.granularities,
+      ...(l.prediction_proba_col ? { predictionProbabilityColumn: l.prediction_proba_col } : {}),
     };
   } else if (m.time_series) {
     profile = { type: 'timeSeries', timestampColumn: m.time_series.timestamp_col, granularities: m.time_series.granularities };
@@ -523,6 +620,11 @@ function fromLegacy(m: catalog.MonitorInfo): Monitor {
     driftMetricsTable: m.drift_metrics_table_name,
     dashboardId: m.dashboard_id,
     monitorVersion: m.monitor_version === undefined ? undefined : Number(m.monitor_version),
+    legacyKept: {
+      dashboard_id: m.dashboard_id,
+      data_classification_config: m.data_classification_config,
+      on_new_classification_tag_detected: m.notifications?.on_new_classification_tag_detected,
+    },
   };
 }
 

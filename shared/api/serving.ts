@@ -90,11 +90,25 @@ export async function getServerLogs(client: DatabricksClient, name: string, serv
 }
 
 /**
- * Scores a payload. The route has no /api/2.0 prefix. It is not a read: the request lands in the
- * inference table, so plan mode refuses it like any other write.
+ * The client-side timeout of an invocation: the model execution timeout is 297 s (reference
+ * §1.1, §5.5, docs model-serving-limits), so about 300 s, not the generic 60 s.
  */
-export function invokeServingEndpoint(client: DatabricksClient, name: string, payload: unknown, signal?: AbortSignal): Promise<InvocationResponse> {
-  return client.post<InvocationResponse>(apiPath`/serving-endpoints/${name}/invocations`, payload, { signal });
+export const INVOCATION_TIMEOUT_MS = 300_000;
+
+/**
+ * Scores a payload. The route has no /api/2.0 prefix. It is not a read: the request lands in the
+ * inference table, so plan mode refuses it like any other write. It is not idempotent either
+ * (the model may have run, and the request been logged): a timed-out or dropped invocation is
+ * never re-sent (429 and 503, which mean "not processed", still are). `timeoutMs` is real time
+ * (callers scale INVOCATION_TIMEOUT_MS with the task clock).
+ */
+export function invokeServingEndpoint(client: DatabricksClient, name: string, payload: unknown, signal?: AbortSignal, timeoutMs = INVOCATION_TIMEOUT_MS): Promise<InvocationResponse> {
+  return client.post<InvocationResponse>(apiPath`/serving-endpoints/${name}/invocations`, payload, { signal, timeoutMs, resendAfterLostAnswer: false });
+}
+
+/** The data-plane host of a route-optimized endpoint: `endpoint_url` (reference §1.1), when set. */
+export function routeOptimizedUrl(endpoint: ServingEndpointDetailed): string | undefined {
+  return endpoint.route_optimized ? endpoint.endpoint_url : undefined;
 }
 
 function endpointPath(name: string, leaf: 'config' | 'ai-gateway' | 'tags' | 'notifications'): string {

@@ -115,7 +115,7 @@ export async function executeStatement(client: DatabricksClient, warehouseId: st
         describeTimeout: (last) => `The SQL statement ${id} did not finish in time (last state ${last?.status?.state ?? 'unknown'}); it was cancelled.`,
       }));
     } catch (e) {
-      if (e instanceof PollTimeoutError) await client.post(apiPath`/api/2.0/sql/statements/${id}/cancel`, undefined, { readOnly }).catch(() => undefined);
+      if (e instanceof PollTimeoutError) await client.post(apiPath`/api/2.0/sql/statements/${id}/cancel`, {}, { readOnly }) // the SDKs send {} (py-sdk sql.py cancel_execution).catch(() => undefined);
       throw e;
     }
   }

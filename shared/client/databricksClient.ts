@@ -14,6 +14,8 @@ export interface RequestOptions {
   idempotent?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** False: not re-sent after a lost answer (504, timeout); the caller reads first (createOnce). */
+  resendAfterLostAnswer?: boolean;
   /** A POST that only reads (search, SQL SELECT): allowed in plan mode. */
   readOnly?: boolean;
   headers?: Record<string, string>;
@@ -86,6 +88,14 @@ export class DatabricksClient {
     return this.exchange(method, path, options);
   }
 
+  /**
+   * The same client (pipeline, token, plan mode) for another Databricks host, e.g. the
+   * data-plane URL of a route-optimized serving endpoint. Callers check the host first.
+   */
+  withBaseUrl(baseUrl: string): DatabricksClient {
+    return new DatabricksClient({ workspaceUrl: baseUrl, send: this.send, timeoutMs: this.timeoutMs, signal: this.signal, readOnly: this.readOnly });
+  }
+
   /** An absolute URL of this workspace (links in summaries). */
   link(path: string): string {
     return `${this.workspaceUrl}${path.startsWith('/') ? '' : '/'}${path}`;
@@ -103,6 +113,7 @@ export class DatabricksClient {
       timeoutMs: options.timeoutMs ?? this.timeoutMs,
       signal: options.signal ?? this.signal,
       idempotent: options.idempotent ?? isIdempotentMethod(method),
+      resendAfterLostAnswer: options.resendAfterLostAnswer,
       streamResponse: options.streamResponse,
       attempt: 1,
     };

@@ -21,6 +21,11 @@ export interface PipelineRequest {
   signal?: AbortSignal;
   /** Whether a 500 may be retried: true for GET/HEAD/PUT/DELETE unless the caller says otherwise. */
   idempotent: boolean;
+  /**
+   * False for a create that must not be re-sent after a lost answer (504, timeout, reset once
+   * sent): the caller reads before creating again (see shared/client/createOnce.ts).
+   */
+  resendAfterLostAnswer?: boolean;
   /** Return the body as a stream instead of text (downloads). */
   streamResponse?: boolean;
   /** A short name of the API operation, for debug logs (never the body). */

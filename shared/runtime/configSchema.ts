@@ -133,6 +133,8 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     timeoutMinutes: field('integer', DEPLOY, 'Minutes to wait for readiness (1-720, default 45).'),
     smokeTestPayload: field('json', DEPLOY, 'Request sent once ready: a mapping, JSON text, or a JSON file path (relative to this file).'),
     rollbackOnFailure: field('boolean', DEPLOY, 'Restore the previous configuration when the update, readiness or smoke test fails (default true).'),
+    warehouseId: field('text', DEPLOY, 'SQL warehouse for the inference-log check and the retention schedule.'),
+    verifyInferenceLogMinutes: field('integer', DEPLOY, 'After a passing smoke test, wait up to N minutes for it in the payload table (0-180, default 0 = off).'),
   },
   inferenceTable: {
     enabled: field('boolean', DEPLOY, 'Enable the AI Gateway inference table (default true).', { input: 'inferenceTable' }),
@@ -147,6 +149,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     problemType: field('text', CREATE, 'classification (default) or regression.', { values: PROBLEM_TYPES }),
     predictionColumn: field('text', CREATE, 'Prediction column (default prediction).'),
     labelColumn: field('text', CREATE, 'Label (ground truth) column.'),
+    predictionProbabilityColumn: field('text', CREATE, 'Classification inference logs: the prediction probability column.'),
     modelIdColumn: field('text', CREATE, 'Model id column (default model_id).'),
     timestampColumn: field('text', CREATE, 'Timestamp column (default timestamp).'),
     granularities: field('commaList', CREATE, 'Aggregation windows (default 1 day).', { values: GRANULARITIES }),
@@ -160,7 +163,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     notifyEmails: field('commaList', CREATE, 'At most 5 e-mail addresses notified when a refresh fails.'),
     driftAlerts: field('driftAlerts', CREATE, 'SQL alerts on the drift metrics table, e.g. "population_stability_index >= 0.2 -> mlops@contoso.com".'),
     warehouseId: field('text', MONITOR_TASKS, 'SQL warehouse for the dashboard, the view, the alerts and the drift gate.'),
-    monitorApi: field('text', CREATE, 'auto (default), dataQuality or legacy.', { values: MONITOR_APIS }),
+    monitorApi: field('text', MONITOR_TASKS, 'auto (default), dataQuality or legacy.', { values: MONITOR_APIS }),
     refreshAfterCreate: field('boolean', CREATE, 'Refresh right after creating (default false).'),
     timeoutMinutes: field('integer', CREATE, 'DatabricksCreateMonitor: minutes to wait for the monitor to be ACTIVE (1-120, default 15).'),
     tables: field('lines', REFRESH, 'Monitored tables to refresh (default: tableName).'),
@@ -177,6 +180,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     onDrift: field('text', REFRESH, 'fail (default), warn or ignore.', { values: ON_DRIFT }),
     onInsufficientData: field('text', REFRESH, 'warn (default), pass or fail.', { values: ON_INSUFFICIENT_DATA }),
     reportPath: field('text', REFRESH, 'Where the JSON drift report is written.'),
+    notifyDestinations: field('commaList', REFRESH, 'Up to 3 notification destinations (display names) told when a rule breaks.'),
   },
 };
 

@@ -12,7 +12,13 @@
  *   f1_score (structs: macro, weighted; the bare name means `.macro`), roc_auc_score,
  *   mean_squared_error, root_mean_squared_error, mean_absolute_error,
  *   mean_absolute_percentage_error, r2_score;
- * - profile table, one row per column: percent_null, percent_nan, percent_zeros, percent_distinct.
+ * - profile table, one row per column (data quality: range and null checks): count, num_nulls,
+ *   avg, min, max, stddev, median, distinct_count, num_zeros, num_nan, min_length, max_length,
+ *   avg_length, percent_null, percent_nan, percent_zeros, percent_distinct;
+ * - the monitor's custom metrics by name (thresholds only): a name that is neither a known metric
+ *   nor close to one is kept as a custom metric, and checked against each monitor's custom
+ *   metrics once the monitors are read (aggregate and derived ones are in the profile table,
+ *   drift ones in the drift table).
  * log_loss is not accepted: no source lists it among the profile table's columns.
  * mean_absolute_error is read from the column the docs name `mean_average_error`
  * ([unconfirmed] in the reference; the gate DESCRIBEs the table at run time anyway).
@@ -24,10 +30,13 @@ import { closestName } from './suggest';
 export type MetricTable = 'drift' | 'profile';
 /** `column`: a value per monitored column; `model`: one value per window for the model (':table'). */
 export type MetricScope = 'column' | 'model';
+/** What a rule checks, for reports that show data-quality breaches apart from drift. */
+export type MetricCategory = 'drift' | 'model-quality' | 'data-quality' | 'custom';
 
 interface MetricInfo {
   table: MetricTable;
   scope: MetricScope;
+  category: MetricCategory;
   /** Fields of a struct metric; the first is suggested when the field is missing. */
   fields?: readonly string[];
   /** Field used when the rule names the bare struct. */
@@ -36,11 +45,11 @@ interface MetricInfo {
   column?: string;
 }
 
-const DRIFT: MetricInfo = { table: 'drift', scope: 'column' };
-const TEST: MetricInfo = { table: 'drift', scope: 'column', fields: ['pvalue', 'statistic'] };
-const QUALITY: MetricInfo = { table: 'profile', scope: 'model' };
-const AVERAGED: MetricInfo = { table: 'profile', scope: 'model', fields: ['macro', 'weighted'], defaultField: 'macro' };
-const PROFILE: MetricInfo = { table: 'profile', scope: 'column' };
+const DRIFT: MetricInfo = { table: 'drift', scope: 'column', category: 'drift' };
+const TEST: MetricInfo = { table: 'drift', scope: 'column', category: 'drift', fields: ['pvalue', 'statistic'] };
+const QUALITY: MetricInfo = { table: 'profile', scope: 'model', category: 'model-quality' };
+const AVERAGED: MetricInfo = { table: 'profile', scope: 'model', category: 'model-quality', fields: ['macro', 'weighted'], defaultField: 'macro' };
+const PROFILE: MetricInfo = { table: 'profile', scope: 'column', category: 'data-quality' };
 
 export const METRICS: Readonly<Record<string, MetricInfo>> = {
   population_stability_index: DRIFT,
@@ -65,6 +74,19 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
   mean_absolute_error: { ...QUALITY, column: 'mean_average_error' },
   mean_absolute_percentage_error: QUALITY,
   r2_score: QUALITY,
+  count: PROFILE,
+  num_nulls: PROFILE,
+  avg: PROFILE,
+  min: PROFILE,
+  max: PROFILE,
+  stddev: PROFILE,
+  median: PROFILE,
+  distinct_count: PROFILE,
+  num_zeros: PROFILE,
+  num_nan: PROFILE,
+  min_length: PROFILE,
+  max_length: PROFILE,
+  avg_length: PROFILE,
   percent_null: PROFILE,
   percent_nan: PROFILE,
   percent_zeros: PROFILE,
@@ -94,8 +116,10 @@ const SHORTHANDS: Readonly<Record<string, string>> = {
 export interface MetricCondition {
   metric: string;
   field?: string;
+  /** For a custom metric, where it is once the monitor says its type (until then `profile`). */
   table: MetricTable;
   scope: MetricScope;
+  category: MetricCategory;
   /** What to select from the table, e.g. `ks_test.pvalue`, `f1_score.macro`. */
   column: string;
   op: ComparisonOp;
@@ -106,16 +130,26 @@ export interface MetricCondition {
 
 export interface DriftAlertRule extends MetricCondition {
   emails: string[];
+  /** Notification destinations by display name (`destination:<name>` recipients). */
+  destinations: string[];
 }
+
+/** A recipient naming a notification destination: `destination:<display name>`. */
+const DESTINATION_PREFIX = /^destination:\s*/i;
 
 const CONDITION_SHAPE = '"<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=';
 
-export function parseMetricCondition(text: string, tables: readonly MetricTable[]): Check<MetricCondition> {
+/** A custom metric until the monitor says what it is (resolveCustomMetric). */
+const CUSTOM: MetricInfo = { table: 'profile', scope: 'column', category: 'custom' };
+
+export function parseMetricCondition(text: string, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*(.*)$/s.exec(text.trim());
   if (!m) return fail(`must look like ${CONDITION_SHAPE}, e.g. "population_stability_index >= 0.2"`);
-  const metric = m[1].toLowerCase();
-  const info: MetricInfo | undefined = METRICS[metric];
-  if (!info || !tables.includes(info.table)) return fail(unknownMetric(metric, tables));
+  // Custom metric names keep their case (they are column names of the metric tables).
+  const metric = METRICS[m[1].toLowerCase()] ? m[1].toLowerCase() : m[1];
+  let info: MetricInfo | undefined = METRICS[metric];
+  if (!info && allowCustom && !suggestionFor(metric.toLowerCase(), tables)) info = CUSTOM;
+  if (!info || !tables.includes(info.table)) return fail(unknownMetric(metric.toLowerCase(), tables));
 
   let field: string | undefined = m[2]?.toLowerCase();
   if (info.fields) {
@@ -140,6 +174,7 @@ export function parseMetricCondition(text: string, tables: readonly MetricTable[
     field,
     table: info.table,
     scope: info.scope,
+    category: info.category,
     column: field === undefined ? (info.column ?? metric) : `${info.column ?? metric}.${field}`,
     op,
     value,
@@ -153,26 +188,71 @@ function unknownMetric(metric: string, tables: readonly MetricTable[]): string {
   if (otherTable) {
     return `${metric} is a ${otherTable.table} table metric; only drift table metrics are allowed here: ${known.join(', ')}`;
   }
-  const suggestion = SHORTHANDS[metric] ?? closestName(metric, known);
+  const suggestion = suggestionFor(metric, tables);
   if (suggestion) return `unknown metric "${metric}"; did you mean ${suggestion}?`;
   return `unknown metric "${metric}"; known metrics: ${known.join(', ')}`;
 }
 
+/** The known metric a misspelt name probably means. */
+function suggestionFor(metric: string, tables: readonly MetricTable[]): string | undefined {
+  const known = Object.keys(METRICS).filter((name) => tables.includes(METRICS[name].table));
+  return SHORTHANDS[metric] ?? closestName(metric, known);
+}
+
+/** A monitor's custom metric, as the gate needs it. */
+export interface CustomMetricInfo {
+  name: string;
+  type: 'aggregate' | 'derived' | 'drift';
+  inputColumns: readonly string[];
+}
+
+/**
+ * A custom-metric rule made concrete for one monitor: aggregate and derived metrics are profile
+ * table columns, drift metrics drift table columns; `[":table"]` inputs give one table-level
+ * value per window. Undefined when the monitor has no custom metric of that name.
+ */
+export function resolveCustomMetric(rule: MetricCondition, customMetrics: readonly CustomMetricInfo[]): MetricCondition | undefined {
+  if (rule.category !== 'custom') return rule;
+  const found = customMetrics.find((c) => c.name === rule.metric) ?? customMetrics.find((c) => c.name.toLowerCase() === rule.metric.toLowerCase());
+  if (!found) return undefined;
+  const tableLevel = found.inputColumns.length === 1 && found.inputColumns[0] === ':table';
+  return { ...rule, metric: found.name, column: found.name, table: found.type === 'drift' ? 'drift' : 'profile', scope: tableLevel && found.type !== 'drift' ? 'model' : 'column' };
+}
+
+/** Why a custom-metric rule matches none of the monitors, with a suggestion. */
+export function unknownCustomMetric(rule: MetricCondition, customNames: readonly string[]): string {
+  const suggestion = closestName(rule.metric, [...customNames, ...Object.keys(METRICS)]);
+  const known = customNames.length ? `the monitors' custom metrics are ${customNames.join(', ')}` : 'the monitors have no custom metrics';
+  return `unknown metric "${rule.metric}": neither a built-in metric nor a custom metric of the monitors (${known})${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+}
+
 export function parseDriftAlert(text: string): Check<DriftAlertRule> {
   const arrow = text.indexOf('->');
-  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email>[, <email>…]"`);
+  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email or destination:<name>>[, …]"`);
   const condition = parseMetricCondition(text.slice(0, arrow), ['drift']);
   if (!condition.ok) return condition;
-  const emails = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
-  if (emails.length === 0) return fail('needs at least one e-mail address after "->"');
-  const bad = emails.find((e) => !isEmailAddress(e));
-  if (bad !== undefined) return fail(`"${bad}" is not an e-mail address`);
-  return ok({ ...condition.value, emails, text: `${condition.value.text} -> ${emails.join(', ')}` });
+  const recipients = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
+  if (recipients.length === 0) return fail('needs at least one recipient after "->": an e-mail address or destination:<notification destination name>');
+  const emails: string[] = [];
+  const destinations: string[] = [];
+  for (const r of recipients) {
+    if (DESTINATION_PREFIX.test(r)) {
+      const name = r.replace(DESTINATION_PREFIX, '').trim();
+      if (name === '') return fail(`"${r}" names no destination: write destination:<display name>, e.g. destination:MLOps Slack`);
+      if (!destinations.includes(name)) destinations.push(name);
+    } else if (isEmailAddress(r)) {
+      if (!emails.some((e) => e.toLowerCase() === r.toLowerCase())) emails.push(r);
+    } else {
+      return fail(`"${r}" is neither an e-mail address nor destination:<notification destination name>`);
+    }
+  }
+  const shown = [...emails, ...destinations.map((d) => `destination:${d}`)];
+  return ok({ ...condition.value, emails, destinations, text: `${condition.value.text} -> ${shown.join(', ')}` });
 }
 
 /** A threshold over the drift table or the profile table. */
 export function thresholdRule(): ValueRule<MetricCondition> {
-  return rule((text) => parseMetricCondition(text, ['drift', 'profile']));
+  return rule((text) => parseMetricCondition(text, ['drift', 'profile'], true));
 }
 
 /** A drift alert: a drift-table condition and who is notified. */

@@ -65,6 +65,8 @@ export interface DeploymentReportData {
   polls?: number;
   smokeTest?: { ok: boolean; status?: number; predictions?: number; latencyMs?: number; summary: string };
   rollback?: { performed: boolean; restored: ServedEntitySnapshot[]; reason: string; succeeded: boolean };
+  /** verifyInferenceLogMinutes: whether the smoke request reached the payload table. */
+  inferenceLogCheck?: { table: string; clientRequestId: string; found: boolean; waitedSeconds: number; message: string };
   failure?: { stage: 'update' | 'wait' | 'smoke-test'; message: string; entityMessages?: Array<{ name: string; message: string }> };
   changes?: ChangeEntry[];
 }
@@ -105,6 +107,8 @@ export interface DriftColumnResult {
   drifted: boolean;
   /** How far past the threshold the latest value is, relative to the threshold (for sorting worst first). */
   severity: number;
+  /** What the rule checks: drift, model quality, data quality (column statistics), or a custom metric. */
+  category?: 'drift' | 'model-quality' | 'data-quality' | 'custom';
 }
 
 export interface DriftTableResult {
@@ -131,4 +135,6 @@ export interface DriftReportData {
   tables: DriftTableResult[];
   driftedColumns: string[];
   changes?: ChangeEntry[];
+  /** notifyDestinations: who was told that a rule broke, and how (a one-time job run). */
+  notification?: { destinations: string[]; message: string; runId?: string; error?: string; planned?: boolean };
 }

@@ -135,6 +135,22 @@ describe('results tab in Chromium', function () {
     assert.match(await text('.card[data-kind="registration"] .card__heading'), /Succeeded with issues/);
   });
 
+  it('shows data-quality breaches apart from drift', async () => {
+    await open(['drift-data-quality.json'], 'drift-data-quality');
+    const card = page.locator('.card[data-kind="drift"]');
+    const verdict = await card.locator('.verdict').innerText();
+    assert.match(verdict, /Data-quality rule broken/);
+    assert.match(verdict, /1 column broke a data-quality rule:\s*main\.ml_mon\.churn_inference\.age/);
+    assert.doesNotMatch(verdict, /drifted/);
+    const section = card.locator('.drift-table[data-table="main.ml_mon.churn_inference"]');
+    const drift = await section.locator('.drift-columns[data-kind="drift"] .drift-column[data-column]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-category')));
+    assert.deepEqual(drift, ['drift', 'drift']);
+    const quality = section.locator('.drift-columns[data-kind="data-quality"] .drift-column[data-column]');
+    assert.equal(await quality.count(), 2);
+    assert.match(await quality.first().innerText(), /age\s+breached[\s\S]*max > 120[\s\S]*150/);
+    assert.match(await section.innerText(), /Data quality \(column statistics\)/);
+  });
+
   it('shows drift: the verdict, worst column first, bars against the thresholds, the windows', async () => {
     await open(['drift-detected.json'], 'drift-detected');
     const card = page.locator('.card[data-kind="drift"]');

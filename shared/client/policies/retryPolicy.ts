@@ -37,6 +37,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
           if (request.signal?.aborted || error instanceof CancelledError) throw asCancelled(error, request);
           const decision = decideRetry(error, {
             idempotent: request.idempotent,
+            resendAfterLostAnswer: request.resendAfterLostAnswer,
             retryNumber: attempt,
             nowMs: clock.now(),
             backoff: options.backoff,

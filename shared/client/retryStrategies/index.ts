@@ -4,10 +4,10 @@
  */
 import { DatabricksApiError } from '../errors';
 import { exponentialBackoffDelay, type BackoffOptions } from './exponentialBackoff';
-import { retryReason, type RetryReason } from './classify';
+import { isLostAnswer, retryReason, type RetryReason } from './classify';
 import { parseRetryAfter, retryDelayFromDetails } from './retryAfter';
 
-export { exponentialBackoffDelay, retryReason, parseRetryAfter, retryDelayFromDetails };
+export { exponentialBackoffDelay, isLostAnswer, retryReason, parseRetryAfter, retryDelayFromDetails };
 export type { BackoffOptions, RetryReason };
 
 export interface RetryDecision {
@@ -19,9 +19,9 @@ export interface RetryDecision {
 
 export function decideRetry(
   error: unknown,
-  context: { idempotent: boolean; retryNumber: number; nowMs: number; backoff?: BackoffOptions; random?: () => number },
+  context: { idempotent: boolean; resendAfterLostAnswer?: boolean; retryNumber: number; nowMs: number; backoff?: BackoffOptions; random?: () => number },
 ): RetryDecision | undefined {
-  const reason = retryReason(error, context.idempotent);
+  const reason = retryReason(error, context.idempotent, context.resendAfterLostAnswer);
   if (!reason) return undefined;
   if (error instanceof DatabricksApiError) {
     const fromHeader = parseRetryAfter(error.response.headers.get('retry-after'), context.nowMs);

@@ -65,8 +65,19 @@ export function alertQuery(rule: DriftAlertRule, target: AlertTarget): string {
   ].join('\n');
 }
 
+/** Notification destination ids by the display name a rule gives. */
+export type DestinationIds = ReadonlyMap<string, { id: string }>;
+
 /** The alert as created (and compared with an existing one). */
-export function alertBody(rule: DriftAlertRule, target: AlertTarget): AlertV2 {
+export function alertBody(rule: DriftAlertRule, target: AlertTarget, destinations: DestinationIds = new Map()): AlertV2 {
+  const subscriptions = [
+    ...rule.emails.map((e) => ({ user_email: e })),
+    ...rule.destinations.map((name) => {
+      const d = destinations.get(name);
+      if (!d) throw new Error(`unreachable: the notification destination "${name}" was not resolved`);
+      return { destination_id: d.id };
+    }),
+  ];
   const above = rule.op === '>' || rule.op === '>=';
   return {
     display_name: alertDisplayName(target.tableName, rule),
@@ -78,7 +89,7 @@ export function alertBody(rule: DriftAlertRule, target: AlertTarget): AlertV2 {
       threshold: { value: { double_value: rule.value } },
       // No metric rows yet (before the first refresh) is not drift.
       empty_result_state: 'OK',
-      notification: { notify_on_ok: false, retrigger_seconds: 0, subscriptions: rule.emails.map((e) => ({ user_email: e })) },
+      notification: { notify_on_ok: false, retrigger_seconds: 0, subscriptions },
     },
     schedule: { quartz_cron_schedule: alertSchedule(target.schedule.quartzCronExpression), timezone_id: target.schedule.timezoneId, pause_status: 'UNPAUSED' },
   };
@@ -127,6 +138,6 @@ function evaluationKey(e: AlertV2['evaluation']): string {
 /** A short description of an alert for the plan. */
 export function describeAlert(a: AlertV2): string {
   const op = Object.entries(OPERATORS).find(([, v]) => v === a.evaluation.comparison_operator)?.[0] ?? a.evaluation.comparison_operator;
-  const emails = (a.evaluation.notification?.subscriptions ?? []).map((s) => s.user_email ?? s.destination_id).join(', ');
+  const emails = (a.evaluation.notification?.subscriptions ?? []).map((s) => s.user_email ?? `destination ${s.destination_id}`).join(', ');
   return `${a.evaluation.source.aggregation ?? ''}(${a.evaluation.source.display ?? a.evaluation.source.name}) ${op} ${a.evaluation.threshold?.value?.double_value} → ${emails}; ${a.schedule.quartz_cron_schedule} ${a.schedule.timezone_id}`;
 }

@@ -25,7 +25,8 @@ import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
 import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
-import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget } from './alerts';
+import { resolveDestinations } from '../../../shared/api/notificationDestinations';
+import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget, type DestinationIds } from './alerts';
 import type { CreateMonitorParameters } from './parameters';
 import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
 import { findTable, readPayloadSource, UnpackError, type PayloadSource } from './unpack/source';
@@ -79,13 +80,19 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
   const table = params.tableName;
   const notes: string[] = [];
 
-  // Reads: which API, where the metric tables go, the view, the monitor, the alerts.
-  const { api, fallbackReason } = await resolveMonitorApi(client, params.monitorApi);
-  const apiChoice = describeApiChoice(params.monitorApi, api.kind, fallbackReason);
-  ctx.log.info(`Monitor API: ${apiChoice}.`);
+  // Reads: where the metric tables go, the view, which API, the monitor, the alerts.
   await requireSchema(client, params.outputSchema);
-
   const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint) : undefined;
+  // The API is probed with a per-table read: the monitored table, else (a view not created
+  // yet) the payload table it unpacks, else the baseline table.
+  const probeTables = [table, ...(view ? [view.source.payloadTable] : []), ...(params.baselineTableName ? [params.baselineTableName] : [])];
+  const { api, fallbackReason, decidedBy } = await resolveMonitorApi(client, params.monitorApi, probeTables);
+  const apiChoice = describeApiChoice(params.monitorApi, api.kind, fallbackReason);
+  ctx.log.info(`Monitor API: ${apiChoice}.${decidedBy ? ` Decided by: ${decidedBy}.` : ''}`);
+  if (params.profile.type === 'inferenceLog' && params.profile.predictionProbabilityColumn && api.kind === 'legacy') {
+    notes.push(`predictionProbabilityColumn: the legacy quality monitors API has no prediction_probability_column; it is sent as its legacy counterpart inference_log.prediction_proba_col (catalog MonitorInferenceLog).`);
+  }
+
   if (view) {
     ctx.log.info(
       `Unpacking ${view.source.payloadTable} with the signature of ${view.source.servedEntity.model} version ${view.source.servedEntity.version}: ${view.spec.features.length} feature column(s), prediction ${view.spec.predictionType}.`,
@@ -110,7 +117,11 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
         schedule: params.schedule,
       }
     : undefined;
-  const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target) : [];
+  // Destinations are resolved by name before anything is written: an unknown name fails here.
+  const destinationNames = params.driftAlerts.flatMap((r) => r.destinations);
+  const destinations = await resolveDestinations(client, destinationNames, 'driftAlerts');
+  if (destinations.size) ctx.log.info(`Notification destinations: ${[...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? 'unknown type'}, ${d.id})`).join(', ')}.`);
+  const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target, destinations) : [];
   for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(`${a.duplicates} more alert(s) are named "${a.displayName}"; only the oldest is managed by this task.`);
 
   const changes: ChangeEntry[] = [
@@ -153,7 +164,10 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
   let monitor: Monitor;
   if (!current) {
     ctx.log.info(`Creating the monitor of ${table} (${api.kind === 'dataQuality' ? 'data quality API' : 'legacy quality monitors API'}).`);
-    monitor = await api.create(wanted);
+    monitor = await api.create(wanted, {
+      matches: (found) => !diffMonitor(found, wanted).changed.length,
+      onRecovered: (message) => ctx.log.warning(message),
+    });
   } else if (diff?.changed.length) {
     ctx.log.info(`Updating the monitor of ${table}: ${diff.fields.map((f) => f.path).join(', ')}.`);
     monitor = await api.update(wanted, diff.changed, current);
@@ -175,7 +189,7 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
   if (monitor.dashboardId) outputs.dashboardUrl = report.dashboardUrl = client.link(dashboardPath(monitor.dashboardId));
 
   for (const a of alerts) {
-    const id = await applyAlert(client, a);
+    const id = await applyAlert(client, ctx.log, a);
     const entry = report.alerts.find((r) => r.displayName === a.displayName);
     if (id && entry) Object.assign(entry, { id, url: client.link(alertPath(id)) });
   }
@@ -261,11 +275,11 @@ function immutableMessage(table: string, diff: MonitorDiff): string {
 }
 
 /** The finest of the granularities (the alert reads its windows). */
-async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRule[], target: AlertTarget): Promise<AlertPlan[]> {
+async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRule[], target: AlertTarget, destinations: DestinationIds): Promise<AlertPlan[]> {
   const prefix = alertNamePrefix(target.tableName);
   const ours = (await listAlerts(client)).filter((a) => a.display_name.startsWith(prefix) && a.lifecycle_state !== 'DELETED');
   const plans: AlertPlan[] = rules.map((rule) => {
-    const wanted = alertBody(rule, target);
+    const wanted = alertBody(rule, target, destinations);
     const same = ours.filter((a) => a.display_name === wanted.display_name).sort((x, y) => (x.create_time ?? '').localeCompare(y.create_time ?? ''));
     const existing = same[0];
     const fields = existing ? changedAlertFields(existing, wanted) : [];
@@ -340,10 +354,10 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
 }
 
 /** Creates, updates or trashes one alert; returns its id. */
-async function applyAlert(client: DatabricksClient, a: AlertPlan): Promise<string | undefined> {
+async function applyAlert(client: DatabricksClient, log: TaskContext['log'], a: AlertPlan): Promise<string | undefined> {
   switch (a.action) {
     case 'create':
-      return (await createAlert(client, a.wanted!)).id;
+      return (await createAlert(client, a.wanted!, { matches: (found) => changedAlertFields(found, a.wanted!).length === 0, onRecovered: (message) => log.warning(message) })).id;
     case 'update':
       await updateAlert(client, a.existing!.id!, a.wanted!, a.fields);
       return a.existing!.id;

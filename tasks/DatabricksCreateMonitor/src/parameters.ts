@@ -46,6 +46,7 @@ export type MonitorProfile =
       modelIdColumn: string;
       timestampColumn: string;
       granularities: Granularity[];
+      predictionProbabilityColumn?: string;
     }
   | { type: 'timeSeries'; timestampColumn: string; granularities: Granularity[] }
   | { type: 'snapshot' };
@@ -91,6 +92,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     problemType: withDefault(choiceRule(PROBLEM_TYPES), 'classification'),
     predictionColumn: withDefault(columnNameRule(), 'prediction'),
     labelColumn: optional(columnNameRule()),
+    predictionProbabilityColumn: optional(columnNameRule()),
     modelIdColumn: withDefault(columnNameRule(), 'model_id'),
     timestampColumn: withDefault(columnNameRule(), 'timestamp'),
     granularities: withDefault(commaListRule(choiceRule(GRANULARITIES), { uniqueBy: (g) => g }), '1 day'),
@@ -125,9 +127,19 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     when(['tableName', 'baselineTableName'], ({ tableName, baselineTableName }) =>
       baselineTableName === tableName ? { input: 'baselineTableName', rule: 'must differ from tableName' } : undefined,
     ),
-    when(['profileType', 'predictionColumn', 'labelColumn', 'modelIdColumn', 'timestampColumn'], (c) => {
+    when(['profileType', 'predictionProbabilityColumn'], ({ profileType, predictionProbabilityColumn }) =>
+      predictionProbabilityColumn !== undefined && profileType !== 'inferenceLog'
+        ? { input: 'predictionProbabilityColumn', rule: `applies to inference-log monitors only (profileType is ${profileType})` }
+        : undefined,
+    ),
+    when(['profileType', 'problemType', 'predictionProbabilityColumn'], ({ profileType, problemType, predictionProbabilityColumn }) =>
+      predictionProbabilityColumn !== undefined && profileType === 'inferenceLog' && problemType !== 'classification'
+        ? { input: 'predictionProbabilityColumn', rule: 'applies to classification models only (problemType is regression)' }
+        : undefined,
+    ),
+    when(['profileType', 'predictionColumn', 'labelColumn', 'modelIdColumn', 'timestampColumn', 'predictionProbabilityColumn'], (c) => {
       if (c.profileType !== 'inferenceLog') return undefined;
-      const roles = { predictionColumn: c.predictionColumn, labelColumn: c.labelColumn, modelIdColumn: c.modelIdColumn, timestampColumn: c.timestampColumn };
+      const roles = { predictionColumn: c.predictionColumn, labelColumn: c.labelColumn, modelIdColumn: c.modelIdColumn, timestampColumn: c.timestampColumn, predictionProbabilityColumn: c.predictionProbabilityColumn };
       const entries = Object.entries(roles).filter((e): e is [string, string] => e[1] !== undefined);
       for (const [i, [name, column]] of entries.entries()) {
         const other = entries.slice(i + 1).find((e) => e[1] === column);
@@ -162,6 +174,7 @@ function monitorProfile(v: {
   problemType: (typeof PROBLEM_TYPES)[number];
   predictionColumn: string;
   labelColumn?: string;
+  predictionProbabilityColumn?: string;
   modelIdColumn: string;
   timestampColumn: string;
   granularities: Granularity[];
@@ -176,6 +189,7 @@ function monitorProfile(v: {
         modelIdColumn: v.modelIdColumn,
         timestampColumn: v.timestampColumn,
         granularities: v.granularities,
+        ...(v.predictionProbabilityColumn !== undefined ? { predictionProbabilityColumn: v.predictionProbabilityColumn } : {}),
       };
     case 'timeSeries':
       return { type: 'timeSeries', timestampColumn: v.timestampColumn, granularities: v.granularities };

@@ -103,7 +103,8 @@ function describeProfile(p: ProfileSpec): string {
   switch (p.type) {
     case 'inferenceLog': {
       const label = p.labelColumn ? `, label ${p.labelColumn}` : '';
-      return `inference log (${p.problemType}): prediction ${p.predictionColumn}${label}, model id ${p.modelIdColumn}, timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;
+      const proba = p.predictionProbabilityColumn ? `, probability ${p.predictionProbabilityColumn}` : '';
+      return `inference log (${p.problemType}): prediction ${p.predictionColumn}${proba}${label}, model id ${p.modelIdColumn}, timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;
     }
     case 'timeSeries':
       return `time series: timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;

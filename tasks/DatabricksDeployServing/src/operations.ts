@@ -11,9 +11,11 @@ import type { CreateServingEndpoint, ServingEndpointDetailed } from '../../../sh
 import {
   createServingEndpoint,
   findServingEndpoint,
+  getServingEndpoint,
   patchServingEndpointNotifications,
   patchServingEndpointTags,
   putAiGateway,
+  routeOptimizedUrl,
   updateServingEndpointConfig,
 } from '../../../shared/api/serving';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
@@ -25,7 +27,7 @@ import { gatewayForCreate, planGateway, planNotifications, planTags, type Gatewa
 import { resolveServedVersion } from './modelVersion';
 import type { DeployServingParameters } from './parameters';
 import { configChange, gatewayChange, hasChanges, notificationsChange, renderChanges, tagsChange } from './plan';
-import { EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage, type WantedPair } from './readiness';
+import { describeServing, EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage, type WantedPair } from './readiness';
 import {
   configToUpdate,
   defaultServedEntityName,
@@ -36,6 +38,7 @@ import {
   type ServedEntity,
   type ServingConfig,
 } from './servedConfig';
+import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
 import { runSmokeTest } from './smokeTest';
 
 /** How often a plan is redone when another update got in the way (conflict, concurrent create). */
@@ -156,9 +159,11 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   }
 
   // Wait until ready.
+  let readyEndpoint: ServingEndpointDetailed | undefined;
   try {
     ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
     const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged, params.timeoutMinutes);
+    readyEndpoint = waited.result;
     report.polls = waited.polls;
     report.after = snapshots(plan.target, waited.result);
     if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
@@ -176,8 +181,22 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
   // nothing writes nothing, and each request lands in the inference table).
   if (params.smokeTestPayload && changed) {
-    const smoke = await runSmokeTest(client, ctx.clock, params.endpointName, params.smokeTestPayload, ctx.signal);
+    const clientRequestId = params.verifyInferenceLogMinutes > 0 ? smokeRequestId(ctx) : undefined;
+    const outcome = await runSmokeTest(
+      client,
+      ctx.clock,
+      { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint), clientRequestId },
+      ctx.signal,
+    );
+    if (outcome.kind === 'skipped') {
+      ctx.log.warning(outcome.note);
+      notes.push(outcome.note);
+      if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
+      return done(successMessage());
+    }
+    const smoke = outcome.result;
     report.smokeTest = smoke;
+    if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
     if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
     else {
       const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
@@ -185,8 +204,12 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       report.failure = { stage: 'smoke-test', message };
       return rollbackAndFail(message, false);
     }
+    if (clientRequestId && outputs.inferenceTableName) {
+      report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
+    }
   } else if (params.smokeTestPayload) {
     notes.push('Smoke test skipped: nothing changed.');
+    if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
   }
   return done(changed ? successMessage() : upToDateMessage());
 
@@ -221,24 +244,43 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     const restored = snapshots(previous);
     const restoredText = previous.entities.map((e) => `${e.name} (v${e.entityVersion}) ${previous.traffic[e.name] ?? 0}%`).join(', ');
     ctx.log.section(`Rolling back ${params.endpointName} to ${restoredText}`);
+    // The rollback has timeouts of its own (timeoutMinutes each): waiting for our update to
+    // settle (the endpoint accepts no change while it rolls out), then the restored config's readiness.
+    const nowServing = async () => describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
+    let current = stillRollingOut ? undefined : await getServingEndpoint(client, params.endpointName, ctx.signal);
+    if (stillRollingOut || current?.state?.config_update === 'IN_PROGRESS') {
+      ctx.log.info(`The update of ${params.endpointName} is still rolling out and the endpoint accepts no change until it ends: waiting for it to settle (up to ${Math.round(timeoutMs / 60_000)} min), then restoring ${restoredText}.`);
+      try {
+        current = await waitUntilSettled(deps, params.endpointName, timeoutMs, `The update being rolled back`, 'our update, to be rolled back once it ends');
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        report.rollback = { performed: false, restored, reason, succeeded: false };
+        return failed(`${reason} The rollback could not start: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}; run the task with trafficMode rollback, or the previous version, once the update ends.`);
+      }
+      ctx.log.info(`The update ended (${current.state?.config_update ?? 'unknown'}); ${params.endpointName} serves ${describeServing(current)}.`);
+    }
+    if (stillRollingOut && current && sameConfig(servedConfig(current), previous)) {
+      // The update failed or was cancelled: the previous config kept serving, nothing to restore.
+      report.rollback = { performed: false, restored, reason, succeeded: true };
+      report.after = restored;
+      ctx.log.info(`No rollback needed: ${params.endpointName} still serves ${restoredText}.`);
+      return failed(`${reason} The update did not take over: ${params.endpointName} still serves ${restoredText}.`);
+    }
     try {
       await updateServingEndpointConfig(client, params.endpointName, configToUpdate(previous));
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       const why = e instanceof DatabricksApiError ? `${e.errorCode}: ${e.serviceMessage}` : (e as Error).message;
-      const hint = stillRollingOut
-        ? ' The update is still rolling out and cannot be replaced until it ends; the previous config keeps serving meanwhile. Roll back by running the task again with the previous version once it ends.'
-        : '';
       ctx.log.error(`Rollback refused: ${why}`);
       report.rollback = { performed: false, restored, reason, succeeded: false };
-      return failed(`${reason} The rollback to ${restoredText} was refused (${why}).${hint}`);
+      return failed(`${reason} The rollback to ${restoredText} was refused (${why}). ${params.endpointName} serves ${await nowServing()}.`);
     }
     try {
       await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, `The rollback of ${params.endpointName}`);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       report.rollback = { performed: true, restored, reason, succeeded: false };
-      return failed(`${reason} The rollback to ${restoredText} did not become ready either: ${(e as Error).message}`);
+      return failed(`${reason} The rollback to ${restoredText} did not become ready either: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}.`);
     }
     report.rollback = { performed: true, restored, reason, succeeded: true };
     report.after = restored;

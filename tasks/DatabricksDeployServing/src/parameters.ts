@@ -20,6 +20,7 @@ import {
   positiveIntegerRule,
   required,
   ucNameRule,
+  warehouseIdRule,
   withDefault,
   type JsonObject,
   type KeyValue,
@@ -61,6 +62,10 @@ export interface DeployServingParameters {
   /** The parsed request body (from the JSON text or the file). */
   smokeTestPayload?: JsonObject;
   rollbackOnFailure: boolean;
+  /** SQL warehouse for the inference-log check (and the retention schedule). */
+  warehouseId?: string;
+  /** 0 = off: after a passing smoke test, wait up to N minutes for it in the payload table. */
+  verifyInferenceLogMinutes: number;
 }
 
 const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
@@ -97,6 +102,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     timeoutMinutes: withDefault(integerRule(1, 720), '45'),
     smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
     rollbackOnFailure: withDefault(booleanRule(), 'true'),
+    // No task.json defaults for the two below: the settings file (serving.*) must not be hidden.
+    warehouseId: optional(warehouseIdRule()),
+    verifyInferenceLogMinutes: withDefault(integerRule(0, 180), '0'),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
     when(['modelVersion', 'modelAlias'], ({ modelVersion, modelAlias }) => {
@@ -109,6 +117,18 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     ),
     when(['inferenceTable', 'inferenceSchema'], ({ inferenceTable, inferenceSchema }) =>
       inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
+    ),
+    when(['verifyInferenceLogMinutes', 'warehouseId'], ({ verifyInferenceLogMinutes, warehouseId }) =>
+      verifyInferenceLogMinutes > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by verifyInferenceLogMinutes (the payload table is read on a SQL warehouse)' } : undefined,
+    ),
+    when(['verifyInferenceLogMinutes', 'inferenceTable'], ({ verifyInferenceLogMinutes, inferenceTable }) =>
+      verifyInferenceLogMinutes > 0 && !inferenceTable ? { input: 'verifyInferenceLogMinutes', rule: 'needs inferenceTable true (there is no payload table to check)' } : undefined,
+    ),
+    when(['verifyInferenceLogMinutes', 'smokeTestPayload'], ({ verifyInferenceLogMinutes, smokeTestPayload }) =>
+      verifyInferenceLogMinutes > 0 && smokeTestPayload === undefined ? { input: 'verifyInferenceLogMinutes', rule: 'needs smokeTestPayload (the check looks for the smoke request)' } : undefined,
+    ),
+    when(['verifyInferenceLogMinutes', 'waitForReady'], ({ verifyInferenceLogMinutes, waitForReady }) =>
+      verifyInferenceLogMinutes > 0 && !waitForReady ? { input: 'verifyInferenceLogMinutes', rule: 'needs waitForReady true (the smoke test runs once the endpoint is ready)' } : undefined,
     ),
   ]);
 
@@ -135,6 +155,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     timeoutMinutes: v.timeoutMinutes,
     smokeTestPayload: v.smokeTestPayload,
     rollbackOnFailure: v.rollbackOnFailure,
+    warehouseId: v.warehouseId,
+    verifyInferenceLogMinutes: v.verifyInferenceLogMinutes,
   };
 }
 

@@ -62,6 +62,16 @@ function servesExactly(served: ServedEntityOutput[], wanted: WantedPair[]): bool
   );
 }
 
+/** What an endpoint serves now and what is rolling out, for a message: `a-1=v1 (config 3); rolling out: b-2=v2`. */
+export function describeServing(endpoint: ServingEndpointDetailed | undefined): string {
+  if (!endpoint) return 'nothing (the endpoint could not be read)';
+  const config = endpoint.config;
+  const routes = new Map((config?.traffic_config?.routes ?? []).map((r) => [r.served_entity_name ?? r.served_model_name, r.traffic_percentage]));
+  const served = (config?.served_entities ?? []).map((s) => `${s.name}=v${s.entity_version}${routes.has(s.name) ? ` ${routes.get(s.name)}%` : ''}`).join(', ') || 'nothing';
+  const pending = endpoint.state?.config_update === 'IN_PROGRESS' ? endpoint.pending_config?.served_entities ?? [] : [];
+  return `${served}${config?.config_version !== undefined ? ` (config ${config.config_version})` : ''}${pending.length ? `; still rolling out: ${pairsText(pending)}` : ''}`;
+}
+
 function pairsText(served: ServedEntityOutput[]): string {
   return served.map((s) => `${s.name}=v${s.entity_version}`).join(', ') || 'nothing';
 }
@@ -109,12 +119,11 @@ export function waitUntilReady(
 }
 
 /** Waits for an update someone else started to end (any outcome), before planning ours. */
-export async function waitUntilSettled(deps: WaitDeps, endpointName: string, timeoutMs: number): Promise<ServingEndpointDetailed> {
-  const what = 'The update already in progress';
+export async function waitUntilSettled(deps: WaitDeps, endpointName: string, timeoutMs: number, what = 'The update already in progress', whose = 'an update started before this task'): Promise<ServingEndpointDetailed> {
   const { result } = await poll<ServingEndpointDetailed, ServingEndpointDetailed>({
     read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
     evaluate: (endpoint) =>
-      endpoint.state?.config_update === 'IN_PROGRESS' ? { done: false, status: `config_update IN_PROGRESS (an update started before this task)` } : { done: true, result: endpoint },
+      endpoint.state?.config_update === 'IN_PROGRESS' ? { done: false, status: `config_update IN_PROGRESS (${whose})` } : { done: true, result: endpoint },
     ...pollSettings(deps, endpointName, timeoutMs, what),
   });
   return result;

@@ -42,21 +42,25 @@ export function inferenceTableName(target: { catalog: string; schema: string; ta
   return `${target.catalog}.${target.schema}.${target.tablePrefix}_payload`;
 }
 
-const CARRIED_KEYS = [
-  'instance_profile_arn',
-  'min_provisioned_concurrency',
-  'max_provisioned_concurrency',
-  'min_provisioned_throughput',
-  'max_provisioned_throughput',
-  'provisioned_model_units',
-] as const satisfies ReadonlyArray<keyof ServedEntityInput & keyof ServedEntityOutput>;
+/** The fields the task sets on an entity (everything else on GET is carried over as it is). */
+const MANAGED_KEYS = new Set(['name', 'entity_name', 'entity_version', 'workload_size', 'workload_type', 'scale_to_zero_enabled', 'environment_vars']);
+/** Output-only fields of ServedEntityOutput, never sent back. */
+const OUTPUT_ONLY_KEYS = new Set(['creation_timestamp', 'creator', 'state', 'foundation_model']);
 
+/**
+ * PUT /config replaces the served entities, so an entity that is kept is re-sent with every
+ * setting it has (reference §1.3): `burst_scaling_enabled`, provisioned concurrency and
+ * throughput, instance profile, external model, and any field a newer service adds. The CLI's
+ * direct deployment engine copies them from the GET output the same way (`cli`
+ * `bundle/direct/dresources/model_serving_endpoint.go`).
+ */
 export function entityFromOutput(o: ServedEntityOutput): ServedEntity {
   const carried: Partial<ServedEntityInput> = {};
-  for (const key of CARRIED_KEYS) {
+  for (const [key, value] of Object.entries(o)) {
+    if (value === undefined || MANAGED_KEYS.has(key) || OUTPUT_ONLY_KEYS.has(key)) continue;
     // A workload size and a provisioned concurrency range must not be sent together.
     if (o.workload_size && (key === 'min_provisioned_concurrency' || key === 'max_provisioned_concurrency')) continue;
-    if (o[key] !== undefined) Object.assign(carried, { [key]: o[key] });
+    Object.assign(carried, { [key]: value });
   }
   const entityName = (o.entity_name ?? '').toLowerCase();
   const entityVersion = o.entity_version ?? '';

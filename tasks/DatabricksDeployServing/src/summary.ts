@@ -18,6 +18,7 @@ export function deploySummary(result: DeployResult, endpointLink: string): strin
   lines.push(`**Inference table:** ${r.inferenceTableName ? `\`${md(r.inferenceTableName)}\`` : 'disabled'}`);
   if (r.timeToReadySeconds !== undefined) lines.push(`**Time to ready:** ${formatDuration(r.timeToReadySeconds)} (${r.polls ?? 0} polls)`);
   if (r.smokeTest) lines.push(`**Smoke test:** ${r.smokeTest.ok ? 'passed' : 'failed'}: ${md(r.smokeTest.summary)}`);
+  if (r.inferenceLogCheck) lines.push(`**Inference log:** ${r.inferenceLogCheck.found ? '✅ received' : '⚠️ not yet'}: ${md(r.inferenceLogCheck.message)}`);
   if (r.failure) lines.push(`**Failed at:** ${r.failure.stage}: ${md(r.failure.message)}`);
   for (const m of r.failure?.entityMessages ?? []) lines.push(`- \`${md(m.name)}\`: ${md(m.message)}`);
   if (r.rollback) lines.push(rollbackLine(r.rollback));

@@ -27,7 +27,7 @@ export const definition: TaskDefinition<RefreshMonitorsParameters> = {
       const result = await runSelect(client, warehouseId, statement.statement, parameters, { clock: ctx.clock, signal: ctx.signal });
       return result.rows;
     };
-    const outcome = await refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client), runStatement });
+    const outcome = await refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client, params.monitorApi, (m) => ctx.log.info(m)), runStatement });
     const what = params.schemaName ?? (params.tables.length === 1 ? params.tables[0]! : `${params.tables.length} tables`);
     return { ...outcome, summaryTitle: stepTitle(`${params.thresholds.length > 0 ? 'drift gate' : 'refresh'} ${what}`, params.common.config?.environment) };
   },

@@ -1,23 +1,32 @@
 /**
- * The monitor of a table, through the shared MonitorApi (shared/api/monitors.ts): the data
- * quality v1 API where available, and the legacy API for a monitor v1 does not show (or where
- * v1 is unavailable). The refresh calls are bound to the API that found the monitor, and the
- * monitor is reduced to the facts the gate reads.
+ * The monitor of a table, through the shared MonitorApi (shared/api/monitors.ts): under
+ * `monitorApi: auto`, the data quality v1 API where available (decided by a per-table probe of
+ * the first table looked up, never by the list call) and the legacy API for a monitor v1 does
+ * not show (or where v1 is unavailable); `dataQuality` / `legacy` use that API only. The
+ * refresh calls are bound to the API that found the monitor, and the monitor is reduced to the
+ * facts the gate reads.
  */
-import { dashboardPath, LegacyMonitorApi, resolveMonitorApi, type Monitor, type MonitorApi } from '../../../shared/api/monitors';
+import { dashboardPath, LegacyMonitorApi, resolveMonitorApi, type Monitor, type MonitorApi, type MonitorApiPreference } from '../../../shared/api/monitors';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { MonitorView } from './operations';
 import type { RefreshHandle } from './refresh';
 
-/** A lookup that resolves which API to use once, on first use. */
-export function monitorFinder(client: DatabricksClient): (table: string) => Promise<MonitorView | undefined> {
+/** A lookup that resolves which API to use once, on first use (probing with that table). */
+export function monitorFinder(
+  client: DatabricksClient,
+  preference: MonitorApiPreference = 'auto',
+  onDecided?: (message: string) => void,
+): (table: string) => Promise<MonitorView | undefined> {
   let apis: Promise<MonitorApi[]> | undefined;
-  const resolve = async (): Promise<MonitorApi[]> => {
-    const { api } = await resolveMonitorApi(client, 'auto');
-    return api.kind === 'legacy' ? [api] : [api, new LegacyMonitorApi(client)];
+  const resolve = async (table: string): Promise<MonitorApi[]> => {
+    const { api, fallbackReason, decidedBy } = await resolveMonitorApi(client, preference, [table]);
+    const name = api.kind === 'dataQuality' ? 'data quality API' : 'legacy quality monitors API';
+    if (preference !== 'auto') onDecided?.(`Monitor API: ${name}, as monitorApi asks.`);
+    else onDecided?.(`Monitor API: ${name}${fallbackReason ? `, because ${fallbackReason}` : ', with the legacy API for monitors it does not show'}. Decided by: ${decidedBy}.`);
+    return api.kind === 'legacy' || preference !== 'auto' ? [api] : [api, new LegacyMonitorApi(client)];
   };
   return async (table) => {
-    apis ??= resolve();
+    apis ??= resolve(table);
     for (const api of await apis) {
       const monitor = await api.get(table);
       if (monitor) return view(client, api, table, monitor);
@@ -46,6 +55,7 @@ function view(client: DatabricksClient, api: MonitorApi, table: string, m: Monit
       problemType: p.type === 'inferenceLog' ? p.problemType : undefined,
       modelIdColumn: p.type === 'inferenceLog' ? p.modelIdColumn || undefined : undefined,
       granularities: p.type === 'snapshot' ? undefined : p.granularities,
+      customMetrics: m.customMetrics.map((c) => ({ name: c.name, type: c.type, inputColumns: c.inputColumns })),
     },
   };
 }

@@ -6,6 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CancelledError } from '../../../shared/client/errors';
+import { createHash } from 'node:crypto';
+import { notifyThroughJobRun, resolveDestinations, type NotificationDestination } from '../../../shared/api/notificationDestinations';
+import { InputError, InputErrors } from '../../../shared/runtime/inputError';
+import { resolveCustomMetric, unknownCustomMetric, type MetricCondition } from '../../../shared/runtime/metricRules';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';
@@ -43,6 +47,9 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
   const { log } = ctx;
   const dryRun = params.common.dryRun;
   const targets = await resolveTargets(deps.client, params, (table) => deps.findMonitor(table), ctx.signal);
+  checkCustomMetrics(params.thresholds, targets.monitors.map((t) => t.monitor.facts));
+  // Destinations are resolved before any refresh starts: an unknown name fails here.
+  const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
   if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
   const granularities = new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)]));
 
@@ -84,6 +91,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
     driftedColumns,
     changes: dryRun ? refreshes.map((r) => change(r)) : undefined,
   };
+  if (destinations.length > 0 && tables.some((t) => t.verdict === 'drift')) data.notification = await notifyDrift(deps, ctx, destinations, gate.message, dryRun);
   const summaryMarkdown = renderSummary(data, {
     result: gate.result,
     message: gate.message,
@@ -101,6 +109,46 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
     report: { kind: 'drift', workspaceUrl: deps.workspaceUrl, dryRun, data },
     reportPath: params.reportPath,
   };
+}
+
+/**
+ * Tells the notification destinations that a rule broke (drift or a data-quality rule), through
+ * a one-time job run (shared/api/notificationDestinations.ts): the message is the run's name. A
+ * delivery that fails is a warning; the gate's outcome stands either way.
+ */
+async function notifyDrift(deps: RefreshMonitorsDeps, ctx: TaskContext, destinations: readonly NotificationDestination[], gateMessage: string, dryRun: boolean): Promise<NonNullable<DriftReportData['notification']>> {
+  const names = destinations.map((d) => d.display_name);
+  const build = [ctx.variable('System.CollectionUri'), ctx.variable('System.TeamProject'), ctx.variable('Build.BuildId')];
+  const link = build.every((v) => v) ? ` ${build[0]!.replace(/\/+$/, '')}/${encodeURIComponent(build[1]!)}/_build/results?buildId=${build[2]}` : '';
+  const message = `[mlops] ${gateMessage}${link}`;
+  if (dryRun) {
+    ctx.log.info(`Plan mode (dryRun): would notify ${names.join(', ')}: ${message}`);
+    return { destinations: names, message, planned: true };
+  }
+  const token = `ado-drift-${createHash('sha256').update([ctx.variable('System.CollectionId'), build[2], ctx.variable('System.JobId'), ctx.variable('System.JobAttempt'), names.join(',')].join('|')).digest('hex').slice(0, 48)}`;
+  try {
+    const { runId } = await notifyThroughJobRun(deps.client, destinations, message, token);
+    ctx.log.info(`Notified ${names.join(', ')} through the one-time job run ${runId} (webhook_notifications.on_success): ${message}`);
+    return { destinations: names, message, runId };
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.log.warning(`notifyDestinations: could not notify ${names.join(', ')}: ${reason}`);
+    return { destinations: names, message, error: reason };
+  }
+}
+
+/**
+ * A threshold naming a custom metric that none of the monitors has is an input mistake (a typo,
+ * or the wrong monitor), reported with a suggestion before any refresh starts.
+ */
+function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly MonitorView['facts'][]): void {
+  const all = facts.flatMap((f) => f.customMetrics ?? []);
+  const names = [...new Set(all.map((c) => c.name))];
+  const errors = rules
+    .filter((r) => r.category === 'custom' && facts.length > 0 && !facts.some((f) => resolveCustomMetric(r, f.customMetrics ?? [])))
+    .map((r) => new InputError({ input: 'thresholds', rule: unknownCustomMetric(r, names), value: r.text, fromTask: true }));
+  if (errors.length > 0) throw new InputErrors(errors);
 }
 
 /** dryRun: what would be refreshed (a running refresh would be waited on), no write call. */

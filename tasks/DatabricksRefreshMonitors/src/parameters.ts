@@ -4,9 +4,10 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRIFT_TYPES, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
+import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
+import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
 import { thresholdRule, type MetricCondition } from '../../../shared/runtime/metricRules';
 import {
   booleanRule,
@@ -17,6 +18,7 @@ import {
   lineListRule,
   optional,
   outputFileRule,
+  textRule,
   ucNameRule,
   warehouseIdRule,
   withDefault,
@@ -43,6 +45,9 @@ export interface RefreshMonitorsParameters {
   onInsufficientData: (typeof ON_INSUFFICIENT_DATA)[number];
   /** Absolute path of the JSON report. */
   reportPath: string;
+  monitorApi: (typeof MONITOR_APIS)[number];
+  /** Notification destination display names told when a rule breaks (at most 3). */
+  notifyDestinations: string[];
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
@@ -65,6 +70,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     onDrift: withDefault(choiceRule(ON_DRIFT), 'fail'),
     onInsufficientData: withDefault(choiceRule(ON_INSUFFICIENT_DATA), 'warn'),
     reportPath: optional(outputFileRule(opened.workingDirectory)),
+    // No task.json default: the settings file's monitoring.monitorApi must not be hidden by it.
+    monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
+    notifyDestinations: withDefault(commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: 'destinations (the job notification limit)' }, uniqueBy: (n) => n.toLowerCase() }), ''),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
     when(['tables', 'schemaName'], ({ tables, schemaName }) =>
@@ -100,6 +108,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     violationWindows: v.violationWindows,
     onDrift: v.onDrift,
     onInsufficientData: v.onInsufficientData,
+    monitorApi: v.monitorApi,
+    notifyDestinations: v.notifyDestinations,
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { escapeMarkdown as escapeText } from '../../../shared/runtime/markdown';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
+import { isDataQuality } from './gate/verdict';
 
 /** Columns listed per table; the rest are counted. */
 const MAX_COLUMNS = 25;
@@ -30,7 +31,7 @@ export interface SummaryContext {
 
 export function renderSummary(report: DriftReportData, ctx: SummaryContext): string {
   const lines: string[] = [];
-  lines.push(`### ${VERDICT_TEXT[report.verdict]} — ${ctx.result}`, '', escapeText(ctx.message), '');
+  lines.push(`### ${verdictText(report.verdict, report.tables.flatMap((t) => t.columns))} — ${ctx.result}`, '', escapeText(ctx.message), '');
   if (ctx.dryRun) lines.push('**Plan mode (dryRun):** no refresh was started; the gate ran on the metrics as they are.', '');
   if (report.rules.length > 0) {
     lines.push(
@@ -39,27 +40,51 @@ export function renderSummary(report: DriftReportData, ctx: SummaryContext): str
       '',
     );
   }
-  lines.push('| Table | Refresh | Duration | Verdict | Drifted columns |', '|---|---|---|---|---|');
+  const anyQuality = report.tables.some((t) => t.columns.some(isDataQuality));
+  lines.push(`| Table | Refresh | Duration | Verdict | Drifted columns |${anyQuality ? ' Data-quality breaches |' : ''}`, `|---|---|---|---|---|${anyQuality ? '---|' : ''}`);
   for (const t of report.tables) {
-    const drifted = [...new Set(t.columns.filter((c) => c.drifted).map((c) => c.column))];
+    const drifted = [...new Set(t.columns.filter((c) => c.drifted && !isDataQuality(c)).map((c) => c.column))];
+    const breaches = [...new Set(t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.column} (${c.rule})`))];
     lines.push(
-      `| ${tableCell(t.table, ctx.links.get(t.table))} | ${refreshCell(t)} | ${t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds)} | ${VERDICT_TEXT[t.verdict]} | ${drifted.map(escapeText).join(', ')} |`,
+      `| ${tableCell(t.table, ctx.links.get(t.table))} | ${refreshCell(t)} | ${t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds)} | ${verdictText(t.verdict, t.columns)} | ${drifted.map(escapeText).join(', ')} |${anyQuality ? ` ${breaches.map(escapeText).join(', ')} |` : ''}`,
     );
   }
   if (ctx.skipped.length > 0) lines.push('', `Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
+  const n = report.notification;
+  if (n) {
+    const how = n.planned ? 'would be notified (dryRun)' : n.error ? `could not be notified: ${escapeText(n.error)}` : `notified through the one-time job run ${escapeText(n.runId ?? '')}`;
+    lines.push('', `**Notification destinations:** ${n.destinations.map(escapeText).join(', ')} ${how}.`);
+  }
   for (const t of report.tables) lines.push('', ...tableDetails(t, ctx.granularities.get(t.table)));
   return `${lines.join('\n')}\n`;
 }
 
+/** "Drift detected" unless only data-quality rules broke: then it says so. */
+function verdictText(verdict: DriftReportData['verdict'], columns: readonly DriftColumnResult[]): string {
+  const broken = columns.filter((c) => c.drifted);
+  if (verdict === 'drift' && broken.length > 0 && broken.every(isDataQuality)) return 'Data-quality rule broken';
+  return VERDICT_TEXT[verdict];
+}
+
 function tableDetails(t: DriftTableResult, granularity: string | undefined): string[] {
-  const out = [`#### ${escapeText(t.table)} — ${VERDICT_TEXT[t.verdict]}`];
+  const out = [`#### ${escapeText(t.table)} — ${verdictText(t.verdict, t.columns)}`];
   if (t.reason) out.push('', ...t.reason.split('\n').map((r) => `- ${escapeText(r)}`));
   if (t.refresh.message && t.verdict !== 'error') out.push('', `Refresh: ${escapeText(t.refresh.message)}`);
   if (t.columns.length === 0) return out;
   if (granularity) out.push('', `Windows of ${granularity}, oldest → latest.`);
-  out.push('', '| Column | Rule | Latest | Windows | Breaks | Drift |', '|---|---|---|---|---|---|');
-  for (const c of t.columns.slice(0, MAX_COLUMNS)) out.push(columnRow(c));
-  if (t.columns.length > MAX_COLUMNS) out.push('', `… and ${t.columns.length - MAX_COLUMNS} more column/rule pairs in the JSON report.`);
+  const drift = t.columns.filter((c) => !isDataQuality(c));
+  const quality = t.columns.filter(isDataQuality);
+  if (drift.length > 0) {
+    if (quality.length > 0) out.push('', '**Drift, model quality and custom metrics**');
+    out.push('', '| Column | Rule | Latest | Windows | Breaks | Drift |', '|---|---|---|---|---|---|');
+    for (const c of drift.slice(0, MAX_COLUMNS)) out.push(columnRow(c));
+    if (drift.length > MAX_COLUMNS) out.push('', `… and ${drift.length - MAX_COLUMNS} more column/rule pairs in the JSON report.`);
+  }
+  if (quality.length > 0) {
+    out.push('', '**Data quality (column statistics)**', '', '| Column | Rule | Latest | Windows | Breaks | Breached |', '|---|---|---|---|---|---|');
+    for (const c of quality.slice(0, MAX_COLUMNS)) out.push(columnRow(c));
+    if (quality.length > MAX_COLUMNS) out.push('', `… and ${quality.length - MAX_COLUMNS} more column/rule pairs in the JSON report.`);
+  }
   return out;
 }
 

@@ -4,9 +4,20 @@
  * the `update_mask` fields only, DELETE moving the alert to the trash (`lifecycle_state`
  * DELETED; a trashed alert still answers GET). Output-only fields (id, create/update times,
  * owner, lifecycle_state, evaluation.state) are set by the fake and ignored in requests.
+ *
+ * Notification destinations (`/api/2.0/notification-destinations`, reference §4.3) live here
+ * too (alerts are what subscribes to them): list with page_size/page_token answering
+ * `{results: [{id, display_name, destination_type}]}` (the config is for admins only, so never
+ * shown), get by id; an alert subscription naming an unknown destination_id is refused.
+ *
+ * One-time job runs (`POST /api/2.2/jobs/runs/submit`) are modelled only as far as a run that
+ * notifies destinations goes: a condition_task run succeeds at once and its
+ * `webhook_notifications.on_success` destinations (at most 3, existing ids) "receive" the run
+ * name, recorded in `delivered`; the same idempotency_token returns the same run and notifies
+ * nobody again. Other task types are refused (not modelled).
  */
 import { randomUUID } from 'node:crypto';
-import type { sql } from '@databricks/sdk-experimental';
+import type { jobs, settings, sql } from '@databricks/sdk-experimental';
 import type { RequestContext } from '../http';
 import { fail, json } from '../http';
 import type { FakeWorkspace, RouteModule } from '../workspace';
@@ -22,8 +33,45 @@ const AGGREGATIONS = new Set(['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN',
 /** Fields PATCH may name in update_mask (top level, or one level down). */
 const UPDATABLE = new Set(['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'custom_summary', 'custom_description', 'run_as', 'run_as_user_name']);
 
+export interface DestinationRecord {
+  id: string;
+  display_name: string;
+  destination_type: settings.DestinationType;
+}
+
 export class AlertStore {
   readonly alerts = new Map<string, sql.AlertV2>();
+  readonly destinations = new Map<string, DestinationRecord>();
+  /** Messages the destinations received: a job run's name, per destination id. */
+  readonly delivered: Array<{ destinationId: string; runId: number; message: string }> = [];
+  private readonly runsByToken = new Map<string, number>();
+  private nextRunId = 5_000;
+
+  submitNotificationRun(body: Partial<jobs.SubmitRun>): number {
+    const token = body.idempotency_token;
+    if (token !== undefined && this.runsByToken.has(token)) return this.runsByToken.get(token)!;
+    const tasks = body.tasks ?? [];
+    if (tasks.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', 'At least one task is required.');
+    for (const t of tasks) {
+      if (!t.task_key) fail(400, 'INVALID_PARAMETER_VALUE', 'task_key is required.');
+      if (!t.condition_task) fail(400, 'INVALID_PARAMETER_VALUE', 'The fake runs condition tasks only.');
+      if (!['EQUAL_TO', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL'].includes(t.condition_task.op)) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid condition_task.op '${t.condition_task.op}'.`);
+    }
+    const onSuccess = body.webhook_notifications?.on_success ?? [];
+    if (onSuccess.length > 3) fail(400, 'INVALID_PARAMETER_VALUE', 'A maximum of 3 destinations can be specified for the on_success property.');
+    for (const d of onSuccess) if (!this.destinations.has(d.id)) fail(400, 'INVALID_PARAMETER_VALUE', `Notification destination ${d.id} does not exist.`);
+    const runId = this.nextRunId++;
+    if (token !== undefined) this.runsByToken.set(token, runId);
+    for (const d of onSuccess) this.delivered.push({ destinationId: d.id, runId, message: body.run_name ?? 'Untitled' });
+    return runId;
+  }
+
+  /** Adds a notification destination (as a workspace admin would) and returns it. */
+  addDestination(displayName: string, type: settings.DestinationType): DestinationRecord {
+    const d: DestinationRecord = { id: randomUUID(), display_name: displayName, destination_type: type };
+    this.destinations.set(d.id, d);
+    return d;
+  }
   /** Page size when the request gives none. */
   defaultPageSize = 100;
 
@@ -48,6 +96,30 @@ function validate(a: Partial<sql.AlertV2>): void {
   if (!s.quartz_cron_schedule || !s.timezone_id) fail(400, 'INVALID_PARAMETER_VALUE', 'schedule.quartz_cron_schedule and schedule.timezone_id are required.');
 }
 
+function checkDestinations(ctx: RequestContext, a: Partial<sql.AlertV2>): void {
+  for (const s of a.evaluation?.notification?.subscriptions ?? []) {
+    if (s.destination_id !== undefined && !ctx.workspace.state.alerts.destinations.has(s.destination_id)) {
+      fail(400, 'INVALID_PARAMETER_VALUE', `Notification destination ${s.destination_id} does not exist.`);
+    }
+  }
+}
+
+function listDestinations(ctx: RequestContext) {
+  const all = [...ctx.workspace.state.alerts.destinations.values()];
+  const size = Math.min(ctx.query.int('page_size') ?? 50, 100) || 50;
+  const start = Number(ctx.query.get('page_token') ?? '0') || 0;
+  const page = all.slice(start, start + size);
+  return json(200, {
+    ...(page.length > 0 ? { results: page.map((d) => ({ ...d })) } : {}),
+    ...(start + size < all.length ? { next_page_token: String(start + size) } : {}),
+  });
+}
+
+function getDestination(ctx: RequestContext) {
+  const d = ctx.workspace.state.alerts.destinations.get(ctx.params.id!) ?? fail(404, 'RESOURCE_DOES_NOT_EXIST', `Notification destination ${ctx.params.id} does not exist.`);
+  return json(200, { ...d });
+}
+
 function writable(body: Partial<sql.AlertV2>): Partial<sql.AlertV2> {
   const { id: _id, create_time: _c, update_time: _u, lifecycle_state: _l, owner_user_name: _o, effective_run_as: _e, ...rest } = body;
   return rest;
@@ -57,6 +129,7 @@ function create(ctx: RequestContext) {
   const store = ctx.workspace.state.alerts;
   const body = writable((ctx.body ?? {}) as Partial<sql.AlertV2>);
   validate(body);
+  checkDestinations(ctx, body);
   if (!ctx.workspace.state.sql.warehouses.has(body.warehouse_id!)) fail(400, 'INVALID_PARAMETER_VALUE', `Warehouse ${body.warehouse_id} does not exist.`);
   const now = new Date(ctx.now()).toISOString();
   const alert: sql.AlertV2 = {
@@ -114,6 +187,7 @@ function update(ctx: RequestContext) {
   }
   const updated = next as unknown as sql.AlertV2;
   validate(updated);
+  checkDestinations(ctx, updated);
   updated.evaluation.state = alert.evaluation.state;
   updated.update_time = new Date(ctx.now()).toISOString();
   ctx.workspace.state.alerts.alerts.set(alert.id!, updated);
@@ -135,5 +209,8 @@ export const alertRoutes: RouteModule = {
     workspace.route('GET', '/api/2.0/alerts/:id', get);
     workspace.route('PATCH', '/api/2.0/alerts/:id', update);
     workspace.route('DELETE', '/api/2.0/alerts/:id', trash);
+    workspace.route('GET', '/api/2.0/notification-destinations', listDestinations);
+    workspace.route('GET', '/api/2.0/notification-destinations/:id', getDestination);
+    workspace.route('POST', '/api/2.2/jobs/runs/submit', (ctx) => json(200, { run_id: ctx.workspace.state.alerts.submitNotificationRun((ctx.body ?? {}) as Partial<jobs.SubmitRun>) }));
   },
 };

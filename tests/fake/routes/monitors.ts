@@ -17,13 +17,23 @@
  * - refreshes PENDING → RUNNING → SUCCESS/FAILED with per-table durations, scripted failures,
  *   cancel; a second refresh while one is PENDING/RUNNING → 409 RESOURCE_CONFLICT (or, with
  *   `conflictMode = 'INVALID_STATE'`, 400 INVALID_STATE) [unconfirmed];
- * - `v1Mode` makes the v1 API unavailable: 404 ENDPOINT_NOT_FOUND or 400 FEATURE_DISABLED.
+ * - `v1Mode` makes the v1 API unavailable: 404 ENDPOINT_NOT_FOUND, 400 FEATURE_DISABLED,
+ *   400 FEATURE_NOT_ENABLED or 501 NOT_IMPLEMENTED;
+ * - the v1 list `GET /api/data-quality/v1/monitors` answers 501 NOT_IMPLEMENTED: both SDKs mark
+ *   it "(Unimplemented)" (reference §3.2), so nothing may depend on it;
+ * - the legacy GET of a table without monitor answers 404 "Cannot find Monitor with ID:
+ *   /metastores:<uuid>/tables:<uuid>/" (reference §3.1; its error_code is unconfirmed, so it
+ *   is `legacyMissingCode`);
+ * - `inference_log.prediction_probability_column` (v1) / `prediction_proba_col` (legacy);
+ * - the legacy PUT is a full object: `data_classification_config` and
+ *   `notifications.on_new_classification_tag_detected` left out of it are reset (the risk the
+ *   reference names); `dashboard_id` left out keeps the dashboard [unconfirmed].
  */
 import { randomBytes } from 'node:crypto';
 import type { catalog } from '@databricks/sdk-experimental';
-import type { RequestContext } from '../http';
+import type { Reply, RequestContext } from '../http';
 import { endpointNotFound, fail, json } from '../http';
-import { createMetricTables, writeMetricRows, type ColumnKind, type SeverityContext } from '../seeds/monitoring';
+import { createMetricTables, writeMetricRows, type ColumnKind, type SeverityContext, type StatsContext } from '../seeds/monitoring';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
 declare module '../workspace' {
@@ -68,6 +78,9 @@ export interface MonitorRecord {
   customMetrics: CustomMetric[];
   schedule?: { cron: string; timezone: string };
   emails: string[];
+  /** Legacy-only settings this product does not manage; a PUT without them resets them. */
+  dataClassification?: catalog.MonitorDataClassificationConfig;
+  classificationTagNotify?: catalog.MonitorDestination;
   warehouseId?: string;
   skipBuiltinDashboard?: boolean;
   dashboardId: string;
@@ -108,7 +121,9 @@ const GRANULARITY_TEXT = Object.fromEntries(Object.entries(GRANULARITY_ENUM).map
 
 export class MonitorStore {
   /** How the v1 API answers: available, or unavailable in one of the ways a workspace says so. */
-  v1Mode: 'available' | 'endpointNotFound' | 'featureDisabled' = 'available';
+  v1Mode: 'available' | 'endpointNotFound' | 'featureDisabled' | 'featureNotEnabled' | 'notImplemented' = 'available';
+  /** The error_code of the legacy "no monitor" 404 (the reference has the message, not the code). */
+  legacyMissingCode = 'RESOURCE_DOES_NOT_EXIST';
   /** Workspace time from creation to ACTIVE (scaled). */
   activationMs = 60_000;
   /**
@@ -129,6 +144,10 @@ export class MonitorStore {
   conflictMode: 'RESOURCE_CONFLICT' | 'INVALID_STATE' = 'RESOURCE_CONFLICT';
   /** Drift severity of the metric rows a successful refresh writes, per table. */
   readonly driftSeverity = new Map<string, (c: SeverityContext) => number>();
+  /** Column statistics (min, max, num_nulls…) of the rows a successful refresh writes, per table. */
+  readonly columnStats = new Map<string, (c: StatsContext) => Partial<Record<string, number>> | undefined>();
+  /** Custom metric values of the rows a successful refresh writes, per table. */
+  readonly customMetricValues = new Map<string, (c: StatsContext & { metric: string }) => number>();
   /** Windows a refresh writes: one per successful refresh so far, up to this many. */
   maxWindows = 7;
   /**
@@ -182,7 +201,7 @@ export class MonitorStore {
     };
     this.failNextCreate = undefined;
     this.byTable.set(m.tableName, record);
-    await createMetricTables(this.workspace.state.sql, { ...metricTableNames(record), modelIdColumn: record.profile.modelId });
+    await createMetricTables(this.workspace.state.sql, { ...metricTableNames(record), modelIdColumn: record.profile.modelId, customMetrics: record.customMetrics });
     return record;
   }
 
@@ -278,6 +297,9 @@ export class MonitorStore {
         slices: [],
         problemType: m.profile.label && m.profile.problemType ? (m.profile.problemType === 'REGRESSION' ? 'regression' : 'classification') : undefined,
         severity: this.driftSeverity.get(m.tableName),
+        stats: this.columnStats.get(m.tableName),
+        customMetrics: m.customMetrics,
+        customValue: this.customMetricValues.get(m.tableName),
         monitorVersion: m.monitorVersion,
       });
       r.metricsWritten = true;
@@ -399,13 +421,17 @@ function renderLegacy(store: MonitorStore, m: MonitorRecord): catalog.MonitorInf
     ...(p.kind === 'inference_log'
       ? { inference_log: { problem_type: problem, prediction_col: p.prediction!, prediction_proba_col: p.predictionProba, label_col: p.label, model_id_col: p.modelId!, timestamp_col: p.timestamp!, granularities: p.granularities ?? [] } }
       : {}),
+    data_classification_config: m.dataClassification,
     ...(p.kind === 'time_series' ? { time_series: { timestamp_col: p.timestamp!, granularities: p.granularities ?? [] } } : {}),
     ...(p.kind === 'snapshot' ? { snapshot: {} } : {}),
     baseline_table_name: m.baselineTableName,
     slicing_exprs: emptyToUndefined(m.slicingExprs),
     custom_metrics: emptyToUndefined(m.customMetrics.map((c) => ({ ...c, type: `CUSTOM_METRIC_TYPE_${c.type}` as catalog.MonitorMetricType }))),
     schedule: m.schedule ? { quartz_cron_expression: m.schedule.cron, timezone_id: m.schedule.timezone, pause_status: 'UNPAUSED' } : undefined,
-    notifications: m.emails.length > 0 ? { on_failure: { email_addresses: m.emails } } : undefined,
+    notifications:
+      m.emails.length > 0 || m.classificationTagNotify
+        ? { ...(m.emails.length > 0 ? { on_failure: { email_addresses: m.emails } } : {}), ...(m.classificationTagNotify ? { on_new_classification_tag_detected: m.classificationTagNotify } : {}) }
+        : undefined,
     profile_metrics_table_name: names.profile,
     drift_metrics_table_name: names.drift,
     dashboard_id: m.dashboardId,
@@ -416,7 +442,12 @@ function renderLegacy(store: MonitorStore, m: MonitorRecord): catalog.MonitorInf
 
 function legacyMonitor(ctx: RequestContext): MonitorRecord {
   const table = requireTable(ctx, ctx.params.table!);
-  return ctx.workspace.state.monitors.get(table.full_name!) ?? fail(404, 'RESOURCE_DOES_NOT_EXIST', `Monitor for table '${table.full_name}' does not exist.`);
+  const store = ctx.workspace.state.monitors;
+  const schema = ctx.workspace.state.uc.getSchema(table.full_name!.split('.').slice(0, 2).join('.'));
+  return (
+    store.get(table.full_name!) ??
+    fail(404, store.legacyMissingCode, `Cannot find Monitor with ID: /metastores:${schema?.metastore_id ?? '00000000-0000-0000-0000-000000000000'}/tables:${table.table_id}/`)
+  );
 }
 
 async function legacyCreate(ctx: RequestContext) {
@@ -439,6 +470,8 @@ async function legacyCreate(ctx: RequestContext) {
     customMetrics: legacyMetrics(body.custom_metrics),
     schedule: body.schedule ? { cron: body.schedule.quartz_cron_expression, timezone: body.schedule.timezone_id } : undefined,
     emails: body.notifications?.on_failure?.email_addresses ?? [],
+    dataClassification: body.data_classification_config,
+    classificationTagNotify: body.notifications?.on_new_classification_tag_detected,
     warehouseId: body.warehouse_id,
     skipBuiltinDashboard: body.skip_builtin_dashboard,
   });
@@ -468,6 +501,8 @@ function legacyUpdate(ctx: RequestContext) {
     customMetrics: legacyMetrics(body.custom_metrics),
     schedule: body.schedule ? { cron: body.schedule.quartz_cron_expression, timezone: body.schedule.timezone_id } : undefined,
     emails: body.notifications?.on_failure?.email_addresses ?? [],
+    dataClassification: body.data_classification_config,
+    classificationTagNotify: body.notifications?.on_new_classification_tag_detected,
     monitorVersion: m.monitorVersion + 1,
   });
   return json(200, renderLegacy(ctx.workspace.state.monitors, m));
@@ -523,7 +558,7 @@ function legacyCancel(ctx: RequestContext) {
 type V1Config = Record<string, unknown> & {
   output_schema_id?: string;
   assets_dir?: string;
-  inference_log?: { problem_type?: string; prediction_column?: string; label_column?: string; model_id_column?: string; timestamp_column?: string; granularities?: string[] };
+  inference_log?: { problem_type?: string; prediction_column?: string; prediction_probability_column?: string; label_column?: string; model_id_column?: string; timestamp_column?: string; granularities?: string[] };
   time_series?: { timestamp_column?: string; granularities?: string[] };
   snapshot?: object;
   baseline_table_name?: string;
@@ -549,6 +584,8 @@ function v1Unavailable(ctx: RequestContext): void {
     fail(reply.status, reply.errorCode, reply.message);
   }
   if (mode === 'featureDisabled') fail(400, 'FEATURE_DISABLED', 'Data Quality Monitoring is not enabled for this workspace.');
+  if (mode === 'featureNotEnabled') fail(400, 'FEATURE_NOT_ENABLED', 'Data Quality Monitoring is not enabled for this workspace.');
+  if (mode === 'notImplemented') fail(501, 'NOT_IMPLEMENTED', 'This API is not implemented.');
 }
 
 function granularitiesV1(list: string[] | undefined): string[] {
@@ -565,6 +602,7 @@ function v1Profile(c: V1Config): Profile {
       kind: 'inference_log',
       problemType: l.problem_type === 'INFERENCE_PROBLEM_TYPE_REGRESSION' ? 'REGRESSION' : 'CLASSIFICATION',
       prediction: l.prediction_column,
+      predictionProba: l.prediction_probability_column,
       label: l.label_column,
       modelId: l.model_id_column,
       timestamp: l.timestamp_column,
@@ -604,6 +642,7 @@ function renderV1(store: MonitorStore, m: MonitorRecord) {
             inference_log: {
               problem_type: `INFERENCE_PROBLEM_TYPE_${p.problemType}`,
               prediction_column: p.prediction,
+              prediction_probability_column: p.predictionProba,
               label_column: p.label,
               model_id_column: p.modelId,
               timestamp_column: p.timestamp,
@@ -717,17 +756,10 @@ function v1Delete(ctx: RequestContext) {
   return json(200, {});
 }
 
-function v1List(ctx: RequestContext) {
+/** "(Unimplemented)" in both SDKs (py-sdk `dataquality.py` `list_monitor`): never answers a list. */
+function v1List(ctx: RequestContext): Reply {
   v1Unavailable(ctx);
-  const store = ctx.workspace.state.monitors;
-  const size = Math.min(ctx.query.int('page_size') ?? 100, 100) || 100;
-  const start = Number(ctx.query.get('page_token') ?? '0') || 0;
-  const all = store.all();
-  const page = all.slice(start, start + size);
-  return json(200, {
-    ...(page.length > 0 ? { monitors: page.map((m) => renderV1(store, m)) } : {}),
-    ...(start + size < all.length ? { next_page_token: String(start + size) } : {}),
-  });
+  return fail(501, 'NOT_IMPLEMENTED', 'ListMonitor is not implemented.');
 }
 
 function renderV1Refresh(store: MonitorStore, m: MonitorRecord, r: RefreshRecord) {

@@ -14,6 +14,11 @@
  * A PUT while IN_PROGRESS is refused with `conflictStatus` (409 RESOURCE_CONFLICT by default; the
  * real status is unconfirmed, so 400 can be chosen). Everything is evaluated lazily from the clock
  * whenever the endpoint is read, so no timers run.
+ *
+ * Route-optimized endpoints (`routeOptimized`) carry an `endpoint_url` (their own data-plane
+ * URL, reference §1.1) and are not served through the workspace host: their invocations are
+ * answered at that URL only (`dataPlaneTokenRefused` makes it answer 401, the unconfirmed case
+ * of a data plane that does not take the workspace token).
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -28,6 +33,7 @@ import type {
 } from '@databricks/sdk-experimental/dist/apis/serving/model';
 import type { RequestContext, Reply } from '../http';
 import { error, fail, json } from '../http';
+import { PAYLOAD_COLUMNS_DDL } from '../seeds/monitoring';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
 declare module '../workspace' {
@@ -38,7 +44,7 @@ declare module '../workspace' {
 
 const NAME = /^[A-Za-z0-9_-]{1,63}$/;
 const WORKLOAD_SIZES = new Set(['Small', 'Medium', 'Large']);
-const WORKLOAD_TYPES = new Set(['CPU', 'GPU_SMALL', 'GPU_MEDIUM', 'GPU_LARGE', 'MULTIGPU_MEDIUM']);
+const WORKLOAD_TYPES = new Set(['CPU', 'CPU_MEDIUM', 'CPU_LARGE', 'GPU_SMALL', 'GPU_MEDIUM', 'GPU_LARGE', 'GPU_XLARGE', 'GPU_XLARGE_8', 'MULTIGPU_MEDIUM']);
 const CREATOR = 'mlops-pipeline';
 
 /** How a scripted rollout fails. */
@@ -118,6 +124,8 @@ export interface StoredEndpoint {
   description?: string;
   /** Counts invocations, to split traffic deterministically. */
   invocations: number;
+  /** Served at its own endpoint_url, not through the workspace host. */
+  routeOptimized?: boolean;
 }
 
 export class ServingStore {
@@ -142,6 +150,15 @@ export class ServingStore {
   private readonly operations: number[] = [];
   private interloper?: (endpointName: string) => void;
   private beforeOperation?: () => void;
+  /** The data plane of route-optimized endpoints answers 401 to the workspace token. */
+  dataPlaneTokenRefused = false;
+  /**
+   * When set, each logged request is also written to the payload table in the SQL engine this
+   * long after it was served (workspace time, scaled): AI Gateway delivery is best effort and
+   * usually within an hour (reference §1.5). Unset: rows stay in `payloadRows` only (tests that
+   * seed the payload table themselves).
+   */
+  payloadDeliveryMs?: number;
 
   constructor(private readonly ws: FakeWorkspace) {}
 
@@ -243,7 +260,8 @@ export class ServingStore {
       last_updated_timestamp: ep.updated,
       state: { config_update: inProgress ? 'IN_PROGRESS' : ep.lastOutcome, ready: ready ? 'READY' : 'NOT_READY' },
       permission_level: 'CAN_MANAGE',
-      route_optimized: false,
+      route_optimized: ep.routeOptimized ?? false,
+      ...(ep.routeOptimized ? { endpoint_url: `${this.ws.url}/route-optimized/${ep.id}/serving-endpoints/${ep.name}/invocations` } : {}),
       tags: ep.tags.length ? ep.tags.map((t) => ({ ...t })) : undefined,
       email_notifications: ep.notifications,
       ai_gateway: ep.aiGateway,
@@ -363,9 +381,18 @@ export class ServingStore {
   }
 
   /** Scores a request and logs it to the payload table when the inference table is enabled. */
-  invoke(name: string, body: unknown, requestId: string, subject: string): Reply {
+  /** An invocation at the data-plane URL of a route-optimized endpoint. */
+  invokeDataPlane(id: string, name: string, body: unknown, requestId: string, subject: string): Reply {
+    const ep = this.endpoints.get(name);
+    if (!ep || ep.id !== id || !ep.routeOptimized) return error(404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${name}' does not exist.`);
+    if (this.dataPlaneTokenRefused) return error(401, 'UNAUTHENTICATED', 'Invalid token for the data plane of a route-optimized endpoint.');
+    return this.invoke(name, body, requestId, subject, true);
+  }
+
+  invoke(name: string, body: unknown, requestId: string, subject: string, dataPlane = false): Reply {
     const ep = this.endpoints.get(name);
     if (!ep) return error(404, 'RESOURCE_DOES_NOT_EXIST', `Endpoint with name '${name}' does not exist.`);
+    if (ep.routeOptimized && !dataPlane) return error(400, 'BAD_REQUEST', `Endpoint '${name}' is route-optimized: query it at its endpoint_url.`);
     this.advance(ep);
     if (!ep.config || !ep.config.entities.every((e) => e.deployment === 'DEPLOYMENT_READY')) {
       return error(400, 'BAD_REQUEST', `Endpoint '${name}' is not ready to serve requests.`);
@@ -517,6 +544,21 @@ export class ServingStore {
       requester: subject,
     });
     this.payloadRows.set(fullName, rows);
+    if (this.payloadDeliveryMs !== undefined) {
+      const row = rows.at(-1)!;
+      setTimeout(() => void this.deliver(fullName, row).catch(() => undefined), this.ws.scaled(this.payloadDeliveryMs)).unref();
+    }
+  }
+
+  /** Writes one logged request into the payload table (created with the first one, as the service does). */
+  private async deliver(fullName: string, r: PayloadRow): Promise<void> {
+    this.ws.state.uc.addSchema(fullName.split('.').slice(0, 2).join('.'));
+    await this.ws.state.sql.exec(`CREATE TABLE IF NOT EXISTS ${fullName} (${PAYLOAD_COLUMNS_DDL})`);
+    await this.ws.state.sql.exec(
+      `INSERT INTO ${fullName} (databricks_request_id, client_request_id, request_date, request_time, status_code, sampling_fraction, execution_duration_ms, request, response, served_entity_id, requester)
+       VALUES (:id, :client, CAST(:t AS DATE), :t, :status, 1.0, :ms, :req, :resp, :entity, :requester)`,
+      { id: r.databricks_request_id, client: r.client_request_id, t: new Date(r.request_time), status: r.status_code, ms: r.execution_duration_ms, req: r.request, resp: r.response, entity: r.served_entity_id, requester: r.requester },
+    );
   }
 }
 
@@ -657,5 +699,6 @@ export const servingRoutes: RouteModule = {
       return json(200, { logs: entity.serverLogs });
     });
     workspace.route('POST', '/serving-endpoints/:name/invocations', (ctx) => store(ctx).invoke(ctx.params.name!, ctx.body, ctx.requestId, ctx.subject));
+    workspace.route('POST', '/route-optimized/:id/serving-endpoints/:name/invocations', (ctx) => store(ctx).invokeDataPlane(ctx.params.id!, ctx.params.name!, ctx.body, ctx.requestId, ctx.subject));
   },
 };

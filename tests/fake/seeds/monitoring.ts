@@ -11,7 +11,11 @@
  *   window has no previous one: its metrics are NULL, as with a single window), and `BASELINE`
  *   rows comparing with the baseline table when one is configured.
  * Metric values are derived from a drift severity per (column, window, drift type): 0.03 by
- * default, i.e. no drift; `severity` scripts drift (e.g. PSI 0.35 on `age` in the last window).
+ * default, i.e. no drift; `severity` scripts drift (e.g. PSI 0.35 on `age` in the last window),
+ * `stats` scripts column statistics of the INPUT rows (e.g. `max` 150 on `age`: a range breach).
+ * Custom metrics have a column of their own (reference §3.1 custom metric types): aggregate and
+ * derived ones in the profile table, drift ones in the drift table, filled on the rows of their
+ * input columns (`:table` → the table-level row) with `customValue`.
  */
 import type { SqlStore } from '../routes/sql';
 import type { SeedValue } from '../sql/engine';
@@ -28,6 +32,15 @@ export interface MetricTables {
   drift: string;
   /** The model id column's name (inference-log monitors); absent for time series / snapshot. */
   modelIdColumn?: string;
+  /** The monitor's custom metrics: each is a DOUBLE column of the profile (AGGREGATE, DERIVED) or drift (DRIFT) table. */
+  customMetrics?: ReadonlyArray<{ name: string; type: string; input_columns: readonly string[] }>;
+}
+
+export interface StatsContext {
+  column: string;
+  /** 0 = oldest window. */
+  window: number;
+  windows: number;
 }
 
 export interface SeverityContext {
@@ -53,6 +66,10 @@ export interface MetricRowsOptions extends MetricTables {
   problemType?: 'classification' | 'regression';
   /** The drift severity (PSI) of a cell; default 0.03. */
   severity?: (c: SeverityContext) => number;
+  /** Column statistics overriding the generated ones in INPUT rows, e.g. `{ max: 150 }`. */
+  stats?: (c: StatsContext) => Partial<Record<string, number>> | undefined;
+  /** The value of a custom metric on a row (`column` ':table' for table-level ones); default 1 + window / 10. */
+  customValue?: (c: StatsContext & { metric: string }) => number;
   monitorVersion?: number;
 }
 
@@ -148,8 +165,9 @@ const DRIFT_COLUMNS = [
 /** Creates both metric tables (if missing) in the SQL engine; they are registered in Unity Catalog. */
 export async function createMetricTables(sql: SqlStore, tables: MetricTables): Promise<void> {
   const grouping = groupingColumns(tables.modelIdColumn);
-  await sql.exec(`CREATE TABLE IF NOT EXISTS ${tables.profile} (${[...grouping, ...PROFILE_COLUMNS].join(', ')})`);
-  await sql.exec(`CREATE TABLE IF NOT EXISTS ${tables.drift} (${[...grouping, ...DRIFT_COLUMNS].join(', ')})`);
+  const custom = (drift: boolean) => (tables.customMetrics ?? []).filter((c) => (c.type === 'DRIFT') === drift).map((c) => `\`${c.name}\` DOUBLE`);
+  await sql.exec(`CREATE TABLE IF NOT EXISTS ${tables.profile} (${[...grouping, ...PROFILE_COLUMNS, ...custom(false)].join(', ')})`);
+  await sql.exec(`CREATE TABLE IF NOT EXISTS ${tables.drift} (${[...grouping, ...DRIFT_COLUMNS, ...custom(true)].join(', ')})`);
 }
 
 /** Replaces the rows of both metric tables with generated ones (a refresh recomputes every window). */
@@ -193,9 +211,19 @@ export function metricRows(o: MetricRowsOptions): { profile: GeneratedRow[]; dri
           monitor_version: o.monitorVersion ?? 1,
         });
         const logTypes = o.baseline ? ['INPUT', 'BASELINE'] : ['INPUT'];
+        const at = (column: string): StatsContext => ({ column, window: wi, windows: o.windows });
+        const customs = (column: string, drift: boolean): GeneratedRow['values'] =>
+          Object.fromEntries(
+            (o.customMetrics ?? [])
+              .filter((m) => (m.type === 'DRIFT') === drift && m.input_columns.includes(column))
+              .map((m) => [m.name, (o.customValue ?? (({ window }) => 1 + window / 10))({ ...at(column), metric: m.name })]),
+          );
         for (const logType of logTypes) {
-          for (const c of o.columns) profile.push({ values: { ...group(c.name, c.kind === 'numeric' ? 'double' : 'string'), ...profileStats(c, wi, logType) } });
-          profile.push({ values: { ...group(':table', ':table'), log_type: logType, count: 1000 + wi * 10, ...(o.problemType && logType === 'INPUT' ? quality(o.problemType, wi) : {}) } });
+          for (const c of o.columns) {
+            const scripted = Object.fromEntries(Object.entries((logType === 'INPUT' ? o.stats?.(at(c.name)) : undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined));
+            profile.push({ values: { ...group(c.name, c.kind === 'numeric' ? 'double' : 'string'), ...profileStats(c, wi, logType), ...scripted, ...(logType === 'INPUT' ? customs(c.name, false) : {}) } });
+          }
+          profile.push({ values: { ...group(':table', ':table'), log_type: logType, count: 1000 + wi * 10, ...(o.problemType && logType === 'INPUT' ? quality(o.problemType, wi) : {}), ...(logType === 'INPUT' ? customs(':table', false) : {}) } });
         }
         const types: Array<'CONSECUTIVE' | 'BASELINE'> = o.baseline ? ['CONSECUTIVE', 'BASELINE'] : ['CONSECUTIVE'];
         for (const driftType of types) {
@@ -208,7 +236,7 @@ export function metricRows(o: MetricRowsOptions): { profile: GeneratedRow[]; dri
                 ...group(c.name, c.kind === 'numeric' ? 'double' : 'string'),
                 window_cmp: driftType === 'CONSECUTIVE' && previous ? struct(previous.start, previous.end) : null,
                 drift_type: driftType,
-                ...(hasComparison ? driftStats(c, s) : {}),
+                ...(hasComparison ? { ...driftStats(c, s), ...customs(c.name, true) } : {}),
               },
             });
           }

@@ -87,8 +87,8 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.match(again.resultMessage ?? '', /is up to date \(ACTIVE\); nothing changed/);
   });
 
-  for (const mode of ['endpointNotFound', 'featureDisabled'] as const) {
-    it(`falls back to the legacy API when v1 is unavailable (${mode})`, async () => {
+  for (const [mode, code] of [['endpointNotFound', 'ENDPOINT_NOT_FOUND'], ['featureDisabled', 'FEATURE_DISABLED'], ['featureNotEnabled', 'FEATURE_NOT_ENABLED'], ['notImplemented', 'NOT_IMPLEMENTED']] as const) {
+    it(`falls back to the legacy API when the per-table v1 probe says it is unavailable (${code})`, async () => {
       await seedTable();
       cloud.workspace.state.monitors.v1Mode = mode;
       const run = await monitor({});
@@ -96,8 +96,85 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
       assert.equal(run.outputs.monitorApiUsed, 'legacy');
       assert.deepEqual(writes(), [`POST /api/2.1/unity-catalog/tables/${TABLE}/monitor`]);
       assert.match(summary(run), /legacy quality monitors API .*because the data quality API is not available here/);
+      assert.match(run.stdout, new RegExp(`Decided by: GET /api/data-quality/v1/monitors/table/[0-9a-f-]+ \\(main\\.ml_mon\\.churn_inference\\) answered \\d+ ${code}`));
+      assert.ok(!cloud.workspace.requests.some((r) => r.path === '/api/data-quality/v1/monitors' && r.method === 'GET'), 'never the list call');
     });
   }
+
+  it('the v1 probe: a 404 about the monitor means v1 is there (logged), and the list call is never made', async () => {
+    await cloud.workspace.state.sql.exec(`CREATE TABLE ${TABLE} (\`timestamp\` TIMESTAMP, model_id STRING, tenure DOUBLE, prediction BIGINT, proba DOUBLE)`);
+    const created = await monitor({ predictionProbabilityColumn: 'proba' });
+    assert.equal(created.result, 'Succeeded', created.stdout);
+    assert.match(created.stdout, /Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.churn_inference\) answered 404 RESOURCE_DOES_NOT_EXIST about the monitor/);
+    assert.ok(!cloud.workspace.requests.some((r) => r.path === '/api/data-quality/v1/monitors' && r.method === 'GET'));
+    assert.equal(cloud.workspace.state.monitors.get(TABLE)!.profile.predictionProba, 'proba');
+    const post = cloud.workspace.writeRequests().find((w) => w.method === 'POST')!;
+    assert.equal((post.body as { data_profiling_config: { inference_log: { prediction_probability_column: string } } }).data_profiling_config.inference_log.prediction_probability_column, 'proba');
+  });
+
+  it('predictionProbabilityColumn on the legacy API: sent as prediction_proba_col, with a note', async () => {
+    await cloud.workspace.state.sql.exec(`CREATE TABLE ${TABLE} (\`timestamp\` TIMESTAMP, model_id STRING, tenure DOUBLE, prediction BIGINT, proba DOUBLE)`);
+    const run = await monitor({ monitorApi: 'legacy', predictionProbabilityColumn: 'proba' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.equal(cloud.workspace.state.monitors.get(TABLE)!.profile.predictionProba, 'proba');
+    assert.match(summary(run), /legacy quality monitors API has no prediction\\_probability\\_column; it is sent as/);
+  });
+
+  for (const api of ['dataQuality', 'legacy'] as const) {
+    it(`a lost create answer (${api}): read back, not created twice; the task succeeds`, async () => {
+      await seedTable();
+      const path = api === 'dataQuality' ? '/api/data-quality/v1/monitors' : `/api/2.1/unity-catalog/tables/${TABLE}/monitor`;
+      const fault = cloud.workspace.faults.add({ method: 'POST', path, kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
+      const run = await monitor({ monitorApi: api });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.equal(fault.fired, 1);
+      assert.equal(cloud.workspace.requests.filter((r) => r.method === 'POST' && r.path === path).length, 1, 'the create was sent once');
+      assert.ok(run.warnings.some((w) => /answer to the create of the monitor of main\.ml_mon\.churn_inference was lost .*it exists, so it was not created again/.test(w)), run.warnings.join('\n'));
+    });
+  }
+
+  it('"already exists" after a lost create answer is success when the monitor found matches', async () => {
+    await seedTable();
+    const path = `/api/2.1/unity-catalog/tables/${TABLE}/monitor`;
+    cloud.workspace.faults.add({ method: 'POST', path, kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
+    // The read right after the lost answer does not see the new monitor yet (eventual consistency).
+    cloud.workspace.faults.add({ method: 'GET', path, offset: 1, times: 1, status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Cannot find Monitor with ID: /metastores:x/tables:y/' } });
+    const run = await monitor({ monitorApi: 'legacy' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const posts = cloud.workspace.requests.filter((r) => r.method === 'POST' && r.path === path);
+    assert.deepEqual(posts.map((r) => r.status), [504, 409]);
+    assert.ok(run.warnings.some((w) => /sent again after a lost answer and the first one had been processed: it exists as asked for/.test(w)), run.warnings.join('\n'));
+  });
+
+  it('a lost alert create answer: found by name, never a second alert', async () => {
+    await seedTable();
+    const fault = cloud.workspace.faults.add({ method: 'POST', path: '/api/2.0/alerts', kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
+    const run = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.equal(fault.fired, 1);
+    assert.equal(cloud.workspace.state.alerts.active().length, 1);
+    assert.equal(cloud.workspace.requests.filter((r) => r.method === 'POST' && r.path === '/api/2.0/alerts').length, 1);
+    assert.ok(run.warnings.some((w) => /create of the alert .* was lost/.test(w)), run.warnings.join('\n'));
+  });
+
+  it('legacy update keeps data_classification_config, on_new_classification_tag_detected and the dashboard', async () => {
+    await seedTable();
+    assert.equal((await monitor({ monitorApi: 'legacy' })).result, 'Succeeded');
+    const m = cloud.workspace.state.monitors.get(TABLE)!;
+    m.dataClassification = { enabled: true };
+    m.classificationTagNotify = { email_addresses: ['privacy@contoso.com'] };
+    const dashboard = m.dashboardId;
+    cloud.workspace.reset();
+    const run = await monitor({ monitorApi: 'legacy', schedule: '0 0 6 * * ?' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const put = cloud.workspace.writeRequests().find((w) => w.method === 'PUT')!;
+    const body = put.body as { dashboard_id?: string; data_classification_config?: object; notifications?: { on_new_classification_tag_detected?: object } };
+    assert.equal(body.dashboard_id, dashboard);
+    assert.deepEqual(body.data_classification_config, { enabled: true });
+    assert.deepEqual(body.notifications?.on_new_classification_tag_detected, { email_addresses: ['privacy@contoso.com'] });
+    const after = cloud.workspace.state.monitors.get(TABLE)!;
+    assert.deepEqual([after.dataClassification, after.classificationTagNotify, after.schedule?.cron], [{ enabled: true }, { email_addresses: ['privacy@contoso.com'] }, '0 0 6 * * ?']);
+  });
 
   it('forced legacy uses the legacy API even where v1 is available', async () => {
     await seedTable();
@@ -163,6 +240,33 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.match(summary(again), /\| \[\\\[mlops\\\] main\.ml\\_mon\.churn\\_inference: population\\_stability\\_index \\>= 0\.2\]\(https:\/\/.*\/sql\/alerts-v2\/[0-9a-f-]+\) \|/);
   });
 
+  it('drift alerts notify notification destinations by name (Slack, webhook) next to e-mail addresses', async () => {
+    await seedTable();
+    const slack = cloud.workspace.state.alerts.addDestination('MLOps Slack', 'SLACK');
+    const hook = cloud.workspace.state.alerts.addDestination('Incident webhook', 'WEBHOOK');
+    const run = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:Incident webhook' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const [alert] = cloud.workspace.state.alerts.active();
+    assert.deepEqual(alert!.evaluation.notification?.subscriptions, [{ user_email: 'mlops@contoso.com' }, { destination_id: slack.id }, { destination_id: hook.id }]);
+    assert.equal(alert!.display_name, `[mlops] ${TABLE}: population_stability_index >= 0.2`);
+    assert.match(run.stdout, /Notification destinations: MLOps Slack \(SLACK, [0-9a-f-]+\), Incident webhook \(WEBHOOK/);
+    cloud.workspace.reset();
+    const again = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:Incident webhook' });
+    assert.equal(again.result, 'Succeeded', again.stdout);
+    assert.deepEqual(writes(), [], 'the same destinations: nothing to update');
+  });
+
+  it('an unknown notification destination is refused before any write, listing the available names', async () => {
+    await seedTable();
+    cloud.workspace.state.alerts.addDestination('MLOps Slack', 'SLACK');
+    cloud.workspace.state.alerts.addDestination('On-call PagerDuty', 'PAGERDUTY');
+    const run = await monitor({ driftAlerts: 'js_distance > 0.1 -> destination:MLOps Teams' });
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /driftAlerts: there is no notification destination named "MLOps Teams"\. Available: "MLOps Slack" \(SLACK\), "On-call PagerDuty" \(PAGERDUTY\)\./);
+    assert.deepEqual(writes(), []);
+    assert.equal(cloud.workspace.state.monitors.get(TABLE), undefined);
+  });
+
   it('dryRun: the plan in the log and the summary, zero write calls', async () => {
     const seeded = await seedUnpackableEndpoint(cloud.workspace);
     const run = await monitor({ dryRun: 'true', unpackFromEndpoint: seeded.endpoint, driftAlerts: 'js_distance > 0.1 -> mlops@contoso.com' });
@@ -181,6 +285,10 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     ['an invalid Quartz expression', { schedule: '0 0 25 * * ?' }, /schedule/],
     ['outputSchema not two-part', { outputSchema: 'main' }, /outputSchema/],
     ['a driftAlerts rule that does not parse', { driftAlerts: 'psi >> 0.2 mlops@contoso.com' }, /driftAlerts/],
+    ['a driftAlerts destination without a name', { driftAlerts: 'js_distance > 0.1 -> destination:' }, /driftAlerts.*names no destination/],
+    ['predictionProbabilityColumn on a snapshot', { profileType: 'snapshot', predictionProbabilityColumn: 'proba' }, /Input 'predictionProbabilityColumn' .*: applies to inference-log monitors only/],
+    ['predictionProbabilityColumn not a column name', { predictionProbabilityColumn: 'pro ba;' }, /predictionProbabilityColumn/],
+    ['predictionProbabilityColumn equal to predictionColumn', { predictionProbabilityColumn: 'prediction' }, /Input 'predictionProbabilityColumn' .*: must differ from predictionColumn/],
   ];
   for (const [what, inputs, input] of badInputs) {
     it(`bad input (${what}) fails before any request`, async () => {

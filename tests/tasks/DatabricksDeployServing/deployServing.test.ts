@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
+import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedModel, seedServingEndpoint } from '../../fake/seeds/serving';
 import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 
@@ -148,6 +149,93 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(cloud.workspace.writeRequests().filter((r) => r.path.endsWith('/config')).length, 0, 'no rollback write');
   });
 
+  it('a readiness timeout still rolls back: waits for the rollout to settle, then restores the previous version', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const store = cloud.workspace.state.serving;
+    // Our rollout takes 4 min (2.4 s here), longer than timeoutMinutes 3; the rollback's own 30 s.
+    store.updateDurationMs = 4 * 60_000;
+    store.beforeNextUpdate(() => store.beforeNextUpdate(() => (store.updateDurationMs = 30_000)));
+    const run = await deploy({ modelVersion: '8', timeoutMinutes: '3' });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.match(run.resultMessage ?? '', /did not finish within 3 min/);
+    assert.match(run.resultMessage ?? '', /Rolled back: churn-scoring serves churn_model-7 \(v7\) 100% again/);
+    assert.match(run.stdout, /still rolling out and the endpoint accepts no change until it ends: waiting for it to settle/);
+    assert.match(run.stdout, /The update ended \(NOT_UPDATING\); churn-scoring serves churn_model-8=v8 100%/);
+    const served = store.get(EP)!.config!.entities.map((e) => `${e.input.name}=v${e.input.entity_version}`);
+    assert.deepEqual(served, ['churn_model-7=v7']);
+    const puts = cloud.workspace.writeRequests().filter((w) => w.method === 'PUT' && w.path.endsWith('/config'));
+    assert.deepEqual(puts.map((p) => p.status), [200, 200], 'no rollback PUT refused while rolling out');
+    assert.equal(report(run).data.rollback?.succeeded, true);
+  });
+
+  it('a canary keeps the incumbent entity as it is: burst_scaling_enabled and provisioned settings are carried over', async () => {
+    const ep = seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    Object.assign(ep.config!.entities[0]!.input, { burst_scaling_enabled: false, max_provisioned_throughput: 200, min_provisioned_throughput: 0 });
+    const run = await deploy({ modelVersion: '8', trafficMode: 'canary', canaryPercent: '10' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const put = cloud.workspace.writeRequests().find((w) => w.method === 'PUT' && w.path.endsWith('/config'))!;
+    const incumbent = (put.body as { served_entities: Array<Record<string, unknown>> }).served_entities.find((e) => e.name === 'churn_model-7')!;
+    assert.deepEqual([incumbent.burst_scaling_enabled, incumbent.max_provisioned_throughput, incumbent.min_provisioned_throughput], [false, 200, 0]);
+    assert.ok(!('state' in incumbent) && !('creator' in incumbent), 'output-only fields are not sent back');
+    const newcomer = (put.body as { served_entities: Array<Record<string, unknown>> }).served_entities.find((e) => e.name === 'churn_model-8')!;
+    assert.equal(newcomer.burst_scaling_enabled, undefined);
+  });
+
+  it('the smoke test waits up to the serving timeout and never re-sends a timed-out invocation', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const hang = cloud.workspace.faults.add({ method: 'POST', path: `/serving-endpoints/${EP}/invocations`, kind: 'hang' });
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Failed', run.stdout);
+    assert.equal(hang.fired, 1);
+    assert.equal(cloud.workspace.requests.filter((r) => r.path === `/serving-endpoints/${EP}/invocations`).length, 1, 'sent once');
+    assert.match(run.resultMessage ?? '', /no answer within 300 s \(TIMEOUT\); not re-sent: an invocation is not idempotent/);
+    assert.match(run.resultMessage ?? '', /Rolled back/);
+  });
+
+  it('a route-optimized endpoint is smoke-tested at its own endpoint_url, or skipped with a note when that host refuses the token', async () => {
+    const ep = seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    ep.routeOptimized = true;
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.match(run.stdout, /Smoke test sent to the route-optimized endpoint's own host https:\/\/127\.0\.0\.1:\d+\/route-optimized\/[0-9a-f]+/);
+    assert.equal(cloud.workspace.requests.filter((r) => r.path.startsWith('/route-optimized/') && r.status === 200).length, 1);
+    assert.ok(!cloud.workspace.requests.some((r) => r.path === `/serving-endpoints/${EP}/invocations`), 'not through the workspace host');
+
+    cloud.workspace.state.serving.dataPlaneTokenRefused = true;
+    const skipped = await deploy({ modelVersion: '7' });
+    assert.equal(skipped.result, 'Succeeded', skipped.stdout);
+    assert.ok(skipped.warnings.some((w) => /Smoke test skipped: churn-scoring is route-optimized and its host .* could not be used with the pipeline's token \(HTTP 401 UNAUTHENTICATED\)/.test(w)), skipped.warnings.join('\n'));
+  });
+
+  it('verifyInferenceLogMinutes: the smoke request carries a client_request_id and is found in the payload table', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
+    // Rows reach the payload table 2 min after the request (1.2 s here).
+    cloud.workspace.state.serving.payloadDeliveryMs = 2 * 60_000;
+    const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '10' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const logged = cloud.workspace.state.serving.payloadRows.get('main.ml_logs.churn_scoring_payload')!;
+    const id = logged.at(-1)!.client_request_id!;
+    assert.match(id, /^ado-smoke-/);
+    const rows = await cloud.workspace.state.sql.exec(`SELECT count(*) FROM main.ml_logs.churn_scoring_payload WHERE client_request_id = '${id}'`);
+    assert.deepEqual(rows.rows, [['1']]);
+    const r = report(run) as unknown as { data: { inferenceLogCheck: { found: boolean; clientRequestId: string; table: string; waitedSeconds: number } } };
+    assert.deepEqual([r.data.inferenceLogCheck.found, r.data.inferenceLogCheck.clientRequestId, r.data.inferenceLogCheck.table], [true, id, 'main.ml_logs.churn_scoring_payload']);
+    assert.ok(r.data.inferenceLogCheck.waitedSeconds >= 60, `found after the delivery delay (${r.data.inferenceLogCheck.waitedSeconds} s)`);
+    const summary = readFileSync(run.summaries[0]!, 'utf8');
+    assert.match(summary, /\*\*Inference log:\*\* ✅ received: The smoke request reached `?main\.ml\\_logs\.churn\\_scoring\\_payload`? \(found after \d+ (min|s)/);
+    assert.match(run.stdout, /usually arrive within an hour/);
+    assert.deepEqual(run.warnings, []);
+  });
+
+  it('verifyInferenceLogMinutes: not found in time is a warning, not a failure', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
+    const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '1' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.ok(run.warnings.some((w) => /was not yet in main\.ml_logs\.churn_scoring_payload after 1 min; payload rows usually arrive within an hour/.test(w)), run.warnings.join('\n'));
+    assert.match(run.stdout, /the table does not exist yet/);
+    assert.match(readFileSync(run.summaries[0]!, 'utf8'), /\*\*Inference log:\*\* ⚠️ not yet/);
+  });
+
   it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
@@ -175,8 +263,14 @@ describe('DatabricksDeployServing (bundled task)', function () {
     ['canaryPercent 100', { trafficMode: 'canary', canaryPercent: '100' }, /canaryPercent/],
     ['canaryPercent 150', { trafficMode: 'canary', canaryPercent: '150' }, /canaryPercent/],
     ['an unknown workloadSize', { workloadSize: 'Huge' }, /workloadSize/],
+    ['an unknown workloadType', { workloadType: 'GPU_XXL' }, /workloadType' \(from the task\): must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM/],
     ['an endpoint name with spaces', { endpointName: 'churn scoring' }, /endpointName/],
     ['a smokeTestPayload that is not JSON', { smokeTestPayload: '{"dataframe_records": [' }, /smokeTestPayload/],
+    ['verifyInferenceLogMinutes without warehouseId', { verifyInferenceLogMinutes: '5' }, /Input 'warehouseId'.*is required by verifyInferenceLogMinutes/],
+    ['verifyInferenceLogMinutes not a number', { verifyInferenceLogMinutes: 'soon', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
+    ['verifyInferenceLogMinutes above 180', { verifyInferenceLogMinutes: '600', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
+    ['verifyInferenceLogMinutes without an inference table', { verifyInferenceLogMinutes: '5', warehouseId: DEFAULT_WAREHOUSE_ID, inferenceTable: 'false' }, /verifyInferenceLogMinutes.*needs inferenceTable true/],
+    ['a warehouseId with a space', { warehouseId: 'abc def' }, /warehouseId/],
   ];
   for (const [what, inputs, message] of badInputs) {
     it(`fails on ${what} before any request`, async () => {

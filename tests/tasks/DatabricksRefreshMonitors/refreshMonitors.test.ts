@@ -274,6 +274,37 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.match(summary(run), /Skipped \(no monitor\): .*main\.ml\\_mon\.raw\\_events/);
     });
 
+    for (const monitorApi of ['auto', 'legacy'] as const) {
+      it(`schemaName without the list call: UC tables enumerated, each table's monitor read (v1 FEATURE_NOT_ENABLED, monitorApi ${monitorApi})`, async () => {
+        await seed({ table: CHURN });
+        ws().state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
+        ws().state.monitors.v1Mode = 'featureNotEnabled';
+        // Legacy "no monitor" answers are 404s whose error_code is unconfirmed: any code but a missing table counts.
+        ws().state.monitors.legacyMissingCode = 'NOT_FOUND';
+        const run = await refresh({ schemaName: 'main.ml_mon', monitorApi });
+
+        assert.equal(run.result, 'Succeeded', run.stdout);
+        assert.deepEqual(Object.keys(JSON.parse(run.outputs.refreshStates!)), [CHURN]);
+        assert.ok(!ws().requests.some((r) => r.path === '/api/data-quality/v1/monitors'), 'never the v1 list call');
+        assert.ok(ws().requests.some((r) => r.path === '/api/2.1/unity-catalog/tables'), 'the schema is enumerated through Unity Catalog');
+        assert.deepEqual(report(run).data.tables.map((t) => t.monitorApi), ['legacy']);
+        if (monitorApi === 'auto') assert.match(run.stdout, /Monitor API: legacy quality monitors API, because the data quality API is not available here \(FEATURE_NOT_ENABLED\)\. Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.[a-z_]+\) answered 400 FEATURE_NOT_ENABLED/);
+        else assert.ok(!ws().requests.some((r) => r.path.startsWith('/api/data-quality/')), 'no v1 request when legacy is forced');
+      });
+    }
+
+    it('monitorApi dataQuality uses v1 only; a bad monitorApi fails before any request', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, monitorApi: 'dataQuality' });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.ok(!ws().requests.some((r) => r.path.includes('/monitor/')), 'no legacy request');
+      ws().reset();
+      const bad = await refresh({ tables: CHURN, monitorApi: 'v2' });
+      assert.equal(bad.result, 'Failed');
+      assert.match(bad.resultMessage ?? '', /monitorApi/);
+      assert.deepEqual(ws().requests, []);
+    });
+
     it('a table listed in tables without a monitor is a clear error before any refresh', async () => {
       await seed({ table: CHURN });
       ws().state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
@@ -282,6 +313,106 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(run.result, 'Failed');
       assert.match(run.resultMessage ?? '', /The table main\.ml_mon\.raw_events has no data quality monitor\. Create one with DatabricksCreateMonitor, or remove the table from tables\./);
       assert.deepEqual(ws().writeRequests(), []);
+    });
+  });
+
+  describe('notifyDestinations', () => {
+    it('posts the gate outcome through the destinations when a rule breaks (a one-time job run), once', async () => {
+      const slack = ws().state.alerts.addDestination('MLOps Slack', 'SLACK');
+      const pager = ws().state.alerts.addDestination('On-call PagerDuty', 'PAGERDUTY');
+      await seed({ table: CHURN, pastRefreshes: 1, severity: driftOn('age', 0.45) });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'warn', notifyDestinations: 'MLOps Slack, On-call PagerDuty' });
+
+      assert.equal(run.result, 'SucceededWithIssues', run.stdout);
+      const delivered = ws().state.alerts.delivered;
+      assert.deepEqual(delivered.map((d) => d.destinationId), [slack.id, pager.id]);
+      assert.match(delivered[0]!.message, /^\[mlops\] Drift detected: 1 column\(s\) in main\.ml_mon\.churn_inference \(onDrift: warn\)\./);
+      const submit = ws().writeRequests().find((w) => w.path === '/api/2.2/jobs/runs/submit')!;
+      const body = submit.body as { idempotency_token: string; tasks: Array<{ condition_task?: object; new_cluster?: object }> };
+      assert.match(body.idempotency_token, /^ado-drift-[0-9a-f]{48}$/);
+      assert.ok(body.tasks.every((t) => t.condition_task && !t.new_cluster), 'no compute');
+      assert.match(summary(run), /\*\*Notification destinations:\*\* MLOps Slack, On-call PagerDuty notified through the one-time job run \d+\./);
+      assert.deepEqual(report(run).data.notification?.destinations, ['MLOps Slack', 'On-call PagerDuty']);
+    });
+
+    it('no broken rule: nobody is notified', async () => {
+      ws().state.alerts.addDestination('MLOps Slack', 'SLACK');
+      await seed({ table: CHURN, pastRefreshes: 1 });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, notifyDestinations: 'MLOps Slack' });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.deepEqual(ws().state.alerts.delivered, []);
+      assert.ok(!ws().requests.some((r) => r.path === '/api/2.2/jobs/runs/submit'));
+    });
+
+    it('an unknown destination fails before any refresh, listing the available ones; more than 3 fail before any request', async () => {
+      ws().state.alerts.addDestination('MLOps Slack', 'SLACK');
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, thresholds: PSI, notifyDestinations: 'MLOps Teams' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /notifyDestinations: there is no notification destination named "MLOps Teams"\. Available: "MLOps Slack" \(SLACK\)\./);
+      assert.deepEqual(ws().writeRequests(), []);
+      ws().reset();
+      const many = await refresh({ tables: CHURN, notifyDestinations: 'a, b, c, d' });
+      assert.equal(many.result, 'Failed');
+      assert.match(many.resultMessage ?? '', /notifyDestinations/);
+      assert.deepEqual(ws().requests, []);
+    });
+  });
+
+  describe('data-quality rules and custom metrics', () => {
+    it('a range rule on a column statistic (max > 120 on age) is breached, reported apart from drift', async () => {
+      await seed({ table: CHURN, pastRefreshes: 1, stats: (c) => (c.column === 'age' && c.window === c.windows - 1 ? { max: 150 } : undefined) });
+      const run = await refresh({ tables: CHURN, thresholds: `max > 120\nnum_nulls > 100\n${PSI}`, columns: 'age' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.match(run.resultMessage ?? '', /Data-quality rule broken in main\.ml_mon\.churn_inference: max > 120 on age \(onDrift: fail\)/);
+      assert.doesNotMatch(run.resultMessage ?? '', /Drift detected/);
+      const t = report(run).data.tables[0]!;
+      const max = t.columns.find((c) => c.rule === 'max > 120')!;
+      assert.deepEqual([max.column, max.latest, max.drifted, max.category], ['age', 150, true, 'data-quality']);
+      assert.deepEqual([t.columns.find((c) => c.rule === 'num_nulls > 100')?.drifted, t.columns.find((c) => c.rule === PSI)?.category], [false, 'drift']);
+      const md = summary(run);
+      assert.match(md, /\| Drifted columns \| Data-quality breaches \|/);
+      assert.match(md.split('\n')[0]!, /^### Data-quality rule broken — Failed$/);
+      assert.match(md, /\| Data-quality rule broken \| {2}\| age \(max \\> 120\) \|/);
+      assert.match(md, /\*\*Data quality \(column statistics\)\*\*/);
+    });
+
+    it('a custom metric by name: an aggregate table-level metric from the profile table, a drift metric from the drift table', async () => {
+      await seed({
+        table: CHURN,
+        pastRefreshes: 1,
+        customMetrics: [
+          { name: 'high_income_share', type: 'AGGREGATE', inputColumns: [':table'] },
+          { name: 'income_avg_shift', type: 'DRIFT', inputColumns: ['income'] },
+        ],
+        customValue: (c) => (c.metric === 'high_income_share' ? (c.window === c.windows - 1 ? 0.42 : 0.1) : 3),
+      });
+      const run = await refresh({ tables: CHURN, thresholds: 'high_income_share > 0.3\nincome_avg_shift > 5' });
+
+      assert.equal(run.result, 'Failed', run.stdout);
+      const t = report(run).data.tables[0]!;
+      const share = t.columns.find((c) => c.metric === 'high_income_share')!;
+      assert.deepEqual([share.column, share.latest, share.drifted, share.category], [':table', 0.42, true, 'custom']);
+      const shift = t.columns.find((c) => c.metric === 'income_avg_shift')!;
+      assert.deepEqual([shift.column, shift.latest, shift.drifted], ['income', 3, false]);
+    });
+
+    it('a custom metric no monitor has fails before any refresh, with a suggestion', async () => {
+      await seed({ table: CHURN, customMetrics: [{ name: 'high_income_share', type: 'AGGREGATE', inputColumns: [':table'] }] });
+      const run = await refresh({ tables: CHURN, thresholds: 'high_income_shares > 0.3' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /Input 'thresholds'.*unknown metric "high_income_shares": neither a built-in metric nor a custom metric of the monitors \(the monitors' custom metrics are high_income_share\); did you mean high_income_share\?/);
+      assert.deepEqual(refreshStarts(), []);
+      assert.deepEqual(ws().writeRequests(), []);
+    });
+
+    it('a misspelt built-in statistic fails before any request, with a suggestion', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, thresholds: 'maxx > 120' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /thresholds.*unknown metric "maxx"; did you mean max\?/);
+      assert.deepEqual(ws().requests, []);
     });
   });
 
@@ -336,9 +467,15 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     const badRules: Array<[string, RegExp]> = [
       ['psi >> 0.2', /thresholds/],
-      ['drift_score > 0.2', /thresholds/],
       ['population_stability_index >= high', /the threshold "high" is not a number/],
     ];
+    it('fails on an unknown name that may be a custom metric once the monitors are read, before any write', async () => {
+      await seed({ table: CHURN });
+      const run = await refresh({ tables: CHURN, thresholds: 'drift_score > 0.2' });
+      assert.equal(run.result, 'Failed');
+      assert.match(run.resultMessage ?? '', /Input 'thresholds'.*unknown metric "drift_score": neither a built-in metric nor a custom metric of the monitors \(the monitors have no custom metrics\)/);
+      assert.deepEqual(ws().writeRequests(), []);
+    });
     for (const [rule, message] of badRules) {
       it(`fails on the rule "${rule}" before any request to the workspace`, async () => {
         await seed({ table: CHURN });

@@ -5,7 +5,7 @@
  * refresh adds the latest one.
  */
 import type { MonitorRecord, RefreshRecord } from '../../fake/routes/monitors';
-import type { SeverityContext } from '../../fake/seeds/monitoring';
+import type { SeverityContext, StatsContext } from '../../fake/seeds/monitoring';
 import type { FakeWorkspace } from '../../fake/workspace';
 
 /** The monitored table's columns: two numeric and one categorical feature, plus the inference-log columns. */
@@ -28,6 +28,11 @@ export interface MonitoredTableOptions {
   refreshDurationMs?: number;
   /** The refreshes of this table end FAILED with this message. */
   refreshFailure?: string;
+  /** Column statistics of the INPUT profile rows refreshes write (e.g. `{ max: 150 }` on age). */
+  stats?: (c: StatsContext) => Partial<Record<string, number>> | undefined;
+  /** Custom metrics of the monitor, and their values in the rows refreshes write. */
+  customMetrics?: Array<{ name: string; type: 'AGGREGATE' | 'DERIVED' | 'DRIFT'; inputColumns: string[] }>;
+  customValue?: (c: StatsContext & { metric: string }) => number;
 }
 
 /** PSI `value` on `column` in the windows `windows` counts back from the latest (0 = latest); 0.03 elsewhere. */
@@ -54,6 +59,8 @@ export async function seedMonitoredTable(ws: FakeWorkspace, o: MonitoredTableOpt
   if (o.refreshDurationMs !== undefined) store.refreshDurations.set(info.full_name!, o.refreshDurationMs);
   if (o.refreshFailure !== undefined) store.refreshFailures.set(info.full_name!, o.refreshFailure);
   if (o.severity) store.driftSeverity.set(info.full_name!, o.severity);
+  if (o.stats) store.columnStats.set(info.full_name!, o.stats);
+  if (o.customValue) store.customMetricValues.set(info.full_name!, o.customValue);
   const monitor = await store.create({
     tableName: info.full_name!,
     tableId: info.table_id!,
@@ -65,7 +72,13 @@ export async function seedMonitoredTable(ws: FakeWorkspace, o: MonitoredTableOpt
       : { kind: 'time_series', timestamp: 'timestamp', granularities: ['1 day'] },
     baselineTableName: o.baseline === false ? undefined : `${info.full_name}_baseline`,
     slicingExprs: [],
-    customMetrics: [],
+    customMetrics: (o.customMetrics ?? []).map((c) => ({
+      name: c.name,
+      type: c.type,
+      definition: c.type === 'DRIFT' ? '{{current_df}}.avg - {{base_df}}.avg' : 'avg(CASE WHEN income > 100000 THEN 1 ELSE 0 END)',
+      input_columns: c.inputColumns,
+      output_data_type: JSON.stringify({ name: 'output', type: 'double', nullable: true, metadata: {} }),
+    })),
     emails: [],
   });
   monitor.activeAt = Date.now(); // active at once: these tests are about refreshes, not creation

@@ -28,6 +28,13 @@ describe('retry strategies (pure functions)', () => {
       assert.equal(retryReason(networkError('ENOTFOUND'), true), undefined);
       assert.equal(retryReason(new CancelledError(), true), undefined);
     });
+    it('a create sent with resendAfterLostAnswer false is not re-sent after a lost answer, but still after 429/503 or a refused connection', () => {
+      assert.equal(retryReason(apiError(504, 'DEADLINE_EXCEEDED'), false, false), undefined);
+      for (const code of ['TIMEOUT', 'ECONNRESET', 'SOCKET_CLOSED', 'ETIMEDOUT', 'EPIPE'] as const) assert.equal(retryReason(networkError(code, 'POST'), false, false), undefined, code);
+      assert.equal(retryReason(apiError(503, 'TEMPORARILY_UNAVAILABLE'), false, false), 'unavailable');
+      assert.equal(retryReason(apiError(429, 'X'), false, false), 'throttled');
+      assert.equal(retryReason(networkError('ECONNREFUSED', 'POST'), false, false), 'network');
+    });
     it('retries an unparsable 2xx answer only when idempotent', () => {
       assert.equal(retryReason(networkError('PARSE_ERROR', 'GET'), true), 'unparsable-answer');
       assert.equal(retryReason(networkError('PARSE_ERROR', 'POST'), false), undefined);

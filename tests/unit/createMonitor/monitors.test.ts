@@ -112,6 +112,11 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         assert.ok(e instanceof DatabricksApiError && e.errorCode === 'INVALID_STATE' && e.statusCode === 400);
         await api.cancelRefresh(TABLE, r.refreshId);
         assert.equal((await api.getRefresh(TABLE, r.refreshId)).state, 'CANCELED');
+        // Body-less POSTs send {} as JSON, as the SDKs do (refresh run and cancel).
+        const posts = t.ws.requests.filter((q) => q.method === 'POST' && /\/refreshes(\/\d+\/cancel)?$/.test(q.path));
+        assert.ok(posts.length >= 3);
+        for (const q of posts) assert.ok(q.body !== undefined && typeof q.body === 'object', `${q.path} has a JSON body`);
+        assert.deepEqual(posts.filter((q) => q.path.endsWith('/cancel')).map((q) => q.body), [{}]);
       });
 
       it('reports a FAILED refresh with its message', async () => {
@@ -144,16 +149,32 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
     await assert.rejects(c.put(path, { ...base, assets_dir: '/elsewhere' }), /assets_dir cannot be updated/);
   });
 
-  it('auto uses v1, and legacy only when v1 is unavailable (404 ENDPOINT_NOT_FOUND or FEATURE_DISABLED)', async () => {
-    assert.equal((await resolveMonitorApi(t.client(), 'auto')).api.kind, 'dataQuality');
-    t.ws.state.monitors.v1Mode = 'endpointNotFound';
-    const fallback = await resolveMonitorApi(t.client(), 'auto');
-    assert.equal(fallback.api.kind, 'legacy');
-    assert.match(fallback.fallbackReason!, /ENDPOINT_NOT_FOUND/);
-    t.ws.state.monitors.v1Mode = 'featureDisabled';
-    assert.equal((await resolveMonitorApi(t.client(), 'auto')).api.kind, 'legacy');
+  it('auto probes v1 with a per-table read, never the list call, and falls back only when v1 is unavailable', async () => {
+    const chosen = await resolveMonitorApi(t.client(), 'auto', ['main.ml_mon.missing', TABLE]);
+    assert.equal(chosen.api.kind, 'dataQuality');
+    assert.match(chosen.decidedBy!, /^GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.churn_inference\) answered 404 RESOURCE_DOES_NOT_EXIST about the monitor$/);
+    assert.ok(!t.ws.requests.some((r) => r.path === '/api/data-quality/v1/monitors'), 'the list route is never called');
+    await assert.rejects(t.client().get('/api/data-quality/v1/monitors'), /NOT_IMPLEMENTED \(HTTP 501\)/);
+    await chosen.api.create(spec());
+    assert.match((await resolveMonitorApi(t.client(), 'auto', [TABLE])).decidedBy!, /answered 200$/);
+    for (const [mode, code] of [['endpointNotFound', 'ENDPOINT_NOT_FOUND'], ['featureDisabled', 'FEATURE_DISABLED'], ['featureNotEnabled', 'FEATURE_NOT_ENABLED'], ['notImplemented', 'NOT_IMPLEMENTED']] as const) {
+      t.ws.state.monitors.v1Mode = mode;
+      const fallback = await resolveMonitorApi(t.client(), 'auto', [TABLE]);
+      assert.equal(fallback.api.kind, 'legacy', mode);
+      assert.match(fallback.fallbackReason!, new RegExp(code));
+      assert.match(fallback.decidedBy!, new RegExp(`answered \\d+ ${code}$`));
+    }
     // The probe is a read: allowed in plan mode.
-    assert.equal((await resolveMonitorApi(t.client({ readOnly: true }), 'auto')).api.kind, 'legacy');
+    assert.equal((await resolveMonitorApi(t.client({ readOnly: true }), 'auto', [TABLE])).api.kind, 'legacy');
+  });
+
+  it('legacy: any 404 but a missing table is "no monitor", whatever its error_code', async () => {
+    const { api } = await resolveMonitorApi(t.client(), 'legacy');
+    for (const code of ['RESOURCE_DOES_NOT_EXIST', 'NOT_FOUND', 'MONITOR_NOT_FOUND']) {
+      t.ws.state.monitors.legacyMissingCode = code;
+      assert.equal(await api.get(TABLE), undefined, code);
+    }
+    await assert.rejects(api.get('main.ml_mon.missing'), /TABLE_DOES_NOT_EXIST/);
   });
 
   it('refuses an inference-log monitor naming a column the table lacks', async () => {

@@ -132,7 +132,8 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
 
     const e = await runSelect(c, WH, `SELECT 'slow'`, {}, { clock: t.clock, waitTimeoutSeconds: 0, timeoutMs: 60_000 }).catch((x: unknown) => x);
     assert.ok(e instanceof PollTimeoutError);
-    assert.ok(t.ws.requests.some((q) => q.method === 'POST' && q.path.endsWith('/cancel')));
+    const cancels = t.ws.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/cancel'));
+    assert.deepEqual(cancels.at(-1)?.body, {}, 'the cancel sends {} as JSON, as the SDKs do');
     assert.ok(t.ws.state.sql.statementsMatching(/slow/).every((s) => s.state === 'CANCELED'));
   });
 

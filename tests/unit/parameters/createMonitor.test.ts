@@ -182,21 +182,25 @@ describe('DatabricksCreateMonitor parameters', () => {
           field: undefined,
           table: 'drift',
           scope: 'column',
+          category: 'drift',
           column: 'population_stability_index',
           op: '>=',
           value: 0.2,
           text: 'population_stability_index >= 0.2 -> mlops@contoso.com',
           emails: ['mlops@contoso.com'],
+          destinations: [],
         },
         {
           metric: 'ks_test',
           field: 'pvalue',
           table: 'drift',
           scope: 'column',
+          category: 'drift',
           column: 'ks_test.pvalue',
           op: '<',
           value: 0.05,
           text: 'ks_test.pvalue < 0.05 -> a@contoso.com, b@contoso.com',
+          destinations: [],
           emails: ['a@contoso.com', 'b@contoso.com'],
         },
       ]);
@@ -218,9 +222,9 @@ describe('DatabricksCreateMonitor parameters', () => {
         }),
       );
       assert.deepEqual(errors.map((e) => e.rule), [
-        'line 1: must look like "<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >= then "-> <email>[, <email>…]"',
-        'line 2: needs at least one e-mail address after "->"',
-        'line 3: "not-an-email" is not an e-mail address',
+        'line 1: must look like "<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >= then "-> <email or destination:<name>>[, …]"',
+        'line 2: needs at least one recipient after "->": an e-mail address or destination:<notification destination name>',
+        'line 3: "not-an-email" is neither an e-mail address nor destination:<notification destination name>',
         'line 4: f1_score is a profile table metric; only drift table metrics are allowed here: population_stability_index, js_distance, ks_test, chi_squared_test, wasserstein_distance, tv_distance, l_infinity_distance, count_delta, avg_delta, percent_null_delta, percent_zeros_delta, percent_distinct_delta',
         'line 5: unknown metric "psi"; did you mean population_stability_index?',
       ]);

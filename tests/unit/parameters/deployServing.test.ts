@@ -80,7 +80,7 @@ describe('DatabricksDeployServing parameters', () => {
       expectError(() => run({ workloadSize: 'XLarge' }), 'workloadSize', 'must be one of Small, Medium, Large; got "XLarge"');
     });
     it('rejects an unknown workloadType', () => {
-      expectError(() => run({ workloadType: 'TPU' }), 'workloadType', 'must be one of CPU, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, MULTIGPU_MEDIUM');
+      expectError(() => run({ workloadType: 'TPU' }), 'workloadType', 'must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM');
     });
     it('reads scaleToZero', () => {
       assert.equal(run({ scaleToZero: 'false' }).scaleToZero, false);

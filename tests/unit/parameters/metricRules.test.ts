@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { parseDriftAlert, parseMetricCondition } from '../../../shared/runtime/metricRules';
+import { parseDriftAlert, parseMetricCondition, resolveCustomMetric, unknownCustomMetric } from '../../../shared/runtime/metricRules';
 import { closestName, editDistance } from '../../../shared/runtime/suggest';
 
 const ALL = ['drift', 'profile'] as const;
 
 function parsed(text: string) {
-  const result = parseMetricCondition(text, ALL);
+  const result = parseMetricCondition(text, ALL, true);
   assert.ok(result.ok, `expected ${text} to parse: ${result.ok ? '' : result.rule}`);
   return result.value;
 }
@@ -18,7 +18,7 @@ function problem(text: string, tables: readonly ('drift' | 'profile')[] = ALL): 
 
 describe('threshold rules', () => {
   it('parse with or without spaces, any number notation, any metric case', () => {
-    assert.deepEqual(parsed('js_distance>0.1'), { metric: 'js_distance', field: undefined, table: 'drift', scope: 'column', column: 'js_distance', op: '>', value: 0.1, text: 'js_distance > 0.1' });
+    assert.deepEqual(parsed('js_distance>0.1'), { metric: 'js_distance', field: undefined, table: 'drift', scope: 'column', category: 'drift', column: 'js_distance', op: '>', value: 0.1, text: 'js_distance > 0.1' });
     assert.equal(parsed('avg_delta < -0.5').value, -0.5);
     assert.equal(parsed('count_delta >= 1e3').value, 1000);
     assert.equal(parsed('Population_Stability_Index <= .25').metric, 'population_stability_index');
@@ -66,6 +66,30 @@ describe('threshold rules', () => {
   });
 });
 
+describe('data-quality rules and custom metrics', () => {
+  it('column statistics of the profile table are data-quality rules on each column', () => {
+    for (const [text, column] of [['max > 120', 'max'], ['min < 0', 'min'], ['num_nulls > 10', 'num_nulls'], ['avg >= 50', 'avg'], ['stddev > 30', 'stddev'], ['percent_null > 5', 'percent_null']] as const) {
+      const r = parsed(text);
+      assert.deepEqual([r.table, r.scope, r.category, r.column], ['profile', 'column', 'data-quality', column], text);
+    }
+  });
+  it('an unknown name far from every known metric is a custom metric until a monitor says what it is', () => {
+    const r = parsed('High_Value_Share > 0.3');
+    assert.deepEqual([r.metric, r.category, r.column], ['High_Value_Share', 'custom', 'High_Value_Share']);
+    const aggregate = resolveCustomMetric(r, [{ name: 'high_value_share', type: 'aggregate', inputColumns: [':table'] }]);
+    assert.deepEqual([aggregate?.table, aggregate?.scope, aggregate?.column], ['profile', 'model', 'high_value_share']);
+    const drift = resolveCustomMetric(r, [{ name: 'High_Value_Share', type: 'drift', inputColumns: ['income'] }]);
+    assert.deepEqual([drift?.table, drift?.scope], ['drift', 'column']);
+    assert.equal(resolveCustomMetric(r, [{ name: 'other', type: 'aggregate', inputColumns: ['age'] }]), undefined);
+    assert.match(unknownCustomMetric(r, ['high_value_shares']), /did you mean high_value_shares\?/);
+  });
+  it('a misspelt known metric is still refused with a suggestion, not taken for a custom metric', () => {
+    const r = parseMetricCondition('maxx > 1', ['drift', 'profile'], true);
+    assert.ok(!r.ok);
+    assert.equal(r.rule, 'unknown metric "maxx"; did you mean max?');
+  });
+});
+
 describe('drift alert rules', () => {
   it('parse the condition and the recipients', () => {
     const result = parseDriftAlert('chi_squared_test.pvalue < 0.01 ->ops@contoso.com,  ml@contoso.com');
@@ -77,6 +101,24 @@ describe('drift alert rules', () => {
       ['ops@contoso.com', 'ml@contoso.com'],
       'chi_squared_test.pvalue < 0.01 -> ops@contoso.com, ml@contoso.com',
     ]);
+  });
+  it('take notification destinations by name next to e-mail addresses', () => {
+    const result = parseDriftAlert('population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, Destination: PagerDuty on-call');
+    assert.ok(result.ok);
+    assert.deepEqual([result.value.emails, result.value.destinations, result.value.text], [
+      ['mlops@contoso.com'],
+      ['MLOps Slack', 'PagerDuty on-call'],
+      'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:PagerDuty on-call',
+    ]);
+    const only = parseDriftAlert('js_distance > 0.1 -> destination:Teams');
+    assert.ok(only.ok);
+    assert.deepEqual([only.value.emails, only.value.destinations], [[], ['Teams']]);
+    const empty = parseDriftAlert('js_distance > 0.1 -> destination:');
+    assert.ok(!empty.ok);
+    assert.match(empty.rule, /names no destination: write destination:<display name>/);
+    const neither = parseDriftAlert('js_distance > 0.1 -> slack-channel');
+    assert.ok(!neither.ok);
+    assert.match(neither.rule, /"slack-channel" is neither an e-mail address nor destination:<notification destination name>/);
   });
   it('report the condition before the recipients', () => {
     const result = parseDriftAlert('ks_test > 0.2 -> nobody');

@@ -48,6 +48,7 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
         problemType: 'classification',
         modelIdColumn: 'model_id',
         granularities: ['1 day'],
+        customMetrics: [],
       });
       assert.equal(view.link, `${t.ws.url}/sql/dashboardsv3/${monitor.dashboardId}`);
 
@@ -75,7 +76,8 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
         t.ws.state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
         assert.equal(await find('main.ml_mon.raw_events'), undefined, 'a table without monitor is looked up on legacy only');
         const v1 = paths().filter((p) => p.includes('/data-quality/'));
-        assert.deepEqual(v1, ['GET /api/data-quality/v1/monitors'], 'v1 probed once, then never called');
+        const tableId = t.ws.state.uc.getTable(CHURN)!.table_id;
+        assert.deepEqual(v1, [`GET /api/data-quality/v1/monitors/table/${tableId}`], 'v1 probed once with a per-table read (never the list), then never called');
         assert.ok(paths('POST').every((p) => p === `POST /api/2.1/unity-catalog/tables/${CHURN}/monitor/refreshes`));
       });
     }
@@ -83,9 +85,12 @@ describe('refresh monitors: monitor gateway and targets (in-process, fake worksp
     it('asks the legacy API about a monitor v1 does not show, and returns undefined for a table without one', async () => {
       t.ws.state.uc.addTable({ fullName: 'main.ml_mon.raw_events', columns: [{ name: 'id', type: 'BIGINT' }] });
       assert.equal(await monitorFinder(t.client())('main.ml_mon.raw_events'), undefined);
-      assert.deepEqual(paths().slice(1), [
+      const probe = 'GET /api/data-quality/v1/monitors/table/' + t.ws.state.uc.getTable('main.ml_mon.raw_events')!.table_id;
+      assert.deepEqual(paths(), [
         'GET /api/2.1/unity-catalog/tables/main.ml_mon.raw_events',
-        'GET /api/data-quality/v1/monitors/table/' + t.ws.state.uc.getTable('main.ml_mon.raw_events')!.table_id,
+        // The availability probe (a 404 about the monitor: v1 is there), then the lookup itself.
+        probe,
+        probe,
         'GET /api/2.1/unity-catalog/tables/main.ml_mon.raw_events/monitor',
       ]);
     });

@@ -74,6 +74,8 @@ function params(over: Partial<RefreshMonitorsParameters>): RefreshMonitorsParame
     onDrift: 'warn',
     onInsufficientData: 'fail',
     reportPath: join(mkdtempSync(join(tmpdir(), 'drift-')), 'sub', 'report.json'),
+    monitorApi: 'auto',
+    notifyDestinations: [],
     ...over,
   };
 }

@@ -92,6 +92,16 @@ export function renderDeployment(data: DeploymentReportData, dryRun: boolean | u
         ['Latency', smoke.latencyMs != null ? `${smoke.latencyMs} ms` : undefined],
       ])));
   }
+  if (data.inferenceLogCheck) {
+    const check = data.inferenceLogCheck;
+    body.push(section('Inference log', 'inference-log',
+      h('p', null, chip(check.found ? 'Received' : 'Not yet', check.found ? 'success' : 'warning'), ' ', check.message),
+      facts([
+        ['Payload table', check.table],
+        ['client_request_id', check.clientRequestId],
+        ['Waited', `${check.waitedSeconds} s`],
+      ])));
+  }
   if (data.failure) {
     const failure = data.failure;
     body.push(section('Failure', 'failure', callout('danger', `Failed ${STAGE[failure.stage] ?? failure.stage}`,

@@ -1,6 +1,7 @@
 /**
  * Drift reports: the verdict first, then per table each column's latest value against its
- * threshold (worst first) and the metric across the evaluation windows.
+ * threshold (worst first) and the metric across the evaluation windows. Data-quality rules
+ * (column statistics such as max or num_nulls) are shown apart from drift, in their own list.
  */
 import { h } from '../dom';
 import { formatDuration, formatNumber, formatWindow } from '../format';
@@ -95,11 +96,16 @@ function windowsChart(column: DriftColumnResult): HTMLElement {
       h('span', null, column.windows.length > 1 ? formatWindow(column.windows[column.windows.length - 1].start) : '')));
 }
 
+/** A column-statistic rule (range, nulls…), not drift. */
+function isDataQuality(column: Pick<DriftColumnResult, 'category'>): boolean {
+  return column.category === 'data-quality';
+}
+
 function columnRow(column: DriftColumnResult): HTMLElement {
-  return h('div', { class: `drift-column${column.drifted ? ' drift-column--drifted' : ''}`, role: 'row', 'data-column': column.column },
+  return h('div', { class: `drift-column${column.drifted ? ' drift-column--drifted' : ''}`, role: 'row', 'data-column': column.column, 'data-category': column.category ?? 'drift' },
     h('div', { class: 'drift-column__name', role: 'rowheader' },
       h('strong', null, column.column),
-      column.drifted ? chip('drifted', 'danger') : null,
+      column.drifted ? chip(isDataQuality(column) ? 'breached' : 'drifted', 'danger') : null,
       h('div', { class: 'drift-column__rule' }, code(ruleText(column)))),
     h('div', { role: 'cell' }, latestBar(column)),
     h('div', { role: 'cell' }, windowsChart(column)),
@@ -115,34 +121,44 @@ function refreshText(table: DriftTableResult): string {
   return parts.join(' ');
 }
 
+function columnsTable(label: string, columns: DriftColumnResult[], kind: 'drift' | 'data-quality'): HTMLElement {
+  return h('div', { class: 'drift-columns', role: 'table', 'aria-label': label, 'data-kind': kind },
+    h('div', { class: 'drift-column drift-column--header', role: 'row' },
+      h('div', { role: 'columnheader' }, 'Column'),
+      h('div', { role: 'columnheader' }, 'Latest window vs threshold'),
+      h('div', { role: 'columnheader' }, 'Across windows'),
+      h('div', { role: 'columnheader' }, 'Broke the rule')),
+    columns.map(columnRow));
+}
+
 function renderTable(table: DriftTableResult, reasonShownAbove: boolean): HTMLElement {
   const [verdictText, tone] = TABLE_VERDICT[table.verdict] ?? [table.verdict, 'neutral'];
   const columns = worstFirst(table.columns ?? []);
+  const drift = columns.filter((c) => !isDataQuality(c));
+  const quality = columns.filter(isDataQuality);
   return h('section', { class: 'section drift-table', 'data-table': table.table },
     h('h3', { class: 'section__title' }, code(table.table), ' ', chip(verdictText, tone), h('span', { class: 'drift-table__refresh' }, refreshText(table))),
     table.reason && !reasonShownAbove ? h('p', { class: 'drift-table__reason' }, table.reason) : null,
     table.refresh.message ? h('p', { class: 'drift-table__reason' }, table.refresh.message) : null,
-    columns.length === 0
-      ? h('p', { class: 'muted' }, 'No column was evaluated.')
-      : h('div', { class: 'drift-columns', role: 'table', 'aria-label': `Columns of ${table.table}, worst first` },
-        h('div', { class: 'drift-column drift-column--header', role: 'row' },
-          h('div', { role: 'columnheader' }, 'Column'),
-          h('div', { role: 'columnheader' }, 'Latest window vs threshold'),
-          h('div', { role: 'columnheader' }, 'Across windows'),
-          h('div', { role: 'columnheader' }, 'Broke the rule')),
-        columns.map(columnRow)));
+    columns.length === 0 ? h('p', { class: 'muted' }, 'No column was evaluated.') : null,
+    drift.length > 0 ? columnsTable(`Columns of ${table.table}, worst first`, drift, 'drift') : null,
+    quality.length > 0 ? h('h4', { class: 'drift-table__group' }, 'Data quality (column statistics)') : null,
+    quality.length > 0 ? columnsTable(`Data-quality rules of ${table.table}, worst first`, quality, 'data-quality') : null);
 }
 
 export function renderDrift(data: DriftReportData): KindView {
   const { tone, heading } = verdictBanner(data);
-  const drifted = data.driftedColumns ?? [];
   const tables = data.tables ?? [];
+  const breached = new Set(tables.flatMap((t) => (t.columns ?? []).filter((c) => c.drifted && isDataQuality(c)).map((c) => `${t.table}.${c.column}`)));
+  const driftedOnly = new Set(tables.flatMap((t) => (t.columns ?? []).filter((c) => c.drifted && !isDataQuality(c)).map((c) => `${t.table}.${c.column}`)));
+  const drifted = (data.driftedColumns ?? []).filter((c) => driftedOnly.has(c) || !breached.has(c));
   // Without drifted columns to list, the banner gives the reason of the first table with this verdict.
   const reasonTable = drifted.length === 0 && data.verdict !== 'drift' ? tables.find((t) => t.verdict === data.verdict && t.reason) : undefined;
-  const banner = callout(tone, heading,
+  const banner = callout(tone, drifted.length === 0 && breached.size > 0 && data.verdict === 'drift' ? heading.replace('Drift detected', 'Data-quality rule broken') : heading,
     drifted.length > 0
       ? h('p', null, `${drifted.length} column${drifted.length === 1 ? '' : 's'} drifted: `, h('span', { class: 'inline-list' }, drifted.map((c) => code(c))))
-      : reasonTable ? h('p', null, reasonTable.reason ?? '') : null);
+      : reasonTable ? h('p', null, reasonTable.reason ?? '') : null,
+    breached.size > 0 ? h('p', null, `${breached.size} column${breached.size === 1 ? '' : 's'} broke a data-quality rule: `, h('span', { class: 'inline-list' }, [...breached].map((c) => code(c)))) : null);
   banner.classList.add('verdict');
   const body: Node[] = [
     banner,
@@ -152,6 +168,9 @@ export function renderDrift(data: DriftReportData): KindView {
       ['On drift', ON_DRIFT[data.onDrift] ?? data.onDrift],
       ['On insufficient data', ON_INSUFFICIENT[data.onInsufficientData] ?? data.onInsufficientData],
       ['Rules', data.rules && data.rules.length > 0 ? h('span', { class: 'inline-list' }, data.rules.map((r) => code(ruleText(r)))) : undefined, true],
+      ['Notified', data.notification
+        ? `${data.notification.destinations.join(', ')}${data.notification.planned ? ' (planned, dryRun)' : data.notification.error ? ` (failed: ${data.notification.error})` : data.notification.runId ? ` (job run ${data.notification.runId})` : ''}`
+        : undefined],
     ]),
     ...tables.map((table) => renderTable(table, table === reasonTable)),
   ];

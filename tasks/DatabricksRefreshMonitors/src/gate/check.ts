@@ -3,7 +3,7 @@
  * metric table needed, and the rule evaluations turned into the table's verdict. A statement
  * that fails throws (the caller reports the table as an error, never as "no drift").
  */
-import type { MetricCondition } from '../../../../shared/runtime/metricRules';
+import { resolveCustomMetric, type CustomMetricInfo, type MetricCondition } from '../../../../shared/runtime/metricRules';
 import { evaluateRule, parseMetricRows, type WindowSettings } from './evaluate';
 import { driftStatement, METRIC_ALIAS, profileStatement, type GateStatement, type MetricTablesInfo } from './queries';
 import { tableGate, type TableGate } from './verdict';
@@ -13,6 +13,8 @@ export interface MonitorFacts extends MetricTablesInfo {
   profileType?: 'inferenceLog' | 'timeSeries' | 'snapshot';
   problemType?: 'classification' | 'regression';
   baselineTableName?: string;
+  /** The monitor's custom metrics (thresholds may name them). */
+  customMetrics?: readonly CustomMetricInfo[];
 }
 
 export interface GateSettings extends WindowSettings {
@@ -26,7 +28,7 @@ const REGRESSION = new Set(['mean_squared_error', 'root_mean_squared_error', 'me
 
 /** Why a rule does not apply to this monitor; undefined when it does. */
 export function notApplicable(rule: MetricCondition, facts: MonitorFacts): string | undefined {
-  if (rule.scope !== 'model') return undefined;
+  if (rule.scope !== 'model' || rule.category !== 'model-quality') return undefined;
   if (facts.profileType !== undefined && facts.profileType !== 'inferenceLog') {
     return `${rule.text} not applied: model quality needs an inference log monitor (this one profiles ${facts.profileType})`;
   }
@@ -39,7 +41,12 @@ export function notApplicable(rule: MetricCondition, facts: MonitorFacts): strin
 
 export async function checkTable(table: string, facts: MonitorFacts, rules: readonly MetricCondition[], settings: GateSettings, run: RunStatement): Promise<TableGate> {
   const notes: string[] = [];
-  const applicable = rules.filter((r) => {
+  const resolved = rules.flatMap((r) => {
+    const concrete = resolveCustomMetric(r, facts.customMetrics ?? []);
+    if (!concrete) notes.push(`${r.text} not applied: this monitor has no custom metric ${r.metric}`);
+    return concrete ? [concrete] : [];
+  });
+  const applicable = resolved.filter((r) => {
     const why = notApplicable(r, facts);
     if (why) notes.push(why);
     return why === undefined;

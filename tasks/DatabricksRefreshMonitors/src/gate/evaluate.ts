@@ -153,6 +153,7 @@ export function evaluateRule(table: string, rule: MetricCondition, data: MetricR
       violations,
       drifted,
       severity: severity(latest, rule),
+      category: rule.category,
     });
   }
   if (columns.length === 0) {

@@ -75,10 +75,18 @@ export function gateOutcome(tables: readonly DriftTableResult[], onDrift: OnDrif
   const parts: string[] = [];
   const errors = named('error');
   if (errors.length > 0) parts.push(`Could not check ${list(errors)}: ${tables.find((t) => t.verdict === 'error')?.reason ?? 'see the summary'}`);
-  const drifted = tables.filter((t) => t.verdict === 'drift');
+  // A broken rule is the gate's one "rule broken" outcome (onDrift), but data-quality breaches
+  // (column statistics such as max or num_nulls) are named apart from drift.
+  const broken = (t: DriftTableResult, quality: boolean) => new Set(t.columns.filter((c) => c.drifted && isDataQuality(c) === quality).map((c) => c.column));
+  const drifted = tables.filter((t) => t.verdict === 'drift' && broken(t, false).size > 0);
   if (drifted.length > 0) {
-    const columns = drifted.reduce((n, t) => n + new Set(t.columns.filter((c) => c.drifted).map((c) => c.column)).size, 0);
+    const columns = drifted.reduce((n, t) => n + broken(t, false).size, 0);
     parts.push(`Drift detected: ${columns} column(s) in ${list(drifted.map((t) => t.table))} (onDrift: ${onDrift})`);
+  }
+  const dataQuality = tables.filter((t) => t.verdict === 'drift' && broken(t, true).size > 0);
+  if (dataQuality.length > 0) {
+    const rules = [...new Set(dataQuality.flatMap((t) => t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.rule} on ${c.column}`)))];
+    parts.push(`Data-quality rule broken in ${list(dataQuality.map((t) => t.table))}: ${list(rules)} (onDrift: ${onDrift})`);
   }
   const insufficient = named('insufficient-data');
   if (insufficient.length > 0) parts.push(`Not enough data to decide for ${list(insufficient)} (onInsufficientData: ${onInsufficientData})`);
@@ -87,6 +95,11 @@ export function gateOutcome(tables: readonly DriftTableResult[], onDrift: OnDrif
     parts.push(clean.length > 0 ? `No drift in ${list(clean)}` : 'Monitors refreshed; no drift gate evaluated');
   }
   return { result, verdict: overallVerdict(tables), message: `${parts.join('. ')}.` };
+}
+
+/** A column statistic rule (range, nulls…), shown apart from drift. */
+export function isDataQuality(c: Pick<DriftColumnResult, 'category'>): boolean {
+  return c.category === 'data-quality';
 }
 
 function list(names: readonly string[]): string {

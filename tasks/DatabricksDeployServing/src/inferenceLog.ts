@@ -1,0 +1,81 @@
+/**
+ * The inference-log check (verifyInferenceLogMinutes): the smoke request carries a unique
+ * `client_request_id` ("recorded in the inference table", go-sdk `QueryEndpointInput`), and the
+ * payload table is read through the SQL warehouse until that id appears or the minutes pass.
+ * Delivery is best effort and usually within an hour (reference §1.5), and the table itself is
+ * created after the first logged request, so "not found yet" (or no table yet) is a warning, not
+ * a failure: the deployment already passed its smoke test.
+ */
+import { quoteName, runSelect, StatementFailedError } from '../../../shared/api/sql';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { poll, PollTimeoutError } from '../../../shared/client/poll';
+import type { TaskContext } from '../../../shared/runtime/task';
+
+/** Between reads of the payload table (task time): rows arrive in minutes, not seconds. */
+const POLL_INTERVAL_MS = 30_000;
+/** The documented delivery delay, for messages. */
+export const DELIVERY_NOTE = 'payload rows usually arrive within an hour, best effort (requests over 1 MiB and some 4xx/5xx answers may not be logged)';
+
+/** A unique, recognisable id: `ado-smoke-<job>-<attempt>-<time>` (monitoring can exclude `ado-smoke-%`). */
+export function smokeRequestId(ctx: Pick<TaskContext, 'variable' | 'clock'>): string {
+  const job = ctx.variable('System.JobId') ?? ctx.variable('Build.BuildId') ?? 'local';
+  const attempt = ctx.variable('System.JobAttempt') ?? '1';
+  return `ado-smoke-${job}-${attempt}-${Date.now().toString(36)}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128);
+}
+
+export interface InferenceLogCheck {
+  table: string;
+  clientRequestId: string;
+  found: boolean;
+  waitedSeconds: number;
+  message: string;
+}
+
+/** Missing table: not created yet (no request logged so far). */
+function isMissingTable(e: unknown): boolean {
+  return e instanceof StatementFailedError && (e.sqlState === '42P01' || /TABLE_OR_VIEW_NOT_FOUND/.test(`${e.errorCode ?? ''} ${e.serviceMessage ?? ''}`));
+}
+
+export async function verifyInferenceLog(
+  deps: { client: DatabricksClient; ctx: TaskContext },
+  request: { warehouseId: string; table: string; clientRequestId: string; minutes: number },
+): Promise<InferenceLogCheck> {
+  const { client, ctx } = deps;
+  const started = ctx.clock.now();
+  const waited = () => Math.round((ctx.clock.now() - started) / ctx.clock.scale(1) / 1000);
+  const statement = `SELECT request_time, status_code FROM ${quoteName(request.table)} WHERE client_request_id = :id LIMIT 1`;
+  ctx.log.section(`Checking that ${request.table} receives the requests`);
+  ctx.log.info(`Waiting up to ${request.minutes} min for the smoke request (client_request_id ${request.clientRequestId}) to appear in ${request.table}; ${DELIVERY_NOTE}.`);
+  try {
+    const { result } = await poll<{ found: boolean; status: string }, { time?: string; statusCode?: string }>({
+      read: async () => {
+        try {
+          const rows = await runSelect(client, request.warehouseId, statement, { id: request.clientRequestId }, { clock: ctx.clock, signal: ctx.signal });
+          const row = rows.rows[0];
+          return row ? { found: true, status: 'found', time: String(row.request_time ?? ''), statusCode: String(row.status_code ?? '') } : { found: false, status: 'not there yet' };
+        } catch (e) {
+          if (isMissingTable(e)) return { found: false, status: 'the table does not exist yet (it is created with the first logged request)' };
+          throw e;
+        }
+      },
+      evaluate: (r) => (r.found ? { done: true, result: r as { time?: string; statusCode?: string } } : { done: false, status: r.status }),
+      clock: ctx.clock,
+      signal: ctx.signal,
+      timeoutMs: request.minutes * 60_000,
+      initialIntervalMs: POLL_INTERVAL_MS,
+      maxIntervalMs: POLL_INTERVAL_MS,
+      onStatus: (status) => ctx.log.info(`${request.table}: ${status}`),
+      onProgress: (percent, status) => ctx.log.progress(percent, `${request.table}: ${status}`),
+      describeTimeout: () => `not found after ${request.minutes} min`,
+    });
+    const minutes = Math.max(1, Math.round(waited() / 60));
+    const message = `The smoke request reached ${request.table} (found after ${waited() < 60 ? `${waited()} s` : `${minutes} min`}${result.statusCode ? `, status ${result.statusCode}` : ''}).`;
+    ctx.log.info(message);
+    return { table: request.table, clientRequestId: request.clientRequestId, found: true, waitedSeconds: waited(), message };
+  } catch (e) {
+    if (!(e instanceof PollTimeoutError)) throw e;
+    const message = `The smoke request (client_request_id ${request.clientRequestId}) was not yet in ${request.table} after ${request.minutes} min; ${DELIVERY_NOTE}. Check the table later, or raise verifyInferenceLogMinutes.`;
+    ctx.log.warning(message);
+    return { table: request.table, clientRequestId: request.clientRequestId, found: false, waitedSeconds: waited(), message };
+  }
+}
