@@ -83,6 +83,7 @@ export interface RegistryModelVersion {
   status_message?: string;
   source?: string;
   run_id?: string;
+  model_id?: string;
   description?: string;
   storage_location?: string;
   tags?: RegistryTag[];
@@ -98,8 +99,17 @@ export interface CreateRegistryModelVersion {
   run_tracking_server_id?: string;
   description?: string;
   tags?: RegistryTag[];
-  /** MLflow 3 logged model id (`m-…`), when the MLmodel file names one. */
+  /** MLflow 3 logged model id (`m-…`): the version is made from that logged model (source `models:/<id>`). */
   model_id?: string;
+  /** Always "" outside Databricks, as MLflow sends it (Feature Store models are refused before). */
+  feature_deps?: string;
+  model_version_dependencies?: ModelVersionDependency[];
+}
+
+/** A resource the model uses at serving (MLmodel `resources`), for automatic authentication passthrough. */
+export interface ModelVersionDependency {
+  type: 'DATABRICKS_VECTOR_INDEX' | 'DATABRICKS_MODEL_ENDPOINT' | 'DATABRICKS_UC_FUNCTION' | 'DATABRICKS_UC_CONNECTION' | 'DATABRICKS_TABLE';
+  name: string;
 }
 
 interface ModelVersionAnswer {

@@ -35,12 +35,10 @@ export interface CopyDeps {
   setSecret?: (value: string) => void;
 }
 
-/** Files copied at once: enough to hide per-file latency, few enough to keep memory flat. */
-const CONCURRENCY = 4;
 /** The slowest throughput an upload attempt is allowed before it times out (bytes per second). */
 const MIN_UPLOAD_RATE = 256 * 1024;
 
-export async function copyModelFiles(deps: CopyDeps, modelName: string, version: RegistryModelVersion, files: readonly ArtifactFile[]): Promise<CopyResult> {
+export async function copyModelFiles(deps: CopyDeps, modelName: string, version: RegistryModelVersion, files: readonly ArtifactFile[], concurrency: number): Promise<CopyResult> {
   const versionId = version.version!;
   let route: UploadRoute = (await isFilesApiUploadEnabled(deps.client, modelName)) ? 'filesApi' : 'sas';
   let sas: Promise<string> | undefined;
@@ -73,7 +71,7 @@ export async function copyModelFiles(deps: CopyDeps, modelName: string, version:
   };
 
   // After a failure no further file is started (the version will not be finalized anyway).
-  await runPool(files, CONCURRENCY, copyOne);
+  await runPool(files, concurrency, copyOne);
   return { route, files: files.length, bytes: totalBytes };
 }
 

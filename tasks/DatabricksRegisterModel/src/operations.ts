@@ -20,12 +20,13 @@ import {
 import { DatabricksApiError, isAlreadyExists, isNotFound } from '../../../shared/client/errors';
 import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskOutcome } from '../../../shared/runtime/task';
-import { artifactReader, inspectLoggedModel, type LoggedModel } from './artifacts';
-import { metricOf, resolveExistingVersion, resolveRun } from './candidate';
+import { inspectModel, type InspectedModel } from './artifacts';
+import { metricOf, readSourceRun, resolveExistingVersion, resolveRun } from './candidate';
+import { locateLoggedModel, locateRunModel, type ModelLocation } from './locate';
 import type { CopyResult } from './copy';
 import { decide, format, type GateDecision } from './gate';
 import type { RegisterModelParameters } from './parameters';
-import { findRunVersions, registerVersion, type RegistrationDeps } from './registration';
+import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
 import { diffLines, renderSummary } from './summary';
 
 export type RegisterDeps = Omit<RegistrationDeps, 'reader'>;
@@ -36,8 +37,10 @@ interface Candidate {
   orgId?: string;
   /** The READY version to use as is (existingVersion mode, or a run already registered). */
   version?: RegistryModelVersion;
-  /** Run mode without a READY version of the run: what to register. */
-  register?: { model: LoggedModel; known: Awaited<ReturnType<typeof findRunVersions>> };
+  /** Run mode: where the model was found (MLflow 2 run directory or MLflow 3 logged model). */
+  location?: ModelLocation;
+  /** Run mode without a READY version of this source: what to register. */
+  register?: { model: InspectedModel; known: Awaited<ReturnType<typeof findSourceVersions>> };
 }
 
 export interface AliasMove {
@@ -87,15 +90,15 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
   if (!version) {
     const register = plan.candidate.register!;
     const result = await registerVersion(
-      { ...deps, reader: artifactReader(deps.client, deps.storage, plan.candidate.run!) },
+      { ...deps, reader: register.model.reader },
       {
         modelName: params.modelName,
-        run: plan.candidate.run!,
         orgId: plan.candidate.orgId,
         model: register.model,
         description: params.description,
         tags: plan.tags,
         timeoutMinutes: params.timeoutMinutes,
+        copyConcurrency: params.copyConcurrency,
       },
       register.known,
     );
@@ -121,21 +124,30 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
 
   const candidate: Candidate = {};
   if (params.source.kind === 'run') {
-    const { run, orgId } = await resolveRun(client, params.source);
-    candidate.run = run;
-    candidate.orgId = orgId;
-    const runId = run.info!.run_id!;
-    deps.log.info(`Candidate run: ${runId}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
-    const source = `${(run.info?.artifact_uri ?? '').replace(/\/+$/, '')}/${params.source.artifactPath}`;
-    const known = model ? await findRunVersions(deps, params.modelName, runId, source) : [];
+    let location: ModelLocation;
+    if (params.source.modelId !== undefined) {
+      location = await locateLoggedModel(deps, params.source.modelId);
+      // As MLflow's create_model_version: run_id = the logged model's source run, read for lineage.
+      const source = location.runId ? await readSourceRun(client, location.runId) : undefined;
+      candidate.run = source?.run;
+      candidate.orgId = source?.orgId;
+    } else {
+      const { run, orgId } = await resolveRun(client, params.source);
+      candidate.run = run;
+      candidate.orgId = orgId;
+      deps.log.info(`Candidate run: ${run.info!.run_id!}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
+      location = await locateRunModel(deps, run, params.source.artifactPath);
+    }
+    candidate.location = location;
+    const known = model ? await findSourceVersions(deps, params.modelName, location.source, location.runId) : [];
     const ready = known.filter((v) => v.status === 'READY').pop();
     if (ready) {
-      deps.log.info(`Run ${runId} is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
+      deps.log.info(`The model (${location.where}) is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
       candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
     } else {
-      const logged = await inspectLoggedModel(client, artifactReader(client, deps.storage, run), run, params.source.artifactPath);
-      deps.log.info(`Model '${params.source.artifactPath}': ${logged.files.length} file(s), flavors ${logged.flavors.join(', ') || 'none'}, signature with outputs.`);
-      candidate.register = { model: logged, known };
+      const inspected = await inspectModel(location);
+      deps.log.info(`Model: ${location.where}; ${inspected.files.length} file(s), flavors ${inspected.flavors.join(', ') || 'none'}, signature with outputs.`);
+      candidate.register = { model: inspected, known };
     }
   } else {
     candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
@@ -282,7 +294,8 @@ function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefi
       resource: `model version ${plan.modelName}/${done?.version ?? '(new)'}`,
       fields: [
         { path: 'source', after: model.source },
-        { path: 'run_id', after: candidate.run?.info?.run_id },
+        { path: 'run_id', after: model.runId },
+        ...(model.modelId ? [{ path: 'model_id', after: model.modelId }] : []),
         { path: 'files', after: copy ? `${copy.files} (${copy.route})` : model.files.length },
       ],
     });

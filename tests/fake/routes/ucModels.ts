@@ -31,7 +31,11 @@ export interface FakeModelVersion {
   version: number;
   source: string;
   runId?: string;
+  /** MLflow 3 logged model id the version was made from. */
+  modelId?: string;
   runWorkspaceId?: number;
+  /** model_version_dependencies sent with the create. */
+  dependencies?: Array<{ type: string; name: string }>;
   description?: string;
   tags: Map<string, string>;
   /** `abfss://uc-models@<host>/<metastore>/models/<model id>/versions/<version id>` */
@@ -114,7 +118,10 @@ export class UcModelStore {
     return this.models.get(fullName.toLowerCase());
   }
 
-  addVersion(model: FakeModel, spec: { source: string; runId?: string; description?: string; tags?: Record<string, string>; createdBy: string; status?: VersionStatus }): FakeModelVersion {
+  addVersion(
+    model: FakeModel,
+    spec: { source: string; runId?: string; modelId?: string; dependencies?: Array<{ type: string; name: string }>; description?: string; tags?: Record<string, string>; createdBy: string; status?: VersionStatus },
+  ): FakeModelVersion {
     const version = model.nextVersion++;
     const versionId = randomUUID();
     const base = `${model.info.metastore_id}/models/${model.id}/versions/${versionId}`;
@@ -122,6 +129,8 @@ export class UcModelStore {
       version,
       source: spec.source,
       runId: spec.runId,
+      modelId: spec.modelId,
+      dependencies: spec.dependencies,
       runWorkspaceId: spec.runId ? Number(this.workspace.state.mlflow.orgId) : undefined,
       description: spec.description,
       tags: new Map(Object.entries(spec.tags ?? {})),
@@ -227,6 +236,7 @@ export class UcModelStore {
       description: v.description,
       source: v.source,
       run_id: v.runId,
+      model_id: v.modelId,
       run_tracking_server_id: v.runWorkspaceId === undefined ? undefined : String(v.runWorkspaceId),
       status,
       status_message: status === 'FAILED_REGISTRATION' ? v.failure : undefined,
@@ -373,7 +383,12 @@ interface CreateBody {
   run_tracking_server_id?: string;
   description?: string;
   tags?: Array<{ key?: string; value?: string }>;
+  model_id?: string;
+  feature_deps?: string;
+  model_version_dependencies?: Array<{ type?: string; name?: string }>;
 }
+
+const DEPENDENCY_TYPES = new Set(['DATABRICKS_VECTOR_INDEX', 'DATABRICKS_MODEL_ENDPOINT', 'DATABRICKS_UC_FUNCTION', 'DATABRICKS_UC_CONNECTION', 'DATABRICKS_TABLE']);
 
 async function createVersion(ctx: RequestContext) {
   const store = ctx.workspace.state.ucModels;
@@ -382,11 +397,25 @@ async function createVersion(ctx: RequestContext) {
   if (!body.source) fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.");
   const model = store.requireModel(body.name);
   if (body.run_id && !ctx.workspace.state.mlflow.getRun(body.run_id)) fail(404, 'RESOURCE_DOES_NOT_EXIST', `Run '${body.run_id}' not found.`);
+  if (body.model_id && !ctx.workspace.state.mlflow.getLoggedModel(body.model_id)) fail(404, 'RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${body.model_id}' not found.`);
+  const dependencies: Array<{ type: string; name: string }> = [];
+  for (const d of body.model_version_dependencies ?? []) {
+    if (!d.type || !DEPENDENCY_TYPES.has(d.type) || !d.name) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid model version dependency ${JSON.stringify(d)}.`);
+    dependencies.push({ type: d.type, name: d.name });
+  }
   // New storage locations point at the fake storage account, so SAS uploads reach it.
   store.useStorageHost(await ctx.workspace.state.objects.host());
   const tags: Record<string, string> = {};
   for (const t of body.tags ?? []) if (t.key) tags[t.key] = t.value ?? '';
-  const v = store.addVersion(model, { source: body.source, runId: body.run_id, description: body.description, tags, createdBy: ctx.subject });
+  const v = store.addVersion(model, {
+    source: body.source,
+    runId: body.run_id,
+    modelId: body.model_id,
+    dependencies: dependencies.length > 0 ? dependencies : undefined,
+    description: body.description,
+    tags,
+    createdBy: ctx.subject,
+  });
   return json(200, { model_version: store.mlflowVersion(model, v) });
 }
 

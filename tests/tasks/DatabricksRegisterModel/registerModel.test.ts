@@ -6,13 +6,25 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
-import { seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
+import { addModelToRun, loggedModelsOf, modelFilesPrefix, seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
+import type { FakeWorkspace } from '../../fake/workspace';
 import { runTask, type TaskRun } from '../../helpers/runTask';
 import type { RegistrationReportData } from '../../../shared/runtime/reportTypes';
 
 const TASK = 'DatabricksRegisterModel';
 const MODEL = 'main.ml.churn_model';
 const TIME_SCALE = '0.01';
+/** POSTs that only read (searches, download credentials). */
+const READ_ONLY_POST = /\/(credentials-for-read|credentials-for-download|logged-models\/search|runs\/search)$/;
+
+/** The model's files in the source (run directory or logged model) and in version `n`: relative path → sha256. */
+function sourceFiles(ws: FakeWorkspace, prefix: string): Map<string, string> {
+  return new Map(ws.state.objects.list(prefix).map((k) => [k.slice(prefix.length + 1), ws.state.objects.get(k)!.sha256]));
+}
+function versionFiles(ws: FakeWorkspace, n: number): Map<string, string> {
+  const model = ws.state.ucModels.getModel(MODEL)!;
+  return new Map([...ws.state.ucModels.files(model.versions.get(n)!)].map(([k, v]) => [k, v.sha256]));
+}
 
 function reportOf(run: TaskRun): { kind: string; result: string; dryRun?: boolean; data: RegistrationReportData } {
   const attachment = run.attachments.find((a) => a.type === 'databricks-mlops-report');
@@ -91,7 +103,7 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
     const candidate = seedLoggedRun(cloud.workspace, { metrics: { f1_score: 0.84 } });
     const result = await run({ runId: candidate.info!.run_id!, candidateAliases: 'challenger', dryRun: 'true' });
     assert.equal(result.result, 'Succeeded', result.stdout);
-    assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !r.path.endsWith('/credentials-for-read')), []);
+    assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
     assert.match(result.stdout, /\+ model version main\.ml\.churn_model\/\(new\)/);
     assert.match(summaryOf(result), /\*\*dryRun\*\*/);
     assert.equal(reportOf(result).dryRun, true);
@@ -119,5 +131,102 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
     const result = await run({ registerFrom: 'existingVersion' });
     assert.equal(result.result, 'Failed');
     assert.match(result.resultMessage ?? '', /Alias changes need ownership of the registered model/);
+  });
+
+  describe('finding the model as MLflow\'s _register_model does', () => {
+    it('MLflow 3 (the default of current runtimes): registers the run\'s logged model as models:/<id> with model_id and run_id, and records the version on it', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { metrics: { f1_score: 0.84 } });
+      const logged = loggedModelsOf(cloud.workspace, candidate)[0]!.info!;
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout + result.stderr);
+      const v = cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!;
+      assert.equal(v.source, `models:/${logged.model_id}`);
+      assert.equal(v.modelId, logged.model_id);
+      assert.equal(v.runId, candidate.info!.run_id);
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+      assert.ok(!cloud.workspace.requests.some((r) => r.path.endsWith('/artifacts/credentials-for-read')), 'nothing is read from the run\'s own artifacts');
+      assert.match(result.stdout, new RegExp(`registering its logged model ${logged.model_id} \\(MLflow 3 layout\\)`));
+      const create = cloud.workspace.requests.find((r) => r.path.endsWith('/model-versions/create'))!.body as Record<string, unknown>;
+      assert.equal(create.model_id, logged.model_id);
+      assert.equal(create.feature_deps, '');
+      const tag = cloud.workspace.state.mlflow.getLoggedModel(logged.model_id!)!.info!.tags!.find((t) => t.key === 'mlflow.modelVersions');
+      assert.deepEqual(JSON.parse(tag!.value!), [{ name: MODEL, version: 1 }]);
+    });
+
+    it('two logged models of one run with the same name: the one at the largest step', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { step: 5 });
+      // Logged later, at an earlier step: not the one MLflow picks.
+      addModelToRun(cloud.workspace, candidate, { step: 2 });
+      const [atStep5, atStep2] = loggedModelsOf(cloud.workspace, candidate);
+      assert.ok(atStep5 && atStep2);
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.equal(cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!.source, `models:/${atStep5.info!.model_id}`);
+      assert.match(result.stdout, /step 5, the largest of 2 logged models named 'model'/);
+    });
+
+    it('modelId: registers that logged model directly, with its source run', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { artifactPath: 'agent' });
+      const logged = loggedModelsOf(cloud.workspace, candidate, 'agent')[0]!.info!;
+      const result = await run({ modelId: logged.model_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const v = cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!;
+      assert.equal(v.source, `models:/${logged.model_id}`);
+      assert.equal(v.runId, candidate.info!.run_id);
+      assert.equal(String(v.runWorkspaceId), cloud.workspace.state.mlflow.orgId);
+      assert.equal(result.outputs.runId, candidate.info!.run_id);
+    });
+
+    it('MLflow 2: a run with the model under its artifacts is registered from the run path, as before', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { layout: 'mlflow2' });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const v = cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!;
+      assert.equal(v.source, `${candidate.info!.artifact_uri}/model`);
+      assert.equal(v.modelId, undefined);
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+      assert.ok(!cloud.workspace.requests.some((r) => r.path.endsWith('/logged-models/search')), 'the run directory is enough');
+    });
+
+    it('a logged model stored in a UC volume is read through the Files API', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { loggedModelArtifactUri: '/Volumes/main/ml/mlflow/models/churn/artifacts' });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.ok(cloud.workspace.requests.some((r) => r.method === 'GET' && r.path === '/api/2.0/fs/files/Volumes/main/ml/mlflow/models/churn/artifacts/MLmodel'));
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, '/Volumes/main/ml/mlflow/models/churn/artifacts'));
+    });
+
+    it('nothing under either layout: a clear error naming the run, the path and both layouts, before any write', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { artifactPath: 'sklearn-model' });
+      const result = await run({ runId: candidate.info!.run_id!, artifactPath: 'model' });
+      assert.equal(result.result, 'Failed');
+      const message = result.resultMessage ?? '';
+      assert.match(message, new RegExp(`Run ${candidate.info!.run_id} has no model at 'model'`));
+      assert.match(message, /no directory 'model' \(MLflow 2 layout\)/);
+      assert.match(message, /no logged model named 'model' with source run .* \(MLflow 3 layout\)/);
+      assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+    });
+
+    it('a logged model whose upload failed is refused, before any write', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { loggedModelStatus: 'LOGGED_MODEL_UPLOAD_FAILED' });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage ?? '', /is LOGGED_MODEL_UPLOAD_FAILED, not LOGGED_MODEL_READY/);
+      assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+    });
+
+    for (const layout of ['mlflow3', 'mlflow2'] as const) {
+      it(`re-run (${layout}): the READY version of the same source is reused, no write call`, async () => {
+        const candidate = seedLoggedRun(cloud.workspace, { layout });
+        const first = await run({ runId: candidate.info!.run_id! });
+        assert.equal(first.result, 'Succeeded', first.stdout);
+        cloud.workspace.reset();
+        const second = await run({ runId: candidate.info!.run_id! });
+        assert.equal(second.result, 'Succeeded', second.stdout);
+        assert.equal(second.outputs.modelVersion, '1');
+        assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+        assert.equal(reportOf(second).data.reused, true);
+      });
+    }
   });
 });
