@@ -29,7 +29,7 @@ import {
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError, isNotFound } from '../../../shared/client/errors';
 import type { TaskLog } from '../../../shared/runtime/output';
-import type { StorageClient } from './storage';
+import { explainStorageError, type StorageClient } from './storage';
 
 export type ModelLayout = 'mlflow2' | 'mlflow3';
 
@@ -171,9 +171,14 @@ function signedUrlReader(deps: LocateDeps, credentials: (path: string) => Promis
         return await deps.storage.download(first.signed_uri!, first.headers);
       } catch (error) {
         if (!(error instanceof DatabricksApiError && (error.statusCode === 401 || error.statusCode === 403))) throw error;
+        if (explainStorageError(error, 'signed URLs') !== error) throw explainStorageError(error, 'signed URLs (reading the model)');
         deps.log.debug(`Reading '${path}': storage answered ${error.statusCode}; asking for new credentials once.`);
         const again = await credentials(path);
-        return deps.storage.download(again.signed_uri!, again.headers);
+        try {
+          return await deps.storage.download(again.signed_uri!, again.headers);
+        } catch (retryError) {
+          throw explainStorageError(retryError, 'signed URLs (reading the model)');
+        }
       }
     },
   };

@@ -23,7 +23,8 @@ import type { TaskOutcome } from '../../../shared/runtime/task';
 import { inspectModel, type InspectedModel } from './artifacts';
 import { metricOf, readSourceRun, resolveExistingVersion, resolveRun } from './candidate';
 import { locateLoggedModel, locateRunModel, type ModelLocation } from './locate';
-import type { CopyResult } from './copy';
+import { planRoute, refuseUnfitFiles, type RoutePlan } from './routes';
+import { formatBytes, type CopyResult } from './copy';
 import { decide, format, type GateDecision } from './gate';
 import type { RegisterModelParameters } from './parameters';
 import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
@@ -40,7 +41,7 @@ interface Candidate {
   /** Run mode: where the model was found (MLflow 2 run directory or MLflow 3 logged model). */
   location?: ModelLocation;
   /** Run mode without a READY version of this source: what to register. */
-  register?: { model: InspectedModel; known: Awaited<ReturnType<typeof findSourceVersions>> };
+  register?: { model: InspectedModel; known: Awaited<ReturnType<typeof findSourceVersions>>; route: RoutePlan };
 }
 
 export interface AliasMove {
@@ -74,6 +75,8 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
   const plan = await makePlan(deps, params);
   const dryRun = deps.client.readOnly;
   const warnings: string[] = [];
+  const flagWarning = plan.candidate.register?.route.flag.warning;
+  if (flagWarning) warnings.push(flagWarning);
   if (plan.gate?.decision.outcome === 'baseline-metric-missing') warnings.push(plan.gate.decision.reason);
   for (const w of warnings) deps.log.warning(w);
 
@@ -99,6 +102,7 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
         tags: plan.tags,
         timeoutMinutes: params.timeoutMinutes,
         copyConcurrency: params.copyConcurrency,
+        flag: register.route.flag,
       },
       register.known,
     );
@@ -146,8 +150,13 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
       candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
     } else {
       const inspected = await inspectModel(location);
-      deps.log.info(`Model: ${location.where}; ${inspected.files.length} file(s), flavors ${inspected.flavors.join(', ') || 'none'}, signature with outputs.`);
-      candidate.register = { model: inspected, known };
+      deps.log.info(`Model: ${location.where}; ${inspected.files.length} file(s), ${formatBytes(inspected.totalBytes)}, flavors ${inspected.flavors.join(', ') || 'none'}, signature with outputs.`);
+      if (inspected.dependencies.length > 0) deps.log.info(`Dependencies sent for authentication passthrough: ${inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')}.`);
+      // The flag is asked before the version is created (MLflow does the same), so a failure cannot leave a PENDING version.
+      const route = await planRoute(client, params.modelName, model !== undefined);
+      deps.log.info(`Storage route: ${route.reason}.`);
+      refuseUnfitFiles(route, inspected.files);
+      candidate.register = { model: inspected, known, route };
     }
   } else {
     candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
@@ -296,7 +305,8 @@ function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefi
         { path: 'source', after: model.source },
         { path: 'run_id', after: model.runId },
         ...(model.modelId ? [{ path: 'model_id', after: model.modelId }] : []),
-        { path: 'files', after: copy ? `${copy.files} (${copy.route})` : model.files.length },
+        { path: 'files', after: copy ? `${copy.files} (${copy.route})` : `${model.files.length} (${formatBytes(model.totalBytes)})` },
+        { path: 'storage route', after: copy?.route ?? candidate.register.route.route ?? 'temporary credentials (storage mode known after create)' },
       ],
     });
   } else {
@@ -334,6 +344,26 @@ interface OutcomeInput {
   warnings: string[];
 }
 
+function modelReport(candidate: Candidate): RegistrationReportData['model'] {
+  const location = candidate.location;
+  if (!location) return undefined;
+  const files = candidate.register?.model.files ?? location.files;
+  return {
+    layout: location.layout,
+    source: location.source,
+    modelId: location.modelId,
+    where: location.where,
+    files: files.length,
+    bytes: files.reduce((s, f) => s + f.size, 0),
+  };
+}
+
+function storageReport(candidate: Candidate, copy: CopyResult | undefined): RegistrationReportData['storage'] {
+  const route = candidate.register?.route;
+  if (!route) return undefined;
+  return { route: copy?.route ?? route.route, flag: route.flag.enabled, flagSource: route.flag.source, storageMode: route.storageMode, reason: route.reason };
+}
+
 function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: RegistrationPlan, input: OutcomeInput): TaskOutcome {
   const { client } = deps;
   const version = input.version ?? plan.candidate.version;
@@ -358,6 +388,8 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
     reused: input.reused,
     filesCopied: input.copy?.files,
     bytesCopied: input.copy?.bytes,
+    model: modelReport(plan.candidate),
+    storage: storageReport(plan.candidate, input.copy),
     gate:
       gate && params.gate
         ? {
@@ -412,7 +444,6 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
       baselineRunId: gate?.baselineRunId,
       baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,
       baselineVersionUrl: gate?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, gate.baselineVersion)),
-      copyRoute: input.copy?.route,
     }),
     report: { kind: 'registration', workspaceUrl: client.workspaceUrl, dryRun: input.dryRun, data: report },
   };

@@ -21,9 +21,12 @@ import {
   type RegistryModelVersion,
   type RegistryTag,
 } from '../../../shared/api/unityCatalogModels';
+import { credentialRoute, type FlagDecision } from '../../../shared/api/modelStorage';
+import { CancelledError } from '../../../shared/client/errors';
 import { poll } from '../../../shared/client/poll';
 import type { InspectedModel } from './artifacts';
-import { copyModelFiles, type CopyDeps, type CopyResult } from './copy';
+import { copyModelFiles, formatBytes, writeCredentials, type CopyDeps, type CopyResult } from './copy';
+import { SINGLE_PUT_LIMIT } from './routes';
 
 export interface RegistrationDeps extends CopyDeps {
   signal?: AbortSignal;
@@ -39,6 +42,8 @@ export interface RegistrationRequest {
   tags: RegistryTag[];
   timeoutMinutes: number;
   copyConcurrency: number;
+  /** The flag, asked before the version is created. */
+  flag: FlagDecision;
 }
 
 export interface RegistrationResult {
@@ -81,7 +86,20 @@ export async function registerVersion(deps: RegistrationDeps, request: Registrat
     ({ version, removedDuplicates } = await createGuarded(deps, request, known));
     deps.log.info(`Created version ${version.version} of ${request.modelName} (PENDING_REGISTRATION).`);
   }
-  const copy = await copyModelFiles(deps, request.modelName, version, request.model.files, request.copyConcurrency);
+  let copy: CopyResult;
+  try {
+    // Flag false: the credentials tell the storage mode, hence the route; a route that cannot take a file of this size is refused before a byte moves.
+    const credentials = request.flag.enabled ? undefined : await writeCredentials(deps, request.modelName, version.version!);
+    if (credentials && credentialRoute(credentials.storage_mode) === 'presigned') await refuseTooLargeForPresigned(deps, request, version, pending !== undefined);
+    copy = await copyModelFiles(deps, request.modelName, version, request.model.files, { concurrency: request.copyConcurrency, flag: request.flag, credentials });
+  } catch (error) {
+    if (error instanceof CancelledError || error instanceof VersionRemovedError) throw error;
+    throw new Error(
+      `${(error as Error).message}\nVersion ${version.version} of ${request.modelName} is left PENDING_REGISTRATION (not finalized, so nothing can load it): ` +
+        'the next run with the same inputs continues it, or delete it in Catalog Explorer.',
+      { cause: error },
+    );
+  }
   deps.log.info(`Copied ${copy.files} file(s). Finalizing version ${version.version}.`);
   const finalized = await finalizeModelVersion(deps.client, request.modelName, version.version!);
   const ready = await waitForReady(deps, request, finalized);
@@ -130,6 +148,24 @@ async function createGuarded(
     created = await getRegistryModelVersion(deps.client, request.modelName, String(keep));
   }
   return { version: created, removedDuplicates: removed };
+}
+
+class VersionRemovedError extends Error {}
+
+/**
+ * Default storage takes each file in one presigned PUT (MLflow's presigned repository does no
+ * multipart), so a file above the single-PUT limit cannot go. The storage mode is only known once
+ * the version exists: the version this run created is deleted again, so nothing is left behind.
+ */
+async function refuseTooLargeForPresigned(deps: RegistrationDeps, request: RegistrationRequest, version: RegistryModelVersion, continued: boolean): Promise<void> {
+  const big = request.model.files.find((f) => f.size > SINGLE_PUT_LIMIT);
+  if (!big) return;
+  const why =
+    `${big.relativePath} (${formatBytes(big.size)}) is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take, and this model's storage is DEFAULT_STORAGE, ` +
+    'which takes files only through presigned URLs while the Files API route for models is disabled. Ask the workspace admin to enable the Files API for models (it takes any size), or make the file smaller.';
+  if (continued) throw new VersionRemovedError(`${why} Version ${version.version} stays PENDING_REGISTRATION.`);
+  await deleteModelVersion(deps.client, request.modelName, Number(version.version));
+  throw new VersionRemovedError(`${why} Version ${version.version}, created for this copy, was deleted again.`);
 }
 
 /**

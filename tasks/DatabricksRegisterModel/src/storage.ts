@@ -9,6 +9,7 @@
  * BLOCK_BYTES read from the source stream: memory stays bounded by one block.
  */
 import type { Readable } from 'node:stream';
+import { DatabricksApiError } from '../../../shared/client/errors';
 import type { PipelineRequest, PipelineResponse, RequestBody, SendRequest } from '../../../shared/client/pipeline';
 
 export const BLOCK_BYTES = 8 * 1024 * 1024;
@@ -51,17 +52,29 @@ export class StorageClient {
     return position;
   }
 
+  /**
+   * One PUT of a whole file to a presigned URL (default storage), with the headers
+   * create-upload-url returned and the length Azure Blob Storage requires.
+   */
+  async putBlob(url: string, headers: Array<{ name: string; value: string }>, body: () => Readable, size: number, timeoutMs: number): Promise<void> {
+    await this.exchange('PUT', new URL(url), {
+      headers: { ...Object.fromEntries(headers.map((h) => [h.name, h.value])), 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body,
+      timeoutMs,
+    });
+  }
+
   private async exchange(
     method: PipelineRequest['method'],
     url: URL,
-    options: { headers?: Record<string, string>; body?: RequestBody; streamResponse?: boolean },
+    options: { headers?: Record<string, string>; body?: RequestBody; streamResponse?: boolean; timeoutMs?: number },
   ): Promise<PipelineResponse> {
     const response = await this.options.send({
       method,
       url,
       headers: new Headers({ 'x-ms-version': DFS_API_VERSION, ...options.headers }),
       body: options.body,
-      timeoutMs: this.options.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
       signal: this.options.signal,
       // Appends at an explicit position and the create/flush calls can be repeated safely.
       idempotent: true,
@@ -111,4 +124,23 @@ export async function* blocks(source: AsyncIterable<Buffer | Uint8Array>, size: 
     }
   }
   if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+}
+
+/** Azure Storage's answers to a client outside the account's network (firewall, private endpoints). */
+const NETWORK_REFUSALS = ['AuthorizationFailure', 'AuthorizationPermissionMismatch'];
+
+/**
+ * A 403 from storage whose code says the account refuses this client's network becomes an error
+ * that says so; any other error is returned as is.
+ */
+export function explainStorageError(error: unknown, route: string): unknown {
+  if (!(error instanceof DatabricksApiError) || error.statusCode !== 403) return error;
+  const header = error.response?.headers?.get('x-ms-error-code') ?? '';
+  const code = NETWORK_REFUSALS.find((c) => c === header || c === error.errorCode || error.serviceMessage.includes(`<Code>${c}</Code>`));
+  if (!code) return error;
+  return new Error(
+    `Azure Storage refused the copy through ${route} with 403 ${code}: on this route the build agent talks to the workspace's storage account directly, ` +
+      'and the account does not accept requests from the agent\'s network (a storage firewall or private endpoints). ' +
+      'Run the pipeline on a self-hosted agent inside that network, or use a workspace where the Files API route for models is enabled (the Files API goes through the workspace).',
+  );
 }

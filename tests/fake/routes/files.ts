@@ -4,8 +4,16 @@
  *   under `/Models/<catalog>/<schema>/<model>/<version>/...`), bearer-authenticated like every route;
  * - a fake cloud storage account (its own HTTPS server on 127.0.0.1, started on first use) that
  *   serves MLflow artifacts through signed URLs and takes model version files through the ADLS
- *   Gen2 DFS API (create / append / flush) with a SAS. It refuses requests that carry an
- *   Authorization header: a Databricks token must never be sent to storage.
+ *   Gen2 DFS API (create / append / flush) with a SAS, or as one Put Blob on a presigned URL
+ *   (`fs/create-upload-url`, default storage). It refuses requests that carry an Authorization
+ *   header: a Databricks token must never be sent to storage.
+ *
+ * Storage faults the reference documents: a SAS lives `sasLifetimeMs` (task time) and then
+ * answers 403 AuthenticationFailed ("Signature not valid in the specified time frame");
+ * `expireSasAfterRequests` ends a SAS after that many requests (an expiry in the middle of a
+ * copy, driven by the copy's own progress rather than the clock); `firewalledPrefix` answers
+ * every request under it 403 AuthorizationFailure, as a storage account behind a firewall or private endpoint
+ * answers a client outside its network.
  *
  * Nothing is buffered: uploads are hashed while they stream (bytes are kept only for small
  * files, so tests can read an MLmodel back), and objects may be "generated" (a seeded PRNG
@@ -52,6 +60,12 @@ interface Grant {
   prefix: string;
   write: boolean;
   expiresAt: number;
+  /** Only the exact key (a presigned URL), not a prefix. */
+  exact?: boolean;
+  /** Requests made with it (for expireSasAfterRequests). */
+  used: number;
+  /** A SAS of generate-temporary-credentials (the only grants expireSasAfterRequests ends). */
+  sas?: boolean;
 }
 
 interface PendingFile {
@@ -64,13 +78,22 @@ export class ObjectStore {
   readonly objects = new Map<string, StoredObject>();
   /** Requests the storage account received (not the workspace's). */
   readonly storageRequests: StorageRequest[] = [];
+  /** Lifetime of a SAS from generate-temporary-credentials, in task time (scaled). */
+  sasLifetimeMs = 60 * 60_000;
+  /** End every SAS after this many storage requests made with it. */
+  expireSasAfterRequests?: number;
+  /** Storage requests for keys under this prefix ('' = all) answer 403 AuthorizationFailure (a firewalled account). */
+  firewalledPrefix?: string;
   private readonly grants = new Map<string, Grant>();
   private readonly pending = new Map<string, PendingFile>();
   private server?: Server;
   private starting?: Promise<string>;
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly scaled: (ms: number) => number = (ms) => ms,
+  ) {}
 
   put(key: string, data: Buffer): StoredObject {
     const object = { size: data.length, sha256: sha256(data), data };
@@ -122,7 +145,20 @@ export class ObjectStore {
 
   /** A SAS token (query string without `?`) that reads and writes everything under `prefix`. */
   sas(prefix: string): string {
-    return this.grant(prefix, true);
+    return this.sasGrant(prefix, true).token;
+  }
+
+  /** A SAS for generate-temporary-credentials: `sasLifetimeMs` long, its expiry reported as the service does. */
+  sasGrant(prefix: string, write: boolean): { token: string; expiresAt: number } {
+    const expiresAt = this.now() + this.scaled(this.sasLifetimeMs);
+    return { token: this.grant(prefix, write, { expiresAt, sas: true }), expiresAt };
+  }
+
+  /** A presigned URL that writes exactly `key` with one Put Blob, for 15 minutes. */
+  async presignedUploadUrl(key: string): Promise<string> {
+    const url = new URL(`https://${await this.host()}${encodeKey(key)}`);
+    url.search = this.grant(key, true, { exact: true });
+    return url.toString();
   }
 
   async close(): Promise<void> {
@@ -134,10 +170,10 @@ export class ObjectStore {
     await closed;
   }
 
-  private grant(prefix: string, write: boolean): string {
+  private grant(prefix: string, write: boolean, options: { expiresAt?: number; exact?: boolean; sas?: boolean } = {}): string {
     const sig = randomBytes(24).toString('base64url');
-    const expiresAt = this.now() + 15 * 60_000;
-    this.grants.set(sig, { prefix, write, expiresAt });
+    const expiresAt = options.expiresAt ?? this.now() + 15 * 60_000;
+    this.grants.set(sig, { prefix, write, expiresAt, exact: options.exact, sas: options.sas, used: 0 });
     return new URLSearchParams({ sv: '2023-11-03', sr: write ? 'd' : 'b', sp: write ? 'racwl' : 'r', se: new Date(expiresAt).toISOString(), sig }).toString();
   }
 
@@ -174,9 +210,21 @@ export class ObjectStore {
     try {
       const key = decodeKey(url.pathname);
       if (record.authorization) return reply(400, 'InvalidAuthenticationInfo', 'Authentication information is not given in the correct format: a SAS and an Authorization header were both sent.');
+      if (this.firewalledPrefix !== undefined && key.startsWith(this.firewalledPrefix)) {
+        req.resume();
+        return reply(403, 'AuthorizationFailure', 'This request is not authorized to perform this operation.');
+      }
       const grant = this.grants.get(url.searchParams.get('sig') ?? '');
-      if (!grant || !key.startsWith(grant.prefix)) return reply(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of the signature is formed correctly.');
-      if (grant.expiresAt < this.now()) return reply(403, 'AuthenticationFailed', 'Signed expiry time has to be after signed start time (the SAS expired).');
+      if (!grant || !(grant.exact ? key === grant.prefix : key.startsWith(grant.prefix))) {
+        req.resume();
+        return reply(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of the signature is formed correctly.');
+      }
+      grant.used++;
+      const usedUp = grant.sas === true && this.expireSasAfterRequests !== undefined && grant.used > this.expireSasAfterRequests;
+      if (grant.expiresAt < this.now() || usedUp) {
+        req.resume();
+        return reply(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Signature not valid in the specified time frame.');
+      }
       if (method === 'GET') {
         const object = this.objects.get(key);
         if (!object) return reply(404, 'BlobNotFound', 'The specified blob does not exist.');
@@ -190,6 +238,21 @@ export class ObjectStore {
       if (method === 'PUT' && url.searchParams.get('resource') === 'file') {
         req.resume();
         this.pending.set(key, { hash: createHash('sha256'), size: 0, kept: [] });
+        return reply(201);
+      }
+      if (method === 'PUT' && url.searchParams.get('resource') === null && url.searchParams.get('comp') === null) {
+        // Put Blob (a presigned upload): the whole body at once, with its length and blob type.
+        if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
+          req.resume();
+          return reply(400, 'MissingRequiredHeader', 'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.');
+        }
+        if (req.headers['content-length'] === undefined) {
+          req.resume();
+          return reply(411, 'MissingContentLengthHeader', 'Content-Length is required.');
+        }
+        const blob: PendingFile = { hash: createHash('sha256'), size: 0, kept: [] };
+        for await (const chunk of req) appendTo(blob, chunk as Buffer);
+        this.commit(key, blob);
         return reply(201);
       }
       const file = this.pending.get(key);
@@ -324,12 +387,36 @@ function headFile(ctx: RequestContext) {
   return json(200, {}, { 'x-file-size': String(object.size) });
 }
 
+/**
+ * Presigned URLs (reference §2.2 route (b), §2.5): `create-upload-url` for a model version's file
+ * (MLflow's PresignedUrlArtifactRepository sends `{"path"}`), `create-download-url` (the SDK sends
+ * `path` and `expire_time` as query parameters, MLflow a JSON body: both are taken) →
+ * `{"url","headers":[{name,value}]}`.
+ */
+async function createUploadUrl(ctx: RequestContext) {
+  const body = (ctx.body ?? {}) as { path?: string };
+  if (!body.path) fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'path'.");
+  const key = ctx.workspace.state.ucModels.pendingVersionFileKey(body.path);
+  const url = await ctx.workspace.state.objects.presignedUploadUrl(key);
+  return json(200, { url, headers: [{ name: 'x-ms-blob-type', value: 'BlockBlob' }] });
+}
+
+async function createDownloadUrl(ctx: RequestContext) {
+  const path = ctx.query.get('path') ?? ((ctx.body ?? {}) as { path?: string }).path;
+  if (!path) fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'path'.");
+  const key = readKey(ctx, path);
+  if (!ctx.workspace.state.objects.get(key)) fail(404, 'NOT_FOUND', `The file ${path} does not exist.`);
+  return json(200, { url: await ctx.workspace.state.objects.signedUrl(key), headers: [] });
+}
+
 export const filesRoutes: RouteModule = {
   name: 'files',
   install(workspace: FakeWorkspace): void {
-    workspace.defineState('objects', () => new ObjectStore(() => workspace.now()));
+    workspace.defineState('objects', () => new ObjectStore(() => workspace.now(), (ms) => workspace.scaled(ms)));
     workspace.route('PUT', `${FILES}/*path`, putFile, { stream: true });
     workspace.route('GET', `${FILES}/*path`, getFile);
     workspace.route('HEAD', `${FILES}/*path`, headFile);
+    workspace.route('POST', '/api/2.0/fs/create-upload-url', createUploadUrl);
+    workspace.route('POST', '/api/2.0/fs/create-download-url', createDownloadUrl);
   },
 };

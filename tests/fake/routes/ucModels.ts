@@ -21,6 +21,8 @@ declare module '../workspace' {
   }
 }
 
+const MODEL_FILE = /^\/Models\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/;
+
 /** The built-in group every principal belongs to: a model it owns can be changed by anyone. */
 export const EVERYONE = 'account users';
 const STORAGE_CONTAINER = 'uc-models';
@@ -167,9 +169,14 @@ export class UcModelStore {
 
   /** Where a Files API upload to `/Models/<c>/<s>/<m>/<v>/<path>` goes, or undefined for other paths. */
   fileKeyForUpload(path: string): string | undefined {
-    const m = /^\/Models\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
-    if (!m) return undefined;
+    if (!MODEL_FILE.test(path)) return undefined;
     if (this.filesApiForModels === 'notFound') fail(404, 'ENDPOINT_NOT_FOUND', `No API found for 'PUT /fs/files${path}'`);
+    return this.pendingVersionFileKey(path);
+  }
+
+  /** The storage key of `/Models/<c>/<s>/<m>/<v>/<file>` of a version that still takes files (PENDING, not finalized). */
+  pendingVersionFileKey(path: string): string {
+    const m = MODEL_FILE.exec(path) ?? fail(400, 'INVALID_PARAMETER_VALUE', `Path ${path} is not a model version file (/Models/<catalog>/<schema>/<model>/<version>/<file>).`);
     const model = this.requireModel(`${m[1]}.${m[2]}.${m[3]}`);
     const v = this.requireVersion(model, m[4]!);
     if (this.status(v) !== 'PENDING_REGISTRATION' || v.settlesAt !== undefined) {
@@ -475,17 +482,24 @@ function temporaryCredentials(ctx: RequestContext) {
   if (body.operation === 'MODEL_VERSION_OPERATION_READ_WRITE' && store.status(v) !== 'PENDING_REGISTRATION') {
     fail(400, 'INVALID_STATE', `Model version ${model.info.full_name}/${v.version} is not pending registration: write credentials are not issued.`);
   }
-  const expiration = ctx.now() + 60 * 60_000;
+  // Default storage is written through presigned URLs (fs/create-upload-url), not with a SAS the client holds.
+  if (store.storageMode === 'DEFAULT_STORAGE') {
+    return json(200, { credentials: { expiration_time: ctx.now() + ctx.workspace.scaled(15 * 60_000), storage_mode: 'DEFAULT_STORAGE' } });
+  }
+  const grant = ctx.workspace.state.objects.sasGrant(v.storageKey, body.operation === 'MODEL_VERSION_OPERATION_READ_WRITE');
   return json(200, {
     credentials: {
-      azure_user_delegation_sas: { sas_token: ctx.workspace.state.objects.sas(v.storageKey) },
-      expiration_time: expiration,
+      azure_user_delegation_sas: { sas_token: grant.token },
+      expiration_time: grant.expiresAt,
       storage_mode: store.storageMode,
     },
   });
 }
 
+/** The request message has no fields (reference §2.2): a query parameter is refused here, so a client that sends one is caught. */
 function filesApiFlag(ctx: RequestContext) {
+  const given = Object.keys(ctx.query.toRecord());
+  if (given.length > 0) fail(400, 'INVALID_PARAMETER_VALUE', `IsDatabricksSdkModelsArtifactRepositoryEnabledRequest has no parameters; got ${given.join(', ')}.`);
   const enabled = ctx.workspace.state.ucModels.filesApiForModels !== 'flagOff';
   return json(200, { is_databricks_sdk_models_artifact_repository_enabled: enabled });
 }

@@ -229,4 +229,127 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       });
     }
   });
+
+  describe('storage routes, chosen as MLflow chooses them', () => {
+    const FLAG = '/api/2.0/mlflow/unity-catalog/registered-models:is-databricks-sdk-models-artifact-repository-enabled';
+    const index = (test: (r: { method: string; path: string }) => boolean) => cloud.workspace.requests.findIndex(test);
+
+    it('asks the flag with no parameters, before creating the version; true → Files API', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const flag = cloud.workspace.requests.find((r) => r.path === FLAG)!;
+      assert.deepEqual(flag.query, {});
+      assert.ok(index((r) => r.path === FLAG) < index((r) => r.path.endsWith('/model-versions/create')), 'flag before create');
+      assert.equal(cloud.workspace.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/api/2.0/fs/files/Models/')).length, 5);
+      assert.equal(reportOf(result).data.storage?.route, 'filesApi');
+    });
+
+    for (const status of [404, 500]) {
+      it(`flag RPC answering ${status}: false with a warning, the credentials route (ADLS SAS), never a failure`, async () => {
+        const candidate = seedLoggedRun(cloud.workspace);
+        cloud.workspace.faults.add({ method: 'GET', path: FLAG, status, body: { error_code: status === 404 ? 'ENDPOINT_NOT_FOUND' : 'INTERNAL_ERROR', message: 'boom' }, times: Infinity });
+        const result = await run({ runId: candidate.info!.run_id! });
+        assert.equal(result.result, 'SucceededWithIssues', result.stdout);
+        assert.match(result.stdout, /Failed to confirm whether the Files API takes model files in this workspace .*falling back to temporary credentials/);
+        assert.ok(!cloud.workspace.requests.some((r) => r.method === 'PUT' && r.path.startsWith('/api/2.0/fs/files/Models/')));
+        assert.ok(cloud.workspace.state.objects.storageRequests.some((r) => r.method === 'PATCH'), 'DFS appends with the SAS');
+        assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+        assert.equal(reportOf(result).data.storage?.flagSource, 'error');
+      });
+    }
+
+    it('the MLflow environment variable overrides the RPC', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      const result = await runTask({
+        task: TASK,
+        env: { ...connection.env, DATABRICKS_MLOPS_TIME_SCALE: TIME_SCALE, MLFLOW_USE_DATABRICKS_SDK_MODEL_ARTIFACTS_REPO_FOR_UC: 'false' },
+        inputs: { ...connection.inputs, modelName: MODEL, runId: candidate.info!.run_id! },
+      });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.ok(!cloud.workspace.requests.some((r) => r.path === FLAG), 'no RPC');
+      assert.equal(reportOf(result).data.storage?.route, 'adlsSas');
+    });
+
+    it('ADLS SAS expiring mid-copy (403 from storage): renewed once and the file sent again', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      // Each file takes 3 storage requests (create, append, flush): every SAS dies during the second file it is used for.
+      cloud.workspace.state.objects.expireSasAfterRequests = 4;
+      const result = await run({ runId: candidate.info!.run_id!, copyConcurrency: '1' });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const refused = cloud.workspace.state.objects.storageRequests.filter((r) => r.status === 403);
+      assert.ok(refused.length >= 2, `403s after expiry: ${refused.length}`);
+      const credentials = cloud.workspace.requests.filter((r) => r.path.endsWith('/generate-temporary-credentials'));
+      assert.equal(credentials.length, refused.length + 1, 'one renewal per expired SAS');
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+    });
+
+    it('ADLS SAS close to its expiration_time: renewed before use, no request refused', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      // Valid, but inside the 5-minute renewal margin from the start.
+      cloud.workspace.state.objects.sasLifetimeMs = 4 * 60_000;
+      const result = await run({ runId: candidate.info!.run_id!, copyConcurrency: '1' });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.ok(cloud.workspace.requests.filter((r) => r.path.endsWith('/generate-temporary-credentials')).length >= 5, 'renewed before each file');
+      assert.deepEqual(cloud.workspace.state.objects.storageRequests.filter((r) => r.status === 403), []);
+    });
+
+    it('DEFAULT_STORAGE: presigned upload URLs (fs/create-upload-url), one PUT per file with the returned headers', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      cloud.workspace.state.ucModels.storageMode = 'DEFAULT_STORAGE';
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const urls = cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-url');
+      assert.deepEqual(urls.map((r) => (r.body as { path: string }).path).sort(), [...sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)).keys()].map((f) => `/Models/main/ml/churn_model/1/${f}`).sort());
+      const puts = cloud.workspace.state.objects.storageRequests.filter((r) => r.method === 'PUT');
+      assert.equal(puts.length, 5);
+      assert.ok(puts.every((r) => r.status === 201 && !r.authorization));
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+      assert.equal(reportOf(result).data.storage?.route, 'presigned');
+      assert.match(summaryOf(result), /presigned URLs \(default storage\)/);
+    });
+
+    it('storage behind a firewall (403 AuthorizationFailure): explained, the PENDING version named, and the next run continues it', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      // The Unity Catalog storage account (model versions) is firewalled; the MLflow artifact storage is not.
+      cloud.workspace.state.objects.firewalledPrefix = '/uc-models/';
+      const failed = await run({ runId: candidate.info!.run_id! });
+      assert.equal(failed.result, 'Failed');
+      const message = failed.resultMessage ?? '';
+      assert.match(message, /403 AuthorizationFailure: on this route the build agent talks to the workspace's storage account directly/);
+      assert.match(message, /self-hosted agent inside that network, or use a workspace where the Files API route for models is enabled/);
+      assert.match(message, /Version 1 of main\.ml\.churn_model is left PENDING_REGISTRATION .*the next run with the same inputs continues it/s);
+      cloud.workspace.state.objects.firewalledPrefix = undefined;
+      const again = await run({ runId: candidate.info!.run_id! });
+      assert.equal(again.result, 'Succeeded', again.stdout);
+      assert.equal(again.outputs.modelVersion, '1');
+      assert.equal(cloud.workspace.state.ucModels.getModel(MODEL)!.versions.size, 1);
+    });
+
+    it('plan mode names the layout, the route and why, the file count and bytes, in the log, the summary and the JSON report', async () => {
+      const older = seedLoggedRun(cloud.workspace);
+      seedModelVersion(cloud.workspace, { modelName: MODEL, run: older });
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      cloud.workspace.state.ucModels.storageMode = 'DEFAULT_STORAGE';
+      const candidate = seedLoggedRun(cloud.workspace);
+      const result = await run({ runId: candidate.info!.run_id!, dryRun: 'true' });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path) && !r.path.endsWith('/generate-temporary-credentials')), []);
+      const read = cloud.workspace.requests.filter((r) => r.path.endsWith('/generate-temporary-credentials'));
+      assert.ok(read.every((r) => (r.body as { operation: string }).operation === 'MODEL_VERSION_OPERATION_READ'), 'plan mode only reads');
+      assert.match(result.stdout, /Storage route: presigned URLs \(default storage\): the workspace's models artifact repository flag is false, and the model's storage mode is DEFAULT_STORAGE/);
+      const data = reportOf(result).data;
+      assert.equal(data.model?.layout, 'mlflow3');
+      assert.equal(data.model?.files, 5);
+      assert.ok((data.model?.bytes ?? 0) > 0);
+      assert.deepEqual({ route: data.storage?.route, flag: data.storage?.flag, storageMode: data.storage?.storageMode }, { route: 'presigned', flag: false, storageMode: 'DEFAULT_STORAGE' });
+      const summary = summaryOf(result);
+      assert.match(summary, /\*\*Model\*\*: logged model m-[0-9a-f]+ .*MLflow 3 layout.*; 5 file\(s\)/);
+      assert.match(summary, /\*\*Storage route\*\*: presigned URLs \(default storage\)\. Why: .*DEFAULT\\_STORAGE/);
+    });
+  });
 });
