@@ -12,9 +12,12 @@
  * environment variable overrides the RPC, as in MLflow (a pipeline variable of that name
  * reaches the task as an environment variable).
  */
+import type { Readable } from 'node:stream';
 import type { DatabricksClient } from '../client/databricksClient';
 import { CancelledError, DatabricksApiError } from '../client/errors';
-import { isModelsArtifactRepositoryEnabled, type StorageMode } from './unityCatalogModels';
+import { dfsFileUrl, type StorageClient } from '../client/storage';
+import { createDownloadUrl, downloadFile, modelVersionFilePath } from './files';
+import { generateTemporaryCredentials, getModelVersion, isModelsArtifactRepositoryEnabled, type StorageMode } from './unityCatalogModels';
 
 export const FLAG_OVERRIDE_VARIABLE = 'MLFLOW_USE_DATABRICKS_SDK_MODEL_ARTIFACTS_REPO_FOR_UC';
 
@@ -68,3 +71,50 @@ export const ROUTE_TEXT: Record<ModelStorageRoute, string> = {
   adlsSas: 'the storage location with a temporary SAS (customer-hosted ADLS Gen2)',
   presigned: 'presigned URLs (default storage)',
 };
+
+export interface ModelFileReadDeps {
+  client: DatabricksClient;
+  storage: StorageClient;
+  /** Where the flag RPC's failure is reported (a warning, never a failure). */
+  warn: (line: string) => void;
+  /** Masks the SAS of READ credentials. */
+  setSecret?: (value: string) => void;
+}
+
+/**
+ * Opens one file of a registered model version through the route MLflow reads it with
+ * (`unity_catalog_models_artifact_repo.py`, reference §2.2 "Read routes"): the Files API when the
+ * flag is true; else READ credentials: a SAS GET on the version's storage_location (customer
+ * storage) or `fs/create-download-url` (DEFAULT_STORAGE). A 401/403 from storage gets new
+ * credentials once. Every call here only reads (allowed in plan mode).
+ */
+export async function openModelVersionFile(deps: ModelFileReadDeps, fullName: string, version: string, relativePath: string): Promise<{ stream: Readable; route: ModelStorageRoute }> {
+  const flag = await modelsArtifactRepositoryFlag(deps.client);
+  if (flag.warning) deps.warn(flag.warning);
+  const path = modelVersionFilePath(fullName, version, relativePath);
+  if (flag.enabled) return { stream: await downloadFile(deps.client, path), route: 'filesApi' };
+  const once = async (): Promise<{ stream: Readable; route: ModelStorageRoute }> => {
+    const credentials = await generateTemporaryCredentials(deps.client, fullName, version, 'MODEL_VERSION_OPERATION_READ');
+    if (credentialRoute(credentials.storage_mode) === 'presigned') {
+      const target = await createDownloadUrl(deps.client, path);
+      return { stream: await deps.storage.download(target.url, target.headers), route: 'presigned' };
+    }
+    const sas = credentials.azure_user_delegation_sas?.sas_token;
+    if (!sas) throw new Error(`generate-temporary-credentials gave no Azure SAS for version ${version} of ${fullName}`);
+    deps.setSecret?.(sas);
+    const location = (await getModelVersion(deps.client, fullName, version)).storage_location;
+    if (!location) throw new Error(`Version ${version} of ${fullName} has no storage_location`);
+    return { stream: await deps.storage.download(dfsFileUrl(location, relativePath, sas).toString()), route: 'adlsSas' };
+  };
+  try {
+    return await once();
+  } catch (error) {
+    if (!(error instanceof DatabricksApiError && (error.statusCode === 401 || error.statusCode === 403) && isStorageUrl(error))) throw error;
+    return once();
+  }
+}
+
+/** An error from storage, not from the workspace (whose 403 is a permission, not an expired credential). */
+function isStorageUrl(error: DatabricksApiError): boolean {
+  return error.request?.operation?.startsWith('storage ') === true;
+}

@@ -23,7 +23,7 @@ import type { Clock } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { runPool } from '../../../shared/runtime/pool';
 import type { ArtifactFile, ArtifactReader } from './artifacts';
-import { explainStorageError, type StorageClient } from './storage';
+import { explainStorageError, type StorageClient } from '../../../shared/client/storage';
 
 export type UploadRoute = ModelStorageRoute;
 

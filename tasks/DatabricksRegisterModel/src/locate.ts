@@ -29,7 +29,7 @@ import {
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError, isNotFound } from '../../../shared/client/errors';
 import type { TaskLog } from '../../../shared/runtime/output';
-import { explainStorageError, type StorageClient } from './storage';
+import { explainStorageError, type StorageClient } from '../../../shared/client/storage';
 
 export type ModelLayout = 'mlflow2' | 'mlflow3';
 

@@ -130,6 +130,12 @@ export class ObjectStore {
     return this.commit(key, file);
   }
 
+  /** `host:port` of the storage account if it runs. */
+  startedHost(): string | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? `127.0.0.1:${(address as AddressInfo).port}` : undefined;
+  }
+
   /** `host:port` of the storage account, starting it on first use. */
   host(): Promise<string> {
     this.starting ??= this.start();

@@ -79,6 +79,12 @@ export class UcModelStore {
 
   constructor(private readonly workspace: FakeWorkspace) {}
 
+  /** A version's storage_location with the storage account's actual host, once it runs (versions seeded before it started). */
+  locationOf(v: FakeModelVersion): string {
+    const host = this.workspace.state.objects.startedHost();
+    return host ? v.storageLocation.replace(/@[^/]+/, `@${host}`) : v.storageLocation;
+  }
+
   /** The host:port put into new storage locations (the fake storage account's). */
   useStorageHost(host: string): void {
     this.storageHost = host;
@@ -221,7 +227,7 @@ export class UcModelStore {
       run_workspace_id: v.runWorkspaceId,
       comment: v.description,
       status: this.status(v),
-      storage_location: v.storageLocation,
+      storage_location: this.locationOf(v),
       created_at: v.createdAt,
       created_by: v.createdBy,
       updated_at: v.createdAt,
@@ -247,7 +253,7 @@ export class UcModelStore {
       run_tracking_server_id: v.runWorkspaceId === undefined ? undefined : String(v.runWorkspaceId),
       status,
       status_message: status === 'FAILED_REGISTRATION' ? v.failure : undefined,
-      storage_location: v.storageLocation,
+      storage_location: this.locationOf(v),
       tags: [...v.tags].map(([key, value]) => ({ key, value })),
       aliases: [...model.aliases].filter(([, n]) => n === v.version).map(([a]) => a),
     };
@@ -471,7 +477,7 @@ function setVersionTag(ctx: RequestContext) {
   return json(200, {});
 }
 
-function temporaryCredentials(ctx: RequestContext) {
+async function temporaryCredentials(ctx: RequestContext) {
   const store = ctx.workspace.state.ucModels;
   const body = (ctx.body ?? {}) as { name?: string; version?: string; operation?: string };
   const model = store.requireModel(body.name ?? '');
@@ -486,6 +492,8 @@ function temporaryCredentials(ctx: RequestContext) {
   if (store.storageMode === 'DEFAULT_STORAGE') {
     return json(200, { credentials: { expiration_time: ctx.now() + ctx.workspace.scaled(15 * 60_000), storage_mode: 'DEFAULT_STORAGE' } });
   }
+  // The storage account serves what the SAS opens: start it if it is not yet.
+  await ctx.workspace.state.objects.host();
   const grant = ctx.workspace.state.objects.sasGrant(v.storageKey, body.operation === 'MODEL_VERSION_OPERATION_READ_WRITE');
   return json(200, {
     credentials: {

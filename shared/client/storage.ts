@@ -1,6 +1,7 @@
 /**
- * Plain HTTP against cloud storage, outside the workspace: reading an artifact through a signed
- * URL, and writing a model version's files to its `storage_location` with a user-delegation SAS
+ * Plain HTTP against cloud storage, outside the workspace (DatabricksRegisterModel's copy, and
+ * CreateMonitor's read of a served version's MLmodel): reading through a signed URL, one PUT to
+ * a presigned URL, and writing a model version's files to its `storage_location` with a user-delegation SAS
  * through the ADLS Gen2 DFS REST API (create → append… → flush). The requests go through a
  * pipeline WITHOUT the Databricks bearer token (the SAS in the URL is the credential), with the
  * same retries and error parsing as API calls.
@@ -9,8 +10,8 @@
  * BLOCK_BYTES read from the source stream: memory stays bounded by one block.
  */
 import type { Readable } from 'node:stream';
-import { DatabricksApiError } from '../../../shared/client/errors';
-import type { PipelineRequest, PipelineResponse, RequestBody, SendRequest } from '../../../shared/client/pipeline';
+import { DatabricksApiError } from './errors';
+import type { PipelineRequest, PipelineResponse, RequestBody, SendRequest } from './pipeline';
 
 export const BLOCK_BYTES = 8 * 1024 * 1024;
 const DFS_API_VERSION = '2023-11-03';
