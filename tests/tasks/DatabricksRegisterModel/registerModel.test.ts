@@ -352,4 +352,67 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.match(summary, /\*\*Storage route\*\*: presigned URLs \(default storage\)\. Why: .*DEFAULT\\_STORAGE/);
     });
   });
+
+  describe('what MLflow checks and sends from the MLmodel', () => {
+    it('model_version_dependencies from resources (on-behalf-of-user entries skipped), or from auth_policy when set', async () => {
+      const resources = [
+        'resources:',
+        '  api_version: "1"',
+        '  databricks:',
+        '    vector_search_index:',
+        '    - name: main.rag.docs_index',
+        '    serving_endpoint:',
+        '    - name: databricks-meta-llama-3-3-70b-instruct',
+        '    - name: user-scoped-endpoint',
+        '      on_behalf_of_user: true',
+        '    function:',
+        '    - name: main.rag.lookup',
+        '    uc_connection:',
+        '    - name: github',
+        '    table:',
+        '    - name: main.rag.faq',
+        '    sql_warehouse:',
+        '    - name: abc123',
+      ].join('\n');
+      const agent = seedLoggedRun(cloud.workspace, { artifactPath: 'agent', mlmodelExtra: resources });
+      const result = await run({ runId: agent.info!.run_id!, artifactPath: 'agent' });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.deepEqual(cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!.dependencies, [
+        { type: 'DATABRICKS_VECTOR_INDEX', name: 'main.rag.docs_index' },
+        { type: 'DATABRICKS_MODEL_ENDPOINT', name: 'databricks-meta-llama-3-3-70b-instruct' },
+        { type: 'DATABRICKS_UC_FUNCTION', name: 'main.rag.lookup' },
+        { type: 'DATABRICKS_UC_CONNECTION', name: 'github' },
+        { type: 'DATABRICKS_TABLE', name: 'main.rag.faq' },
+      ]);
+
+      const policy = [
+        'auth_policy:',
+        '  system_auth_policy:',
+        '    resources:',
+        '      api_version: "1"',
+        '      databricks:',
+        '        serving_endpoint:',
+        '        - name: system-endpoint',
+        '  user_auth_policy:',
+        '    api_scopes: [serving.serving-endpoints]',
+        'resources:',
+        '  api_version: "1"',
+        '  databricks:',
+        '    serving_endpoint:',
+        '    - name: ignored-when-auth-policy-is-set',
+      ].join('\n');
+      const scoped = seedLoggedRun(cloud.workspace, { artifactPath: 'agent', mlmodelExtra: policy });
+      const second = await run({ runId: scoped.info!.run_id!, artifactPath: 'agent' });
+      assert.equal(second.result, 'Succeeded', second.stdout);
+      assert.deepEqual(cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(2)!.dependencies, [{ type: 'DATABRICKS_MODEL_ENDPOINT', name: 'system-endpoint' }]);
+    });
+
+    it('a Feature Store-packaged model is refused with MLflow\'s reason, before any write', async () => {
+      const fs = seedLoggedRun(cloud.workspace, { loaderModule: 'databricks.feature_store.mlflow_model' });
+      const result = await run({ runId: fs.info!.run_id! });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage ?? '', /This model was packaged by Databricks Feature Store and can only be registered on a Databricks cluster/);
+      assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+    });
+  });
 });
