@@ -65,6 +65,23 @@ export class StorageClient {
     });
   }
 
+  /** One part of a multipart upload (a buffered block, so a retry can send it again); returns the part's ETag. */
+  async putPart(url: string, headers: Array<{ name: string; value: string }>, part: Uint8Array, timeoutMs: number): Promise<string> {
+    const response = await this.exchange('PUT', new URL(url), {
+      headers: { 'content-type': 'application/octet-stream', ...Object.fromEntries(headers.map((h) => [h.name, h.value])) },
+      body: part,
+      timeoutMs,
+    });
+    const etag = response.headers.get('etag');
+    if (!etag) throw new Error('The storage accepted an upload part without an ETag');
+    return etag;
+  }
+
+  /** A DELETE of a signed URL (aborting a multipart upload). */
+  async deleteSigned(url: string, headers: Array<{ name: string; value: string }>): Promise<void> {
+    await this.exchange('DELETE', new URL(url), { headers: Object.fromEntries(headers.map((h) => [h.name, h.value])), body: EMPTY });
+  }
+
   private async exchange(
     method: PipelineRequest['method'],
     url: URL,

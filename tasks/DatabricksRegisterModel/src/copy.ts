@@ -23,6 +23,8 @@ import type { Clock } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { runPool } from '../../../shared/runtime/pool';
 import type { ArtifactFile, ArtifactReader } from './artifacts';
+import { MULTIPART_MIN_BYTES, uploadMultipart } from './multipart';
+import { SINGLE_PUT_LIMIT } from './limits';
 import { explainStorageError, type StorageClient } from '../../../shared/client/storage';
 
 export type UploadRoute = ModelStorageRoute;
@@ -124,8 +126,17 @@ function uploadTimeoutMs(deps: CopyDeps, size: number): number {
   return Math.max(5_000, deps.clock.scale(60_000)) + Math.ceil((size / MIN_UPLOAD_RATE) * 1000);
 }
 
+/** One PUT below the SDK's multipart threshold (50 MiB), the multipart protocol above it. */
 async function uploadThroughFilesApi(deps: CopyDeps, modelName: string, version: string, file: ArtifactFile): Promise<void> {
-  await uploadFile(deps.client, modelVersionFilePath(modelName, version, file.relativePath), bodyOf(deps, file), { overwrite: true, timeoutMs: uploadTimeoutMs(deps, file.size) });
+  const path = modelVersionFilePath(modelName, version, file.relativePath);
+  const singlePut = () => uploadFile(deps.client, path, bodyOf(deps, file), { overwrite: true, timeoutMs: uploadTimeoutMs(deps, file.size) });
+  if (file.size < MULTIPART_MIN_BYTES) return singlePut();
+  const how = await uploadMultipart(
+    deps,
+    { path, size: file.size, open: () => deps.reader.open(file.path), singlePut, partTimeoutMs: (bytes) => uploadTimeoutMs(deps, bytes) },
+    SINGLE_PUT_LIMIT,
+  );
+  deps.log.debug(`${file.relativePath}: ${how === 'multipart' ? 'multipart upload' : 'one PUT (multipart fallback)'}.`);
 }
 
 /** Default storage: a presigned URL per file and one PUT; a failed PUT gets a new URL once. */

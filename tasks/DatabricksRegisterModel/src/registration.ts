@@ -26,7 +26,7 @@ import { CancelledError } from '../../../shared/client/errors';
 import { poll } from '../../../shared/client/poll';
 import type { InspectedModel } from './artifacts';
 import { copyModelFiles, formatBytes, writeCredentials, type CopyDeps, type CopyResult } from './copy';
-import { SINGLE_PUT_LIMIT } from './routes';
+import { SINGLE_PUT_LIMIT } from './limits';
 
 export interface RegistrationDeps extends CopyDeps {
   signal?: AbortSignal;

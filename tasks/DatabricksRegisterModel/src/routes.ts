@@ -2,8 +2,8 @@
  * The storage route of a registration, decided before any write (reference §2.2, §2.5): the flag
  * (shared/api/modelStorage.ts), and for the credentials route the storage mode, which plan mode
  * learns from the READ credentials of a version the model already has. Also the size each route
- * takes: one PUT (Files API, presigned) takes at most 5 GiB (py-sdk `FilesAPI.upload`: "Uploads
- * a file of up to 5 GiB").
+ * takes: the Files API any (multipart above 50 MiB), the ADLS route any (appended blocks),
+ * presigned URLs one PUT of at most 5 GiB (MLflow's presigned repository does no multipart).
  */
 import { credentialRoute, modelsArtifactRepositoryFlag, ROUTE_TEXT, type FlagDecision, type ModelStorageRoute } from '../../../shared/api/modelStorage';
 import { generateTemporaryCredentials, listModelVersions, type StorageMode } from '../../../shared/api/unityCatalogModels';
@@ -12,7 +12,7 @@ import { CancelledError } from '../../../shared/client/errors';
 import type { ArtifactFile } from './artifacts';
 import { formatBytes } from './copy';
 
-export const SINGLE_PUT_LIMIT = 5 * 1024 ** 3;
+import { SINGLE_PUT_LIMIT } from './limits';
 
 export interface RoutePlan {
   flag: FlagDecision;
@@ -55,9 +55,7 @@ export function refuseUnfitFiles(plan: RoutePlan, files: readonly ArtifactFile[]
   const big = files.find((f) => f.size > SINGLE_PUT_LIMIT);
   if (!big) return;
   const size = `${big.relativePath} (${formatBytes(big.size)})`;
-  if (plan.route === 'filesApi') {
-    throw new Error(`${size} is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one Files API PUT can take, and this task does not yet send multipart uploads. Nothing was created.`);
-  }
+  // The Files API takes any size (multipart); the ADLS route appends blocks.
   if (plan.route === 'presigned') {
     throw new Error(
       `${size} is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take; this model's storage is DEFAULT_STORAGE, written only through presigned URLs while the Files API route for models is disabled. ` +

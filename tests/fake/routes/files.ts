@@ -23,7 +23,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { testCertificates } from '../certs';
 import { fail, json, raw, type RequestContext } from '../http';
@@ -74,6 +74,16 @@ interface PendingFile {
   kept: Buffer[];
 }
 
+/** A Files API multipart session (reference §2.5): parts hashed in order as they arrive, later ones held until their turn. */
+interface MultipartSession {
+  key: string;
+  file: PendingFile;
+  /** The next part number to hash. */
+  next: number;
+  etags: Map<number, string>;
+  waiting: Map<number, Buffer>;
+}
+
 export class ObjectStore {
   readonly objects = new Map<string, StoredObject>();
   /** Requests the storage account received (not the workspace's). */
@@ -84,6 +94,14 @@ export class ObjectStore {
   expireSasAfterRequests?: number;
   /** Storage requests for keys under this prefix ('' = all) answer 403 AuthorizationFailure (a firewalled account). */
   firewalledPrefix?: string;
+  /** The next this many multipart part URLs are issued already expired. */
+  expireNextPartUrls = 0;
+  /** Each storage connection moves at most this many bytes per second, each way (one storage connection's limit in practice). */
+  bytesPerSecondPerConnection?: number;
+  /** Multipart sessions by token; `completedMultipart` counts finished ones. */
+  readonly multipart = new Map<string, MultipartSession>();
+  completedMultipart = 0;
+  abortedMultipart = 0;
   private readonly grants = new Map<string, Grant>();
   private readonly pending = new Map<string, PendingFile>();
   private server?: Server;
@@ -160,6 +178,39 @@ export class ObjectStore {
     return { token: this.grant(prefix, write, { expiresAt, sas: true }), expiresAt };
   }
 
+  /** Starts a multipart session for `key`; the token. */
+  startMultipart(key: string): string {
+    const token = randomBytes(18).toString('base64url');
+    this.multipart.set(token, { key, file: { hash: createHash('sha256'), size: 0, kept: [] }, next: 1, etags: new Map(), waiting: new Map() });
+    return token;
+  }
+
+  /** A URL that takes one part (or, with `abort`, deletes the session) of a multipart upload. */
+  async multipartUrl(token: string, partNumber: number | 'abort'): Promise<string> {
+    const session = this.multipart.get(token) ?? fail(400, 'INVALID_PARAMETER_VALUE', 'Unknown or finished upload session.');
+    const url = new URL(`https://${await this.host()}${encodeKey(session.key)}`);
+    const expired = partNumber !== 'abort' && this.expireNextPartUrls > 0;
+    if (expired) this.expireNextPartUrls--;
+    url.search = this.grant(session.key, true, { exact: true, expiresAt: expired ? this.now() - 1 : undefined });
+    url.searchParams.set('comp', partNumber === 'abort' ? 'abort' : 'block');
+    if (partNumber !== 'abort') url.searchParams.set('blockid', Buffer.from(String(partNumber).padStart(6, '0')).toString('base64'));
+    url.searchParams.set('session', token);
+    return url.toString();
+  }
+
+  /** Completes a session: parts 1..n, each with its ETag, all received. */
+  completeMultipart(token: string, parts: Array<{ part_number?: number; etag?: string }>): void {
+    const session = this.multipart.get(token) ?? fail(400, 'INVALID_PARAMETER_VALUE', 'Unknown or finished upload session.');
+    parts.forEach((p, i) => {
+      if (p.part_number !== i + 1) fail(400, 'INVALID_PARAMETER_VALUE', `Parts must be numbered 1..n in order; got ${String(p.part_number)} at position ${i + 1}.`);
+      if (session.etags.get(i + 1) !== p.etag) fail(400, 'INVALID_PARAMETER_VALUE', `Part ${i + 1}: ETag ${String(p.etag)} does not match the uploaded part.`);
+    });
+    if (parts.length === 0 || session.next !== parts.length + 1 || session.waiting.size > 0) fail(400, 'INVALID_PARAMETER_VALUE', 'Not every uploaded part is listed, or a listed part was not uploaded.');
+    this.multipart.delete(token);
+    this.completedMultipart++;
+    this.commit(session.key, session.file);
+  }
+
   /** A presigned URL that writes exactly `key` with one Put Blob, for 15 minutes. */
   async presignedUploadUrl(key: string): Promise<string> {
     const url = new URL(`https://${await this.host()}${encodeKey(key)}`);
@@ -231,12 +282,47 @@ export class ObjectStore {
         req.resume();
         return reply(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Signature not valid in the specified time frame.');
       }
+      const body = this.throttled(req);
       if (method === 'GET') {
         const object = this.objects.get(key);
         if (!object) return reply(404, 'BlobNotFound', 'The specified blob does not exist.');
         record.status = 200;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(object.size) });
-        await pipeline(this.read(object), res);
+        await pipeline(this.read(object), this.throttleStream(req.socket), res);
+        return;
+      }
+      const comp = url.searchParams.get('comp');
+      if (comp === 'block' || comp === 'abort') {
+        const session = this.multipart.get(url.searchParams.get('session') ?? '');
+        if (!session || session.key !== key) {
+          req.resume();
+          return reply(404, 'NoSuchUpload', 'The specified upload session does not exist.');
+        }
+        if (method === 'DELETE' && comp === 'abort') {
+          req.resume();
+          this.multipart.delete(url.searchParams.get('session')!);
+          this.abortedMultipart++;
+          return reply(204);
+        }
+        if (method !== 'PUT') {
+          req.resume();
+          return reply(400, 'UnsupportedHttpVerb', `${method} is not supported on an upload part URL.`);
+        }
+        const partNumber = Number(Buffer.from(url.searchParams.get('blockid') ?? '', 'base64').toString('utf8'));
+        const chunks: Buffer[] = [];
+        for await (const chunk of body) chunks.push(chunk);
+        const data = Buffer.concat(chunks);
+        const etag = `"${createHash('md5').update(data).digest('hex')}"`;
+        if (partNumber >= session.next) session.waiting.set(partNumber, data);
+        while (session.waiting.has(session.next)) {
+          appendTo(session.file, session.waiting.get(session.next)!);
+          session.waiting.delete(session.next);
+          session.next++;
+        }
+        session.etags.set(partNumber, etag);
+        record.status = 201;
+        res.writeHead(201, { etag });
+        res.end();
         return;
       }
       if (!grant.write) return reply(403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.');
@@ -257,7 +343,7 @@ export class ObjectStore {
           return reply(411, 'MissingContentLengthHeader', 'Content-Length is required.');
         }
         const blob: PendingFile = { hash: createHash('sha256'), size: 0, kept: [] };
-        for await (const chunk of req) appendTo(blob, chunk as Buffer);
+        for await (const chunk of body) appendTo(blob, chunk);
         this.commit(key, blob);
         return reply(201);
       }
@@ -268,7 +354,7 @@ export class ObjectStore {
         if (position !== file.size) return reply(400, 'InvalidFlushPosition', `The position ${position} is not the end of the uploaded data (${file.size}).`);
         if (action === 'append') {
           if (req.headers['content-length'] === undefined) return reply(411, 'MissingContentLengthHeader', 'Content-Length is required.');
-          for await (const chunk of req) appendTo(file, chunk as Buffer);
+          for await (const chunk of body) appendTo(file, chunk);
           return reply(202);
         }
         req.resume();
@@ -282,6 +368,31 @@ export class ObjectStore {
       res.destroy();
     }
   }
+
+  /** The request body, at most bytesPerSecondPerConnection on this connection. */
+  private throttled(req: IncomingMessage): AsyncIterable<Buffer> {
+    if (this.bytesPerSecondPerConnection === undefined) return req as AsyncIterable<Buffer>;
+    return req.pipe(this.throttleStream(req.socket));
+  }
+
+  /** A pass-through that holds a connection to bytesPerSecondPerConnection (shared by both directions of the socket). */
+  private throttleStream(socket: Socket): Transform {
+    const rate = this.bytesPerSecondPerConnection;
+    const state = (this.connectionBudget.get(socket) ?? { start: Date.now(), bytes: 0 }) as { start: number; bytes: number };
+    this.connectionBudget.set(socket, state);
+    return new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        if (rate === undefined) return callback(null, chunk);
+        state.bytes += chunk.length;
+        const due = state.start + (state.bytes / rate) * 1000;
+        const wait = due - Date.now();
+        if (wait > 1) setTimeout(() => callback(null, chunk), wait);
+        else callback(null, chunk);
+      },
+    });
+  }
+
+  private readonly connectionBudget = new WeakMap<Socket, { start: number; bytes: number }>();
 
   private commit(key: string, file: PendingFile): StoredObject {
     const object: StoredObject = { size: file.size, sha256: file.hash.digest('hex') };
@@ -415,6 +526,50 @@ async function createDownloadUrl(ctx: RequestContext) {
   return json(200, { url: await ctx.workspace.state.objects.signedUrl(key), headers: [] });
 }
 
+/** `POST /api/2.0/fs/files{path}?action=initiate-upload|complete-upload` (the SDK's multipart protocol). */
+function postFile(ctx: RequestContext) {
+  const path = `/${ctx.params.path!}`;
+  const store = ctx.workspace.state.objects;
+  const action = ctx.query.get('action');
+  if (action === 'initiate-upload') {
+    const key = ctx.workspace.state.ucModels.fileKeyForUpload(path) ?? (path.startsWith('/Volumes/') ? path : fail(400, 'INVALID_PARAMETER_VALUE', `Path ${path} is not under /Volumes or /Models.`));
+    if (!(ctx.query.bool('overwrite') ?? false) && store.get(key)) fail(409, 'ALREADY_EXISTS', `The file being created already exists: ${path}`);
+    return json(200, { multipart_upload: { session_token: store.startMultipart(key) } });
+  }
+  if (action === 'complete-upload') {
+    if (ctx.query.get('upload_type') !== 'multipart') fail(400, 'INVALID_PARAMETER_VALUE', `Unsupported upload_type '${ctx.query.get('upload_type') ?? ''}'.`);
+    const token = ctx.query.get('session_token') ?? fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'session_token'.");
+    const body = (ctx.body ?? {}) as { parts?: Array<{ part_number?: number; etag?: string }> };
+    store.completeMultipart(token, body.parts ?? []);
+    return json(200, {});
+  }
+  return fail(400, 'INVALID_PARAMETER_VALUE', `Unsupported action '${action ?? ''}' on POST ${path}.`);
+}
+
+function requireExpireTime(body: { expire_time?: string }): void {
+  if (!body.expire_time || Number.isNaN(Date.parse(body.expire_time)) || !/Z$/.test(body.expire_time)) fail(400, 'INVALID_PARAMETER_VALUE', "expire_time must be an RFC 3339 time in UTC ('Z').");
+}
+
+async function createUploadPartUrls(ctx: RequestContext) {
+  const body = (ctx.body ?? {}) as { path?: string; session_token?: string; start_part_number?: number; count?: number; expire_time?: string };
+  requireExpireTime(body);
+  const start = body.start_part_number ?? 0;
+  const count = body.count ?? 0;
+  if (!Number.isInteger(start) || start < 1 || !Number.isInteger(count) || count < 1 || count > 100) fail(400, 'INVALID_PARAMETER_VALUE', 'start_part_number ≥ 1 and count 1–100 are required.');
+  const store = ctx.workspace.state.objects;
+  const session = store.multipart.get(body.session_token ?? '');
+  if (!session) fail(400, 'INVALID_PARAMETER_VALUE', 'Unknown or finished upload session.');
+  const upload_part_urls = [];
+  for (let n = start; n < start + count; n++) upload_part_urls.push({ part_number: n, url: await store.multipartUrl(body.session_token!, n), headers: [] });
+  return json(200, { upload_part_urls });
+}
+
+async function createAbortUploadUrl(ctx: RequestContext) {
+  const body = (ctx.body ?? {}) as { path?: string; session_token?: string; expire_time?: string };
+  requireExpireTime(body);
+  return json(200, { abort_upload_url: { url: await ctx.workspace.state.objects.multipartUrl(body.session_token ?? '', 'abort'), headers: [] } });
+}
+
 export const filesRoutes: RouteModule = {
   name: 'files',
   install(workspace: FakeWorkspace): void {
@@ -422,7 +577,10 @@ export const filesRoutes: RouteModule = {
     workspace.route('PUT', `${FILES}/*path`, putFile, { stream: true });
     workspace.route('GET', `${FILES}/*path`, getFile);
     workspace.route('HEAD', `${FILES}/*path`, headFile);
+    workspace.route('POST', `${FILES}/*path`, postFile);
     workspace.route('POST', '/api/2.0/fs/create-upload-url', createUploadUrl);
+    workspace.route('POST', '/api/2.0/fs/create-upload-part-urls', createUploadPartUrls);
+    workspace.route('POST', '/api/2.0/fs/create-abort-upload-url', createAbortUploadUrl);
     workspace.route('POST', '/api/2.0/fs/create-download-url', createDownloadUrl);
   },
 };

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
+import { generatedSha256 } from '../../fake/routes/files';
 import { addModelToRun, loggedModelsOf, modelFilesPrefix, seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
 import type { FakeWorkspace } from '../../fake/workspace';
 import { runTask, type TaskRun } from '../../helpers/runTask';
@@ -413,6 +414,70 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.equal(result.result, 'Failed');
       assert.match(result.resultMessage ?? '', /This model was packaged by Databricks Feature Store and can only be registered on a Databricks cluster/);
       assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+    });
+  });
+
+  describe('large files through the Files API: the SDK\'s multipart protocol above 50 MiB', () => {
+    const BYTES = 60 * 1024 * 1024;
+    const copiedBin = () => cloud.workspace.state.ucModels.files(cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!).get('data/model.bin');
+
+    it('initiate → a part URL per part → parts PUT to storage → complete; byte-exact', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { generatedBytes: BYTES });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const path = '/api/2.0/fs/files/Models/main/ml/churn_model/1/data/model.bin';
+      const initiate = cloud.workspace.requests.filter((r) => r.method === 'POST' && r.path === path && r.query.action === 'initiate-upload');
+      assert.equal(initiate.length, 1);
+      const partUrls = cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-part-urls').map((r) => r.body as { start_part_number: number; count: number; expire_time: string });
+      assert.deepEqual(partUrls.map((b) => b.start_part_number), [1, 2, 3, 4, 5, 6], '10 MiB parts (the smallest size giving ≤ 100 parts)');
+      assert.ok(partUrls.every((b) => b.count === 1 && /Z$/.test(b.expire_time)));
+      const complete = cloud.workspace.requests.find((r) => r.method === 'POST' && r.path === path && r.query.action === 'complete-upload')!;
+      assert.equal(complete.query.upload_type, 'multipart');
+      assert.equal((complete.body as { parts: unknown[] }).parts.length, 6);
+      assert.ok(!cloud.workspace.requests.some((r) => r.method === 'PUT' && r.path === path), 'no single PUT');
+      assert.equal(copiedBin()?.sha256, await generatedSha256(BYTES, 20260504));
+      assert.equal(cloud.workspace.state.objects.completedMultipart, 1);
+    });
+
+    it('an expired part URL gets a new one and the part is sent again', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { generatedBytes: BYTES });
+      cloud.workspace.state.objects.expireNextPartUrls = 0;
+      // Part 3's first URL is issued expired.
+      const store = cloud.workspace.state.objects;
+      const original = store.multipartUrl.bind(store);
+      let issued = 0;
+      store.multipartUrl = async (token, part) => {
+        if (part !== 'abort' && ++issued === 3) store.expireNextPartUrls = 1;
+        return original(token, part);
+      };
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      const starts = cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-part-urls').map((r) => (r.body as { start_part_number: number }).start_part_number);
+      assert.deepEqual(starts, [1, 2, 3, 3, 4, 5, 6]);
+      assert.equal(copiedBin()?.sha256, await generatedSha256(BYTES, 20260504));
+    });
+
+    it('the first part refused by storage (Azure firewall): the session is aborted and the file goes in one PUT, as the SDK falls back', async () => {
+      const candidate = seedLoggedRun(cloud.workspace, { generatedBytes: BYTES });
+      cloud.workspace.state.objects.firewalledPrefix = '/uc-models/';
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.equal(cloud.workspace.state.objects.completedMultipart, 0);
+      assert.ok(cloud.workspace.requests.some((r) => r.method === 'POST' && r.path === '/api/2.0/fs/create-abort-upload-url'));
+      assert.ok(cloud.workspace.requests.some((r) => r.method === 'PUT' && r.path === '/api/2.0/fs/files/Models/main/ml/churn_model/1/data/model.bin'));
+      assert.equal(copiedBin()?.sha256, await generatedSha256(BYTES, 20260504));
+    });
+
+    it('DEFAULT_STORAGE cannot take a file above one presigned PUT (5 GiB): refused before the version is created', async () => {
+      const older = seedLoggedRun(cloud.workspace);
+      seedModelVersion(cloud.workspace, { modelName: MODEL, run: older });
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      cloud.workspace.state.ucModels.storageMode = 'DEFAULT_STORAGE';
+      const candidate = seedLoggedRun(cloud.workspace, { generatedBytes: 6 * 1024 ** 3 });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage ?? '', /data\/model\.bin \(6\.0 GiB\) is larger than the 5\.0 GiB one presigned PUT can take/);
+      assert.ok(!cloud.workspace.requests.some((r) => r.path.endsWith('/model-versions/create')));
     });
   });
 });
