@@ -383,6 +383,11 @@ export class ObjectStore {
     return new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         if (rate === undefined) return callback(null, chunk);
+        // An idle connection does not save up budget for a burst.
+        if (state.start + (state.bytes / rate) * 1000 < Date.now() - 100) {
+          state.start = Date.now();
+          state.bytes = 0;
+        }
         state.bytes += chunk.length;
         const due = state.start + (state.bytes / rate) * 1000;
         const wait = due - Date.now();
