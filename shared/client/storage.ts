@@ -6,14 +6,16 @@
  * pipeline WITHOUT the Databricks bearer token (the SAS in the URL is the credential), with the
  * same retries and error parsing as API calls.
  *
- * Azure Storage needs a Content-Length on every append, so a file is sent in blocks of at most
- * BLOCK_BYTES read from the source stream: memory stays bounded by one block.
+ * Azure Storage needs a Content-Length on every append, so a file is sent in appends of at most
+ * BLOCK_BYTES, each streamed from the download with its exact length (FileSlices): no block is
+ * held in memory.
  */
 import type { Readable } from 'node:stream';
 import { DatabricksApiError } from './errors';
+import type { FileSlices } from './slices';
 import type { PipelineRequest, PipelineResponse, RequestBody, SendRequest } from './pipeline';
 
-export const BLOCK_BYTES = 8 * 1024 * 1024;
+export const BLOCK_BYTES = 32 * 1024 * 1024;
 const DFS_API_VERSION = '2023-11-03';
 /** An empty body, so that fetch sends `Content-Length: 0` (Azure Storage refuses a PATCH without one). */
 const EMPTY = new Uint8Array(0);
@@ -35,22 +37,21 @@ export class StorageClient {
   }
 
   /**
-   * Writes one file under an `abfss://<container>@<host>/<path>` location with a SAS token,
-   * reading `source` block by block. Returns the number of bytes written.
+   * Writes one file of `size` bytes under an `abfss://<container>@<host>/<path>` location with a
+   * SAS token: create, appends streamed from `slices`, flush.
    */
-  async uploadDfs(location: string, relativePath: string, sasToken: string, source: Readable): Promise<number> {
+  async uploadDfs(location: string, relativePath: string, sasToken: string, slices: FileSlices, size: number): Promise<void> {
     const url = dfsFileUrl(location, relativePath, sasToken);
     await this.exchange('PUT', withQuery(url, { resource: 'file' }), { body: EMPTY });
-    let position = 0;
-    for await (const block of blocks(source, BLOCK_BYTES)) {
+    for (let position = 0; position < size; position += BLOCK_BYTES) {
+      const length = Math.min(BLOCK_BYTES, size - position);
       await this.exchange('PATCH', withQuery(url, { action: 'append', position: String(position) }), {
-        body: block,
-        headers: { 'content-type': 'application/octet-stream' },
+        body: slices.body(position, length),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(length) },
       });
-      position += block.length;
     }
-    await this.exchange('PATCH', withQuery(url, { action: 'flush', position: String(position) }), { body: EMPTY });
-    return position;
+    await slices.requireEnd();
+    await this.exchange('PATCH', withQuery(url, { action: 'flush', position: String(size) }), { body: EMPTY });
   }
 
   /**
@@ -65,10 +66,10 @@ export class StorageClient {
     });
   }
 
-  /** One part of a multipart upload (a buffered block, so a retry can send it again); returns the part's ETag. */
-  async putPart(url: string, headers: Array<{ name: string; value: string }>, part: Uint8Array, timeoutMs: number): Promise<string> {
+  /** One part of a multipart upload, streamed with its length (`part` re-opens for a retried attempt); returns the part's ETag. */
+  async putPart(url: string, headers: Array<{ name: string; value: string }>, part: () => Readable, length: number, timeoutMs: number): Promise<string> {
     const response = await this.exchange('PUT', new URL(url), {
-      headers: { 'content-type': 'application/octet-stream', ...Object.fromEntries(headers.map((h) => [h.name, h.value])) },
+      headers: { 'content-type': 'application/octet-stream', ...Object.fromEntries(headers.map((h) => [h.name, h.value])), 'content-length': String(length) },
       body: part,
       timeoutMs,
     });
@@ -120,28 +121,6 @@ function withQuery(url: URL, extra: Record<string, string>): URL {
   const copy = new URL(url);
   for (const [k, v] of Object.entries(extra)) copy.searchParams.set(k, v);
   return copy;
-}
-
-/** Re-chunks a byte stream into blocks of exactly `size` bytes (the last one shorter). */
-export async function* blocks(source: AsyncIterable<Buffer | Uint8Array>, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const chunk of source) {
-    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    while (pendingBytes + buf.length >= size) {
-      const take = size - pendingBytes;
-      pending.push(buf.subarray(0, take));
-      yield Buffer.concat(pending, size);
-      pending = [];
-      pendingBytes = 0;
-      buf = buf.subarray(take);
-    }
-    if (buf.length > 0) {
-      pending.push(buf);
-      pendingBytes += buf.length;
-    }
-  }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
 /** Azure Storage's answers to a client outside the account's network (firewall, private endpoints). */

@@ -25,6 +25,7 @@ import { runPool } from '../../../shared/runtime/pool';
 import type { ArtifactFile, ArtifactReader } from './artifacts';
 import { MULTIPART_MIN_BYTES, uploadMultipart } from './multipart';
 import { SINGLE_PUT_LIMIT } from './limits';
+import { FileSlices } from '../../../shared/client/slices';
 import { explainStorageError, type StorageClient } from '../../../shared/client/storage';
 
 export type UploadRoute = ModelStorageRoute;
@@ -157,13 +158,20 @@ async function uploadPresigned(deps: CopyDeps, modelName: string, version: strin
 
 async function uploadWithSas(deps: CopyDeps, sas: SasSource, location: string, file: ArtifactFile): Promise<void> {
   const token = await sas.token();
+  const send = async (sasToken: string) => {
+    const slices = new FileSlices(() => deps.reader.open(file.path), file.path, file.size);
+    try {
+      await deps.storage.uploadDfs(location, file.relativePath, sasToken, slices, file.size);
+    } finally {
+      slices.close();
+    }
+  };
   try {
-    await deps.storage.uploadDfs(location, file.relativePath, token, await deps.reader.open(file.path));
+    await send(token);
   } catch (error) {
     if (!(error instanceof DatabricksApiError && (error.statusCode === 401 || error.statusCode === 403)) || isStorageFirewall(error)) throw error;
     deps.log.debug(`Uploading ${file.relativePath}: storage answered ${error.statusCode} (${error.errorCode}); renewing the SAS once.`);
-    const renewed = await sas.renewAfter(token);
-    await deps.storage.uploadDfs(location, file.relativePath, renewed, await deps.reader.open(file.path));
+    await send(await sas.renewAfter(token));
   }
 }
 

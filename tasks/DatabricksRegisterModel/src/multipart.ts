@@ -1,23 +1,24 @@
 /**
  * A large file through the Files API, as databricks-sdk-py's `FilesExt.upload` sends it
  * (reference §2.5): below `files_ext_multipart_upload_min_stream_size` (50 MiB) one PUT, above it
- * the multipart protocol (shared/api/filesMultipart.ts). Parts are read from the download one
- * after the other; the next part is read while the current one is sent, so at most two parts of
- * a file are in memory.
+ * the multipart protocol (shared/api/filesMultipart.ts). Parts are sent one after the other, each
+ * streamed from the download with its exact length (FileSlices), so no part is held in memory;
+ * the next part's URL is asked for while the current part is sent.
  *
  * As the SDK does: the part size is the smallest of its options giving at most 100 parts; an
  * expired part URL (403 "Signature not valid in the specified time frame" / "Request has
  * expired") gets a new URL, at most 3 times per part; when the first part URL or the first part
  * fails, the session is aborted and the whole file is sent with one PUT (≤ 5 GiB) instead; any
  * later failure aborts the session (best effort) and fails the copy.
- * Unlike the SDK, parts are at most 100 MiB (more parts for files above 10 GiB), so memory stays
- * bounded whatever the file size: copyConcurrency × 2 × 100 MiB at worst.
+ * Unlike the SDK, which buffers each part to re-send it, a re-sent part is read again from the
+ * download (re-opened and skipped to the part), and parts are at most 100 MiB.
  */
 import type { Readable } from 'node:stream';
-import { completeUpload, createAbortUploadUrl, createUploadPartUrl, initiateUpload } from '../../../shared/api/filesMultipart';
+import { completeUpload, createAbortUploadUrl, createUploadPartUrl, initiateUpload, type SignedRequest } from '../../../shared/api/filesMultipart';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError } from '../../../shared/client/errors';
-import { blocks, type StorageClient } from '../../../shared/client/storage';
+import { FileSlices } from '../../../shared/client/slices';
+import type { StorageClient } from '../../../shared/client/storage';
 import type { Clock } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 
@@ -62,25 +63,29 @@ export async function uploadMultipart(deps: MultipartDeps, file: MultipartFile, 
   }
   const token = session.sessionToken;
   const partSize = partSizeFor(file.size);
-  const source = await file.open();
-  const parts = blocks(source, partSize)[Symbol.asyncIterator]();
+  const count = Math.ceil(file.size / partSize);
+  const slices = new FileSlices(file.open, file.path, file.size);
   const etags: Array<{ part_number: number; etag: string }> = [];
-  let sent = 0;
+  const urlOf = (n: number) => createUploadPartUrl(deps.client, file.path, token, n, deps.clock.now());
   try {
-    let next = parts.next();
-    for (let partNumber = 1; ; partNumber++) {
-      const current = await next;
-      if (current.done) break;
-      // Read the next part while this one is sent.
-      next = parts.next();
-      next.catch(() => undefined);
+    let nextUrl = urlOf(1);
+    for (let partNumber = 1; partNumber <= count; partNumber++) {
+      const offset = (partNumber - 1) * partSize;
+      const length = Math.min(partSize, file.size - offset);
+      const url = nextUrl;
+      // The next part's URL is asked for while this part is sent.
+      if (partNumber < count) {
+        nextUrl = urlOf(partNumber + 1);
+        nextUrl.catch(() => undefined);
+      }
       let etag: string;
       try {
-        etag = await sendPart(deps, file, token, partNumber, current.value);
+        etag = await sendPart(deps, file, { partNumber, url: await url, again: () => urlOf(partNumber), body: slices.body(offset, length), length });
       } catch (error) {
         if (partNumber === 1 && file.size <= singlePutLimit && !(error instanceof Error && error.name === 'CancelledError')) {
           deps.log.debug(`Multipart upload of ${file.path}: the first part failed (${(error as Error).message}); sending the file with one PUT, as the SDK does.`);
-          source.destroy();
+          slices.close();
+          await nextUrl.catch(() => undefined);
           await abort(deps, file.path, token);
           await file.singlePut();
           return 'single';
@@ -88,26 +93,35 @@ export async function uploadMultipart(deps: MultipartDeps, file: MultipartFile, 
         throw error;
       }
       etags.push({ part_number: partNumber, etag });
-      sent += current.value.length;
     }
-    if (sent !== file.size) throw new Error(`${file.path}: read ${sent} bytes, the listing says ${file.size}`);
+    await slices.requireEnd();
+    slices.close();
     await completeUpload(deps.client, file.path, token, etags);
     return 'multipart';
   } catch (error) {
-    source.destroy();
+    slices.close();
     await abort(deps, file.path, token);
     throw error;
   }
 }
 
-async function sendPart(deps: MultipartDeps, file: MultipartFile, token: string, partNumber: number, bytes: Buffer): Promise<string> {
+interface PartToSend {
+  partNumber: number;
+  url: SignedRequest;
+  again: () => Promise<SignedRequest>;
+  body: () => Readable;
+  length: number;
+}
+
+async function sendPart(deps: MultipartDeps, file: MultipartFile, part: PartToSend): Promise<string> {
+  let target = part.url;
   for (let attempt = 0; ; attempt++) {
-    const target = await createUploadPartUrl(deps.client, file.path, token, partNumber, deps.clock.now());
     try {
-      return await deps.storage.putPart(target.url, target.headers, bytes, file.partTimeoutMs(bytes.length));
+      return await deps.storage.putPart(target.url, target.headers, part.body, part.length, file.partTimeoutMs(part.length));
     } catch (error) {
       if (attempt >= MAX_URL_RETRIES || !isExpiredUrl(error)) throw error;
-      deps.log.debug(`Part ${partNumber} of ${file.path}: the part URL expired; asking for a new one.`);
+      deps.log.debug(`Part ${part.partNumber} of ${file.path}: the part URL expired; asking for a new one.`);
+      target = await part.again();
     }
   }
 }
