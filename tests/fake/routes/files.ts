@@ -309,11 +309,30 @@ export class ObjectStore {
           return reply(400, 'UnsupportedHttpVerb', `${method} is not supported on an upload part URL.`);
         }
         const partNumber = Number(Buffer.from(url.searchParams.get('blockid') ?? '', 'base64').toString('utf8'));
-        const chunks: Buffer[] = [];
-        for await (const chunk of body) chunks.push(chunk);
-        const data = Buffer.concat(chunks);
-        const etag = `"${createHash('md5').update(data).digest('hex')}"`;
-        if (partNumber >= session.next) session.waiting.set(partNumber, data);
+        const md5 = createHash('md5');
+        let etag: string;
+        if (partNumber === session.next) {
+          // The part in turn is hashed as it streams, like a single upload (nothing buffered); a part
+          // cut off half-way leaves the file as it was before it.
+          const before = { hash: session.file.hash.copy(), size: session.file.size, kept: [...session.file.kept] };
+          try {
+            for await (const chunk of body) {
+              md5.update(chunk);
+              appendTo(session.file, chunk);
+            }
+          } catch (error) {
+            session.file = before;
+            throw error;
+          }
+          session.next++;
+          etag = `"${md5.digest('hex')}"`;
+        } else {
+          const chunks: Buffer[] = [];
+          for await (const chunk of body) chunks.push(chunk);
+          const data = Buffer.concat(chunks);
+          etag = `"${md5.update(data).digest('hex')}"`;
+          if (partNumber > session.next) session.waiting.set(partNumber, data);
+        }
         while (session.waiting.has(session.next)) {
           appendTo(session.file, session.waiting.get(session.next)!);
           session.waiting.delete(session.next);
