@@ -313,6 +313,18 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.match(summaryOf(result), /presigned URLs \(default storage\)/);
     });
 
+    it('DEFAULT_STORAGE: an expired presigned URL gets a new one, once', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      cloud.workspace.state.ucModels.storageMode = 'DEFAULT_STORAGE';
+      cloud.workspace.state.objects.expireNextPresignedUrls = 1;
+      const result = await run({ runId: candidate.info!.run_id!, copyConcurrency: '1' });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.equal(cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-url').length, 6, 'five files and one renewal');
+      assert.equal(cloud.workspace.state.objects.storageRequests.filter((r) => r.method === 'PUT' && r.status === 403).length, 1);
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+    });
+
     it('storage behind a firewall (403 AuthorizationFailure): explained, the PENDING version named, and the next run continues it', async () => {
       const candidate = seedLoggedRun(cloud.workspace);
       cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
@@ -467,6 +479,17 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.ok(cloud.workspace.requests.some((r) => r.method === 'POST' && r.path === '/api/2.0/fs/create-abort-upload-url'));
       assert.ok(cloud.workspace.requests.some((r) => r.method === 'PUT' && r.path === '/api/2.0/fs/files/Models/main/ml/churn_model/1/data/model.bin'));
       assert.equal(copiedBin()?.sha256, await generatedSha256(BYTES, 20260504));
+    });
+
+    it('storage mode unknown before create (new model), DEFAULT_STORAGE and a file above 5 GiB: the version just created is deleted again, and the error says so', async () => {
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      cloud.workspace.state.ucModels.storageMode = 'DEFAULT_STORAGE';
+      const candidate = seedLoggedRun(cloud.workspace, { generatedBytes: 6 * 1024 ** 3 });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage ?? '', /larger than the 5\.0 GiB one presigned PUT can take.*Version 1, created for this copy, was deleted again/s);
+      assert.equal(cloud.workspace.state.ucModels.getModel(MODEL)!.versions.size, 0, 'no PENDING version left behind');
+      assert.equal(cloud.workspace.state.objects.storageRequests.filter((r) => r.method === 'PUT').length, 0, 'not a byte moved');
     });
 
     it('DEFAULT_STORAGE cannot take a file above one presigned PUT (5 GiB): refused before the version is created', async () => {
