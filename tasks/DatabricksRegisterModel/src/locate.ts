@@ -88,8 +88,14 @@ export async function locateRunModel(deps: LocateDeps, run: Run, artifactPath: s
   }
   const experimentId = run.info?.experiment_id ?? '';
   const candidates: LoggedModel[] = [];
-  for await (const m of searchLoggedModels(deps.client, [experimentId])) {
-    if (m.info?.source_run_id === runId && m.info?.name === artifactPath) candidates.push(m);
+  try {
+    for await (const m of searchLoggedModels(deps.client, [experimentId])) {
+      if (m.info?.source_run_id === runId && m.info?.name === artifactPath) candidates.push(m);
+    }
+  } catch (error) {
+    // A workspace without MLflow 3 logged models: only the MLflow 2 layout exists there.
+    if (!isNotFound(error)) throw error;
+    deps.log.debug(`logged-models/search answered 404 (${(error as Error).message}): no MLflow 3 logged models here.`);
   }
   if (candidates.length === 0) {
     throw new Error(

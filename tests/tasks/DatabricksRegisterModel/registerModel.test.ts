@@ -208,6 +208,14 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
     });
 
+    it('a workspace without the logged-model routes (404 on search): the same clear error', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      cloud.workspace.faults.add({ method: 'POST', path: '/api/2.0/mlflow/logged-models/search', status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: 'No API found' }, times: Infinity });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage ?? '', /has no model at 'model'.*\(MLflow 2 layout\).*\(MLflow 3 layout\)/s);
+    });
+
     it('a logged model whose upload failed is refused, before any write', async () => {
       const candidate = seedLoggedRun(cloud.workspace, { loggedModelStatus: 'LOGGED_MODEL_UPLOAD_FAILED' });
       const result = await run({ runId: candidate.info!.run_id! });
