@@ -224,6 +224,29 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.deepEqual(cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
     });
 
+    it('lost create answer with a models:/ source: exactly one version, continued', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      const lost = cloud.workspace.faults.add({ method: 'POST', path: '/api/2.0/mlflow/unity-catalog/model-versions/create', kind: 'afterHandler', status: 503 });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.equal(lost.fired, 1);
+      assert.match(result.stdout, /Removed version\(s\) 1 of main\.ml\.churn_model: duplicates created by a retried create/);
+      const versions = [...cloud.workspace.state.ucModels.getModel(MODEL)!.versions.values()];
+      assert.equal(versions.length, 1);
+      assert.match(versions[0]!.source, /^models:\/m-/);
+      assert.equal(cloud.workspace.state.ucModels.status(versions[0]!), 'READY');
+    });
+
+    it('a PENDING version of the same logged model left by an earlier run is completed, not duplicated', async () => {
+      const candidate = seedLoggedRun(cloud.workspace);
+      seedModelVersion(cloud.workspace, { modelName: MODEL, run: candidate, status: 'PENDING_REGISTRATION' });
+      const result = await run({ runId: candidate.info!.run_id! });
+      assert.equal(result.result, 'Succeeded', result.stdout);
+      assert.equal(result.outputs.modelVersion, '1');
+      assert.ok(!cloud.workspace.requests.some((r) => r.path.endsWith('/model-versions/create')));
+      assert.deepEqual(versionFiles(cloud.workspace, 1), sourceFiles(cloud.workspace, modelFilesPrefix(cloud.workspace, candidate)));
+    });
+
     for (const layout of ['mlflow3', 'mlflow2'] as const) {
       it(`re-run (${layout}): the READY version of the same source is reused, no write call`, async () => {
         const candidate = seedLoggedRun(cloud.workspace, { layout });
