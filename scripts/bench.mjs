@@ -14,6 +14,7 @@ const modules = readdirSync(join(root, 'scripts', 'bench'))
   .sort((a, b) => (a === 'coldStart.mjs' ? -1 : b === 'coldStart.mjs' ? 1 : a.localeCompare(b)));
 
 const rows = [];
+const failed = [];
 for (const file of modules) {
   const name = file.replace(/\.mjs$/, '');
   process.stderr.write(`bench: ${name}…\n`);
@@ -21,6 +22,8 @@ for (const file of modules) {
     const mod = await import(pathToFileURL(join(root, 'scripts', 'bench', file)).href);
     for (const row of await mod.run({})) rows.push({ group: name, ...row });
   } catch (error) {
+    failed.push(name);
+    process.stderr.write(`bench: ${name} FAILED: ${error?.stack ?? error}\n`);
     rows.push({ group: name, metric: 'FAILED', value: String(error?.message ?? error).slice(0, 200), unit: '', goal: '' });
   }
 }
@@ -30,4 +33,10 @@ const header = '| group | metric | value | unit | goal | note |\n|---|---|---|--
 const table = rows.map((r) => `| ${r.group} | ${r.metric} | ${r.value} | ${r.unit ?? ''} | ${r.goal ?? ''} | ${r.note ?? ''} |`).join('\n');
 const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, all figures from one run of \`npm run bench\`.\n\n${header}\n${table}\n`;
 console.log(text);
-if (only.length === 0) writeFileSync(join(root, 'bench', 'results.md'), text);
+// A failed group fails the command, and its figures are not kept as if they were current.
+if (failed.length > 0) {
+  process.stderr.write(`bench: ${failed.length} group(s) failed: ${failed.join(', ')}; bench/results.md left unchanged\n`);
+  process.exitCode = 1;
+} else if (only.length === 0) {
+  writeFileSync(join(root, 'bench', 'results.md'), text);
+}

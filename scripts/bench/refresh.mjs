@@ -70,12 +70,12 @@ async function concurrentTask(cloud) {
 }
 
 async function naiveLoop() {
-  const { startWorkspace } = require(join(root, 'out/tests/unit/refreshMonitors/workspace.js'));
+  const { startTestWorkspace } = require(join(root, 'out/tests/helpers/testWorkspace.js'));
   const { DataQualityMonitorApi } = require(join(root, 'out/shared/api/monitors.js'));
-  const t = await startWorkspace(SCALE);
+  const t = await startTestWorkspace({ timeScale: SCALE });
   try {
     await seedFleet(t.ws);
-    const api = new DataQualityMonitorApi(t.client);
+    const api = new DataQualityMonitorApi(t.client());
     const started = performance.now();
     for (let i = 0; i < MONITORS; i++) {
       let refresh = await api.runRefresh(tableName(i));

@@ -1,7 +1,10 @@
 // Demo step 1: DatabricksRegisterModel. A champion (version 1, f1 0.81) is already in Unity
-// Catalog; the training pipeline's newest run (f1 0.84) is registered over REST (files streamed
-// into the new version, finalized, READY), gated against the champion and promoted. A second,
-// dryRun invocation shows the plan of a re-run: nothing left to change.
+// Catalog; the training pipeline's newest run (f1 0.84) logged its model the MLflow 3 way (a
+// logged model, as every current Databricks ML runtime does); it is found as MLflow's
+// _register_model finds it and registered over REST as models:/<model_id> (files streamed into
+// the new version through the storage route the workspace selects, finalized, READY), gated
+// against the champion and promoted. A second, dryRun invocation shows the plan of a re-run:
+// nothing left to change.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { root } from '../lib.mjs';
@@ -34,7 +37,12 @@ export async function run({ cloud, task, log, shared }) {
   shared.modelName = MODEL;
   shared.modelVersion = registered.outputs.modelVersion;
   shared.baselineVersion = registered.outputs.baselineVersion;
-  log(`  → ${MODEL} version ${registered.outputs.modelVersion} is champion (was version ${registered.outputs.baselineVersion}).`);
+  const version = ws.state.ucModels.getModel(MODEL).versions.get(Number(registered.outputs.modelVersion));
+  if (!version.source.startsWith('models:/') || !version.modelId) {
+    log(`  ✗ expected an MLflow 3 registration (source models:/<model_id>), got source ${version.source}`);
+    return false;
+  }
+  log(`  → ${MODEL} version ${registered.outputs.modelVersion} (source ${version.source}, an MLflow 3 logged model) is champion (was version ${registered.outputs.baselineVersion}).`);
 
   const replay = await task('DatabricksRegisterModel', { ...inputs, dryRun: 'true' }, { title: 'the same step again in plan mode: nothing to change' });
   return replay.result === 'Succeeded';

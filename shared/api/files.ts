@@ -27,6 +27,29 @@ export async function downloadFile(client: DatabricksClient, path: string, optio
   return response.bodyStream;
 }
 
+export interface PresignedUrl {
+  url: string;
+  headers: Array<{ name: string; value: string }>;
+}
+
+function presigned(answer: { url?: string; headers?: Array<{ name: string; value: string }> }, what: string): PresignedUrl {
+  if (!answer.url) throw new Error(`${what} answered without a url`);
+  return { url: answer.url, headers: answer.headers ?? [] };
+}
+
+/** A presigned URL that takes one PUT of the whole file (`POST /api/2.0/fs/create-upload-url {"path"}`, as MLflow's PresignedUrlArtifactRepository asks). */
+export async function createUploadUrl(client: DatabricksClient, path: string): Promise<PresignedUrl> {
+  return presigned(await client.post<{ url?: string; headers?: Array<{ name: string; value: string }> }>('/api/2.0/fs/create-upload-url', { path }), 'fs/create-upload-url');
+}
+
+/** A presigned URL that reads one file (`POST /api/2.0/fs/create-download-url {"path"}`); it only reads, so plan mode may ask. */
+export async function createDownloadUrl(client: DatabricksClient, path: string): Promise<PresignedUrl> {
+  return presigned(
+    await client.post<{ url?: string; headers?: Array<{ name: string; value: string }> }>('/api/2.0/fs/create-download-url', { path }, { readOnly: true }),
+    'fs/create-download-url',
+  );
+}
+
 /** The Files API path of a model version's file. */
 export function modelVersionFilePath(fullName: string, version: string, relativePath: string): string {
   return `/Models/${fullName.split('.').join('/')}/${version}/${relativePath}`;

@@ -83,6 +83,7 @@ export interface RegistryModelVersion {
   status_message?: string;
   source?: string;
   run_id?: string;
+  model_id?: string;
   description?: string;
   storage_location?: string;
   tags?: RegistryTag[];
@@ -98,8 +99,17 @@ export interface CreateRegistryModelVersion {
   run_tracking_server_id?: string;
   description?: string;
   tags?: RegistryTag[];
-  /** MLflow 3 logged model id (`m-…`), when the MLmodel file names one. */
+  /** MLflow 3 logged model id (`m-…`): the version is made from that logged model (source `models:/<id>`). */
   model_id?: string;
+  /** Always "" outside Databricks, as MLflow sends it (Feature Store models are refused before). */
+  feature_deps?: string;
+  model_version_dependencies?: ModelVersionDependency[];
+}
+
+/** A resource the model uses at serving (MLmodel `resources`), for automatic authentication passthrough. */
+export interface ModelVersionDependency {
+  type: 'DATABRICKS_VECTOR_INDEX' | 'DATABRICKS_MODEL_ENDPOINT' | 'DATABRICKS_UC_FUNCTION' | 'DATABRICKS_UC_CONNECTION' | 'DATABRICKS_TABLE';
+  name: string;
 }
 
 interface ModelVersionAnswer {
@@ -128,28 +138,36 @@ export async function setModelVersionTag(client: DatabricksClient, name: string,
   await client.post(`${REGISTRY}/model-versions/tags`, { name, version, key: tag.key, value: tag.value });
 }
 
-/** Whether the workspace takes model files through the Files API (`/Models/...`). */
-export async function isFilesApiUploadEnabled(client: DatabricksClient, name: string): Promise<boolean> {
+/**
+ * The "is the Databricks SDK models artifact repository enabled" RPC: whether model version files
+ * go through the Files API (`/Models/...`). Its request message has no fields, so nothing is sent
+ * (reference §2.2). Throws on any error; see modelStorage.ts for how MLflow treats that.
+ */
+export async function isModelsArtifactRepositoryEnabled(client: DatabricksClient): Promise<boolean> {
   const answer = await client.get<{ is_databricks_sdk_models_artifact_repository_enabled?: boolean }>(
     `${REGISTRY}/registered-models:is-databricks-sdk-models-artifact-repository-enabled`,
-    { name },
   );
   return answer.is_databricks_sdk_models_artifact_repository_enabled === true;
 }
 
+export type StorageMode = 'CUSTOMER_HOSTED' | 'DEFAULT_STORAGE';
+
 export interface TemporaryModelVersionCredentials {
   azure_user_delegation_sas?: { sas_token?: string };
+  /** Epoch milliseconds. */
   expiration_time?: number;
-  storage_mode?: 'CUSTOMER_HOSTED' | 'DEFAULT_STORAGE';
+  storage_mode?: StorageMode;
 }
 
-/** A user-delegation SAS for writing the version's storage_location (when the Files API route is unavailable). */
-export async function generateWriteCredentials(client: DatabricksClient, name: string, version: string): Promise<TemporaryModelVersionCredentials> {
-  const answer = await client.post<{ credentials?: TemporaryModelVersionCredentials }>(`${REGISTRY}/model-versions/generate-temporary-credentials`, {
-    name,
-    version,
-    operation: 'MODEL_VERSION_OPERATION_READ_WRITE',
-  });
+export type CredentialOperation = 'MODEL_VERSION_OPERATION_READ_WRITE' | 'MODEL_VERSION_OPERATION_READ';
+
+/** Temporary credentials for a version's storage_location (READ_WRITE while it is PENDING_REGISTRATION; READ, which only reads, is allowed in plan mode). */
+export async function generateTemporaryCredentials(client: DatabricksClient, name: string, version: string, operation: CredentialOperation): Promise<TemporaryModelVersionCredentials> {
+  const answer = await client.post<{ credentials?: TemporaryModelVersionCredentials }>(
+    `${REGISTRY}/model-versions/generate-temporary-credentials`,
+    { name, version, operation },
+    { readOnly: operation === 'MODEL_VERSION_OPERATION_READ' },
+  );
   return answer.credentials ?? {};
 }
 

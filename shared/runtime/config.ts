@@ -77,7 +77,12 @@ const WORKSPACE_OVERRIDES = { workspaceUrl: ['workspaceResourceId'], workspaceRe
 
 /** Setting the key input on a higher layer also clears these inputs of lower layers. */
 const INPUT_OVERRIDES: Readonly<Record<TaskName, Readonly<Record<string, readonly string[]>>>> = {
-  DatabricksRegisterModel: { ...WORKSPACE_OVERRIDES, runId: ['experimentName', 'runFilter'], experimentName: ['runId'] },
+  DatabricksRegisterModel: {
+    ...WORKSPACE_OVERRIDES,
+    runId: ['experimentName', 'runFilter', 'modelId'],
+    experimentName: ['runId', 'modelId'],
+    modelId: ['runId', 'experimentName', 'runFilter'],
+  },
   DatabricksDeployServing: { ...WORKSPACE_OVERRIDES, modelVersion: ['modelAlias'], modelAlias: ['modelVersion'] },
   DatabricksCreateMonitor: WORKSPACE_OVERRIDES,
   DatabricksRefreshMonitors: WORKSPACE_OVERRIDES,

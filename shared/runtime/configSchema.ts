@@ -100,7 +100,8 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     runId: field('text', REGISTER, 'Run mode: the MLflow run id.'),
     experimentName: field('text', REGISTER, 'Run mode, instead of runId: the experiment whose newest FINISHED run matching runFilter is registered.'),
     runFilter: field('text', REGISTER, "MLflow search filter, e.g. tags.git_sha = 'abc123'."),
-    artifactPath: field('text', REGISTER, "The model's path inside the run (default model)."),
+    artifactPath: field('text', REGISTER, "The model's path inside the run, or its logged model's name (default model)."),
+    modelId: field('text', REGISTER, 'Run mode, instead of a run: an MLflow 3 logged model id (m-…) registered directly.'),
     modelVersion: field('version', REGISTER, 'existingVersion mode: a version number or latest (default).'),
     description: field('text', REGISTER, 'Version description (at most 5000 characters).'),
     tags: field('keyValue', REGISTER, 'Version tags.'),
@@ -113,6 +114,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     promoteAliases: field('commaList', REGISTER, 'Aliases set when the candidate wins (default champion).'),
     failIfNotImproved: field('boolean', REGISTER, 'Fail the task when the candidate does not win (default false).'),
     timeoutMinutes: field('integer', REGISTER, 'Minutes to wait for the version to be READY (1-720, default 20).'),
+    copyConcurrency: field('integer', REGISTER, 'Model files copied at once (1-16, default 4).'),
   },
   serving: {
     endpointName: field('text', DEPLOY, 'Serving endpoint name (letters, digits, - and _, at most 63).'),

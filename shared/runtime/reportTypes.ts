@@ -24,6 +24,24 @@ export interface RegistrationReportData {
   reused?: boolean;
   filesCopied?: number;
   bytesCopied?: number;
+  /** Run mode: where the model was found and how its files go (also in plan mode). */
+  model?: {
+    layout: 'mlflow2' | 'mlflow3';
+    /** The version's source: a run artifact path or `models:/<model_id>`. */
+    source: string;
+    modelId?: string;
+    where: string;
+    files: number;
+    bytes: number;
+  };
+  storage?: {
+    /** filesApi | adlsSas | presigned; absent in plan mode while the storage mode is unknown. */
+    route?: 'filesApi' | 'adlsSas' | 'presigned';
+    flag: boolean;
+    flagSource: 'service' | 'override' | 'error';
+    storageMode?: 'CUSTOMER_HOSTED' | 'DEFAULT_STORAGE';
+    reason: string;
+  };
   gate?: {
     metric: string;
     goal: 'maximize' | 'minimize';

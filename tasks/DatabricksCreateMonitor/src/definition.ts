@@ -3,6 +3,7 @@
  * network; the workspace connection is opened only afterwards.
  */
 import { stepTitle } from '../../../shared/runtime/report';
+import * as tl from 'azure-pipelines-task-lib/task';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
@@ -15,7 +16,7 @@ export const definition: TaskDefinition<CreateMonitorParameters> = {
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
-    const result = await createMonitor({ client, ctx }, params);
+    const result = await createMonitor({ client, ctx, setSecret: (v) => tl.setSecret(v) }, params);
     return {
       result: result.result,
       message: result.message,

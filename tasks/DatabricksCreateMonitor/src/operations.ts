@@ -25,7 +25,10 @@ import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
 import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
+import { type ModelFileReadDeps } from '../../../shared/api/modelStorage';
 import { resolveDestinations } from '../../../shared/api/notificationDestinations';
+import type { StorageClient } from '../../../shared/client/storage';
+import { taskStorageClient } from '../../../shared/runtime/storage';
 import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget, type DestinationIds } from './alerts';
 import type { CreateMonitorParameters } from './parameters';
 import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
@@ -35,6 +38,10 @@ import { createViewStatement, REQUEST_FORMATS, viewColumns, viewQuery, type View
 export interface MonitorDeps {
   client: DatabricksClient;
   ctx: TaskContext;
+  /** Reads a served version's MLmodel over signed URLs / SAS when the Files API route is off (default: built from ctx). */
+  storage?: StorageClient;
+  /** Masks a SAS of READ credentials (the task passes tl.setSecret). */
+  setSecret?: (value: string) => void;
 }
 
 export interface MonitorOutputs {
@@ -82,7 +89,7 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
 
   // Reads: where the metric tables go, the view, which API, the monitor, the alerts.
   await requireSchema(client, params.outputSchema);
-  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint) : undefined;
+  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint, modelFiles(deps, params)) : undefined;
   // The API is probed with a per-table read: the monitored table, else (a view not created
   // yet) the payload table it unpacks, else the baseline table.
   const probeTables = [table, ...(view ? [view.source.payloadTable] : []), ...(params.baselineTableName ? [params.baselineTableName] : [])];
@@ -223,9 +230,18 @@ async function requireSchema(client: DatabricksClient, schema: string): Promise<
   }
 }
 
-async function planView(client: DatabricksClient, params: CreateMonitorParameters, endpointName: string): Promise<ViewPlan> {
+function modelFiles(deps: MonitorDeps, params: CreateMonitorParameters): ModelFileReadDeps {
+  return {
+    client: deps.client,
+    storage: deps.storage ?? taskStorageClient(deps.ctx, params.common.retryBudgetSeconds),
+    warn: (line) => deps.ctx.log.warning(line),
+    setSecret: deps.setSecret,
+  };
+}
+
+async function planView(client: DatabricksClient, params: CreateMonitorParameters, endpointName: string, files: ModelFileReadDeps): Promise<ViewPlan> {
   const p = params.profile;
-  const source = await readPayloadSource(client, endpointName);
+  const source = await readPayloadSource(client, endpointName, files);
   const spec: ViewSpec = {
     viewName: params.tableName,
     payloadTable: source.payloadTable,

@@ -28,6 +28,16 @@ export async function resolveRun(client: DatabricksClient, source: RunSource): P
   return found;
 }
 
+/** A logged model's source run with its org id, or undefined when the run no longer exists. */
+export async function readSourceRun(client: DatabricksClient, runId: string): Promise<RunWithOrigin | undefined> {
+  try {
+    return await getRun(client, runId);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 async function findNewestFinishedRun(client: DatabricksClient, experimentName: string, runFilter: string | undefined): Promise<string> {
   const experiment = await getExperimentByName(client, experimentName);
   if (!experiment?.experiment_id) {

@@ -20,12 +20,14 @@ import {
 import { DatabricksApiError, isAlreadyExists, isNotFound } from '../../../shared/client/errors';
 import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskOutcome } from '../../../shared/runtime/task';
-import { artifactReader, inspectLoggedModel, type LoggedModel } from './artifacts';
-import { metricOf, resolveExistingVersion, resolveRun } from './candidate';
-import type { CopyResult } from './copy';
+import { inspectModel, type InspectedModel } from './artifacts';
+import { metricOf, readSourceRun, resolveExistingVersion, resolveRun } from './candidate';
+import { locateLoggedModel, locateRunModel, type ModelLocation } from './locate';
+import { planRoute, refuseUnfitFiles, type RoutePlan } from './routes';
+import { formatBytes, type CopyResult } from './copy';
 import { decide, format, type GateDecision } from './gate';
 import type { RegisterModelParameters } from './parameters';
-import { findRunVersions, registerVersion, type RegistrationDeps } from './registration';
+import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
 import { diffLines, renderSummary } from './summary';
 
 export type RegisterDeps = Omit<RegistrationDeps, 'reader'>;
@@ -36,8 +38,10 @@ interface Candidate {
   orgId?: string;
   /** The READY version to use as is (existingVersion mode, or a run already registered). */
   version?: RegistryModelVersion;
-  /** Run mode without a READY version of the run: what to register. */
-  register?: { model: LoggedModel; known: Awaited<ReturnType<typeof findRunVersions>> };
+  /** Run mode: where the model was found (MLflow 2 run directory or MLflow 3 logged model). */
+  location?: ModelLocation;
+  /** Run mode without a READY version of this source: what to register. */
+  register?: { model: InspectedModel; known: Awaited<ReturnType<typeof findSourceVersions>>; route: RoutePlan };
 }
 
 export interface AliasMove {
@@ -71,6 +75,8 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
   const plan = await makePlan(deps, params);
   const dryRun = deps.client.readOnly;
   const warnings: string[] = [];
+  const flagWarning = plan.candidate.register?.route.flag.warning;
+  if (flagWarning) warnings.push(flagWarning);
   if (plan.gate?.decision.outcome === 'baseline-metric-missing') warnings.push(plan.gate.decision.reason);
   for (const w of warnings) deps.log.warning(w);
 
@@ -87,15 +93,16 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
   if (!version) {
     const register = plan.candidate.register!;
     const result = await registerVersion(
-      { ...deps, reader: artifactReader(deps.client, deps.storage, plan.candidate.run!) },
+      { ...deps, reader: register.model.reader },
       {
         modelName: params.modelName,
-        run: plan.candidate.run!,
         orgId: plan.candidate.orgId,
         model: register.model,
         description: params.description,
         tags: plan.tags,
         timeoutMinutes: params.timeoutMinutes,
+        copyConcurrency: params.copyConcurrency,
+        flag: register.route.flag,
       },
       register.known,
     );
@@ -121,21 +128,35 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
 
   const candidate: Candidate = {};
   if (params.source.kind === 'run') {
-    const { run, orgId } = await resolveRun(client, params.source);
-    candidate.run = run;
-    candidate.orgId = orgId;
-    const runId = run.info!.run_id!;
-    deps.log.info(`Candidate run: ${runId}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
-    const source = `${(run.info?.artifact_uri ?? '').replace(/\/+$/, '')}/${params.source.artifactPath}`;
-    const known = model ? await findRunVersions(deps, params.modelName, runId, source) : [];
+    let location: ModelLocation;
+    if (params.source.modelId !== undefined) {
+      location = await locateLoggedModel(deps, params.source.modelId);
+      // As MLflow's create_model_version: run_id = the logged model's source run, read for lineage.
+      const source = location.runId ? await readSourceRun(client, location.runId) : undefined;
+      candidate.run = source?.run;
+      candidate.orgId = source?.orgId;
+    } else {
+      const { run, orgId } = await resolveRun(client, params.source);
+      candidate.run = run;
+      candidate.orgId = orgId;
+      deps.log.info(`Candidate run: ${run.info!.run_id!}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
+      location = await locateRunModel(deps, run, params.source.artifactPath);
+    }
+    candidate.location = location;
+    const known = model ? await findSourceVersions(deps, params.modelName, location.source, location.runId) : [];
     const ready = known.filter((v) => v.status === 'READY').pop();
     if (ready) {
-      deps.log.info(`Run ${runId} is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
+      deps.log.info(`The model (${location.where}) is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
       candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
     } else {
-      const logged = await inspectLoggedModel(client, artifactReader(client, deps.storage, run), run, params.source.artifactPath);
-      deps.log.info(`Model '${params.source.artifactPath}': ${logged.files.length} file(s), flavors ${logged.flavors.join(', ') || 'none'}, signature with outputs.`);
-      candidate.register = { model: logged, known };
+      const inspected = await inspectModel(location);
+      deps.log.info(`Model: ${location.where}; ${inspected.files.length} file(s), ${formatBytes(inspected.totalBytes)}, flavors ${inspected.flavors.join(', ') || 'none'}, signature with outputs.`);
+      if (inspected.dependencies.length > 0) deps.log.info(`Dependencies sent for authentication passthrough: ${inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')}.`);
+      // The flag is asked before the version is created (MLflow does the same), so a failure cannot leave a PENDING version.
+      const route = await planRoute(client, params.modelName, model !== undefined);
+      deps.log.info(`Storage route: ${route.reason}.`);
+      refuseUnfitFiles(route, inspected.files);
+      candidate.register = { model: inspected, known, route };
     }
   } else {
     candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
@@ -282,8 +303,10 @@ function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefi
       resource: `model version ${plan.modelName}/${done?.version ?? '(new)'}`,
       fields: [
         { path: 'source', after: model.source },
-        { path: 'run_id', after: candidate.run?.info?.run_id },
-        { path: 'files', after: copy ? `${copy.files} (${copy.route})` : model.files.length },
+        { path: 'run_id', after: model.runId },
+        ...(model.modelId ? [{ path: 'model_id', after: model.modelId }] : []),
+        { path: 'files', after: copy ? `${copy.files} (${copy.route})` : `${model.files.length} (${formatBytes(model.totalBytes)})` },
+        { path: 'storage route', after: copy?.route ?? candidate.register.route.route ?? 'temporary credentials (storage mode known after create)' },
       ],
     });
   } else {
@@ -321,6 +344,26 @@ interface OutcomeInput {
   warnings: string[];
 }
 
+function modelReport(candidate: Candidate): RegistrationReportData['model'] {
+  const location = candidate.location;
+  if (!location) return undefined;
+  const files = candidate.register?.model.files ?? location.files;
+  return {
+    layout: location.layout,
+    source: location.source,
+    modelId: location.modelId,
+    where: location.where,
+    files: files.length,
+    bytes: files.reduce((s, f) => s + f.size, 0),
+  };
+}
+
+function storageReport(candidate: Candidate, copy: CopyResult | undefined): RegistrationReportData['storage'] {
+  const route = candidate.register?.route;
+  if (!route) return undefined;
+  return { route: copy?.route ?? route.route, flag: route.flag.enabled, flagSource: route.flag.source, storageMode: route.storageMode, reason: route.reason };
+}
+
 function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: RegistrationPlan, input: OutcomeInput): TaskOutcome {
   const { client } = deps;
   const version = input.version ?? plan.candidate.version;
@@ -345,6 +388,8 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
     reused: input.reused,
     filesCopied: input.copy?.files,
     bytesCopied: input.copy?.bytes,
+    model: modelReport(plan.candidate),
+    storage: storageReport(plan.candidate, input.copy),
     gate:
       gate && params.gate
         ? {
@@ -399,7 +444,6 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
       baselineRunId: gate?.baselineRunId,
       baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,
       baselineVersionUrl: gate?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, gate.baselineVersion)),
-      copyRoute: input.copy?.route,
     }),
     report: { kind: 'registration', workspaceUrl: client.workspaceUrl, dryRun: input.dryRun, data: report },
   };

@@ -16,6 +16,7 @@ import {
   metricKeyRule,
   nonNegativeNumberRule,
   optional,
+  patternRule,
   required,
   runIdRule,
   textRule,
@@ -28,11 +29,13 @@ import {
 export type ModelSource =
   | {
       kind: 'run';
-      /** Exactly one of runId / experimentName. */
+      /** Exactly one of runId / experimentName / modelId. */
       runId?: string;
       experimentName?: string;
       /** Only with experimentName. */
       runFilter?: string;
+      /** An MLflow 3 logged model registered directly. */
+      modelId?: string;
       artifactPath: string;
     }
   | { kind: 'existingVersion'; version: number | 'latest' };
@@ -58,6 +61,8 @@ export interface RegisterModelParameters {
   candidateAliases: string[];
   promoteAliases: string[];
   timeoutMinutes: number;
+  /** Files copied at once. */
+  copyConcurrency: number;
   /** git_sha, branch, build_id, pipeline_url: those the pipeline's variables provide. */
   lineageTags: KeyValue[];
 }
@@ -70,6 +75,7 @@ const inputs = {
   runId: optional(runIdRule()),
   experimentName: optional(textRule()),
   runFilter: optional(textRule()),
+  modelId: optional(patternRule(/^m-[A-Za-z0-9]+$/, 'must be an MLflow logged model id: m- followed by letters and digits', 100)),
   artifactPath: withDefault(artifactPathRule(), 'model'),
   modelVersion: withDefault(versionOrLatestRule(), 'latest'),
   description: optional(textRule(5000)),
@@ -83,15 +89,20 @@ const inputs = {
   promoteAliases: withDefault(commaListRule(aliasRule(), { uniqueBy: (a) => a }), 'champion'),
   failIfNotImproved: withDefault(booleanRule(), 'false'),
   timeoutMinutes: withDefault(integerRule(1, 720), '20'),
+  // No task.json default (the settings file may set it); the default is this one, stated in the help text.
+  copyConcurrency: withDefault(integerRule(1, 16), '4'),
 };
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RegisterModelParameters {
   const opened = openTaskInputs('DatabricksRegisterModel', taskInputs, vars);
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
-    when(['registerFrom', 'runId', 'experimentName'], ({ registerFrom, runId, experimentName }) => {
+    when(['registerFrom', 'runId', 'experimentName', 'modelId'], ({ registerFrom, runId, experimentName, modelId }) => {
       if (registerFrom !== 'run') return undefined;
-      if (runId === undefined && experimentName === undefined) return { input: 'runId', rule: 'registerFrom is run: set runId or experimentName' };
+      if (runId === undefined && experimentName === undefined && modelId === undefined) return { input: 'runId', rule: 'registerFrom is run: set runId, experimentName or modelId' };
       if (runId !== undefined && experimentName !== undefined) return { input: 'runId', rule: 'set runId or experimentName, not both' };
+      if (modelId !== undefined && (runId !== undefined || experimentName !== undefined)) {
+        return { input: 'modelId', rule: 'names the logged model directly: set modelId, or runId/experimentName (+ artifactPath), not both' };
+      }
       return undefined;
     }),
     when(['registerFrom', 'runFilter', 'experimentName'], ({ registerFrom, runFilter, experimentName }) =>
@@ -114,7 +125,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   const source: ModelSource =
     v.registerFrom === 'run'
-      ? { kind: 'run', runId: v.runId, experimentName: v.experimentName, runFilter: v.runFilter, artifactPath: v.artifactPath }
+      ? { kind: 'run', runId: v.runId, experimentName: v.experimentName, runFilter: v.runFilter, modelId: v.modelId, artifactPath: v.artifactPath }
       : { kind: 'existingVersion', version: v.modelVersion };
   return {
     common,
@@ -136,6 +147,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     candidateAliases: v.candidateAliases,
     promoteAliases: v.promoteAliases,
     timeoutMinutes: v.timeoutMinutes,
+    copyConcurrency: v.copyConcurrency,
     lineageTags: lineageTags(vars),
   };
 }

@@ -10,7 +10,7 @@
  * version of the same run found before creating (an earlier run that lost its answer or died
  * half-way) is continued instead of creating another.
  */
-import type { Run } from '../../../shared/api/mlflow';
+import { getLoggedModel, setLoggedModelTags } from '../../../shared/api/mlflow';
 import {
   createRegistryModelVersion,
   deleteModelVersion,
@@ -21,9 +21,12 @@ import {
   type RegistryModelVersion,
   type RegistryTag,
 } from '../../../shared/api/unityCatalogModels';
+import { credentialRoute, type FlagDecision } from '../../../shared/api/modelStorage';
+import { CancelledError } from '../../../shared/client/errors';
 import { poll } from '../../../shared/client/poll';
-import type { LoggedModel } from './artifacts';
-import { copyModelFiles, type CopyDeps, type CopyResult } from './copy';
+import type { InspectedModel } from './artifacts';
+import { copyModelFiles, formatBytes, writeCredentials, type CopyDeps, type CopyResult } from './copy';
+import { SINGLE_PUT_LIMIT } from './limits';
 
 export interface RegistrationDeps extends CopyDeps {
   signal?: AbortSignal;
@@ -31,13 +34,16 @@ export interface RegistrationDeps extends CopyDeps {
 
 export interface RegistrationRequest {
   modelName: string;
-  run: Run;
   /** X-Databricks-Org-Id of runs/get. */
   orgId?: string;
-  model: LoggedModel;
+  /** Where the model is (its source, run_id, model_id, files). */
+  model: InspectedModel;
   description?: string;
   tags: RegistryTag[];
   timeoutMinutes: number;
+  copyConcurrency: number;
+  /** The flag, asked before the version is created. */
+  flag: FlagDecision;
 }
 
 export interface RegistrationResult {
@@ -53,11 +59,14 @@ export class RegistrationFailedError extends Error {
   override readonly name = 'RegistrationFailedError';
 }
 
-/** The versions of the model made from this run and source that did not fail, oldest first. */
-export async function findRunVersions(deps: Pick<CopyDeps, 'client'>, modelName: string, runId: string, source: string): Promise<ModelVersionInfo[]> {
+/**
+ * The versions of the model made from this source (a run path, or `models:/<model_id>`) and run
+ * that did not fail, oldest first.
+ */
+export async function findSourceVersions(deps: Pick<CopyDeps, 'client'>, modelName: string, source: string, runId: string | undefined): Promise<ModelVersionInfo[]> {
   const found: ModelVersionInfo[] = [];
   for await (const v of listModelVersions(deps.client, modelName)) {
-    if (v.run_id === runId && sameSource(v.source, source) && v.status !== 'FAILED_REGISTRATION') found.push(v);
+    if ((v.run_id ?? undefined) === runId && sameSource(v.source, source) && v.status !== 'FAILED_REGISTRATION') found.push(v);
   }
   return found.sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
 }
@@ -71,17 +80,31 @@ export async function registerVersion(deps: RegistrationDeps, request: Registrat
   let version: RegistryModelVersion;
   let removedDuplicates: number[] = [];
   if (pending) {
-    deps.log.info(`Version ${pending.version} of ${request.modelName} from this run is still PENDING_REGISTRATION (an earlier attempt did not finish): completing it.`);
+    deps.log.info(`Version ${pending.version} of ${request.modelName} from this model is still PENDING_REGISTRATION (an earlier attempt did not finish): completing it.`);
     version = await getRegistryModelVersion(deps.client, request.modelName, String(pending.version));
   } else {
     ({ version, removedDuplicates } = await createGuarded(deps, request, known));
     deps.log.info(`Created version ${version.version} of ${request.modelName} (PENDING_REGISTRATION).`);
   }
-  const copy = await copyModelFiles(deps, request.modelName, version, request.model.files);
+  let copy: CopyResult;
+  try {
+    // Flag false: the credentials tell the storage mode, hence the route; a route that cannot take a file of this size is refused before a byte moves.
+    const credentials = request.flag.enabled ? undefined : await writeCredentials(deps, request.modelName, version.version!);
+    if (credentials && credentialRoute(credentials.storage_mode) === 'presigned') await refuseTooLargeForPresigned(deps, request, version, pending !== undefined);
+    copy = await copyModelFiles(deps, request.modelName, version, request.model.files, { concurrency: request.copyConcurrency, flag: request.flag, credentials });
+  } catch (error) {
+    if (error instanceof CancelledError || error instanceof VersionRemovedError) throw error;
+    throw new Error(
+      `${(error as Error).message}\nVersion ${version.version} of ${request.modelName} is left PENDING_REGISTRATION (not finalized, so nothing can load it): ` +
+        'the next run with the same inputs continues it, or delete it in Catalog Explorer.',
+      { cause: error },
+    );
+  }
   deps.log.info(`Copied ${copy.files} file(s). Finalizing version ${version.version}.`);
   const finalized = await finalizeModelVersion(deps.client, request.modelName, version.version!);
   const ready = await waitForReady(deps, request, finalized);
   deps.log.info(`Version ${ready.version} of ${request.modelName} is READY.`);
+  if (request.model.modelId) await recordVersionOnLoggedModel(deps, request.model.modelId, request.modelName, ready.version!);
   return { version: ready, copy, continued: pending !== undefined, removedDuplicates };
 }
 
@@ -90,24 +113,26 @@ async function createGuarded(
   request: RegistrationRequest,
   known: readonly ModelVersionInfo[],
 ): Promise<{ version: RegistryModelVersion; removedDuplicates: number[] }> {
-  const runId = request.run.info!.run_id!;
+  const { runId, source } = request.model;
   const before = new Set(known.map((v) => v.version));
   let created: RegistryModelVersion | undefined;
   let failure: unknown;
   try {
     created = await createRegistryModelVersion(deps.client, {
       name: request.modelName,
-      source: request.model.source,
+      source,
       run_id: runId,
       run_tracking_server_id: request.orgId,
       description: request.description,
       tags: request.tags,
       model_id: request.model.modelId,
+      feature_deps: '',
+      model_version_dependencies: request.model.dependencies,
     });
   } catch (error) {
     failure = error;
   }
-  const appeared = (await findRunVersions(deps, request.modelName, runId, request.model.source)).filter(
+  const appeared = (await findSourceVersions(deps, request.modelName, source, runId)).filter(
     (v) => !before.has(v.version) && v.status === 'PENDING_REGISTRATION',
   );
   const keep = created ? Number(created.version) : appeared[0]?.version;
@@ -119,10 +144,53 @@ async function createGuarded(
   }
   if (removed.length > 0) deps.log.warning(`Removed version(s) ${removed.join(', ')} of ${request.modelName}: duplicates created by a retried create whose first answer was lost.`);
   if (!created) {
-    deps.log.warning(`The answer to the create call was lost, but version ${keep} from this run exists: continuing with it.`);
+    deps.log.warning(`The answer to the create call was lost, but version ${keep} from this model exists: continuing with it.`);
     created = await getRegistryModelVersion(deps.client, request.modelName, String(keep));
   }
   return { version: created, removedDuplicates: removed };
+}
+
+class VersionRemovedError extends Error {}
+
+/**
+ * Default storage takes each file in one presigned PUT (MLflow's presigned repository does no
+ * multipart), so a file above the single-PUT limit cannot go. The storage mode is only known once
+ * the version exists: the version this run created is deleted again, so nothing is left behind.
+ */
+async function refuseTooLargeForPresigned(deps: RegistrationDeps, request: RegistrationRequest, version: RegistryModelVersion, continued: boolean): Promise<void> {
+  const big = request.model.files.find((f) => f.size > SINGLE_PUT_LIMIT);
+  if (!big) return;
+  const why =
+    `${big.relativePath} (${formatBytes(big.size)}) is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take, and this model's storage is DEFAULT_STORAGE, ` +
+    'which takes files only through presigned URLs while the Files API route for models is disabled. Ask the workspace admin to enable the Files API for models (it takes any size), or make the file smaller.';
+  if (continued) throw new VersionRemovedError(`${why} Version ${version.version} stays PENDING_REGISTRATION.`);
+  await deleteModelVersion(deps.client, request.modelName, Number(version.version));
+  throw new VersionRemovedError(`${why} Version ${version.version}, created for this copy, was deleted again.`);
+}
+
+/**
+ * MLflow appends `{name, version}` to the logged model's `mlflow.modelVersions` tag after
+ * registering it (`_register_model`), which the MLflow UI shows on the logged model. A failure
+ * here does not undo the registration: it is a warning.
+ */
+async function recordVersionOnLoggedModel(deps: RegistrationDeps, modelId: string, name: string, version: string): Promise<void> {
+  const KEY = 'mlflow.modelVersions';
+  try {
+    const model = await getLoggedModel(deps.client, modelId);
+    const current = model.info?.tags?.find((t) => t.key === KEY)?.value;
+    let list: Array<{ name?: string; version?: unknown }> = [];
+    try {
+      const parsed: unknown = current ? JSON.parse(current) : [];
+      if (Array.isArray(parsed)) list = parsed as typeof list;
+    } catch {
+      list = [];
+    }
+    if (list.some((e) => e.name === name && String(e.version) === version)) return;
+    list.push({ name, version: Number(version) });
+    await setLoggedModelTags(deps.client, modelId, [{ key: KEY, value: JSON.stringify(list) }]);
+  } catch (error) {
+    deps.log.warning(`Version ${version} is registered, but recording it on the logged model ${modelId} (tag ${KEY}) failed: ${(error as Error).message}`);
+  }
 }
 
 async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest, finalized: RegistryModelVersion): Promise<RegistryModelVersion> {

@@ -6,7 +6,8 @@ import { diffBlock, escapeMarkdown as escapeMd } from '../../../shared/runtime/m
 import { renderChanges } from '../../../shared/runtime/plan';
 import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskResultName } from '../../../shared/runtime/task';
-import { formatBytes, type UploadRoute } from './copy';
+import { ROUTE_TEXT } from '../../../shared/api/modelStorage';
+import { formatBytes } from './copy';
 import { format } from './gate';
 
 export interface SummaryInput {
@@ -18,7 +19,6 @@ export interface SummaryInput {
   baselineRunId?: string;
   baselineRunUrl?: string;
   baselineVersionUrl?: string;
-  copyRoute?: UploadRoute;
 }
 
 const ICON: Record<TaskResultName, string> = { Succeeded: '✅', SucceededWithIssues: '⚠️', Failed: '❌' };
@@ -43,8 +43,15 @@ export function renderSummary(input: SummaryInput): string {
     lines.push(`**Gate** (${gate.goal}, min improvement ${format(gate.minImprovement)}): ${escapeMd(input.gateReason)}. Promoted: **${report.promoted ? 'yes' : 'no'}**.`, '');
   }
   if (report.reused) lines.push('The run was already registered as this version (READY): reused, not registered again.', '');
+  if (report.model && !report.reused) {
+    lines.push(`**Model**: ${escapeMd(report.model.where)}; ${report.model.files} file(s), ${formatBytes(report.model.bytes)}; source \`${report.model.source}\`.`, '');
+  }
+  if (report.storage) {
+    const route = report.storage.route ? ROUTE_TEXT[report.storage.route] : 'temporary credentials';
+    lines.push(`**Storage route**: ${escapeMd(route)}. Why: ${escapeMd(report.storage.reason)}.`, '');
+  }
   if (report.filesCopied !== undefined) {
-    lines.push(`Copied ${report.filesCopied} file(s), ${formatBytes(report.bytesCopied ?? 0)}, ${input.copyRoute === 'sas' ? 'to the storage location with a temporary SAS' : 'through the Files API'}.`, '');
+    lines.push(`Copied ${report.filesCopied} file(s), ${formatBytes(report.bytesCopied ?? 0)}${report.storage?.route ? ` through ${escapeMd(ROUTE_TEXT[report.storage.route])}` : ''}.`, '');
   }
 
   const aliasChanges = (report.changes ?? []).filter((c) => c.resource.startsWith('alias '));

@@ -1,7 +1,13 @@
 /**
  * MLflow tracking in the fake workspace: experiments (get-by-name), runs (get, search with the
- * service's filter grammar, order_by, max_results and page tokens), and run artifacts (list,
- * and credentials-for-read → signed URLs served by the fake storage account of files.ts).
+ * service's filter grammar, order_by, max_results and page tokens), run artifacts (list,
+ * and credentials-for-read → signed URLs served by the fake storage account of files.ts), and
+ * MLflow 3 logged models (reference §2.3: get, search, artifact listing through
+ * `artifacts/directories`, credentials-for-download, tags), with the response shapes of MLflow's
+ * protos (`service.proto` LoggedModel, `databricks_artifacts.proto` LoggedModelArtifactCredential).
+ * A logged model's files live under its own artifact location
+ * (`dbfs:/databricks/mlflow-tracking/<exp>/logged_models/<model_id>/artifacts`, or a UC volume),
+ * not under the run's; the run lists it in `outputs.model_outputs[{model_id, step}]`.
  *
  * Filter grammar (the forms MLflow documents for search_runs, joined by `and`):
  *   <entity>.<key> <op> <value>
@@ -12,7 +18,7 @@
  * Anything else is 400 INVALID_PARAMETER_VALUE with a message naming the problem.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Metric, Param, Run, RunInfo, RunTag } from '@databricks/sdk-experimental/dist/apis/ml/model';
+import type { LoggedModel, LoggedModelStatus, Metric, ModelOutput, Param, Run, RunInfo, RunTag } from '@databricks/sdk-experimental/dist/apis/ml/model';
 import { fail, json, type RequestContext } from '../http';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
@@ -42,13 +48,31 @@ export interface RunSpec {
   artifactUri?: string;
 }
 
+/** A run as runs/get returns it, with the MLflow 3 outputs the SDK types do not declare yet. */
+export type FakeRun = Run & { outputs?: { model_outputs?: ModelOutput[] } };
+
+export interface LoggedModelSpec {
+  experimentId: string;
+  /** The `name` (MLflow 3) / `artifact_path` the model was logged under. */
+  name: string;
+  sourceRunId?: string;
+  /** The step recorded in the run's model_outputs. */
+  step?: number;
+  status?: LoggedModelStatus;
+  /** A UC volume path (`/Volumes/c/s/v/...`) instead of the tracking server's storage. */
+  artifactUri?: string;
+  modelId?: string;
+  creationTime?: number;
+}
+
 export class MlflowStore {
   /** The workspace id runs/get reports in X-Databricks-Org-Id. */
   orgId = String(randomInt(1e14, 2 ** 48 - 1));
   /** Page size of runs/search and artifacts/list when the caller asks for more. */
   maxPageSize = 1000;
   private readonly experiments = new Map<string, FakeExperiment>();
-  private readonly runs = new Map<string, Run>();
+  private readonly runs = new Map<string, FakeRun>();
+  private readonly loggedModels = new Map<string, LoggedModel>();
   private nextExperimentId = 1000;
 
   constructor(private readonly now: () => number) {}
@@ -75,7 +99,7 @@ export class MlflowStore {
     const metrics: Metric[] = Object.entries(spec.metrics ?? {}).map(([key, value]) => ({ key, value, timestamp: start, step: 0 }));
     const params: Param[] = Object.entries(spec.params ?? {}).map(([key, value]) => ({ key, value }));
     const tags: RunTag[] = Object.entries({ 'mlflow.runName': spec.runName ?? `run-${runId.slice(0, 6)}`, ...spec.tags }).map(([key, value]) => ({ key, value }));
-    const run: Run = {
+    const run: FakeRun = {
       info: {
         run_id: runId,
         run_uuid: runId,
@@ -95,8 +119,50 @@ export class MlflowStore {
     return run;
   }
 
-  getRun(runId: string): Run | undefined {
+  getRun(runId: string): FakeRun | undefined {
     return this.runs.get(runId);
+  }
+
+  /** An MLflow 3 logged model (status READY unless given), listed in its run's model_outputs. */
+  addLoggedModel(spec: LoggedModelSpec): LoggedModel {
+    const modelId = spec.modelId ?? `m-${randomBytes(16).toString('hex')}`;
+    const created = spec.creationTime ?? this.now();
+    const model: LoggedModel = {
+      info: {
+        model_id: modelId,
+        experiment_id: spec.experimentId,
+        name: spec.name,
+        source_run_id: spec.sourceRunId,
+        artifact_uri: spec.artifactUri ?? `dbfs:/databricks/mlflow-tracking/${spec.experimentId}/logged_models/${modelId}/artifacts`,
+        status: spec.status ?? 'LOGGED_MODEL_READY',
+        creation_timestamp_ms: created,
+        last_updated_timestamp_ms: created,
+        creator_id: 4711,
+        tags: [],
+      },
+      data: { params: [], metrics: [] },
+    };
+    this.loggedModels.set(modelId, model);
+    if (spec.sourceRunId) {
+      const run = this.runs.get(spec.sourceRunId);
+      if (!run) throw new Error(`No run ${spec.sourceRunId} for logged model ${modelId}`);
+      const outputs = (run.outputs ??= {});
+      (outputs.model_outputs ??= []).push({ model_id: modelId, step: spec.step ?? 0 });
+    }
+    return model;
+  }
+
+  getLoggedModel(modelId: string): LoggedModel | undefined {
+    return this.loggedModels.get(modelId);
+  }
+
+  loggedModelsOf(experimentIds: readonly string[]): LoggedModel[] {
+    return [...this.loggedModels.values()].filter((m) => experimentIds.includes(m.info!.experiment_id!));
+  }
+
+  /** The object-store key of a logged model's artifact. */
+  loggedModelKey(model: LoggedModel, path: string): string {
+    return keyOf(model.info!.artifact_uri!, path);
   }
 
   runsOf(experimentIds: readonly string[]): Run[] {
@@ -105,11 +171,15 @@ export class MlflowStore {
 
   /** The object-store key of a run artifact (see files.ts). */
   artifactKey(run: Run, path: string): string {
-    const uri = run.info!.artifact_uri!;
-    const volume = /^(?:dbfs:)?(\/Volumes\/.+?)\/*$/.exec(uri);
-    const root = volume ? volume[1]! : uri.replace(/^dbfs:\/databricks/, '');
-    return path === '' ? root : `${root}/${path}`;
+    return keyOf(run.info!.artifact_uri!, path);
   }
+}
+
+/** `dbfs:/databricks/x` → `/x`; a volume path stays itself (the Files API reads it). */
+function keyOf(uri: string, path: string): string {
+  const volume = /^(?:dbfs:)?(\/Volumes\/.+?)\/*$/.exec(uri);
+  const root = volume ? volume[1]! : uri.replace(/^dbfs:\/databricks/, '');
+  return path === '' ? root : `${root}/${path}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,27 +405,39 @@ function decodeOffset(token: string): number {
   return fail(400, 'INVALID_PARAMETER_VALUE', `Invalid page token '${token}'.`);
 }
 
-function listArtifacts(ctx: RequestContext) {
-  const store = ctx.workspace.state.mlflow;
-  const run = requireRun(store, ctx.query.get('run_id') ?? ctx.query.get('run_uuid'));
-  const path = (ctx.query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+/**
+ * The direct children of `relDir` under `rootKey`, paths relative to the root (files with their
+ * size, directories once each). A `relDir` that is a file lists itself, as the service does.
+ */
+function listDirectory(ctx: RequestContext, rootKey: string, relDir: string): Array<{ path: string; is_dir: boolean; file_size?: number }> {
   const objects = ctx.workspace.state.objects;
-  const root = store.artifactKey(run, '');
-  const dir = store.artifactKey(run, path);
-  // Direct children: files, and directories (any deeper key) once each.
+  const dir = relDir === '' ? rootKey : `${rootKey}/${relDir}`;
+  const self = relDir === '' ? undefined : objects.get(dir);
+  if (self) return [{ path: relDir, is_dir: false, file_size: self.size }];
   const entries = new Map<string, { path: string; is_dir: boolean; file_size?: number }>();
   for (const key of objects.list(dir)) {
     const rest = key.slice(dir.length + 1);
     const slash = rest.indexOf('/');
     const childKey = slash < 0 ? key : `${dir}/${rest.slice(0, slash)}`;
-    const relative = childKey.slice(root.length + 1);
+    const relative = childKey.slice(rootKey.length + 1);
     if (slash < 0) entries.set(relative, { path: relative, is_dir: false, file_size: objects.get(key)!.size });
     else entries.set(relative, { path: relative, is_dir: true });
   }
-  const sorted = [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
-  const offset = ctx.query.get('page_token') ? decodeOffset(ctx.query.get('page_token')!) : 0;
-  const page = sorted.slice(offset, offset + store.maxPageSize);
-  const next = offset + store.maxPageSize < sorted.length ? Buffer.from(JSON.stringify({ offset: offset + store.maxPageSize })).toString('base64') : undefined;
+  return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+function pageOf<T>(all: T[], token: string | null | undefined, size: number): { page: T[]; next?: string } {
+  const offset = token ? decodeOffset(token) : 0;
+  const page = all.slice(offset, offset + size);
+  const next = offset + size < all.length ? Buffer.from(JSON.stringify({ offset: offset + size })).toString('base64') : undefined;
+  return { page, next };
+}
+
+function listArtifacts(ctx: RequestContext) {
+  const store = ctx.workspace.state.mlflow;
+  const run = requireRun(store, ctx.query.get('run_id') ?? ctx.query.get('run_uuid'));
+  const path = (ctx.query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+  const { page, next } = pageOf(listDirectory(ctx, store.artifactKey(run, ''), path), ctx.query.get('page_token'), store.maxPageSize);
   return json(200, { root_uri: run.info!.artifact_uri, ...(page.length > 0 ? { files: page } : {}), ...(next ? { next_page_token: next } : {}) });
 }
 
@@ -373,6 +455,69 @@ async function credentialsForRead(ctx: RequestContext) {
   return json(200, { credential_infos });
 }
 
+// ---------------------------------------------------------------------------------------------
+// MLflow 3 logged models
+
+function requireLoggedModel(ctx: RequestContext): LoggedModel {
+  const id = ctx.params.model_id!;
+  return ctx.workspace.state.mlflow.getLoggedModel(id) ?? fail(404, 'RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${id}' not found.`);
+}
+
+function getLoggedModel(ctx: RequestContext) {
+  return json(200, { model: requireLoggedModel(ctx) });
+}
+
+/** Search: experiment_ids required, at most 50 per page (py-sdk: "The maximum limit is 50"), newest first. */
+function searchLoggedModels(ctx: RequestContext) {
+  const store = ctx.workspace.state.mlflow;
+  const body = (ctx.body ?? {}) as { experiment_ids?: string[]; filter?: string; max_results?: number; page_token?: string };
+  if (!Array.isArray(body.experiment_ids) || body.experiment_ids.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', 'experiment_ids must be a non-empty list.');
+  const max = body.max_results ?? 50;
+  if (!Number.isInteger(max) || max < 1 || max > 50) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${max} for parameter 'max_results' supplied. It must be at most 50.`);
+  // The service's filter language over params/metrics/attributes is not modelled: MLflow's
+  // _register_model searches without one (reference §2.2 step 1), and so does the product.
+  if (body.filter !== undefined && body.filter.trim() !== '') fail(501, 'NOT_IMPLEMENTED', 'The fake workspace does not evaluate logged-model search filters.');
+  const all = store.loggedModelsOf(body.experiment_ids).sort((a, b) => (b.info!.creation_timestamp_ms ?? 0) - (a.info!.creation_timestamp_ms ?? 0));
+  const { page, next } = pageOf(all, body.page_token, Math.min(max, store.maxPageSize));
+  return json(200, { ...(page.length > 0 ? { models: page } : {}), ...(next ? { next_page_token: next } : {}) });
+}
+
+function listLoggedModelArtifacts(ctx: RequestContext) {
+  const store = ctx.workspace.state.mlflow;
+  const model = requireLoggedModel(ctx);
+  const path = (ctx.query.get('artifact_directory_path') ?? '').replace(/^\/+|\/+$/g, '');
+  const { page, next } = pageOf(listDirectory(ctx, store.loggedModelKey(model, ''), path), ctx.query.get('page_token'), store.maxPageSize);
+  return json(200, { root_uri: model.info!.artifact_uri, ...(page.length > 0 ? { files: page } : {}), ...(next ? { next_page_token: next } : {}) });
+}
+
+async function loggedModelCredentialsForDownload(ctx: RequestContext) {
+  const store = ctx.workspace.state.mlflow;
+  const model = requireLoggedModel(ctx);
+  const body = (ctx.body ?? {}) as { paths?: string[] };
+  if (!Array.isArray(body.paths) || body.paths.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'paths'.");
+  const objects = ctx.workspace.state.objects;
+  const credentials = [];
+  for (const path of body.paths) {
+    const signed_uri = await objects.signedUrl(store.loggedModelKey(model, path));
+    credentials.push({ model_id: model.info!.model_id, credential_info: { path, signed_uri, type: 'AZURE_SAS_URI', headers: [{ name: 'x-ms-blob-type', value: 'BlockBlob' }] } });
+  }
+  return json(200, { credentials });
+}
+
+function setLoggedModelTags(ctx: RequestContext) {
+  const model = requireLoggedModel(ctx);
+  const body = (ctx.body ?? {}) as { tags?: Array<{ key?: string; value?: string }> };
+  if (!Array.isArray(body.tags)) fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'tags'.");
+  const tags = (model.info!.tags ??= []);
+  for (const t of body.tags) {
+    if (!t.key) fail(400, 'INVALID_PARAMETER_VALUE', 'A tag needs a key.');
+    const existing = tags.find((x) => x.key === t.key);
+    if (existing) existing.value = t.value ?? '';
+    else tags.push({ key: t.key, value: t.value ?? '' });
+  }
+  return json(200, {});
+}
+
 export const mlflowRoutes: RouteModule = {
   name: 'mlflow',
   install(workspace: FakeWorkspace): void {
@@ -382,5 +527,10 @@ export const mlflowRoutes: RouteModule = {
     workspace.route('POST', `${BASE}/runs/search`, searchRuns);
     workspace.route('GET', `${BASE}/artifacts/list`, listArtifacts);
     workspace.route('POST', `${BASE}/artifacts/credentials-for-read`, credentialsForRead);
+    workspace.route('POST', `${BASE}/logged-models/search`, searchLoggedModels);
+    workspace.route('GET', `${BASE}/logged-models/:model_id`, getLoggedModel);
+    workspace.route('GET', `${BASE}/logged-models/:model_id/artifacts/directories`, listLoggedModelArtifacts);
+    workspace.route('POST', `${BASE}/logged-models/:model_id/artifacts/credentials-for-download`, loggedModelCredentialsForDownload);
+    workspace.route('PATCH', `${BASE}/logged-models/:model_id/tags`, setLoggedModelTags);
   },
 };

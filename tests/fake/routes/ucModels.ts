@@ -21,6 +21,8 @@ declare module '../workspace' {
   }
 }
 
+const MODEL_FILE = /^\/Models\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/;
+
 /** The built-in group every principal belongs to: a model it owns can be changed by anyone. */
 export const EVERYONE = 'account users';
 const STORAGE_CONTAINER = 'uc-models';
@@ -31,7 +33,11 @@ export interface FakeModelVersion {
   version: number;
   source: string;
   runId?: string;
+  /** MLflow 3 logged model id the version was made from. */
+  modelId?: string;
   runWorkspaceId?: number;
+  /** model_version_dependencies sent with the create. */
+  dependencies?: Array<{ type: string; name: string }>;
   description?: string;
   tags: Map<string, string>;
   /** `abfss://uc-models@<host>/<metastore>/models/<model id>/versions/<version id>` */
@@ -72,6 +78,12 @@ export class UcModelStore {
   private storageHost = 'dbstoragefake.dfs.core.windows.net';
 
   constructor(private readonly workspace: FakeWorkspace) {}
+
+  /** A version's storage_location with the storage account's actual host, once it runs (versions seeded before it started). */
+  locationOf(v: FakeModelVersion): string {
+    const host = this.workspace.state.objects.startedHost();
+    return host ? v.storageLocation.replace(/@[^/]+/, `@${host}`) : v.storageLocation;
+  }
 
   /** The host:port put into new storage locations (the fake storage account's). */
   useStorageHost(host: string): void {
@@ -114,7 +126,10 @@ export class UcModelStore {
     return this.models.get(fullName.toLowerCase());
   }
 
-  addVersion(model: FakeModel, spec: { source: string; runId?: string; description?: string; tags?: Record<string, string>; createdBy: string; status?: VersionStatus }): FakeModelVersion {
+  addVersion(
+    model: FakeModel,
+    spec: { source: string; runId?: string; modelId?: string; dependencies?: Array<{ type: string; name: string }>; description?: string; tags?: Record<string, string>; createdBy: string; status?: VersionStatus },
+  ): FakeModelVersion {
     const version = model.nextVersion++;
     const versionId = randomUUID();
     const base = `${model.info.metastore_id}/models/${model.id}/versions/${versionId}`;
@@ -122,6 +137,8 @@ export class UcModelStore {
       version,
       source: spec.source,
       runId: spec.runId,
+      modelId: spec.modelId,
+      dependencies: spec.dependencies,
       runWorkspaceId: spec.runId ? Number(this.workspace.state.mlflow.orgId) : undefined,
       description: spec.description,
       tags: new Map(Object.entries(spec.tags ?? {})),
@@ -158,9 +175,14 @@ export class UcModelStore {
 
   /** Where a Files API upload to `/Models/<c>/<s>/<m>/<v>/<path>` goes, or undefined for other paths. */
   fileKeyForUpload(path: string): string | undefined {
-    const m = /^\/Models\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
-    if (!m) return undefined;
+    if (!MODEL_FILE.test(path)) return undefined;
     if (this.filesApiForModels === 'notFound') fail(404, 'ENDPOINT_NOT_FOUND', `No API found for 'PUT /fs/files${path}'`);
+    return this.pendingVersionFileKey(path);
+  }
+
+  /** The storage key of `/Models/<c>/<s>/<m>/<v>/<file>` of a version that still takes files (PENDING, not finalized). */
+  pendingVersionFileKey(path: string): string {
+    const m = MODEL_FILE.exec(path) ?? fail(400, 'INVALID_PARAMETER_VALUE', `Path ${path} is not a model version file (/Models/<catalog>/<schema>/<model>/<version>/<file>).`);
     const model = this.requireModel(`${m[1]}.${m[2]}.${m[3]}`);
     const v = this.requireVersion(model, m[4]!);
     if (this.status(v) !== 'PENDING_REGISTRATION' || v.settlesAt !== undefined) {
@@ -205,7 +227,7 @@ export class UcModelStore {
       run_workspace_id: v.runWorkspaceId,
       comment: v.description,
       status: this.status(v),
-      storage_location: v.storageLocation,
+      storage_location: this.locationOf(v),
       created_at: v.createdAt,
       created_by: v.createdBy,
       updated_at: v.createdAt,
@@ -227,10 +249,11 @@ export class UcModelStore {
       description: v.description,
       source: v.source,
       run_id: v.runId,
+      model_id: v.modelId,
       run_tracking_server_id: v.runWorkspaceId === undefined ? undefined : String(v.runWorkspaceId),
       status,
       status_message: status === 'FAILED_REGISTRATION' ? v.failure : undefined,
-      storage_location: v.storageLocation,
+      storage_location: this.locationOf(v),
       tags: [...v.tags].map(([key, value]) => ({ key, value })),
       aliases: [...model.aliases].filter(([, n]) => n === v.version).map(([a]) => a),
     };
@@ -373,7 +396,12 @@ interface CreateBody {
   run_tracking_server_id?: string;
   description?: string;
   tags?: Array<{ key?: string; value?: string }>;
+  model_id?: string;
+  feature_deps?: string;
+  model_version_dependencies?: Array<{ type?: string; name?: string }>;
 }
+
+const DEPENDENCY_TYPES = new Set(['DATABRICKS_VECTOR_INDEX', 'DATABRICKS_MODEL_ENDPOINT', 'DATABRICKS_UC_FUNCTION', 'DATABRICKS_UC_CONNECTION', 'DATABRICKS_TABLE']);
 
 async function createVersion(ctx: RequestContext) {
   const store = ctx.workspace.state.ucModels;
@@ -382,11 +410,25 @@ async function createVersion(ctx: RequestContext) {
   if (!body.source) fail(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.");
   const model = store.requireModel(body.name);
   if (body.run_id && !ctx.workspace.state.mlflow.getRun(body.run_id)) fail(404, 'RESOURCE_DOES_NOT_EXIST', `Run '${body.run_id}' not found.`);
+  if (body.model_id && !ctx.workspace.state.mlflow.getLoggedModel(body.model_id)) fail(404, 'RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${body.model_id}' not found.`);
+  const dependencies: Array<{ type: string; name: string }> = [];
+  for (const d of body.model_version_dependencies ?? []) {
+    if (!d.type || !DEPENDENCY_TYPES.has(d.type) || !d.name) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid model version dependency ${JSON.stringify(d)}.`);
+    dependencies.push({ type: d.type, name: d.name });
+  }
   // New storage locations point at the fake storage account, so SAS uploads reach it.
   store.useStorageHost(await ctx.workspace.state.objects.host());
   const tags: Record<string, string> = {};
   for (const t of body.tags ?? []) if (t.key) tags[t.key] = t.value ?? '';
-  const v = store.addVersion(model, { source: body.source, runId: body.run_id, description: body.description, tags, createdBy: ctx.subject });
+  const v = store.addVersion(model, {
+    source: body.source,
+    runId: body.run_id,
+    modelId: body.model_id,
+    dependencies: dependencies.length > 0 ? dependencies : undefined,
+    description: body.description,
+    tags,
+    createdBy: ctx.subject,
+  });
   return json(200, { model_version: store.mlflowVersion(model, v) });
 }
 
@@ -435,7 +477,7 @@ function setVersionTag(ctx: RequestContext) {
   return json(200, {});
 }
 
-function temporaryCredentials(ctx: RequestContext) {
+async function temporaryCredentials(ctx: RequestContext) {
   const store = ctx.workspace.state.ucModels;
   const body = (ctx.body ?? {}) as { name?: string; version?: string; operation?: string };
   const model = store.requireModel(body.name ?? '');
@@ -446,17 +488,26 @@ function temporaryCredentials(ctx: RequestContext) {
   if (body.operation === 'MODEL_VERSION_OPERATION_READ_WRITE' && store.status(v) !== 'PENDING_REGISTRATION') {
     fail(400, 'INVALID_STATE', `Model version ${model.info.full_name}/${v.version} is not pending registration: write credentials are not issued.`);
   }
-  const expiration = ctx.now() + 60 * 60_000;
+  // Default storage is written through presigned URLs (fs/create-upload-url), not with a SAS the client holds.
+  if (store.storageMode === 'DEFAULT_STORAGE') {
+    return json(200, { credentials: { expiration_time: ctx.now() + ctx.workspace.scaled(15 * 60_000), storage_mode: 'DEFAULT_STORAGE' } });
+  }
+  // The storage account serves what the SAS opens: start it if it is not yet.
+  await ctx.workspace.state.objects.host();
+  const grant = ctx.workspace.state.objects.sasGrant(v.storageKey, body.operation === 'MODEL_VERSION_OPERATION_READ_WRITE');
   return json(200, {
     credentials: {
-      azure_user_delegation_sas: { sas_token: ctx.workspace.state.objects.sas(v.storageKey) },
-      expiration_time: expiration,
+      azure_user_delegation_sas: { sas_token: grant.token },
+      expiration_time: grant.expiresAt,
       storage_mode: store.storageMode,
     },
   });
 }
 
+/** The request message has no fields (reference §2.2): a query parameter is refused here, so a client that sends one is caught. */
 function filesApiFlag(ctx: RequestContext) {
+  const given = Object.keys(ctx.query.toRecord());
+  if (given.length > 0) fail(400, 'INVALID_PARAMETER_VALUE', `IsDatabricksSdkModelsArtifactRepositoryEnabledRequest has no parameters; got ${given.join(', ')}.`);
   const enabled = ctx.workspace.state.ucModels.filesApiForModels !== 'flagOff';
   return json(200, { is_databricks_sdk_models_artifact_repository_enabled: enabled });
 }

@@ -279,6 +279,26 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.equal(cloud.workspace.state.monitors.get(TABLE), undefined);
   });
 
+  for (const storageMode of ['CUSTOMER_HOSTED', 'DEFAULT_STORAGE'] as const) {
+    it(`unpackFromEndpoint with the Files API route off (${storageMode}): the served version's MLmodel is read as MLflow reads it, only reads`, async () => {
+      const seeded = await seedUnpackableEndpoint(cloud.workspace);
+      cloud.workspace.state.ucModels.filesApiForModels = 'flagOff';
+      cloud.workspace.state.ucModels.storageMode = storageMode;
+      const run = await monitor({ dryRun: 'true', unpackFromEndpoint: seeded.endpoint });
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.match(run.stdout, /\+ view main\.ml_mon\.churn_inference/);
+      const credentials = cloud.workspace.requests.filter((r) => r.path.endsWith('/model-versions/generate-temporary-credentials'));
+      assert.ok(credentials.length > 0 && credentials.every((r) => (r.body as { operation: string }).operation === 'MODEL_VERSION_OPERATION_READ'));
+      assert.ok(!cloud.workspace.requests.some((r) => r.method === 'GET' && r.path.startsWith('/api/2.0/fs/files/Models/')), 'not through the Files API');
+      const presigned = cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-download-url');
+      assert.equal(presigned.length, storageMode === 'DEFAULT_STORAGE' ? 1 : 0);
+      const storageGets = cloud.workspace.state.objects.storageRequests.filter((r) => r.method === 'GET' && r.path.endsWith('/MLmodel'));
+      assert.equal(storageGets.length, 1);
+      assert.ok(storageGets.every((r) => r.status === 200 && !r.authorization));
+      assert.deepEqual(writes().filter((w) => !/generate-temporary-credentials|create-download-url/.test(w)), []);
+    });
+  }
+
   const badInputs: Array<[string, Record<string, string>, RegExp]> = [
     ['granularity 2 days', { granularities: '2 days' }, /granularities/],
     ['six e-mail addresses', { notifyEmails: 'a@x.com,b@x.com,c@x.com,d@x.com,e@x.com,f@x.com' }, /notifyEmails/],

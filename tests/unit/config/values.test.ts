@@ -185,7 +185,7 @@ describe('config values', () => {
       const merged = mergeInputs(mapInputSource({ runId: 'abc' }), config);
       assert.deepEqual([merged.get('runId'), merged.get('experimentName'), merged.get('runFilter')], ['abc', undefined, undefined]);
       const p = build(registerModel, { azureSubscription: 'c', configFile: config.file, runId: 'abc' });
-      assert.deepEqual(p.source, { kind: 'run', runId: 'abc', experimentName: undefined, runFilter: undefined, artifactPath: 'model' });
+      assert.deepEqual(p.source, { kind: 'run', runId: 'abc', experimentName: undefined, runFilter: undefined, modelId: undefined, artifactPath: 'model' });
     });
     it('end to end: the task wins, the file fills the rest', () => {
       const p = build(deployServing, { azureSubscription: 'c', configFile: file(text), workloadSize: 'Large', inferenceTable: 'false', modelName: 'x.y.z' });

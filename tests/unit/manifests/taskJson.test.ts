@@ -31,7 +31,7 @@ const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
     inputs: [
       'modelName', 'registerFrom', 'runId', 'experimentName', 'runFilter', 'artifactPath', 'modelVersion',
       'description', 'tags', 'compareMetric', 'metricGoal', 'minImprovement', 'promoteOnTie', 'baselineAlias',
-      'candidateAliases', 'promoteAliases', 'failIfNotImproved',
+      'candidateAliases', 'promoteAliases', 'failIfNotImproved', 'modelId', 'copyConcurrency',
     ],
     outputs: ['modelVersion', 'modelUri', 'promoted', 'candidateMetric', 'baselineMetric', 'baselineVersion', 'runId'],
   },

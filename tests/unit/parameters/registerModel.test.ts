@@ -10,7 +10,7 @@ describe('DatabricksRegisterModel parameters', () => {
   it('applies every default', () => {
     const p = run({});
     assert.equal(p.modelName, 'main.ml.churn');
-    assert.deepEqual(p.source, { kind: 'run', runId: RUN_ID, experimentName: undefined, runFilter: undefined, artifactPath: 'model' });
+    assert.deepEqual(p.source, { kind: 'run', runId: RUN_ID, experimentName: undefined, runFilter: undefined, modelId: undefined, artifactPath: 'model' });
     assert.equal(p.description, undefined);
     assert.deepEqual(p.tags, []);
     assert.equal(p.gate, undefined);
@@ -50,13 +50,27 @@ describe('DatabricksRegisterModel parameters', () => {
     }
     it('run mode takes experimentName + runFilter instead of runId', () => {
       const p = run({ runId: undefined, experimentName: '/Shared/churn', runFilter: "tags.git_sha = 'abc'" });
-      assert.deepEqual(p.source, { kind: 'run', runId: undefined, experimentName: '/Shared/churn', runFilter: "tags.git_sha = 'abc'", artifactPath: 'model' });
+      assert.deepEqual(p.source, { kind: 'run', runId: undefined, experimentName: '/Shared/churn', runFilter: "tags.git_sha = 'abc'", modelId: undefined, artifactPath: 'model' });
     });
     it('run mode needs runId or experimentName', () => {
-      expectError(() => run({ runId: undefined }), 'runId', 'registerFrom is run: set runId or experimentName');
+      expectError(() => run({ runId: undefined }), 'runId', 'registerFrom is run: set runId, experimentName or modelId');
     });
     it('run mode refuses both runId and experimentName', () => {
       expectError(() => run({ experimentName: '/Shared/churn' }), 'runId', 'set runId or experimentName, not both');
+    });
+    it('run mode takes a logged model id (modelId) instead of a run', () => {
+      const p = run({ runId: undefined, modelId: 'm-0123456789abcdef0123456789abcdef' });
+      assert.equal(p.source.kind === 'run' && p.source.modelId, 'm-0123456789abcdef0123456789abcdef');
+    });
+    it('modelId is an m-… id, and not given together with a run', () => {
+      expectError(() => run({ runId: undefined, modelId: 'model-1' }), 'modelId', 'must be an MLflow logged model id');
+      expectError(() => run({ modelId: 'm-0123' }), 'modelId', 'set modelId, or runId/experimentName (+ artifactPath), not both');
+    });
+    it('copyConcurrency: default 4, 1 to 16', () => {
+      assert.equal(run({}).copyConcurrency, 4);
+      assert.equal(run({ copyConcurrency: '16' }).copyConcurrency, 16);
+      expectError(() => run({ copyConcurrency: '0' }), 'copyConcurrency', 'must be an integer from 1 to 16');
+      expectError(() => run({ copyConcurrency: '17' }), 'copyConcurrency', 'must be an integer from 1 to 16');
     });
     it('runFilter needs experimentName', () => {
       expectError(() => run({ runFilter: "tags.x = '1'" }), 'runFilter', 'applies only with experimentName');
@@ -68,7 +82,7 @@ describe('DatabricksRegisterModel parameters', () => {
 
   describe('artifactPath', () => {
     it('takes a relative path', () => {
-      assert.deepEqual(run({ artifactPath: 'models/churn' }).source, { kind: 'run', runId: RUN_ID, experimentName: undefined, runFilter: undefined, artifactPath: 'models/churn' });
+      assert.deepEqual(run({ artifactPath: 'models/churn' }).source, { kind: 'run', runId: RUN_ID, experimentName: undefined, runFilter: undefined, modelId: undefined, artifactPath: 'models/churn' });
     });
     for (const bad of ['/model', '../model', 'a/../b', 'a//b']) {
       it(`rejects ${bad}`, () => {

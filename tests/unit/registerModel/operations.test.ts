@@ -2,15 +2,17 @@ import * as assert from 'node:assert/strict';
 import { registerModel } from '../../../tasks/DatabricksRegisterModel/src/operations';
 import { RegistrationFailedError } from '../../../tasks/DatabricksRegisterModel/src/registration';
 import type { RegistrationReportData } from '../../../shared/runtime/reportTypes';
-import { seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
+import { loggedModelsOf, modelFilesPrefix, seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
 import type { FakeWorkspace } from '../../fake/workspace';
 import { MODEL, SP, params, startHarness, type Harness } from './support';
 
 const REGISTRY = '/api/2.0/mlflow/unity-catalog';
+/** POSTs that only read (searches, download credentials): allowed in plan mode and before any write. */
+const READ_ONLY_POST = /\/(credentials-for-read|credentials-for-download|logged-models\/search|runs\/search)$/;
 
 function sourceFiles(ws: FakeWorkspace, runId: string): Map<string, string> {
   const run = ws.state.mlflow.getRun(runId)!;
-  const prefix = ws.state.mlflow.artifactKey(run, 'model');
+  const prefix = modelFilesPrefix(ws, run);
   return new Map(ws.state.objects.list(prefix).map((k) => [k.slice(prefix.length + 1), ws.state.objects.get(k)!.sha256]));
 }
 
@@ -47,7 +49,9 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       const v1 = model.versions.get(1)!;
       assert.equal(h.ws.state.ucModels.status(v1), 'READY');
       assert.equal(v1.runId, run.info!.run_id);
-      assert.equal(v1.source, `${run.info!.artifact_uri}/model`);
+      const logged = loggedModelsOf(h.ws, run)[0]!.info!;
+      assert.equal(v1.source, `models:/${logged.model_id}`, 'an MLflow 3 model is registered from its logged model');
+      assert.equal(v1.modelId, logged.model_id);
       assert.equal(String(v1.runWorkspaceId), h.ws.state.mlflow.orgId, 'run_tracking_server_id is the X-Databricks-Org-Id of runs/get');
       assert.deepEqual(versionFiles(h.ws, 1), sourceFiles(h.ws, run.info!.run_id!), 'every model file copied byte for byte, nothing else');
       assert.deepEqual(Object.fromEntries(v1.tags), {
@@ -84,7 +88,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       h.ws.reset();
       const outcome = await registerModel(h.deps(), params(inputs));
       assert.equal(outcome.result, 'Succeeded', outcome.message);
-      assert.deepEqual(h.ws.writeRequests(), []);
+      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
       assert.equal(outcome.outputs?.modelVersion, '1');
       assert.equal(outcome.outputs?.promoted, true, 'the version already holds champion: still promoted');
       assert.equal(reportOf(outcome).reused, true);
@@ -108,7 +112,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
         registerModel(h.deps(), params({ experimentName: '/Shared/churn-training', runFilter: "tags.git_sha = 'f00d'" })),
         new RegExp(`${running.info!.run_id}, which is RUNNING: no FINISHED run matches`),
       );
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !r.path.endsWith('/runs/search')), []);
+      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
     });
 
     it('reports the service\'s syntax error of a runFilter, before any write', async () => {
@@ -117,7 +121,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
         registerModel(h.deps(), params({ experimentName: '/Shared/churn-training', runFilter: "tags.git_sha == 'f00d'" })),
         (e: Error) => /INVALID_PARAMETER_VALUE \(HTTP 400\)/.test(e.message) && /Invalid filter/.test(e.message),
       );
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !r.path.endsWith('/runs/search')), []);
+      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
     });
 
     it('refuses a model without a signature (Unity Catalog needs outputs), before any write', async () => {
@@ -125,7 +129,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       await assert.rejects(registerModel(h.deps(), params({ runId: run.info!.run_id })), /signature without outputs\. Unity Catalog requires a model signature with outputs; log the model with a signature \(mlflow\.models\.infer_signature/);
       const none = seedLoggedRun(h.ws, { signature: 'none' });
       await assert.rejects(registerModel(h.deps(), params({ runId: none.info!.run_id })), /has no signature\. Unity Catalog requires a model signature with outputs/);
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !r.path.endsWith('/credentials-for-read')), []);
+      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
       assert.equal(h.ws.state.ucModels.getModel(MODEL), undefined);
     });
 
@@ -194,7 +198,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       const deps = h.deps({ dryRun: true });
       const outcome = await registerModel(deps, params({ runId: run.info!.run_id, candidateAliases: 'challenger', dryRun: 'true' }));
       assert.equal(outcome.result, 'Succeeded');
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !r.path.endsWith('/credentials-for-read')), []);
+      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
       assert.equal(h.ws.state.ucModels.getModel(MODEL), undefined);
       const plan = deps.log.lines.join('\n');
       assert.match(plan, /\+ registered model main\.ml\.churn_model/);

@@ -14,7 +14,7 @@ import { mapInputSource, mapVariableSource } from '../../../shared/runtime/input
 import type { TaskLog } from '../../../shared/runtime/output';
 import { buildParameters, type RegisterModelParameters } from '../../../tasks/DatabricksRegisterModel/src/parameters';
 import type { RegisterDeps } from '../../../tasks/DatabricksRegisterModel/src/operations';
-import { StorageClient } from '../../../tasks/DatabricksRegisterModel/src/storage';
+import { StorageClient } from '../../../shared/client/storage';
 
 export const SP = '0a1b2c3d-1111-2222-3333-444455556666';
 export const TIME_SCALE = 0.01;

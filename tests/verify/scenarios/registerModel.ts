@@ -20,8 +20,13 @@ const WAITS: WaitPoint[] = [
   { name: 'finalize', line: /Finalizing version/, realMs: 150 },
 ];
 
-/** Signed read URLs for the run's artifacts: a POST that changes nothing. */
-const READ_ONLY = [{ method: 'POST', path: /^\/api\/2\.0\/mlflow\/artifacts\/credentials-for-read$/ }];
+/** POSTs that change nothing: signed read URLs (run artifacts, logged models), the logged-model search, READ credentials. */
+const READ_ONLY = [
+  { method: 'POST', path: /^\/api\/2\.0\/mlflow\/artifacts\/credentials-for-read$/ },
+  { method: 'POST', path: /^\/api\/2\.0\/mlflow\/logged-models\/search$/ },
+  { method: 'POST', path: /^\/api\/2\.0\/mlflow\/logged-models\/[^/]+\/artifacts\/credentials-for-download$/ },
+  { method: 'POST', path: /^\/api\/2\.0\/fs\/create-download-url$/ },
+];
 
 export const registerModelScenarios: Scenario[] = [
   {

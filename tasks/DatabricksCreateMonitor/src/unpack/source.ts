@@ -4,7 +4,8 @@
  * model version that takes most of the endpoint's traffic, and the view as it stands.
  */
 import type { catalog } from '@databricks/sdk-experimental';
-import { downloadFile, modelVersionFilePath, readSmallText } from '../../../../shared/api/files';
+import { readSmallText } from '../../../../shared/api/files';
+import { openModelVersionFile, type ModelFileReadDeps } from '../../../../shared/api/modelStorage';
 import { getServingEndpoint, type ServedEntityOutput, type ServingEndpointDetailed } from '../../../../shared/api/serving';
 import type { DatabricksClient } from '../../../../shared/client/databricksClient';
 import { DatabricksApiError, isNotFound } from '../../../../shared/client/errors';
@@ -26,7 +27,8 @@ export interface PayloadSource {
   otherEntities: string[];
 }
 
-export async function readPayloadSource(client: DatabricksClient, endpointName: string): Promise<PayloadSource> {
+/** `files`: how the served version's MLmodel is read (the route MLflow reads it with). */
+export async function readPayloadSource(client: DatabricksClient, endpointName: string, files: ModelFileReadDeps): Promise<PayloadSource> {
   let endpoint: ServingEndpointDetailed;
   try {
     endpoint = await getServingEndpoint(client, endpointName);
@@ -55,7 +57,7 @@ export async function readPayloadSource(client: DatabricksClient, endpointName: 
     endpointName,
     payloadTable,
     servedEntity: { name: main.name, model: main.entity_name, version: main.entity_version },
-    signature: parseSignature(await readMlModel(client, main.entity_name, main.entity_version, where), where),
+    signature: parseSignature(await readMlModel(files, main.entity_name, main.entity_version, where), where),
     otherEntities: entities.filter((e) => e !== main).map((e) => `${e.name} (${e.entity_name} v${e.entity_version})`),
   };
 }
@@ -63,9 +65,10 @@ export async function readPayloadSource(client: DatabricksClient, endpointName: 
 /** An MLmodel is a few KiB; anything far larger is not one. */
 const MAX_MLMODEL_BYTES = 1024 * 1024;
 
-async function readMlModel(client: DatabricksClient, model: string, version: string, where: string): Promise<string> {
+async function readMlModel(files: ModelFileReadDeps, model: string, version: string, where: string): Promise<string> {
   try {
-    return await readSmallText(await downloadFile(client, modelVersionFilePath(model, version, 'MLmodel')), MAX_MLMODEL_BYTES, `The MLmodel of ${where}`);
+    const { stream } = await openModelVersionFile(files, model, version, 'MLmodel');
+    return await readSmallText(stream, MAX_MLMODEL_BYTES, `The MLmodel of ${where}`);
   } catch (e) {
     if (isNotFound(e)) throw new UnpackError(`unpackFromEndpoint: ${where} cannot be found; the version must have been logged with MLflow (it needs an MLmodel with a signature).`);
     throw e;
