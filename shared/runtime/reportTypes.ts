@@ -132,3 +132,49 @@ export interface DriftReportData {
   driftedColumns: string[];
   changes?: ChangeEntry[];
 }
+
+/** One task of a job run, at its latest attempt. */
+export interface JobRunTaskResult {
+  taskKey: string;
+  taskRunId?: number;
+  /** Life cycle state (status.state, else state.life_cycle_state). */
+  state: string;
+  resultState?: string;
+  /** 1-based (attempt_number + 1). */
+  attempt: number;
+  durationSeconds?: number;
+  runPageUrl?: string;
+  /** state_message, error, and the tail of error_trace / logs, for failed tasks. */
+  message?: string;
+  error?: string;
+  errorTraceTail?: string;
+  logsTail?: string;
+}
+
+export interface JobRunReportData {
+  jobId: number;
+  jobName: string;
+  jobUrl?: string;
+  runId?: number;
+  runPageUrl?: string;
+  /** What the task did with the run: started it, found it (same token), repaired it, or planned only. */
+  action: 'started' | 'reused' | 'repaired' | 'planned';
+  /** System.JobAttempt. */
+  attempt: number;
+  idempotencyToken?: string;
+  parameters: Record<string, string>;
+  /** The job's tasks (plan) or the run's tasks at their latest attempt. */
+  tasks: JobRunTaskResult[];
+  resultState?: string;
+  verdict?: 'success' | 'successWithFailures' | 'failed' | 'canceled' | 'timedOut' | 'skipped' | 'concurrencyLimit' | 'internalError' | 'running';
+  durationSeconds?: number;
+  polls?: number;
+  /** Tasks re-run by the repair. */
+  repairedTasks?: string[];
+  outputTask?: string;
+  notebookOutput?: string;
+  mlflowRunId?: string;
+  mlflowRunSource?: 'exitValue' | 'tagSearch';
+  /** Set when the task stopped waiting: the pipeline cancelled it, or its timeoutMinutes passed. */
+  stopped?: { why: 'cancelled' | 'timeout'; runCancelled: boolean; detail: string };
+}

@@ -61,4 +61,11 @@ export const TASK_DEFAULTS: Readonly<Record<TaskName, Readonly<Record<string, st
     reportPath: '$(Agent.TempDirectory)/databricks-drift-report.json',
     retryBudgetSeconds: '300',
   },
+  DatabricksRunJob: {
+    dryRun: 'false',
+    waitForCompletion: 'true',
+    cancelOnTimeout: 'true',
+    repairOnRetry: 'true',
+    retryBudgetSeconds: '300',
+  },
 };
