@@ -112,6 +112,16 @@ describe('results tab in Chromium', function () {
     assert.doesNotMatch(await card.locator('.facts').first().innerText(), /Time to ready/, 'never ready: no time to ready');
   });
 
+  it('shows a failed job run: its tasks, the failed task with its trace, the run link', async () => {
+    await open(['job-run-failed.json'], 'job-run-failed');
+    const card = page.locator('.card[data-kind="job"]');
+    assert.match(await card.locator('.card__heading').innerText(), /Failed[\s\S]*Job run/i);
+    assert.match(await card.locator('.card__title').innerText(), /Job churn training, run 550000000887/);
+    assert.match(await card.locator('.tasks').innerText(), /prep[\s\S]*FAILED[\s\S]*train[\s\S]*UPSTREAM_FAILED/);
+    assert.match(await card.locator('.callout--danger').innerText(), /Task prep: FAILED[\s\S]*ValueError: Input contains NaN[\s\S]*line 12, in prep/);
+    assert.equal(await card.locator('a[href$="/runs/550000000887"]').count(), 1);
+  });
+
   it('shows a won promotion as candidate vs champion', async () => {
     await open(['registration-promoted.json'], 'promotion-won');
     const gate = page.locator('.card[data-kind="registration"] .gate');
