@@ -1,5 +1,6 @@
 // Demo step 1: DatabricksRegisterModel. A champion (version 1, f1 0.81) is already in Unity
-// Catalog; the training pipeline's newest run (f1 0.84) is registered over REST (files streamed
+// Catalog; the run the training step handed back (shared.mlflowRunId; without that step, the
+// experiment's newest run of the commit) (f1 0.84) is registered over REST (files streamed
 // into the new version, finalized, READY), gated against the champion and promoted. A second,
 // dryRun invocation shows the plan of a re-run: nothing left to change.
 import { createRequire } from 'node:module';
@@ -15,13 +16,15 @@ export async function run({ cloud, task, log, shared }) {
   ws.state.uc.addSchema('main.ml');
   const champion = seedLoggedRun(ws, { metrics: { f1_score: 0.81, auc: 0.88 }, tags: { git_sha: 'aaaa111' }, startTime: Date.now() - 86_400_000 });
   seedModelVersion(ws, { modelName: MODEL, run: champion, aliases: ['champion'] });
-  seedLoggedRun(ws, { metrics: { f1_score: 0.84, auc: 0.9 }, tags: { git_sha: '0123456789abcdef0123456789abcdef01234567' } });
+  if (!shared.mlflowRunId) seedLoggedRun(ws, { metrics: { f1_score: 0.84, auc: 0.9 }, tags: { git_sha: '0123456789abcdef0123456789abcdef01234567' } });
 
+  const source = shared.mlflowRunId
+    ? { runId: shared.mlflowRunId }
+    : { experimentName: DEFAULT_EXPERIMENT, runFilter: "tags.git_sha = '0123456789abcdef0123456789abcdef01234567'" };
   const inputs = {
     modelName: MODEL,
     registerFrom: 'run',
-    experimentName: DEFAULT_EXPERIMENT,
-    runFilter: "tags.git_sha = '0123456789abcdef0123456789abcdef01234567'",
+    ...source,
     compareMetric: 'f1_score',
     minImprovement: '0.01',
     candidateAliases: 'challenger',

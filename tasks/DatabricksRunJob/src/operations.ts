@@ -163,10 +163,11 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     applyRun(full, verdict);
     const failures = await explainFailures(tasks);
     const detail = failures.length ? `Failed task(s): ${failures.join('; ')}` : stateMessage(full);
-    const message = verdictMessage(verdict, `Run ${runId} of job ${jobName}`, detail);
+    const took = report.durationSeconds !== undefined ? formatDuration(report.durationSeconds) : undefined;
+    const message = verdictMessage(verdict, `Run ${runId} of job ${jobName}`, detail, took);
     if (verdict === 'success' || verdict === 'successWithFailures') await readOutputs(tasks, runId);
-    if (verdict === 'success') return finish('Succeeded', `${message}${durationText()}${mlflowText()}`);
-    if (verdict === 'successWithFailures') return finish('SucceededWithIssues', `${message}${durationText()}${mlflowText()}`);
+    if (verdict === 'success') return finish('Succeeded', `${message}${mlflowText()}`);
+    if (verdict === 'successWithFailures') return finish('SucceededWithIssues', `${message}${mlflowText()}`);
     ctx.log.error(message);
     return finish('Failed', message);
   }
@@ -298,10 +299,6 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     } else {
       ctx.log.warning(`No MLflow run in ${params.experimentName} is tagged with task run ${chosen.run_id ?? '?'} or job run ${runId}: mlflowRunId is empty.`);
     }
-  }
-
-  function durationText(): string {
-    return report.durationSeconds !== undefined ? ` (${formatDuration(report.durationSeconds)})` : '';
   }
 
   function mlflowText(): string {

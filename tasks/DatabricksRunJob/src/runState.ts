@@ -74,14 +74,15 @@ export function verdictOf(run: StateCarrier): RunVerdict {
   return 'failed';
 }
 
-/** One sentence for the result of run `runId` of job `jobName`. */
-export function verdictMessage(verdict: RunVerdict, what: string, detail: string): string {
+/** One sentence for the result of `what` (e.g. "Run 1 of job train"); `took` like "16 min 18 s". */
+export function verdictMessage(verdict: RunVerdict, what: string, detail: string, took?: string): string {
   const tail = detail ? ` ${detail}` : '';
+  const inTime = took ? ` in ${took}` : '';
   switch (verdict) {
     case 'success':
-      return `${what} succeeded.${tail}`;
+      return `${what} succeeded${inTime}.${tail}`;
     case 'successWithFailures':
-      return `${what} succeeded with failures: its leaf tasks succeeded but some tasks failed.${tail}`;
+      return `${what} succeeded with failures${inTime}: its leaf tasks succeeded but some tasks failed.${tail}`;
     case 'failed':
       return `${what} failed.${tail}`;
     case 'canceled':
