@@ -67,6 +67,18 @@ export interface DeploymentReportData {
   rollback?: { performed: boolean; restored: ServedEntitySnapshot[]; reason: string; succeeded: boolean };
   failure?: { stage: 'update' | 'wait' | 'smoke-test'; message: string; entityMessages?: Array<{ name: string; message: string }> };
   changes?: ChangeEntry[];
+  /** The Databricks-side inference retention job (inferenceRetentionDays). */
+  retention?: {
+    days: number;
+    action: 'create' | 'update' | 'delete' | 'noop';
+    jobName: string;
+    jobId?: number;
+    jobUrl?: string;
+    sqlPath: string;
+    table?: string;
+    warehouseId?: string;
+    schedule?: string;
+  };
 }
 
 export interface MonitorReportData {

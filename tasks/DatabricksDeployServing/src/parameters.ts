@@ -20,6 +20,7 @@ import {
   positiveIntegerRule,
   required,
   ucNameRule,
+  warehouseIdRule,
   withDefault,
   type JsonObject,
   type KeyValue,
@@ -61,6 +62,10 @@ export interface DeployServingParameters {
   /** The parsed request body (from the JSON text or the file). */
   smokeTestPayload?: JsonObject;
   rollbackOnFailure: boolean;
+  /** SQL warehouse for the inference-log check and the retention schedule. */
+  warehouseId?: string;
+  /** Days of payload rows the Databricks-side retention job keeps; 0 = no retention job (retention.ts). */
+  inferenceRetentionDays: number;
 }
 
 const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
@@ -97,6 +102,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     timeoutMinutes: withDefault(integerRule(1, 720), '45'),
     smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
     rollbackOnFailure: withDefault(booleanRule(), 'true'),
+    warehouseId: optional(warehouseIdRule()),
+    // Settable by the settings file (inferenceTable.retentionDays): the default is applied here, not in task.json.
+    inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
     when(['modelVersion', 'modelAlias'], ({ modelVersion, modelAlias }) => {
@@ -109,6 +117,12 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     ),
     when(['inferenceTable', 'inferenceSchema'], ({ inferenceTable, inferenceSchema }) =>
       inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
+    ),
+    when(['inferenceRetentionDays', 'inferenceTable'], ({ inferenceRetentionDays, inferenceTable }) =>
+      inferenceRetentionDays > 0 && !inferenceTable ? { input: 'inferenceRetentionDays', rule: 'needs inferenceTable true (there is no payload table to clean)' } : undefined,
+    ),
+    when(['inferenceRetentionDays', 'warehouseId'], ({ inferenceRetentionDays, warehouseId }) =>
+      inferenceRetentionDays > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required when inferenceRetentionDays is more than 0 (the retention job runs its DELETE on that SQL warehouse)' } : undefined,
     ),
   ]);
 
@@ -135,6 +149,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     timeoutMinutes: v.timeoutMinutes,
     smokeTestPayload: v.smokeTestPayload,
     rollbackOnFailure: v.rollbackOnFailure,
+    warehouseId: v.warehouseId,
+    inferenceRetentionDays: v.inferenceRetentionDays,
   };
 }
 

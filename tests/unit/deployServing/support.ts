@@ -90,6 +90,7 @@ export function params(overrides: Partial<DeployServingParameters> = {}): Deploy
     timeoutMinutes: 45,
     smokeTestPayload: { dataframe_records: [{ tenure: 3, charges: 70.5 }, { tenure: 40, charges: 20 }] },
     rollbackOnFailure: true,
+    inferenceRetentionDays: 0,
     ...overrides,
   };
 }

@@ -39,7 +39,7 @@ const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
       'endpointName', 'modelName', 'modelVersion', 'modelAlias', 'servedEntityName', 'workloadSize', 'workloadType',
       'scaleToZero', 'environmentVars', 'trafficMode', 'canaryPercent', 'inferenceTable', 'inferenceCatalog',
       'inferenceSchema', 'inferenceTablePrefix', 'rateLimitPerMinute', 'tags', 'notifyOnFailure', 'waitForReady',
-      'timeoutMinutes', 'smokeTestPayload', 'rollbackOnFailure',
+      'timeoutMinutes', 'smokeTestPayload', 'rollbackOnFailure', 'warehouseId', 'inferenceRetentionDays',
     ],
     outputs: ['endpointUrl', 'endpointId', 'servedEntityName', 'servedVersion', 'inferenceTableName'],
   },
