@@ -174,7 +174,8 @@ export interface JobRunReportData {
   /** System.JobAttempt. */
   attempt: number;
   idempotencyToken?: string;
-  parameters: Record<string, string>;
+  /** The job parameters the step sets (names only: values may be secrets the agent masks only in the log). */
+  parameterNames: string[];
   /** The job's tasks (plan) or the run's tasks at their latest attempt. */
   tasks: JobRunTaskResult[];
   resultState?: string;

@@ -85,14 +85,16 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     action: 'planned',
     attempt: params.step.attempt,
     idempotencyToken: token,
-    parameters,
+    parameterNames: params.jobParameters.map((kv) => kv.key),
     outputTask: params.outputTask,
     tasks: jobTasks.map((t) => ({ taskKey: t.task_key, state: 'NOT_STARTED', attempt: 0 })),
   };
   const outputs: RunJobOutputs = {};
-  const planLines = planOf(job, parameters, params, token);
+  // Parameter values only in the log, which the agent masks secrets in; the summary and the
+  // report (attachments the agent does not mask) name the parameters without their values.
+  const planLines = planOf(job, parameters, params, token, false);
   ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be started)' : 'Plan');
-  ctx.log.remote(planLines.join('\n'));
+  ctx.log.remote(planOf(job, parameters, params, token, true).join('\n'));
   if (dryRun) {
     return finish('Succeeded', `Plan mode (dryRun): would run job ${jobName} (${jobId}) with ${jobTasks.length} task(s) and ${params.jobParameters.length} parameter(s); nothing was started.`);
   }
@@ -356,7 +358,7 @@ function inputError(input: string, rule: string): InputErrors {
   return new InputErrors([new InputError({ input, rule })]);
 }
 
-function planOf(job: Job, parameters: Record<string, string>, params: RunJobParameters, token: string): string[] {
+function planOf(job: Job, parameters: Record<string, string>, params: RunJobParameters, token: string, withValues: boolean): string[] {
   const tasks = job.settings?.tasks ?? [];
   const lines = [`Job: ${job.settings?.name ?? ''} (${job.job_id}), ${tasks.length} task(s)`];
   for (const t of tasks) {
@@ -368,7 +370,8 @@ function planOf(job: Job, parameters: Record<string, string>, params: RunJobPara
   const names = [...new Set([...defaults.keys(), ...Object.keys(parameters)])];
   lines.push(names.length ? 'Job parameters:' : 'Job parameters: (none)');
   for (const name of names) {
-    lines.push(Object.hasOwn(parameters, name) ? `+ ${name}=${parameters[name]}` : `  ${name}=${defaults.get(name) ?? ''} (job default)`);
+    if (Object.hasOwn(parameters, name)) lines.push(withValues ? `+ ${name}=${parameters[name]}` : `+ ${name} (set by the step)`);
+    else lines.push(`  ${name}=${defaults.get(name) ?? ''} (job default)`);
   }
   lines.push(`Idempotency token: ${token} (${params.repairOnRetry ? 'shared by every attempt of this step: a re-attempt repairs or reuses the same run' : `attempt ${params.step.attempt} only`})`);
   lines.push(params.waitForCompletion ? `Wait: up to ${params.timeoutMinutes} min${params.cancelOnTimeout ? ', then cancel the run' : ''}` : 'Wait: no (waitForCompletion is false)');

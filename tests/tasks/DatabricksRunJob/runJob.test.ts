@@ -70,7 +70,7 @@ describe('DatabricksRunJob (bundled task)', function () {
 
   it('runs a job by id: run link first, task states, progress, outputs, summary and report', async () => {
     const job = jobs().addJob(TRAINING);
-    const run = await runJob({ jobId: String(job.job_id), jobParameters: 'git_sha=0123456789abcdef0123456789abcdef01234567\nado_build_id=42' });
+    const run = await runJob({ jobId: String(job.job_id), jobParameters: 'git_sha=0123456789abcdef0123456789abcdef01234567\nado_build_id=42', outputTask: 'log' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     const [stored] = jobs().runsOf(job.job_id);
     assert.ok(stored);
@@ -97,6 +97,11 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(report.data.outputTask, 'log');
     const summary = readFileSync(run.summaries[0]!, 'utf8');
     assert.match(summary, /## ✅ Databricks run \d+ of job `churn training`/);
+    // Parameter values (possibly secrets the agent masks only in the log) stay out of the attachments.
+    assert.deepEqual(report.data.parameterNames, ['git_sha', 'ado_build_id']);
+    assert.match(summary, /\+ git_sha \(set by the step\)/);
+    for (const file of [run.summaries[0]!, ...run.attachments.map((a) => a.path)]) assert.doesNotMatch(readFileSync(file, 'utf8'), /0123456789abcdef0123456789abcdef01234567/);
+    assert.match(run.stdout, /\+ git_sha=0123456789abcdef0123456789abcdef01234567/);
     assert.match(summary, /\| train \| TERMINATED \| SUCCESS \|/);
     // The idempotency token is derived from the pipeline run, job and step.
     const runNow = cloud.workspace.requests.find((r) => r.path === '/api/2.2/jobs/run-now')!;

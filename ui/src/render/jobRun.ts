@@ -48,8 +48,8 @@ export function renderJobRun(data: JobRunReportData, dryRun: boolean | undefined
   if (data.stopped) {
     body.push(callout('warning', data.stopped.why === 'cancelled' ? 'The pipeline cancelled the step' : 'timeoutMinutes passed', h('p', null, data.stopped.detail)));
   }
-  const parameters = Object.entries(data.parameters ?? {});
-  if (parameters.length) body.push(section('Job parameters', 'parameters', table(['Name', 'Value'], parameters.map(([k, v]) => [code(k), v]))));
+  const parameters = data.parameterNames ?? [];
+  if (parameters.length) body.push(section('Job parameters set by the step', 'parameters', h('span', { class: 'inline-list' }, parameters.map((name) => code(name)))));
   if (data.tasks.length) body.push(section('Tasks', 'tasks', table(['Task', 'State', 'Result', 'Attempt', 'Duration'], data.tasks.map(taskRow))));
   for (const task of data.tasks.filter((t) => t.error || t.errorTraceTail || t.logsTail)) {
     body.push(callout('danger', `Task ${task.taskKey}: ${task.resultState ?? task.state}`,
