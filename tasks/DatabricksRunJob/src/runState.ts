@@ -82,7 +82,7 @@ export function verdictMessage(verdict: RunVerdict, what: string, detail: string
     case 'success':
       return `${what} succeeded${inTime}.${tail}`;
     case 'successWithFailures':
-      return `${what} succeeded with failures${inTime}: its leaf tasks succeeded but some tasks failed.${tail}`;
+      return `${what} ended SUCCESS_WITH_FAILURES${inTime}: its leaf tasks succeeded but some tasks failed, so the step fails.${tail}`;
     case 'failed':
       return `${what} failed.${tail}`;
     case 'canceled':
