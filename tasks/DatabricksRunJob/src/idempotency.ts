@@ -2,7 +2,9 @@
  * The run-now idempotency token (reference §8.2: "Databricks guarantees that exactly one run is
  * launched with that idempotency token", ≤ 64 characters). Derived from the pipeline run
  * (System.CollectionId, Build.BuildId), the job (System.StageName, System.PhaseName /
- * System.JobName) and the step (System.TaskInstanceName, else System.TaskDisplayName), so:
+ * System.JobName) and the step (the first of System.TaskInstanceName, Task.DisplayName and
+ * System.TaskDisplayName the agent sets; which of them every agent version sets is
+ * unconfirmed, each is the same on every attempt; the job id is part of the token too), so:
  *
  * - an agent-level retry of the same attempt sends the same token and gets the same run;
  * - with repairOnRetry, every attempt of the pipeline job sends the token the previous attempt
@@ -30,7 +32,7 @@ export function pipelineStep(vars: VariableSource): PipelineStep {
     buildId: vars.get('Build.BuildId') ?? vars.get('Release.ReleaseId') ?? 'local',
     stage: vars.get('System.StageName') ?? '',
     job: vars.get('System.PhaseName') ?? vars.get('System.JobName') ?? '',
-    step: vars.get('System.TaskInstanceName') ?? vars.get('System.TaskDisplayName') ?? 'DatabricksRunJob',
+    step: vars.get('System.TaskInstanceName') ?? vars.get('Task.DisplayName') ?? vars.get('System.TaskDisplayName') ?? 'DatabricksRunJob',
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
   };
 }
