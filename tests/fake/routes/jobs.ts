@@ -366,7 +366,8 @@ export class JobsStore {
       }
     }
     const end = begin === undefined ? undefined : begin + scaled(attempt.script.durationMs ?? DEFAULT_DURATION_MS);
-    if (cancelAt !== undefined && (end === undefined || cancelAt < end) && cancelAt >= attempt.eligibleAt) return cancelled(begin !== undefined && begin <= cancelAt ? begin : undefined);
+    // A repair clears the cancel, so a cancel always concerns the attempts of the current segment.
+    if (cancelAt !== undefined && (end === undefined || cancelAt < end)) return cancelled(begin !== undefined && begin <= cancelAt ? begin : undefined);
     if (begin === undefined || now < begin) return { life: runStart === undefined || now < runStart ? 'PENDING' : 'BLOCKED', message: runStart === undefined ? 'Waiting in the queue.' : 'Waiting for upstream tasks.' };
     if (now < end!) return { life: 'RUNNING', start: begin, message: 'In run' };
     const settled = end! + scaled(this.terminatingMs);
