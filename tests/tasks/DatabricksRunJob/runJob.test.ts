@@ -174,6 +174,27 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.deepEqual(reportOf(run).data.stopped, { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' });
   });
 
+  it('with cancelOnTimeout false a cancelled step leaves the Databricks run running', async () => {
+    const job = jobs().addJob({ name: 'long training', tasks: [{ key: 'train', script: { durationMs: 120 * MINUTE } }] });
+    const sigterm = sigtermWhen(/train: RUNNING/);
+    const run = await runJob({ jobId: String(job.job_id), cancelOnTimeout: 'false' }, { onStdout: sigterm.onStdout });
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /was left running \(cancelOnTimeout is false\)/);
+    assert.ok(!cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel'));
+    assert.equal(jobs().view(jobs().runsOf(job.job_id)[0]!, Date.now()).life, 'RUNNING');
+  });
+
+  it('without waitForCompletion: starts the run, sets jobRunId and runPageUrl, does not wait', async () => {
+    const job = jobs().addJob({ name: 'long training', tasks: [{ key: 'train', script: { durationMs: 120 * MINUTE } }] });
+    const run = await runJob({ jobId: String(job.job_id), waitForCompletion: 'false' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const stored = jobs().runsOf(job.job_id)[0]!;
+    assert.equal(run.outputs.jobRunId, String(stored.run_id));
+    assert.ok(run.outputs.runPageUrl);
+    assert.equal(run.outputs.resultState, undefined);
+    assert.match(run.resultMessage ?? '', /is (PENDING|RUNNING) \(not waiting for it\)/);
+  });
+
   it('an agent-level retry of the same attempt gets the same run, not a second training', async () => {
     const job = jobs().addJob(TRAINING);
     const first = await runJob({ jobId: String(job.job_id) });
