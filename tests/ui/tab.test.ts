@@ -78,6 +78,7 @@ describe('results tab in Chromium', function () {
     const card = page.locator('.card[data-kind="deployment"]');
     assert.match(await card.locator('.card__heading').innerText(), /Succeeded/);
     assert.equal(await card.locator('.card__title').innerText(), 'Serving endpoint churn-scoring');
+    assert.match(await card.locator('.facts').first().innerText(), /Inference retention\s+90 days, daily at 03:00 UTC \(job created\)/);
     const splits = card.locator('.traffic .split');
     assert.equal(await splits.count(), 2);
     assert.equal(await splits.nth(0).locator('.split__caption').innerText(), 'Before');
