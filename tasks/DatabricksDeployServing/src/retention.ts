@@ -258,8 +258,10 @@ export async function syncRetention(
   try {
     const plan = await planRetention(client, ctx.signal, wish);
     const lines = retentionPlanLines(plan);
-    ctx.log.section(deployed.dryRun ? 'Inference retention (plan)' : 'Inference retention');
-    if (plan.changes.length) ctx.log.remote(lines.join('\n'));
+    if (plan.changes.length) {
+      ctx.log.section(deployed.dryRun ? 'Inference retention (plan)' : 'Inference retention');
+      ctx.log.remote(lines.join('\n'));
+    }
     for (const id of plan.foreign) ctx.log.warning(`Job ${id} is also named "${plan.report.jobName}" but is not managed by this task (its tags differ): left alone.`);
     if (!deployed.dryRun) await applyRetention(client, ctx, plan);
     const note = `Inference retention: ${describeRetention(plan.report, deployed.dryRun)}.`;
