@@ -278,12 +278,28 @@ const refresh = union(
   ]),
 );
 
+/** RunJob: a workflow of three tasks (data prep → training → logging) joined by lines. */
+const workflow = union(
+  stroke(
+    [
+      [0.27, 0.3],
+      [0.5, 0.5],
+      [0.73, 0.7],
+    ],
+    0.07,
+  ),
+  circle(0.27, 0.3, 0.11),
+  circle(0.5, 0.5, 0.11),
+  circle(0.73, 0.7, 0.11),
+);
+
 const icons = [
   { path: 'images/icon.png', size: 128, from: '#FF7043', to: '#E0241A', glyph: layers },
   { path: 'tasks/DatabricksRegisterModel/icon.png', size: 32, from: '#FF8A4C', to: '#E2401E', glyph: tag },
   { path: 'tasks/DatabricksDeployServing/icon.png', size: 32, from: '#FF5A3C', to: '#C71F35', glyph: play },
   { path: 'tasks/DatabricksCreateMonitor/icon.png', size: 32, from: '#FFA040', to: '#E5581B', glyph: chart },
   { path: 'tasks/DatabricksRefreshMonitors/icon.png', size: 32, from: '#FF5E62', to: '#B3245C', glyph: refresh },
+  { path: 'tasks/DatabricksRunJob/icon.png', size: 32, from: '#FF7A45', to: '#C2331F', glyph: workflow },
 ];
 
 for (const icon of icons) {

@@ -1,4 +1,4 @@
-// `npm start`: the whole sample flow (register → deploy → monitor → refresh with a drift verdict)
+// `npm start`: the whole sample flow (train → register → deploy → monitor → refresh with a drift verdict)
 // against the embedded fake cloud and workspace. Each task runs as its own process on its
 // bundle, exactly as the agent runs it; the log below is what a pipeline log would show.
 // Summaries and reports are copied to dist/demo/.
@@ -86,7 +86,7 @@ async function task(name, inputs, opts = {}) {
 }
 
 const started = Date.now();
-const steps = ['register', 'deploy', 'monitor', 'refresh'];
+const steps = ['train', 'register', 'deploy', 'monitor', 'refresh'];
 const shared = {};
 let failures = 0;
 try {

@@ -14,6 +14,7 @@ const INPUTS = {
   DatabricksDeployServing: { endpointName: 'churn', modelName: 'main.ml.churn_model', modelVersion: '1', inferenceCatalog: 'main', inferenceSchema: 'ml_logs' },
   DatabricksCreateMonitor: { tableName: 'main.ml_mon.churn_inference', outputSchema: 'main.ml_mon', problemType: 'classification' },
   DatabricksRefreshMonitors: { tables: 'main.ml_mon.churn_inference' },
+  DatabricksRunJob: { jobName: 'churn training' },
 };
 
 function median(xs) {

@@ -1,5 +1,6 @@
 // Demo step (npm start): roll the new champion out on a serving endpoint that already serves
-// the previous champion: a 10% canary with a smoke test, then promote it to 100%.
+// the previous champion: a 10% canary with a smoke test, then promote it to 100%. Both keep
+// 90 days of inference data with a Databricks-side retention job (created, then unchanged).
 // ctx = { cloud, task, log, shared } (see scripts/start.mjs); the register step leaves
 // shared.modelName / shared.modelVersion / shared.baselineVersion, otherwise they are seeded here.
 import { createRequire } from 'node:module';
@@ -33,6 +34,8 @@ export async function run({ cloud, task, log, shared }) {
     inferenceTablePrefix: INFERENCE.prefix,
     tags: 'owner=mlops\nproject=churn',
     notifyOnFailure: 'mlops@contoso.com',
+    inferenceRetentionDays: '90',
+    warehouseId: 'abcdef1234567890',
     smokeTestPayload: JSON.stringify({ dataframe_records: [{ tenure: 3, monthly_charges: 70.5 }, { tenure: 40, monthly_charges: 20.0 }] }),
   };
   const canary = await task('DatabricksDeployServing', { ...base, trafficMode: 'canary', canaryPercent: '10' }, { title: `canary version ${shared.modelVersion} with 10% of the traffic` });

@@ -1,10 +1,10 @@
 // Demo step 1: DatabricksRegisterModel. A champion (version 1, f1 0.81) is already in Unity
-// Catalog; the training pipeline's newest run (f1 0.84) logged its model the MLflow 3 way (a
-// logged model, as every current Databricks ML runtime does); it is found as MLflow's
-// _register_model finds it and registered over REST as models:/<model_id> (files streamed into
-// the new version through the storage route the workspace selects, finalized, READY), gated
-// against the champion and promoted. A second, dryRun invocation shows the plan of a re-run:
-// nothing left to change.
+// Catalog; the run the training step handed back (shared.mlflowRunId; without that step, the
+// experiment's newest run of the commit) (f1 0.84) logged its model the MLflow 3 way (a logged
+// model, as every current Databricks ML runtime does); it is found as MLflow's _register_model
+// finds it and registered over REST as models:/<model_id> (files streamed into the new version
+// through the storage route the workspace selects, finalized, READY), gated against the champion
+// and promoted. A second, dryRun invocation shows the plan of a re-run: nothing left to change.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { root } from '../lib.mjs';
@@ -18,13 +18,15 @@ export async function run({ cloud, task, log, shared }) {
   ws.state.uc.addSchema('main.ml');
   const champion = seedLoggedRun(ws, { metrics: { f1_score: 0.81, auc: 0.88 }, tags: { git_sha: 'aaaa111' }, startTime: Date.now() - 86_400_000 });
   seedModelVersion(ws, { modelName: MODEL, run: champion, aliases: ['champion'] });
-  seedLoggedRun(ws, { metrics: { f1_score: 0.84, auc: 0.9 }, tags: { git_sha: '0123456789abcdef0123456789abcdef01234567' } });
+  if (!shared.mlflowRunId) seedLoggedRun(ws, { metrics: { f1_score: 0.84, auc: 0.9 }, tags: { git_sha: '0123456789abcdef0123456789abcdef01234567' } });
 
+  const source = shared.mlflowRunId
+    ? { runId: shared.mlflowRunId }
+    : { experimentName: DEFAULT_EXPERIMENT, runFilter: "tags.git_sha = '0123456789abcdef0123456789abcdef01234567'" };
   const inputs = {
     modelName: MODEL,
     registerFrom: 'run',
-    experimentName: DEFAULT_EXPERIMENT,
-    runFilter: "tags.git_sha = '0123456789abcdef0123456789abcdef01234567'",
+    ...source,
     compareMetric: 'f1_score',
     minImprovement: '0.01',
     candidateAliases: 'challenger',

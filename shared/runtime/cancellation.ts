@@ -1,5 +1,6 @@
 /**
- * SIGINT/SIGTERM (the agent cancelling the job, or a timeout) abort the task's AbortSignal:
+ * SIGINT/SIGTERM, and SIGBREAK on Windows (the agent cancelling the job, or a timeout: CTRL_C, then
+ * CTRL_BREAK, which Node reports as SIGBREAK) abort the task's AbortSignal:
  * every wait and request stops, no new request is sent, and the task ends with a clear message.
  * A watchdog makes sure the process exits within 5 s even if something ignores the signal.
  *

@@ -22,6 +22,8 @@
  * | inferenceTable.catalog                | DeployServing                   | inferenceCatalog       |
  * | inferenceTable.schema                 | DeployServing                   | inferenceSchema        |
  * | inferenceTable.tablePrefix            | DeployServing                   | inferenceTablePrefix   |
+ * | inferenceTable.retentionDays          | DeployServing                   | inferenceRetentionDays |
+ * | job.*                                 | RunJob                          | same                   |
  * | monitoring.warehouseId                | CreateMonitor, RefreshMonitors  | warehouseId            |
  * | monitoring.timeoutMinutes             | CreateMonitor                   | timeoutMinutes         |
  * | monitoring.refreshTimeoutMinutes      | RefreshMonitors                 | timeoutMinutes         |
@@ -33,7 +35,7 @@
  *
  * Inputs that exclude each other travel together: a task (or environment) that sets
  * workspaceUrl also drops the file's (or defaults') workspaceResourceId, and the reverse;
- * likewise modelVersion/modelAlias (DeployServing) and runId vs experimentName + runFilter
+ * likewise modelVersion/modelAlias (DeployServing), jobId/jobName (RunJob) and runId vs experimentName + runFilter
  * (RegisterModel). Otherwise task inputs override the file one by one.
  */
 import * as fs from 'node:fs';
@@ -86,6 +88,7 @@ const INPUT_OVERRIDES: Readonly<Record<TaskName, Readonly<Record<string, readonl
   DatabricksDeployServing: { ...WORKSPACE_OVERRIDES, modelVersion: ['modelAlias'], modelAlias: ['modelVersion'] },
   DatabricksCreateMonitor: WORKSPACE_OVERRIDES,
   DatabricksRefreshMonitors: WORKSPACE_OVERRIDES,
+  DatabricksRunJob: { ...WORKSPACE_OVERRIDES, jobId: ['jobName'], jobName: ['jobId'] },
 };
 
 type Segment = string | number;

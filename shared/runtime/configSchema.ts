@@ -31,7 +31,7 @@ import {
   WORKLOAD_TYPES,
 } from './choices';
 
-export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors'] as const;
+export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors', 'DatabricksRunJob'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 const REGISTER: readonly TaskName[] = ['DatabricksRegisterModel'];
@@ -39,6 +39,7 @@ const DEPLOY: readonly TaskName[] = ['DatabricksDeployServing'];
 const CREATE: readonly TaskName[] = ['DatabricksCreateMonitor'];
 const REFRESH: readonly TaskName[] = ['DatabricksRefreshMonitors'];
 const MONITOR_TASKS: readonly TaskName[] = [...CREATE, ...REFRESH];
+const RUN_JOB: readonly TaskName[] = ['DatabricksRunJob'];
 
 /**
  * How a YAML value becomes the task input's text:
@@ -83,10 +84,11 @@ export const BLOCK_FIELDS: Readonly<Record<string, FieldSpec>> = {
   retryBudgetSeconds: field('integer', TASK_NAMES, 'Total seconds the client may spend retrying one call (10-3600, default 300).'),
 };
 
-export const SECTION_NAMES = ['registry', 'serving', 'inferenceTable', 'monitoring'] as const;
+export const SECTION_NAMES = ['job', 'registry', 'serving', 'inferenceTable', 'monitoring'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 const SECTION_DESCRIPTIONS: Readonly<Record<SectionName, string>> = {
+  job: 'Inputs of DatabricksRunJob (the training workflow).',
   registry: 'Inputs of DatabricksRegisterModel.',
   serving: 'Inputs of DatabricksDeployServing (the inference table settings are in inferenceTable).',
   inferenceTable: 'The AI Gateway inference table of the serving endpoint (DatabricksDeployServing).',
@@ -94,6 +96,14 @@ const SECTION_DESCRIPTIONS: Readonly<Record<SectionName, string>> = {
 };
 
 export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, FieldSpec>>>> = {
+  job: {
+    jobId: field('integer', RUN_JOB, 'The Databricks job id; exactly one of jobId / jobName.'),
+    jobName: field('text', RUN_JOB, 'The exact name of the job (exactly one job may have it).'),
+    jobParameters: field('keyValue', RUN_JOB, 'Job-level parameters sent with the run.'),
+    timeoutMinutes: field('integer', RUN_JOB, 'Minutes to wait for the run (1-10080, default 120).'),
+    outputTask: field('text', RUN_JOB, 'Task key whose dbutils.notebook.exit value becomes notebookOutput (default: the only task, else the last to finish).'),
+    experimentName: field('text', RUN_JOB, 'MLflow experiment searched for the run tagged with this job run when the exit value names none.'),
+  },
   registry: {
     modelName: field('text', REGISTER, 'Unity Catalog model: catalog.schema.model. Also the model DatabricksDeployServing serves when serving.modelName is not set.'),
     registerFrom: field('text', REGISTER, 'run (new version from an MLflow run) or existingVersion (promote an existing version).', { values: REGISTER_FROM }),
@@ -143,6 +153,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     catalog: field('text', DEPLOY, 'Catalog of the inference table (required when enabled).', { input: 'inferenceCatalog' }),
     schema: field('text', DEPLOY, 'Schema of the inference table (required when enabled).', { input: 'inferenceSchema' }),
     tablePrefix: field('text', DEPLOY, 'Table name prefix (default: the endpoint name with - replaced by _).', { input: 'inferenceTablePrefix' }),
+    retentionDays: field('integer', DEPLOY, 'Days of payload rows kept by a Databricks-side daily delete job (0-3650, default 0 = no retention job).', { input: 'inferenceRetentionDays' }),
   },
   monitoring: {
     tableName: field('text', CREATE, 'Monitored table: catalog.schema.table. Also the table DatabricksRefreshMonitors refreshes when monitoring.tables is not set.'),

@@ -11,7 +11,7 @@ export const REPORT_ATTACHMENT_TYPE = 'databricks-mlops-report';
 
 export interface TaskReport {
   /** Which renderer the results tab uses. */
-  kind: 'registration' | 'deployment' | 'monitor' | 'drift' | 'connection';
+  kind: 'registration' | 'deployment' | 'monitor' | 'drift' | 'connection' | 'job';
   task: string;
   version: 1;
   result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';

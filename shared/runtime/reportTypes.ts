@@ -87,6 +87,18 @@ export interface DeploymentReportData {
   inferenceLogCheck?: { table: string; clientRequestId: string; found: boolean; waitedSeconds: number; message: string };
   failure?: { stage: 'update' | 'wait' | 'smoke-test'; message: string; entityMessages?: Array<{ name: string; message: string }> };
   changes?: ChangeEntry[];
+  /** The Databricks-side inference retention job (inferenceRetentionDays). */
+  retention?: {
+    days: number;
+    action: 'create' | 'update' | 'delete' | 'noop';
+    jobName: string;
+    jobId?: number;
+    jobUrl?: string;
+    sqlPath: string;
+    table?: string;
+    warehouseId?: string;
+    schedule?: string;
+  };
 }
 
 export interface MonitorReportData {
@@ -155,4 +167,51 @@ export interface DriftReportData {
   changes?: ChangeEntry[];
   /** notifyDestinations: who was told that a rule broke, and how (a one-time job run). */
   notification?: { destinations: string[]; message: string; runId?: string; error?: string; planned?: boolean };
+}
+
+/** One task of a job run, at its latest attempt. */
+export interface JobRunTaskResult {
+  taskKey: string;
+  taskRunId?: number;
+  /** Life cycle state (status.state, else state.life_cycle_state). */
+  state: string;
+  resultState?: string;
+  /** 1-based (attempt_number + 1). */
+  attempt: number;
+  durationSeconds?: number;
+  runPageUrl?: string;
+  /** state_message, error, and the tail of error_trace / logs, for failed tasks. */
+  message?: string;
+  error?: string;
+  errorTraceTail?: string;
+  logsTail?: string;
+}
+
+export interface JobRunReportData {
+  jobId: number;
+  jobName: string;
+  jobUrl?: string;
+  runId?: number;
+  runPageUrl?: string;
+  /** What the task did with the run: started it, found it (same token), repaired it, or planned only. */
+  action: 'started' | 'reused' | 'repaired' | 'planned';
+  /** System.JobAttempt. */
+  attempt: number;
+  idempotencyToken?: string;
+  /** The job parameters the step sets (names only: values may be secrets the agent masks only in the log). */
+  parameterNames: string[];
+  /** The job's tasks (plan) or the run's tasks at their latest attempt. */
+  tasks: JobRunTaskResult[];
+  resultState?: string;
+  verdict?: 'success' | 'successWithFailures' | 'failed' | 'canceled' | 'timedOut' | 'skipped' | 'concurrencyLimit' | 'internalError' | 'running';
+  durationSeconds?: number;
+  polls?: number;
+  /** Tasks re-run by the repair. */
+  repairedTasks?: string[];
+  outputTask?: string;
+  notebookOutput?: string;
+  mlflowRunId?: string;
+  mlflowRunSource?: 'exitValue' | 'tagSearch';
+  /** Set when the task stopped waiting: the pipeline cancelled it, or its timeoutMinutes passed. */
+  stopped?: { why: 'cancelled' | 'timeout'; runCancelled: boolean; detail: string };
 }

@@ -12,7 +12,7 @@ import JSZip from 'jszip';
 import Ajv from 'ajv-draft-04';
 import { repoRoot, sharedDir } from '../helpers/repo';
 
-const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel'];
+const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel', 'DatabricksRunJob'];
 
 describe('the packaged .vsix', function () {
   this.timeout(60_000);

@@ -78,6 +78,7 @@ describe('results tab in Chromium', function () {
     const card = page.locator('.card[data-kind="deployment"]');
     assert.match(await card.locator('.card__heading').innerText(), /Succeeded/);
     assert.equal(await card.locator('.card__title').innerText(), 'Serving endpoint churn-scoring');
+    assert.match(await card.locator('.facts').first().innerText(), /Inference retention\s+90 days, daily at 03:00 UTC \(job created\)/);
     const splits = card.locator('.traffic .split');
     assert.equal(await splits.count(), 2);
     assert.equal(await splits.nth(0).locator('.split__caption').innerText(), 'Before');
@@ -110,6 +111,16 @@ describe('results tab in Chromium', function () {
     assert.match(await rollback.innerText(), /Rolled back to the previous configuration/);
     assert.deepEqual(await rollback.locator('.split__segment').allInnerTexts(), ['v8 100%']);
     assert.doesNotMatch(await card.locator('.facts').first().innerText(), /Time to ready/, 'never ready: no time to ready');
+  });
+
+  it('shows a failed job run: its tasks, the failed task with its trace, the run link', async () => {
+    await open(['job-run-failed.json'], 'job-run-failed');
+    const card = page.locator('.card[data-kind="job"]');
+    assert.match(await card.locator('.card__heading').innerText(), /Failed[\s\S]*Job run/i);
+    assert.match(await card.locator('.card__title').innerText(), /Job churn training, run 550000000887/);
+    assert.match(await card.locator('.tasks').innerText(), /prep[\s\S]*FAILED[\s\S]*train[\s\S]*UPSTREAM_FAILED/);
+    assert.match(await card.locator('.callout--danger').innerText(), /Task prep: FAILED[\s\S]*ValueError: Input contains NaN[\s\S]*line 12, in prep/);
+    assert.equal(await card.locator('a[href$="/runs/550000000887"]').count(), 1);
   });
 
   it('shows a won promotion as candidate vs champion', async () => {

@@ -39,6 +39,11 @@ export interface Scenario {
    * them again by design, so the idempotency check allows them.
    */
   perRunActions?: CallPattern[];
+  /**
+   * Writes the task sends on purpose after the pipeline cancels it, to stop the remote work it
+   * started (DatabricksRunJob's runs/cancel): the cancellation check allows them.
+   */
+  cancelCalls?: CallPattern[];
   /** The waits of this scenario, for the cancellation check. */
   waits?: WaitPoint[];
 }

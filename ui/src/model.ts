@@ -12,6 +12,8 @@ export type {
   DriftColumnResult,
   DriftReportData,
   DriftTableResult,
+  JobRunReportData,
+  JobRunTaskResult,
   MonitorReportData,
   RegistrationReportData,
   ServedEntitySnapshot,

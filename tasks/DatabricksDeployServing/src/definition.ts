@@ -7,6 +7,7 @@ import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { deployServing } from './operations';
+import { syncRetention } from './retention';
 import { buildParameters, type DeployServingParameters } from './parameters';
 import { deploySummary } from './summary';
 
@@ -16,10 +17,15 @@ export const definition: TaskDefinition<DeployServingParameters> = {
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
     const result = await deployServing({ client, ctx }, params);
+    // Inference retention (retention.ts): planned in plan mode, applied after a successful rollout.
+    const retention = await syncRetention(client, ctx, params, result);
+    result.report.retention = retention.report;
+    result.planLines.push(...retention.lines);
+    result.notes.push(retention.note);
     const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
     return {
-      result: result.result,
-      message: result.message,
+      result: retention.problem ? 'SucceededWithIssues' : result.result,
+      message: retention.problem ? `${result.message} ${retention.problem}` : result.message,
       outputs: { ...result.outputs },
       summaryMarkdown: deploySummary(result, link),
       summaryTitle: stepTitle(`deploy ${params.endpointName}`, params.common.config?.environment),

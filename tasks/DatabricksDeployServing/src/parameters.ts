@@ -62,10 +62,12 @@ export interface DeployServingParameters {
   /** The parsed request body (from the JSON text or the file). */
   smokeTestPayload?: JsonObject;
   rollbackOnFailure: boolean;
-  /** SQL warehouse for the inference-log check (and the retention schedule). */
+  /** SQL warehouse for the inference-log check and the retention schedule. */
   warehouseId?: string;
   /** 0 = off: after a passing smoke test, wait up to N minutes for it in the payload table. */
   verifyInferenceLogMinutes: number;
+  /** Days of payload rows the Databricks-side retention job keeps; 0 = no retention job (retention.ts). */
+  inferenceRetentionDays: number;
 }
 
 const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
@@ -102,9 +104,10 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     timeoutMinutes: withDefault(integerRule(1, 720), '45'),
     smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
     rollbackOnFailure: withDefault(booleanRule(), 'true'),
-    // No task.json defaults for the two below: the settings file (serving.*) must not be hidden.
+    // No task.json defaults for these: the settings file must not be hidden (INTERFACE.md precedence).
     warehouseId: optional(warehouseIdRule()),
     verifyInferenceLogMinutes: withDefault(integerRule(0, 180), '0'),
+    inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
     when(['modelVersion', 'modelAlias'], ({ modelVersion, modelAlias }) => {
@@ -129,6 +132,12 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     ),
     when(['verifyInferenceLogMinutes', 'waitForReady'], ({ verifyInferenceLogMinutes, waitForReady }) =>
       verifyInferenceLogMinutes > 0 && !waitForReady ? { input: 'verifyInferenceLogMinutes', rule: 'needs waitForReady true (the smoke test runs once the endpoint is ready)' } : undefined,
+    ),
+    when(['inferenceRetentionDays', 'inferenceTable'], ({ inferenceRetentionDays, inferenceTable }) =>
+      inferenceRetentionDays > 0 && !inferenceTable ? { input: 'inferenceRetentionDays', rule: 'needs inferenceTable true (there is no payload table to clean)' } : undefined,
+    ),
+    when(['inferenceRetentionDays', 'warehouseId'], ({ inferenceRetentionDays, warehouseId }) =>
+      inferenceRetentionDays > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required when inferenceRetentionDays is more than 0 (the retention job runs its DELETE on that SQL warehouse)' } : undefined,
     ),
   ]);
 
@@ -157,6 +166,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     rollbackOnFailure: v.rollbackOnFailure,
     warehouseId: v.warehouseId,
     verifyInferenceLogMinutes: v.verifyInferenceLogMinutes,
+    inferenceRetentionDays: v.inferenceRetentionDays,
   };
 }
 

@@ -12,5 +12,7 @@ import { alertRoutes } from './alerts';
 import { filesRoutes } from './files';
 import { mlflowRoutes } from './mlflow';
 import { ucModelRoutes } from './ucModels';
+import { jobsRoutes } from './jobs';
+import { workspaceFilesRoutes } from './workspaceFiles';
 
-export const routeModules: readonly RouteModule[] = [identityRoutes, unityCatalogRoutes, sqlRoutes, monitorRoutes, alertRoutes, servingRoutes, filesRoutes, mlflowRoutes, ucModelRoutes];
+export const routeModules: readonly RouteModule[] = [identityRoutes, unityCatalogRoutes, sqlRoutes, monitorRoutes, alertRoutes, servingRoutes, filesRoutes, mlflowRoutes, ucModelRoutes, jobsRoutes, workspaceFilesRoutes];

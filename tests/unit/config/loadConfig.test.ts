@@ -105,7 +105,7 @@ describe('loadConfig: validation errors', () => {
       ]);
     });
     it('listing the keys when nothing is close', () => {
-      assert.equal(only('environments:\n  dev:\n    inferenceTable:\n      retentionDays: 90\n').rule, 'unknown key "retentionDays"; expected one of enabled, catalog, schema, tablePrefix');
+      assert.equal(only('environments:\n  dev:\n    inferenceTable:\n      keepForever: true\n').rule, 'unknown key "keepForever"; expected one of enabled, catalog, schema, tablePrefix, retentionDays');
     });
   });
 

@@ -7,6 +7,7 @@ import { buildParameters as createMonitor } from '../../../tasks/DatabricksCreat
 import { buildParameters as deployServing } from '../../../tasks/DatabricksDeployServing/src/parameters';
 import { buildParameters as refreshMonitors } from '../../../tasks/DatabricksRefreshMonitors/src/parameters';
 import { buildParameters as registerModel } from '../../../tasks/DatabricksRegisterModel/src/parameters';
+import { buildParameters as runJob } from '../../../tasks/DatabricksRunJob/src/parameters';
 import { build, repoRoot } from '../parameters/support';
 
 const BUILDERS: Record<TaskName, (inputs: InputSource, vars: VariableSource) => unknown> = {
@@ -14,6 +15,7 @@ const BUILDERS: Record<TaskName, (inputs: InputSource, vars: VariableSource) => 
   DatabricksDeployServing: deployServing,
   DatabricksCreateMonitor: createMonitor,
   DatabricksRefreshMonitors: refreshMonitors,
+  DatabricksRunJob: runJob,
 };
 
 describe('config templates', () => {

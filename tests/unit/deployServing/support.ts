@@ -91,6 +91,7 @@ export function params(overrides: Partial<DeployServingParameters> = {}): Deploy
     smokeTestPayload: { dataframe_records: [{ tenure: 3, charges: 70.5 }, { tenure: 40, charges: 20 }] },
     rollbackOnFailure: true,
     verifyInferenceLogMinutes: 0,
+    inferenceRetentionDays: 0,
     ...overrides,
   };
 }

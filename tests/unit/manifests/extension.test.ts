@@ -36,7 +36,7 @@ describe('vss-extension.json', () => {
     assert.deepEqual(manifest.repository, { type: 'git', uri: REPOSITORY });
   });
 
-  it('contributes the four tasks, each from an existing task folder', () => {
+  it('contributes the five tasks, each from an existing task folder', () => {
     const taskContributions = contributions.filter((c) => c.type === 'ms.vss-distributed-task.task');
     assert.equal(taskContributions.length, TASK_NAMES.length);
     for (const name of TASK_NAMES) {

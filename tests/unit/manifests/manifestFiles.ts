@@ -13,6 +13,7 @@ export const TASK_NAMES = [
   'DatabricksDeployServing',
   'DatabricksCreateMonitor',
   'DatabricksRefreshMonitors',
+  'DatabricksRunJob',
 ] as const;
 
 export type TaskName = (typeof TASK_NAMES)[number];

@@ -1,5 +1,5 @@
 /**
- * Checks the four task.json manifests: against the official tasks.schema.json, against the
+ * Checks the five task.json manifests: against the official tasks.schema.json, against the
  * public contract (../shared/design/INTERFACE.md, hard-coded below because those names must
  * never change), against docs/INPUTS.md (types, defaults, visible rules, groups, outputs), and
  * for the consistency rules the Azure DevOps editor and agent rely on.
@@ -40,7 +40,7 @@ const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
       'endpointName', 'modelName', 'modelVersion', 'modelAlias', 'servedEntityName', 'workloadSize', 'workloadType',
       'scaleToZero', 'environmentVars', 'trafficMode', 'canaryPercent', 'inferenceTable', 'inferenceCatalog',
       'inferenceSchema', 'inferenceTablePrefix', 'rateLimitPerMinute', 'tags', 'notifyOnFailure', 'waitForReady',
-      'timeoutMinutes', 'smokeTestPayload', 'rollbackOnFailure',
+      'timeoutMinutes', 'smokeTestPayload', 'rollbackOnFailure', 'warehouseId', 'inferenceRetentionDays',
     ],
     outputs: ['endpointUrl', 'endpointId', 'servedEntityName', 'servedVersion', 'inferenceTableName'],
   },
@@ -61,6 +61,10 @@ const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
     ],
     outputs: ['driftDetected', 'driftedColumns', 'refreshStates', 'reportPath'],
   },
+  DatabricksRunJob: {
+    inputs: ['jobId', 'jobName', 'jobParameters', 'waitForCompletion', 'timeoutMinutes', 'cancelOnTimeout', 'repairOnRetry', 'outputTask', 'experimentName'],
+    outputs: ['jobRunId', 'runPageUrl', 'resultState', 'durationSeconds', 'notebookOutput', 'mlflowRunId'],
+  },
 };
 
 /** Output variables added beyond INTERFACE.md, each documented in docs/INPUTS.md (none yet). */
@@ -69,6 +73,7 @@ const DOCUMENTED_OUTPUT_ADDITIONS: Record<TaskName, string[]> = {
   DatabricksDeployServing: [],
   DatabricksCreateMonitor: [],
   DatabricksRefreshMonitors: [],
+  DatabricksRunJob: [],
 };
 
 const root = findRepoRoot();

@@ -98,12 +98,13 @@ describe('pipeline schema generation (tests/helpers/pipelineSchema)', () => {
     assert.throws(() => extendServiceSchema({ definitions: {} }, [sample]), /definitions\.task is not an object/);
   });
 
-  it('covers the four tasks of the repository', () => {
+  it('covers the five tasks of the repository', () => {
     assert.deepEqual(loadTaskManifests(root).map(taskReference), [
       'DatabricksCreateMonitor@1',
       'DatabricksDeployServing@1',
       'DatabricksRefreshMonitors@1',
       'DatabricksRegisterModel@1',
+      'DatabricksRunJob@1',
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * recognised by its status line; the signal lands a random time into it), plus one at a random
  * time after start. The process must exit within 5 s of the signal without a stack trace
  * (reporting a result, unless the signal came before the task could handle it), and send no
- * write request after the signal.
+ * write request after the signal other than the scenario's cancelCalls (stopping the remote work).
  */
 import type { ChildProcess } from 'node:child_process';
 import { stackTrace, writes } from '../judge';
@@ -75,7 +75,7 @@ async function cancelledRun(pkg: PackagedTasks, s: Scenario, point: SignalPoint,
     }
     const problems: string[] = [];
     if (exitedAfter > EXIT_LIMIT_MS) problems.push(`exited ${exitedAfter} ms after SIGTERM`);
-    const late = writes(world.cloud.workspace.requests, s.readOnlyCalls).filter((r) => r.time > signalledAt + IN_FLIGHT_GRACE_MS);
+    const late = writes(world.cloud.workspace.requests, [...(s.readOnlyCalls ?? []), ...(s.cancelCalls ?? [])]).filter((r) => r.time > signalledAt + IN_FLIGHT_GRACE_MS);
     if (late.length) problems.push(`wrote after the signal: ${late.map((r) => `${r.method} ${r.path} (+${r.time - signalledAt} ms)`).join(', ')}`);
     // Killed by the signal itself is fine when it lands before the task installed its handler.
     if (run.result === undefined && run.signal !== 'SIGTERM') problems.push(`no result and exit ${run.exitCode}`);

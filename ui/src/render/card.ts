@@ -2,10 +2,11 @@
 import { h, link } from '../dom';
 import { formatDateTime, formatDuration, secondsBetween } from '../format';
 import type {
-  DeploymentReportData, DriftReportData, LoadedReport, MonitorReportData, RegistrationReportData, TaskReport,
+  DeploymentReportData, DriftReportData, JobRunReportData, LoadedReport, MonitorReportData, RegistrationReportData, TaskReport,
 } from '../model';
 import { renderDeployment } from './deployment';
 import { renderDrift } from './drift';
+import { renderJobRun } from './jobRun';
 import { renderMonitor } from './monitor';
 import type { KindView, Tone } from './parts';
 import { callout, chip, facts } from './parts';
@@ -23,6 +24,7 @@ const KIND_LABEL: Record<TaskReport['kind'], string> = {
   monitor: 'Monitor',
   drift: 'Drift',
   connection: 'Connection',
+  job: 'Job run',
 };
 
 /** Reports of an unknown kind (a newer task) or whose view failed: the message and the raw JSON. */
@@ -45,6 +47,7 @@ function kindView(report: TaskReport): KindView {
     case 'registration': return renderRegistration(report.data as RegistrationReportData, dryRun);
     case 'monitor': return renderMonitor(report.data as MonitorReportData, dryRun);
     case 'drift': return renderDrift(report.data as DriftReportData);
+    case 'job': return renderJobRun(report.data as JobRunReportData, dryRun);
     default: return genericView(report, report.kind === 'connection' ? undefined : `This tab does not know reports of kind "${String(report.kind)}" yet; showing the raw report.`);
   }
 }

@@ -75,6 +75,7 @@ export function renderDeployment(data: DeploymentReportData, dryRun: boolean | u
       ['Traffic mode', MODE[data.trafficMode] ?? data.trafficMode],
       ['Time to ready', formatDuration(data.timeToReadySeconds)],
       ['Inference table', data.inferenceTableName],
+      ['Inference retention', retentionText(data.retention, dryRun)],
     ]),
     section(dryRun ? 'Traffic split (planned)' : 'Traffic split', 'traffic',
       h('div', { class: 'splits' },
@@ -122,4 +123,16 @@ export function renderDeployment(data: DeploymentReportData, dryRun: boolean | u
   const changes = renderChanges(data.changes, dryRun);
   if (changes) body.push(changes);
   return { title: `Serving endpoint ${data.endpointName}`, body };
+}
+
+const RETENTION_ACTION = { create: 'created', update: 'updated', delete: 'removed', noop: 'unchanged' } as const;
+const PLANNED_RETENTION_ACTION = { create: 'would be created', update: 'would be updated', delete: 'would be removed', noop: 'unchanged' } as const;
+
+/** The retention job in one line: days, schedule and what this run did to it. */
+function retentionText(r: DeploymentReportData['retention'], dryRun: boolean | undefined): Node | string | undefined {
+  if (!r) return undefined;
+  const action = (dryRun ? PLANNED_RETENTION_ACTION : RETENTION_ACTION)[r.action] ?? r.action;
+  if (r.days === 0) return r.action === 'delete' ? `off (the retention job ${action})` : 'off';
+  const text = `${r.days} days, ${r.schedule ?? 'daily'} (job ${action})`;
+  return r.jobUrl ? link(text, r.jobUrl) : text;
 }

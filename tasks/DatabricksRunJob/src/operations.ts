@@ -1,0 +1,420 @@
+/**
+ * DatabricksRunJob operations: find the job, check the inputs against it (before any write),
+ * print the plan, start the run exactly once (run-now with the idempotency token), repair a
+ * failed run on a re-attempt, wait, explain failures, cancel the run with the pipeline, and read
+ * what the run hands back (notebook exit value, MLflow run id).
+ */
+import {
+  cancelRun,
+  getJobAllPages,
+  getRun,
+  getRunAllPages,
+  getRunOutput,
+  latestTaskAttempts,
+  listJobsByName,
+  repairRun,
+  runNow,
+  type Job,
+  type Run,
+  type RunOutput,
+  type RunTask,
+} from '../../../shared/api/jobs';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { CancelledError, DatabricksApiError, isNotFound } from '../../../shared/client/errors';
+import { InputError, InputErrors } from '../../../shared/runtime/inputError';
+import type { JobRunReportData, JobRunTaskResult } from '../../../shared/runtime/reportTypes';
+import type { TaskContext } from '../../../shared/runtime/task';
+import { idempotencyToken } from './idempotency';
+import { chooseOutputTask, findTaggedRun, runIdFromExitValue } from './mlflowRun';
+import type { RunJobParameters } from './parameters';
+import { isTerminal, lifeCycle, resultState, taskFailed, verdictMessage, verdictOf, type RunVerdict } from './runState';
+import { waitForRun } from './wait';
+
+export interface RunJobDeps {
+  client: DatabricksClient;
+  ctx: TaskContext;
+}
+
+export interface RunJobOutputs {
+  jobRunId?: number;
+  runPageUrl?: string;
+  resultState?: string;
+  durationSeconds?: number;
+  notebookOutput?: string;
+  mlflowRunId?: string;
+}
+
+export interface RunJobResult {
+  result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
+  message: string;
+  outputs: RunJobOutputs;
+  report: JobRunReportData;
+  dryRun: boolean;
+  planLines: string[];
+  notes: string[];
+}
+
+/** Failed tasks whose output is fetched and printed. */
+const MAX_FAILED_TASKS_SHOWN = 10;
+/** Lines and characters kept of the end of an error trace or a log. */
+const TAIL_LINES = 40;
+const TAIL_CHARS = 4_000;
+/** The most of an exit value set as the notebookOutput variable. */
+const MAX_OUTPUT_CHARS = 32_000;
+/** Real milliseconds the cancel request may take after SIGTERM (the agent allows about 7.5 s; the watchdog 4 s). */
+const CANCEL_REQUEST_MS = 2_500;
+/** Task time to wait for a run cancelled at the timeout to report CANCELED. */
+const CANCEL_SETTLE_MS = 60_000;
+
+export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promise<RunJobResult> {
+  const { client, ctx } = deps;
+  const dryRun = client.readOnly;
+  const job = await resolveJob(deps, params);
+  const jobId = job.job_id!;
+  const jobName = job.settings?.name ?? `job ${jobId}`;
+  const jobTasks = job.settings?.tasks ?? [];
+  checkAgainstJob(params, job);
+
+  const parameters = Object.fromEntries(params.jobParameters.map((kv) => [kv.key, kv.value]));
+  const token = idempotencyToken(params.step, jobId, !params.repairOnRetry);
+  const notes: string[] = [];
+  const report: JobRunReportData = {
+    jobId,
+    jobName,
+    jobUrl: client.link(`/jobs/${jobId}`),
+    action: 'planned',
+    attempt: params.step.attempt,
+    idempotencyToken: token,
+    parameterNames: params.jobParameters.map((kv) => kv.key),
+    outputTask: params.outputTask,
+    tasks: jobTasks.map((t) => ({ taskKey: t.task_key, state: 'NOT_STARTED', attempt: 0 })),
+  };
+  const outputs: RunJobOutputs = {};
+  // Parameter values only in the log, which the agent masks secrets in; the summary and the
+  // report (attachments the agent does not mask) name the parameters without their values.
+  const planLines = planOf(job, parameters, params, token, false);
+  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be started)' : 'Plan');
+  ctx.log.remote(planOf(job, parameters, params, token, true).join('\n'));
+  if (dryRun) {
+    return finish('Succeeded', `Plan mode (dryRun): would run job ${jobName} (${jobId}) with ${jobTasks.length} task(s) and ${params.jobParameters.length} parameter(s); nothing was started.`);
+  }
+
+  let run: Run | undefined;
+  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
+  try {
+    const started = await runNow(client, { job_id: jobId, job_parameters: params.jobParameters.length ? parameters : undefined, idempotency_token: token, queue: { enabled: true } }, ctx.signal);
+    const runId = started.run_id!;
+    report.runId = outputs.jobRunId = runId;
+    run = await getRun(client, runId, { signal: ctx.signal });
+    report.runPageUrl = outputs.runPageUrl = run.run_page_url;
+    // The link first: everything after it can be followed there.
+    ctx.log.info(`Databricks run ${runId} of job ${jobName}: ${run.run_page_url ?? client.link(`/jobs/${jobId}/runs/${runId}`)}`);
+    // The token is shared by every attempt only with repairOnRetry (idempotency.ts).
+    report.action = isTerminal(run) || (params.repairOnRetry && params.step.attempt > 1) ? 'reused' : 'started';
+    if (report.action === 'started') ctx.log.info(`Run ${runId} started (idempotency token ${token}: a retry of this step gets this run, never a second one).`);
+
+    if (isTerminal(run)) {
+      const verdict = verdictOf(run);
+      if (verdict !== 'success' && params.repairOnRetry && params.step.attempt > 1) {
+        run = await repair(runId, parameters);
+      } else {
+        ctx.log.info(`Run ${runId} already ended (${resultState(run)}): an earlier attempt of this step started it; it is reported, not started again.`);
+      }
+    } else if (report.action === 'reused') {
+      ctx.log.info(`Run ${runId} was started by an earlier attempt of this step and is ${lifeCycle(run)}: waiting for it.`);
+    }
+
+    if (!params.waitForCompletion && !isTerminal(run)) {
+      notes.push('waitForCompletion is false: the task did not wait for the run.');
+      report.verdict = 'running';
+      return finish('Succeeded', `Run ${runId} of job ${jobName} is ${lifeCycle(run)} (not waiting for it): ${run.run_page_url ?? ''}`.trim());
+    }
+
+    ctx.log.section(`Waiting for run ${runId} of ${jobName}`);
+    const waited = await waitForRun(deps, runId, deadline, `Run ${runId}`);
+    report.polls = waited.polls;
+    if (waited.timedOut) return await timedOut(runId);
+    return await ended(runId);
+  } catch (e) {
+    if (!(e instanceof CancelledError) || report.runId === undefined) throw e;
+    return await cancelled(report.runId, e);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  async function repair(runId: number, jobParameters: Record<string, string>): Promise<Run> {
+    const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
+    const failed = latestTaskAttempts(full.tasks).filter(taskFailed).map((t) => t.task_key ?? String(t.run_id));
+    const latestRepair = (full.repair_history ?? []).filter((h) => h.type === 'REPAIR').at(-1)?.id;
+    ctx.log.info(`Run ${runId} of the previous attempt ended ${resultState(full)}: repairing it (re-running ${failed.join(', ') || 'its failed tasks'} and the tasks after them) instead of starting a new run.`);
+    const answer = await repairRun(
+      client,
+      { run_id: runId, rerun_all_failed_tasks: true, rerun_dependent_tasks: true, latest_repair_id: latestRepair, job_parameters: Object.keys(jobParameters).length ? jobParameters : undefined },
+      ctx.signal,
+    );
+    report.action = 'repaired';
+    report.repairedTasks = failed;
+    ctx.log.info(`Repair ${answer.repair_id ?? ''} of run ${runId} started.`);
+    return getRun(client, runId, { signal: ctx.signal });
+  }
+
+  async function ended(runId: number): Promise<RunJobResult> {
+    const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
+    const tasks = latestTaskAttempts(full.tasks);
+    const verdict = verdictOf(full);
+    applyRun(full, verdict);
+    const failures = await explainFailures(tasks);
+    const detail = failures.length ? `Failed task(s): ${failures.join('; ')}` : stateMessage(full);
+    const took = report.durationSeconds !== undefined ? formatDuration(report.durationSeconds) : undefined;
+    const message = verdictMessage(verdict, `Run ${runId} of job ${jobName}`, detail, took);
+    if (verdict === 'success' || verdict === 'successWithFailures') await readOutputs(tasks, runId);
+    if (verdict === 'success') return finish('Succeeded', `${message}${mlflowText()}`);
+    // Only SUCCESS passes (issue 15): a run whose leaf tasks succeeded while others failed
+    // (SUCCESS_WITH_FAILURES, reference §8.3) fails the step, with its outputs still set.
+    ctx.log.error(message);
+    return finish('Failed', message);
+  }
+
+  async function timedOut(runId: number): Promise<RunJobResult> {
+    const after = `Run ${runId} of job ${jobName} did not finish within timeoutMinutes (${params.timeoutMinutes} min)`;
+    if (!params.cancelOnTimeout) {
+      report.stopped = { why: 'timeout', runCancelled: false, detail: 'cancelOnTimeout is false: the run was left running.' };
+      const r = await getRunAllPages(client, runId, { signal: ctx.signal });
+      applyRun(r, 'running');
+      return finish('Failed', `${after}; cancelOnTimeout is false, so it was left running: ${report.runPageUrl ?? ''}`.trim());
+    }
+    ctx.log.warning(`${after}: cancelling it.`);
+    await cancelRun(client, runId, { signal: ctx.signal });
+    report.stopped = { why: 'timeout', runCancelled: true, detail: `Cancelled after ${params.timeoutMinutes} min.` };
+    // Cancelling is asynchronous: wait a little for the final state.
+    const settled = await waitForRun(deps, runId, ctx.clock.now() + ctx.clock.scale(CANCEL_SETTLE_MS), `Run ${runId}`);
+    applyRun(settled.run, isTerminal(settled.run) ? verdictOf(settled.run) : 'running');
+    const state = isTerminal(settled.run) ? `it ended ${resultState(settled.run)}` : `it was still ${lifeCycle(settled.run)} ${CANCEL_SETTLE_MS / 1000} s later`;
+    return finish('Failed', `${after}; the task cancelled it (${state}).`);
+  }
+
+  async function cancelled(runId: number, e: CancelledError): Promise<RunJobResult> {
+    if (!params.cancelOnTimeout) {
+      report.stopped = { why: 'cancelled', runCancelled: false, detail: 'cancelOnTimeout is false: the Databricks run was left running.' };
+      return finish('Failed', `${e.message} The Databricks run ${runId} was left running (cancelOnTimeout is false): ${report.runPageUrl ?? ''}`.trim());
+    }
+    // The task's own signal is aborted: this one request gets a signal of its own, within the agent's grace.
+    try {
+      await cancelRun(client, runId, { signal: AbortSignal.timeout(CANCEL_REQUEST_MS), timeoutMs: CANCEL_REQUEST_MS });
+      report.stopped = { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' };
+      ctx.log.warning(`${e.message} Cancelled Databricks run ${runId}.`);
+      return finish('Failed', `${e.message} The Databricks run ${runId} was cancelled too.`);
+    } catch (cancelError) {
+      const why = cancelError instanceof DatabricksApiError ? `${cancelError.errorCode}: ${cancelError.serviceMessage}` : (cancelError as Error).message;
+      report.stopped = { why: 'cancelled', runCancelled: false, detail: `runs/cancel failed: ${why}` };
+      return finish('Failed', `${e.message} Cancelling Databricks run ${runId} failed (${why}); cancel it in the workspace: ${report.runPageUrl ?? ''}`.trim());
+    }
+  }
+
+  function applyRun(r: Run, verdict: RunVerdict | 'running'): void {
+    report.verdict = verdict;
+    report.tasks = latestTaskAttempts(r.tasks).map(taskResult);
+    report.runPageUrl = outputs.runPageUrl = r.run_page_url ?? report.runPageUrl;
+    if (isTerminal(r)) report.resultState = outputs.resultState = resultState(r);
+    const ms = r.run_duration || (r.end_time && r.start_time ? (r.end_time - r.start_time) / ctx.clock.scale(1) : undefined);
+    if (ms !== undefined && isTerminal(r)) report.durationSeconds = outputs.durationSeconds = Math.round(ms / 1000);
+  }
+
+  /** Prints, for every failed task, its message, error and the tail of its trace and logs. */
+  async function explainFailures(tasks: RunTask[]): Promise<string[]> {
+    const failed = tasks.filter(taskFailed);
+    const summaries: string[] = [];
+    for (const task of failed.slice(0, MAX_FAILED_TASKS_SHOWN)) {
+      const key = task.task_key ?? String(task.run_id);
+      const result = resultState(task);
+      const entry = report.tasks.find((t) => t.taskKey === key);
+      if (result === 'UPSTREAM_FAILED' || result === 'UPSTREAM_CANCELED' || task.run_id === undefined) {
+        summaries.push(`${key} did not run (${result})`);
+        continue;
+      }
+      let output: RunOutput | undefined;
+      try {
+        output = await getRunOutput(client, task.run_id, ctx.signal);
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        ctx.log.warning(`The output of task ${key} could not be read: ${(e as Error).message}`);
+      }
+      const message = task.status?.termination_details?.message || task.state?.state_message || '';
+      const error = output?.error;
+      ctx.log.error(`Task ${key} ${result}${message ? `: ${message}` : ''}${error && error !== message ? ` — ${error}` : ''}`);
+      const trace = tail(output?.error_trace);
+      const logs = tail(output?.logs);
+      if (trace) group(`Error trace of ${key} (last lines)`, trace);
+      if (logs) group(`Logs of ${key} (last lines${output?.logs_truncated ? '; the service kept only the end' : ''})`, logs);
+      if (entry) Object.assign(entry, { message: message || undefined, error, errorTraceTail: trace, logsTail: logs });
+      summaries.push(`${key} ${result}${error ? `: ${firstLine(error)}` : message ? `: ${firstLine(message)}` : ''}`);
+    }
+    if (failed.length > MAX_FAILED_TASKS_SHOWN) summaries.push(`and ${failed.length - MAX_FAILED_TASKS_SHOWN} more`);
+    return summaries;
+  }
+
+  function group(title: string, text: string): void {
+    ctx.log.info(`##[group]${title}`);
+    ctx.log.remote(text);
+    ctx.log.info('##[endgroup]');
+  }
+
+  /** notebookOutput and mlflowRunId from the output task. */
+  async function readOutputs(tasks: RunTask[], runId: number): Promise<void> {
+    const chosen = chooseOutputTask(tasks, params.outputTask);
+    if (!chosen) {
+      notes.push('No output task: the job has several tasks and none has ended; notebookOutput is empty.');
+      return;
+    }
+    report.outputTask = chosen.task_key;
+    let value: string | undefined;
+    if (chosen.run_id !== undefined) {
+      const output = await getRunOutput(client, chosen.run_id, ctx.signal);
+      value = output.notebook_output?.result;
+      if (output.notebook_output?.truncated) ctx.log.warning(`The exit value of ${chosen.task_key} was truncated by Databricks (it returns the first 5 MB).`);
+    }
+    if (value !== undefined) {
+      const shown = value.length > MAX_OUTPUT_CHARS ? value.slice(0, MAX_OUTPUT_CHARS) : value;
+      if (shown !== value) ctx.log.warning(`notebookOutput holds the first ${MAX_OUTPUT_CHARS} characters of the exit value of ${chosen.task_key} (${value.length}).`);
+      report.notebookOutput = outputs.notebookOutput = shown;
+      ctx.log.remote(`Exit value of ${chosen.task_key}: ${shown.length > 500 ? `${shown.slice(0, 500)}…` : shown}`);
+    } else {
+      notes.push(`Task ${chosen.task_key} ended without dbutils.notebook.exit: notebookOutput is empty.`);
+    }
+    const fromValue = runIdFromExitValue(value);
+    if (fromValue) {
+      report.mlflowRunId = outputs.mlflowRunId = fromValue.runId;
+      report.mlflowRunSource = 'exitValue';
+      ctx.log.info(`MLflow run ${fromValue.runId} (from the exit value${fromValue.key ? `'s ${fromValue.key}` : ''}).`);
+      return;
+    }
+    if (!params.experimentName) {
+      if (value !== undefined) notes.push('The exit value names no MLflow run (mlflow_run_id / run_id) and experimentName is not set: mlflowRunId is empty.');
+      return;
+    }
+    const found = await findTaggedRun(client, params.experimentName, { taskRunId: chosen.run_id, jobRunId: runId });
+    if (found && 'missingExperiment' in found) {
+      ctx.log.warning(`Experiment ${params.experimentName} does not exist (or the service connection cannot read it): mlflowRunId is empty.`);
+    } else if (found) {
+      report.mlflowRunId = outputs.mlflowRunId = found.runId;
+      report.mlflowRunSource = 'tagSearch';
+      ctx.log.info(`MLflow run ${found.runId} in ${params.experimentName} (tagged with the ${found.matched === 'taskRun' ? `task run ${chosen.run_id}` : `job run ${runId}`}).`);
+    } else {
+      ctx.log.warning(`No MLflow run in ${params.experimentName} is tagged with task run ${chosen.run_id ?? '?'} or job run ${runId}: mlflowRunId is empty.`);
+    }
+  }
+
+  function mlflowText(): string {
+    return report.mlflowRunId ? ` MLflow run: ${report.mlflowRunId}.` : '';
+  }
+
+  function finish(result: RunJobResult['result'], message: string): RunJobResult {
+    return { result, message, outputs, report, dryRun, planLines, notes };
+  }
+}
+
+async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<Job> {
+  const { client, ctx } = deps;
+  if (params.job.kind === 'id') {
+    try {
+      return await getJobAllPages(client, params.job.jobId, ctx.signal);
+    } catch (e) {
+      // A missing job: 404 (RESOURCE_DOES_NOT_EXIST or no code) or, as older Jobs API versions answer, 400 INVALID_PARAMETER_VALUE (reference §8.8).
+      if (isNotFound(e) || (e instanceof DatabricksApiError && e.statusCode === 400 && e.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist|not found/i.test(e.serviceMessage))) {
+        throw inputError('jobId', `no job ${params.job.jobId} exists in ${client.workspaceUrl}, or the service connection may not see it (it needs CAN_MANAGE_RUN on the job)`);
+      }
+      throw e;
+    }
+  }
+  const name = params.job.jobName;
+  const found = (await listJobsByName(client, name, ctx.signal)).filter((j) => (j.settings?.name ?? '').toLowerCase() === name.toLowerCase());
+  if (found.length === 0) {
+    throw inputError('jobName', `no job of ${client.workspaceUrl} visible to the service connection is named "${name}" (names are matched exactly, ignoring case)`);
+  }
+  if (found.length > 1) {
+    const list = found.map((j) => `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? ` by ${j.creator_user_name}` : ''}${j.created_time ? ` created ${new Date(j.created_time).toISOString().slice(0, 10)}` : ''}`).join(', ');
+    throw inputError('jobName', `${found.length} jobs are named "${name}": ${list}; set jobId to the one to run`);
+  }
+  ctx.log.info(`Job "${name}" is job ${found[0]!.job_id}.`);
+  return getJobAllPages(client, found[0]!.job_id!, ctx.signal);
+}
+
+/** Inputs that only the job can check: the output task and the parameter names. Before any write. */
+function checkAgainstJob(params: RunJobParameters, job: Job): void {
+  const errors: InputError[] = [];
+  const keys = (job.settings?.tasks ?? []).map((t) => t.task_key);
+  if (params.outputTask !== undefined && !keys.includes(params.outputTask)) {
+    errors.push(new InputError({ input: 'outputTask', rule: `is not a task of job ${job.job_id}; its tasks are ${keys.join(', ') || '(none)'}`, value: params.outputTask }));
+  }
+  const defined = (job.settings?.parameters ?? []).map((p) => p.name);
+  const unknown = params.jobParameters.map((kv) => kv.key).filter((k) => !defined.includes(k));
+  if (unknown.length) {
+    const what = defined.length ? `its parameters are ${defined.join(', ')}` : 'it defines no job parameters';
+    errors.push(new InputError({ input: 'jobParameters', rule: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of job ${job.job_id} (${what}); add them to the job first` }));
+  }
+  if (errors.length) throw new InputErrors(errors);
+}
+
+function inputError(input: string, rule: string): InputErrors {
+  return new InputErrors([new InputError({ input, rule })]);
+}
+
+function planOf(job: Job, parameters: Record<string, string>, params: RunJobParameters, token: string, withValues: boolean): string[] {
+  const tasks = job.settings?.tasks ?? [];
+  const lines = [`Job: ${job.settings?.name ?? ''} (${job.job_id}), ${tasks.length} task(s)`];
+  for (const t of tasks) {
+    const kind = Object.keys(t).find((k) => k.endsWith('_task')) ?? 'task';
+    const deps = (t.depends_on ?? []).map((d) => d.task_key).join(', ');
+    lines.push(`  ${t.task_key} (${kind})${deps ? ` after ${deps}` : ''}`);
+  }
+  const defaults = new Map((job.settings?.parameters ?? []).map((p) => [p.name, p.default]));
+  const names = [...new Set([...defaults.keys(), ...Object.keys(parameters)])];
+  lines.push(names.length ? 'Job parameters:' : 'Job parameters: (none)');
+  for (const name of names) {
+    if (Object.hasOwn(parameters, name)) lines.push(withValues ? `+ ${name}=${parameters[name]}` : `+ ${name} (set by the step)`);
+    else lines.push(`  ${name}=${defaults.get(name) ?? ''} (job default)`);
+  }
+  lines.push(`Idempotency token: ${token} (${params.repairOnRetry ? 'shared by every attempt of this step: a re-attempt repairs or reuses the same run' : `attempt ${params.step.attempt} only`})`);
+  lines.push(params.waitForCompletion ? `Wait: up to ${params.timeoutMinutes} min${params.cancelOnTimeout ? ', then cancel the run' : ''}` : 'Wait: no (waitForCompletion is false)');
+  return lines;
+}
+
+function taskResult(task: RunTask): JobRunTaskResult {
+  const ms = task.run_duration || undefined;
+  return {
+    taskKey: task.task_key ?? String(task.run_id),
+    taskRunId: task.run_id,
+    state: lifeCycle(task),
+    resultState: isTerminal(task) ? resultState(task) : undefined,
+    attempt: (task.attempt_number ?? 0) + 1,
+    durationSeconds: ms !== undefined ? Math.round(ms / 1000) : undefined,
+    runPageUrl: task.run_page_url,
+  };
+}
+
+function stateMessage(run: Run): string {
+  return run.status?.termination_details?.message || run.state?.state_message || '';
+}
+
+/** The last TAIL_LINES lines (at most TAIL_CHARS characters) of a remote text. */
+export function tail(text: string | undefined): string | undefined {
+  if (!text?.trim()) return undefined;
+  const lines = text.replace(/\s+$/, '').split(/\r?\n/);
+  let kept = lines.slice(-TAIL_LINES).join('\n');
+  if (kept.length > TAIL_CHARS) kept = `…${kept.slice(-TAIL_CHARS)}`;
+  else if (lines.length > TAIL_LINES) kept = `…\n${kept}`;
+  return kept;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split(/\r?\n/)[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  if (h) return `${h} h ${m} min`;
+  return m ? `${m} min ${s} s` : `${s} s`;
+}
