@@ -5,7 +5,7 @@
  * explicit (a private package needs organizations to share with). The .vsix is inspected.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,8 @@ type TestExtension = typeof TestExtensionModule;
 
 const root = repoRoot();
 const PUBLISHER = 'contoso-mlops-test';
-const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel'];
+/** Every task folder of the repository (each holds a task.json). */
+const TASKS = readdirSync(join(repoRoot(), 'tasks')).filter((name) => existsSync(join(repoRoot(), 'tasks', name, 'task.json'))).sort();
 
 function packageAs(env: Record<string, string>): ReturnType<typeof spawnSync> {
   return spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs')], {
