@@ -88,17 +88,21 @@ export interface DeploymentReportData {
   failure?: { stage: 'update' | 'wait' | 'smoke-test'; message: string; entityMessages?: Array<{ name: string; message: string }> };
   changes?: ChangeEntry[];
   /** The Databricks-side inference retention job (inferenceRetentionDays). */
-  retention?: {
-    days: number;
-    action: 'create' | 'update' | 'delete' | 'noop';
-    jobName: string;
-    jobId?: number;
-    jobUrl?: string;
-    sqlPath: string;
-    table?: string;
-    warehouseId?: string;
-    schedule?: string;
-  };
+  retention?: RetentionReport;
+}
+
+/** What DeployServing keeps in place for the inference table's retention (the report and the results tab read it). */
+export interface RetentionReport {
+  days: number;
+  action: 'create' | 'update' | 'delete' | 'noop';
+  jobName: string;
+  jobId?: number;
+  jobUrl?: string;
+  sqlPath: string;
+  table?: string;
+  warehouseId?: string;
+  /** e.g. "daily at 03:00 UTC"; absent when off. */
+  schedule?: string;
 }
 
 export interface MonitorReportData {

@@ -17,7 +17,7 @@
 import { createJob, deleteJob, getJobAllPages, listJobsByName, resetJob, type Job, type JobSettings } from '../../../shared/api/jobs';
 import { deleteWorkspaceFile, readWorkspaceFile, writeWorkspaceFile } from '../../../shared/api/workspaceFiles';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
+import type { ChangeEntry, RetentionReport } from '../../../shared/runtime/reportTypes';
 import { renderChanges } from '../../../shared/runtime/plan';
 import type { TaskContext } from '../../../shared/runtime/task';
 import type { InferenceTableTarget } from './parameters';
@@ -37,18 +37,7 @@ export interface RetentionWish {
   warehouseId?: string;
 }
 
-export interface RetentionReport {
-  days: number;
-  action: 'create' | 'update' | 'delete' | 'noop';
-  jobName: string;
-  jobId?: number;
-  jobUrl?: string;
-  sqlPath: string;
-  table?: string;
-  warehouseId?: string;
-  /** e.g. "daily at 03:00 UTC"; absent when off. */
-  schedule?: string;
-}
+export type { RetentionReport };
 
 export interface RetentionPlan {
   wish: RetentionWish;
