@@ -209,9 +209,10 @@ describe('DatabricksDeployServing (bundled task)', function () {
 
   it('verifyInferenceLogMinutes: the smoke request carries a client_request_id and is found in the payload table', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
-    // Rows reach the payload table 2 min after the request (1.2 s here).
+    // Rows reach the payload table 2 min after the request (1.2 s here). The check may wait an
+    // hour (36 s here): it ends when the row is found, so only a broken task would use it all.
     cloud.workspace.state.serving.payloadDeliveryMs = 2 * 60_000;
-    const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '10' });
+    const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '60' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     const logged = cloud.workspace.state.serving.payloadRows.get('main.ml_logs.churn_scoring_payload')!;
     const id = logged.at(-1)!.client_request_id!;
