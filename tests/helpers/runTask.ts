@@ -6,7 +6,7 @@
  * Parses the ##vso logging commands it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { agentInputEnv } from './agentInputs';
@@ -86,9 +86,13 @@ export function agentEnv(opts: RunTaskOptions, tempDir: string): Record<string, 
   return env;
 }
 
-/** The task.json the agent would read: beside the entry script when one is given (a packaged task), else the task's folder. */
+/**
+ * The task.json the agent would read: beside the entry script when one is given and has one (a
+ * task extracted from the .vsix), else the task's folder (e.g. a benchmark's wrapper script).
+ */
 function taskManifest(opts: RunTaskOptions): string {
-  return opts.entry ? join(dirname(opts.entry), 'task.json') : join(repoRoot(), 'tasks', opts.task, 'task.json');
+  const beside = opts.entry ? join(dirname(opts.entry), 'task.json') : undefined;
+  return beside && existsSync(beside) ? beside : join(repoRoot(), 'tasks', opts.task, 'task.json');
 }
 
 export function runTask(opts: RunTaskOptions): Promise<TaskRun> {
