@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriftReportData } from '../../../shared/runtime/reportTypes';
-import { FakeCloud } from '../../fake/cloud';
 import type { MonitorRecord } from '../../fake/routes/monitors';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
-import { runTask, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { bundledTaskSuite } from '../../helpers/bundledSuite';
+import { sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import { driftOn, seedMonitoredTable, startScheduledRefresh, type MonitoredTableOptions } from './seed';
 
 const TASK = 'DatabricksRefreshMonitors';
@@ -30,34 +30,21 @@ interface Report {
 
 describe('DatabricksRefreshMonitors (bundled task)', function () {
   this.timeout(90_000);
-  let cloud: FakeCloud;
-  let conn: ReturnType<FakeCloud['taskConnection']>;
-
-  before(async () => {
-    cloud = await FakeCloud.start({ timeScale: TIME_SCALE });
-  });
-  after(async () => cloud.close());
-  beforeEach(() => {
-    cloud.workspace.resetAll();
-    conn = cloud.taskConnection('WorkloadIdentityFederation');
-    const store = cloud.workspace.state.monitors;
-    // Short refreshes unless a test says otherwise: 5 s pending + 30 s running (0.35 s here).
-    store.refreshPendingMs = 5_000;
-    store.refreshDurationMs = 30_000;
+  const suite = bundledTaskSuite(TASK, {
+    timeScale: TIME_SCALE,
+    inputs: () => ({ warehouseId: DEFAULT_WAREHOUSE_ID }),
+    timeoutMs: 60_000,
+    seed: (cloud) => {
+      const store = cloud.workspace.state.monitors;
+      // Short refreshes unless a test says otherwise: 5 s pending + 30 s running (0.35 s here).
+      store.refreshPendingMs = 5_000;
+      store.refreshDurationMs = 30_000;
+    },
   });
 
-  const ws = () => cloud.workspace;
+  const ws = () => suite.cloud.workspace;
   const seed = (o: MonitoredTableOptions): Promise<MonitorRecord> => seedMonitoredTable(ws(), o);
-
-  function refresh(inputs: Record<string, string>, opts: Partial<RunTaskOptions> = {}): Promise<TaskRun> {
-    return runTask({
-      task: TASK,
-      env: { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(TIME_SCALE) },
-      inputs: { ...conn.inputs, warehouseId: DEFAULT_WAREHOUSE_ID, ...inputs },
-      timeoutMs: 60_000,
-      ...opts,
-    });
-  }
+  const refresh = (inputs: Record<string, string>, opts: Partial<RunTaskOptions> = {}): Promise<TaskRun> => suite.run(inputs, opts);
 
   function report(run: TaskRun): Report {
     const a = run.attachments.find((x) => x.type === 'databricks-mlops-report');

@@ -4,10 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { FakeCloud } from '../../fake/cloud';
 import type { FakeJobSpec } from '../../fake/routes/jobs';
 import { seedLoggedRun } from '../../fake/seeds/registry';
-import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
+import { FakeCloud } from '../../fake/cloud';
+import { bundledTaskSuite } from '../../helpers/bundledSuite';
+import { runTask, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import type { JobRunReportData } from '../../../shared/runtime/reportTypes';
 
 const TASK = 'DatabricksRunJob';
@@ -33,34 +34,13 @@ function reportOf(run: TaskRun): { kind: string; result: string; dryRun?: boolea
 
 describe('DatabricksRunJob (bundled task)', function () {
   this.timeout(90_000);
-  let cloud: FakeCloud;
-  let conn: ReturnType<FakeCloud['taskConnection']>;
-
-  before(async () => {
-    cloud = await FakeCloud.start({ timeScale: TIME_SCALE });
-  });
-  after(async () => {
-    await cloud.workspace.state.objects.close();
-    await cloud.close();
-  });
-  beforeEach(() => {
-    cloud.workspace.resetAll();
-    conn = cloud.taskConnection('WorkloadIdentityFederation');
-  });
-
-  const jobs = () => cloud.workspace.state.jobs;
-
-  function runJob(inputs: Record<string, string>, opts: Partial<Parameters<typeof runTask>[0]> = {}): Promise<TaskRun> {
-    const scale = TIME_SCALE;
-    return runTask({
-      timeoutMs: 80_000,
+  const suite = bundledTaskSuite(TASK, { timeScale: TIME_SCALE, timeoutMs: 80_000 });
+  const jobs = () => suite.cloud.workspace.state.jobs;
+  const runJob = (inputs: Record<string, string>, opts: Partial<RunTaskOptions> = {}): Promise<TaskRun> =>
+    suite.run(inputs, {
       ...opts,
-      task: TASK,
-      env: { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(scale) },
-      inputs: { ...conn.inputs, ...inputs },
       variables: { 'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001', 'System.StageName': 'Train', 'System.PhaseName': 'train', 'System.TaskInstanceName': 'train', 'System.JobAttempt': '1', ...opts.variables },
     });
-  }
 
   /** The run's state well after everything settled (the fake evaluates lazily from the clock). */
   function finalState(runId: number): { life: string; result?: string } {
@@ -76,7 +56,7 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.ok(stored);
     assert.deepEqual(stored.jobParameters, { git_sha: '0123456789abcdef0123456789abcdef01234567', ado_build_id: '42' });
     assert.equal(run.outputs.jobRunId, String(stored.run_id));
-    assert.equal(run.outputs.runPageUrl, `${cloud.workspace.url}/jobs/${job.job_id}/runs/${stored.run_id}`);
+    assert.equal(run.outputs.runPageUrl, `${suite.cloud.workspace.url}/jobs/${job.job_id}/runs/${stored.run_id}`);
     assert.equal(run.outputs.resultState, 'SUCCESS');
     assert.equal(run.outputs.mlflowRunId, '0123456789abcdef0123456789abcdef');
     assert.equal(run.outputs.notebookOutput, '{"mlflow_run_id": "0123456789abcdef0123456789abcdef", "f1": 0.84}');
@@ -104,7 +84,7 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.match(run.stdout, /\+ git_sha=0123456789abcdef0123456789abcdef01234567/);
     assert.match(summary, /\| train \| TERMINATED \| SUCCESS \|/);
     // The idempotency token is derived from the pipeline run, job and step.
-    const runNow = cloud.workspace.requests.find((r) => r.path === '/api/2.2/jobs/run-now')!;
+    const runNow = suite.cloud.workspace.requests.find((r) => r.path === '/api/2.2/jobs/run-now')!;
     assert.match((runNow.body as { idempotency_token: string }).idempotency_token, /^ado-42-[0-9a-f]{32}$/);
   });
 
@@ -122,17 +102,17 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(ok.result, 'Succeeded', ok.stdout);
     assert.match(ok.stdout, new RegExp(`Job "CHURN training" is job ${job.job_id}`));
 
-    cloud.workspace.reset();
+    suite.cloud.workspace.reset();
     const none = await runJob({ jobName: 'churn retraining' });
     assert.equal(none.result, 'Failed');
     assert.match(none.resultMessage ?? '', /Input 'jobName'.*no job .* is named "churn retraining"/);
-    assert.deepEqual(cloud.workspace.writeRequests(), []);
+    assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
 
     const twin = jobs().addJob(TRAINING);
     const two = await runJob({ jobName: 'churn training' });
     assert.equal(two.result, 'Failed');
     assert.match(two.resultMessage ?? '', new RegExp(`2 jobs are named "churn training": ${job.job_id} .*, ${twin.job_id} .*set jobId`));
-    assert.deepEqual(cloud.workspace.writeRequests(), []);
+    assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
   });
 
   it('a failing task: its message, error and the end of its trace and logs in the log; the downstream task did not run', async () => {
@@ -169,7 +149,7 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(run.result, 'Failed');
     assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)\. The Databricks run \d+ was cancelled too/);
     const [stored] = jobs().runsOf(job.job_id);
-    assert.ok(cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel' && r.status === 200 && r.time >= sigterm.signalledAt));
+    assert.ok(suite.cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel' && r.status === 200 && r.time >= sigterm.signalledAt));
     assert.equal(finalState(stored!.run_id).result, 'CANCELED');
     assert.deepEqual(reportOf(run).data.stopped, { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' });
   });
@@ -180,7 +160,7 @@ describe('DatabricksRunJob (bundled task)', function () {
     const run = await runJob({ jobId: String(job.job_id), cancelOnTimeout: 'false' }, { onStdout: sigterm.onStdout });
     assert.equal(run.result, 'Failed');
     assert.match(run.resultMessage ?? '', /was left running \(cancelOnTimeout is false\)/);
-    assert.ok(!cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel'));
+    assert.ok(!suite.cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel'));
     assert.equal(jobs().view(jobs().runsOf(job.job_id)[0]!, Date.now()).life, 'RUNNING');
   });
 
@@ -224,7 +204,7 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(jobs().runsOf(job.job_id).length, 1);
     const stored = jobs().runsOf(job.job_id)[0]!;
     assert.deepEqual([...stored.attempts].map(([key, attempts]) => [key, attempts.length]), [['prep', 1], ['train', 2], ['report', 1]]);
-    const repair = cloud.workspace.requests.find((r) => r.path === '/api/2.2/jobs/runs/repair');
+    const repair = suite.cloud.workspace.requests.find((r) => r.path === '/api/2.2/jobs/runs/repair');
     assert.deepEqual(repair?.body, { run_id: stored.run_id, rerun_all_failed_tasks: true, rerun_dependent_tasks: true });
     assert.match(second.stdout, /repairing it \(re-running train and the tasks after them\)/);
     assert.equal(second.outputs.mlflowRunId, '0123456789abcdef0123456789abcdef');
@@ -242,7 +222,7 @@ describe('DatabricksRunJob (bundled task)', function () {
 
   it('mlflowRunId from the tag search when the exit value names none (tag with the task run, then with the job run)', async () => {
     const job = jobs().addJob({ name: 'churn training', tasks: [{ key: 'train', script: { durationMs: MINUTE, mlflowRun: { experimentName: EXPERIMENT } } }] });
-    cloud.workspace.state.mlflow.addRun({ experimentName: EXPERIMENT, tags: { 'mlflow.databricks.jobRunID': '1' } });
+    suite.cloud.workspace.state.mlflow.addRun({ experimentName: EXPERIMENT, tags: { 'mlflow.databricks.jobRunID': '1' } });
     const run = await runJob({ jobId: String(job.job_id), experimentName: EXPERIMENT });
     assert.equal(run.result, 'Succeeded', run.stdout);
     const attempt = jobs().runsOf(job.job_id)[0]!.attempts.get('train')![0]!;
@@ -259,15 +239,15 @@ describe('DatabricksRunJob (bundled task)', function () {
   });
 
   it('RegisterModel registers the run the training hands back (the outputs chain)', async () => {
-    cloud.workspace.state.uc.addSchema('main.ml');
-    const trained = seedLoggedRun(cloud.workspace, { metrics: { f1_score: 0.84 } });
+    suite.cloud.workspace.state.uc.addSchema('main.ml');
+    const trained = seedLoggedRun(suite.cloud.workspace, { metrics: { f1_score: 0.84 } });
     const job = jobs().addJob({ name: 'churn training', tasks: [{ key: 'train', script: { durationMs: MINUTE, notebookExit: JSON.stringify({ run_id: trained.info!.run_id }) } }] });
     const train = await runJob({ jobId: String(job.job_id) });
     assert.equal(train.result, 'Succeeded', train.stdout);
     const register = await runTask({
       task: 'DatabricksRegisterModel',
-      env: { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(TIME_SCALE) },
-      inputs: { ...conn.inputs, modelName: 'main.ml.churn_model', registerFrom: 'run', runId: train.outputs.mlflowRunId },
+      env: { ...suite.conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(TIME_SCALE) },
+      inputs: { ...suite.conn.inputs, modelName: 'main.ml.churn_model', registerFrom: 'run', runId: train.outputs.mlflowRunId },
     });
     assert.equal(register.result, 'Succeeded', register.stdout);
     assert.equal(register.outputs.runId, trained.info!.run_id);
@@ -318,8 +298,8 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.equal(reportOf(run).data.tasks.length, 150);
     assert.deepEqual(run.progress.at(-1), { value: 100, message: '150 of 150 task(s) finished' });
-    assert.ok(cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/get' && r.query.page_token !== undefined));
-    assert.ok(cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/get' && r.query.page_token !== undefined));
+    assert.ok(suite.cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/get' && r.query.page_token !== undefined));
+    assert.ok(suite.cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/get' && r.query.page_token !== undefined));
   });
 
   it('answers without status (older workspaces): reads the deprecated state', async () => {
@@ -335,7 +315,7 @@ describe('DatabricksRunJob (bundled task)', function () {
     const job = jobs().addJob(TRAINING);
     const run = await runJob({ jobId: String(job.job_id), jobParameters: 'git_sha=abc', dryRun: 'true' });
     assert.equal(run.result, 'Succeeded', run.stdout);
-    assert.deepEqual(cloud.workspace.writeRequests(), []);
+    assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
     assert.match(run.stdout, /Job: churn training \(\d+\), 3 task\(s\)\n {2}prep \(notebook_task\)\n {2}train \(notebook_task\) after prep\n {2}log \(notebook_task\) after train\nJob parameters:\n\+ git_sha=abc\n {2}ado_build_id= \(job default\)/);
     assert.match(run.resultMessage ?? '', /Plan mode \(dryRun\): would run job churn training/);
     assert.equal(reportOf(run).dryRun, true);
@@ -357,7 +337,7 @@ describe('DatabricksRunJob (bundled task)', function () {
       const run = await runJob(needsJob ? { jobId: String(job.job_id), ...inputs } : inputs);
       assert.equal(run.result, 'Failed', run.stdout);
       assert.match(run.resultMessage ?? '', message);
-      assert.deepEqual(cloud.workspace.writeRequests(), []);
+      assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
     });
   }
 });
