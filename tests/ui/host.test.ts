@@ -5,21 +5,12 @@
  * notifyLoadSucceeded and the host theme.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { repoRoot } from '../helpers/repo';
 import { FAKE_HOST_BUILD_ID, FAKE_HOST_PROJECT, FAKE_HOST_TOKEN } from './harness/constants';
-import type { Harness } from './harness/server';
-import { startHarness } from './harness/server';
+import { SCREENSHOTS, useTabBrowser } from './harness/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = repoRoot();
-const screenshots = join(root, 'tests', '.artifacts', 'screenshots');
 
 interface HostState {
   hostLog: Array<{ instanceId?: string; methodName?: string; params?: unknown[] }>;
@@ -30,37 +21,12 @@ interface HostState {
 
 describe('results tab in a fake Azure DevOps host (production bundle)', function () {
   this.timeout(90_000);
-  let tabDir: string | undefined;
-  let harness: Harness | undefined;
-  let browser: Browser | undefined;
+  const chrome = useTabBrowser({ productionBundle: true });
   let page: Page;
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.warn(`    skipped: ${CHROMIUM} not found (apt-get install chromium; CI installs it)`);
-      this.skip();
-    }
-    mkdirSync(screenshots, { recursive: true });
-    tabDir = mkdtempSync(join(tmpdir(), 'mlops-tab-'));
-    const built = spawnSync(process.execPath, [join(root, 'ui', 'build.mjs'), '--outdir', tabDir], { encoding: 'utf8' });
-    assert.equal(built.status, 0, `ui/build.mjs failed: ${built.stderr}`);
-    harness = await startHarness(tabDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-    if (tabDir) rmSync(tabDir, { recursive: true, force: true });
-  });
-
   beforeEach(async () => {
-    assert.ok(browser && harness);
-    harness.apiRequests.length = 0;
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+    chrome.harness.apiRequests.length = 0;
+    page = await chrome.browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
   });
 
   afterEach(async () => {
@@ -68,12 +34,11 @@ describe('results tab in a fake Azure DevOps host (production bundle)', function
   });
 
   async function openHost(query: string, screenshot: string): Promise<HostState> {
-    assert.ok(harness);
-    await page.goto(`${harness.url}host.html?${query}`);
+    await page.goto(`${chrome.harness.url}host.html?${query}`);
     const tab = page.frameLocator('iframe');
     await tab.locator('#app[data-state="ready"], #app[data-state="empty"], #app[data-state="error"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => (window as unknown as HostState).loadSucceeded === true || (window as unknown as HostState).loadFailed !== undefined);
-    await page.screenshot({ path: join(screenshots, `${screenshot}.png`) });
+    await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`) });
     return page.evaluate(() => {
       const state = window as unknown as HostState;
       return { hostLog: state.hostLog, loadSucceeded: state.loadSucceeded, loadFailed: state.loadFailed, lastResize: state.lastResize };
@@ -81,8 +46,7 @@ describe('results tab in a fake Azure DevOps host (production bundle)', function
   }
 
   function assertRestCalls(names: string[]): void {
-    assert.ok(harness);
-    const requests = harness.apiRequests;
+    const requests = chrome.harness.apiRequests;
     assert.equal(requests.length, 1 + names.length, JSON.stringify(requests, null, 2));
     for (const request of requests) {
       assert.equal(request.method, 'GET');

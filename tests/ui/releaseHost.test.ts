@@ -7,22 +7,13 @@
  * an older extension version. The release: tests/ui/harness/release.ts.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { repoRoot } from '../helpers/repo';
 import { FAKE_HOST_PROJECT, FAKE_HOST_TOKEN } from './harness/constants';
 import { PLANS } from './harness/release';
-import type { Harness } from './harness/server';
-import { startHarness } from './harness/server';
+import { SCREENSHOTS, useTabBrowser } from './harness/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = repoRoot();
-const screenshots = join(root, 'tests', '.artifacts', 'screenshots');
 
 interface HostState {
   hostLog: Array<{ instanceId?: string; methodName?: string; params?: unknown[] }>;
@@ -32,38 +23,13 @@ interface HostState {
 
 describe('results tab as the release-stage tab in a fake Azure DevOps host (production bundle)', function () {
   this.timeout(90_000);
-  let tabDir: string | undefined;
-  let harness: Harness | undefined;
-  let browser: Browser | undefined;
+  const chrome = useTabBrowser({ productionBundle: true });
   let page: Page;
   let consoleErrors: string[];
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.warn(`    skipped: ${CHROMIUM} not found (apt-get install chromium; CI installs it)`);
-      this.skip();
-    }
-    mkdirSync(screenshots, { recursive: true });
-    tabDir = mkdtempSync(join(tmpdir(), 'mlops-tab-'));
-    const built = spawnSync(process.execPath, [join(root, 'ui', 'build.mjs'), '--outdir', tabDir], { encoding: 'utf8' });
-    assert.equal(built.status, 0, `ui/build.mjs failed: ${built.stderr}`);
-    harness = await startHarness(tabDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-    if (tabDir) rmSync(tabDir, { recursive: true, force: true });
-  });
-
   beforeEach(async () => {
-    assert.ok(browser && harness);
-    harness.apiRequests.length = 0;
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+    chrome.harness.apiRequests.length = 0;
+    page = await chrome.browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
     consoleErrors = [];
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('console', (message) => {
@@ -79,11 +45,10 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
   const kinds = () => tab().locator('.card').evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-kind')}:${c.getAttribute('data-result') ?? ''}`));
 
   async function openStage(release: number, stage: number, screenshot: string): Promise<HostState> {
-    assert.ok(harness);
-    await page.goto(`${harness.url}host.html?host=release&release=${release}&stage=${stage}`);
+    await page.goto(`${chrome.harness.url}host.html?host=release&release=${release}&stage=${stage}`);
     await tab().locator('#app[data-state="ready"], #app[data-state="empty"], #app[data-state="error"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => (window as unknown as HostState).loadSucceeded === true || (window as unknown as HostState).loadFailed !== undefined);
-    await page.screenshot({ path: join(screenshots, `${screenshot}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
     return page.evaluate(() => {
       const state = window as unknown as HostState;
       return { hostLog: state.hostLog, loadSucceeded: state.loadSucceeded, loadFailed: state.loadFailed };
@@ -91,13 +56,12 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
   }
 
   function releasePaths(): string[] {
-    assert.ok(harness);
-    for (const request of harness.apiRequests) {
+    for (const request of chrome.harness.apiRequests) {
       assert.equal(request.method, 'GET');
       assert.equal(request.authorization, `Bearer ${FAKE_HOST_TOKEN}`, 'the host access token is sent');
     }
-    assert.ok(harness.apiRequests.every((r) => r.path.startsWith('/vsrm/')), 'only the Release API (its resource area) is called, never the build API');
-    return harness.apiRequests.map((r) => decodeURIComponent(r.path));
+    assert.ok(chrome.harness.apiRequests.every((r) => r.path.startsWith('/vsrm/')), 'only the Release API (its resource area) is called, never the build API');
+    return chrome.harness.apiRequests.map((r) => decodeURIComponent(r.path));
   }
 
   it('failed Prod stage: reports of the latest attempt from every job, the failed deployment first-class', async () => {
@@ -119,13 +83,13 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
 
     const paths = releasePaths();
     assert.equal(paths[0], `/vsrm/${FAKE_HOST_PROJECT}/_apis/Release/releases/77`);
-    assert.match(harness!.apiRequests[0].accept, /^application\/json;api-version=7\.2-preview\.\d+/);
+    assert.match(chrome.harness.apiRequests[0].accept, /^application\/json;api-version=7\.2-preview\.\d+/);
     const lists = paths.filter((p) => p.endsWith('/attachments/databricks-mlops-report')).sort();
     assert.deepEqual(lists, [PLANS.prodDeploy, PLANS.prodGate].map((plan) =>
       `/vsrm/${FAKE_HOST_PROJECT}/_apis/Release/releases/77/environments/302/attempts/2/plan/${plan}/attachments/databricks-mlops-report`).sort());
     const downloads = paths.filter((p) => p.includes('/timelines/'));
     assert.equal(downloads.length, 3);
-    for (const request of harness!.apiRequests.filter((r) => r.path.includes('/timelines/'))) {
+    for (const request of chrome.harness.apiRequests.filter((r) => r.path.includes('/timelines/'))) {
       assert.match(request.path, /\/attempts\/2\/plan\/[0-9a-f-]{36}\/timelines\/[0-9a-f-]{36}\/records\/[0-9a-f-]{36}\/attachments\/databricks-mlops-report\//);
       assert.match(request.accept, /^application\/octet-stream;api-version=/);
     }
