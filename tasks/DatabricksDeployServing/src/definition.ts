@@ -10,6 +10,7 @@ import { deployServing } from './operations';
 import { syncRetention } from './retention';
 import { buildServingParameters, isRollback, type ServingParameters } from './parameters';
 import { rollbackServing } from './rollbackMode';
+import { warnAboutJobTimeout } from './worstCase';
 import { deploySummary } from './summary';
 
 export const definition: TaskDefinition<ServingParameters> = {
@@ -17,6 +18,7 @@ export const definition: TaskDefinition<ServingParameters> = {
   parameters: () => buildServingParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
+    if (!client.readOnly) warnAboutJobTimeout(ctx, params);
     const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
     if (isRollback(params)) {
       // trafficMode rollback (rollbackMode.ts): restores the recorded config; retention is left as it is.

@@ -225,7 +225,8 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const summary = readFileSync(run.summaries[0]!, 'utf8');
     assert.match(summary, /\*\*Inference log:\*\* ✅ received: The smoke request reached `?main\.ml\\_logs\.churn\\_scoring\\_payload`? \(found after \d+ (min|s)/);
     assert.match(run.stdout, /usually arrive within an hour/);
-    assert.deepEqual(run.warnings, []);
+    // No warning about the inference log (the job-timeout warning is tested on its own).
+    assert.deepEqual(run.warnings.filter((w) => !/default job timeout/.test(w)), []);
   });
 
   it('verifyInferenceLogMinutes: not found in time is a warning, not a failure', async () => {
@@ -356,6 +357,18 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const puts = cloud.workspace.writeRequests().filter((r) => r.method === 'PUT');
     assert.deepEqual((puts.at(-1)!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version), ['7']);
     assert.deepEqual(serving.get(EP)!.config!.entities.map((e) => e.input.entity_version), ['7']);
+  });
+
+  it('warns when its worst case exceeds the 60-minute default job timeout, naming timeoutInMinutes', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.ok(
+      run.warnings.some((w) => /can take up to 140 min \(45 min for the rollout \(timeoutMinutes\) \+ 2 × 45 min for a rollback .* \+ 5 min for the smoke test\), more than the 60-minute default job timeout.*set timeoutInMinutes on the job to at least 140/.test(w)),
+      run.warnings.join('\n'),
+    );
+    const short = await deploy({ modelVersion: '8', timeoutMinutes: '15' });
+    assert.ok(!short.warnings.some((w) => /default job timeout/.test(w)), '15 + 2 × 15 + 5 = 50 min fits');
   });
 
   it('trafficMode rollback without a record: a clear error before any write', async () => {
