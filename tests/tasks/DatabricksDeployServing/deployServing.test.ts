@@ -371,6 +371,19 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.ok(!short.warnings.some((w) => /default job timeout/.test(w)), '15 + 2 × 15 + 5 = 50 min fits');
   });
 
+  it('trafficMode rollback cancelled while the restore rolls out: says it was sent, writes the report, exits within 5 s', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    assert.equal((await deploy({ modelVersion: '8' })).result, 'Succeeded');
+    cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
+    const sigterm = sigtermWhen('Started restoring churn-scoring');
+    const run = await rollback({}, { onStdout: sigterm.onStdout });
+    assert.ok(sigterm.signalledAt > 0, run.stdout);
+    assert.ok(Date.now() - sigterm.signalledAt <= 5_000);
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)\. The restore of churn-scoring to churn_model-7 .* was sent and is rolling out \(churn_model-8=v8 100% \(config 2\); still rolling out: churn_model-7=v7\); run trafficMode rollback again/);
+    assert.equal(report(run).data.rollback?.succeeded, false);
+  });
+
   it('trafficMode rollback without a record: a clear error before any write', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     const run = await rollback();
