@@ -61,8 +61,9 @@ export function createServingEndpoint(client: DatabricksClient, body: CreateServ
   return client.post<ServingEndpointDetailed>(BASE, body);
 }
 
-export function updateServingEndpointConfig(client: DatabricksClient, name: string, config: EndpointConfigUpdate): Promise<ServingEndpointDetailed> {
-  return client.put<ServingEndpointDetailed>(endpointPath(name, 'config'), config);
+/** `options`: e.g. the one short rollback attempt after a cancellation (its own signal and timeout). */
+export function updateServingEndpointConfig(client: DatabricksClient, name: string, config: EndpointConfigUpdate, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ServingEndpointDetailed> {
+  return client.put<ServingEndpointDetailed>(endpointPath(name, 'config'), config, options);
 }
 
 /** Replaces the whole AI Gateway configuration (GET, merge, then PUT the full object). */

@@ -136,7 +136,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     workloadType: field('text', DEPLOY, 'CPU (default) or a GPU type.', { values: WORKLOAD_TYPES }),
     scaleToZero: field('boolean', DEPLOY, 'Scale to zero when idle (default true).'),
     environmentVars: field('keyValue', DEPLOY, 'Environment variables of the served model; values may be {{secrets/scope/key}}.'),
-    trafficMode: field('text', DEPLOY, 'replace (default), canary or promote.', { values: TRAFFIC_MODES }),
+    trafficMode: field('text', DEPLOY, 'replace (default), canary, promote, or rollback (restore the config recorded before the last rollout).', { values: TRAFFIC_MODES }),
     canaryPercent: field('integer', DEPLOY, 'Canary mode: percent of traffic for the new version (1-99, default 10).'),
     rateLimitPerMinute: field('integer', DEPLOY, 'AI Gateway endpoint rate limit (calls per minute).'),
     tags: field('keyValue', DEPLOY, 'Endpoint tags.'),

@@ -75,7 +75,7 @@ export interface DeploymentReportData {
   endpointUrl?: string;
   endpointId?: string;
   action: 'create' | 'update' | 'noop';
-  trafficMode: 'replace' | 'canary' | 'promote';
+  trafficMode: 'replace' | 'canary' | 'promote' | 'rollback';
   before: ServedEntitySnapshot[];
   after: ServedEntitySnapshot[];
   inferenceTableName?: string;

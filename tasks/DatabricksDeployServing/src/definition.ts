@@ -8,21 +8,36 @@ import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runti
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { deployServing } from './operations';
 import { syncRetention } from './retention';
-import { buildParameters, type DeployServingParameters } from './parameters';
+import { buildServingParameters, isRollback, type ServingParameters } from './parameters';
+import { rollbackServing } from './rollbackMode';
+import { warnAboutJobTimeout } from './worstCase';
 import { deploySummary } from './summary';
 
-export const definition: TaskDefinition<DeployServingParameters> = {
+export const definition: TaskDefinition<ServingParameters> = {
   name: 'DatabricksDeployServing',
-  parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
+  parameters: () => buildServingParameters(taskLibInputSource(), taskLibVariableSource()),
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
+    if (!client.readOnly) warnAboutJobTimeout(ctx, params);
+    const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
+    if (isRollback(params)) {
+      // trafficMode rollback (rollbackMode.ts): restores the recorded config; retention is left as it is.
+      const result = await rollbackServing({ client, ctx }, params);
+      return {
+        result: result.result,
+        message: result.message,
+        outputs: { ...result.outputs },
+        summaryMarkdown: deploySummary(result, link),
+        summaryTitle: stepTitle(`roll back ${params.endpointName}`, params.common.config?.environment),
+        report: { kind: 'deployment', workspaceUrl, dryRun: result.dryRun, data: result.report },
+      };
+    }
     const result = await deployServing({ client, ctx }, params);
     // Inference retention (retention.ts): planned in plan mode, applied after a successful rollout.
     const retention = await syncRetention(client, ctx, params, result);
     result.report.retention = retention.report;
     result.planLines.push(...retention.lines);
     result.notes.push(retention.note);
-    const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
     return {
       result: retention.problem ? 'SucceededWithIssues' : result.result,
       message: retention.problem ? `${result.message} ${retention.problem}` : result.message,

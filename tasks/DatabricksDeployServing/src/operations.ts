@@ -7,7 +7,7 @@
  * inference table first when it moves), tags, notifications, then the config — the config last
  * because the endpoint accepts no other update while it rolls out.
  */
-import type { CreateServingEndpoint, ServingEndpointDetailed } from '../../../shared/api/serving';
+import type { CreateServingEndpoint, EndpointTag, ServingEndpointDetailed } from '../../../shared/api/serving';
 import {
   createServingEndpoint,
   findServingEndpoint,
@@ -39,7 +39,12 @@ import {
   type ServingConfig,
 } from './servedConfig';
 import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
+import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, usedHeaderTag, type RecordWrite } from './rollbackRecord';
 import { runSmokeTest } from './smokeTest';
+
+/** The one rollback attempt after a cancellation, and the read that describes what is left: inside the agent's grace (7.5 s). */
+const CANCEL_PUT_MS = 1_500;
+const CANCEL_READ_MS = 1_000;
 
 /** How often a plan is redone when another update got in the way (conflict, concurrent create). */
 const MAX_PLAN_ATTEMPTS = 3;
@@ -76,6 +81,8 @@ interface Plan {
   configChanged: boolean;
   gateway: GatewayPlan;
   tags?: TagPatch;
+  /** The rollback record written before the config PUT (rollbackRecord.ts). */
+  record?: RecordWrite;
   notifications?: ReturnType<typeof planNotifications>;
   changes: ChangeEntry[];
   notes: string[];
@@ -153,67 +160,119 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
 
   const changed = report.action !== 'noop';
   const wantedPairs = pairs(plan.target);
-  if (!params.waitForReady) {
-    notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
-    return done(changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage());
-  }
-
-  // Wait until ready.
-  let readyEndpoint: ServingEndpointDetailed | undefined;
+  const applied: Plan = plan;
   try {
-    ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
-    const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged, params.timeoutMinutes);
-    readyEndpoint = waited.result;
-    report.polls = waited.polls;
-    report.after = snapshots(plan.target, waited.result);
-    if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
-    if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
+    return await afterApply();
   } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    let entityMessages: EntityMessage[] | undefined;
-    if (e instanceof EndpointUpdateFailed) entityMessages = await explainFailure(deps, e.endpoint);
-    const message = e instanceof Error ? e.message : String(e);
-    report.failure = { stage: 'wait', message, entityMessages };
-    ctx.log.error(message);
-    return rollbackAndFail(message, e instanceof PollTimeoutError);
+    // Cancelled (SIGINT/SIGTERM/SIGBREAK) after the config was applied: one bounded rollback
+    // attempt inside the agent's grace, then a report of exactly what is left.
+    if (e instanceof CancelledError && applied.configChanged) return cancelledAfterApply(e);
+    throw e;
   }
 
-  // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
-  // nothing writes nothing, and each request lands in the inference table).
-  if (params.smokeTestPayload && changed) {
-    const clientRequestId = params.verifyInferenceLogMinutes > 0 ? smokeRequestId(ctx) : undefined;
-    const outcome = await runSmokeTest(
-      client,
-      ctx.clock,
-      { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint), clientRequestId },
-      ctx.signal,
-    );
-    if (outcome.kind === 'skipped') {
-      ctx.log.warning(outcome.note);
-      notes.push(outcome.note);
-      if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
-      return done(successMessage());
+  async function afterApply(): Promise<DeployResult> {
+    const plan = applied;
+    if (!params.waitForReady) {
+      notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
+      return done(changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage());
     }
-    const smoke = outcome.result;
-    report.smokeTest = smoke;
-    if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
-    if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
-    else {
-      const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
+
+    // Wait until ready.
+    let readyEndpoint: ServingEndpointDetailed | undefined;
+    try {
+      ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
+      const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged, params.timeoutMinutes);
+      readyEndpoint = waited.result;
+      report.polls = waited.polls;
+      report.after = snapshots(plan.target, waited.result);
+      if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
+      if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      let entityMessages: EntityMessage[] | undefined;
+      if (e instanceof EndpointUpdateFailed) entityMessages = await explainFailure(deps, e.endpoint);
+      const message = e instanceof Error ? e.message : String(e);
+      report.failure = { stage: 'wait', message, entityMessages };
       ctx.log.error(message);
-      report.failure = { stage: 'smoke-test', message };
-      return rollbackAndFail(message, false);
+      return rollbackAndFail(message, e instanceof PollTimeoutError);
     }
-    if (clientRequestId && outputs.inferenceTableName) {
-      report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
+
+    // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
+    // nothing writes nothing, and each request lands in the inference table).
+    if (params.smokeTestPayload && changed) {
+      const clientRequestId = params.verifyInferenceLogMinutes > 0 ? smokeRequestId(ctx) : undefined;
+      const outcome = await runSmokeTest(
+        client,
+        ctx.clock,
+        { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint), clientRequestId },
+        ctx.signal,
+      );
+      if (outcome.kind === 'skipped') {
+        ctx.log.warning(outcome.note);
+        notes.push(outcome.note);
+        if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
+        return done(successMessage());
+      }
+      const smoke = outcome.result;
+      report.smokeTest = smoke;
+      if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
+      if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
+      else {
+        const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
+        ctx.log.error(message);
+        report.failure = { stage: 'smoke-test', message };
+        return rollbackAndFail(message, false);
+      }
+      if (clientRequestId && outputs.inferenceTableName) {
+        report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
+      }
+    } else if (params.smokeTestPayload) {
+      notes.push('Smoke test skipped: nothing changed.');
+      if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
     }
-  } else if (params.smokeTestPayload) {
-    notes.push('Smoke test skipped: nothing changed.');
-    if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
+    return done(changed ? successMessage() : upToDateMessage());
   }
-  return done(changed ? successMessage() : upToDateMessage());
 
   // ---------------------------------------------------------------------------------------------
+
+  async function cancelledAfterApply(e: CancelledError): Promise<DeployResult> {
+    const name = params.endpointName;
+    const previous = plan!.before;
+    const targetText = describeConfig(plan!.target);
+    const why = e.message;
+    report.failure = { stage: 'wait', message: why };
+    ctx.log.error(why);
+    // Short, own signals: the task's signal is aborted, and the agent kills the process soon.
+    const nowServing = async () => describeServing(await getServingEndpoint(client, name, AbortSignal.timeout(CANCEL_READ_MS)).catch(() => undefined));
+    if (!previous) {
+      return failed(`${why} The new endpoint ${name} was created and left as it is (${await nowServing()}); it had served nothing before, so there is nothing to restore: delete it or run the task again.`);
+    }
+    const restored = snapshots(previous);
+    const restoredText = describeConfig(previous);
+    const howToRestore = plan!.record?.complete
+      ? `The config served before (${restoredText}) is recorded on the endpoint (tags ${RECORD_TAG}*): to restore it, run DatabricksDeployServing with trafficMode: rollback (it waits for an update in progress to end first).`
+      : `The config served before (${restoredText}) could not be recorded on the endpoint completely, so trafficMode: rollback cannot restore it: deploy those versions again with trafficMode replace or canary.`;
+    if (!params.rollbackOnFailure) {
+      report.rollback = { performed: false, restored, reason: why, succeeded: false };
+      return failed(`${why} rollbackOnFailure is false: ${name} was left as it is: ${await nowServing()}. ${howToRestore}`);
+    }
+    ctx.log.section(`Cancelled: rolling back ${name} to ${restoredText}`);
+    try {
+      await updateServingEndpointConfig(client, name, configToUpdate(previous), { signal: AbortSignal.timeout(CANCEL_PUT_MS), timeoutMs: CANCEL_PUT_MS });
+    } catch (x) {
+      const refusal = x instanceof DatabricksApiError ? `${x.statusCode} ${x.errorCode}: ${x.serviceMessage}` : (x as Error).message;
+      const busy = x instanceof DatabricksApiError && (x.statusCode === 409 || x.statusCode === 400) ? ' (the endpoint accepts no config change while an update is in progress)' : '';
+      report.rollback = { performed: false, restored, reason: why, succeeded: false };
+      ctx.log.error(`Rollback refused: ${refusal}${busy}`);
+      return failed(`${why} The rollback of ${name} was refused: ${refusal}${busy}. State left: ${await nowServing()} (this task's update, ${targetText}, may still be rolling out). ${howToRestore}`);
+    }
+    // Accepted: the restore rolls out on the service side; the agent does not wait for it.
+    report.rollback = { performed: true, restored, reason: why, succeeded: false };
+    ctx.log.info(`Rollback accepted: ${name} is rolling back to ${restoredText}.`);
+    return failed(
+      `${why} The rollback of ${name} to ${restoredText} was accepted and is rolling out (the task did not wait for it). Run DatabricksDeployServing with trafficMode: rollback to wait until it serves again (the record stays on the endpoint until then).`,
+    );
+  }
 
   function done(message: string): DeployResult {
     return { result: 'Succeeded', message, outputs, report, dryRun, planLines: renderChanges(plan?.changes ?? []), notes: [...(plan?.notes ?? []), ...notes] };
@@ -285,6 +344,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     report.rollback = { performed: true, restored, reason, succeeded: true };
     report.after = restored;
     ctx.log.info(`Rolled back: ${params.endpointName} serves ${restoredText} again.`);
+    if (plan!.record?.complete) await markRecordUsed(deps, params.endpointName, plan!.record.header);
     return failed(`${reason} Rolled back: ${params.endpointName} serves ${restoredText} again.`);
   }
 }
@@ -339,25 +399,30 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
   const gateway = planGateway(endpoint.ai_gateway, gatewayWish);
   const tags = planTags(endpoint.tags, params.tags);
   const notifications = planNotifications(endpoint.email_notifications, params.notifyOnFailure);
+  const configChanged = !sameConfig(before, target.config);
+  // An endpoint that serves something: what it serves is recorded on it before the config changes.
+  const record = configChanged && before ? recordWrite(before, endpoint.tags, new Date(), endpoint.config?.config_version) : undefined;
   return {
     endpoint,
     before,
     target: target.config,
-    configChanged: !sameConfig(before, target.config),
+    configChanged,
     gateway,
     tags,
+    record,
     notifications,
     changes: [
       configChange(params.endpointName, before, target.config),
       gatewayChange(params.endpointName, endpoint.ai_gateway, gateway.target, gateway.disableFirst !== undefined),
       tagsChange(params.endpointName, endpoint.tags, tags),
+      recordChange(params.endpointName, endpoint.tags, record, before),
       notificationsChange(params.endpointName, endpoint.email_notifications, notifications),
     ],
     notes: [...notes, ...target.notes],
   };
 }
 
-function printPlan(ctx: TaskContext, changes: ChangeEntry[], dryRun: boolean): void {
+export function printPlan(ctx: TaskContext, changes: ChangeEntry[], dryRun: boolean): void {
   ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be written)' : 'Plan');
   const lines = renderChanges(changes);
   // The lines quote names and settings read from the workspace: remote text.
@@ -406,6 +471,12 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: Pl
     await patchServingEndpointNotifications(client, name, plan.notifications);
     ctx.log.info(`Updated the e-mail notifications of ${name}.`);
   }
+  if (plan.configChanged && plan.record) {
+    const record = plan.record;
+    await patchServingEndpointTags(client, name, { add_tags: record.addTags, ...(record.deleteTags.length ? { delete_tags: record.deleteTags } : {}) });
+    if (record.complete) ctx.log.info(`Recorded the served config on ${name} (tags ${RECORD_TAG}*, ${record.addTags.length} tag(s)) before changing it: trafficMode rollback restores it.`);
+    else ctx.log.warning(`The served config of ${name} is too large to record on the endpoint (${record.encodedLength} characters encoded, more than ${MAX_PARTS} tags of ${MAX_TAG_VALUE}): trafficMode rollback will not be able to restore it (marked incomplete on the endpoint).`);
+  }
   if (plan.configChanged) {
     await updateServingEndpointConfig(client, name, configToUpdate(plan.target));
     ctx.log.info(`Started the config update of ${name}.`);
@@ -429,11 +500,32 @@ async function anotherUpdateGotInTheWay(deps: DeployDeps, name: string, e: unkno
   return now.state?.config_update === 'IN_PROGRESS' || e.errorCode === 'RESOURCE_CONFLICT';
 }
 
-function pairs(config: ServingConfig): WantedPair[] {
+/** The rollback record in the plan: what it restores, or why it cannot be complete. */
+function recordChange(endpointName: string, current: EndpointTag[] | undefined, record: RecordWrite | undefined, before: ServingConfig | undefined): ChangeEntry {
+  const resource = `serving endpoint ${endpointName}: rollback record`;
+  if (!record || !before) return { action: 'noop', resource, fields: [] };
+  const was = current?.find((t) => t.key === RECORD_TAG)?.value;
+  const after = record.complete
+    ? `restores ${describeConfig(before)} (${record.addTags.length} tag(s), ${record.encodedLength} characters encoded)`
+    : `incomplete: ${record.encodedLength} characters encoded is more than ${MAX_PARTS} tags of ${MAX_TAG_VALUE}; trafficMode rollback will not be possible`;
+  return { action: was ? 'update' : 'create', resource, fields: [{ path: `tags.${RECORD_TAG}`, before: was, after }] };
+}
+
+/** After a successful rollback: the record is marked used (rollbackRecord.ts), best effort. */
+export async function markRecordUsed(deps: DeployDeps, endpointName: string, header: RecordWrite['header']): Promise<void> {
+  try {
+    await patchServingEndpointTags(deps.client, endpointName, { add_tags: [usedHeaderTag(header)] });
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    deps.ctx.log.warning(`The rollback record of ${endpointName} could not be marked used: ${(e as Error).message}`);
+  }
+}
+
+export function pairs(config: ServingConfig): WantedPair[] {
   return config.entities.map((e) => ({ name: e.name, entityName: e.entityName, entityVersion: e.entityVersion }));
 }
 
-function snapshots(config: ServingConfig | undefined, endpoint?: ServingEndpointDetailed): ServedEntitySnapshot[] {
+export function snapshots(config: ServingConfig | undefined, endpoint?: ServingEndpointDetailed): ServedEntitySnapshot[] {
   if (!config) return [];
   const states = new Map((endpoint?.config?.served_entities ?? []).map((e) => [e.name, e.state?.deployment]));
   return config.entities.map((e) => ({

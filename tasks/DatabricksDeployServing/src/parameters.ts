@@ -25,10 +25,14 @@ import {
   type JsonObject,
   type KeyValue,
 } from '../../../shared/runtime/rules';
+import { isRecordTag, RECORD_TAG } from './rollbackRecord';
 
 export type ServedModel = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
 
-export type Traffic = { mode: 'replace' } | { mode: 'canary'; percent: number } | { mode: 'promote' };
+/** The traffic modes that deploy a model version. */
+export type DeployTraffic = { mode: 'replace' } | { mode: 'canary'; percent: number } | { mode: 'promote' };
+/** `rollback` restores the config recorded on the endpoint before the last rollout (rollbackRecord.ts). */
+export type Traffic = DeployTraffic | { mode: 'rollback' };
 
 export interface InferenceTableTarget {
   catalog: string;
@@ -36,12 +40,28 @@ export interface InferenceTableTarget {
   tablePrefix: string;
 }
 
-export interface DeployServingParameters {
-  common: CommonParameters;
-  endpointName: string;
+/** The inputs of a deploy (replace, canary, promote). */
+export interface DeployServingParameters extends ServingParametersBase {
   /** catalog.schema.model, without backticks. */
   modelName: string;
   model: ServedModel;
+  traffic: DeployTraffic;
+}
+
+/** `trafficMode: rollback`: no model inputs; the endpoint's rollback record says what to serve. */
+export interface RollbackServingParameters extends ServingParametersBase {
+  traffic: { mode: 'rollback' };
+}
+
+export type ServingParameters = DeployServingParameters | RollbackServingParameters;
+
+export function isRollback(p: ServingParameters): p is RollbackServingParameters {
+  return p.traffic.mode === 'rollback';
+}
+
+interface ServingParametersBase {
+  common: CommonParameters;
+  endpointName: string;
   /**
    * As given; undefined means `<model>-<version>`, which Operations computes once an alias
    * is resolved to its version.
@@ -51,7 +71,6 @@ export interface DeployServingParameters {
   workloadType: (typeof WORKLOAD_TYPES)[number];
   scaleToZero: boolean;
   environmentVars: KeyValue[];
-  traffic: Traffic;
   /** Undefined when the inference table is disabled. */
   inferenceTable?: InferenceTableTarget;
   rateLimitPerMinute?: number;
@@ -79,11 +98,18 @@ function smokeTestProblem(payload: JsonObject): string | undefined {
 const ENV_KEY = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: 'must be a variable name: a letter or _ then letters, digits or _', maxLength: 255 };
 const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
 
+/** The parameters of a deploy; throws when trafficMode is rollback (use buildServingParameters). */
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): DeployServingParameters {
+  const p = buildServingParameters(taskInputs, vars);
+  if (isRollback(p)) throw new Error('unreachable: trafficMode rollback has no model to deploy');
+  return p;
+}
+
+export function buildServingParameters(taskInputs: InputSource, vars: VariableSource): ServingParameters {
   const opened = openTaskInputs('DatabricksDeployServing', taskInputs, vars);
   const inputs = {
     endpointName: required(endpointNameRule()),
-    modelName: required(ucNameRule(3, 'catalog.schema.model')),
+    modelName: optional(ucNameRule(3, 'catalog.schema.model')),
     modelVersion: optional(positiveIntegerRule()),
     modelAlias: optional(aliasRule()),
     servedEntityName: optional(endpointNameRule()),
@@ -110,16 +136,21 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
-    when(['modelVersion', 'modelAlias'], ({ modelVersion, modelAlias }) => {
+    // trafficMode rollback restores the recorded config: no model inputs, no inference table.
+    when(['trafficMode', 'modelName'], ({ trafficMode, modelName }) =>
+      trafficMode !== 'rollback' && modelName === undefined ? { input: 'modelName', rule: 'is required (except with trafficMode rollback)' } : undefined,
+    ),
+    when(['trafficMode', 'modelVersion', 'modelAlias'], ({ trafficMode, modelVersion, modelAlias }) => {
+      if (trafficMode === 'rollback') return undefined;
       if (modelVersion === undefined && modelAlias === undefined) return { input: 'modelVersion', rule: 'set modelVersion or modelAlias' };
       if (modelVersion !== undefined && modelAlias !== undefined) return { input: 'modelVersion', rule: 'set only one of modelVersion and modelAlias' };
       return undefined;
     }),
-    when(['inferenceTable', 'inferenceCatalog'], ({ inferenceTable, inferenceCatalog }) =>
-      inferenceTable && inferenceCatalog === undefined ? { input: 'inferenceCatalog', rule: 'is required when inferenceTable is true' } : undefined,
+    when(['trafficMode', 'inferenceTable', 'inferenceCatalog'], ({ trafficMode, inferenceTable, inferenceCatalog }) =>
+      trafficMode !== 'rollback' && inferenceTable && inferenceCatalog === undefined ? { input: 'inferenceCatalog', rule: 'is required when inferenceTable is true' } : undefined,
     ),
-    when(['inferenceTable', 'inferenceSchema'], ({ inferenceTable, inferenceSchema }) =>
-      inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
+    when(['trafficMode', 'inferenceTable', 'inferenceSchema'], ({ trafficMode, inferenceTable, inferenceSchema }) =>
+      trafficMode !== 'rollback' && inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'warehouseId'], ({ verifyInferenceLogMinutes, warehouseId }) =>
       verifyInferenceLogMinutes > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by verifyInferenceLogMinutes (the payload table is read on a SQL warehouse)' } : undefined,
@@ -139,20 +170,20 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     when(['inferenceRetentionDays', 'warehouseId'], ({ inferenceRetentionDays, warehouseId }) =>
       inferenceRetentionDays > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required when inferenceRetentionDays is more than 0 (the retention job runs its DELETE on that SQL warehouse)' } : undefined,
     ),
+    when(['tags'], ({ tags }) => {
+      const reserved = tags.find((t) => isRecordTag(t.key));
+      return reserved ? { input: 'tags', rule: `tag key '${reserved.key}' is reserved: tags ${RECORD_TAG}* hold the rollback record` } : undefined;
+    }),
   ]);
 
-  const traffic: Traffic = v.trafficMode === 'canary' ? { mode: 'canary', percent: v.canaryPercent } : { mode: v.trafficMode };
-  return {
+  const base = {
     common,
     endpointName: v.endpointName,
-    modelName: v.modelName,
-    model: servedModel(v.modelVersion, v.modelAlias),
     servedEntityName: v.servedEntityName,
     workloadSize: v.workloadSize,
     workloadType: v.workloadType,
     scaleToZero: v.scaleToZero,
     environmentVars: v.environmentVars,
-    traffic,
     inferenceTable:
       v.inferenceTable && v.inferenceCatalog !== undefined && v.inferenceSchema !== undefined
         ? { catalog: v.inferenceCatalog, schema: v.inferenceSchema, tablePrefix: v.inferenceTablePrefix ?? v.endpointName.replace(/-/g, '_') }
@@ -168,6 +199,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     verifyInferenceLogMinutes: v.verifyInferenceLogMinutes,
     inferenceRetentionDays: v.inferenceRetentionDays,
   };
+  if (v.trafficMode === 'rollback') return { ...base, traffic: { mode: 'rollback' } };
+  const traffic: DeployTraffic = v.trafficMode === 'canary' ? { mode: 'canary', percent: v.canaryPercent } : { mode: v.trafficMode };
+  return { ...base, modelName: v.modelName!, model: servedModel(v.modelVersion, v.modelAlias), traffic };
 }
 
 function servedModel(version: number | undefined, alias: string | undefined): ServedModel {

@@ -4,7 +4,7 @@
  * for each traffic mode can be computed without touching the network.
  */
 import type { EndpointConfigUpdate, Route, ServedEntityInput, ServedEntityOutput, ServingEndpointDetailed, TrafficConfig } from '../../../shared/api/serving';
-import type { Traffic } from './parameters';
+import type { DeployTraffic } from './parameters';
 
 /** Longest served entity name the service accepts (same rule as endpoint names). */
 const MAX_NAME_LENGTH = 63;
@@ -162,7 +162,7 @@ export interface TargetConfig {
  * the task's settings; `current` is what the endpoint serves (undefined for a new endpoint,
  * where every mode serves the new version alone).
  */
-export function targetConfig(current: ServingConfig | undefined, requested: ServedEntity, traffic: Traffic, nameWasGiven: boolean): TargetConfig {
+export function targetConfig(current: ServingConfig | undefined, requested: ServedEntity, traffic: DeployTraffic, nameWasGiven: boolean): TargetConfig {
   // Settings the task does not manage stay as they are on an entity it serves again unchanged.
   const same = current?.entities.find((e) => e.name === requested.name && e.entityName === requested.entityName && e.entityVersion === requested.entityVersion);
   const wanted: ServedEntity = same ? { ...requested, carried: same.carried } : requested;

@@ -8,6 +8,7 @@ import { FakeCloud } from '../../fake/cloud';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedModel, seedServingEndpoint } from '../../fake/seeds/serving';
 import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
+import { readRecord } from '../../../tasks/DatabricksDeployServing/src/rollbackRecord';
 
 const TASK = 'DatabricksDeployServing';
 const TIME_SCALE = 0.01;
@@ -225,7 +226,8 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const summary = readFileSync(run.summaries[0]!, 'utf8');
     assert.match(summary, /\*\*Inference log:\*\* ✅ received: The smoke request reached `?main\.ml\\_logs\.churn\\_scoring\\_payload`? \(found after \d+ (min|s)/);
     assert.match(run.stdout, /usually arrive within an hour/);
-    assert.deepEqual(run.warnings, []);
+    // No warning about the inference log (the job-timeout warning is tested on its own).
+    assert.deepEqual(run.warnings.filter((w) => !/default job timeout/.test(w)), []);
   });
 
   it('verifyInferenceLogMinutes: not found in time is a warning, not a failure', async () => {
@@ -237,7 +239,7 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.match(readFileSync(run.summaries[0]!, 'utf8'), /\*\*Inference log:\*\* ⚠️ not yet/);
   });
 
-  it('SIGTERM during the wait: exits within 5 s and writes nothing after the signal', async () => {
+  it('SIGTERM during the wait: one rollback attempt, refused (409) while the update rolls out, a precise message, report and outputs; exit within 5 s', async () => {
     seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
     cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
     const sigterm = sigtermWhen(`${EP}: config_update IN_PROGRESS`);
@@ -247,8 +249,159 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.ok(signalledAt > 0, `no status line: ${run.stdout}`);
     assert.ok(exitedAt - signalledAt <= 5_000, `exited ${exitedAt - signalledAt} ms after SIGTERM`);
     assert.equal(run.result, 'Failed');
-    assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
-    assert.deepEqual(cloud.workspace.writeRequests().filter((r) => r.time >= signalledAt), []);
+    const message = run.resultMessage ?? '';
+    assert.match(message, /cancelled \(SIGTERM\)/);
+    assert.match(message, /The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: .*\(the endpoint accepts no config change while an update is in progress\)/);
+    assert.match(message, /State left: churn_model-7=v7 100% \(config 1\); still rolling out: churn_model-8=v8/);
+    assert.match(message, /recorded on the endpoint \(tags databricks-mlops-rollback\*\): to restore it, run DatabricksDeployServing with trafficMode: rollback/);
+    // The only write after the signal is the one rollback attempt.
+    assert.deepEqual(
+      cloud.workspace.writeRequests().filter((r) => r.time >= signalledAt).map((r) => `${r.method} ${r.path} ${r.status}`),
+      [`PUT /api/2.0/serving-endpoints/${EP}/config 409`],
+    );
+    // What it did before exiting: outputs and the report.
+    assert.equal(run.outputs.servedVersion, '8');
+    assert.equal(report(run).data.rollback?.succeeded, false);
+  });
+
+  it('SIGTERM during the wait when the endpoint accepts the change: rolled back within the grace', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const serving = cloud.workspace.state.serving;
+    serving.updateDurationMs = 60 * 60_000;
+    const configPath = `/api/2.0/serving-endpoints/${EP}/config`;
+    let child: Parameters<NonNullable<Parameters<typeof runTask>[0]['onStdout']>>[1] | undefined;
+    let signalledAt = 0;
+    // On the task's first readiness read after its PUT: the rollout ends (the endpoint accepts
+    // changes again) and the agent cancels the job, while the task waits for its next poll.
+    cloud.workspace.onAnswered((r) => {
+      const putAccepted = cloud.workspace.requests.some((x) => x.method === 'PUT' && x.path === configPath && x.status === 200);
+      if (signalledAt || !child || !putAccepted || r.method !== 'GET' || r.path !== `/api/2.0/serving-endpoints/${EP}`) return;
+      serving.endRollout(EP);
+      signalledAt = Date.now();
+      child.kill('SIGTERM');
+    });
+    const run = await deploy({ modelVersion: '8' }, { onStdout: (_chunk, c) => (child = c) });
+    assert.ok(signalledAt > 0, run.stdout);
+    assert.ok(Date.now() - signalledAt <= 5_000);
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)\. The rollback of churn-scoring to churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% was accepted and is rolling out/);
+    const puts = cloud.workspace.writeRequests().filter((r) => r.method === 'PUT' && r.path === configPath);
+    assert.deepEqual(puts.map((r) => r.status), [200, 200]);
+    assert.deepEqual((puts[1]!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version), ['7']);
+    serving.endRollout(EP);
+    assert.deepEqual(serving.get(EP)!.config!.entities.map((e) => e.input.entity_version), ['7']);
+  });
+
+  it('records the served config on the endpoint before the config PUT (every kept field, the traffic routes)', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 6, traffic: 30, workloadSize: 'Medium', scaleToZero: false }, { model: MODEL, version: 7, traffic: 70 }] });
+    const ep = cloud.workspace.state.serving.get(EP)!;
+    Object.assign(ep.config!.entities[0]!.input, { environment_vars: { MODE: 'strict', SECRET: '{{secrets/ml/key}}' }, burst_scaling_enabled: false });
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const writes = cloud.workspace.writeRequests().map((r) => `${r.method} ${r.path.split('/').pop()}`);
+    const recordAt = cloud.workspace.writeRequests().findIndex((r) => r.method === 'PATCH' && JSON.stringify(r.body).includes('databricks-mlops-rollback'));
+    assert.ok(recordAt >= 0 && recordAt < writes.indexOf('PUT config'), writes.join(', '));
+    const record = readRecord(cloud.workspace.state.serving.get(EP)!.tags);
+    assert.equal(record.kind, 'ok');
+    if (record.kind !== 'ok') return;
+    assert.deepEqual(record.config.traffic, { 'churn_model-6': 30, 'churn_model-7': 70 });
+    const v6 = record.config.entities.find((e) => e.name === 'churn_model-6')!;
+    assert.deepEqual([v6.entityVersion, v6.workloadSize, v6.scaleToZero, v6.environmentVars, v6.carried], ['6', 'Medium', false, { MODE: 'strict', SECRET: '{{secrets/ml/key}}' }, { burst_scaling_enabled: false }]);
+    assert.match(run.stdout, /Recorded the served config on churn-scoring \(tags databricks-mlops-rollback\*/);
+    // A re-run changes nothing and leaves the record alone (the tag diff neither deletes nor rewrites it).
+    cloud.workspace.reset();
+    assert.equal((await deploy({ modelVersion: '8' })).result, 'Succeeded');
+    assert.deepEqual(cloud.workspace.writeRequests(), []);
+  });
+
+  function rollback(inputs: Record<string, string> = {}, opts: Partial<Parameters<typeof runTask>[0]> = {}): Promise<TaskRun> {
+    // No model inputs, no inference table inputs: the record says what to serve.
+    return deploy({ trafficMode: 'rollback', modelName: '', inferenceCatalog: '', inferenceSchema: '', smokeTestPayload: '', ...inputs }, opts);
+  }
+
+  it('trafficMode rollback restores the recorded config without model inputs, then marks the record used', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    assert.equal((await deploy({ modelVersion: '8', trafficMode: 'canary', canaryPercent: '20' })).result, 'Succeeded');
+    const run = await rollback();
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.match(run.resultMessage ?? '', /Rolled back serving endpoint churn-scoring: it serves churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% again/);
+    const ep = cloud.workspace.state.serving.get(EP)!;
+    assert.deepEqual(ep.config!.entities.map((e) => e.input.entity_version), ['7']);
+    assert.deepEqual([run.outputs.servedEntityName, run.outputs.servedVersion], ['churn_model-7', '7']);
+    assert.match(ep.tags.find((t) => t.key === 'databricks-mlops-rollback')!.value ?? '', /state=used/);
+    assert.equal(report(run).data.rollback?.succeeded, true);
+    // Again: it already serves the record; nothing is written.
+    cloud.workspace.reset();
+    const again = await rollback();
+    assert.equal(again.result, 'Succeeded', again.stdout);
+    assert.match(again.resultMessage ?? '', /already serves the recorded config/);
+    assert.deepEqual(cloud.workspace.writeRequests(), []);
+  });
+
+  it('trafficMode rollback while an update is in progress: waits for it to end, then restores', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    assert.equal((await deploy({ modelVersion: '8' })).result, 'Succeeded');
+    const serving = cloud.workspace.state.serving;
+    serving.startRollout(EP, [{ name: 'churn_model-9', entity_name: MODEL, entity_version: '9', workload_size: 'Small', scale_to_zero_enabled: true }], undefined, { held: true });
+    let ended = false;
+    const run = await rollback({}, {
+      onStdout: (chunk) => {
+        if (!ended && chunk.includes('config_update IN_PROGRESS (an update, to be rolled back once it ends)')) {
+          ended = true;
+          serving.endRollout(EP);
+        }
+      },
+    });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.ok(ended, 'the task waited for the update in progress');
+    assert.ok(run.progress.length > 0, 'progress while waiting');
+    const puts = cloud.workspace.writeRequests().filter((r) => r.method === 'PUT');
+    assert.deepEqual((puts.at(-1)!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version), ['7']);
+    assert.deepEqual(serving.get(EP)!.config!.entities.map((e) => e.input.entity_version), ['7']);
+  });
+
+  it('warns when its worst case exceeds the 60-minute default job timeout, naming timeoutInMinutes', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const run = await deploy({ modelVersion: '8' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.ok(
+      run.warnings.some((w) => /can take up to 140 min \(45 min for the rollout \(timeoutMinutes\) \+ 2 × 45 min for a rollback .* \+ 5 min for the smoke test\), more than the 60-minute default job timeout.*set timeoutInMinutes on the job to at least 140/.test(w)),
+      run.warnings.join('\n'),
+    );
+    const short = await deploy({ modelVersion: '8', timeoutMinutes: '15' });
+    assert.ok(!short.warnings.some((w) => /default job timeout/.test(w)), '15 + 2 × 15 + 5 = 50 min fits');
+  });
+
+  it('trafficMode rollback cancelled while the restore rolls out: says it was sent, writes the report, exits within 5 s', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    assert.equal((await deploy({ modelVersion: '8' })).result, 'Succeeded');
+    cloud.workspace.state.serving.updateDurationMs = 60 * 60_000;
+    const sigterm = sigtermWhen('Started restoring churn-scoring');
+    const run = await rollback({}, { onStdout: sigterm.onStdout });
+    assert.ok(sigterm.signalledAt > 0, run.stdout);
+    assert.ok(Date.now() - sigterm.signalledAt <= 5_000);
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)\. The restore of churn-scoring to churn_model-7 .* was sent and is rolling out \(churn_model-8=v8 100% \(config 2\); still rolling out: churn_model-7=v7\); run trafficMode rollback again/);
+    assert.equal(report(run).data.rollback?.succeeded, false);
+  });
+
+  it('trafficMode rollback without a record: a clear error before any write', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    const run = await rollback();
+    assert.equal(run.result, 'Failed');
+    assert.match(run.resultMessage ?? '', /serving endpoint churn-scoring has no rollback record \(tags databricks-mlops-rollback\*\).*Nothing was changed/);
+    assert.deepEqual(cloud.workspace.writeRequests(), []);
+  });
+
+  it('trafficMode rollback in plan mode shows what it would restore and writes nothing', async () => {
+    seedServingEndpoint(cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }] });
+    assert.equal((await deploy({ modelVersion: '8' })).result, 'Succeeded');
+    cloud.workspace.reset();
+    const run = await rollback({ dryRun: 'true' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.deepEqual(cloud.workspace.writeRequests(), []);
+    assert.match(run.stdout, /\+ churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100%/);
+    assert.match(run.resultMessage ?? '', /would restore churn-scoring/);
   });
 
   it('dryRun writes nothing and prints the plan', async () => {
@@ -272,6 +425,9 @@ describe('DatabricksDeployServing (bundled task)', function () {
     ['verifyInferenceLogMinutes above 180', { verifyInferenceLogMinutes: '600', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
     ['verifyInferenceLogMinutes without an inference table', { verifyInferenceLogMinutes: '5', warehouseId: DEFAULT_WAREHOUSE_ID, inferenceTable: 'false' }, /verifyInferenceLogMinutes.*needs inferenceTable true/],
     ['a warehouseId with a space', { warehouseId: 'abc def' }, /warehouseId/],
+    ['a tag under the reserved rollback-record key', { tags: 'databricks-mlops-rollback-1=x' }, /tags.*reserved/],
+    ['no modelName outside trafficMode rollback', { modelName: '' }, /Input 'modelName'.*is required \(except with trafficMode rollback\)/],
+    ['trafficMode rollback with an unknown trafficMode spelling', { trafficMode: 'rollbak' }, /trafficMode/],
   ];
   for (const [what, inputs, message] of badInputs) {
     it(`fails on ${what} before any request`, async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AiGatewayConfig, CreateServingEndpoint, EndpointCoreConfigInput } from '@databricks/sdk-experimental/dist/apis/serving/model';
 import { CancelledError } from '../../../shared/client/errors';
 import { deployServing } from '../../../tasks/DatabricksDeployServing/src/operations';
+import { isRecordTag, readRecord } from '../../../tasks/DatabricksDeployServing/src/rollbackRecord';
 import type { RecordedRequest } from '../../fake/workspace';
 import { seedServingEndpoint } from '../../fake/seeds/serving';
 import { MODEL, params, startWorld, type World } from './support';
@@ -97,8 +98,12 @@ describe('DeployServing operations (against the fake workspace)', function () {
     seedV7(w);
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.equal(r.result, 'Succeeded', r.message);
-    assert.deepEqual(writes(w).map((q) => `${q.method} ${q.path}`), [`PUT ${CONFIG_PATH}`, `POST /serving-endpoints/${EP}/invocations`]);
-    const put = writes(w)[0]!.body as EndpointCoreConfigInput;
+    // The served config is recorded on the endpoint (rollback record tags) before the PUT.
+    assert.deepEqual(writes(w).map((q) => `${q.method} ${q.path}`), [`PATCH /api/2.0/serving-endpoints/${EP}/tags`, `PUT ${CONFIG_PATH}`, `POST /serving-endpoints/${EP}/invocations`]);
+    const record = readRecord((writes(w)[0]!.body as { add_tags: Array<{ key: string; value: string }> }).add_tags);
+    assert.equal(record.kind, 'ok');
+    assert.deepEqual(record.kind === 'ok' && record.config.traffic, { 'churn_model-7': 100 });
+    const put = writes(w)[1]!.body as EndpointCoreConfigInput;
     assert.deepEqual(put.traffic_config, { routes: [{ served_entity_name: 'churn_model-8', traffic_percentage: 100 }] });
     assert.deepEqual(servedPairs(w), [['churn_model-8', '8', 100]]);
     assert.equal(r.report.action, 'update');
@@ -313,7 +318,7 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.match(w.text('info'), /disabling it at its current location first/);
     // The gateway changes come before the config update.
     const order = writes(w).map((q) => q.path.split('/').pop());
-    assert.deepEqual(order.slice(0, 3), ['ai-gateway', 'ai-gateway', 'config']);
+    assert.deepEqual(order.slice(0, 4), ['ai-gateway', 'ai-gateway', 'tags', 'config']);
   });
 
   it('a refused enable after disabling fails with a message that says payload logging is off', async () => {
@@ -329,7 +334,14 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.equal(r.result, 'Succeeded', r.message);
     const patch = writes(w).find((q) => q.path.endsWith('/tags'))!;
     assert.deepEqual(patch.body, { add_tags: [{ key: 'owner', value: 'mlops' }, { key: 'team', value: 'churn' }] });
-    assert.deepEqual(w.ws.state.serving.get(EP)!.tags.map((t) => `${t.key}=${t.value}`).sort(), ['cost_center=42', 'owner=mlops', 'team=churn']);
+    assert.deepEqual(
+      w.ws.state.serving
+        .get(EP)!
+        .tags.filter((t) => !isRecordTag(t.key))
+        .map((t) => `${t.key}=${t.value}`)
+        .sort(),
+      ['cost_center=42', 'owner=mlops', 'team=churn'],
+    );
   });
 
   it('dryRun prints the diff and writes nothing', async () => {
@@ -338,7 +350,8 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.equal(r.result, 'Succeeded', r.message);
     assert.equal(r.dryRun, true);
     assert.deepEqual(writes(w), []);
-    assert.match(r.message, /Plan mode \(dryRun\): 3 change\(s\) planned/);
+    assert.match(r.message, /Plan mode \(dryRun\): 4 change\(s\) planned/);
+    assert.match(w.text('remote'), /\+ tag databricks-mlops-rollback: restores churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% \(2 tag\(s\), \d+ characters encoded\)/);
     const plan = w.text('remote');
     assert.match(plan, /- churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100%/);
     assert.match(plan, /\+ churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 90%/);
@@ -356,7 +369,7 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.match(w.text('remote'), /\+ serving endpoint churn-scoring: served entities and traffic\n {4}\+ churn_model-8/);
   });
 
-  it('stops when cancelled during the wait, without rolling back or writing anything after', async () => {
+  it('when cancelled during the wait: one rollback attempt, refused while the update rolls out, then a precise message', async () => {
     seedV7(w);
     w.ws.state.serving.updateDurationMs = 60 * 60_000;
     // Cancel on the task's first readiness read after its config update was accepted, i.e.
@@ -370,11 +383,16 @@ describe('DeployServing operations (against the fake workspace)', function () {
       cancelling = w.ws.requests.indexOf(q);
       w.abort.abort(new CancelledError('The task was cancelled (SIGTERM).'));
     });
-    await assert.rejects(deployServing({ client: w.client(), ctx: w.ctx }, params()), CancelledError);
+    const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.ok(abortedAt > 0, 'cancelled during the wait');
+    assert.equal(r.result, 'Failed');
     // By order of arrival, not by time: the config update and the read that cancels can arrive
-    // in the same millisecond.
-    assert.deepEqual(w.ws.requests.slice(cancelling + 1).map((q) => `${q.method} ${q.path}`), [], 'nothing sent after the cancelling read');
-    assert.equal(writes(w).filter((q) => q.path === CONFIG_PATH).length, 1);
+    // in the same millisecond. After it: the one rollback PUT (refused: the update is in
+    // progress) and one read describing what is left.
+    const after = w.ws.requests.slice(cancelling + 1);
+    assert.deepEqual(after.map((q) => `${q.method} ${q.path} ${q.status}`), [`PUT ${CONFIG_PATH} 409`, `GET /api/2.0/serving-endpoints/${EP} 200`]);
+    assert.match(r.message, /cancelled \(SIGTERM\)\. The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: .* \(the endpoint accepts no config change while an update is in progress\)\. State left: churn_model-7=v7 100% \(config 1\); still rolling out: churn_model-8=v8/);
+    assert.match(r.message, /run DatabricksDeployServing with trafficMode: rollback/);
+    assert.equal(r.report.rollback?.performed, false);
   });
 });

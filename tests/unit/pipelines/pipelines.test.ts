@@ -216,6 +216,13 @@ describe('pipelines validate against the Azure Pipelines schema with our tasks',
     assert.ok(diagnostics.some((d) => /Missing property "azureSubscription"/.test(d.message)), formatDiagnostics('connection', diagnostics));
   });
 
+  it('tolerates a template expression in a name the pattern checks, but not a literal that breaks it', async () => {
+    const job = (name: string) => `parameters:\n  - name: envs\n    type: object\n    default: [dev]\njobs:\n  - \${{ each env in parameters.envs }}:\n      - job: ${name}\n        steps:\n          - script: echo hi\n`;
+    assert.deepEqual(await validator.validate(job('refresh_${{ env }}')), []);
+    assert.match(formatDiagnostics('x', await validator.validate(job('refresh.${{ env }}'))), /does not match the pattern/);
+    assert.match(formatDiagnostics('x', await validator.validate(job('re fresh'))), /does not match the pattern/);
+  });
+
   it('rejects our tasks with the stock schema (so the extension is what makes them valid)', async () => {
     const diagnostics = await stock.validate(deploy('      endpointName: churn\n      modelName: main.ml.churn'));
     assert.notDeepEqual(diagnostics, []);

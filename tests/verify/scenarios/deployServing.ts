@@ -55,6 +55,9 @@ export function deployServingScenarios(timeScale: number): Scenario[] {
     {
       task: TASK,
       name: 'update-7-to-8',
+      // Cancelled after the config was applied, the task sends one rollback PUT (refused while
+      // the update rolls out), within the agent's grace.
+      cancelCalls: [{ method: 'PUT', path: new RegExp(`^/api/2\\.0/serving-endpoints/${ENDPOINT}/config$`) }],
       prepare: (cloud) => {
         seedRegistry(cloud.workspace);
         seedServingEndpoint(cloud.workspace, {

@@ -12,6 +12,7 @@ const MODE: Record<DeploymentReportData['trafficMode'], string> = {
   replace: 'Replace (all traffic to the new version)',
   canary: 'Canary (a share of traffic to the new version)',
   promote: 'Promote (the canary takes all traffic)',
+  rollback: 'Rollback (the config recorded before the last rollout)',
 };
 const STAGE: Record<NonNullable<DeploymentReportData['failure']>['stage'], string> = {
   update: 'while updating the endpoint',
