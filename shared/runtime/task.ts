@@ -13,6 +13,7 @@ import { InputError, InputErrors } from './inputError';
 import { systemClock, type Clock } from './clock';
 import { neutralize, taskLog, type TaskLog } from './output';
 import { publishReport, publishSummary, type TaskReport } from './report';
+import { jobTimeoutWarning, type WorstCasePart } from './worstCase';
 
 export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -45,6 +46,8 @@ export interface TaskDefinition<P> {
   run(ctx: TaskContext, params: P): Promise<TaskOutcome>;
   /** Adds a hint to an API error (e.g. what a 403 on this task's calls usually means). */
   explain?(error: DatabricksApiError): string | undefined;
+  /** The task's bounded waits for these parameters (worstCase.ts): warned about when they exceed the default job timeout. */
+  worstCase?(params: P): WorstCasePart[];
 }
 
 const RESULT = {
@@ -67,6 +70,8 @@ export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
   };
   try {
     const params = await definition.parameters(ctx);
+    const timeoutWarning = definition.worstCase && jobTimeoutWarning(definition.name, definition.worstCase(params));
+    if (timeoutWarning) taskLog.warning(timeoutWarning);
     const outcome = await definition.run(ctx, params);
     finish(definition.name, outcome, startedAt);
   } catch (error) {

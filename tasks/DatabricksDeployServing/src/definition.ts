@@ -7,6 +7,7 @@ import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { deployServing } from './operations';
+import { deployServingWorstCase } from './worstCase';
 import { syncRetention } from './retention';
 import { buildParameters, type DeployServingParameters } from './parameters';
 import { deploySummary } from './summary';
@@ -14,6 +15,7 @@ import { deploySummary } from './summary';
 export const definition: TaskDefinition<DeployServingParameters> = {
   name: 'DatabricksDeployServing',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
+  worstCase: deployServingWorstCase,
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
     const result = await deployServing({ client, ctx }, params);

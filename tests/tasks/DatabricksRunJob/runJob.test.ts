@@ -68,6 +68,21 @@ describe('DatabricksRunJob (bundled task)', function () {
     return jobs().view(run, Date.now() + 60 * MINUTE);
   }
 
+  it('warns when its worst case (timeoutMinutes + the cancel wait) exceeds the 60-minute default job timeout, naming timeoutInMinutes', async () => {
+    const job = jobs().addJob(TRAINING);
+    // The default timeoutMinutes (120) + 1 min for a run cancelled at the timeout to end.
+    const long = await runJob({ jobId: String(job.job_id) });
+    assert.equal(long.result, 'Succeeded', long.stdout);
+    const warning = long.warnings.find((w) => /default job timeout/.test(w));
+    assert.ok(warning, long.warnings.join('\n'));
+    assert.match(warning, /^DatabricksRunJob can run for up to 121 min with these inputs \(120 min waiting for the run \(timeoutMinutes\) \+ 1 min for the run cancelled at the timeout to end \(cancelOnTimeout\)\).*set the job's timeoutInMinutes to at least 130 /);
+    // Printed before anything is started, so it is there even if the job timeout then cuts the task off.
+    assert.ok(long.stdout.indexOf('default job timeout') < long.stdout.indexOf('Waiting for run'), long.stdout);
+    const short = await runJob({ jobId: String(job.job_id), timeoutMinutes: '45' });
+    assert.equal(short.result, 'Succeeded', short.stdout);
+    assert.deepEqual(short.warnings.filter((w) => /job timeout/.test(w)), []);
+  });
+
   it('runs a job by id: run link first, task states, progress, outputs, summary and report', async () => {
     const job = jobs().addJob(TRAINING);
     const run = await runJob({ jobId: String(job.job_id), jobParameters: 'git_sha=0123456789abcdef0123456789abcdef01234567\nado_build_id=42', outputTask: 'log' });

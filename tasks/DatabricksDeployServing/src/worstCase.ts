@@ -1,0 +1,26 @@
+/**
+ * DatabricksDeployServing's longest run against the job timeout (shared/runtime/worstCase.ts).
+ * The ways a run can go, from operations.ts: one deadline (timeoutMinutes) covers the rollout —
+ * waiting on an update already in progress, then on ours; a readiness timeout is rolled back by
+ * first waiting for our update to settle (timeoutMinutes) and then for the restored config to be
+ * ready (timeoutMinutes); a failed smoke test is rolled back with the readiness wait alone.
+ */
+import { INVOCATION_TIMEOUT_MS } from '../../../shared/api/serving';
+import { longestPath, type WorstCasePart } from '../../../shared/runtime/worstCase';
+import type { DeployServingParameters } from './parameters';
+
+export function deployServingWorstCase(
+  params: Pick<DeployServingParameters, 'timeoutMinutes' | 'waitForReady' | 'rollbackOnFailure' | 'smokeTestPayload' | 'verifyInferenceLogMinutes'>,
+): WorstCasePart[] {
+  const t = params.timeoutMinutes;
+  const rollout: WorstCasePart = { minutes: t, what: 'for the rollout, waiting on an update in progress included (timeoutMinutes)' };
+  // Without waitForReady only the wait on an update already in progress remains (same deadline).
+  if (!params.waitForReady) return [rollout];
+  const smoke: WorstCasePart[] = params.smokeTestPayload ? [{ minutes: INVOCATION_TIMEOUT_MS / 60_000, what: 'for the smoke request' }] : [];
+  const inferenceLog: WorstCasePart[] = params.verifyInferenceLogMinutes > 0 ? [{ minutes: params.verifyInferenceLogMinutes, what: 'for the inference-log check (verifyInferenceLogMinutes)' }] : [];
+  const succeeded = [rollout, ...smoke, ...inferenceLog];
+  if (!params.rollbackOnFailure) return longestPath([succeeded]);
+  const settle: WorstCasePart = { minutes: t, what: 'for the rollback to wait until the timed-out update settles (timeoutMinutes)' };
+  const restored: WorstCasePart = { minutes: t, what: 'for the restored config to be ready (timeoutMinutes)' };
+  return longestPath([succeeded, [rollout, settle, restored], [rollout, ...smoke, restored]]);
+}
