@@ -11,7 +11,7 @@ import { PlanModeViolation } from '../client/databricksClient';
 import { installCancellation } from './cancellation';
 import { InputError, InputErrors } from './inputError';
 import { systemClock, type Clock } from './clock';
-import { neutralize, taskLog, type TaskLog } from './output';
+import { closeOpenGroup, neutralize, taskLog, type TaskLog } from './output';
 import { publishReport, publishSummary, type TaskReport } from './report';
 import { jobTimeoutWarning, type WorstCasePart } from './worstCase';
 
@@ -59,6 +59,7 @@ const RESULT = {
 export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
   const startedAt = new Date();
   const cancellation = installCancellation((message) => {
+    closeOpenGroup();
     tl.setResult(tl.TaskResult.Failed, message, true);
     process.exit(1);
   });
@@ -75,6 +76,7 @@ export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
     const outcome = await definition.run(ctx, params);
     finish(definition.name, outcome, startedAt);
   } catch (error) {
+    closeOpenGroup();
     const message = describeFailure(error, definition);
     // A stack trace helps only for the unexpected; known failures are fully described by their message.
     if (error instanceof Error && error.stack && !isExpectedFailure(error)) taskLog.debug(error.stack);
@@ -85,6 +87,7 @@ export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
 }
 
 function finish(task: string, outcome: TaskOutcome, startedAt: Date): void {
+  closeOpenGroup();
   for (const [name, value] of Object.entries(outcome.outputs ?? {})) {
     if (value !== undefined) tl.setVariable(name, String(value), false, true);
   }

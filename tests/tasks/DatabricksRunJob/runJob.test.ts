@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
 import type { FakeJobSpec } from '../../fake/routes/jobs';
 import { seedLoggedRun } from '../../fake/seeds/registry';
-import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 import type { JobRunReportData } from '../../../shared/runtime/reportTypes';
 
 const TASK = 'DatabricksRunJob';
@@ -187,6 +187,8 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.ok(cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel' && r.status === 200 && r.time >= sigterm.signalledAt));
     assert.equal(finalState(stored!.run_id).result, 'CANCELED');
     assert.deepEqual(reportOf(run).data.stopped, { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' });
+    // The task states are grouped per poll (one mechanism, shared/runtime/output.ts), every group closed.
+    assert.ok(logGroupsOf(run.stdout).some((g) => g.lines.includes('  train: RUNNING')), run.stdout);
   });
 
   it('with cancelOnTimeout false a cancelled step leaves the Databricks run running', async () => {
