@@ -1,4 +1,5 @@
-// Stages the extension (each task folder holds only task.json, the bundle and its icon),
+// Stages the extension (each task folder holds only task.json, the bundle, its icon and the
+// localization files generated from task.json: task.loc.json and Strings/, scripts/localize.mjs),
 // stamps the version from package.json (the one source of truth) into the manifest and the
 // task.json files, and runs `tfx extension create` to write dist/databricks-mlops-<version>.vsix.
 //
@@ -17,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { root, pkg, taskNames } from './lib.mjs';
 import { assertMonotonic, releasedVersions, taskVersion } from './versioning.mjs';
 import { rewriteForTestInstall } from './testExtension.mjs';
+import { writeLocalization } from './localize.mjs';
 
 const version = pkg.version;
 const manifest = JSON.parse(readFileSync(join(root, 'vss-extension.json'), 'utf8'));
@@ -44,6 +46,7 @@ for (const { name, json } of tasks) {
   const dst = join(stage, 'tasks', name);
   mkdirSync(dst, { recursive: true });
   writeFileSync(join(dst, 'task.json'), JSON.stringify(json, null, 2));
+  writeLocalization(dst, json);
   if (!existsSync(join(src, 'index.js'))) throw new Error(`tasks/${name}/index.js is missing: run npm run build first`);
   cpSync(join(src, 'index.js'), join(dst, 'index.js'));
   cpSync(join(src, 'icon.png'), join(dst, 'icon.png'));
