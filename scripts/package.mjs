@@ -39,6 +39,13 @@ const tasks = taskNames().map((name) => ({ name, json: JSON.parse(readFileSync(j
 const changelog = existsSync(join(root, 'CHANGELOG.md')) ? readFileSync(join(root, 'CHANGELOG.md'), 'utf8') : '';
 assertMonotonic(version, releasedVersions(changelog), [...new Set(tasks.map((t) => t.json.version.Major))]);
 for (const { json } of tasks) json.version = taskVersion(version, json.version.Major);
+// The shared runtime's fixed messages (shared/runtime/messages.json, their one declaration) in every task.json, for tl.loc.
+const sharedMessages = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8'));
+for (const { name, json } of tasks) {
+  const clash = Object.keys(sharedMessages).find((key) => json.messages && key in json.messages);
+  if (clash) throw new Error(`tasks/${name}/task.json declares message ${clash}, which shared/runtime/messages.json declares`);
+  json.messages = { ...(json.messages ?? {}), ...sharedMessages };
+}
 if (testInstall) rewriteForTestInstall(manifest, tasks.map((t) => t.json), publisher, manifest.id);
 
 for (const { name, json } of tasks) {

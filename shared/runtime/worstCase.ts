@@ -5,6 +5,7 @@
  * rollback where it rolls back — and warns when that exceeds the default, naming the figure
  * to set. docs/AZURE-DEVOPS.md ("Job timeouts") explains the rule.
  */
+import { message } from './messages';
 
 /** The job timeout when the pipeline sets none (jobs.job.timeoutInMinutes, default 60). */
 export const DEFAULT_JOB_TIMEOUT_MINUTES = 60;
@@ -42,8 +43,5 @@ export function jobTimeoutWarning(task: string, parts: readonly WorstCasePart[])
   const worst = worstCaseMinutes(parts);
   if (worst <= DEFAULT_JOB_TIMEOUT_MINUTES) return undefined;
   const breakdown = parts.filter((p) => p.minutes > 0).map((p) => `${minutes(p.minutes)} min ${p.what}`).join(' + ');
-  return (
-    `${task} can run for up to ${minutes(worst)} min with these inputs (${breakdown}), longer than the ${DEFAULT_JOB_TIMEOUT_MINUTES}-minute default job timeout, which a task cannot see. ` +
-    `Unless the job already allows it, set the job's timeoutInMinutes to at least ${suggestedJobTimeout(parts)} (or lower the timeouts above): when the job timeout passes, the agent cancels the task in the middle of its wait.`
-  );
+  return message('JobTimeoutWarning', task, minutes(worst), breakdown, DEFAULT_JOB_TIMEOUT_MINUTES, suggestedJobTimeout(parts));
 }

@@ -70,6 +70,40 @@ describe('the packaged .vsix', function () {
     }
   });
 
+  it('prints the shared messages through tl.loc in the agent\'s culture (task.json messages + Strings/resources.resjson/<culture>)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-loc-'));
+    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
+      const target = join(dir, f);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+    }
+    const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
+    const json = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { messages: Record<string, string> };
+    const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
+    assert.deepEqual(json.messages, shared, 'the shared messages are in the packaged task.json');
+    const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
+    assert.equal(resources['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
+    // A translation beside en-US, as a culture folder would ship one.
+    mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
+    writeFileSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'), JSON.stringify({ ...resources, 'loc.messages.JobTimeoutWarning': 'DE: %s braucht bis zu %s min (%s), mehr als %s; timeoutInMinutes mindestens %s.' }));
+    // The default timeoutMinutes (120) exceeds the job timeout: the warning comes before the (absent) connection fails the step.
+    const start = (culture?: string) =>
+      spawnSync(process.execPath, [join(taskDir, 'index.js')], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: dir, INPUT_AZURESUBSCRIPTION: 'c', INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net', INPUT_JOBID: '7',
+          SYSTEM_COLLECTIONID: 'c0ffee00-0000-0000-0000-000000000001', BUILD_BUILDID: '42', SYSTEM_STAGENAME: 'Train', SYSTEM_PHASENAME: 'train', SYSTEM_TASKINSTANCENAME: 'train', SYSTEM_JOBATTEMPT: '1',
+          ...(culture ? { SYSTEM_CULTURE: culture } : {}),
+        },
+        encoding: 'utf8',
+      });
+    const german = start('de-DE');
+    assert.match(german.stdout, /##vso\[task\.issue type=warning[^\]]*\]DE: DatabricksRunJob braucht bis zu 121 min \(120 min waiting for the run/, german.stdout + german.stderr);
+    const english = start();
+    assert.match(english.stdout, /##vso\[task\.issue type=warning[^\]]*\]DatabricksRunJob can run for up to 121 min with these inputs .*timeoutInMinutes to at least 130 /, english.stdout + english.stderr);
+    assert.doesNotMatch(english.stdout + german.stdout, /Can't find loc string|Resource file haven't been set/);
+  });
+
   it('carries the manifest, the Marketplace page, the license and the third-party notices', async () => {
     for (const f of ['extension.vsixmanifest', 'overview.md', 'LICENSE', 'images/icon.png', 'THIRD-PARTY-NOTICES.txt']) {
       assert.ok(files.includes(f), `${f} missing`);
