@@ -1,4 +1,5 @@
-// Stages the extension (each task folder holds only task.json, the bundle and its icon),
+// Stages the extension (each task folder holds only task.json, the bundle, its icon and the
+// localization files generated from task.json: task.loc.json and Strings/, scripts/localize.mjs),
 // stamps the version from package.json (the one source of truth) into the manifest and the
 // task.json files, and runs `tfx extension create` to write dist/databricks-mlops-<version>.vsix.
 //
@@ -17,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { root, pkg, taskNames } from './lib.mjs';
 import { assertMonotonic, releasedVersions, taskVersion } from './versioning.mjs';
 import { rewriteForTestInstall } from './testExtension.mjs';
+import { writeLocalization } from './localize.mjs';
 
 const version = pkg.version;
 const manifest = JSON.parse(readFileSync(join(root, 'vss-extension.json'), 'utf8'));
@@ -37,6 +39,13 @@ const tasks = taskNames().map((name) => ({ name, json: JSON.parse(readFileSync(j
 const changelog = existsSync(join(root, 'CHANGELOG.md')) ? readFileSync(join(root, 'CHANGELOG.md'), 'utf8') : '';
 assertMonotonic(version, releasedVersions(changelog), [...new Set(tasks.map((t) => t.json.version.Major))]);
 for (const { json } of tasks) json.version = taskVersion(version, json.version.Major);
+// The shared runtime's fixed messages (shared/runtime/messages.json, their one declaration) in every task.json, for tl.loc.
+const sharedMessages = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8'));
+for (const { name, json } of tasks) {
+  const clash = Object.keys(sharedMessages).find((key) => json.messages && key in json.messages);
+  if (clash) throw new Error(`tasks/${name}/task.json declares message ${clash}, which shared/runtime/messages.json declares`);
+  json.messages = { ...(json.messages ?? {}), ...sharedMessages };
+}
 if (testInstall) rewriteForTestInstall(manifest, tasks.map((t) => t.json), publisher, manifest.id);
 
 for (const { name, json } of tasks) {
@@ -44,6 +53,7 @@ for (const { name, json } of tasks) {
   const dst = join(stage, 'tasks', name);
   mkdirSync(dst, { recursive: true });
   writeFileSync(join(dst, 'task.json'), JSON.stringify(json, null, 2));
+  writeLocalization(dst, json);
   if (!existsSync(join(src, 'index.js'))) throw new Error(`tasks/${name}/index.js is missing: run npm run build first`);
   cpSync(join(src, 'index.js'), join(dst, 'index.js'));
   cpSync(join(src, 'icon.png'), join(dst, 'icon.png'));

@@ -21,6 +21,9 @@ import { systemClock, type Clock } from '../runtime/clock';
 const BASE = '/api/2.0/sql/statements';
 
 /** Scalar parameter types the API accepts (complex types are refused by the service). */
+/** How long a statement is polled before it is cancelled, unless the caller sets timeoutMs. */
+export const STATEMENT_TIMEOUT_MS = 10 * 60_000;
+
 export type SqlParameterType = 'STRING' | 'BOOLEAN' | 'INT' | 'BIGINT' | 'SMALLINT' | 'TINYINT' | 'DOUBLE' | 'FLOAT' | 'DATE' | 'TIMESTAMP' | `DECIMAL(${number},${number})`;
 
 /** A parameter value: JS values are typed automatically; `{ value, type }` states the type. */
@@ -104,7 +107,7 @@ export async function executeStatement(client: DatabricksClient, warehouseId: st
         read: (signal) => client.get<StatementResponse>(apiPath`/api/2.0/sql/statements/${id}`, undefined, { signal }),
         evaluate: (r) => (isDone(r) ? { done: true, result: r } : { done: false, status: r.status?.state ?? 'PENDING' }),
         clock,
-        timeoutMs: options.timeoutMs ?? 10 * 60_000,
+        timeoutMs: options.timeoutMs ?? STATEMENT_TIMEOUT_MS,
         initialIntervalMs: 500,
         maxIntervalMs: 5_000,
         signal: options.signal,

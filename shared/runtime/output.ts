@@ -20,11 +20,48 @@ export interface TaskLog {
   /** A collapsible section header in the log. */
   section(title: string): void;
   progress(percent: number, operation: string): void;
+  /**
+   * Runs `body` inside a collapsible group of the log (`##[group]title` … `##[endgroup]`, the
+   * agent's formatting commands): the poll lines of a long wait. The group is closed however
+   * `body` ends (a result, an error, a cancellation). Groups do not nest in the log viewer: a
+   * group asked for inside an open one adds its lines to the open one.
+   */
+  group<T>(title: string, body: () => T): T;
+}
+
+/** Group support for a TaskLog writing its lines with `write`; `closeOpen` ends a group still open (the cancellation watchdog, before it exits). */
+export function logGroups(write: (line: string) => void): { group: TaskLog['group']; closeOpen(): void } {
+  let open = false;
+  const closeOpen = (): void => {
+    if (!open) return;
+    open = false;
+    write('##[endgroup]');
+  };
+  function group<T>(title: string, body: () => T): T {
+    if (open) return body();
+    write(`##[group]${title.replace(/[\r\n]+/g, ' ')}`);
+    open = true;
+    let result: T;
+    try {
+      result = body();
+    } catch (error) {
+      closeOpen();
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(closeOpen) as T;
+    closeOpen();
+    return result;
+  }
+  return { group, closeOpen };
 }
 
 export function neutralize(text: string): string {
   return filterExternalOutput(text, REMOTE).toString('utf8');
 }
+
+const groups = logGroups((line) => tl.writeExternalOutput(`${line}\n`, REMOTE));
+/** Closes the task log's open group, if any (before the task ends with a result or exits). */
+export const closeOpenGroup = groups.closeOpen;
 
 export const taskLog: TaskLog = {
   info: (line) => tl.writeExternalOutput(`${line}\n`, REMOTE),
@@ -34,4 +71,5 @@ export const taskLog: TaskLog = {
   debug: (text) => tl.debugExternalOutput(text, REMOTE),
   section: (title) => tl.writeExternalOutput(`##[section]${title}\n`, REMOTE),
   progress: (percent, operation) => tl.setProgress(Math.max(0, Math.min(100, Math.round(percent))), operation),
+  group: groups.group,
 };

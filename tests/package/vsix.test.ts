@@ -1,6 +1,7 @@
 /**
  * The packaged .vsix as the Marketplace and the agent receive it: what is inside, that every task
- * folder is self-contained (task.json, the bundle, the icon — nothing else), that versions are
+ * folder is self-contained (task.json, the bundle, the icon, the localization files generated from
+ * task.json — nothing else), that versions are
  * stamped from package.json, and that a task extracted alone from the package runs.
  */
 import assert from 'node:assert/strict';
@@ -28,12 +29,79 @@ describe('the packaged .vsix', function () {
     files = Object.keys(zip.files).filter((f) => !zip.files[f].dir);
   });
 
-  it('holds each task folder with exactly task.json, index.js and icon.png', () => {
+  it('holds each task folder with exactly task.json, index.js, icon.png and the localization files', () => {
     for (const task of TASKS) {
       const inFolder = files.filter((f) => f.startsWith(`tasks/${task}/`)).map((f) => f.slice(`tasks/${task}/`.length)).sort();
-      assert.deepEqual(inFolder, ['icon.png', 'index.js', 'task.json'], task);
+      assert.deepEqual(inFolder, ['Strings/resources.resjson/en-US/resources.resjson', 'icon.png', 'index.js', 'task.json', 'task.loc.json'], task);
     }
     assert.ok(!files.some((f) => f.includes('node_modules/')), 'no node_modules in the package');
+  });
+
+  it('localizes every task string as Microsoft\'s tasks do: task.loc.json points at resources.resjson, which holds task.json\'s English text', async () => {
+    type Input = { name: string; label?: string; helpMarkDown?: string };
+    type Task = { friendlyName: string; description: string; helpMarkDown?: string; instanceNameFormat: string; version: unknown; groups?: Array<{ name: string; displayName: string }>; inputs: Input[]; messages?: Record<string, string> };
+    for (const task of TASKS) {
+      const json = JSON.parse(await zip.file(`tasks/${task}/task.json`)!.async('string')) as Task;
+      const loc = JSON.parse(await zip.file(`tasks/${task}/task.loc.json`)!.async('string')) as Task;
+      const resources = JSON.parse(await zip.file(`tasks/${task}/Strings/resources.resjson/en-US/resources.resjson`)!.async('string')) as Record<string, string>;
+      assert.equal(loc.friendlyName, 'ms-resource:loc.friendlyName', task);
+      assert.equal(loc.description, 'ms-resource:loc.description', task);
+      assert.equal(loc.instanceNameFormat, 'ms-resource:loc.instanceNameFormat', task);
+      assert.equal(resources['loc.friendlyName'], json.friendlyName, task);
+      assert.equal(resources['loc.helpMarkDown'], json.helpMarkDown, task);
+      assert.deepEqual(loc.version, json.version, `${task}: the same stamped version`);
+      for (const g of json.groups ?? []) assert.equal(resources[`loc.group.displayName.${g.name}`], g.displayName, `${task} group ${g.name}`);
+      for (const [i, input] of json.inputs.entries()) {
+        assert.equal(loc.inputs[i]!.label, `ms-resource:loc.input.label.${input.name}`, `${task} ${input.name}`);
+        assert.equal(resources[`loc.input.label.${input.name}`], input.label, `${task} ${input.name}`);
+        if (input.helpMarkDown) assert.equal(resources[`loc.input.help.${input.name}`], input.helpMarkDown, `${task} ${input.name}`);
+      }
+      // Resolving every ms-resource: reference gives task.json back, and no resource is unused.
+      const used = new Set<string>();
+      const resolved = JSON.parse(JSON.stringify(loc), (_k, v: unknown) => {
+        if (typeof v !== 'string' || !v.startsWith('ms-resource:')) return v;
+        const key = v.slice('ms-resource:'.length);
+        used.add(key);
+        assert.ok(key in resources, `${task}: ${key} missing from resources.resjson`);
+        return resources[key];
+      }) as Task;
+      assert.deepEqual(resolved, json, task);
+      assert.deepEqual(Object.keys(resources).filter((k) => !used.has(k)), [], task);
+    }
+  });
+
+  it('prints the shared messages through tl.loc in the agent\'s culture (task.json messages + Strings/resources.resjson/<culture>)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-loc-'));
+    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
+      const target = join(dir, f);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+    }
+    const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
+    const json = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { messages: Record<string, string> };
+    const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
+    assert.deepEqual(json.messages, shared, 'the shared messages are in the packaged task.json');
+    const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
+    assert.equal(resources['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
+    // A translation beside en-US, as a culture folder would ship one.
+    mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
+    writeFileSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'), JSON.stringify({ ...resources, 'loc.messages.JobTimeoutWarning': 'DE: %s braucht bis zu %s min (%s), mehr als %s; timeoutInMinutes mindestens %s.' }));
+    // The default timeoutMinutes (120) exceeds the job timeout: the warning comes before the (absent) connection fails the step.
+    const start = (culture?: string) =>
+      spawnSync(process.execPath, [join(taskDir, 'index.js')], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: dir, INPUT_AZURESUBSCRIPTION: 'c', INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net', INPUT_JOBID: '7',
+          SYSTEM_COLLECTIONID: 'c0ffee00-0000-0000-0000-000000000001', BUILD_BUILDID: '42', SYSTEM_STAGENAME: 'Train', SYSTEM_PHASENAME: 'train', SYSTEM_TASKINSTANCENAME: 'train', SYSTEM_JOBATTEMPT: '1',
+          ...(culture ? { SYSTEM_CULTURE: culture } : {}),
+        },
+        encoding: 'utf8',
+      });
+    const german = start('de-DE');
+    assert.match(german.stdout, /##vso\[task\.issue type=warning[^\]]*\]DE: DatabricksRunJob braucht bis zu 121 min \(120 min waiting for the run/, german.stdout + german.stderr);
+    const english = start();
+    assert.match(english.stdout, /##vso\[task\.issue type=warning[^\]]*\]DatabricksRunJob can run for up to 121 min with these inputs .*timeoutInMinutes to at least 130 /, english.stdout + english.stderr);
+    assert.doesNotMatch(english.stdout + german.stdout, /Can't find loc string|Resource file haven't been set/);
   });
 
   it('carries the manifest, the Marketplace page, the license and the third-party notices', async () => {

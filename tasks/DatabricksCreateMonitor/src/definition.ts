@@ -8,12 +8,14 @@ import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { createMonitor } from './operations';
+import { createMonitorWorstCase } from './worstCase';
 import { buildParameters, type CreateMonitorParameters } from './parameters';
 import { monitorSummary } from './summary';
 
 export const definition: TaskDefinition<CreateMonitorParameters> = {
   name: 'DatabricksCreateMonitor',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
+  worstCase: createMonitorWorstCase,
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
     const result = await createMonitor({ client, ctx, setSecret: (v) => tl.setSecret(v) }, params);

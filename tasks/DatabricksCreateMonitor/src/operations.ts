@@ -351,7 +351,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
   const verdict = evaluate(first);
   if (verdict.done) return verdict.result;
   ctx.log.info(`Monitor of ${table}: ${first.status}; waiting until ACTIVE (up to ${Math.round(timeoutMs / 60_000)} min).`);
-  const { result } = await poll<Monitor | undefined, Monitor>({
+  const { result } = await ctx.log.group(`Status of the monitor of ${table}`, () => poll<Monitor | undefined, Monitor>({
     read: async () => (latest = await api.get(table)),
     evaluate,
     clock: ctx.clock,
@@ -364,7 +364,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
     },
     onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
     describeTimeout: () => `The monitor of ${table} was not ACTIVE after ${Math.round(timeoutMs / 60_000)} min (last status ${latest?.status ?? 'unknown'}); raise timeoutMinutes or look at the monitor in the workspace.`,
-  });
+  }));
   ctx.log.info(`Monitor of ${table}: ACTIVE.`);
   return result;
 }

@@ -7,18 +7,18 @@ import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { deployServing } from './operations';
+import { deployServingWorstCase } from './worstCase';
 import { syncRetention } from './retention';
 import { buildServingParameters, isRollback, type ServingParameters } from './parameters';
 import { rollbackServing } from './rollbackMode';
-import { warnAboutJobTimeout } from './worstCase';
 import { deploySummary } from './summary';
 
 export const definition: TaskDefinition<ServingParameters> = {
   name: 'DatabricksDeployServing',
   parameters: () => buildServingParameters(taskLibInputSource(), taskLibVariableSource()),
+  worstCase: deployServingWorstCase,
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
-    if (!client.readOnly) warnAboutJobTimeout(ctx, params);
     const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
     if (isRollback(params)) {
       // trafficMode rollback (rollbackMode.ts): restores the recorded config; retention is left as it is.

@@ -106,7 +106,7 @@ export function waitUntilReady(
   priorFailureIsHistory = false,
   limitMinutes = timeoutMs / 60_000,
 ): Promise<PollResult<ServingEndpointDetailed>> {
-  return poll<ServingEndpointDetailed, ServingEndpointDetailed>({
+  return deps.ctx.log.group(`${what}: status of ${endpointName}`, () => poll<ServingEndpointDetailed, ServingEndpointDetailed>({
     read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
     evaluate: (endpoint) => {
       const verdict = evaluateReadiness(endpoint, wanted, priorFailureIsHistory);
@@ -115,17 +115,17 @@ export function waitUntilReady(
       return { done: false, status: verdict.status };
     },
     ...pollSettings(deps, endpointName, timeoutMs, what, limitMinutes),
-  });
+  }));
 }
 
 /** Waits for an update someone else started to end (any outcome), before planning ours. */
 export async function waitUntilSettled(deps: WaitDeps, endpointName: string, timeoutMs: number, what = 'The update already in progress', whose = 'an update started before this task'): Promise<ServingEndpointDetailed> {
-  const { result } = await poll<ServingEndpointDetailed, ServingEndpointDetailed>({
+  const { result } = await deps.ctx.log.group(`${what}: status of ${endpointName}`, () => poll<ServingEndpointDetailed, ServingEndpointDetailed>({
     read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
     evaluate: (endpoint) =>
       endpoint.state?.config_update === 'IN_PROGRESS' ? { done: false, status: `config_update IN_PROGRESS (${whose})` } : { done: true, result: endpoint },
     ...pollSettings(deps, endpointName, timeoutMs, what),
-  });
+  }));
   return result;
 }
 

@@ -11,11 +11,13 @@ import type { TaskDefinition } from '../../../shared/runtime/task';
 import type { RunStatement } from './gate/check';
 import { monitorFinder } from './monitorGateway';
 import { refreshMonitors } from './operations';
+import { refreshMonitorsWorstCase } from './worstCase';
 import { buildParameters, type RefreshMonitorsParameters } from './parameters';
 
 export const definition: TaskDefinition<RefreshMonitorsParameters> = {
   name: 'DatabricksRefreshMonitors',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
+  worstCase: refreshMonitorsWorstCase,
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
     const warehouseId = params.warehouseId;

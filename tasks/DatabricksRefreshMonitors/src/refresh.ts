@@ -90,12 +90,15 @@ export async function refreshAll(targets: readonly RefreshTarget[], options: Ref
   const { clock } = options;
   const deadline = clock.now() + clock.scale(options.timeoutMinutes * 60_000);
   let done = 0;
-  return runPool(targets, options.concurrency, async (target) => {
-    const outcome = await refreshOne(target, deadline, options);
-    done++;
-    options.log.progress((done / targets.length) * 100, `${done} of ${targets.length} monitor refreshes finished`);
-    return outcome;
-  });
+  const refreshAndCount = () =>
+    runPool(targets, options.concurrency, async (target) => {
+      const outcome = await refreshOne(target, deadline, options);
+      done++;
+      options.log.progress((done / targets.length) * 100, `${done} of ${targets.length} monitor refreshes finished`);
+      return outcome;
+    });
+  // The refreshes' status lines in one group (they interleave when several run at once).
+  return options.waitForCompletion ? options.log.group(`Waiting for ${targets.length} monitor refresh(es) (up to ${options.timeoutMinutes} min)`, refreshAndCount) : refreshAndCount();
 }
 
 async function refreshOne(target: RefreshTarget, deadline: number, options: RefreshOptions): Promise<RefreshOutcome> {

@@ -9,11 +9,13 @@ import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runti
 import { taskStorageClient } from '../../../shared/runtime/storage';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { registerModel } from './operations';
+import { registerModelWorstCase } from './worstCase';
 import { buildParameters, type RegisterModelParameters } from './parameters';
 
 export const definition: TaskDefinition<RegisterModelParameters> = {
   name: 'DatabricksRegisterModel',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
+  worstCase: registerModelWorstCase,
   async run(ctx, params) {
     const { client } = await connectWorkspace(params.common, ctx);
     const outcome = await registerModel({ client, storage: taskStorageClient(ctx, params.common.retryBudgetSeconds), log: ctx.log, clock: ctx.clock, signal: ctx.signal, setSecret: (v) => tl.setSecret(v) }, params);

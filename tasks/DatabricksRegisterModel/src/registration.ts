@@ -205,7 +205,7 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
   };
   const first = settle(finalized);
   if (first.done) return first.result;
-  const { result } = await poll({
+  const { result } = await deps.log.group(`Waiting for version ${versionId} of ${request.modelName} to be READY (up to ${request.timeoutMinutes} min)`, () => poll({
     read: () => getRegistryModelVersion(deps.client, request.modelName, versionId),
     evaluate: settle,
     clock: deps.clock,
@@ -217,6 +217,6 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
     onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
     describeTimeout: (last) =>
       `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,
-  });
+  }));
   return result;
 }

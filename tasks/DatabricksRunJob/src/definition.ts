@@ -6,12 +6,14 @@ import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import { runJob } from './operations';
+import { runJobWorstCase } from './worstCase';
 import { buildParameters, type RunJobParameters } from './parameters';
 import { runJobSummary } from './summary';
 
 export const definition: TaskDefinition<RunJobParameters> = {
   name: 'DatabricksRunJob',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
+  worstCase: runJobWorstCase,
   async run(ctx, params) {
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
     const result = await runJob({ client, ctx }, params);

@@ -64,7 +64,7 @@ const MAX_OUTPUT_CHARS = 32_000;
 /** Real milliseconds the cancel request may take after SIGTERM (the agent allows about 7.5 s; the watchdog 4 s). */
 const CANCEL_REQUEST_MS = 2_500;
 /** Task time to wait for a run cancelled at the timeout to report CANCELED. */
-const CANCEL_SETTLE_MS = 60_000;
+export const CANCEL_SETTLE_MS = 60_000;
 
 export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promise<RunJobResult> {
   const { client, ctx } = deps;
@@ -254,9 +254,7 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
   }
 
   function group(title: string, text: string): void {
-    ctx.log.info(`##[group]${title}`);
-    ctx.log.remote(text);
-    ctx.log.info('##[endgroup]');
+    ctx.log.group(title, () => ctx.log.remote(text));
   }
 
   /** notebookOutput and mlflowRunId from the output task. */

@@ -57,10 +57,8 @@ export async function waitForRun(deps: WaitDeps, runId: number, deadline: number
     if (runLine !== lastRunLine || changed.length > 0) {
       lastRunLine = runLine;
       if (changed.length > 0) {
-        ctx.log.info(`##[group]${runLine}`);
         // Task keys come from the workspace: remote text.
-        ctx.log.remote(changed.join('\n'));
-        ctx.log.info('##[endgroup]');
+        ctx.log.group(runLine, () => ctx.log.remote(changed.join('\n')));
       } else ctx.log.info(runLine);
     }
     const queue = run.status?.queue_details?.message ?? run.state?.queue_reason;

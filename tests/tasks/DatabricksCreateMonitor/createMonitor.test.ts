@@ -8,7 +8,7 @@ import type { MonitorReportData } from '../../../shared/runtime/reportTypes';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedUnpackableEndpoint } from '../../fake/seeds/payload';
 import { bundledTaskSuite, reportOf } from '../../helpers/bundledSuite';
-import type { TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, type TaskRun } from '../../helpers/runTask';
 
 const TASK = 'DatabricksCreateMonitor';
 const TIME_SCALE = 0.01;
@@ -50,6 +50,8 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.equal(r.data.action, 'create');
     assert.equal(r.data.status, 'ACTIVE');
     assert.ok(run.progress.length > 0, 'progress while waiting');
+    // The ACTIVE wait's poll lines sit in one closed group.
+    assert.ok(logGroupsOf(run.stdout).some((g) => g.title === `Status of the monitor of ${TABLE}`), run.stdout);
   });
 
   it('updates with a minimal mask, then a re-run with the same inputs makes no write call', async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { FakeCloud } from '../../fake/cloud';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedModel, seedServingEndpoint } from '../../fake/seeds/serving';
-import { runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, runTask, sigtermWhen, type TaskRun } from '../../helpers/runTask';
 import { readRecord } from '../../../tasks/DatabricksDeployServing/src/rollbackRecord';
 
 const TASK = 'DatabricksDeployServing';
@@ -226,7 +226,7 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const summary = readFileSync(run.summaries[0]!, 'utf8');
     assert.match(summary, /\*\*Inference log:\*\* ✅ received: The smoke request reached `?main\.ml\\_logs\.churn\\_scoring\\_payload`? \(found after \d+ (min|s)/);
     assert.match(run.stdout, /usually arrive within an hour/);
-    // No warning about the inference log (the job-timeout warning is tested on its own).
+    // The only warning: the worst case (45 min rollout + 45 + 45 min of rollback) against the job timeout.
     assert.deepEqual(run.warnings.filter((w) => !/default job timeout/.test(w)), []);
   });
 
@@ -251,6 +251,9 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(run.result, 'Failed');
     const message = run.resultMessage ?? '';
     assert.match(message, /cancelled \(SIGTERM\)/);
+    // The readiness wait's status lines sit in a group, closed although the wait was cut short.
+    const wait = logGroupsOf(run.stdout).find((g) => g.title === `The update of ${EP}: status of ${EP}`);
+    assert.ok(wait?.lines.some((l) => l.startsWith(`${EP}: config_update IN_PROGRESS`)), run.stdout);
     assert.match(message, /The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: .*\(the endpoint accepts no config change while an update is in progress\)/);
     assert.match(message, /State left: churn_model-7=v7 100% \(config 1\); still rolling out: churn_model-8=v8/);
     assert.match(message, /recorded on the endpoint \(tags databricks-mlops-rollback\*\): to restore it, run DatabricksDeployServing with trafficMode: rollback/);
@@ -365,11 +368,11 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const run = await deploy({ modelVersion: '8' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.ok(
-      run.warnings.some((w) => /can take up to 140 min \(45 min for the rollout \(timeoutMinutes\) \+ 2 × 45 min for a rollback .* \+ 5 min for the smoke test\), more than the 60-minute default job timeout.*set timeoutInMinutes on the job to at least 140/.test(w)),
+      run.warnings.some((w) => /DatabricksDeployServing can run for up to 135 min with these inputs \(45 min for the rollout.* \+ 45 min for the rollback to wait until the timed-out update settles.* \+ 45 min for the restored config to be ready.*\), longer than the 60-minute default job timeout.*timeoutInMinutes to at least 140/.test(w)),
       run.warnings.join('\n'),
     );
     const short = await deploy({ modelVersion: '8', timeoutMinutes: '15' });
-    assert.ok(!short.warnings.some((w) => /default job timeout/.test(w)), '15 + 2 × 15 + 5 = 50 min fits');
+    assert.ok(!short.warnings.some((w) => /default job timeout/.test(w)), '3 × 15 = 45 min fits');
   });
 
   it('trafficMode rollback cancelled while the restore rolls out: says it was sent, writes the report, exits within 5 s', async () => {

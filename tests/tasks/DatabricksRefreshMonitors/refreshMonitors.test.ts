@@ -12,7 +12,7 @@ import type { DriftReportData } from '../../../shared/runtime/reportTypes';
 import type { MonitorRecord } from '../../fake/routes/monitors';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { bundledTaskSuite } from '../../helpers/bundledSuite';
-import { sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import { driftOn, seedMonitoredTable, startScheduledRefresh, type MonitoredTableOptions } from './seed';
 
 const TASK = 'DatabricksRefreshMonitors';
@@ -221,6 +221,9 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(run.result, 'Failed');
       assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
       assert.deepEqual(ws().writeRequests().filter((r) => r.time >= signalledAt), []);
+      // The refresh lines sit in a group, closed although the wait was cut short.
+      const wait = logGroupsOf(run.stdout).find((g) => /^Waiting for 1 monitor refresh\(es\) \(up to 60 min\)$/.test(g.title));
+      assert.ok(wait?.lines.some((l) => l.includes(`${CHURN}: started refresh`)), run.stdout);
     });
 
     it('dryRun starts no refresh and makes no write call; the gate reads the metrics as they are', async () => {

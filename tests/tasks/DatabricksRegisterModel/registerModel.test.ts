@@ -9,7 +9,7 @@ import { bundledTaskSuite } from '../../helpers/bundledSuite';
 import { generatedSha256 } from '../../fake/routes/files';
 import { addModelToRun, loggedModelsOf, modelFilesPrefix, seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
 import type { FakeWorkspace } from '../../fake/workspace';
-import type { TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, type TaskRun } from '../../helpers/runTask';
 import type { RegistrationReportData } from '../../../shared/runtime/reportTypes';
 
 const TASK = 'DatabricksRegisterModel';
@@ -234,6 +234,9 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.equal(result.outputs.modelVersion, '1');
       assert.ok(!suite.cloud.workspace.requests.some((r) => r.path.endsWith('/model-versions/create')));
       assert.deepEqual(versionFiles(suite.cloud.workspace, 1), sourceFiles(suite.cloud.workspace, modelFilesPrefix(suite.cloud.workspace, candidate)));
+      // The READY wait's poll lines sit in one closed group.
+      const wait = logGroupsOf(result.stdout).find((g) => g.title === `Waiting for version 1 of ${MODEL} to be READY (up to 20 min)`);
+      assert.ok(wait, result.stdout);
     });
 
     for (const layout of ['mlflow3', 'mlflow2'] as const) {

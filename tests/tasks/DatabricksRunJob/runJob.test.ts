@@ -8,7 +8,7 @@ import type { FakeJobSpec } from '../../fake/routes/jobs';
 import { seedLoggedRun } from '../../fake/seeds/registry';
 import { FakeCloud } from '../../fake/cloud';
 import { bundledTaskSuite } from '../../helpers/bundledSuite';
-import { runTask, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, runTask, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import type { JobRunReportData } from '../../../shared/runtime/reportTypes';
 
 const TASK = 'DatabricksRunJob';
@@ -47,6 +47,21 @@ describe('DatabricksRunJob (bundled task)', function () {
     const run = jobs().runs.get(runId)!;
     return jobs().view(run, Date.now() + 60 * MINUTE);
   }
+
+  it('warns when its worst case (timeoutMinutes + the cancel wait) exceeds the 60-minute default job timeout, naming timeoutInMinutes', async () => {
+    const job = jobs().addJob(TRAINING);
+    // The default timeoutMinutes (120) + 1 min for a run cancelled at the timeout to end.
+    const long = await runJob({ jobId: String(job.job_id) });
+    assert.equal(long.result, 'Succeeded', long.stdout);
+    const warning = long.warnings.find((w) => /default job timeout/.test(w));
+    assert.ok(warning, long.warnings.join('\n'));
+    assert.match(warning, /^DatabricksRunJob can run for up to 121 min with these inputs \(120 min waiting for the run \(timeoutMinutes\) \+ 1 min for the run cancelled at the timeout to end \(cancelOnTimeout\)\).*set the job's timeoutInMinutes to at least 130 /);
+    // Printed before anything is started, so it is there even if the job timeout then cuts the task off.
+    assert.ok(long.stdout.indexOf('default job timeout') < long.stdout.indexOf('Waiting for run'), long.stdout);
+    const short = await runJob({ jobId: String(job.job_id), timeoutMinutes: '45' });
+    assert.equal(short.result, 'Succeeded', short.stdout);
+    assert.deepEqual(short.warnings.filter((w) => /job timeout/.test(w)), []);
+  });
 
   it('runs a job by id: run link first, task states, progress, outputs, summary and report', async () => {
     const job = jobs().addJob(TRAINING);
@@ -152,6 +167,8 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.ok(suite.cloud.workspace.requests.some((r) => r.path === '/api/2.2/jobs/runs/cancel' && r.status === 200 && r.time >= sigterm.signalledAt));
     assert.equal(finalState(stored!.run_id).result, 'CANCELED');
     assert.deepEqual(reportOf(run).data.stopped, { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' });
+    // The task states are grouped per poll (one mechanism, shared/runtime/output.ts), every group closed.
+    assert.ok(logGroupsOf(run.stdout).some((g) => g.lines.includes('  train: RUNNING')), run.stdout);
   });
 
   it('with cancelOnTimeout false a cancelled step leaves the Databricks run running', async () => {

@@ -5,7 +5,7 @@
  */
 import { createClock } from '../../../shared/runtime/clock';
 import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskLog } from '../../../shared/runtime/output';
+import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { buildParameters, type CreateMonitorParameters } from '../../../tasks/DatabricksCreateMonitor/src/parameters';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
@@ -36,6 +36,7 @@ export function recorder(): Recorder {
     debug: record('debug'),
     section: record('section'),
     progress: (percent, operation) => void lines.push({ kind: 'progress', text: `${percent} ${operation}` }),
+    group: logGroups(record('info')).group,
   };
   return {
     ctx: { log, signal: new AbortController().signal, clock: createClock(TIME_SCALE), variable: () => undefined },

@@ -4,7 +4,7 @@
  * log records every line, and parameters with sensible defaults.
  */
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import type { TaskLog } from '../../../shared/runtime/output';
+import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import type { TaskContext } from '../../../shared/runtime/task';
 import type { DeployServingParameters } from '../../../tasks/DatabricksDeployServing/src/parameters';
 import { seedModel } from '../../fake/seeds/serving';
@@ -57,6 +57,7 @@ export async function startWorld(): Promise<World> {
         debug: record('debug'),
         section: record('section'),
         progress: (percent, operation) => world.lines.push({ kind: 'progress', text: `${percent}% ${operation}` }),
+        group: logGroups(record('info')).group,
       };
       world.ctx = { log, signal: world.abort.signal, clock, variable: () => undefined };
     },

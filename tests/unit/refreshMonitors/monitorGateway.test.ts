@@ -13,7 +13,7 @@ import { startTestWorkspace, type TestWorkspace } from '../../helpers/testWorksp
 const TIME_SCALE = 0.001;
 const CHURN = 'main.ml_mon.churn_inference';
 
-const quiet: TaskLog = { info: () => undefined, remote: () => undefined, warning: () => undefined, error: () => undefined, debug: () => undefined, section: () => undefined, progress: () => undefined };
+const quiet: TaskLog = { info: () => undefined, remote: () => undefined, warning: () => undefined, error: () => undefined, debug: () => undefined, section: () => undefined, progress: () => undefined, group: (_title, body) => body() };
 
 describe('refresh monitors: monitor gateway and targets (in-process, fake workspace)', function () {
   this.timeout(20_000);

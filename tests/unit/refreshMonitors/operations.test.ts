@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { createClock } from '../../../shared/runtime/clock';
-import type { TaskLog } from '../../../shared/runtime/output';
+import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import type { DriftReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { UnityCatalogStore } from '../../fake/routes/unityCatalog';
@@ -24,7 +24,7 @@ const T0 = Date.UTC(2025, 0, 1);
 
 function log(lines: string[]): TaskLog {
   const add = (l: string) => void lines.push(l);
-  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined };
+  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined, group: logGroups(add).group };
 }
 
 /** A refresh that ends at once in `end`. */

@@ -9,7 +9,7 @@ import * as sinon from 'sinon';
 import { DatabricksApiError } from '../../../shared/client/errors';
 import { CancelledError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
-import type { TaskLog } from '../../../shared/runtime/output';
+import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import { isAlreadyRunning, POLL_INITIAL_MS, POLL_STEADY_MS, refreshAll, type RefreshHandle, type RefreshSnapshot, type RefreshState } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 
 const SCALE = 1;
@@ -32,7 +32,7 @@ async function drive<T>(run: Promise<T>): Promise<T> {
 
 function silentLog(lines: string[] = []): TaskLog {
   const add = (l: string) => void lines.push(l);
-  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined };
+  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined, group: logGroups(add).group };
 }
 
 interface Calls {

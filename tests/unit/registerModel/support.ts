@@ -11,7 +11,7 @@ import { createHttpPipeline } from '../../../shared/client/httpPipeline';
 import { createFetchTransport } from '../../../shared/client/transport';
 import { createClock, type Clock } from '../../../shared/runtime/clock';
 import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskLog } from '../../../shared/runtime/output';
+import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import { buildParameters, type RegisterModelParameters } from '../../../tasks/DatabricksRegisterModel/src/parameters';
 import type { RegisterDeps } from '../../../tasks/DatabricksRegisterModel/src/operations';
 import { StorageClient } from '../../../shared/client/storage';
@@ -37,6 +37,7 @@ export function recordingLog(): RecordingLog {
     debug: () => undefined,
     section: (t) => lines.push(`## ${t}`),
     progress: () => undefined,
+    group: logGroups((l) => lines.push(l)).group,
   };
 }
 

@@ -1,0 +1,4 @@
+/** Types of scripts/localize.mjs (task.loc.json and resources.resjson generated from task.json). */
+export declare const RESJSON_PATH: string;
+export declare function localize<T extends object>(taskJson: T): { resources: Record<string, string>; loc: T };
+export declare function writeLocalization(taskFolder: string, taskJson: object): void;

@@ -1,0 +1,7 @@
+/** DatabricksCreateMonitor's longest run against the job timeout (shared/runtime/worstCase.ts). */
+import type { WorstCasePart } from '../../../shared/runtime/worstCase';
+import type { CreateMonitorParameters } from './parameters';
+
+export function createMonitorWorstCase(params: Pick<CreateMonitorParameters, 'timeoutMinutes'>): WorstCasePart[] {
+  return [{ minutes: params.timeoutMinutes, what: 'waiting for the monitor to be ACTIVE (timeoutMinutes)' }];
+}

@@ -1,0 +1,12 @@
+/** DatabricksRunJob's longest run against the job timeout (shared/runtime/worstCase.ts). */
+import type { WorstCasePart } from '../../../shared/runtime/worstCase';
+import { CANCEL_SETTLE_MS } from './operations';
+import type { RunJobParameters } from './parameters';
+
+export function runJobWorstCase(params: Pick<RunJobParameters, 'waitForCompletion' | 'timeoutMinutes' | 'cancelOnTimeout'>): WorstCasePart[] {
+  // Without waitForCompletion the task starts the run and ends.
+  if (!params.waitForCompletion) return [];
+  const parts: WorstCasePart[] = [{ minutes: params.timeoutMinutes, what: 'waiting for the run (timeoutMinutes)' }];
+  if (params.cancelOnTimeout) parts.push({ minutes: CANCEL_SETTLE_MS / 60_000, what: 'for the run cancelled at the timeout to end (cancelOnTimeout)' });
+  return parts;
+}
