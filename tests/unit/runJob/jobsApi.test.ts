@@ -20,8 +20,9 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
 
   const jobs = () => t.ws.state.jobs;
   const settle = (runId: number) => jobs().view(jobs().runs.get(runId)!, Date.now() + 3_600_000);
+  /** Reads until the run is in `life`; the 20 s bound is a give-up for a broken fake, not a window the test depends on. */
   async function until(runId: number, life: string): Promise<void> {
-    for (let i = 0; i < 400; i++) {
+    for (const giveUp = Date.now() + 20_000; Date.now() < giveUp; ) {
       const r = await getRun(t.client(), runId);
       if ((r.status?.state ?? r.state?.life_cycle_state) === life) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -64,6 +65,8 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
   });
 
   it('moves a run PENDING → RUNNING → TERMINATED, queues a second run behind the first', async () => {
+    // 5 min pending (300 ms here), not the usual 10 s (10 ms): the first read comes well inside it.
+    jobs().pendingMs = 5 * 60_000;
     const job = jobs().addJob({ name: 'j', tasks: [{ key: 't', script: { durationMs: 200_000 } }] });
     const { run_id } = await runNow(t.client(), { job_id: job.job_id, queue: { enabled: true } });
     assert.equal((await getRun(t.client(), run_id!)).status?.state, 'PENDING');
