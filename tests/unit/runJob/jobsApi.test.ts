@@ -65,9 +65,10 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
   });
 
   it('moves a run PENDING → RUNNING → TERMINATED, queues a second run behind the first', async () => {
-    // 5 min pending (300 ms here), not the usual 10 s (10 ms): the first read comes well inside it.
+    // 5 min pending (300 ms here), not the usual 10 s (10 ms): the first read comes well inside it;
+    // a 25-minute task (1.5 s), so the second run's own pending phase ends while the first still runs.
     jobs().pendingMs = 5 * 60_000;
-    const job = jobs().addJob({ name: 'j', tasks: [{ key: 't', script: { durationMs: 200_000 } }] });
+    const job = jobs().addJob({ name: 'j', tasks: [{ key: 't', script: { durationMs: 25 * 60_000 } }] });
     const { run_id } = await runNow(t.client(), { job_id: job.job_id, queue: { enabled: true } });
     assert.equal((await getRun(t.client(), run_id!)).status?.state, 'PENDING');
     await until(run_id!, 'RUNNING');
