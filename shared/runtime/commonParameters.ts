@@ -74,7 +74,12 @@ function withoutAgentFilePathDefaults(inputs: InputSource, vars: VariableSource,
 
 /** `fromFile` (a pick list's "settings file, else default" choice) means the step does not set the input. */
 function withoutSettingsFileChoice(inputs: InputSource): InputSource {
-  return { get: (name) => (inputs.get(name)?.trim() === FROM_SETTINGS_FILE ? undefined : inputs.get(name)) };
+  return {
+    get: (name) => {
+      const value = inputs.get(name);
+      return value?.trim() === FROM_SETTINGS_FILE ? undefined : value;
+    },
+  };
 }
 
 function comparablePath(p: string): string {

@@ -138,11 +138,10 @@ export function loadConfig(file: string, environment: string | undefined, task: 
 export function mergeInputs(taskInputs: InputSource, config: ConfigValues | undefined): ProvenancedInputSource {
   if (!config) return taskInputsOnly(taskInputs);
   const overrides = INPUT_OVERRIDES[config.task];
-  const fromTask = (name: string): string | undefined => taskInputs.get(name);
   const lookup = (name: string): InputValue | undefined => {
-    const given = fromTask(name);
+    const given = taskInputs.get(name);
     if (given !== undefined) return { value: given };
-    const clearedByTask = Object.entries(overrides).some(([setter, cleared]) => cleared.includes(name) && fromTask(setter) !== undefined);
+    const clearedByTask = Object.entries(overrides).some(([setter, cleared]) => cleared.includes(name) && taskInputs.get(setter) !== undefined);
     if (clearedByTask) return undefined;
     return config.values.get(name);
   };

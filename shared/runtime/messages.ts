@@ -15,19 +15,32 @@ import MESSAGES from './messages.json';
 
 export type MessageKey = keyof typeof MESSAGES;
 
-let loaded = false;
+let taskDir: string | undefined;
+let loaded: boolean | undefined;
 
-/** Loads the task's strings when a task.json with a `messages` section is beside the bundle (the agent's layout of a packaged task). */
-export function loadTaskStrings(dir: string): void {
-  const manifest = join(dir, 'task.json');
-  if (!existsSync(manifest)) return;
+/**
+ * Where the task's task.json (with its `messages`) and Strings/ are: the bundle's folder in a
+ * packaged task. Nothing is read until a message is printed (start-up stays free of it).
+ */
+export function useTaskStrings(dir: string): void {
+  taskDir = dir;
+  loaded = undefined;
+}
+
+function taskStringsLoaded(): boolean {
+  if (loaded !== undefined) return loaded;
+  loaded = false;
+  if (taskDir === undefined) return loaded;
+  const manifest = join(taskDir, 'task.json');
+  if (!existsSync(manifest)) return loaded;
   const messages = (JSON.parse(readFileSync(manifest, 'utf8')) as { messages?: Record<string, string> }).messages ?? {};
-  if (!Object.keys(MESSAGES).every((key) => key in messages)) return;
+  if (!Object.keys(MESSAGES).every((key) => key in messages)) return loaded;
   tl.setResourcePath(manifest, true);
   loaded = true;
+  return loaded;
 }
 
 /** A fixed message in the agent's culture, `%s` filled in order. */
 export function message(key: MessageKey, ...args: Array<string | number>): string {
-  return loaded ? tl.loc(key, ...args) : format(MESSAGES[key], ...args);
+  return taskStringsLoaded() ? tl.loc(key, ...args) : format(MESSAGES[key], ...args);
 }

@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './clock';
 import { closeOpenGroup, neutralize, taskLog, type TaskLog } from './output';
 import { publishReport, publishSummary, type TaskReport } from './report';
 import { jobTimeoutWarning, type WorstCasePart } from './worstCase';
-import { loadTaskStrings } from './messages';
+import { useTaskStrings } from './messages';
 
 export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -60,7 +60,7 @@ const RESULT = {
 export async function runTask<P>(definition: TaskDefinition<P>): Promise<void> {
   const startedAt = new Date();
   // The bundle runs from the task folder: its task.json (and Strings/) are beside it.
-  loadTaskStrings(__dirname);
+  useTaskStrings(__dirname);
   const cancellation = installCancellation((message) => {
     closeOpenGroup();
     tl.setResult(tl.TaskResult.Failed, message, true);
