@@ -18,7 +18,7 @@ import { outcome, withWorld } from '../world';
 /** The variable an injected `##vso[task.setvariable]` would set: it must never be set. */
 const INJECTED = 'VERIFY_INJECTED';
 
-const COMMON_INVALID: Record<string, readonly string[]> = {
+export const COMMON_INVALID: Record<string, readonly string[]> = {
   workspaceUrl: ['http://adb-1.2.azuredatabricks.net', 'https://adb-1.2.azuredatabricks.net/some/path', 'not a url', 'https://host?x=1'],
   retryBudgetSeconds: ['9', '3601', '-1', '30.5', 'forever'],
   azureSubscription: [''],
