@@ -14,19 +14,6 @@ export const TRAFFIC_MODES = ['replace', 'canary', 'promote', 'rollback'] as con
 
 export const PROFILE_TYPES = ['inferenceLog', 'timeSeries', 'snapshot'] as const;
 export const PROBLEM_TYPES = ['classification', 'regression'] as const;
-/** The aggregation granularities both monitor APIs accept (legacy strings; v1 maps them to enums). */
-export const GRANULARITIES = [
-  '5 minutes',
-  '30 minutes',
-  '1 hour',
-  '1 day',
-  '1 week',
-  '2 weeks',
-  '3 weeks',
-  '4 weeks',
-  '1 month',
-  '1 year',
-] as const;
 export const MONITOR_APIS = ['auto', 'dataQuality', 'legacy'] as const;
 
 export const DRIFT_TYPES = ['BASELINE', 'CONSECUTIVE'] as const;

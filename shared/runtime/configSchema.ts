@@ -18,7 +18,6 @@ import { z } from 'zod';
 import {
   COMPARISON_OPS,
   DRIFT_TYPES,
-  GRANULARITIES,
   METRIC_GOALS,
   MONITOR_APIS,
   ON_DRIFT,
@@ -30,6 +29,7 @@ import {
   WORKLOAD_SIZES,
   WORKLOAD_TYPES,
 } from './choices';
+import { GRANULARITIES } from '../monitoring/granularity';
 
 export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors', 'DatabricksRunJob'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];

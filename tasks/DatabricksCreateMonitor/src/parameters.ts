@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { yaml } from '../../../shared/runtime/yaml';
 import { z } from 'zod';
-import { CUSTOM_METRIC_TYPES, GRANULARITIES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
+import { CUSTOM_METRIC_TYPES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
+import { GRANULARITIES, type Granularity } from '../../../shared/monitoring/granularity';
 import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import { formatPath } from '../../../shared/runtime/config';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
@@ -35,7 +36,6 @@ import {
   type ValueRule,
 } from '../../../shared/runtime/rules';
 
-export type Granularity = (typeof GRANULARITIES)[number];
 
 export type MonitorProfile =
   | {

@@ -6,7 +6,9 @@
  * refresh calls are bound to the API that found the monitor, and the monitor is reduced to the
  * facts the gate reads.
  */
-import { dashboardPath, LegacyMonitorApi, resolveMonitorApi, type Monitor, type MonitorApi, type MonitorApiPreference } from '../../../shared/api/monitors';
+import { LegacyMonitorApi } from '../../../shared/api/monitors/legacy';
+import { dashboardPath, type Monitor, type MonitorApi, type MonitorApiPreference } from '../../../shared/api/monitors/model';
+import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { MonitorView } from './operations';
 import type { RefreshHandle } from './refresh';

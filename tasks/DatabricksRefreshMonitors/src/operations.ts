@@ -14,7 +14,7 @@ import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';
 import { checkTable, type MonitorFacts, type RunStatement } from './gate/check';
-import { finestGranularity } from '../../../shared/api/monitors';
+import { finestGranularity } from '../../../shared/monitoring/granularity';
 import { gateOutcome, resultFor } from './gate/verdict';
 import type { RefreshMonitorsParameters } from './parameters';
 import { runPool } from '../../../shared/runtime/pool';
