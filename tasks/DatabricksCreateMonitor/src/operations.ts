@@ -15,7 +15,7 @@ import { DatabricksApiError } from '../../../shared/client/errors';
 import { apiPath } from '../../../shared/client/path';
 import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import { finestGranularity } from '../../../shared/monitoring/granularity';
-import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
+import type { DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { type ModelFileReadDeps } from '../../../shared/api/modelStorage';

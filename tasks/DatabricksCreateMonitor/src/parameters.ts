@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { yaml } from '../../../shared/runtime/yaml';
 import { z } from 'zod';
-import { CUSTOM_METRIC_TYPES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
+import { CUSTOM_METRIC_TYPES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/monitoring/choices';
 import { GRANULARITIES, type Granularity } from '../../../shared/monitoring/granularity';
 import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import { formatPath } from '../../../shared/runtime/config';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { driftAlertRule, type DriftAlertRule } from '../../../shared/runtime/metricRules';
-import { quartzCronRule } from '../../../shared/runtime/quartz';
+import { driftAlertRule, type DriftAlertRule } from '../../../shared/monitoring/metricRules';
+import { quartzCronRule } from '../../../shared/monitoring/quartz';
 import {
   booleanRule,
   choiceRule,

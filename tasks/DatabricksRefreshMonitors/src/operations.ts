@@ -9,7 +9,7 @@ import { CancelledError } from '../../../shared/client/errors';
 import { createHash } from 'node:crypto';
 import { notifyThroughJobRun, resolveDestinations, type NotificationDestination } from '../../../shared/api/notificationDestinations';
 import { InputError, InputErrors } from '../../../shared/runtime/inputError';
-import { resolveCustomMetric, unknownCustomMetric, type MetricCondition } from '../../../shared/runtime/metricRules';
+import { resolveCustomMetric, unknownCustomMetric, type MetricCondition } from '../../../shared/monitoring/metricRules';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';

@@ -4,11 +4,11 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
+import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/monitoring/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
-import { thresholdRule, type MetricCondition } from '../../../shared/runtime/metricRules';
+import { thresholdRule, type MetricCondition } from '../../../shared/monitoring/metricRules';
 import {
   booleanRule,
   choiceRule,

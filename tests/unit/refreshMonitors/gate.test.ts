@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseMetricCondition, type MetricCondition } from '../../../shared/runtime/metricRules';
+import { parseMetricCondition, type MetricCondition } from '../../../shared/monitoring/metricRules';
 import type { DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { evaluateRule, parseMetricRows, type MetricRows, type WindowSettings } from '../../../tasks/DatabricksRefreshMonitors/src/gate/evaluate';
 import { quoteTableName, UnsafeIdentifierError } from '../../../tasks/DatabricksRefreshMonitors/src/gate/identifiers';
