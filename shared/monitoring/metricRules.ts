@@ -8,7 +8,9 @@
  * custom metrics once the monitors are read (aggregate and derived ones are in the profile
  * table, drift ones in the drift table).
  */
-import { fail, isEmailAddress, ok, parseDecimal, rule, splitCommaList, type Check, type ValueRule } from '../runtime/rules';
+import { type Check, fail, ok, rule, type ValueRule } from '../runtime/rules/core';
+import { isEmailAddress, parseDecimal } from '../runtime/rules/generic';
+import { splitCommaList } from '../runtime/rules/lists';
 import { closestName } from '../runtime/suggest';
 import { COMPARISON_OPS, type ComparisonOp } from './choices';
 import { METRICS, SHORTHANDS, type MetricCategory, type MetricInfo, type MetricScope, type MetricTable } from './metrics';

@@ -9,7 +9,9 @@ import type { TaskName } from './configSchema';
 import { InputError, InputErrors } from './inputError';
 import { FROM_SETTINGS_FILE, type InputSource, type ProvenancedInputSource, type VariableSource } from './inputs';
 import { readInputs, type CrossFieldRule, type InputSchemas, type InputValues, type When } from './params';
-import { booleanRule, integerRule, optional, required, textRule, withDefault, workspaceResourceIdRule, workspaceUrlRule } from './rules';
+import { optional, required, withDefault } from './rules/core';
+import { workspaceResourceIdRule, workspaceUrlRule } from './rules/databricks';
+import { booleanRule, integerRule, textRule } from './rules/generic';
 
 export type WorkspaceTarget = { kind: 'url'; url: string } | { kind: 'resourceId'; resourceId: string };
 

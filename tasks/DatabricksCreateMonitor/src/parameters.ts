@@ -13,28 +13,10 @@ import { formatPath } from '../../../shared/runtime/config';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { driftAlertRule, type DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import { quartzCronRule } from '../../../shared/monitoring/quartz';
-import {
-  booleanRule,
-  choiceRule,
-  columnNameRule,
-  commaListRule,
-  emailRule,
-  endpointNameRule,
-  fail,
-  integerRule,
-  lineListRule,
-  ok,
-  optional,
-  required,
-  rule,
-  textRule,
-  timeZoneRule,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-  workspacePathRule,
-  type ValueRule,
-} from '../../../shared/runtime/rules';
+import { fail, ok, optional, required, rule, type ValueRule, withDefault } from '../../../shared/runtime/rules/core';
+import { columnNameRule, endpointNameRule, ucNameRule, warehouseIdRule, workspacePathRule } from '../../../shared/runtime/rules/databricks';
+import { booleanRule, choiceRule, emailRule, integerRule, textRule, timeZoneRule } from '../../../shared/runtime/rules/generic';
+import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
 
 
 export type MonitorProfile =

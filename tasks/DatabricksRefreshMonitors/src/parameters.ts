@@ -9,20 +9,11 @@ import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
 import { thresholdRule, type MetricCondition } from '../../../shared/monitoring/metricRules';
-import {
-  booleanRule,
-  choiceRule,
-  columnNameRule,
-  commaListRule,
-  integerRule,
-  lineListRule,
-  optional,
-  outputFileRule,
-  textRule,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-} from '../../../shared/runtime/rules';
+import { optional, withDefault } from '../../../shared/runtime/rules/core';
+import { columnNameRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
+import { outputFileRule } from '../../../shared/runtime/rules/files';
+import { booleanRule, choiceRule, integerRule, textRule } from '../../../shared/runtime/rules/generic';
+import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
 
 export interface RefreshMonitorsParameters {
   common: CommonParameters;

@@ -4,7 +4,9 @@
  */
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { booleanRule, integerRule, keyValueLinesRule, optional, patternRule, positiveIntegerRule, textRule, withDefault, type KeyValue } from '../../../shared/runtime/rules';
+import { optional, withDefault } from '../../../shared/runtime/rules/core';
+import { booleanRule, integerRule, patternRule, positiveIntegerRule, textRule } from '../../../shared/runtime/rules/generic';
+import { type KeyValue, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 import { pipelineStep, type PipelineStep } from './idempotency';
 
 export type JobRef = { kind: 'id'; jobId: number } | { kind: 'name'; jobName: string };
