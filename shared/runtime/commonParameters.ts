@@ -4,7 +4,8 @@
  * with the task's own, and every failure of both is reported together.
  */
 import * as path from 'node:path';
-import { loadConfig, mergeInputs, type ConfigValues } from './config';
+import { mergeInputs, type ConfigValues } from './config/layers';
+import { loadConfig } from './config/load';
 import type { TaskName } from './configSchema';
 import { InputError, InputErrors } from './inputError';
 import { FROM_SETTINGS_FILE, type InputSource, type ProvenancedInputSource, type VariableSource } from './inputs';
