@@ -15,8 +15,6 @@ export const JOB_RUN_TAG = 'mlflow.databricks.jobRunID';
 const RUN_ID = /^[0-9a-f]{32}$/;
 const ANY_RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export type MlflowRunSource = { from: 'exitValue'; key?: string } | { from: 'tagSearch'; experimentName: string; matched: 'taskRun' | 'jobRun' };
-
 /** The run id an exit value names, if any. */
 export function runIdFromExitValue(value: string | undefined): { runId: string; key?: string } | undefined {
   if (value === undefined) return undefined;
