@@ -42,7 +42,7 @@ export async function verifyInferenceLog(
 ): Promise<InferenceLogCheck> {
   const { client, ctx } = deps;
   const started = ctx.clock.now();
-  const waited = () => Math.round((ctx.clock.now() - started) / ctx.clock.scale(1) / 1000);
+  const waited = () => Math.round(ctx.clock.since(started) / 1000);
   const statement = `SELECT request_time, status_code FROM ${quoteName(request.table)} WHERE client_request_id = :id LIMIT 1`;
   ctx.log.section(`Checking that ${request.table} receives the requests`);
   ctx.log.info(`Waiting up to ${request.minutes} min for the smoke request (client_request_id ${request.clientRequestId}) to appear in ${request.table}; ${DELIVERY_NOTE}.`);

@@ -23,8 +23,8 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
   const { client, ctx } = deps;
   const name = params.endpointName;
   const dryRun = client.readOnly;
-  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
-  const remainingMs = () => Math.max(1, (deadline - ctx.clock.now()) / ctx.clock.scale(1));
+  const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
+  const remainingMs = () => Math.max(1, deadline.remaining());
   const outputs: DeployOutputs = { endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(name)}/invocations`), servedEntityName: '', servedVersion: '' };
   const report: DeploymentReportData = { endpointName: name, endpointUrl: outputs.endpointUrl, action: 'noop', trafficMode: 'rollback', before: [], after: [] };
   const notes: string[] = [];

@@ -8,7 +8,7 @@ import type { OidcRequestContext } from '../../../shared/auth/oidc';
 import { OidcTokenError, createOidcTokenFetcher } from '../../../shared/auth/oidc';
 import { CancelledError, RequestError } from '../../../shared/client/errors';
 import { answeringSend } from '../../../shared/client/pipeline';
-import type { Clock } from '../../../shared/runtime/clock';
+import { createClock, type Clock } from '../../../shared/runtime/clock';
 import { FakeAzure } from '../../fake/azure';
 import { secretSpy, undiciSend } from './support';
 
@@ -17,8 +17,7 @@ function recordingClock(): Clock & { slept: number[] } {
   const slept: number[] = [];
   return {
     slept,
-    now: () => Date.now(),
-    scale: (ms) => ms,
+    ...createClock(1),
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw new CancelledError();
       slept.push(ms);
