@@ -114,7 +114,7 @@ export function buildServingParameters(taskInputs: InputSource, vars: VariableSo
     timeoutMinutes: withDefault(integerRule(1, 720), '45'),
     smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
     rollbackOnFailure: withDefault(booleanRule(), 'true'),
-    // No task.json defaults for these: the settings file must not be hidden (INTERFACE.md precedence).
+    // No task.json defaults for these: the settings file must not be hidden (docs/INPUTS.md, Precedence).
     warehouseId: optional(warehouseIdRule()),
     verifyInferenceLogMinutes: withDefault(integerRule(0, 180), '0'),
     inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),

@@ -1,6 +1,6 @@
 /**
  * `trafficMode: rollback`: restore the served entities and traffic recorded on the endpoint
- * before this task's last rollout (rollbackRecord.ts; INTERFACE.md: no model inputs needed).
+ * before this task's last rollout (rollbackRecord.ts; docs/INPUTS.md: no model inputs needed).
  *
  * Read the endpoint and its record (no record, an incomplete or unreadable one: a clear error
  * before any write) → wait for an update in progress to settle (the endpoint accepts no config

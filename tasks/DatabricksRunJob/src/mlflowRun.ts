@@ -1,5 +1,5 @@
 /**
- * What a training run hands back (reference §8.6: there is no REST read of task values):
+ * What a training run hands back (there is no REST read of task values: https://docs.databricks.com/jobs/task-values.html):
  * 1. the `dbutils.notebook.exit` value of the output task (runs/get-output), when it is a JSON
  *    object with `mlflow_run_id` or `run_id`, or a bare 32-hex run id;
  * 2. else, with an experiment, the newest MLflow run in it tagged with this job run:

@@ -37,7 +37,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     jobName: optional(textRule(4096)),
     jobParameters: withDefault(keyValueLinesRule({ key: PARAMETER_KEY, maxEntries: 1000 }), ''),
     waitForCompletion: withDefault(booleanRule(), 'true'),
-    // Settable by the settings file: the default is applied here, not in task.json (INTERFACE.md precedence).
+    // Settable by the settings file: the default is applied here, not in task.json (docs/INPUTS.md, Precedence).
     timeoutMinutes: withDefault(integerRule(1, 10080), '120'),
     cancelOnTimeout: withDefault(booleanRule(), 'true'),
     repairOnRetry: withDefault(booleanRule(), 'true'),
