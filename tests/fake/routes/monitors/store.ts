@@ -15,7 +15,7 @@ declare module '../../workspace' {
 export class MonitorStore {
   /** How the v1 API answers: available, or unavailable in one of the ways a workspace says so. */
   v1Mode: 'available' | 'endpointNotFound' | 'featureDisabled' | 'featureNotEnabled' | 'notImplemented' = 'available';
-  /** The error_code of the legacy "no monitor" 404 (the reference has the message, not the code). */
+  /** The error_code of the legacy "no monitor" 404 (the message is known, the code is not). */
   legacyMissingCode = 'RESOURCE_DOES_NOT_EXIST';
   /** Workspace time from creation to ACTIVE (scaled). */
   activationMs = 60_000;
