@@ -71,7 +71,7 @@ async function concurrentTask(cloud) {
 
 async function naiveLoop() {
   const { startTestWorkspace } = require(join(root, 'out/tests/helpers/testWorkspace.js'));
-  const { DataQualityMonitorApi } = require(join(root, 'out/shared/api/monitors.js'));
+  const { DataQualityMonitorApi } = require(join(root, 'out/shared/api/monitors/dataQuality.js'));
   const t = await startTestWorkspace({ timeScale: SCALE });
   try {
     await seedFleet(t.ws);

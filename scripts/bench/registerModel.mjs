@@ -1,5 +1,5 @@
 // Benchmark: DatabricksRegisterModel copies a 1 GiB model file through each of the three write
-// routes MLflow chooses (reference §2.2) — the Files API (multipart above 50 MiB, as the Python
+// routes MLflow chooses (mlflow `mlflow/store/_unity_catalog/registry/rest_store.py`) — the Files API (multipart above 50 MiB, as the Python
 // SDK sends it), the ADLS Gen2 SAS route (customer-hosted storage) and presigned URLs (default
 // storage) — over the fake cloud, side by side with a plain stream copy of the same bytes over the
 // same fake in the same run. The artifact is generated on the fly from a seeded PRNG and only

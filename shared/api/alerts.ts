@@ -1,5 +1,5 @@
 /**
- * Databricks SQL alerts v2 (`/api/2.0/alerts`, reference §4.2). The create body is the AlertV2
+ * Databricks SQL alerts v2 (`/api/2.0/alerts`, go-sdk `service/sql/impl.go` alertsV2Impl). The create body is the AlertV2
  * itself; updates are PATCH with an `update_mask` naming the fields sent; DELETE moves an alert
  * to the trash. Alerts have no natural key, so callers find theirs by display name; the same
  * name finds an alert whose create answer was lost (the create is never re-sent blindly).

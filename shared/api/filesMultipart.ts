@@ -1,6 +1,6 @@
 /**
- * The Files API multipart upload protocol as databricks-sdk-py's `FilesExt` sends it (reference
- * §2.5; py-sdk `databricks/sdk/mixins/files.py`): initiate → one part URL per part
+ * The Files API multipart upload protocol as databricks-sdk-py's `FilesExt` sends it
+ * (py-sdk `databricks/sdk/mixins/files.py`): initiate → one part URL per part
  * (`create-upload-part-urls`) → PUT each part to cloud storage → complete with the parts' ETags;
  * abort through `create-abort-upload-url` on failure. The part PUTs go to storage, not the
  * workspace (see StorageClient.putPart).

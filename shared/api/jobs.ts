@@ -1,5 +1,5 @@
 /**
- * Jobs API 2.2 (reference §8): typed calls over DatabricksClient. Large runs and jobs are
+ * Jobs API 2.2 (go-sdk `service/jobs`, py-sdk `databricks/sdk/service/jobs.py`): typed calls over DatabricksClient. Large runs and jobs are
  * paginated by API 2.2 (100 tasks per page): `getRunAllPages` / `getJobAllPages` follow
  * `next_page_token` as the SDKs' GetRun / get_run helpers do (go-sdk service/jobs/ext_api.go,
  * py-sdk databricks/sdk/mixins/jobs.py): `tasks` (and `iterations`) come page by page,
@@ -77,12 +77,12 @@ export async function getJobAllPages(client: DatabricksClient, jobId: number, si
 }
 
 export function runNow(client: DatabricksClient, body: RunNow, signal?: AbortSignal): Promise<RunNowResponse> {
-  // With an idempotency token a retried run-now returns the same run (reference §8.2), so a
+  // With an idempotency token a retried run-now returns the same run (https://learn.microsoft.com/azure/databricks/kb/jobs/jobs-idempotency), so a
   // 500 or a dropped connection may be retried.
   return client.post<RunNowResponse>(`${BASE}/run-now`, body, { idempotent: body.idempotency_token !== undefined, signal });
 }
 
-/** The first page of a run: enough for its status (reference §8.3, "Big runs"). */
+/** The first page of a run: enough for its status (go-sdk `service/jobs/ext_api.go` `GetRun` pages the rest). */
 export function getRun(client: DatabricksClient, runId: number, opts: { includeHistory?: boolean; signal?: AbortSignal } = {}): Promise<Run> {
   return client.get<Run>(`${BASE}/runs/get`, { run_id: runId, include_history: opts.includeHistory || undefined }, { signal: opts.signal });
 }

@@ -1,5 +1,5 @@
 /**
- * MLflow tracking (reference §2.3): experiments, runs, run artifacts and MLflow 3 logged models
+ * MLflow tracking (py-sdk `databricks/sdk/service/ml.py`): experiments, runs, run artifacts and MLflow 3 logged models
  * (get, search, artifact listing and download credentials; the last two are not in the SDK
  * types and are declared here from MLflow's databricks_artifacts.proto). Searches and the
  * credentials calls are POSTs that only read, so they are marked `readOnly` (allowed in plan

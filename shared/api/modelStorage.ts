@@ -1,6 +1,6 @@
 /**
  * Which route a Unity Catalog model version's files take, chosen as MLflow chooses it
- * (reference §2.2; `mlflow` `mlflow/utils/_unity_catalog_utils.py`
+ * (`mlflow` `mlflow/utils/_unity_catalog_utils.py`
  * `is_databricks_sdk_models_artifact_repository_enabled`, and
  * `mlflow/store/_unity_catalog/registry/rest_store.py` `_get_artifact_repo`):
  * - the flag RPC answers true → the Files API (`/api/2.0/fs/files/Models/<c>/<s>/<m>/<v>/…`);
@@ -83,7 +83,7 @@ export interface ModelFileReadDeps {
 
 /**
  * Opens one file of a registered model version through the route MLflow reads it with
- * (`unity_catalog_models_artifact_repo.py`, reference §2.2 "Read routes"): the Files API when the
+ * (`mlflow` `mlflow/store/artifact/unity_catalog_models_artifact_repo.py`): the Files API when the
  * flag is true; else READ credentials: a SAS GET on the version's storage_location (customer
  * storage) or `fs/create-download-url` (DEFAULT_STORAGE). A 401/403 from storage gets new
  * credentials once. Every call here only reads (allowed in plan mode).

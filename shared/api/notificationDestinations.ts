@@ -1,5 +1,5 @@
 /**
- * Notification destinations (`/api/2.0/notification-destinations`, reference §4.3): Slack,
+ * Notification destinations (`/api/2.0/notification-destinations`, go-sdk `service/settings` `NotificationDestinationsInterface`): Slack,
  * Microsoft Teams, PagerDuty, webhooks and e-mail lists a workspace admin configured. A pipeline
  * only reads them: it resolves a destination by its display name (List gives id, name and type
  * to non-admins too; names need not be unique) and subscribes alerts to its id, or names it in
@@ -51,13 +51,13 @@ const MAX_RUN_NAME = 256;
 
 /**
  * Posts a message through notification destinations. The notification-destinations API has no
- * "send" call (reference §4.3: destinations are used by alerts and jobs), so the message goes the
+ * "send" call (py-sdk `settings.py` `NotificationDestinationsAPI`: destinations are used by alerts and jobs), so the message goes the
  * way jobs notify: a one-time run (`POST /api/2.2/jobs/runs/submit`, py-sdk `jobs.py`
  * `JobsAPI.submit`) named after the message, with one `condition_task` (evaluated by the Jobs
  * service itself, no cluster or warehouse) and `webhook_notifications.on_success` naming the
  * destinations, which then receive the run's success notification carrying the name. The
  * idempotency token makes a retried submit return the same run instead of notifying twice
- * (reference §8.2). That a condition-only run is accepted by runs/submit, and how each
+ * (https://learn.microsoft.com/azure/databricks/kb/jobs/jobs-idempotency). That a condition-only run is accepted by runs/submit, and how each
  * destination type renders the run name, are [unconfirmed] on a real workspace.
  */
 export async function notifyThroughJobRun(

@@ -1,5 +1,5 @@
 /**
- * Model Serving endpoints (reference §1): typed calls over DatabricksClient. Every path is built
+ * Model Serving endpoints (the routes of go-sdk `service/serving/impl.go`): typed calls over DatabricksClient. Every path is built
  * with `apiPath` (names URL-encoded); retries (429 with Retry-After, 503, 504) happen in the
  * client, so nothing here loops.
  */
@@ -91,8 +91,9 @@ export async function getServerLogs(client: DatabricksClient, name: string, serv
 }
 
 /**
- * The client-side timeout of an invocation: the model execution timeout is 297 s (reference
- * §1.1, §5.5, docs model-serving-limits), so about 300 s, not the generic 60 s.
+ * The client-side timeout of an invocation: the model execution timeout is 297 s
+ * (https://learn.microsoft.com/azure/databricks/machine-learning/model-serving/model-serving-limits),
+ * so about 300 s, not the generic 60 s.
  */
 export const INVOCATION_TIMEOUT_MS = 300_000;
 
@@ -107,7 +108,7 @@ export function invokeServingEndpoint(client: DatabricksClient, name: string, pa
   return client.post<InvocationResponse>(apiPath`/serving-endpoints/${name}/invocations`, payload, { signal, timeoutMs, resendAfterLostAnswer: false });
 }
 
-/** The data-plane host of a route-optimized endpoint: `endpoint_url` (reference §1.1), when set. */
+/** The data-plane host of a route-optimized endpoint: `endpoint_url` (go-sdk `ServingEndpointDetailed.EndpointUrl`), when set. */
 export function routeOptimizedUrl(endpoint: ServingEndpointDetailed): string | undefined {
   return endpoint.route_optimized ? endpoint.endpoint_url : undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * Unity Catalog registered models, versions and aliases (reference §2.1, `/api/2.1/unity-catalog`)
+ * Unity Catalog registered models, versions and aliases (`/api/2.1/unity-catalog`, typed with @databricks/sdk-experimental's `catalog` types)
  * and the MLflow UC registry service that creates versions (§2.2, `/api/2.0/mlflow/unity-catalog`,
  * whose messages are not in the SDK types: declared here from MLflow's
  * databricks_uc_registry_messages.proto). Versions are numbers in the first API and strings in
@@ -141,7 +141,7 @@ export async function setModelVersionTag(client: DatabricksClient, name: string,
 /**
  * The "is the Databricks SDK models artifact repository enabled" RPC: whether model version files
  * go through the Files API (`/Models/...`). Its request message has no fields, so nothing is sent
- * (reference §2.2). Throws on any error; see modelStorage.ts for how MLflow treats that.
+ * (`mlflow` `mlflow/store/_unity_catalog/registry/rest_store.py`). Throws on any error; see modelStorage.ts for how MLflow treats that.
  */
 export async function isModelsArtifactRepositoryEnabled(client: DatabricksClient): Promise<boolean> {
   const answer = await client.get<{ is_databricks_sdk_models_artifact_repository_enabled?: boolean }>(

@@ -1,24 +1,15 @@
 /**
  * Workspace files (Workspace API 2.0): a file uploaded as RAW, as Terraform's
- * databricks_workspace_file does (`workspace/resource_workspace_file.go`, Format "RAW"; reference
- * §8.9: AUTO would import a .sql file starting with a notebook header as a notebook), read back
+ * databricks_workspace_file does (`workspace/resource_workspace_file.go`, Format "RAW"; py-sdk
+ * `workspace.py` `import_`: AUTO would import a .sql file starting with a notebook header as a
+ * notebook), read back
  * with export, and deleted. Content travels base64 (≤ 10 MB).
  */
-import type { ExportResponse, Import, ObjectInfo } from '@databricks/sdk-experimental/dist/apis/workspace/model';
+import type { ExportResponse, Import } from '@databricks/sdk-experimental/dist/apis/workspace/model';
 import type { DatabricksClient } from '../client/databricksClient';
 import { isNotFound } from '../client/errors';
 
 const BASE = '/api/2.0/workspace';
-
-/** The object at `path`, or undefined when there is none. */
-export async function getWorkspaceStatus(client: DatabricksClient, path: string): Promise<ObjectInfo | undefined> {
-  try {
-    return await client.get<ObjectInfo>(`${BASE}/get-status`, { path });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
 
 /** The file's text, or undefined when it does not exist. */
 export async function readWorkspaceFile(client: DatabricksClient, path: string): Promise<string | undefined> {

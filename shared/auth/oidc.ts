@@ -7,8 +7,10 @@
  * AzurePipelinesCredential and the Terraform task do). Only when the agent does not set that
  * variable is azure-devops-node-api loaded, lazily, for TaskApi.createOidcToken.
  */
-import { CancelledError, DatabricksApiError, RequestError, cancelledError } from '../client/errors';
-import type { PipelineRequest, PipelineResponse, SendRequest } from '../client/pipeline';
+import { CancelledError, RequestError } from '../client/errors';
+import type { AnsweringSend, PipelineRequest, PipelineResponse } from '../client/pipeline';
+import { retryAttempts, type AttemptResult } from '../client/retryAttempts';
+import { linearBackoffDelay } from '../client/retryStrategies/linearBackoff';
 import type { Clock } from '../runtime/clock';
 
 export interface OidcRequestContext {
@@ -26,7 +28,8 @@ export interface OidcRequestContext {
 }
 
 export interface OidcDeps {
-  send: SendRequest;
+  /** Every answer resolves, whatever its status: the status decides the retry here. */
+  send: AnsweringSend;
   setSecret(value: string): void;
   clock: Clock;
   /** Per-attempt timeout of the POST (default 30 s). */
@@ -45,7 +48,7 @@ export class OidcTokenError extends Error {
 }
 
 export const OIDC_API_VERSION = '7.1';
-/** Retries after the first attempt, with back-off min(2 s × n, 15 s) as azure-arm-rest does. */
+/** Retries after the first attempt, with linear back-off min(2 s × n, 15 s) as Azure DevOps tasks do. */
 const MAX_RETRIES = 3;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -53,26 +56,20 @@ export function createOidcTokenFetcher(context: OidcRequestContext, deps: OidcDe
   const requestUri = context.oidcRequestUri;
   const requestOnce = requestUri ? (signal?: AbortSignal) => postToOidcRequestUri(context, requestUri, deps, signal) : () => createViaTaskApi(context);
   return async (signal) => {
-    const token = await withRetries(requestOnce, deps, signal);
+    const token = await retryAttempts(requestOnce, {
+      maxRetries: MAX_RETRIES,
+      delayMs: (retryNumber) => linearBackoffDelay(retryNumber),
+      clock: deps.clock,
+      signal,
+      onRetry: (error, delay) => deps.debug?.(`OIDC token request failed (${error.message}); retrying in ${delay} ms`),
+    });
     // Masked before anyone, including the caller, can print it.
     deps.setSecret(token);
     return token;
   };
 }
 
-type Attempt = { ok: true; token: string } | { ok: false; retryable: boolean; error: OidcTokenError };
-
-async function withRetries(requestOnce: (signal?: AbortSignal) => Promise<Attempt>, deps: OidcDeps, signal?: AbortSignal): Promise<string> {
-  for (let retry = 0; ; retry++) {
-    if (signal?.aborted) throw cancelledError(signal);
-    const outcome = await requestOnce(signal);
-    if (outcome.ok) return outcome.token;
-    if (!outcome.retryable || retry >= MAX_RETRIES) throw outcome.error;
-    const delay = Math.min(2000 * (retry + 1), 15_000);
-    deps.debug?.(`OIDC token request failed (${outcome.error.message}); retrying in ${delay} ms`);
-    await deps.clock.sleep(delay, signal);
-  }
-}
+type Attempt = AttemptResult<string>;
 
 async function postToOidcRequestUri(context: OidcRequestContext, requestUri: string, deps: OidcDeps, signal?: AbortSignal): Promise<Attempt> {
   const url = new URL(requestUri);
@@ -99,16 +96,15 @@ async function postToOidcRequestUri(context: OidcRequestContext, requestUri: str
   try {
     response = await deps.send(request);
   } catch (e) {
-    // A pipeline with an error policy throws non-2xx answers; treat them like answers.
-    if (e instanceof DatabricksApiError) response = e.response;
-    else if (e instanceof CancelledError) throw e;
+    // No answer came (the send resolves every status).
+    if (e instanceof CancelledError) throw e;
     else if (e instanceof RequestError && e.code === 'PARSE_ERROR') return { ok: false, retryable: false, error: new OidcTokenError(`Azure DevOps sent an unreadable OIDC token answer: ${e.message}`, undefined, { cause: e }) };
     else return { ok: false, retryable: true, error: new OidcTokenError(`Could not reach Azure DevOps for an OIDC token: ${errorText(e)}`, undefined, { cause: e }) };
   }
   if (response.status >= 200 && response.status < 300) {
     const token = parseOidcToken(response.bodyText);
     return token
-      ? { ok: true, token }
+      ? { ok: true, value: token }
       : { ok: false, retryable: false, error: new OidcTokenError('Azure DevOps answered the OIDC token request without an oidcToken.', response.status) };
   }
   return { ok: false, retryable: isTransientStatus(response.status), error: httpError(context, response.status, adoMessage(response.bodyText)) };
@@ -134,7 +130,7 @@ async function createViaTaskApi(context: OidcRequestContext): Promise<Attempt> {
     const answer = await taskApi.createOidcToken({}, teamProjectId, hostType, planId, jobId, context.connectionId);
     const token = answer?.oidcToken;
     return token
-      ? { ok: true, token }
+      ? { ok: true, value: token }
       : { ok: false, retryable: false, error: new OidcTokenError('Azure DevOps answered the OIDC token request without an oidcToken.') };
   } catch (e) {
     const status = (e as { statusCode?: unknown }).statusCode;

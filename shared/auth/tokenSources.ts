@@ -8,7 +8,7 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { HttpSettings } from '../client/httpSettings';
 import { createTokenCycler, type TokenCycler, type TokenSource } from '../client/tokenCycler';
-import type { SendRequest } from '../client/pipeline';
+import type { AnsweringSend } from '../client/pipeline';
 import type { Clock } from '../runtime/clock';
 import { DATABRICKS_SCOPE, armScope, scopeForResource } from './authority';
 import * as managedIdentity from './credentials/managedIdentity';
@@ -28,7 +28,8 @@ export interface TokenSources {
 }
 
 export interface TokenSourceDeps {
-  send: SendRequest;
+  /** For the Azure DevOps OIDC request: every answer resolves, whatever its status. */
+  send: AnsweringSend;
   http: HttpSettings;
   setSecret(value: string): void;
   clock: Clock;

@@ -5,7 +5,7 @@
  * Contributor on the workspace resource but is not yet a workspace user.
  */
 import { DatabricksApiError } from '../client/errors';
-import type { PipelineResponse, SendRequest } from '../client/pipeline';
+import type { PipelineResponse, ThrowingSend } from '../client/pipeline';
 import type { TokenSource } from './tokenSources';
 
 export const ARM_WORKSPACE_API_VERSION = '2024-05-01';
@@ -17,7 +17,8 @@ export interface ResolvedWorkspace {
 }
 
 export interface ResolveWorkspaceDeps {
-  send: SendRequest;
+  /** The retrying JSON pipeline: a non-2xx answer rejects as DatabricksApiError. */
+  send: ThrowingSend;
   arm: TokenSource;
   /** The connection's ARM URL. */
   armUrl: string;
@@ -54,11 +55,10 @@ export async function resolveWorkspace(input: { workspaceUrl?: string; workspace
       attempt: 1,
     });
   } catch (e) {
-    // A pipeline with an error policy throws non-2xx answers; explain them the same way.
-    if (e instanceof DatabricksApiError) response = e.response;
-    else throw e;
+    // A non-2xx answer, explained for ARM.
+    if (e instanceof DatabricksApiError) throw armFailure(resourceId, e.response);
+    throw e;
   }
-  if (response.status < 200 || response.status >= 300) throw armFailure(resourceId, response);
 
   const body = parseJson(response.bodyText) as { properties?: { workspaceUrl?: unknown; provisioningState?: unknown } } | undefined;
   const host = body?.properties?.workspaceUrl;

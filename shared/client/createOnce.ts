@@ -1,6 +1,7 @@
 /**
- * A create POST that is never duplicated by a retry (reference §5.3, audit F14). The request is
- * sent with `resendAfterLostAnswer: false`, so the client does not re-send it after a 504, a
+ * A create POST that is never duplicated by a retry (the Go and Python SDKs retry only 429/503
+ * and transient messages: go-sdk `httpclient/api_client.go`, py-sdk `_base_client.py`). The
+ * request is sent with `resendAfterLostAnswer: false`, so the client does not re-send it after a 504, a
  * timeout or a dropped connection; instead the object is read back first:
  * - found → the lost create was processed: that object is the result;
  * - not found → the create is sent again (a few times at most).

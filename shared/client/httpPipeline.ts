@@ -4,7 +4,7 @@
  * Retry sits outside the bearer policy so every attempt gets a valid token; logging sits next to
  * the transport so every HTTP exchange is logged with its attempt number.
  */
-import { createPipeline, type PipelinePolicy, type SendRequest } from './pipeline';
+import { createPipeline, throwingSend, type PipelinePolicy, type SendRequest, type ThrowingSend } from './pipeline';
 import { retryPolicy } from './policies/retryPolicy';
 import { errorPolicy } from './policies/errorPolicy';
 import { headersPolicy, type HeadersProvider } from './policies/headersPolicy';
@@ -26,7 +26,7 @@ export interface HttpPipelineOptions {
   debug?: (line: string) => void;
 }
 
-export function createHttpPipeline(options: HttpPipelineOptions): SendRequest {
+export function createHttpPipeline(options: HttpPipelineOptions): ThrowingSend {
   const debug = options.debug ?? (() => undefined);
   const policies: PipelinePolicy[] = [
     retryPolicy({
@@ -42,5 +42,5 @@ export function createHttpPipeline(options: HttpPipelineOptions): SendRequest {
   ];
   if (options.tokenSource) policies.push(bearerTokenPolicy(asTokenCycler(options.tokenSource, { clock: options.clock })));
   policies.push(loggingPolicy({ debug }));
-  return createPipeline(policies, options.transport);
+  return throwingSend(createPipeline(policies, options.transport));
 }

@@ -1,6 +1,6 @@
 /**
  * Turns any error answer into (error_code, message, details, request id). Databricks answers
- * JSON, but gateways answer HTML or `ERROR_CODE: message` text, ARM answers
+ * JSON, but proxies and load balancers answer HTML or `ERROR_CODE: message` text, ARM answers
  * {"error":{"code","message"}}, and Entra misconfiguration yields HTML with a <title>.
  */
 import type { ErrorDetail } from './errors';

@@ -48,6 +48,25 @@ export interface PipelineResponse {
 
 export type SendRequest = (request: PipelineRequest) => Promise<PipelineResponse>;
 
+/**
+ * A send whose handling of non-2xx answers is in its type, for code that must know it (auth):
+ * - `AnsweringSend` resolves every HTTP answer, 2xx or not (no error policy); it rejects only
+ *   when no answer came (RequestError, CancelledError);
+ * - `ThrowingSend` rejects a non-2xx answer as DatabricksApiError (the error policy is in it).
+ */
+export type AnsweringSend = SendRequest & { readonly nonSuccess: 'answers' };
+export type ThrowingSend = SendRequest & { readonly nonSuccess: 'throws' };
+
+/** Marks a send without the error policy (a transport, or policies that never throw on a status). */
+export function answeringSend(send: SendRequest): AnsweringSend {
+  return Object.assign((request: PipelineRequest) => send(request), { nonSuccess: 'answers' as const });
+}
+
+/** Marks a send with the error policy inside it. */
+export function throwingSend(send: SendRequest): ThrowingSend {
+  return Object.assign((request: PipelineRequest) => send(request), { nonSuccess: 'throws' as const });
+}
+
 export interface PipelinePolicy {
   readonly name: string;
   sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse>;

@@ -48,7 +48,7 @@ export async function poll<T, R>(options: PollOptions<T, R>): Promise<PollResult
   const max = options.maxIntervalMs ?? 15_000;
   const factor = options.factor ?? 1.5;
   const started = clock.now();
-  const deadline = started + clock.scale(options.timeoutMs);
+  const deadline = clock.deadline(options.timeoutMs);
   let interval = initial;
   let polls = 0;
   let lastStatus: string | undefined;
@@ -64,15 +64,14 @@ export async function poll<T, R>(options: PollOptions<T, R>): Promise<PollResult
       lastStatus = verdict.status;
       options.onStatus?.(verdict.status, last);
     }
-    const percent = verdict.progress ?? Math.min(99, Math.floor((elapsed / Math.max(1, deadline - started)) * 100));
+    const percent = verdict.progress ?? Math.min(99, Math.floor((elapsed / Math.max(1, clock.scale(options.timeoutMs))) * 100));
     options.onProgress?.(percent, verdict.status);
-    const remainingReal = deadline - clock.now();
-    if (remainingReal <= 0) {
+    const remaining = deadline.remaining();
+    if (remaining <= 0) {
       throw new PollTimeoutError(options.describeTimeout?.(last) ?? `Timed out after ${Math.round(options.timeoutMs / 60_000)} min`, last, polls);
     }
     // Sleep the interval, but wake up for one last read at the deadline.
-    const sleepTaskMs = Math.min(interval, remainingReal / clock.scale(1));
-    await clock.sleep(sleepTaskMs, options.signal);
+    await clock.sleep(Math.min(interval, remaining), options.signal);
     interval = Math.min(max, interval * factor);
   }
 }

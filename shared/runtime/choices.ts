@@ -11,30 +11,3 @@ export const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'] as const;
 /** go-sdk `service/serving/model.go` `ServingModelWorkloadType` (v0.175.0); regional availability varies. */
 export const WORKLOAD_TYPES = ['CPU', 'CPU_MEDIUM', 'CPU_LARGE', 'GPU_SMALL', 'GPU_MEDIUM', 'GPU_LARGE', 'GPU_XLARGE', 'GPU_XLARGE_8', 'MULTIGPU_MEDIUM'] as const;
 export const TRAFFIC_MODES = ['replace', 'canary', 'promote', 'rollback'] as const;
-
-export const PROFILE_TYPES = ['inferenceLog', 'timeSeries', 'snapshot'] as const;
-export const PROBLEM_TYPES = ['classification', 'regression'] as const;
-/** The aggregation granularities both monitor APIs accept (legacy strings; v1 maps them to enums). */
-export const GRANULARITIES = [
-  '5 minutes',
-  '30 minutes',
-  '1 hour',
-  '1 day',
-  '1 week',
-  '2 weeks',
-  '3 weeks',
-  '4 weeks',
-  '1 month',
-  '1 year',
-] as const;
-export const MONITOR_APIS = ['auto', 'dataQuality', 'legacy'] as const;
-
-export const DRIFT_TYPES = ['BASELINE', 'CONSECUTIVE'] as const;
-export const ON_DRIFT = ['fail', 'warn', 'ignore'] as const;
-export const ON_INSUFFICIENT_DATA = ['warn', 'pass', 'fail'] as const;
-
-/** Comparison operators of threshold and drift-alert rules. */
-export const COMPARISON_OPS = ['<', '<=', '>', '>='] as const;
-export type ComparisonOp = (typeof COMPARISON_OPS)[number];
-
-export const CUSTOM_METRIC_TYPES = ['aggregate', 'derived', 'drift'] as const;

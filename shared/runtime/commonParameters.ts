@@ -4,12 +4,15 @@
  * with the task's own, and every failure of both is reported together.
  */
 import * as path from 'node:path';
-import { loadConfig, mergeInputs, type ConfigValues } from './config';
+import { mergeInputs, type ConfigValues } from './config/layers';
+import { loadConfig } from './config/load';
 import type { TaskName } from './configSchema';
 import { InputError, InputErrors } from './inputError';
 import { FROM_SETTINGS_FILE, type InputSource, type ProvenancedInputSource, type VariableSource } from './inputs';
 import { readInputs, type CrossFieldRule, type InputSchemas, type InputValues, type When } from './params';
-import { booleanRule, integerRule, optional, required, textRule, withDefault, workspaceResourceIdRule, workspaceUrlRule } from './rules';
+import { optional, required, withDefault } from './rules/core';
+import { workspaceResourceIdRule, workspaceUrlRule } from './rules/databricks';
+import { booleanRule, integerRule, textRule } from './rules/generic';
 
 export type WorkspaceTarget = { kind: 'url'; url: string } | { kind: 'resourceId'; resourceId: string };
 

@@ -15,21 +15,9 @@
  * editors is generated from this zod schema (scripts/gen-config-schema.mjs).
  */
 import { z } from 'zod';
-import {
-  COMPARISON_OPS,
-  DRIFT_TYPES,
-  GRANULARITIES,
-  METRIC_GOALS,
-  MONITOR_APIS,
-  ON_DRIFT,
-  ON_INSUFFICIENT_DATA,
-  PROBLEM_TYPES,
-  PROFILE_TYPES,
-  REGISTER_FROM,
-  TRAFFIC_MODES,
-  WORKLOAD_SIZES,
-  WORKLOAD_TYPES,
-} from './choices';
+import { COMPARISON_OPS, DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA, PROBLEM_TYPES, PROFILE_TYPES } from '../monitoring/choices';
+import { GRANULARITIES } from '../monitoring/granularity';
+import { METRIC_GOALS, REGISTER_FROM, TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from './choices';
 
 export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors', 'DatabricksRunJob'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];

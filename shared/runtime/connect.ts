@@ -10,7 +10,7 @@ import { DatabricksClient, DEFAULT_TIMEOUT_MS } from '../client/databricksClient
 import { createHttpPipeline } from '../client/httpPipeline';
 import { httpSettingsFromAgent } from '../client/httpSettings';
 import { createFetchTransport } from '../client/transport';
-import { createPipeline } from '../client/pipeline';
+import { answeringSend, createPipeline } from '../client/pipeline';
 import { loggingPolicy } from '../client/policies/loggingPolicy';
 import type { CommonParameters } from './commonParameters';
 import type { TaskContext } from './task';
@@ -38,7 +38,7 @@ export async function connectWorkspace(common: CommonParameters, ctx: TaskContex
   const transport = createFetchTransport(http);
   const connection = readAzureRmConnection(common.azureSubscription, tl);
   // OIDC requests retry on their own; they only need the transport (with logging).
-  const plainSend = createPipeline([loggingPolicy({ debug })], transport);
+  const plainSend = answeringSend(createPipeline([loggingPolicy({ debug })], transport));
   const tokens = createTokenSources(connection, { send: plainSend, http, setSecret: (v) => tl.setSecret(v), clock: ctx.clock, debug });
   const retryBudgetMs = common.retryBudgetSeconds * 1000;
 

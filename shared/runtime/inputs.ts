@@ -10,7 +10,7 @@ import type { ConfigLocation } from './inputError';
  * The first option of every pick list the settings file can also set, and its task.json
  * default: "the settings file's value, else the built-in default". The agent passes task.json
  * defaults for omitted inputs, so an input the file can set carries no other default: any
- * other value on the step is explicit and wins over the file (INTERFACE.md precedence).
+ * other value on the step is explicit and wins over the file (docs/INPUTS.md, Precedence).
  */
 export const FROM_SETTINGS_FILE = 'fromFile';
 

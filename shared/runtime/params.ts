@@ -12,7 +12,7 @@
 import type { z } from 'zod';
 import { InputError, InputErrors } from './inputError';
 import type { InputValue, ProvenancedInputSource } from './inputs';
-import { issueHidesValue, type PositionKind } from './rules';
+import { issueHidesValue, type PositionKind } from './rules/core';
 
 /** A complete input schema: the raw value (undefined when not set) to its parsed form. */
 export type InputSchema = z.ZodType<unknown, string | undefined>;

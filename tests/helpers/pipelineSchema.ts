@@ -49,7 +49,7 @@ export interface TaskSchemaEntries {
 }
 
 /**
- * The input that can supply the other required inputs (INTERFACE.md, CONFIG): a task that has
+ * The input that can supply the other required inputs (docs/INPUTS.md): a task that has
  * it may leave required inputs to the settings file, except service connections, which the
  * file cannot hold.
  */

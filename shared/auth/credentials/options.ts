@@ -13,14 +13,14 @@ import { rootCertificates } from 'node:tls';
 import type { TokenCredentialOptions } from '@azure/identity';
 import type { HttpSettings } from '../../client/httpSettings';
 import { proxyFor } from '../../client/httpSettings';
-import type { SendRequest } from '../../client/pipeline';
+import type { AnsweringSend } from '../../client/pipeline';
 import type { Clock } from '../../runtime/clock';
 
 /** What a scheme handler may need besides the connection. */
 export interface CredentialDeps {
   http: HttpSettings;
-  /** Transport for the Azure DevOps OIDC request (workload identity federation). */
-  send: SendRequest;
+  /** Transport for the Azure DevOps OIDC request (workload identity federation); every answer resolves. */
+  send: AnsweringSend;
   setSecret(value: string): void;
   clock: Clock;
   debug?(message: string): void;

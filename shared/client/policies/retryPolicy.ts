@@ -28,7 +28,6 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
     name: retryPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
       const started = clock.now();
-      const budgetRealMs = clock.scale(budgetMs);
       for (let attempt = 1; ; attempt++) {
         request.attempt = attempt;
         try {
@@ -44,8 +43,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
             random: options.random,
           });
           if (!decision) throw annotate(error, attempt, undefined);
-          const elapsed = clock.now() - started;
-          if (elapsed + clock.scale(decision.delayMs) > budgetRealMs) throw annotate(error, attempt, budgetMs);
+          if (clock.since(started) + decision.delayMs > budgetMs) throw annotate(error, attempt, budgetMs);
           options.onRetry?.({ request, error: error as Error, decision, retryNumber: attempt });
           await clock.sleep(decision.delayMs, request.signal);
         }

@@ -7,8 +7,9 @@
  *   (the Go SDK does the same for a SCIM 500 that means throttling).
  * - A create that must not be re-sent blindly (`resendAfterLostAnswer` false: alerts, monitors)
  *   is not retried after a lost answer (504, a timeout, a connection dropped once sent): the
- *   request may have been processed, so the caller reads before creating again (reference §5.3,
- *   audit F14; the Go and Python SDKs retry only 429/503 and transient messages).
+ *   request may have been processed, so the caller reads before creating again (the Go and
+ *   Python SDKs retry only 429/503 and transient messages: go-sdk `httpclient/api_client.go`,
+ *   py-sdk `_base_client.py`).
  */
 import { DatabricksApiError, RequestError } from '../errors';
 

@@ -11,8 +11,8 @@
  */
 import type { AlertField, AlertV2 } from '../../../shared/api/alerts';
 import { quoteName } from '../../../shared/api/sql';
-import type { ComparisonOp } from '../../../shared/runtime/choices';
-import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
+import type { ComparisonOp } from '../../../shared/monitoring/choices';
+import type { DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import { quoteIdentifier } from './unpack/viewSql';
 
 export interface AlertTarget {

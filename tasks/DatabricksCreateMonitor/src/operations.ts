@@ -6,23 +6,16 @@
  * query exists from then on), the alerts, and last an optional refresh.
  */
 import { createAlert, listAlerts, trashAlert, updateAlert, alertPath, type AlertField, type AlertV2 } from '../../../shared/api/alerts';
-import {
-  dashboardPath,
-  finestGranularity,
-  metricTableNames,
-  resolveMonitorApi,
-  type Monitor,
-  type MonitorApi,
-  type MonitorApiKind,
-  type MonitorApiPreference,
-} from '../../../shared/api/monitors';
+import { dashboardPath, metricTableNames, type Monitor, type MonitorApi, type MonitorApiKind, type MonitorApiPreference } from '../../../shared/api/monitors/model';
+import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import { executeStatement } from '../../../shared/api/sql';
 import type { catalog } from '@databricks/sdk-experimental';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError } from '../../../shared/client/errors';
 import { apiPath } from '../../../shared/client/path';
 import { poll, PollTimeoutError } from '../../../shared/client/poll';
-import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
+import { finestGranularity } from '../../../shared/monitoring/granularity';
+import type { DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { type ModelFileReadDeps } from '../../../shared/api/modelStorage';

@@ -6,7 +6,7 @@
  * Write-only fields (warehouse_id, skip_builtin_dashboard) are never compared: GET does not
  * return them, so comparing would report a change on every run.
  */
-import type { CustomMetricSpec, Monitor, MonitorField, MonitorSpec, ProfileSpec } from '../../../shared/api/monitors';
+import type { CustomMetricSpec, Monitor, MonitorField, MonitorSpec, ProfileSpec } from '../../../shared/api/monitors/model';
 import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
 import type { CreateMonitorParameters } from './parameters';
 

@@ -5,7 +5,7 @@
  * carried over from GET.
  */
 import type { AiGatewayConfig, AiGatewayInferenceTableConfig, AiGatewayRateLimit, EmailNotifications, EndpointTag } from '../../../shared/api/serving';
-import type { KeyValue } from '../../../shared/runtime/rules';
+import type { KeyValue } from '../../../shared/runtime/rules/lists';
 import type { InferenceTableTarget } from './parameters';
 
 export interface GatewayWish {

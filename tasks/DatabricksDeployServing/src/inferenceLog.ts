@@ -2,7 +2,7 @@
  * The inference-log check (verifyInferenceLogMinutes): the smoke request carries a unique
  * `client_request_id` ("recorded in the inference table", go-sdk `QueryEndpointInput`), and the
  * payload table is read through the SQL warehouse until that id appears or the minutes pass.
- * Delivery is best effort and usually within an hour (reference §1.5), and the table itself is
+ * Delivery is best effort and usually within an hour (https://learn.microsoft.com/azure/databricks/ai-gateway/inference-tables), and the table itself is
  * created after the first logged request, so "not found yet" (or no table yet) is a warning, not
  * a failure: the deployment already passed its smoke test.
  */
@@ -42,7 +42,7 @@ export async function verifyInferenceLog(
 ): Promise<InferenceLogCheck> {
   const { client, ctx } = deps;
   const started = ctx.clock.now();
-  const waited = () => Math.round((ctx.clock.now() - started) / ctx.clock.scale(1) / 1000);
+  const waited = () => Math.round(ctx.clock.since(started) / 1000);
   const statement = `SELECT request_time, status_code FROM ${quoteName(request.table)} WHERE client_request_id = :id LIMIT 1`;
   ctx.log.section(`Checking that ${request.table} receives the requests`);
   ctx.log.info(`Waiting up to ${request.minutes} min for the smoke request (client_request_id ${request.clientRequestId}) to appear in ${request.table}; ${DELIVERY_NOTE}.`);

@@ -4,27 +4,11 @@
 import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
 import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import {
-  aliasRule,
-  booleanRule,
-  choiceRule,
-  commaListRule,
-  emailRule,
-  endpointNameRule,
-  identifierRule,
-  integerRule,
-  jsonObjectOrFileRule,
-  keyValueLinesRule,
-  optional,
-  patternRule,
-  positiveIntegerRule,
-  required,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-  type JsonObject,
-  type KeyValue,
-} from '../../../shared/runtime/rules';
+import { optional, required, withDefault } from '../../../shared/runtime/rules/core';
+import { aliasRule, endpointNameRule, identifierRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
+import { type JsonObject, jsonObjectOrFileRule } from '../../../shared/runtime/rules/files';
+import { booleanRule, choiceRule, emailRule, integerRule, patternRule, positiveIntegerRule } from '../../../shared/runtime/rules/generic';
+import { commaListRule, type KeyValue, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 import { isRecordTag, RECORD_TAG } from './rollbackRecord';
 
 export type ServedModel = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
@@ -130,7 +114,7 @@ export function buildServingParameters(taskInputs: InputSource, vars: VariableSo
     timeoutMinutes: withDefault(integerRule(1, 720), '45'),
     smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
     rollbackOnFailure: withDefault(booleanRule(), 'true'),
-    // No task.json defaults for these: the settings file must not be hidden (INTERFACE.md precedence).
+    // No task.json defaults for these: the settings file must not be hidden (docs/INPUTS.md, Precedence).
     warehouseId: optional(warehouseIdRule()),
     verifyInferenceLogMinutes: withDefault(integerRule(0, 180), '0'),
     inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),

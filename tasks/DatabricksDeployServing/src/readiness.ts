@@ -1,5 +1,5 @@
 /**
- * When an endpoint is ready (INTERFACE.md): config_update NOT_UPDATING, ready READY, every served
+ * When an endpoint is ready (overview.md, DatabricksDeployServing): config_update NOT_UPDATING, ready READY, every served
  * entity DEPLOYMENT_READY, and the served (name, version) pairs are the requested ones. The
  * waits poll with back-off (at most 15 s apart), print one status line per change and report
  * progress; a failed update is explained with each entity's state message and the tails of its

@@ -1,6 +1,7 @@
 /**
- * Inference-table retention (reference §1.5: the inference table has no retention setting; §8.9:
- * a scheduled Jobs SQL task over a workspace SQL file). With `inferenceRetentionDays` N > 0 the
+ * Inference-table retention (the inference table has no retention setting:
+ * https://learn.microsoft.com/azure/databricks/ai-gateway/inference-tables; so a scheduled Jobs SQL
+ * task over a workspace SQL file: https://learn.microsoft.com/azure/databricks/jobs/tasks/sql). With `inferenceRetentionDays` N > 0 the
  * task keeps, idempotently, a Databricks-side daily job that deletes payload rows older than N
  * days, so retention does not depend on any pipeline running:
  *

@@ -1,6 +1,6 @@
 /**
  * `trafficMode: rollback`: restore the served entities and traffic recorded on the endpoint
- * before this task's last rollout (rollbackRecord.ts; INTERFACE.md: no model inputs needed).
+ * before this task's last rollout (rollbackRecord.ts; docs/INPUTS.md: no model inputs needed).
  *
  * Read the endpoint and its record (no record, an incomplete or unreadable one: a clear error
  * before any write) → wait for an update in progress to settle (the endpoint accepts no config
@@ -23,8 +23,8 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
   const { client, ctx } = deps;
   const name = params.endpointName;
   const dryRun = client.readOnly;
-  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
-  const remainingMs = () => Math.max(1, (deadline - ctx.clock.now()) / ctx.clock.scale(1));
+  const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
+  const remainingMs = () => Math.max(1, deadline.remaining());
   const outputs: DeployOutputs = { endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(name)}/invocations`), servedEntityName: '', servedVersion: '' };
   const report: DeploymentReportData = { endpointName: name, endpointUrl: outputs.endpointUrl, action: 'noop', trafficMode: 'rollback', before: [], after: [] };
   const notes: string[] = [];

@@ -11,7 +11,7 @@
  *   databricks-mlops-rollback     v1;state=ready;parts=3;sha=…;config=4;at=2026-12-01T23:30:00.000Z
  *   databricks-mlops-rollback-1   <part 1>
  *   …
- * Neither the reference nor the SDK types (`EndpointTag`: key, optional value) document a tag
+ * Neither the Databricks docs nor the SDK types (`EndpointTag`: key, optional value) document a tag
  * length or count limit for serving endpoints, so the parts stay at 255 characters (the
  * smallest tag-value limit of the Databricks tagging APIs we know of) and the record at most
  * MAX_PARTS parts. A record that does not fit is never cut: the header says `state=incomplete`

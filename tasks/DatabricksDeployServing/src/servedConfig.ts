@@ -49,7 +49,7 @@ const OUTPUT_ONLY_KEYS = new Set(['creation_timestamp', 'creator', 'state', 'fou
 
 /**
  * PUT /config replaces the served entities, so an entity that is kept is re-sent with every
- * setting it has (reference §1.3): `burst_scaling_enabled`, provisioned concurrency and
+ * setting it has (cli `bundle/direct/dresources/model_serving_endpoint.go`): `burst_scaling_enabled`, provisioned concurrency and
  * throughput, instance profile, external model, and any field a newer service adds. The CLI's
  * direct deployment engine copies them from the GET output the same way (`cli`
  * `bundle/direct/dresources/model_serving_endpoint.go`).

@@ -4,10 +4,10 @@
  * values, latency), never dumped: predictions can be large and may hold personal data.
  *
  * The request waits up to the serving execution timeout (about 300 s) and is never re-sent after
- * a timeout or a dropped connection: an invocation is not idempotent (reference §1.1). A
+ * a timeout or a dropped connection: an invocation is not idempotent (the model may have run: model-serving-limits in the Azure Databricks docs). A
  * route-optimized endpoint is not served through the workspace host: it is invoked at its own
  * `endpoint_url`; when that host is not a Databricks host, or does not take the workspace token
- * (whether it does is unconfirmed in the reference), the test is skipped with a note instead of
+ * (whether it does is unconfirmed), the test is skipped with a note instead of
  * failing the deployment.
  */
 import { INVOCATION_TIMEOUT_MS, invokeServingEndpoint } from '../../../shared/api/serving';
@@ -35,7 +35,7 @@ export interface SmokeTestRequest {
   payload: unknown;
   /** `endpoint_url` of a route-optimized endpoint. */
   routeOptimizedUrl?: string;
-  /** Recorded in the payload table's client_request_id column (reference §1.5). */
+  /** Recorded in the payload table's client_request_id column (go-sdk `service/serving/model.go` `QueryEndpointInput.ClientRequestId`). */
   clientRequestId?: string;
 }
 

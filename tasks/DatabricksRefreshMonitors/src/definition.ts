@@ -9,7 +9,7 @@ import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import type { RunStatement } from './gate/check';
-import { monitorFinder } from './monitorGateway';
+import { monitorFinder } from './monitorFinder';
 import { refreshMonitors } from './operations';
 import { refreshMonitorsWorstCase } from './worstCase';
 import { buildParameters, type RefreshMonitorsParameters } from './parameters';

@@ -4,25 +4,16 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
+import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/monitoring/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
-import { thresholdRule, type MetricCondition } from '../../../shared/runtime/metricRules';
-import {
-  booleanRule,
-  choiceRule,
-  columnNameRule,
-  commaListRule,
-  integerRule,
-  lineListRule,
-  optional,
-  outputFileRule,
-  textRule,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-} from '../../../shared/runtime/rules';
+import { thresholdRule, type MetricCondition } from '../../../shared/monitoring/metricRules';
+import { optional, withDefault } from '../../../shared/runtime/rules/core';
+import { columnNameRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
+import { outputFileRule } from '../../../shared/runtime/rules/files';
+import { booleanRule, choiceRule, integerRule, textRule } from '../../../shared/runtime/rules/generic';
+import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
 
 export interface RefreshMonitorsParameters {
   common: CommonParameters;

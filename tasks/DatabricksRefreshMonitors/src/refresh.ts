@@ -15,7 +15,7 @@
  */
 import { CancelledError, isDatabricksApiError, type DatabricksApiError } from '../../../shared/client/errors';
 import { poll, PollTimeoutError } from '../../../shared/client/poll';
-import type { Clock } from '../../../shared/runtime/clock';
+import type { Clock, Deadline } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { runPool } from '../../../shared/runtime/pool';
 
@@ -88,7 +88,7 @@ export function isAlreadyRunning(error: unknown): error is DatabricksApiError {
 
 export async function refreshAll(targets: readonly RefreshTarget[], options: RefreshOptions): Promise<RefreshOutcome[]> {
   const { clock } = options;
-  const deadline = clock.now() + clock.scale(options.timeoutMinutes * 60_000);
+  const deadline = clock.deadline(options.timeoutMinutes * 60_000);
   let done = 0;
   const refreshAndCount = () =>
     runPool(targets, options.concurrency, async (target) => {
@@ -101,10 +101,10 @@ export async function refreshAll(targets: readonly RefreshTarget[], options: Ref
   return options.waitForCompletion ? options.log.group(`Waiting for ${targets.length} monitor refresh(es) (up to ${options.timeoutMinutes} min)`, refreshAndCount) : refreshAndCount();
 }
 
-async function refreshOne(target: RefreshTarget, deadline: number, options: RefreshOptions): Promise<RefreshOutcome> {
+async function refreshOne(target: RefreshTarget, deadline: Deadline, options: RefreshOptions): Promise<RefreshOutcome> {
   const { clock, log } = options;
   const base = { table: target.table, timedOut: false, cancelledByTask: false };
-  if (options.waitForCompletion && clock.now() >= deadline) {
+  if (options.waitForCompletion && deadline.passed()) {
     return { ...base, state: 'NOT_STARTED', startedByTask: false, timedOut: true, message: 'Not started: the timeout was reached before a refresh slot was free.' };
   }
 
@@ -138,7 +138,7 @@ async function refreshOne(target: RefreshTarget, deadline: number, options: Refr
       },
       evaluate: (r) => (isActive(r.state) ? { done: false, status: r.state } : { done: true, result: r }),
       clock,
-      timeoutMs: Math.max(0, (deadline - clock.now()) / clock.scale(1)),
+      timeoutMs: deadline.remaining(),
       initialIntervalMs: POLL_INITIAL_MS,
       maxIntervalMs: POLL_STEADY_MS,
       factor: POLL_FACTOR,

@@ -1,7 +1,7 @@
 /**
  * The model's MLmodel file, read before anything is written: the checks MLflow makes before it
  * creates a version (a signature with outputs; a Feature Store-packaged model refused), and the
- * `model_version_dependencies` it sends (reference §2.2, `mlflow`
+ * `model_version_dependencies` it sends (`mlflow`
  * `mlflow/store/_unity_catalog/registry/rest_store.py`, `get_feature_dependencies` and
  * `get_model_version_dependencies`).
  */

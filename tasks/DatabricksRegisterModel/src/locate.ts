@@ -1,6 +1,6 @@
 /**
- * Finding the model to register the way MLflow's `_register_model` finds it (reference §2.2
- * step 1; `mlflow` `mlflow/tracking/_model_registry/fluent.py`), read-only:
+ * Finding the model to register the way MLflow's `_register_model` finds it
+ * (`mlflow` `mlflow/tracking/_model_registry/fluent.py`), read-only:
  * - `runs:/<run>/<artifactPath>`: when the run has a directory at `artifactPath` (MLflow 2), the
  *   files under the run's artifacts, registered with `source` = the run's artifact URI + path;
  * - otherwise (MLflow 3) the run's logged model: the logged models of the run's experiment

@@ -1,6 +1,6 @@
 /**
  * A large file through the Files API, as databricks-sdk-py's `FilesExt.upload` sends it
- * (reference §2.5): below `files_ext_multipart_upload_min_stream_size` (50 MiB) one PUT, above it
+ * (py-sdk `databricks/sdk/mixins/files.py`): below `files_ext_multipart_upload_min_stream_size` (50 MiB) one PUT, above it
  * the multipart protocol (shared/api/filesMultipart.ts). Parts are sent one after the other, each
  * streamed from the download with its exact length (FileSlices), so no part is held in memory;
  * the next part's URL is asked for while the current part is sent.

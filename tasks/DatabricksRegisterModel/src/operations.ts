@@ -25,7 +25,7 @@ import { metricOf, readSourceRun, resolveExistingVersion, resolveRun } from './c
 import { locateLoggedModel, locateRunModel, type ModelLocation } from './locate';
 import { planRoute, refuseUnfitFiles, type RoutePlan } from './routes';
 import { formatBytes, type CopyResult } from './copy';
-import { decide, format, type GateDecision } from './gate';
+import { decide, format, type PromotionDecision } from './promotion';
 import type { RegisterModelParameters } from './parameters';
 import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
 import { diffLines, renderSummary } from './summary';
@@ -51,7 +51,7 @@ export interface AliasMove {
 }
 
 export interface GateReport {
-  decision: GateDecision;
+  decision: PromotionDecision;
   candidate: number;
   baseline?: number;
   baselineVersion?: number;

@@ -5,26 +5,10 @@
 import { REGISTER_FROM, METRIC_GOALS } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import {
-  aliasRule,
-  artifactPathRule,
-  booleanRule,
-  choiceRule,
-  commaListRule,
-  integerRule,
-  keyValueLinesRule,
-  metricKeyRule,
-  nonNegativeNumberRule,
-  optional,
-  patternRule,
-  required,
-  runIdRule,
-  textRule,
-  ucNameRule,
-  versionOrLatestRule,
-  withDefault,
-  type KeyValue,
-} from '../../../shared/runtime/rules';
+import { optional, required, withDefault } from '../../../shared/runtime/rules/core';
+import { aliasRule, artifactPathRule, metricKeyRule, runIdRule, ucNameRule, versionOrLatestRule } from '../../../shared/runtime/rules/databricks';
+import { booleanRule, choiceRule, integerRule, nonNegativeNumberRule, patternRule, textRule } from '../../../shared/runtime/rules/generic';
+import { commaListRule, type KeyValue, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 
 export type ModelSource =
   | {

@@ -1,5 +1,6 @@
 /**
- * The Unity Catalog registration protocol over REST (reference §2.2): create the version
+ * The Unity Catalog registration protocol over REST, as MLflow runs it
+ * (`mlflow` `mlflow/store/_unity_catalog/registry/rest_store.py`): create the version
  * (PENDING_REGISTRATION, with a fresh storage_location), copy the model files into it,
  * finalize, and wait for READY.
  *

@@ -1,5 +1,6 @@
 /**
- * The storage route of a registration, decided before any write (reference §2.2, §2.5): the flag
+ * The storage route of a registration, decided before any write, as MLflow decides it
+ * (`mlflow` `mlflow/store/_unity_catalog/registry/rest_store.py`): the flag
  * (shared/api/modelStorage.ts), and for the credentials route the storage mode, which plan mode
  * learns from the READ credentials of a version the model already has. Also the size each route
  * takes: the Files API any (multipart above 50 MiB), the ADLS route any (appended blocks),

@@ -8,7 +8,7 @@ import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtim
 import type { TaskResultName } from '../../../shared/runtime/task';
 import { ROUTE_TEXT } from '../../../shared/api/modelStorage';
 import { formatBytes } from './copy';
-import { format } from './gate';
+import { format } from './promotion';
 
 export interface SummaryInput {
   report: RegistrationReportData;

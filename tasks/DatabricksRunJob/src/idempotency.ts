@@ -1,5 +1,5 @@
 /**
- * The run-now idempotency token (reference §8.2: "Databricks guarantees that exactly one run is
+ * The run-now idempotency token (py-sdk `jobs.py` `run_now` `idempotency_token`: "Databricks guarantees that exactly one run is
  * launched with that idempotency token", ≤ 64 characters). Derived from the pipeline run
  * (System.CollectionId, Build.BuildId), the job (System.StageName, System.PhaseName /
  * System.JobName) and the step (the first of System.TaskInstanceName, Task.DisplayName and

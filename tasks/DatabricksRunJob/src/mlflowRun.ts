@@ -1,5 +1,5 @@
 /**
- * What a training run hands back (reference §8.6: there is no REST read of task values):
+ * What a training run hands back (there is no REST read of task values: https://docs.databricks.com/jobs/task-values.html):
  * 1. the `dbutils.notebook.exit` value of the output task (runs/get-output), when it is a JSON
  *    object with `mlflow_run_id` or `run_id`, or a bare 32-hex run id;
  * 2. else, with an experiment, the newest MLflow run in it tagged with this job run:
@@ -14,8 +14,6 @@ import { collect } from '../../../shared/client/paginate';
 export const JOB_RUN_TAG = 'mlflow.databricks.jobRunID';
 const RUN_ID = /^[0-9a-f]{32}$/;
 const ANY_RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export type MlflowRunSource = { from: 'exitValue'; key?: string } | { from: 'tagSearch'; experimentName: string; matched: 'taskRun' | 'jobRun' };
 
 /** The run id an exit value names, if any. */
 export function runIdFromExitValue(value: string | undefined): { runId: string; key?: string } | undefined {

@@ -4,7 +4,9 @@
  */
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { booleanRule, integerRule, keyValueLinesRule, optional, patternRule, positiveIntegerRule, textRule, withDefault, type KeyValue } from '../../../shared/runtime/rules';
+import { optional, withDefault } from '../../../shared/runtime/rules/core';
+import { booleanRule, integerRule, patternRule, positiveIntegerRule, textRule } from '../../../shared/runtime/rules/generic';
+import { type KeyValue, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 import { pipelineStep, type PipelineStep } from './idempotency';
 
 export type JobRef = { kind: 'id'; jobId: number } | { kind: 'name'; jobName: string };
@@ -35,7 +37,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     jobName: optional(textRule(4096)),
     jobParameters: withDefault(keyValueLinesRule({ key: PARAMETER_KEY, maxEntries: 1000 }), ''),
     waitForCompletion: withDefault(booleanRule(), 'true'),
-    // Settable by the settings file: the default is applied here, not in task.json (INTERFACE.md precedence).
+    // Settable by the settings file: the default is applied here, not in task.json (docs/INPUTS.md, Precedence).
     timeoutMinutes: withDefault(integerRule(1, 10080), '120'),
     cancelOnTimeout: withDefault(booleanRule(), 'true'),
     repairOnRetry: withDefault(booleanRule(), 'true'),

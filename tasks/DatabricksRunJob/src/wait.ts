@@ -1,5 +1,5 @@
 /**
- * Waiting for a job run as the SDK waiters do (reference §8.7: go-sdk retries.Poll, attempt × 1 s
+ * Waiting for a job run as the SDK waiters do (go-sdk retries.Poll, attempt × 1 s
  * capped at 10 s plus 50–750 ms jitter; py-sdk min(attempt, 10) s + random()), reading every
  * task page on each poll (go-sdk GetRun / py-sdk get_run follow next_page_token). Unlike them,
  * the deadline is the task's timeoutMinutes, transient errors are the client's to retry (429,

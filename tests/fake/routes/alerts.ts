@@ -1,11 +1,11 @@
 /**
- * Databricks SQL alerts v2 (`/api/2.0/alerts`, reference §4.2): create (the body is the AlertV2
+ * Databricks SQL alerts v2 (`/api/2.0/alerts`, go-sdk `service/sql` alertsV2): create (the body is the AlertV2
  * itself), get, list with page_size/page_token (trashed alerts are not listed), PATCH applying
  * the `update_mask` fields only, DELETE moving the alert to the trash (`lifecycle_state`
  * DELETED; a trashed alert still answers GET). Output-only fields (id, create/update times,
  * owner, lifecycle_state, evaluation.state) are set by the fake and ignored in requests.
  *
- * Notification destinations (`/api/2.0/notification-destinations`, reference §4.3) live here
+ * Notification destinations (`/api/2.0/notification-destinations`, go-sdk `service/settings`) live here
  * too (alerts are what subscribes to them): list with page_size/page_token answering
  * `{results: [{id, display_name, destination_type}]}` (the config is for admins only, so never
  * shown), get by id; an alert subscription naming an unknown destination_id is refused.

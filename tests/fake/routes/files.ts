@@ -8,7 +8,7 @@
  *   (`fs/create-upload-url`, default storage). It refuses requests that carry an Authorization
  *   header: a Databricks token must never be sent to storage.
  *
- * Storage faults the reference documents: a SAS lives `sasLifetimeMs` (task time) and then
+ * Storage faults as the storage services document them: a SAS lives `sasLifetimeMs` (task time) and then
  * answers 403 AuthenticationFailed ("Signature not valid in the specified time frame");
  * `expireSasAfterRequests` ends a SAS after that many requests (an expiry in the middle of a
  * copy, driven by the copy's own progress rather than the clock); `firewalledPrefix` answers
@@ -74,7 +74,7 @@ interface PendingFile {
   kept: Buffer[];
 }
 
-/** A Files API multipart session (reference §2.5): parts hashed in order as they arrive, later ones held until their turn. */
+/** A Files API multipart session (py-sdk `databricks/sdk/mixins/files.py`): parts hashed in order as they arrive, later ones held until their turn. */
 interface MultipartSession {
   key: string;
   file: PendingFile;
@@ -527,7 +527,7 @@ function headFile(ctx: RequestContext) {
 }
 
 /**
- * Presigned URLs (reference §2.2 route (b), §2.5): `create-upload-url` for a model version's file
+ * Presigned URLs (`mlflow` `presigned_url_artifact_repo.py`, py-sdk `mixins/files.py`): `create-upload-url` for a model version's file
  * (MLflow's PresignedUrlArtifactRepository sends `{"path"}`), `create-download-url` (the SDK sends
  * `path` and `expire_time` as query parameters, MLflow a JSON body: both are taken) →
  * `{"url","headers":[{name,value}]}`.

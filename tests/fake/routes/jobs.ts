@@ -1,9 +1,9 @@
 /**
- * Jobs API 2.2 in the fake workspace (reference §8): jobs (list by exact, case-insensitive name
+ * Jobs API 2.2 in the fake workspace (go-sdk `service/jobs`, py-sdk `jobs.py`): jobs (list by exact, case-insensitive name
  * with pages; get with task pages; create, reset, delete), run-now with idempotency tokens,
  * runs/get with a time-driven state machine per run and per task, runs/get-output, cancel and
  * repair with repair history. Built from py-sdk jobs.py / go-sdk service/jobs and the REST page
- * (reference §8 sources), not from a task's needs.
+ * (the SDKs' Jobs API sources), not from a task's needs.
  *
  * A job's tasks behave as their TaskScript says (durations in workspace time, scaled by the
  * workspace's timeScale); everything is evaluated lazily from the clock when a run is read, so

@@ -2,7 +2,7 @@
  * MLflow tracking in the fake workspace: experiments (get-by-name), runs (get, search with the
  * service's filter grammar, order_by, max_results and page tokens), run artifacts (list,
  * and credentials-for-read → signed URLs served by the fake storage account of files.ts), and
- * MLflow 3 logged models (reference §2.3: get, search, artifact listing through
+ * MLflow 3 logged models (py-sdk `databricks/sdk/service/ml.py`: get, search, artifact listing through
  * `artifacts/directories`, credentials-for-download, tags), with the response shapes of MLflow's
  * protos (`service.proto` LoggedModel, `databricks_artifacts.proto` LoggedModelArtifactCredential).
  * A logged model's files live under its own artifact location
@@ -475,7 +475,7 @@ function searchLoggedModels(ctx: RequestContext) {
   const max = body.max_results ?? 50;
   if (!Number.isInteger(max) || max < 1 || max > 50) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${max} for parameter 'max_results' supplied. It must be at most 50.`);
   // The service's filter language over params/metrics/attributes is not modelled: MLflow's
-  // _register_model searches without one (reference §2.2 step 1), and so does the product.
+  // _register_model searches without one (`mlflow` `mlflow/tracking/_model_registry/fluent.py`), and so does the product.
   if (body.filter !== undefined && body.filter.trim() !== '') fail(501, 'NOT_IMPLEMENTED', 'The fake workspace does not evaluate logged-model search filters.');
   const all = store.loggedModelsOf(body.experiment_ids).sort((a, b) => (b.info!.creation_timestamp_ms ?? 0) - (a.info!.creation_timestamp_ms ?? 0));
   const { page, next } = pageOf(all, body.page_token, Math.min(max, store.maxPageSize));

@@ -1,5 +1,5 @@
 /**
- * Model Serving endpoints (reference §1): create, get, config updates with a time-driven state
+ * Model Serving endpoints (go-sdk `service/serving`): create, get, config updates with a time-driven state
  * machine, AI Gateway, tags, notifications, build and server logs, invocations answered by a
  * tiny model and logged to the AI Gateway payload table, and the workspace's limit of 50
  * create/update operations per 5 minutes.
@@ -10,13 +10,13 @@
  *       ├─ success ─► NOT_UPDATING, config = pending (entities DEPLOYMENT_READY), ready READY
  *       └─ scripted failure ─► UPDATE_FAILED, pending entities DEPLOYMENT_FAILED with a state
  *                              message; the old config keeps serving (a new endpoint stays NOT_READY);
- *                              pending_config is kept (the reference leaves this open: tasks handle both)
+ *                              pending_config is kept (the docs leave this open: tasks handle both)
  * A PUT while IN_PROGRESS is refused with `conflictStatus` (409 RESOURCE_CONFLICT by default; the
  * real status is unconfirmed, so 400 can be chosen). Everything is evaluated lazily from the clock
  * whenever the endpoint is read, so no timers run.
  *
  * Route-optimized endpoints (`routeOptimized`) carry an `endpoint_url` (their own data-plane
- * URL, reference §1.1) and are not served through the workspace host: their invocations are
+ * URL, go-sdk `ServingEndpointDetailed.EndpointUrl`) and are not served through the workspace host: their invocations are
  * answered at that URL only (`dataPlaneTokenRefused` makes it answer 401, the unconfirmed case
  * of a data plane that does not take the workspace token).
  */
@@ -155,7 +155,7 @@ export class ServingStore {
   /**
    * When set, each logged request is also written to the payload table in the SQL engine this
    * long after it was served (workspace time, scaled): AI Gateway delivery is best effort and
-   * usually within an hour (reference §1.5). Unset: rows stay in `payloadRows` only (tests that
+   * usually within an hour (ai-gateway/inference-tables in the Azure Databricks docs). Unset: rows stay in `payloadRows` only (tests that
    * seed the payload table themselves).
    */
   payloadDeliveryMs?: number;

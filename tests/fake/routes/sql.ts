@@ -2,7 +2,7 @@
  * SQL Statement Execution (`/api/2.0/sql/statements`) and a minimal SQL warehouses read, over
  * the workspace's embedded SQL engine (tests/fake/sql/engine.ts).
  *
- * Faithful points (reference §4.1): `wait_timeout` is `0s` or 5–50 s (default 10 s, scaled with
+ * Faithful points (py-sdk `sql.py` `StatementExecutionAPI`): `wait_timeout` is `0s` or 5–50 s (default 10 s, scaled with
  * the workspace's time scale), `on_wait_timeout` CONTINUE or CANCEL; states PENDING → RUNNING →
  * SUCCEEDED/FAILED/CANCELED with scripted durations; an execution failure is HTTP 200 with
  * `status.state = FAILED` and `status.error {error_code, message}` (the message carries the

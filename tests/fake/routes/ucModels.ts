@@ -504,7 +504,7 @@ async function temporaryCredentials(ctx: RequestContext) {
   });
 }
 
-/** The request message has no fields (reference §2.2): a query parameter is refused here, so a client that sends one is caught. */
+/** The request message has no fields (`mlflow` `rest_store.py`): a query parameter is refused here, so a client that sends one is caught. */
 function filesApiFlag(ctx: RequestContext) {
   const given = Object.keys(ctx.query.toRecord());
   if (given.length > 0) fail(400, 'INVALID_PARAMETER_VALUE', `IsDatabricksSdkModelsArtifactRepositoryEnabledRequest has no parameters; got ${given.join(', ')}.`);

@@ -1,5 +1,5 @@
 /**
- * Monitoring seeds: the metric tables of a data profiling monitor (reference §3.3, created in the
+ * Monitoring seeds: the metric tables of a data profiling monitor (https://learn.microsoft.com/azure/databricks/lakehouse-monitoring/monitor-output, created in the
  * workspace's SQL engine) and a generator of realistic metric rows, used by the monitors fake on
  * every successful refresh and by tests that seed metric tables directly.
  *
@@ -13,7 +13,7 @@
  * Metric values are derived from a drift severity per (column, window, drift type): 0.03 by
  * default, i.e. no drift; `severity` scripts drift (e.g. PSI 0.35 on `age` in the last window),
  * `stats` scripts column statistics of the INPUT rows (e.g. `max` 150 on `age`: a range breach).
- * Custom metrics have a column of their own (reference §3.1 custom metric types): aggregate and
+ * Custom metrics have a column of their own (the custom metric types of the monitor APIs): aggregate and
  * derived ones in the profile table, drift ones in the drift table, filled on the rows of their
  * input columns (`:table` → the table-level row) with `customValue`.
  */
@@ -73,7 +73,7 @@ export interface MetricRowsOptions extends MetricTables {
   monitorVersion?: number;
 }
 
-/** The AI Gateway payload table (reference §1.5), as column definitions for CREATE TABLE. */
+/** The AI Gateway payload table (https://learn.microsoft.com/azure/databricks/ai-gateway/inference-tables), as column definitions for CREATE TABLE. */
 export const PAYLOAD_COLUMNS_DDL = [
   'databricks_request_id STRING',
   'request_date DATE',

@@ -4,7 +4,7 @@
  * generated multi-gigabyte file that is never stored), and READY versions with aliases.
  *
  * The default layout is MLflow 3's, what every current Databricks ML runtime writes
- * (reference §2.3): the model is a logged model (`name` = the artifact path, `source_run_id` =
+ * (py-sdk `databricks/sdk/service/ml.py` logged models): the model is a logged model (`name` = the artifact path, `source_run_id` =
  * the run) with its files under its own artifact location, and nothing under the run's
  * artifacts but the run's other files. `layout: 'mlflow2'` writes the model under the run's
  * artifacts instead, as MLflow 2 did.

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriftReportData } from '../../../shared/runtime/reportTypes';
-import type { MonitorRecord } from '../../fake/routes/monitors';
+import type { MonitorRecord } from '../../fake/routes/monitors/model';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { bundledTaskSuite } from '../../helpers/bundledSuite';
 import { logGroupsOf, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';

@@ -4,7 +4,7 @@
  * refreshes that already ran, so the gate has several windows to read once the task's own
  * refresh adds the latest one.
  */
-import type { MonitorRecord, RefreshRecord } from '../../fake/routes/monitors';
+import type { MonitorRecord, RefreshRecord } from '../../fake/routes/monitors/model';
 import type { SeverityContext, StatsContext } from '../../fake/seeds/monitoring';
 import type { FakeWorkspace } from '../../fake/workspace';
 

@@ -10,7 +10,7 @@ import { createTokenSources } from '../../../shared/auth/tokenSources';
 import { managementHeaders, resolveWorkspace } from '../../../shared/auth/workspace';
 import { createClock } from '../../../shared/runtime/clock';
 import { FakeCloud, endpointReaderFromEnv } from '../../fake/cloud';
-import { undiciSend } from './support';
+import { throwingOnError, undiciSend } from './support';
 
 const RESOURCE_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mlops/providers/Microsoft.Databricks/workspaces/adb-e2e';
 
@@ -61,7 +61,7 @@ describe('fake cloud with the auth module', function () {
     const conn = readAzureRmConnection(connectionId, endpointReaderFromEnv(env));
     const send = undiciSend(cloud.ca.pem);
     const sources = createTokenSources(conn, { send, http: { ca: cloud.ca.pem }, setSecret: () => undefined, clock: createClock(1) });
-    const workspace = await resolveWorkspace({ workspaceResourceId: RESOURCE_ID }, { send, arm: sources.arm, armUrl: conn.armUrl });
+    const workspace = await resolveWorkspace({ workspaceResourceId: RESOURCE_ID }, { send: throwingOnError(send), arm: sources.arm, armUrl: conn.armUrl });
     assert.equal(workspace.url, cloud.workspace.url);
 
     const me = new URL('/api/2.0/preview/scim/v2/Me', workspace.url);

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import type { OidcRequestContext } from '../../../shared/auth/oidc';
 import { OidcTokenError, createOidcTokenFetcher } from '../../../shared/auth/oidc';
 import { CancelledError, RequestError } from '../../../shared/client/errors';
-import type { SendRequest } from '../../../shared/client/pipeline';
-import type { Clock } from '../../../shared/runtime/clock';
+import { answeringSend } from '../../../shared/client/pipeline';
+import { createClock, type Clock } from '../../../shared/runtime/clock';
 import { FakeAzure } from '../../fake/azure';
 import { secretSpy, undiciSend } from './support';
 
@@ -17,8 +17,7 @@ function recordingClock(): Clock & { slept: number[] } {
   const slept: number[] = [];
   return {
     slept,
-    now: () => Date.now(),
-    scale: (ms) => ms,
+    ...createClock(1),
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw new CancelledError();
       slept.push(ms);
@@ -100,7 +99,7 @@ describe('auth/oidc createOidcTokenFetcher', function () {
 
   it('retries network failures', async () => {
     let failures = 1;
-    const flaky: SendRequest = (request) => (failures-- > 0 ? Promise.reject(new RequestError('ECONNRESET', 'socket hang up', request)) : send(request));
+    const flaky = answeringSend((request) => (failures-- > 0 ? Promise.reject(new RequestError('ECONNRESET', 'socket hang up', request)) : send(request)));
     const clock = recordingClock();
     const fetchToken = createOidcTokenFetcher(context(), { send: flaky, setSecret: () => undefined, clock });
     assert.ok(azure.authority.verify(await fetchToken(), 'oidc').ok);

@@ -4,7 +4,8 @@
  * masking against the fakes' request log, and scoped environment variables.
  */
 import { Agent, fetch } from 'undici';
-import type { PipelineRequest, PipelineResponse, SendRequest } from '../../../shared/client/pipeline';
+import { createPipeline, throwingSend, type AnsweringSend, type PipelineRequest, type PipelineResponse, type ThrowingSend } from '../../../shared/client/pipeline';
+import { errorPolicy } from '../../../shared/client/policies/errorPolicy';
 import { nextSequence } from '../../fake/azureHttps';
 
 /**
@@ -22,7 +23,7 @@ function agentFor(ca: string): Agent {
   return agent;
 }
 
-export function undiciSend(ca: string): SendRequest & { sent: PipelineRequest[] } {
+export function undiciSend(ca: string): AnsweringSend & { sent: PipelineRequest[] } {
   const dispatcher = agentFor(ca);
   const sent: PipelineRequest[] = [];
   const send = async (request: PipelineRequest): Promise<PipelineResponse> => {
@@ -31,7 +32,12 @@ export function undiciSend(ca: string): SendRequest & { sent: PipelineRequest[] 
     const res = await fetch(request.url, { method: request.method, headers: headerRecord(request.headers), body, signal: request.signal, dispatcher });
     return { request, status: res.status, headers: new Headers([...res.headers]), bodyText: await res.text() };
   };
-  return Object.assign(send, { sent });
+  return Object.assign(send, { sent, nonSuccess: 'answers' as const });
+}
+
+/** The send with the error policy around it, as production gives resolveWorkspace. */
+export function throwingOnError(send: AnsweringSend): ThrowingSend {
+  return throwingSend(createPipeline([errorPolicy()], send));
 }
 
 function headerRecord(headers: Headers): Record<string, string> {

@@ -6,7 +6,7 @@ import { createTokenSources } from '../../../shared/auth/tokenSources';
 import { WorkspaceResolutionError, managementHeaders, resolveWorkspace } from '../../../shared/auth/workspace';
 import { createClock } from '../../../shared/runtime/clock';
 import { FakeAzure, endpointReaderFromEnv } from '../../fake/azure';
-import { undiciSend } from './support';
+import { throwingOnError, undiciSend } from './support';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 const RESOURCE_ID = `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.Databricks/workspaces/adb-prod`;
@@ -30,7 +30,7 @@ describe('auth/workspace', function () {
   });
   after(() => azure.close());
 
-  const resolve = (resourceId: string) => resolveWorkspace({ workspaceResourceId: resourceId }, { send, arm: sources.arm, armUrl });
+  const resolve = (resourceId: string) => resolveWorkspace({ workspaceResourceId: resourceId }, { send: throwingOnError(send), arm: sources.arm, armUrl });
 
   it('reads properties.workspaceUrl of the workspace resource with the ARM token', async () => {
     const before = send.sent.length;
@@ -50,7 +50,7 @@ describe('auth/workspace', function () {
 
   it('uses workspaceUrl as given, without a trailing slash and without calling ARM', async () => {
     const before = send.sent.length;
-    assert.deepEqual(await resolveWorkspace({ workspaceUrl: 'https://adb-1.2.azuredatabricks.net/' }, { send, arm: sources.arm, armUrl }), { url: 'https://adb-1.2.azuredatabricks.net' });
+    assert.deepEqual(await resolveWorkspace({ workspaceUrl: 'https://adb-1.2.azuredatabricks.net/' }, { send: throwingOnError(send), arm: sources.arm, armUrl }), { url: 'https://adb-1.2.azuredatabricks.net' });
     assert.equal(send.sent.length, before);
   });
 
@@ -78,7 +78,7 @@ describe('auth/workspace', function () {
 
   it('explains a token ARM rejects', async () => {
     const bogus = { getToken: async () => ({ token: 'not-an-arm-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    await assert.rejects(resolveWorkspace({ workspaceResourceId: RESOURCE_ID }, { send, arm: bogus, armUrl }), (e: unknown) => {
+    await assert.rejects(resolveWorkspace({ workspaceResourceId: RESOURCE_ID }, { send: throwingOnError(send), arm: bogus, armUrl }), (e: unknown) => {
       assert.ok(e instanceof WorkspaceResolutionError);
       assert.equal(e.statusCode, 401);
       assert.match(e.message, /ARM rejected the service connection's token.*InvalidAuthenticationToken/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { decideRetry, exponentialBackoffDelay, parseRetryAfter, retryDelayFromDetails, retryReason } from '../../../shared/client/retryStrategies';
 import { CancelledError } from '../../../shared/client/errors';
+import { linearBackoffDelay } from '../../../shared/client/retryStrategies/linearBackoff';
 import { apiError, networkError } from './helpers';
 
 describe('retry strategies (pure functions)', () => {
@@ -69,6 +70,13 @@ describe('retry strategies (pure functions)', () => {
     it('caps at 30 s', () => {
       assert.equal(exponentialBackoffDelay(10, {}, () => 1), 30_000);
       assert.equal(exponentialBackoffDelay(100, {}, () => 1), 30_000);
+    });
+  });
+
+  describe('linearBackoffDelay', () => {
+    it('grows by 2 s a retry and caps at 15 s', () => {
+      assert.deepEqual([1, 2, 3, 7, 8, 20].map((n) => linearBackoffDelay(n)), [2000, 4000, 6000, 14_000, 15_000, 15_000]);
+      assert.equal(linearBackoffDelay(2, { stepMs: 500, maxDelayMs: 800 }), 800);
     });
   });
 

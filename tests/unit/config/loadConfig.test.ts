@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { loadConfig } from '../../../shared/runtime/config';
+import { loadConfig } from '../../../shared/runtime/config/load';
 import type { TaskName } from '../../../shared/runtime/configSchema';
 import type { InputError } from '../../../shared/runtime/inputError';
 import { errorsOf, useTempDir, writeFile } from '../parameters/support';

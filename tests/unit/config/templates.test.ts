@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { loadConfig } from '../../../shared/runtime/config';
+import { loadConfig } from '../../../shared/runtime/config/load';
 import { TASK_NAMES, type TaskName } from '../../../shared/runtime/configSchema';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { buildParameters as createMonitor } from '../../../tasks/DatabricksCreateMonitor/src/parameters';

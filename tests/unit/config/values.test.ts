@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { loadConfig, mergeInputs } from '../../../shared/runtime/config';
+import { mergeInputs } from '../../../shared/runtime/config/layers';
+import { loadConfig } from '../../../shared/runtime/config/load';
 import type { TaskName } from '../../../shared/runtime/configSchema';
 import { mapInputSource } from '../../../shared/runtime/inputs';
 import { buildParameters as createMonitor } from '../../../tasks/DatabricksCreateMonitor/src/parameters';

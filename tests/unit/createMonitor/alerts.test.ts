@@ -8,7 +8,7 @@ import type { AlertV2 } from '../../../shared/api/alerts';
 import { createAlert, findAlertsByName, getAlert, listAlerts, trashAlert, updateAlert } from '../../../shared/api/alerts';
 import { runSelect } from '../../../shared/api/sql';
 import { DatabricksApiError } from '../../../shared/client/errors';
-import { parseDriftAlert, type DriftAlertRule } from '../../../shared/runtime/metricRules';
+import { parseDriftAlert, type DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import { alertBody, alertDisplayName, alertQuery, alertSchedule, changedAlertFields, type AlertTarget } from '../../../tasks/DatabricksCreateMonitor/src/alerts';
 import { createMonitor } from '../../../tasks/DatabricksCreateMonitor/src/operations';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DatabricksApiError } from '../../../shared/client/errors';
-import { resolveMonitorApi, type MonitorApi, type MonitorSpec } from '../../../shared/api/monitors';
+import type { MonitorApi, MonitorSpec } from '../../../shared/api/monitors/model';
+import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import { runSelect } from '../../../shared/api/sql';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { metricRows } from '../../fake/seeds/monitoring';

@@ -1,5 +1,5 @@
 /**
- * The readiness rule of INTERFACE.md as a pure function: config_update NOT_UPDATING, ready READY,
+ * The readiness rule (overview.md, DatabricksDeployServing) as a pure function: config_update NOT_UPDATING, ready READY,
  * every served entity DEPLOYMENT_READY, and the served (name, version) pairs exactly the
  * requested ones.
  */

@@ -1,7 +1,6 @@
 /**
  * scripts/localize.mjs: task.loc.json and Strings/resources.resjson/en-US/resources.resjson
- * generated from task.json as microsoft/azure-pipelines-tasks' make-util.js does (reference
- * azure-pipelines-tasks.md §1.7). The packaged result is checked in tests/package/vsix.test.ts.
+ * generated from task.json as microsoft/azure-pipelines-tasks' make-util.js does. The packaged result is checked in tests/package/vsix.test.ts.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

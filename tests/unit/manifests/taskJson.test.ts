@@ -1,6 +1,6 @@
 /**
  * Checks the five task.json manifests: against the official tasks.schema.json, against the
- * public contract (../shared/design/INTERFACE.md, hard-coded below because those names must
+ * public contract (task names, inputs and outputs, hard-coded below because those names must
  * never change), against docs/INPUTS.md (types, defaults, visible rules, groups, outputs), and
  * for the consistency rules the Azure DevOps editor and agent rely on.
  */
@@ -22,10 +22,10 @@ const SCHEMA_URL = 'https://raw.githubusercontent.com/Microsoft/azure-pipelines-
 const HELP_BASE = 'https://github.com/databricks-mlops/azure-pipelines/blob/main/overview.md#';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** INTERFACE.md: the inputs every task has. */
+/** The public contract: the inputs every task has. */
 const INTERFACE_COMMON_INPUTS = ['azureSubscription', 'workspaceUrl', 'workspaceResourceId', 'configFile', 'environment', 'dryRun'];
 
-/** INTERFACE.md: each task's own inputs and its output variables. */
+/** The public contract: each task's own inputs and its output variables. */
 const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
   DatabricksRegisterModel: {
     inputs: [
@@ -67,7 +67,7 @@ const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
   },
 };
 
-/** Output variables added beyond INTERFACE.md, each documented in docs/INPUTS.md (none yet). */
+/** Output variables added beyond the public contract, each documented in docs/INPUTS.md (none yet). */
 const DOCUMENTED_OUTPUT_ADDITIONS: Record<TaskName, string[]> = {
   DatabricksRegisterModel: [],
   DatabricksDeployServing: [],
@@ -162,7 +162,7 @@ describe('task.json manifests', () => {
         assert.equal(task.execution!.Node24.target, task.execution!.Node20_1.target);
       });
 
-      it('has every input of INTERFACE.md', () => {
+      it('has every input of the public contract', () => {
         for (const required of [...INTERFACE_COMMON_INPUTS, ...INTERFACE[name].inputs]) {
           assert.ok(names.includes(required), `missing input ${required}`);
         }
@@ -297,7 +297,7 @@ describe('task.json manifests', () => {
         assert.deepEqual(template, { Value: 'id', DisplayValue: 'name (location)' });
       });
 
-      it('declares exactly the INTERFACE.md output variables, described', () => {
+      it('declares exactly the contract output variables, described', () => {
         const outputs = task.outputVariables ?? [];
         assert.deepEqual(
           outputs.map((output) => output.name).sort(),

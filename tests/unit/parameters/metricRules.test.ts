@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseDriftAlert, parseMetricCondition, resolveCustomMetric, unknownCustomMetric } from '../../../shared/runtime/metricRules';
+import { parseDriftAlert, parseMetricCondition, resolveCustomMetric, unknownCustomMetric } from '../../../shared/monitoring/metricRules';
 import { closestName, editDistance } from '../../../shared/runtime/suggest';
 
 const ALL = ['drift', 'profile'] as const;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { quartzCronProblem } from '../../../shared/runtime/quartz';
+import { quartzCronProblem } from '../../../shared/monitoring/quartz';
 
 describe('Quartz cron validation', () => {
   for (const valid of [

@@ -2,7 +2,8 @@
  * Validates pipeline YAML offline with azure-pipelines-language-service 0.9.2, the validator of
  * the Azure Pipelines VS Code extension, against a schema object held in memory.
  *
- * Three things about that package (reference/azure-pipelines-tasks.md §6) shape this module:
+ * Three things about that package (read from its published 0.9.2 and microsoft/azure-pipelines-vscode)
+ * shape this module:
  * its schema request service must resolve to the parsed schema object (not text); the schema
  * is chosen by a custom schema provider returning its URI; and it prints console.log debug
  * lines (getSchemaForResource, loadSchema) while validating, which are silenced here.

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { parseMetricCondition, type MetricCondition } from '../../../shared/runtime/metricRules';
+import { parseMetricCondition, type MetricCondition } from '../../../shared/monitoring/metricRules';
 import type { DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { evaluateRule, parseMetricRows, type MetricRows, type WindowSettings } from '../../../tasks/DatabricksRefreshMonitors/src/gate/evaluate';
 import { quoteTableName, UnsafeIdentifierError } from '../../../tasks/DatabricksRefreshMonitors/src/gate/identifiers';
-import { finestGranularity, granularityText } from '../../../shared/api/monitors';
+import { finestGranularity, granularityText } from '../../../shared/monitoring/granularity';
 import { driftStatement, METRIC_ALIAS, profileStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/queries';
 import { gateOutcome, resultFor, tableGate } from '../../../tasks/DatabricksRefreshMonitors/src/gate/verdict';
 

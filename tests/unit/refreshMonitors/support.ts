@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseMetricCondition, type MetricCondition } from '../../../shared/runtime/metricRules';
+import { parseMetricCondition, type MetricCondition } from '../../../shared/monitoring/metricRules';
 
 /** A threshold rule as the Parameters layer parses it. */
 export function parseMetricRule(text: string): MetricCondition {

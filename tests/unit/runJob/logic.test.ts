@@ -10,7 +10,7 @@ import { isTerminal, resultState, verdictMessage, verdictOf, type RunVerdict } f
 import { pollIntervalMs } from '../../../tasks/DatabricksRunJob/src/wait';
 
 describe('DatabricksRunJob logic', () => {
-  describe('run state (reference §8.3)', () => {
+  describe('run state (runs/get status, state deprecated)', () => {
     const cases: Array<[string, Run, boolean, RunVerdict, string]> = [
       ['status SUCCESS', { status: { state: 'TERMINATED', termination_details: { code: 'SUCCESS', type: 'SUCCESS' } }, state: { life_cycle_state: 'TERMINATED', result_state: 'SUCCESS' } }, true, 'success', 'SUCCESS'],
       ['status only, failed', { status: { state: 'TERMINATED', termination_details: { code: 'RUN_EXECUTION_ERROR', type: 'CLIENT_ERROR' } } }, true, 'failed', 'FAILED'],

@@ -1,6 +1,6 @@
 /**
  * The SQL of the view that unpacks an AI Gateway payload table (one row per request, JSON
- * request/response) into one row per prediction (reference §1.6): timestamp from request_time,
+ * request/response) into one row per prediction (the pattern of the Databricks inference-table monitoring starter notebook): timestamp from request_time,
  * model id from the served entity, the feature columns of the model's signature, the prediction.
  * Successful requests only (status_code 200).
  *

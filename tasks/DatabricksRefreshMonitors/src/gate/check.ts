@@ -3,7 +3,8 @@
  * metric table needed, and the rule evaluations turned into the table's verdict. A statement
  * that fails throws (the caller reports the table as an error, never as "no drift").
  */
-import { resolveCustomMetric, type CustomMetricInfo, type MetricCondition } from '../../../../shared/runtime/metricRules';
+import { resolveCustomMetric, type CustomMetricInfo, type MetricCondition } from '../../../../shared/monitoring/metricRules';
+import { METRICS } from '../../../../shared/monitoring/metrics';
 import { evaluateRule, parseMetricRows, type WindowSettings } from './evaluate';
 import { driftStatement, METRIC_ALIAS, profileStatement, type GateStatement, type MetricTablesInfo } from './queries';
 import { tableGate, type TableGate } from './verdict';
@@ -23,16 +24,13 @@ export interface GateSettings extends WindowSettings {
 
 export type RunStatement = (statement: GateStatement) => Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
 
-const CLASSIFICATION = new Set(['accuracy_score', 'precision', 'recall', 'f1_score', 'roc_auc_score']);
-const REGRESSION = new Set(['mean_squared_error', 'root_mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error', 'r2_score']);
-
 /** Why a rule does not apply to this monitor; undefined when it does. */
 export function notApplicable(rule: MetricCondition, facts: MonitorFacts): string | undefined {
   if (rule.scope !== 'model' || rule.category !== 'model-quality') return undefined;
   if (facts.profileType !== undefined && facts.profileType !== 'inferenceLog') {
     return `${rule.text} not applied: model quality needs an inference log monitor (this one profiles ${facts.profileType})`;
   }
-  const kind = CLASSIFICATION.has(rule.metric) ? 'classification' : REGRESSION.has(rule.metric) ? 'regression' : undefined;
+  const kind = METRICS[rule.metric]?.problemType;
   if (kind !== undefined && facts.problemType !== undefined && kind !== facts.problemType) {
     return `${rule.text} not applied: a ${kind} metric on a ${facts.problemType} monitor`;
   }

@@ -12,7 +12,7 @@
  * hides drift nor invents it.
  */
 import type { DriftColumnResult } from '../../../../shared/runtime/reportTypes';
-import type { MetricCondition } from '../../../../shared/runtime/metricRules';
+import type { MetricCondition } from '../../../../shared/monitoring/metricRules';
 import { TABLE_LEVEL } from './queries';
 
 /** One metric-table row of the statement's result: values aligned with the statement's metrics. */

@@ -9,7 +9,7 @@
  * are, and so the rank comes back with each row (no timestamp parsing on our side).
  */
 import type { StatementParameterListItem } from '@databricks/sdk-experimental/dist/apis/sql/model';
-import type { MetricCondition } from '../../../../shared/runtime/metricRules';
+import type { MetricCondition } from '../../../../shared/monitoring/metricRules';
 import { quoteColumnPath, quotePart, quoteTableName } from './identifiers';
 
 /** What the gate needs to know about one monitor's metric tables. */

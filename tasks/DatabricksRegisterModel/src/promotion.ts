@@ -1,12 +1,12 @@
 /**
- * The champion/challenger gate: the candidate's metric against the baseline's, in the direction
+ * The champion/challenger promotion rule: the candidate's metric against the baseline's, in the direction
  * of the goal. Pure, so every branch is tested without a workspace.
  */
 import type { PromotionGate } from './parameters';
 
-export type GateOutcome = 'no-baseline' | 'improved' | 'tie' | 'not-improved' | 'baseline-metric-missing';
+export type PromotionOutcome = 'no-baseline' | 'improved' | 'tie' | 'not-improved' | 'baseline-metric-missing';
 
-export interface GateInput {
+export interface PromotionInput {
   candidate: number;
   /** Undefined when the model has no baseline alias, or the baseline's run lacks the metric. */
   baseline?: number;
@@ -15,8 +15,8 @@ export interface GateInput {
   baselineIsCandidate: boolean;
 }
 
-export interface GateDecision {
-  outcome: GateOutcome;
+export interface PromotionDecision {
+  outcome: PromotionOutcome;
   wins: boolean;
   /** candidate − baseline for maximize, baseline − candidate for minimize. */
   improvement?: number;
@@ -27,7 +27,7 @@ export interface GateDecision {
 /** Differences this small are rounding noise of float metrics, not an improvement. */
 const EPSILON = 1e-9;
 
-export function decide(gate: PromotionGate, input: GateInput): GateDecision {
+export function decide(gate: PromotionGate, input: PromotionInput): PromotionDecision {
   const { metric } = gate;
   if (!input.baselineExists) {
     return { outcome: 'no-baseline', wins: true, reason: `the model has no "${gate.baselineAlias}" alias yet: the candidate wins` };

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { TaskLog } from '../../../shared/runtime/output';
-import { monitorFinder } from '../../../tasks/DatabricksRefreshMonitors/src/monitorGateway';
+import { monitorFinder } from '../../../tasks/DatabricksRefreshMonitors/src/monitorFinder';
 import { refreshAll } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 import { MissingMonitorError, resolveTargets } from '../../../tasks/DatabricksRefreshMonitors/src/targets';
 import { seedMonitoredTable, startScheduledRefresh } from '../../tasks/DatabricksRefreshMonitors/seed';
@@ -15,7 +15,7 @@ const CHURN = 'main.ml_mon.churn_inference';
 
 const quiet: TaskLog = { info: () => undefined, remote: () => undefined, warning: () => undefined, error: () => undefined, debug: () => undefined, section: () => undefined, progress: () => undefined, group: (_title, body) => body() };
 
-describe('refresh monitors: monitor gateway and targets (in-process, fake workspace)', function () {
+describe('refresh monitors: monitor finder and targets (in-process, fake workspace)', function () {
   this.timeout(20_000);
   let t: TestWorkspace;
 

@@ -14,7 +14,7 @@
  *   Exactly one of day-of-month and day-of-week is `?`.
  * Ranges may wrap (e.g. hours 22-2, FRI-MON), as Quartz 2 allows; the year range may not.
  */
-import { fail, ok, rule, type ValueRule } from './rules';
+import { fail, ok, rule, type ValueRule } from '../runtime/rules/core';
 
 interface FieldSpec {
   name: string;

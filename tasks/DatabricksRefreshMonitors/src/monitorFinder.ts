@@ -1,12 +1,14 @@
 /**
- * The monitor of a table, through the shared MonitorApi (shared/api/monitors.ts): under
+ * The monitor of a table, through the shared MonitorApi (shared/api/monitors/): under
  * `monitorApi: auto`, the data quality v1 API where available (decided by a per-table probe of
  * the first table looked up, never by the list call) and the legacy API for a monitor v1 does
  * not show (or where v1 is unavailable); `dataQuality` / `legacy` use that API only. The
  * refresh calls are bound to the API that found the monitor, and the monitor is reduced to the
- * facts the gate reads.
+ * facts the drift gate reads.
  */
-import { dashboardPath, LegacyMonitorApi, resolveMonitorApi, type Monitor, type MonitorApi, type MonitorApiPreference } from '../../../shared/api/monitors';
+import { LegacyMonitorApi } from '../../../shared/api/monitors/legacy';
+import { dashboardPath, type Monitor, type MonitorApi, type MonitorApiPreference } from '../../../shared/api/monitors/model';
+import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { MonitorView } from './operations';
 import type { RefreshHandle } from './refresh';
@@ -29,13 +31,13 @@ export function monitorFinder(
     apis ??= resolve(table);
     for (const api of await apis) {
       const monitor = await api.get(table);
-      if (monitor) return view(client, api, table, monitor);
+      if (monitor) return target(client, api, table, monitor);
     }
     return undefined;
   };
 }
 
-function view(client: DatabricksClient, api: MonitorApi, table: string, m: Monitor): MonitorView {
+function target(client: DatabricksClient, api: MonitorApi, table: string, m: Monitor): MonitorView {
   const refresh: RefreshHandle = {
     listRefreshes: () => api.listRefreshes(table),
     runRefresh: () => api.runRefresh(table),

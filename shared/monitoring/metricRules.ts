@@ -1,117 +1,19 @@
 /**
  * Threshold rules (`<metric>[.<field>] <op> <number>`) and drift-alert rules (the same, then
  * `-> <email>[, <email>…]`) over the metric tables of a data profiling monitor, parsed into
- * typed conditions that say which table and column to read.
+ * typed conditions that say which table and column to read (the metrics: metrics.ts).
  *
- * Known metrics (reference §3.3):
- * - drift table, one row per column: population_stability_index, js_distance, ks_test
- *   (struct: statistic, pvalue), chi_squared_test (struct: statistic, pvalue),
- *   wasserstein_distance, tv_distance, l_infinity_distance, count_delta, avg_delta,
- *   percent_null_delta, percent_zeros_delta, percent_distinct_delta;
- * - profile table, model quality (column_name = ':table'): accuracy_score, precision, recall,
- *   f1_score (structs: macro, weighted; the bare name means `.macro`), roc_auc_score,
- *   mean_squared_error, root_mean_squared_error, mean_absolute_error,
- *   mean_absolute_percentage_error, r2_score;
- * - profile table, one row per column (data quality: range and null checks): count, num_nulls,
- *   avg, min, max, stddev, median, distinct_count, num_zeros, num_nan, min_length, max_length,
- *   avg_length, percent_null, percent_nan, percent_zeros, percent_distinct;
- * - the monitor's custom metrics by name (thresholds only): a name that is neither a known metric
- *   nor close to one is kept as a custom metric, and checked against each monitor's custom
- *   metrics once the monitors are read (aggregate and derived ones are in the profile table,
- *   drift ones in the drift table).
- * log_loss is not accepted: no source lists it among the profile table's columns.
- * mean_absolute_error is read from the column the docs name `mean_average_error`
- * ([unconfirmed] in the reference; the gate DESCRIBEs the table at run time anyway).
+ * The monitor's custom metrics are named as they are (thresholds only): a name that is neither a
+ * known metric nor close to one is kept as a custom metric, and checked against each monitor's
+ * custom metrics once the monitors are read (aggregate and derived ones are in the profile
+ * table, drift ones in the drift table).
  */
+import { type Check, fail, ok, rule, type ValueRule } from '../runtime/rules/core';
+import { isEmailAddress, parseDecimal } from '../runtime/rules/generic';
+import { splitCommaList } from '../runtime/rules/lists';
+import { closestName } from '../runtime/suggest';
 import { COMPARISON_OPS, type ComparisonOp } from './choices';
-import { fail, isEmailAddress, ok, parseDecimal, rule, splitCommaList, type Check, type ValueRule } from './rules';
-import { closestName } from './suggest';
-
-export type MetricTable = 'drift' | 'profile';
-/** `column`: a value per monitored column; `model`: one value per window for the model (':table'). */
-export type MetricScope = 'column' | 'model';
-/** What a rule checks, for reports that show data-quality breaches apart from drift. */
-export type MetricCategory = 'drift' | 'model-quality' | 'data-quality' | 'custom';
-
-interface MetricInfo {
-  table: MetricTable;
-  scope: MetricScope;
-  category: MetricCategory;
-  /** Fields of a struct metric; the first is suggested when the field is missing. */
-  fields?: readonly string[];
-  /** Field used when the rule names the bare struct. */
-  defaultField?: string;
-  /** Column name in the table when it differs from the metric name. */
-  column?: string;
-}
-
-const DRIFT: MetricInfo = { table: 'drift', scope: 'column', category: 'drift' };
-const TEST: MetricInfo = { table: 'drift', scope: 'column', category: 'drift', fields: ['pvalue', 'statistic'] };
-const QUALITY: MetricInfo = { table: 'profile', scope: 'model', category: 'model-quality' };
-const AVERAGED: MetricInfo = { table: 'profile', scope: 'model', category: 'model-quality', fields: ['macro', 'weighted'], defaultField: 'macro' };
-const PROFILE: MetricInfo = { table: 'profile', scope: 'column', category: 'data-quality' };
-
-export const METRICS: Readonly<Record<string, MetricInfo>> = {
-  population_stability_index: DRIFT,
-  js_distance: DRIFT,
-  ks_test: TEST,
-  chi_squared_test: TEST,
-  wasserstein_distance: DRIFT,
-  tv_distance: DRIFT,
-  l_infinity_distance: DRIFT,
-  count_delta: DRIFT,
-  avg_delta: DRIFT,
-  percent_null_delta: DRIFT,
-  percent_zeros_delta: DRIFT,
-  percent_distinct_delta: DRIFT,
-  accuracy_score: QUALITY,
-  precision: AVERAGED,
-  recall: AVERAGED,
-  f1_score: AVERAGED,
-  roc_auc_score: QUALITY,
-  mean_squared_error: QUALITY,
-  root_mean_squared_error: QUALITY,
-  mean_absolute_error: { ...QUALITY, column: 'mean_average_error' },
-  mean_absolute_percentage_error: QUALITY,
-  r2_score: QUALITY,
-  count: PROFILE,
-  num_nulls: PROFILE,
-  avg: PROFILE,
-  min: PROFILE,
-  max: PROFILE,
-  stddev: PROFILE,
-  median: PROFILE,
-  distinct_count: PROFILE,
-  num_zeros: PROFILE,
-  num_nan: PROFILE,
-  min_length: PROFILE,
-  max_length: PROFILE,
-  avg_length: PROFILE,
-  percent_null: PROFILE,
-  percent_nan: PROFILE,
-  percent_zeros: PROFILE,
-  percent_distinct: PROFILE,
-};
-
-/** Common short names, only used to suggest the real one. */
-const SHORTHANDS: Readonly<Record<string, string>> = {
-  psi: 'population_stability_index',
-  js: 'js_distance',
-  jsd: 'js_distance',
-  ks: 'ks_test.pvalue',
-  chi2: 'chi_squared_test.pvalue',
-  wasserstein: 'wasserstein_distance',
-  tvd: 'tv_distance',
-  accuracy: 'accuracy_score',
-  f1: 'f1_score',
-  auc: 'roc_auc_score',
-  roc_auc: 'roc_auc_score',
-  mse: 'mean_squared_error',
-  rmse: 'root_mean_squared_error',
-  mae: 'mean_absolute_error',
-  mape: 'mean_absolute_percentage_error',
-  r2: 'r2_score',
-};
+import { METRICS, SHORTHANDS, type MetricCategory, type MetricInfo, type MetricScope, type MetricTable } from './metrics';
 
 export interface MetricCondition {
   metric: string;

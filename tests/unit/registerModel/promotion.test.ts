@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decide, format } from '../../../tasks/DatabricksRegisterModel/src/gate';
+import { decide, format } from '../../../tasks/DatabricksRegisterModel/src/promotion';
 import type { PromotionGate } from '../../../tasks/DatabricksRegisterModel/src/parameters';
 
 const GATE: PromotionGate = { metric: 'f1_score', goal: 'maximize', minImprovement: 0, promoteOnTie: false, baselineAlias: 'champion', failIfNotImproved: false };

@@ -1,0 +1,51 @@
+/** Input rules over files: a file to write; JSON object text or the file holding it. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fail, ok, rule, type ValueRule } from './core';
+
+/** A file to write; resolved against `baseDir`. An existing directory is refused. */
+export function outputFileRule(baseDir: string): ValueRule<string> {
+  return rule((raw) => {
+    const resolved = path.resolve(baseDir, raw.trim());
+    if (fs.statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) return fail('is a directory; give the path of a file');
+    return ok(resolved);
+  });
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * JSON object text, or the path (resolved against `baseDir`) of a file holding one. `check`
+ * adds the caller's own rule over the parsed object.
+ */
+export function jsonObjectOrFileRule(baseDir: string, check: (value: JsonObject) => string | undefined): ValueRule<JsonObject> {
+  return rule((raw) => {
+    const text = raw.trim();
+    let json = text;
+    let origin = 'the JSON text';
+    if (!text.startsWith('{')) {
+      if (text.startsWith('[')) return fail('must be a JSON object ({…}), not an array', { hideValue: true });
+      const file = path.resolve(baseDir, text);
+      if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        return fail(`must be JSON object text or the path of an existing file holding one; there is no file ${file}`);
+      }
+      origin = `the file ${file}`;
+      try {
+        json = fs.readFileSync(file, 'utf8');
+      } catch (error) {
+        return fail(`${origin} cannot be read: ${(error as Error).message}`, { hideValue: true });
+      }
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      return fail(`${origin} is not valid JSON: ${(error as Error).message}`, { hideValue: true });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail(`${origin} must hold a JSON object ({…})`, { hideValue: true });
+    }
+    const problem = check(value as JsonObject);
+    return problem === undefined ? ok(value as JsonObject) : fail(`${origin} ${problem}`, { hideValue: true });
+  });
+}

@@ -1,0 +1,83 @@
+/** Generic input rules: booleans, numbers, choices, free text, e-mail addresses, time zones. */
+import { scalar, type ValueRule } from './core';
+
+export function booleanRule(): ValueRule<boolean> {
+  return scalar('must be true or false', (t) => {
+    const lower = t.toLowerCase();
+    return lower === 'true' ? true : lower === 'false' ? false : undefined;
+  });
+}
+
+export function integerRule(min: number, max: number, ruleText = `must be an integer from ${min} to ${max}`): ValueRule<number> {
+  return scalar(ruleText, (t) => {
+    if (!/^[+-]?\d+$/.test(t)) return undefined;
+    const n = Number(t);
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+  });
+}
+
+export function positiveIntegerRule(): ValueRule<number> {
+  return integerRule(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** A finite decimal number (no hex, no Infinity, no empty text). */
+export function parseDecimal(text: string): number | undefined {
+  if (!DECIMAL.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function nonNegativeNumberRule(): ValueRule<number> {
+  return scalar('must be a number ≥ 0', (t) => {
+    const n = parseDecimal(t);
+    return n !== undefined && n >= 0 ? n : undefined;
+  });
+}
+
+/** One of fixed values; matched case-insensitively and returned in its canonical spelling. */
+export function choiceRule<const V extends string>(values: readonly V[]): ValueRule<V> {
+  const byLower = new Map(values.map((v) => [normalizeChoice(v), v]));
+  return scalar(`must be one of ${values.join(', ')}`, (t) => byLower.get(normalizeChoice(t)));
+}
+
+function normalizeChoice(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** Free text, trimmed, with an optional length limit. */
+export function textRule(maxLength?: number): ValueRule<string> {
+  if (maxLength === undefined) return scalar('must not be empty', (t) => t);
+  return scalar(`must be at most ${maxLength} characters`, (t) => (t.length <= maxLength ? t : undefined));
+}
+
+export function patternRule(pattern: RegExp, ruleText: string, maxLength = Infinity): ValueRule<string> {
+  return scalar(ruleText, (t) => (t.length <= maxLength && pattern.test(t) ? t : undefined));
+}
+
+const EMAIL = /^[^\s@,;<>"()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+export function isEmailAddress(text: string): boolean {
+  return EMAIL.test(text);
+}
+
+export function emailRule(): ValueRule<string> {
+  return scalar('must be an e-mail address', (t) => (isEmailAddress(t) ? t : undefined));
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/** An IANA zone id as Java (Databricks) and Intl both know it: letters first, no offsets. */
+export function timeZoneRule(): ValueRule<string> {
+  return scalar('must be an IANA time zone id such as UTC or Europe/Amsterdam', (t) =>
+    /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(t) && isKnownTimeZone(t) ? t : undefined,
+  );
+}
