@@ -2,38 +2,14 @@
  * Parameters of DatabricksCreateMonitor: every input read and validated (docs/INPUTS.md),
  * the custom metrics file loaded and checked, the drift alerts parsed.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { yaml } from '../../../shared/runtime/yaml';
-import { z } from 'zod';
-import { CUSTOM_METRIC_TYPES, GRANULARITIES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
-import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
-import { formatPath } from '../../../shared/runtime/config';
+import type { GRANULARITIES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
+import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { driftAlertRule, type DriftAlertRule } from '../../../shared/runtime/metricRules';
-import { quartzCronRule } from '../../../shared/runtime/quartz';
-import {
-  booleanRule,
-  choiceRule,
-  columnNameRule,
-  commaListRule,
-  emailRule,
-  endpointNameRule,
-  fail,
-  integerRule,
-  lineListRule,
-  ok,
-  optional,
-  required,
-  rule,
-  textRule,
-  timeZoneRule,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-  workspacePathRule,
-  type ValueRule,
-} from '../../../shared/runtime/rules';
+import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
+import type { CustomMetric } from './customMetrics';
+import { INPUTS } from './inputs';
+
+export type { CustomMetric } from './customMetrics';
 
 export type Granularity = (typeof GRANULARITIES)[number];
 
@@ -50,16 +26,6 @@ export type MonitorProfile =
     }
   | { type: 'timeSeries'; timestampColumn: string; granularities: Granularity[] }
   | { type: 'snapshot' };
-
-export interface CustomMetric {
-  name: string;
-  type: (typeof CUSTOM_METRIC_TYPES)[number];
-  /** Jinja SQL template. */
-  definition: string;
-  inputColumns: string[];
-  /** The Spark StructField JSON the monitor APIs expect (a plain type name is converted). */
-  outputDataType: string;
-}
 
 export interface CreateMonitorParameters {
   common: CommonParameters;
@@ -84,33 +50,9 @@ export interface CreateMonitorParameters {
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): CreateMonitorParameters {
-  const opened = openTaskInputs('DatabricksCreateMonitor', taskInputs, vars);
-  const inputs = {
-    tableName: required(ucNameRule(3, 'catalog.schema.table')),
-    unpackFromEndpoint: optional(endpointNameRule()),
-    profileType: withDefault(choiceRule(PROFILE_TYPES), 'inferenceLog'),
-    problemType: withDefault(choiceRule(PROBLEM_TYPES), 'classification'),
-    predictionColumn: withDefault(columnNameRule(), 'prediction'),
-    labelColumn: optional(columnNameRule()),
-    predictionProbabilityColumn: optional(columnNameRule()),
-    modelIdColumn: withDefault(columnNameRule(), 'model_id'),
-    timestampColumn: withDefault(columnNameRule(), 'timestamp'),
-    granularities: withDefault(commaListRule(choiceRule(GRANULARITIES), { uniqueBy: (g) => g }), '1 day'),
-    baselineTableName: optional(ucNameRule(3, 'catalog.schema.table')),
-    slicingExpressions: withDefault(lineListRule(textRule()), ''),
-    customMetricsFile: optional(customMetricsFileRule(baseDirectoryOf(opened, 'customMetricsFile'))),
-    outputSchema: required(ucNameRule(2, 'catalog.schema')),
-    assetsDir: optional(workspacePathRule()),
-    schedule: withDefault(quartzCronRule(), '0 0 0 * * ?'),
-    timezone: withDefault(timeZoneRule(), 'UTC'),
-    notifyEmails: withDefault(commaListRule(emailRule(), { max: { count: 5, noun: 'e-mail addresses' }, uniqueBy: (e) => e.toLowerCase() }), ''),
-    driftAlerts: withDefault(lineListRule(driftAlertRule()), ''),
-    warehouseId: optional(warehouseIdRule()),
-    monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
-    refreshAfterCreate: withDefault(booleanRule(), 'false'),
-    timeoutMinutes: withDefault(integerRule(1, 120), '15'),
-  };
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['unpackFromEndpoint', 'warehouseId'], ({ unpackFromEndpoint, warehouseId }) =>
       unpackFromEndpoint !== undefined && warehouseId === undefined
         ? { input: 'warehouseId', rule: 'is required by unpackFromEndpoint (the view is created with a SQL statement)' }
@@ -196,109 +138,4 @@ function monitorProfile(v: {
     case 'snapshot':
       return { type: 'snapshot' };
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Custom metrics file
-
-/** Spark SQL type names accepted as output_data_type, mapped to their JSON type names. */
-const SPARK_TYPES: Readonly<Record<string, string>> = {
-  double: 'double',
-  float: 'float',
-  int: 'integer',
-  integer: 'integer',
-  bigint: 'long',
-  long: 'long',
-  smallint: 'short',
-  short: 'short',
-  tinyint: 'byte',
-  byte: 'byte',
-  string: 'string',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'timestamp',
-  binary: 'binary',
-};
-
-const outputDataType = z.string({ error: 'must be a Spark type name (e.g. double) or StructField JSON' }).transform((text, ctx) => {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (typeof parsed === 'object' && parsed !== null && 'type' in parsed) return trimmed;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'must be StructField JSON with a "type", e.g. {"name":"output","type":"double","nullable":true,"metadata":{}}' });
-    return z.NEVER;
-  }
-  const type = SPARK_TYPES[trimmed.toLowerCase()];
-  if (type === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be one of ${Object.keys(SPARK_TYPES).join(', ')}, or StructField JSON for other types` });
-    return z.NEVER;
-  }
-  return JSON.stringify({ name: 'output', type, nullable: true, metadata: {} });
-});
-
-const customMetricsSchema = z.array(
-  z.strictObject({
-    name: z.string({ error: 'must be a metric name' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a name of letters, digits and _' }),
-    type: z.enum(CUSTOM_METRIC_TYPES, { error: `must be one of ${CUSTOM_METRIC_TYPES.join(', ')}` }),
-    definition: z.string({ error: 'must be a SQL (Jinja) template' }).trim().min(1, { error: 'must not be empty' }),
-    input_columns: z.array(z.string().min(1), { error: 'must be a list of column names (or ":table")' }).min(1, { error: 'must list at least one column' }),
-    output_data_type: outputDataType,
-  }),
-  { error: 'must be a list of custom metrics' },
-);
-
-/** The path of a YAML or JSON list of custom metrics, loaded and validated. */
-function customMetricsFileRule(baseDir: string): ValueRule<CustomMetric[]> {
-  return rule((raw) => {
-    const file = path.resolve(baseDir, raw.trim());
-    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return fail(`there is no file ${file}`);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      return fail(`${file} cannot be read: ${(error as Error).message}`, { hideValue: true });
-    }
-    const lineCounter = new (yaml().LineCounter)();
-    const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-      const error = doc.errors[0];
-      const line = lineCounter.linePos(error.pos[0]).line;
-      return fail(`${file} line ${line} is not valid YAML or JSON: ${error.message.split('\n')[0]}`, { hideValue: true });
-    }
-    let content: unknown;
-    try {
-      content = doc.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      return fail(`${file} is not valid YAML or JSON: ${(error as Error).message}`, { hideValue: true });
-    }
-    const result = customMetricsSchema.safeParse(content);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-      const message = issue.code === 'unrecognized_keys' ? `unknown key (expected name, type, definition, input_columns, output_data_type)` : issue.message;
-      const node: unknown = doc.getIn(at, true);
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      const inside = formatPath(at.map((s) => (typeof s === 'number' ? s : String(s))));
-      const where = `${file}${inside ? ` at ${inside}` : ''}${range ? `, line ${lineCounter.linePos(range[0]).line}` : ''}`;
-      return fail(`${where}: ${message}`, { hideValue: true });
-    }
-    const names = new Set<string>();
-    for (const metric of result.data) {
-      if (names.has(metric.name)) return fail(`${file}: the metric name "${metric.name}" is used twice`, { hideValue: true });
-      names.add(metric.name);
-    }
-    return ok(
-      result.data.map((m) => ({
-        name: m.name,
-        type: m.type,
-        definition: m.definition,
-        inputColumns: m.input_columns,
-        outputDataType: m.output_data_type,
-      })),
-    );
-  });
 }

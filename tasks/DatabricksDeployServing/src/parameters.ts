@@ -1,31 +1,12 @@
 /**
  * Parameters of DatabricksDeployServing: every input read and validated (docs/INPUTS.md).
  */
-import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
-import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import type { WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
+import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import {
-  aliasRule,
-  booleanRule,
-  choiceRule,
-  commaListRule,
-  emailRule,
-  endpointNameRule,
-  identifierRule,
-  integerRule,
-  jsonObjectOrFileRule,
-  keyValueLinesRule,
-  optional,
-  patternRule,
-  positiveIntegerRule,
-  required,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-  type JsonObject,
-  type KeyValue,
-} from '../../../shared/runtime/rules';
+import type { JsonObject, KeyValue } from '../../../shared/runtime/rules';
 import { isRecordTag, RECORD_TAG } from './rollbackRecord';
+import { INPUTS } from './inputs';
 
 export type ServedModel = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
 
@@ -89,15 +70,6 @@ interface ServingParametersBase {
   inferenceRetentionDays: number;
 }
 
-const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
-
-function smokeTestProblem(payload: JsonObject): string | undefined {
-  return SMOKE_TEST_KEYS.some((key) => Object.hasOwn(payload, key)) ? undefined : `must have one of the keys ${SMOKE_TEST_KEYS.join(', ')}`;
-}
-
-const ENV_KEY = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: 'must be a variable name: a letter or _ then letters, digits or _', maxLength: 255 };
-const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
-
 /** The parameters of a deploy; throws when trafficMode is rollback (use buildServingParameters). */
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): DeployServingParameters {
   const p = buildServingParameters(taskInputs, vars);
@@ -106,36 +78,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 }
 
 export function buildServingParameters(taskInputs: InputSource, vars: VariableSource): ServingParameters {
-  const opened = openTaskInputs('DatabricksDeployServing', taskInputs, vars);
-  const inputs = {
-    endpointName: required(endpointNameRule()),
-    modelName: optional(ucNameRule(3, 'catalog.schema.model')),
-    modelVersion: optional(positiveIntegerRule()),
-    modelAlias: optional(aliasRule()),
-    servedEntityName: optional(endpointNameRule()),
-    workloadSize: withDefault(choiceRule(WORKLOAD_SIZES), 'Small'),
-    workloadType: withDefault(choiceRule(WORKLOAD_TYPES), 'CPU'),
-    scaleToZero: withDefault(booleanRule(), 'true'),
-    environmentVars: withDefault(keyValueLinesRule({ key: ENV_KEY, maxEntries: 30 }), ''),
-    trafficMode: withDefault(choiceRule(TRAFFIC_MODES), 'replace'),
-    canaryPercent: withDefault(integerRule(1, 99), '10'),
-    inferenceTable: withDefault(booleanRule(), 'true'),
-    inferenceCatalog: optional(identifierRule()),
-    inferenceSchema: optional(identifierRule()),
-    inferenceTablePrefix: optional(patternRule(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _', 255)),
-    rateLimitPerMinute: optional(positiveIntegerRule()),
-    tags: withDefault(keyValueLinesRule({ key: TAG_KEY, maxValueLength: 5000 }), ''),
-    notifyOnFailure: withDefault(commaListRule(emailRule()), ''),
-    waitForReady: withDefault(booleanRule(), 'true'),
-    timeoutMinutes: withDefault(integerRule(1, 720), '45'),
-    smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
-    rollbackOnFailure: withDefault(booleanRule(), 'true'),
-    // No task.json defaults for these: the settings file must not be hidden (INTERFACE.md precedence).
-    warehouseId: optional(warehouseIdRule()),
-    verifyInferenceLogMinutes: withDefault(integerRule(0, 180), '0'),
-    inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),
-  };
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     // trafficMode rollback restores the recorded config: no model inputs, no inference table.
     when(['trafficMode', 'modelName'], ({ trafficMode, modelName }) =>
       trafficMode !== 'rollback' && modelName === undefined ? { input: 'modelName', rule: 'is required (except with trafficMode rollback)' } : undefined,

@@ -4,25 +4,11 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
+import type { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
-import { thresholdRule, type MetricCondition } from '../../../shared/runtime/metricRules';
-import {
-  booleanRule,
-  choiceRule,
-  columnNameRule,
-  commaListRule,
-  integerRule,
-  lineListRule,
-  optional,
-  outputFileRule,
-  textRule,
-  ucNameRule,
-  warehouseIdRule,
-  withDefault,
-} from '../../../shared/runtime/rules';
+import type { MetricCondition } from '../../../shared/runtime/metricRules';
+import { INPUTS } from './inputs';
 
 export interface RefreshMonitorsParameters {
   common: CommonParameters;
@@ -51,30 +37,8 @@ export interface RefreshMonitorsParameters {
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
-  const opened = openTaskInputs('DatabricksRefreshMonitors', taskInputs, vars);
-  const tableName = ucNameRule(3, 'catalog.schema.table');
-  const columnList = commaListRule(columnNameRule(), { uniqueBy: (c) => c });
-  const inputs = {
-    tables: withDefault(lineListRule(tableName, { uniqueBy: (t) => t }), ''),
-    schemaName: optional(ucNameRule(2, 'catalog.schema')),
-    concurrency: withDefault(integerRule(1, 50), '5'),
-    waitForCompletion: withDefault(booleanRule(), 'true'),
-    timeoutMinutes: withDefault(integerRule(1, 1440), '60'),
-    warehouseId: optional(warehouseIdRule()),
-    driftType: withDefault(choiceRule(DRIFT_TYPES), 'BASELINE'),
-    thresholds: withDefault(lineListRule(thresholdRule()), ''),
-    columns: withDefault(columnList, ''),
-    excludeColumns: withDefault(columnList, ''),
-    evaluationWindows: withDefault(integerRule(1, 100), '1'),
-    violationWindows: withDefault(integerRule(1, 100), '1'),
-    onDrift: withDefault(choiceRule(ON_DRIFT), 'fail'),
-    onInsufficientData: withDefault(choiceRule(ON_INSUFFICIENT_DATA), 'warn'),
-    reportPath: optional(outputFileRule(opened.workingDirectory)),
-    // No task.json default: the settings file's monitoring.monitorApi must not be hidden by it.
-    monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
-    notifyDestinations: withDefault(commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: 'destinations (the job notification limit)' }, uniqueBy: (n) => n.toLowerCase() }), ''),
-  };
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['tables', 'schemaName'], ({ tables, schemaName }) =>
       tables.length === 0 && schemaName === undefined ? { input: 'tables', rule: 'set tables and/or schemaName' } : undefined,
     ),

@@ -188,7 +188,12 @@ describe('task.json manifests', () => {
           if (def.kind === 'literal' && fileSettable(name).has(documented.name)) {
             // The built-in default, applied by the task (task.json carries none: see precedence).
             const help = input.helpMarkDown ?? '';
-            const stated = def.value === 'true' ? /Default: on/.test(help) : def.value === 'false' ? /Default: off/.test(help) : help.includes(`\`${def.value}\``);
+            const stated =
+              def.value === 'true'
+                ? /Default: on/.test(help)
+                : def.value === 'false'
+                  ? /Default: off/.test(help)
+                  : help.includes(`\`${def.value}\``) || help.includes(`${def.value} (default`) || help.includes(`Default: ${def.value}`);
             assert.ok(stated, `${where}: the help text states the built-in default ${def.value}`);
             if (input.type === 'pickList') assert.ok(Object.keys(input.options ?? {}).includes(def.value), `${where}: the default ${def.value} is an option`);
           } else if (def.kind === 'literal') {
