@@ -45,7 +45,8 @@ const update = (relative, text) => {
 for (const manifest of manifests) {
   const relative = join('tasks', manifest.task, 'task.json');
   const taskJson = JSON.parse(readFileSync(join(root, relative), 'utf8'));
-  problems.push(...artifacts.checkManifest(manifest, taskJson.instanceNameFormat));
+  const parametersSource = readFileSync(join(root, artifacts.parametersFile(manifest.task)), 'utf8');
+  problems.push(...artifacts.checkManifest(manifest, { instanceNameFormat: taskJson.instanceNameFormat, parametersSource }));
   update(relative, `${JSON.stringify(artifacts.withGeneratedInputs(taskJson, manifest), null, 2)}\n`);
 }
 if (problems.length > 0) {

@@ -171,8 +171,18 @@ function inputOfField(field: SettingsField): string {
   return field.spec.input ?? field.key.split('.').pop()!;
 }
 
+/** The task's files the checks read: task.json's instanceNameFormat and the source of parameters.ts. */
+export interface TaskSources {
+  instanceNameFormat?: string;
+  parametersSource?: string;
+}
+
+export function parametersFile(task: string): string {
+  return `tasks/${task}/src/parameters.ts`;
+}
+
 /** Every problem of one task's manifest, each naming the input and the file to fix. */
-export function checkManifest(manifest: TaskInputManifest, taskJsonInstanceNameFormat?: string): string[] {
+export function checkManifest(manifest: TaskInputManifest, sources: TaskSources = {}): string[] {
   const problems: string[] = [];
   const task = manifest.task;
   const inputs = allInputs(manifest);
@@ -214,7 +224,18 @@ export function checkManifest(manifest: TaskInputManifest, taskJsonInstanceNameF
     }
   }
 
-  for (const reference of [...(taskJsonInstanceNameFormat ?? '').matchAll(/\$\(([^)]+)\)/g)].map((m) => m[1])) {
+  // An input Parameters reads but nothing uses was forgotten half-way: the manifest gives it to
+  // Parameters as it is (parameter: true), or parameters.ts maps it (reads `<values>.<name>`).
+  if (sources.parametersSource !== undefined) {
+    for (const [name, d] of Object.entries(manifest.inputs as InputDeclarations)) {
+      if (d.rule === undefined || d.parameter) continue;
+      if (!new RegExp(`\\.${name}\\b`).test(sources.parametersSource)) {
+        problems.push(`${parametersFile(task)}: ${task} input ${name} is read but never used; map it into the Parameters there, or mark it parameter: true in ${manifestFile(task)}`);
+      }
+    }
+  }
+
+  for (const reference of [...(sources.instanceNameFormat ?? '').matchAll(/\$\(([^)]+)\)/g)].map((m) => m[1])) {
     if (!names.has(reference)) problems.push(`tasks/${task}/task.json: instanceNameFormat shows $(${reference}), which is not an input`);
   }
   return problems;

@@ -59,6 +59,12 @@ export interface InputDeclaration<T = unknown> {
    * or a key of the environment block itself (e.g. `retryBudgetSeconds`). Absent: the file cannot.
    */
   settings?: string;
+  /**
+   * true: the typed value goes into the task's Parameters as it is, under the input's name
+   * (ManifestParameters, directParameters); otherwise parameters.ts shapes it (nested, renamed,
+   * computed).
+   */
+  parameter?: true;
   /** The rule that turns the input text into its typed value; absent for inputs read before Parameters (configFile, environment). */
   rule?: (context: RuleContext) => ValueRule<T>;
   doc: InputDoc;
@@ -97,6 +103,22 @@ type Maybe<M> = { [K in keyof M as M[K] extends { required: true } | { default: 
 
 /** The typed values of the readable inputs of M: required ones and ones with a default are always there. */
 export type ManifestValues<M extends InputDeclarations> = Always<Readable<M>> & Maybe<Readable<M>>;
+
+type Direct<M extends InputDeclarations> = { [K in keyof M as M[K] extends { parameter: true; rule: unknown } ? K : never]: M[K] };
+type Present<M> = { [K in keyof M as M[K] extends { required: true } | { default: string } ? K : never]: RuleOutput<M[K]> };
+type Absent<M> = { [K in keyof M as M[K] extends { required: true } | { default: string } ? never : K]?: RuleOutput<M[K]> };
+
+/** The part of a task's Parameters that the inputs marked `parameter: true` give as they are. */
+export type ManifestParameters<M extends InputDeclarations> = Present<Direct<M>> & Absent<Direct<M>>;
+
+/** The values of the inputs marked `parameter: true`, for the task's Parameters. */
+export function directParameters<M extends InputDeclarations>(manifest: TaskInputManifest<M>, values: ManifestValues<M>): ManifestParameters<M> {
+  const direct: Record<string, unknown> = {};
+  for (const [name, declaration] of Object.entries(manifest.inputs)) {
+    if (declaration.parameter) direct[name] = (values as Record<string, unknown>)[name];
+  }
+  return direct as ManifestParameters<M>;
+}
 
 /** The complete input schemas (raw text or undefined → value) of the inputs that have a rule. */
 export function inputSchemas(inputs: InputDeclarations, context: RuleContext): Record<string, z.ZodType<unknown, string | undefined>> {

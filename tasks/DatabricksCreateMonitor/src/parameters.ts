@@ -2,10 +2,10 @@
  * Parameters of DatabricksCreateMonitor: every input read and validated (docs/INPUTS.md),
  * the custom metrics file loaded and checked, the drift alerts parsed.
  */
-import type { GRANULARITIES, MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
+import type { GRANULARITIES, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import type { DriftAlertRule } from '../../../shared/runtime/metricRules';
 import type { CustomMetric } from './customMetrics';
 import { INPUTS } from './inputs';
 
@@ -27,26 +27,13 @@ export type MonitorProfile =
   | { type: 'timeSeries'; timestampColumn: string; granularities: Granularity[] }
   | { type: 'snapshot' };
 
-export interface CreateMonitorParameters {
+export interface CreateMonitorParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  /** catalog.schema.table, without backticks. */
-  tableName: string;
-  unpackFromEndpoint?: string;
   profile: MonitorProfile;
-  baselineTableName?: string;
-  slicingExpressions: string[];
   customMetrics: CustomMetric[];
-  /** catalog.schema */
-  outputSchema: string;
   /** Default /Workspace/Shared/lakehouse_monitoring/<tableName>. */
   assetsDir: string;
   schedule: { quartzCronExpression: string; timezoneId: string };
-  notifyEmails: string[];
-  driftAlerts: DriftAlertRule[];
-  warehouseId?: string;
-  monitorApi: (typeof MONITOR_APIS)[number];
-  refreshAfterCreate: boolean;
-  timeoutMinutes: number;
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): CreateMonitorParameters {
@@ -93,21 +80,11 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   return {
     common,
-    tableName: v.tableName,
-    unpackFromEndpoint: v.unpackFromEndpoint,
+    ...directParameters(INPUTS, v),
     profile: monitorProfile(v),
-    baselineTableName: v.baselineTableName,
-    slicingExpressions: v.slicingExpressions,
     customMetrics: v.customMetricsFile ?? [],
-    outputSchema: v.outputSchema,
     assetsDir: v.assetsDir ?? `/Workspace/Shared/lakehouse_monitoring/${v.tableName}`,
     schedule: { quartzCronExpression: v.schedule, timezoneId: v.timezone },
-    notifyEmails: v.notifyEmails,
-    driftAlerts: v.driftAlerts,
-    warehouseId: v.warehouseId,
-    monitorApi: v.monitorApi,
-    refreshAfterCreate: v.refreshAfterCreate,
-    timeoutMinutes: v.timeoutMinutes,
   };
 }
 

@@ -1,10 +1,9 @@
 /**
  * Parameters of DatabricksDeployServing: every input read and validated (docs/INPUTS.md).
  */
-import type { WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import type { JsonObject, KeyValue } from '../../../shared/runtime/rules';
 import { isRecordTag, RECORD_TAG } from './rollbackRecord';
 import { INPUTS } from './inputs';
 
@@ -40,34 +39,10 @@ export function isRollback(p: ServingParameters): p is RollbackServingParameters
   return p.traffic.mode === 'rollback';
 }
 
-interface ServingParametersBase {
+interface ServingParametersBase extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  endpointName: string;
-  /**
-   * As given; undefined means `<model>-<version>`, which Operations computes once an alias
-   * is resolved to its version.
-   */
-  servedEntityName?: string;
-  workloadSize: (typeof WORKLOAD_SIZES)[number];
-  workloadType: (typeof WORKLOAD_TYPES)[number];
-  scaleToZero: boolean;
-  environmentVars: KeyValue[];
   /** Undefined when the inference table is disabled. */
   inferenceTable?: InferenceTableTarget;
-  rateLimitPerMinute?: number;
-  tags: KeyValue[];
-  notifyOnFailure: string[];
-  waitForReady: boolean;
-  timeoutMinutes: number;
-  /** The parsed request body (from the JSON text or the file). */
-  smokeTestPayload?: JsonObject;
-  rollbackOnFailure: boolean;
-  /** SQL warehouse for the inference-log check and the retention schedule. */
-  warehouseId?: string;
-  /** 0 = off: after a passing smoke test, wait up to N minutes for it in the payload table. */
-  verifyInferenceLogMinutes: number;
-  /** Days of payload rows the Databricks-side retention job keeps; 0 = no retention job (retention.ts). */
-  inferenceRetentionDays: number;
 }
 
 /** The parameters of a deploy; throws when trafficMode is rollback (use buildServingParameters). */
@@ -123,26 +98,11 @@ export function buildServingParameters(taskInputs: InputSource, vars: VariableSo
 
   const base = {
     common,
-    endpointName: v.endpointName,
-    servedEntityName: v.servedEntityName,
-    workloadSize: v.workloadSize,
-    workloadType: v.workloadType,
-    scaleToZero: v.scaleToZero,
-    environmentVars: v.environmentVars,
+    ...directParameters(INPUTS, v),
     inferenceTable:
       v.inferenceTable && v.inferenceCatalog !== undefined && v.inferenceSchema !== undefined
         ? { catalog: v.inferenceCatalog, schema: v.inferenceSchema, tablePrefix: v.inferenceTablePrefix ?? v.endpointName.replace(/-/g, '_') }
         : undefined,
-    rateLimitPerMinute: v.rateLimitPerMinute,
-    tags: v.tags,
-    notifyOnFailure: v.notifyOnFailure,
-    waitForReady: v.waitForReady,
-    timeoutMinutes: v.timeoutMinutes,
-    smokeTestPayload: v.smokeTestPayload,
-    rollbackOnFailure: v.rollbackOnFailure,
-    warehouseId: v.warehouseId,
-    verifyInferenceLogMinutes: v.verifyInferenceLogMinutes,
-    inferenceRetentionDays: v.inferenceRetentionDays,
   };
   if (v.trafficMode === 'rollback') return { ...base, traffic: { mode: 'rollback' } };
   const traffic: DeployTraffic = v.trafficMode === 'canary' ? { mode: 'canary', percent: v.canaryPercent } : { mode: v.trafficMode };

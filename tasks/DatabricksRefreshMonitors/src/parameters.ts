@@ -4,36 +4,15 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import type { MetricCondition } from '../../../shared/runtime/metricRules';
 import { INPUTS } from './inputs';
 
-export interface RefreshMonitorsParameters {
+export interface RefreshMonitorsParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  /** catalog.schema.table names, without backticks. */
-  tables: string[];
-  /** catalog.schema: every monitored table in it. */
-  schemaName?: string;
-  concurrency: number;
-  waitForCompletion: boolean;
-  timeoutMinutes: number;
-  warehouseId?: string;
-  driftType: (typeof DRIFT_TYPES)[number];
-  /** Empty: refresh only, no gate. */
-  thresholds: MetricCondition[];
-  columns: string[];
-  excludeColumns: string[];
-  evaluationWindows: number;
-  violationWindows: number;
-  onDrift: (typeof ON_DRIFT)[number];
-  onInsufficientData: (typeof ON_INSUFFICIENT_DATA)[number];
   /** Absolute path of the JSON report. */
   reportPath: string;
-  monitorApi: (typeof MONITOR_APIS)[number];
-  /** Notification destination display names told when a rule breaks (at most 3). */
-  notifyDestinations: string[];
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
@@ -58,22 +37,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   return {
     common,
-    tables: v.tables,
-    schemaName: v.schemaName,
-    concurrency: v.concurrency,
-    waitForCompletion: v.waitForCompletion,
-    timeoutMinutes: v.timeoutMinutes,
-    warehouseId: v.warehouseId,
-    driftType: v.driftType,
-    thresholds: v.thresholds,
-    columns: v.columns,
-    excludeColumns: v.excludeColumns,
-    evaluationWindows: v.evaluationWindows,
-    violationWindows: v.violationWindows,
-    onDrift: v.onDrift,
-    onInsufficientData: v.onInsufficientData,
-    monitorApi: v.monitorApi,
-    notifyDestinations: v.notifyDestinations,
+    ...directParameters(INPUTS, v),
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

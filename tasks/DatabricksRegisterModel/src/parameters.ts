@@ -4,6 +4,7 @@
  */
 import type { METRIC_GOALS } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import type { KeyValue } from '../../../shared/runtime/rules';
 import { INPUTS } from './inputs';
@@ -31,20 +32,11 @@ export interface PromotionGate {
   failIfNotImproved: boolean;
 }
 
-export interface RegisterModelParameters {
+export interface RegisterModelParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  /** catalog.schema.model, without backticks. */
-  modelName: string;
   source: ModelSource;
-  description?: string;
-  tags: KeyValue[];
   /** Undefined when compareMetric is not set: every candidate wins. */
   gate?: PromotionGate;
-  candidateAliases: string[];
-  promoteAliases: string[];
-  timeoutMinutes: number;
-  /** Files copied at once. */
-  copyConcurrency: number;
   /** git_sha, branch, build_id, pipeline_url: those the pipeline's variables provide. */
   lineageTags: KeyValue[];
 }
@@ -85,10 +77,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
       : { kind: 'existingVersion', version: v.modelVersion };
   return {
     common,
-    modelName: v.modelName,
+    ...directParameters(INPUTS, v),
     source,
-    description: v.description,
-    tags: v.tags,
     gate:
       v.compareMetric === undefined
         ? undefined
@@ -100,10 +90,6 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
             baselineAlias: v.baselineAlias,
             failIfNotImproved: v.failIfNotImproved,
           },
-    candidateAliases: v.candidateAliases,
-    promoteAliases: v.promoteAliases,
-    timeoutMinutes: v.timeoutMinutes,
-    copyConcurrency: v.copyConcurrency,
     lineageTags: lineageTags(vars),
   };
 }

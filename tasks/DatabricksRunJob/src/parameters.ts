@@ -3,22 +3,16 @@
  * pipeline variables the idempotency token is derived from.
  */
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import type { KeyValue } from '../../../shared/runtime/rules';
 import { pipelineStep, type PipelineStep } from './idempotency';
 import { INPUTS } from './inputs';
 
 export type JobRef = { kind: 'id'; jobId: number } | { kind: 'name'; jobName: string };
 
-export interface RunJobParameters {
+export interface RunJobParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
   job: JobRef;
-  jobParameters: KeyValue[];
-  waitForCompletion: boolean;
-  timeoutMinutes: number;
-  cancelOnTimeout: boolean;
-  repairOnRetry: boolean;
-  outputTask?: string;
   experimentName?: string;
   /** Where in the pipeline this step runs (for the idempotency token). */
   step: PipelineStep;
@@ -36,13 +30,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
   ]);
   return {
     common,
+    ...directParameters(INPUTS, v),
     job: v.jobId !== undefined ? { kind: 'id', jobId: v.jobId } : { kind: 'name', jobName: v.jobName!.trim() },
-    jobParameters: v.jobParameters,
-    waitForCompletion: v.waitForCompletion,
-    timeoutMinutes: v.timeoutMinutes,
-    cancelOnTimeout: v.cancelOnTimeout,
-    repairOnRetry: v.repairOnRetry,
-    outputTask: v.outputTask,
     experimentName: v.experimentName?.trim(),
     step: pipelineStep(vars),
   };

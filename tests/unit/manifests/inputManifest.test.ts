@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { checkManifest, taskJsonParts, withGeneratedDoc, withGeneratedInputs } from '../../../shared/build/inputArtifacts';
+import { checkManifest, parametersFile, taskJsonParts, withGeneratedDoc, withGeneratedInputs } from '../../../shared/build/inputArtifacts';
 import { connectionInputs } from '../../../shared/runtime/commonInputs';
 import { defineTaskInputs, type InputDeclaration, type TaskInputManifest } from '../../../shared/runtime/inputManifest';
 import { booleanRule, integerRule } from '../../../shared/runtime/rules';
@@ -45,7 +45,8 @@ describe('input manifests', () => {
       const taskJson = JSON.parse(readFileSync(taskJsonFile, 'utf8')) as Record<string, unknown> & { instanceNameFormat?: string };
 
       it('pass every build check', () => {
-        assert.deepEqual(checkManifest(manifest, taskJson.instanceNameFormat), []);
+        const parametersSource = readFileSync(join(root, parametersFile(manifest.task)), 'utf8');
+        assert.deepEqual(checkManifest(manifest, { instanceNameFormat: taskJson.instanceNameFormat, parametersSource }), []);
       });
 
       it('generate the committed task.json inputs and groups (npm run build writes them)', () => {
@@ -151,7 +152,15 @@ describe('input manifests', () => {
     });
 
     it('an instanceNameFormat that shows a missing input', () => {
-      assert.deepEqual(checkManifest(DEPLOY_SERVING, 'Deploy $(modelNam)'), ['tasks/DatabricksDeployServing/task.json: instanceNameFormat shows $(modelNam), which is not an input']);
+      assert.deepEqual(checkManifest(DEPLOY_SERVING, { instanceNameFormat: 'Deploy $(modelNam)' }), ['tasks/DatabricksDeployServing/task.json: instanceNameFormat shows $(modelNam), which is not an input']);
+    });
+
+    it('an input Parameters reads but neither passes on nor maps', () => {
+      const parametersSource = readFileSync(join(root, parametersFile(DEPLOY_SERVING.task)), 'utf8');
+      const { parameter: _, ...notPassed } = DEPLOY_SERVING.inputs.rateLimitPerMinute;
+      assert.deepEqual(checkManifest(deployWith('rateLimitPerMinute', notPassed), { parametersSource }), [
+        'tasks/DatabricksDeployServing/src/parameters.ts: DatabricksDeployServing input rateLimitPerMinute is read but never used; map it into the Parameters there, or mark it parameter: true in tasks/DatabricksDeployServing/src/inputs.ts',
+      ]);
     });
 
     it('docs/INPUTS.md without the markers of a task', () => {
