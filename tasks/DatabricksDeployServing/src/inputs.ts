@@ -208,6 +208,18 @@ export const INPUTS = defineTaskInputs('DatabricksDeployServing', [
     help: 'Optional AI Gateway rate limit for the whole endpoint, a positive integer of calls per minute, e.g. `600`. Empty (the default): no endpoint rate limit.',
     doc: { rule: 'positive integer' },
   },
+  usageTracking: {
+    type: 'pickList',
+    label: 'Usage tracking',
+    group: 'inference',
+    options: { fromFile: 'Settings file, else unchanged', true: 'On', false: 'Off' },
+    properties: { EditableOptions: 'True' },
+    settings: 'serving.usageTracking',
+    parameter: true,
+    rule: () => booleanRule(),
+    help: 'AI Gateway usage tracking: when on, Databricks records every request to the endpoint (caller, token counts) in the system tables `system.serving.endpoint_usage` and `system.serving.served_entities`, which account admins can query for cost and usage reports. Left out (the default, also when the settings file does not set it): the endpoint keeps what it has, and a new endpoint is created without it. On or off is applied with the rest of the AI Gateway configuration and shown in plan mode.',
+    doc: { note: 'added', rule: '`true` / `false`: sets `ai_gateway.usage_tracking_config.enabled`; left out, the endpoint\'s setting is kept (a new endpoint gets none)' },
+  },
   warehouseId: {
     type: 'string',
     label: 'SQL warehouse ID',

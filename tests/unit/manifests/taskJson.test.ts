@@ -199,8 +199,10 @@ describe('task.json manifests', () => {
           } else if (def.kind === 'literal') {
             assert.equal(input.defaultValue, def.value, `${where}: defaultValue`);
           } else {
-            // Computed defaults are filled in by the task; a placeholder here would reach it as a value.
-            assert.ok(input.defaultValue === undefined || input.defaultValue === '', `${where}: defaultValue should be empty`);
+            // Computed defaults are filled in by the task; a placeholder here would reach it as a value
+            // (`fromFile`, a pick list's "not set on the step", is no value).
+            const notSet = input.defaultValue === undefined || input.defaultValue === '' || (fileSettable(name).has(documented.name) && input.defaultValue === FROM_SETTINGS_FILE);
+            assert.ok(notSet, `${where}: defaultValue should be empty`);
           }
           assert.equal(input.visibleRule, documented.visibleRule, `${where}: visibleRule`);
           const group = groupOverrides.get(documented.name);
