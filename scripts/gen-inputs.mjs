@@ -4,14 +4,16 @@
 // (schemas/databricks-mlops-config.schema.json, from shared/runtime/configSchema.ts); and checks
 // what is not generated (the settings-file keys against configSchema.ts, the precedence rule,
 // groups, visible rules, defaults), failing with messages that name the input and the file.
-// Run by scripts/build.mjs after tsc. `node scripts/gen-inputs.mjs --check` writes nothing and
-// fails when a generated file is stale (the unit tests check the same).
+// Run by scripts/build.mjs after tsc: locally it writes what is stale; with --check, and in an
+// Azure Pipelines build (TF_BUILD=True), it writes nothing and fails when a committed generated
+// file is stale, so a change to a manifest cannot be merged without its generated files (the unit
+// tests in tests/unit/manifests/inputManifest.test.ts check the same).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { root, taskNames } from './lib.mjs';
 
-const check = process.argv.includes('--check');
+const check = process.argv.includes('--check') || process.env.TF_BUILD === 'True';
 const require = createRequire(import.meta.url);
 const out = (...parts) => join(root, 'out', ...parts);
 if (!existsSync(out('shared', 'build', 'inputArtifacts.js'))) throw new Error('gen-inputs: run tsc first (npm run compile): out/shared/build/inputArtifacts.js is missing');
