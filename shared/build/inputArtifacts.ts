@@ -255,6 +255,10 @@ function checkSettable(at: string, name: string, d: InputDeclaration, task: stri
   if (choices !== undefined && !onOff && field.spec.values === undefined && field.spec.kind === 'text') {
     problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} has no values, but the input is a pick list (${choices.join(', ')})`);
   }
+  const described = describedDefault(field.spec.description);
+  if (d.default !== undefined && d.default !== '' && described !== undefined && described !== d.default) {
+    problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} describes the default as ${described}, the manifest's default is ${d.default}`);
+  }
   // Precedence (INTERFACE.md): nothing the agent passes for an omitted input may hide the file.
   if (d.type === 'boolean') problems.push(`${at}: a checkbox cannot say "not set"; the settings file can set it, so make it a ${FROM_SETTINGS_FILE} / true / false pick list`);
   if (d.options !== undefined) {
@@ -273,4 +277,10 @@ function checkSettable(at: string, name: string, d: InputDeclaration, task: stri
     if (!stated) problems.push(`${at}: the help must state the built-in default (${d.default === 'true' ? 'Default: on' : d.default === 'false' ? 'Default: off' : `\`${d.default}\``}): task.json carries none`);
   }
   return problems;
+}
+
+/** The default a settings-file description states ("(1-720, default 45)", "Small (default), …"), if any. */
+function describedDefault(description: string): string | undefined {
+  const value = /default:? ([^),;]+)[),;]/.exec(description)?.[1] ?? /(\S+) \(default\)/.exec(description)?.[1];
+  return value?.replace(/^"|"$/g, '').split(' = ')[0].trim();
 }

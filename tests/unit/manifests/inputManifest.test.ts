@@ -120,6 +120,13 @@ describe('input manifests', () => {
       assert.match(problems[0], /workloadSize: the pick-list values \(Small, Medium, Large, Huge\) differ from shared\/runtime\/configSchema\.ts SECTIONS\.serving\.workloadSize/);
     });
 
+    it('a default that differs from the one the settings-file schema describes', () => {
+      const problems = checkManifest(deployWith('timeoutMinutes', { ...DEPLOY_SERVING.inputs.timeoutMinutes, default: '50', help: 'Minutes to wait for readiness, `50` when not set anywhere.' }));
+      assert.deepEqual(problems, [
+        'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input timeoutMinutes: shared/runtime/configSchema.ts SECTIONS.serving.timeoutMinutes describes the default as 45, the manifest\'s default is 50',
+      ]);
+    });
+
     it('a checkbox, a default the help does not state, or a first option other than fromFile, on an input the file can set', () => {
       const waitForReady = DEPLOY_SERVING.inputs.waitForReady;
       assert.ok(checkManifest(deployWith('waitForReady', { ...waitForReady, type: 'boolean', options: undefined })).some((p) => /waitForReady: a checkbox cannot say "not set"/.test(p)));
