@@ -1,6 +1,10 @@
 // Bundles each task with esbuild into one minified file inside its task folder
 // (tasks/<Name>/index.js), checks that each bundle holds exactly one copy of
 // azure-pipelines-task-lib, and writes the bundle's third-party notices for packaging.
+// First (scripts/gen-inputs.mjs, on tsc's output): task.json inputs and groups, the input tables
+// of docs/INPUTS.md and the settings file's JSON Schema are generated from the input manifests
+// (tasks/<Name>/src/inputs.ts, shared/runtime/commonInputs.ts), and the build fails, naming the
+// input and the file, where a manifest and the settings-file schema disagree.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,6 +12,7 @@ import { root, pkg, taskNames } from './lib.mjs';
 
 // `node scripts/build.mjs [TaskName ...]` bundles only the named tasks (default: all).
 const only = process.argv.slice(2);
+await import('./gen-inputs.mjs');
 
 // The Node-version guard (shared/runtime/nodeVersion.ts) goes in front of every bundle as its
 // banner, so it runs before any bundled module is evaluated: on an agent that fell back to Node 16

@@ -1,8 +1,8 @@
 // Writes schemas/databricks-mlops-config.schema.json, the JSON Schema of the settings file
 // (configFile) for editors, from the zod schema in shared/runtime/configSchema.ts.
 // Run after tsc: node scripts/gen-config-schema.mjs [compiled configSchema.js]
-// (default out/shared/runtime/configSchema.js). A unit test fails when the committed file
-// differs from a fresh one, so rerun this after changing the schema.
+// (default out/shared/runtime/configSchema.js); the build does the same (scripts/gen-inputs.mjs).
+// A unit test fails when the committed file differs from a fresh one.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -4,15 +4,15 @@
  * with the task's own, and every failure of both is reported together.
  */
 import * as path from 'node:path';
-import { mergeInputs, type ConfigValues } from './config/layers';
 import { loadConfig } from './config/load';
+import { mergeInputs, type ConfigValues } from './config/layers';
 import type { TaskName } from './configSchema';
 import { InputError, InputErrors } from './inputError';
+import type { advancedInputs, connectionInputs } from './commonInputs';
+import { commonInputDeclarations } from './commonInputs';
+import { inputSchemas, type InputDeclarations, type ManifestValues, type RuleContext, type TaskInputManifest } from './inputManifest';
 import { FROM_SETTINGS_FILE, type InputSource, type ProvenancedInputSource, type VariableSource } from './inputs';
-import { readInputs, type CrossFieldRule, type InputSchemas, type InputValues, type When } from './params';
-import { optional, required, withDefault } from './rules/core';
-import { workspaceResourceIdRule, workspaceUrlRule } from './rules/databricks';
-import { booleanRule, integerRule, textRule } from './rules/generic';
+import { readInputs, type CrossFieldRule, type When } from './params';
 
 export type WorkspaceTarget = { kind: 'url'; url: string } | { kind: 'resourceId'; resourceId: string };
 
@@ -27,8 +27,10 @@ export interface CommonParameters {
 }
 
 /** A task's inputs, the config file merged in, ready to be read. */
-export interface TaskInputs {
+export interface TaskInputs<M extends InputDeclarations = InputDeclarations> {
   task: TaskName;
+  /** The task's input manifest (its own inputs; the common ones are in commonInputs.ts). */
+  manifest: TaskInputManifest<M>;
   source: ProvenancedInputSource;
   vars: VariableSource;
   config?: ConfigValues;
@@ -36,40 +38,44 @@ export interface TaskInputs {
   workingDirectory: string;
 }
 
-/** Inputs of type filePath: the agent passes the repository root when they are left empty. */
-const FILE_PATH_INPUTS = new Set(['configFile', 'customMetricsFile']);
-
 /**
  * Loads the settings file (when configFile is set) and merges it under the task inputs.
  * Errors in the file are thrown here, before any other input is read: the other inputs'
  * values depend on it.
  */
-export function openTaskInputs(task: TaskName, inputs: InputSource, vars: VariableSource): TaskInputs {
+export function openTaskInputs<M extends InputDeclarations>(manifest: TaskInputManifest<M>, inputs: InputSource, vars: VariableSource): TaskInputs<M> {
+  const task = manifest.task as TaskName;
   const workingDirectory = vars.get('System.DefaultWorkingDirectory') ?? process.cwd();
-  const taskInputs = withoutSettingsFileChoice(withoutAgentFilePathDefaults(inputs, vars, workingDirectory));
-  const configFile = taskInputs.get('configFile');
-  const environment = taskInputs.get('environment');
+  // Inputs of type filePath: the agent passes the repository root when they are left empty.
+  const filePathInputs = new Set(
+    Object.entries({ ...commonInputDeclarations, ...manifest.inputs })
+      .filter(([, declaration]) => declaration.type === 'filePath')
+      .map(([name]) => name),
+  );
+  const taskInputs = withoutSettingsFileChoice(withoutAgentFilePathDefaults(inputs, vars, workingDirectory, filePathInputs));
+  const configFile = taskInputs.get(CONFIG_FILE);
+  const environment = taskInputs.get(ENVIRONMENT);
   if (configFile === undefined && environment !== undefined) {
     throw new InputErrors([
       new InputError({ input: 'environment', rule: 'is set but configFile is not (environment picks a block of the config file)', value: environment, fromTask: true }),
     ]);
   }
   const config = configFile === undefined ? undefined : loadConfig(path.resolve(workingDirectory, configFile.trim()), environment, task);
-  return { task, source: mergeInputs(taskInputs, config), vars, config, workingDirectory };
+  return { task, manifest, source: mergeInputs(taskInputs, config), vars, config, workingDirectory };
 }
 
 /**
  * The agent roots filePath inputs at the sources directory, and an empty one arrives as that
  * directory itself; such a value means "not set" (as task-lib's filePathSupplied decides).
  */
-function withoutAgentFilePathDefaults(inputs: InputSource, vars: VariableSource, workingDirectory: string): InputSource {
+function withoutAgentFilePathDefaults(inputs: InputSource, vars: VariableSource, workingDirectory: string, filePathInputs: ReadonlySet<string>): InputSource {
   const roots = [vars.get('Build.SourcesDirectory'), vars.get('System.DefaultWorkingDirectory')]
     .filter((root): root is string => root !== undefined)
     .map((root) => comparablePath(path.resolve(root)));
   return {
     get: (name) => {
       const value = inputs.get(name);
-      if (value === undefined || !FILE_PATH_INPUTS.has(name)) return value;
+      if (value === undefined || !filePathInputs.has(name)) return value;
       return roots.includes(comparablePath(path.resolve(workingDirectory, value.trim()))) ? undefined : value;
     },
   };
@@ -95,15 +101,11 @@ export function baseDirectoryOf(inputs: TaskInputs, name: string): string {
   return file === undefined ? inputs.workingDirectory : path.dirname(path.resolve(inputs.workingDirectory, file));
 }
 
-export const commonInputs = {
-  azureSubscription: required(textRule()),
-  workspaceUrl: optional(workspaceUrlRule()),
-  workspaceResourceId: optional(workspaceResourceIdRule()),
-  dryRun: withDefault(booleanRule(), 'false'),
-  retryBudgetSeconds: withDefault(integerRule(10, 3600), '300'),
-};
+/** The two inputs read before the others (they say where the rest may come from). */
+const CONFIG_FILE: keyof typeof connectionInputs = 'configFile';
+const ENVIRONMENT: keyof typeof connectionInputs = 'environment';
 
-type CommonValues = InputValues<typeof commonInputs>;
+type CommonValues = ManifestValues<typeof connectionInputs & typeof advancedInputs>;
 
 function commonRules(when: When<CommonValues>): CrossFieldRule<CommonValues>[] {
   return [
@@ -120,14 +122,14 @@ function commonRules(when: When<CommonValues>): CrossFieldRule<CommonValues>[] {
 }
 
 /**
- * Reads the common inputs and the task's own (`schemas`, with their cross-field rules) and
- * throws the failures of both as one InputErrors.
+ * Reads the common inputs and the task's own (those of its manifest, with their cross-field
+ * rules) and throws the failures of both as one InputErrors.
  */
-export function readTaskInputs<S extends InputSchemas>(
-  inputs: TaskInputs,
-  schemas: S,
-  crossRules?: (when: When<InputValues<S>>) => CrossFieldRule<InputValues<S>>[],
-): { common: CommonParameters; values: InputValues<S> } {
+export function readTaskInputs<M extends InputDeclarations>(
+  inputs: TaskInputs<M>,
+  crossRules?: (when: When<ManifestValues<M>>) => CrossFieldRule<ManifestValues<M>>[],
+): { common: CommonParameters; values: ManifestValues<M> } {
+  const context: RuleContext = { workingDirectory: inputs.workingDirectory, baseDirectoryOf: (name) => baseDirectoryOf(inputs, name) };
   const errors: InputError[] = [];
   const attempt = <T>(read: () => T): T | undefined => {
     try {
@@ -138,8 +140,10 @@ export function readTaskInputs<S extends InputSchemas>(
       return undefined;
     }
   };
-  const common = attempt(() => readInputs(inputs.source, commonInputs, commonRules));
-  const values = attempt(() => readInputs(inputs.source, schemas, crossRules));
+  const common = attempt(() => readInputs(inputs.source, inputSchemas(commonInputDeclarations, context), commonRules as never) as CommonValues);
+  const values = attempt(
+    () => readInputs(inputs.source, inputSchemas(inputs.manifest.inputs, context), crossRules as never) as ManifestValues<M>,
+  );
   if (common === undefined || values === undefined) throw new InputErrors(errors);
   return { common: toCommonParameters(common, inputs.config), values };
 }

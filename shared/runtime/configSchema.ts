@@ -127,6 +127,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     trafficMode: field('text', DEPLOY, 'replace (default), canary, promote, or rollback (restore the config recorded before the last rollout).', { values: TRAFFIC_MODES }),
     canaryPercent: field('integer', DEPLOY, 'Canary mode: percent of traffic for the new version (1-99, default 10).'),
     rateLimitPerMinute: field('integer', DEPLOY, 'AI Gateway endpoint rate limit (calls per minute).'),
+    usageTracking: field('boolean', DEPLOY, 'AI Gateway usage tracking (system.serving.endpoint_usage): true or false; unset keeps what the endpoint has.'),
     tags: field('keyValue', DEPLOY, 'Endpoint tags.'),
     notifyOnFailure: field('commaList', DEPLOY, 'E-mail addresses notified when an endpoint update fails.'),
     waitForReady: field('boolean', DEPLOY, 'Wait until the endpoint serves the new version (default true).'),

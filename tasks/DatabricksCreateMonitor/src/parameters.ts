@@ -1,18 +1,18 @@
 /**
  * Parameters of DatabricksCreateMonitor: every input read and validated (docs/INPUTS.md),
- * the custom metrics file loaded and checked (customMetrics.ts), the drift alerts parsed.
+ * the custom metrics file loaded and checked, the drift alerts parsed.
  */
-import { MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/monitoring/choices';
-import { GRANULARITIES, type Granularity } from '../../../shared/monitoring/granularity';
-import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import type { GRANULARITIES } from '../../../shared/monitoring/granularity';
+import type { PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/monitoring/choices';
+import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { driftAlertRule, type DriftAlertRule } from '../../../shared/monitoring/metricRules';
-import { quartzCronRule } from '../../../shared/monitoring/quartz';
-import { optional, required, withDefault } from '../../../shared/runtime/rules/core';
-import { columnNameRule, endpointNameRule, ucNameRule, warehouseIdRule, workspacePathRule } from '../../../shared/runtime/rules/databricks';
-import { booleanRule, choiceRule, emailRule, integerRule, textRule, timeZoneRule } from '../../../shared/runtime/rules/generic';
-import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
-import { customMetricsFileRule, type CustomMetric } from './customMetrics';
+import type { CustomMetric } from './customMetrics';
+import { INPUTS } from './inputs';
+
+export type { CustomMetric } from './customMetrics';
+
+export type Granularity = (typeof GRANULARITIES)[number];
 
 export type MonitorProfile =
   | {
@@ -28,56 +28,19 @@ export type MonitorProfile =
   | { type: 'timeSeries'; timestampColumn: string; granularities: Granularity[] }
   | { type: 'snapshot' };
 
-export interface CreateMonitorParameters {
+export interface CreateMonitorParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  /** catalog.schema.table, without backticks. */
-  tableName: string;
-  unpackFromEndpoint?: string;
   profile: MonitorProfile;
-  baselineTableName?: string;
-  slicingExpressions: string[];
   customMetrics: CustomMetric[];
-  /** catalog.schema */
-  outputSchema: string;
   /** Default /Workspace/Shared/lakehouse_monitoring/<tableName>. */
   assetsDir: string;
   schedule: { quartzCronExpression: string; timezoneId: string };
-  notifyEmails: string[];
-  driftAlerts: DriftAlertRule[];
-  warehouseId?: string;
-  monitorApi: (typeof MONITOR_APIS)[number];
-  refreshAfterCreate: boolean;
-  timeoutMinutes: number;
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): CreateMonitorParameters {
-  const opened = openTaskInputs('DatabricksCreateMonitor', taskInputs, vars);
-  const inputs = {
-    tableName: required(ucNameRule(3, 'catalog.schema.table')),
-    unpackFromEndpoint: optional(endpointNameRule()),
-    profileType: withDefault(choiceRule(PROFILE_TYPES), 'inferenceLog'),
-    problemType: withDefault(choiceRule(PROBLEM_TYPES), 'classification'),
-    predictionColumn: withDefault(columnNameRule(), 'prediction'),
-    labelColumn: optional(columnNameRule()),
-    predictionProbabilityColumn: optional(columnNameRule()),
-    modelIdColumn: withDefault(columnNameRule(), 'model_id'),
-    timestampColumn: withDefault(columnNameRule(), 'timestamp'),
-    granularities: withDefault(commaListRule(choiceRule(GRANULARITIES), { uniqueBy: (g) => g }), '1 day'),
-    baselineTableName: optional(ucNameRule(3, 'catalog.schema.table')),
-    slicingExpressions: withDefault(lineListRule(textRule()), ''),
-    customMetricsFile: optional(customMetricsFileRule(baseDirectoryOf(opened, 'customMetricsFile'))),
-    outputSchema: required(ucNameRule(2, 'catalog.schema')),
-    assetsDir: optional(workspacePathRule()),
-    schedule: withDefault(quartzCronRule(), '0 0 0 * * ?'),
-    timezone: withDefault(timeZoneRule(), 'UTC'),
-    notifyEmails: withDefault(commaListRule(emailRule(), { max: { count: 5, noun: 'e-mail addresses' }, uniqueBy: (e) => e.toLowerCase() }), ''),
-    driftAlerts: withDefault(lineListRule(driftAlertRule()), ''),
-    warehouseId: optional(warehouseIdRule()),
-    monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
-    refreshAfterCreate: withDefault(booleanRule(), 'false'),
-    timeoutMinutes: withDefault(integerRule(1, 120), '15'),
-  };
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['unpackFromEndpoint', 'warehouseId'], ({ unpackFromEndpoint, warehouseId }) =>
       unpackFromEndpoint !== undefined && warehouseId === undefined
         ? { input: 'warehouseId', rule: 'is required by unpackFromEndpoint (the view is created with a SQL statement)' }
@@ -118,21 +81,11 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   return {
     common,
-    tableName: v.tableName,
-    unpackFromEndpoint: v.unpackFromEndpoint,
+    ...directParameters(INPUTS, v),
     profile: monitorProfile(v),
-    baselineTableName: v.baselineTableName,
-    slicingExpressions: v.slicingExpressions,
     customMetrics: v.customMetricsFile ?? [],
-    outputSchema: v.outputSchema,
     assetsDir: v.assetsDir ?? `/Workspace/Shared/lakehouse_monitoring/${v.tableName}`,
     schedule: { quartzCronExpression: v.schedule, timezoneId: v.timezone },
-    notifyEmails: v.notifyEmails,
-    driftAlerts: v.driftAlerts,
-    warehouseId: v.warehouseId,
-    monitorApi: v.monitorApi,
-    refreshAfterCreate: v.refreshAfterCreate,
-    timeoutMinutes: v.timeoutMinutes,
   };
 }
 

@@ -11,6 +11,8 @@ import type { InferenceTableTarget } from './parameters';
 export interface GatewayWish {
   inferenceTable?: InferenceTableTarget;
   rateLimitPerMinute?: number;
+  /** AI Gateway usage tracking on or off; undefined: what the endpoint has is kept. */
+  usageTracking?: boolean;
 }
 
 export interface GatewayPlan {
@@ -28,6 +30,7 @@ export function gatewayForCreate(wish: GatewayWish): AiGatewayConfig | undefined
   const gateway: AiGatewayConfig = {};
   if (wish.inferenceTable) gateway.inference_table_config = enabledTable(wish.inferenceTable);
   if (wish.rateLimitPerMinute !== undefined) gateway.rate_limits = [endpointLimit(wish.rateLimitPerMinute)];
+  if (wish.usageTracking) gateway.usage_tracking_config = { enabled: true };
   return Object.keys(gateway).length ? gateway : undefined;
 }
 
@@ -51,6 +54,7 @@ export function planGateway(current: AiGatewayConfig | undefined, wish: GatewayW
     const others = (current?.rate_limits ?? []).filter((l) => (l.key ?? 'endpoint') !== 'endpoint' || l.principal !== undefined);
     target.rate_limits = [...others, endpointLimit(wish.rateLimitPerMinute)];
   }
+  if (wish.usageTracking !== undefined && usageTracked(current) !== wish.usageTracking) target.usage_tracking_config = { enabled: wish.usageTracking };
   return sameGateway(base, target) ? {} : { target, disableFirst };
 }
 
@@ -76,10 +80,20 @@ function limitKey(l: AiGatewayRateLimit): string {
   return [l.key ?? 'endpoint', l.principal ?? '', l.calls ?? '', l.tokens ?? '', l.renewal_period].join('|');
 }
 
+/** Whether usage tracking is on: an absent usage_tracking_config is off. */
+export function usageTracked(g: AiGatewayConfig | undefined): boolean {
+  return g?.usage_tracking_config?.enabled === true;
+}
+
 function sameGateway(a: AiGatewayConfig, b: AiGatewayConfig): boolean {
   const la = (a.rate_limits ?? []).map(limitKey).sort();
   const lb = (b.rate_limits ?? []).map(limitKey).sort();
-  return sameTable(a.inference_table_config, b.inference_table_config) && la.length === lb.length && la.every((k, i) => k === lb[i]);
+  return (
+    sameTable(a.inference_table_config, b.inference_table_config) &&
+    la.length === lb.length &&
+    la.every((k, i) => k === lb[i]) &&
+    usageTracked(a) === usageTracked(b)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

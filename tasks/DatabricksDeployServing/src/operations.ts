@@ -373,7 +373,7 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
       endpoint = await waitUntilSettled(deps, params.endpointName, timeoutMs);
     }
   }
-  const gatewayWish = { inferenceTable: params.inferenceTable, rateLimitPerMinute: params.rateLimitPerMinute };
+  const gatewayWish = { inferenceTable: params.inferenceTable, rateLimitPerMinute: params.rateLimitPerMinute, usageTracking: params.usageTracking };
   if (!endpoint) {
     const target = targetConfig(undefined, wanted, params.traffic, params.servedEntityName !== undefined);
     const gateway = gatewayForCreate(gatewayWish);

@@ -1,15 +1,11 @@
 /**
  * Parameters of DatabricksDeployServing: every input read and validated (docs/INPUTS.md).
  */
-import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
-import { baseDirectoryOf, openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { optional, required, withDefault } from '../../../shared/runtime/rules/core';
-import { aliasRule, endpointNameRule, identifierRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
-import { type JsonObject, jsonObjectOrFileRule } from '../../../shared/runtime/rules/files';
-import { booleanRule, choiceRule, emailRule, integerRule, patternRule, positiveIntegerRule } from '../../../shared/runtime/rules/generic';
-import { commaListRule, type KeyValue, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 import { isRecordTag, RECORD_TAG } from './rollbackRecord';
+import { INPUTS } from './inputs';
 
 export type ServedModel = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
 
@@ -43,44 +39,11 @@ export function isRollback(p: ServingParameters): p is RollbackServingParameters
   return p.traffic.mode === 'rollback';
 }
 
-interface ServingParametersBase {
+interface ServingParametersBase extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  endpointName: string;
-  /**
-   * As given; undefined means `<model>-<version>`, which Operations computes once an alias
-   * is resolved to its version.
-   */
-  servedEntityName?: string;
-  workloadSize: (typeof WORKLOAD_SIZES)[number];
-  workloadType: (typeof WORKLOAD_TYPES)[number];
-  scaleToZero: boolean;
-  environmentVars: KeyValue[];
   /** Undefined when the inference table is disabled. */
   inferenceTable?: InferenceTableTarget;
-  rateLimitPerMinute?: number;
-  tags: KeyValue[];
-  notifyOnFailure: string[];
-  waitForReady: boolean;
-  timeoutMinutes: number;
-  /** The parsed request body (from the JSON text or the file). */
-  smokeTestPayload?: JsonObject;
-  rollbackOnFailure: boolean;
-  /** SQL warehouse for the inference-log check and the retention schedule. */
-  warehouseId?: string;
-  /** 0 = off: after a passing smoke test, wait up to N minutes for it in the payload table. */
-  verifyInferenceLogMinutes: number;
-  /** Days of payload rows the Databricks-side retention job keeps; 0 = no retention job (retention.ts). */
-  inferenceRetentionDays: number;
 }
-
-const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
-
-function smokeTestProblem(payload: JsonObject): string | undefined {
-  return SMOKE_TEST_KEYS.some((key) => Object.hasOwn(payload, key)) ? undefined : `must have one of the keys ${SMOKE_TEST_KEYS.join(', ')}`;
-}
-
-const ENV_KEY = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: 'must be a variable name: a letter or _ then letters, digits or _', maxLength: 255 };
-const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
 
 /** The parameters of a deploy; throws when trafficMode is rollback (use buildServingParameters). */
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): DeployServingParameters {
@@ -90,36 +53,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 }
 
 export function buildServingParameters(taskInputs: InputSource, vars: VariableSource): ServingParameters {
-  const opened = openTaskInputs('DatabricksDeployServing', taskInputs, vars);
-  const inputs = {
-    endpointName: required(endpointNameRule()),
-    modelName: optional(ucNameRule(3, 'catalog.schema.model')),
-    modelVersion: optional(positiveIntegerRule()),
-    modelAlias: optional(aliasRule()),
-    servedEntityName: optional(endpointNameRule()),
-    workloadSize: withDefault(choiceRule(WORKLOAD_SIZES), 'Small'),
-    workloadType: withDefault(choiceRule(WORKLOAD_TYPES), 'CPU'),
-    scaleToZero: withDefault(booleanRule(), 'true'),
-    environmentVars: withDefault(keyValueLinesRule({ key: ENV_KEY, maxEntries: 30 }), ''),
-    trafficMode: withDefault(choiceRule(TRAFFIC_MODES), 'replace'),
-    canaryPercent: withDefault(integerRule(1, 99), '10'),
-    inferenceTable: withDefault(booleanRule(), 'true'),
-    inferenceCatalog: optional(identifierRule()),
-    inferenceSchema: optional(identifierRule()),
-    inferenceTablePrefix: optional(patternRule(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _', 255)),
-    rateLimitPerMinute: optional(positiveIntegerRule()),
-    tags: withDefault(keyValueLinesRule({ key: TAG_KEY, maxValueLength: 5000 }), ''),
-    notifyOnFailure: withDefault(commaListRule(emailRule()), ''),
-    waitForReady: withDefault(booleanRule(), 'true'),
-    timeoutMinutes: withDefault(integerRule(1, 720), '45'),
-    smokeTestPayload: optional(jsonObjectOrFileRule(baseDirectoryOf(opened, 'smokeTestPayload'), smokeTestProblem)),
-    rollbackOnFailure: withDefault(booleanRule(), 'true'),
-    // No task.json defaults for these: the settings file must not be hidden (docs/INPUTS.md, Precedence).
-    warehouseId: optional(warehouseIdRule()),
-    verifyInferenceLogMinutes: withDefault(integerRule(0, 180), '0'),
-    inferenceRetentionDays: withDefault(integerRule(0, 3650), '0'),
-  };
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     // trafficMode rollback restores the recorded config: no model inputs, no inference table.
     when(['trafficMode', 'modelName'], ({ trafficMode, modelName }) =>
       trafficMode !== 'rollback' && modelName === undefined ? { input: 'modelName', rule: 'is required (except with trafficMode rollback)' } : undefined,
@@ -162,26 +98,11 @@ export function buildServingParameters(taskInputs: InputSource, vars: VariableSo
 
   const base = {
     common,
-    endpointName: v.endpointName,
-    servedEntityName: v.servedEntityName,
-    workloadSize: v.workloadSize,
-    workloadType: v.workloadType,
-    scaleToZero: v.scaleToZero,
-    environmentVars: v.environmentVars,
+    ...directParameters(INPUTS, v),
     inferenceTable:
       v.inferenceTable && v.inferenceCatalog !== undefined && v.inferenceSchema !== undefined
         ? { catalog: v.inferenceCatalog, schema: v.inferenceSchema, tablePrefix: v.inferenceTablePrefix ?? v.endpointName.replace(/-/g, '_') }
         : undefined,
-    rateLimitPerMinute: v.rateLimitPerMinute,
-    tags: v.tags,
-    notifyOnFailure: v.notifyOnFailure,
-    waitForReady: v.waitForReady,
-    timeoutMinutes: v.timeoutMinutes,
-    smokeTestPayload: v.smokeTestPayload,
-    rollbackOnFailure: v.rollbackOnFailure,
-    warehouseId: v.warehouseId,
-    verifyInferenceLogMinutes: v.verifyInferenceLogMinutes,
-    inferenceRetentionDays: v.inferenceRetentionDays,
   };
   if (v.trafficMode === 'rollback') return { ...base, traffic: { mode: 'rollback' } };
   const traffic: DeployTraffic = v.trafficMode === 'canary' ? { mode: 'canary', percent: v.canaryPercent } : { mode: v.trafficMode };

@@ -5,7 +5,7 @@
 import { renderChanges as renderPlan } from '../../../shared/runtime/plan';
 import type { AiGatewayConfig, EmailNotifications } from '../../../shared/api/serving';
 import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
-import type { TagPatch } from './gateway';
+import { usageTracked, type TagPatch } from './gateway';
 import { describeEntity, sameEntity, type ServingConfig } from './servedConfig';
 
 export function configChange(endpointName: string, before: ServingConfig | undefined, after: ServingConfig): ChangeEntry {
@@ -35,6 +35,10 @@ export function gatewayChange(endpointName: string, before: AiGatewayConfig | un
     fields.push({ path: 'ai_gateway.inference_table_config', before: table(before), after: disableFirst ? `disable first, then ${table(after)}` : table(after) });
   }
   if (after && limits(before) !== limits(after)) fields.push({ path: 'ai_gateway.rate_limits', before: limits(before), after: limits(after) });
+  const tracking = (g: AiGatewayConfig | undefined) => (g === undefined ? undefined : usageTracked(g) ? 'enabled' : 'disabled');
+  if (after && tracking(before) !== tracking(after) && (before !== undefined || usageTracked(after))) {
+    fields.push({ path: 'ai_gateway.usage_tracking_config', before: tracking(before), after: tracking(after) });
+  }
   return { action: fields.length ? (before ? 'update' : 'create') : 'noop', resource: `serving endpoint ${endpointName}: AI Gateway`, fields };
 }
 

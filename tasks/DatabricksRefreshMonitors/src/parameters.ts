@@ -4,68 +4,20 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/monitoring/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
-import { thresholdRule, type MetricCondition } from '../../../shared/monitoring/metricRules';
-import { optional, withDefault } from '../../../shared/runtime/rules/core';
-import { columnNameRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
-import { outputFileRule } from '../../../shared/runtime/rules/files';
-import { booleanRule, choiceRule, integerRule, textRule } from '../../../shared/runtime/rules/generic';
-import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
+import { INPUTS } from './inputs';
 
-export interface RefreshMonitorsParameters {
+export interface RefreshMonitorsParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  /** catalog.schema.table names, without backticks. */
-  tables: string[];
-  /** catalog.schema: every monitored table in it. */
-  schemaName?: string;
-  concurrency: number;
-  waitForCompletion: boolean;
-  timeoutMinutes: number;
-  warehouseId?: string;
-  driftType: (typeof DRIFT_TYPES)[number];
-  /** Empty: refresh only, no gate. */
-  thresholds: MetricCondition[];
-  columns: string[];
-  excludeColumns: string[];
-  evaluationWindows: number;
-  violationWindows: number;
-  onDrift: (typeof ON_DRIFT)[number];
-  onInsufficientData: (typeof ON_INSUFFICIENT_DATA)[number];
   /** Absolute path of the JSON report. */
   reportPath: string;
-  monitorApi: (typeof MONITOR_APIS)[number];
-  /** Notification destination display names told when a rule breaks (at most 3). */
-  notifyDestinations: string[];
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
-  const opened = openTaskInputs('DatabricksRefreshMonitors', taskInputs, vars);
-  const tableName = ucNameRule(3, 'catalog.schema.table');
-  const columnList = commaListRule(columnNameRule(), { uniqueBy: (c) => c });
-  const inputs = {
-    tables: withDefault(lineListRule(tableName, { uniqueBy: (t) => t }), ''),
-    schemaName: optional(ucNameRule(2, 'catalog.schema')),
-    concurrency: withDefault(integerRule(1, 50), '5'),
-    waitForCompletion: withDefault(booleanRule(), 'true'),
-    timeoutMinutes: withDefault(integerRule(1, 1440), '60'),
-    warehouseId: optional(warehouseIdRule()),
-    driftType: withDefault(choiceRule(DRIFT_TYPES), 'BASELINE'),
-    thresholds: withDefault(lineListRule(thresholdRule()), ''),
-    columns: withDefault(columnList, ''),
-    excludeColumns: withDefault(columnList, ''),
-    evaluationWindows: withDefault(integerRule(1, 100), '1'),
-    violationWindows: withDefault(integerRule(1, 100), '1'),
-    onDrift: withDefault(choiceRule(ON_DRIFT), 'fail'),
-    onInsufficientData: withDefault(choiceRule(ON_INSUFFICIENT_DATA), 'warn'),
-    reportPath: optional(outputFileRule(opened.workingDirectory)),
-    // No task.json default: the settings file's monitoring.monitorApi must not be hidden by it.
-    monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
-    notifyDestinations: withDefault(commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: 'destinations (the job notification limit)' }, uniqueBy: (n) => n.toLowerCase() }), ''),
-  };
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['tables', 'schemaName'], ({ tables, schemaName }) =>
       tables.length === 0 && schemaName === undefined ? { input: 'tables', rule: 'set tables and/or schemaName' } : undefined,
     ),
@@ -85,22 +37,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   return {
     common,
-    tables: v.tables,
-    schemaName: v.schemaName,
-    concurrency: v.concurrency,
-    waitForCompletion: v.waitForCompletion,
-    timeoutMinutes: v.timeoutMinutes,
-    warehouseId: v.warehouseId,
-    driftType: v.driftType,
-    thresholds: v.thresholds,
-    columns: v.columns,
-    excludeColumns: v.excludeColumns,
-    evaluationWindows: v.evaluationWindows,
-    violationWindows: v.violationWindows,
-    onDrift: v.onDrift,
-    onInsufficientData: v.onInsufficientData,
-    monitorApi: v.monitorApi,
-    notifyDestinations: v.notifyDestinations,
+    ...directParameters(INPUTS, v),
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

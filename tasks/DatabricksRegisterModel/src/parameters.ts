@@ -2,13 +2,12 @@
  * Parameters of DatabricksRegisterModel: every input read and validated (docs/INPUTS.md),
  * plus the lineage tags taken from the pipeline's variables.
  */
-import { REGISTER_FROM, METRIC_GOALS } from '../../../shared/runtime/choices';
+import type { METRIC_GOALS } from '../../../shared/runtime/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
+import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { optional, required, withDefault } from '../../../shared/runtime/rules/core';
-import { aliasRule, artifactPathRule, metricKeyRule, runIdRule, ucNameRule, versionOrLatestRule } from '../../../shared/runtime/rules/databricks';
-import { booleanRule, choiceRule, integerRule, nonNegativeNumberRule, patternRule, textRule } from '../../../shared/runtime/rules/generic';
-import { commaListRule, type KeyValue, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
+import type { KeyValue } from '../../../shared/runtime/rules/lists';
+import { INPUTS } from './inputs';
 
 export type ModelSource =
   | {
@@ -33,53 +32,18 @@ export interface PromotionGate {
   failIfNotImproved: boolean;
 }
 
-export interface RegisterModelParameters {
+export interface RegisterModelParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
-  /** catalog.schema.model, without backticks. */
-  modelName: string;
   source: ModelSource;
-  description?: string;
-  tags: KeyValue[];
   /** Undefined when compareMetric is not set: every candidate wins. */
   gate?: PromotionGate;
-  candidateAliases: string[];
-  promoteAliases: string[];
-  timeoutMinutes: number;
-  /** Files copied at once. */
-  copyConcurrency: number;
   /** git_sha, branch, build_id, pipeline_url: those the pipeline's variables provide. */
   lineageTags: KeyValue[];
 }
 
-const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
-
-const inputs = {
-  modelName: required(ucNameRule(3, 'catalog.schema.model')),
-  registerFrom: withDefault(choiceRule(REGISTER_FROM), 'run'),
-  runId: optional(runIdRule()),
-  experimentName: optional(textRule()),
-  runFilter: optional(textRule()),
-  modelId: optional(patternRule(/^m-[A-Za-z0-9]+$/, 'must be an MLflow logged model id: m- followed by letters and digits', 100)),
-  artifactPath: withDefault(artifactPathRule(), 'model'),
-  modelVersion: withDefault(versionOrLatestRule(), 'latest'),
-  description: optional(textRule(5000)),
-  tags: withDefault(keyValueLinesRule({ key: TAG_KEY, maxValueLength: 5000 }), ''),
-  compareMetric: optional(metricKeyRule()),
-  metricGoal: withDefault(choiceRule(METRIC_GOALS), 'maximize'),
-  minImprovement: withDefault(nonNegativeNumberRule(), '0'),
-  promoteOnTie: withDefault(booleanRule(), 'false'),
-  baselineAlias: withDefault(aliasRule(), 'champion'),
-  candidateAliases: withDefault(commaListRule(aliasRule(), { uniqueBy: (a) => a }), ''),
-  promoteAliases: withDefault(commaListRule(aliasRule(), { uniqueBy: (a) => a }), 'champion'),
-  failIfNotImproved: withDefault(booleanRule(), 'false'),
-  timeoutMinutes: withDefault(integerRule(1, 720), '20'),
-  // No task.json default (the settings file may set it); the default is this one, stated in the help text.
-  copyConcurrency: withDefault(integerRule(1, 16), '4'),
-};
-
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RegisterModelParameters {
-  const opened = openTaskInputs('DatabricksRegisterModel', taskInputs, vars);
-  const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
+  const opened = openTaskInputs(INPUTS, taskInputs, vars);
+  const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['registerFrom', 'runId', 'experimentName', 'modelId'], ({ registerFrom, runId, experimentName, modelId }) => {
       if (registerFrom !== 'run') return undefined;
       if (runId === undefined && experimentName === undefined && modelId === undefined) return { input: 'runId', rule: 'registerFrom is run: set runId, experimentName or modelId' };
@@ -113,10 +77,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
       : { kind: 'existingVersion', version: v.modelVersion };
   return {
     common,
-    modelName: v.modelName,
+    ...directParameters(INPUTS, v),
     source,
-    description: v.description,
-    tags: v.tags,
     gate:
       v.compareMetric === undefined
         ? undefined
@@ -128,10 +90,6 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
             baselineAlias: v.baselineAlias,
             failIfNotImproved: v.failIfNotImproved,
           },
-    candidateAliases: v.candidateAliases,
-    promoteAliases: v.promoteAliases,
-    timeoutMinutes: v.timeoutMinutes,
-    copyConcurrency: v.copyConcurrency,
     lineageTags: lineageTags(vars),
   };
 }

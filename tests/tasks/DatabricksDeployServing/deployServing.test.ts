@@ -63,6 +63,32 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.match(run.resultMessage ?? '', /nothing changed/);
   });
 
+  it('usageTracking: on at create, kept when left out, shown in plan mode, turned off when false', async () => {
+    const tracking = () => suite.cloud.workspace.state.serving.get(EP)!.aiGateway?.usage_tracking_config;
+    const on = await deploy({ modelVersion: '8', usageTracking: 'true' });
+    assert.equal(on.result, 'Succeeded', on.stdout);
+    assert.deepEqual(tracking(), { enabled: true });
+
+    suite.cloud.workspace.reset();
+    const kept = await deploy({ modelVersion: '8' });
+    assert.equal(kept.result, 'Succeeded', kept.stdout);
+    assert.deepEqual(suite.cloud.workspace.writeRequests(), [], 'left out (fromFile / no settings file): the endpoint keeps usage tracking');
+
+    const plan = await deploy({ modelVersion: '8', usageTracking: 'false', dryRun: 'true' });
+    assert.equal(plan.result, 'Succeeded', plan.stdout);
+    assert.match(plan.stdout, /- ai_gateway\.usage_tracking_config: enabled\s+\+ ai_gateway\.usage_tracking_config: disabled/);
+    assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
+
+    const off = await deploy({ modelVersion: '8', usageTracking: 'false' });
+    assert.equal(off.result, 'Succeeded', off.stdout);
+    assert.deepEqual(tracking(), { enabled: false });
+    assert.deepEqual(
+      suite.cloud.workspace.writeRequests().filter((r) => r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`),
+      [`PUT /api/2.0/serving-endpoints/${EP}/ai-gateway`],
+      'only the AI Gateway changes (then the smoke test runs)',
+    );
+  });
+
   it('canary then promote', async () => {
     seedServingEndpoint(suite.cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' }, tags: [{ key: 'owner', value: 'mlops' }] });
     const canary = await deploy({ modelVersion: '8', trafficMode: 'canary', canaryPercent: '20' });

@@ -188,14 +188,21 @@ describe('task.json manifests', () => {
           if (def.kind === 'literal' && fileSettable(name).has(documented.name)) {
             // The built-in default, applied by the task (task.json carries none: see precedence).
             const help = input.helpMarkDown ?? '';
-            const stated = def.value === 'true' ? /Default: on/.test(help) : def.value === 'false' ? /Default: off/.test(help) : help.includes(`\`${def.value}\``);
+            const stated =
+              def.value === 'true'
+                ? /Default: on/.test(help)
+                : def.value === 'false'
+                  ? /Default: off/.test(help)
+                  : help.includes(`\`${def.value}\``) || help.includes(`${def.value} (default`) || help.includes(`Default: ${def.value}`);
             assert.ok(stated, `${where}: the help text states the built-in default ${def.value}`);
             if (input.type === 'pickList') assert.ok(Object.keys(input.options ?? {}).includes(def.value), `${where}: the default ${def.value} is an option`);
           } else if (def.kind === 'literal') {
             assert.equal(input.defaultValue, def.value, `${where}: defaultValue`);
           } else {
-            // Computed defaults are filled in by the task; a placeholder here would reach it as a value.
-            assert.ok(input.defaultValue === undefined || input.defaultValue === '', `${where}: defaultValue should be empty`);
+            // Computed defaults are filled in by the task; a placeholder here would reach it as a value
+            // (`fromFile`, a pick list's "not set on the step", is no value).
+            const notSet = input.defaultValue === undefined || input.defaultValue === '' || (fileSettable(name).has(documented.name) && input.defaultValue === FROM_SETTINGS_FILE);
+            assert.ok(notSet, `${where}: defaultValue should be empty`);
           }
           assert.equal(input.visibleRule, documented.visibleRule, `${where}: visibleRule`);
           const group = groupOverrides.get(documented.name);

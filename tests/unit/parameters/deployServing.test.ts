@@ -152,9 +152,24 @@ describe('DatabricksDeployServing parameters', () => {
   });
 
   describe('gateway, tags, notifications, readiness', () => {
+    const tempDir = useTempDir();
     it('reads rateLimitPerMinute', () => {
       assert.equal(run({ rateLimitPerMinute: '600' }).rateLimitPerMinute, 600);
       expectError(() => run({ rateLimitPerMinute: '0' }), 'rateLimitPerMinute', 'must be a positive integer');
+    });
+    it('reads usageTracking: on, off, or left to the endpoint (omitted or fromFile)', () => {
+      assert.equal(run({ usageTracking: 'true' }).usageTracking, true);
+      assert.equal(run({ usageTracking: 'false' }).usageTracking, false);
+      assert.equal(run({}).usageTracking, undefined);
+      assert.equal(run({ usageTracking: 'fromFile' }).usageTracking, undefined);
+      expectError(() => run({ usageTracking: 'yes please' }), 'usageTracking', 'must be true or false');
+    });
+    it('takes usageTracking from the settings file unless the step sets it', () => {
+      const file = writeFile(tempDir(), 'mlops.yml', 'environments:\n  prod:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving:\n      usageTracking: true\n');
+      const fromFile = (inputs: Inputs) => build(buildParameters, { azureSubscription: CONNECTION.azureSubscription, ...BASE, configFile: file, ...inputs });
+      assert.equal(fromFile({}).usageTracking, true);
+      assert.equal(fromFile({ usageTracking: 'fromFile' }).usageTracking, true);
+      assert.equal(fromFile({ usageTracking: 'false' }).usageTracking, false, 'an explicit value on the step wins over the file');
     });
     it('reads endpoint tags', () => {
       assert.deepEqual(run({ tags: 'team=ml\nenv = prod' }).tags, [
