@@ -259,7 +259,7 @@ function checkSettable(at: string, name: string, d: InputDeclaration, task: stri
   if (d.default !== undefined && d.default !== '' && described !== undefined && described !== d.default) {
     problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} describes the default as ${described}, the manifest's default is ${d.default}`);
   }
-  // Precedence (INTERFACE.md): nothing the agent passes for an omitted input may hide the file.
+  // Precedence (docs/INPUTS.md): nothing the agent passes for an omitted input may hide the file.
   if (d.type === 'boolean') problems.push(`${at}: a checkbox cannot say "not set"; the settings file can set it, so make it a ${FROM_SETTINGS_FILE} / true / false pick list`);
   if (d.options !== undefined) {
     const [first] = Object.keys(d.options);

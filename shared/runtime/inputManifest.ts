@@ -11,7 +11,7 @@
  * The agent passes every task.json `defaultValue` for an input the step leaves out, so the
  * task.json default is derived, never written: an input the settings file can set has none
  * (a pick list gets the `fromFile` choice), so that an explicit value always wins over the file
- * and an omitted one lets the file speak (INTERFACE.md precedence). `default` is the built-in
+ * and an omitted one lets the file speak (docs/INPUTS.md, Precedence). `default` is the built-in
  * default, applied by the reader.
  */
 import type { z } from 'zod';

@@ -17,6 +17,7 @@ import { collect, paginate } from '../../client/paginate';
 import { apiPath } from '../../client/path';
 import { GRANULARITIES, granularityEnum, type Granularity } from '../../monitoring/granularity';
 import { isMissingMonitor, UC_MISSING_CODES } from './answers';
+import { customMetricsFromWire, customMetricsToWire, scheduleFromWire, scheduleToWire } from './wire';
 import type { CreateMonitorOptions, Monitor, MonitorApi, MonitorField, MonitorSpec, MonitorStatus, ProfileSpec, Refresh, RefreshState, RefreshTrigger } from './model';
 
 /**
@@ -32,7 +33,7 @@ type V1Granularity = NonNullable<SdkV1Config['time_series']>['granularities'][nu
 
 const V1 = '/api/data-quality/v1/monitors';
 const PROBLEM_V1 = { classification: 'INFERENCE_PROBLEM_TYPE_CLASSIFICATION', regression: 'INFERENCE_PROBLEM_TYPE_REGRESSION' } as const;
-const METRIC_TYPE_V1 = { aggregate: 'DATA_PROFILING_CUSTOM_METRIC_TYPE_AGGREGATE', derived: 'DATA_PROFILING_CUSTOM_METRIC_TYPE_DERIVED', drift: 'DATA_PROFILING_CUSTOM_METRIC_TYPE_DRIFT' } as const;
+const METRIC_TYPE_V1 = 'DATA_PROFILING_CUSTOM_METRIC_TYPE_';
 
 /** The update_mask path of each field (v1). */
 const MASK_V1: Record<Exclude<MonitorField, 'profile'>, string> = {
@@ -147,8 +148,8 @@ export class DataQualityMonitorApi implements MonitorApi {
       assets_dir: spec.assetsDir,
       baseline_table_name: spec.baselineTableName,
       slicing_exprs: spec.slicingExpressions,
-      custom_metrics: spec.customMetrics.map((m) => ({ name: m.name, type: METRIC_TYPE_V1[m.type], definition: m.definition, input_columns: m.inputColumns, output_data_type: m.outputDataType })),
-      schedule: spec.schedule ? { quartz_cron_expression: spec.schedule.quartzCronExpression, timezone_id: spec.schedule.timezoneId } : undefined,
+      custom_metrics: customMetricsToWire(spec.customMetrics, METRIC_TYPE_V1),
+      schedule: scheduleToWire(spec.schedule),
       notification_settings: { on_failure: { email_addresses: spec.notifyEmails } },
       warehouse_id: spec.warehouseId,
       skip_builtin_dashboard: spec.skipBuiltinDashboard,
@@ -211,14 +212,8 @@ function fromV1(m: V1Monitor, tableName: string): Monitor {
     profile,
     baselineTableName: c.baseline_table_name,
     slicingExpressions: c.slicing_exprs ?? [],
-    customMetrics: (c.custom_metrics ?? []).map((x) => ({
-      name: x.name,
-      type: x.type === 'DATA_PROFILING_CUSTOM_METRIC_TYPE_DRIFT' ? 'drift' : x.type === 'DATA_PROFILING_CUSTOM_METRIC_TYPE_DERIVED' ? 'derived' : 'aggregate',
-      definition: x.definition,
-      inputColumns: x.input_columns,
-      outputDataType: x.output_data_type,
-    })),
-    schedule: c.schedule ? { quartzCronExpression: c.schedule.quartz_cron_expression, timezoneId: c.schedule.timezone_id } : undefined,
+    customMetrics: customMetricsFromWire(c.custom_metrics, METRIC_TYPE_V1),
+    schedule: scheduleFromWire(c.schedule),
     notifyEmails: c.notification_settings?.on_failure?.email_addresses ?? [],
     status: (c.status?.replace('DATA_PROFILING_STATUS_', '') as MonitorStatus | undefined) ?? 'UNKNOWN',
     failureMessage: c.latest_monitor_failure_message,

@@ -11,10 +11,11 @@ import { createOnce } from '../../client/createOnce';
 import type { DatabricksClient } from '../../client/databricksClient';
 import { apiPath } from '../../client/path';
 import { isMissingMonitor } from './answers';
+import { customMetricsFromWire, customMetricsToWire, scheduleFromWire, scheduleToWire } from './wire';
 import type { CreateMonitorOptions, Monitor, MonitorApi, MonitorField, MonitorSpec, MonitorStatus, ProfileSpec, Refresh } from './model';
 
 const PROBLEM_LEGACY = { classification: 'PROBLEM_TYPE_CLASSIFICATION', regression: 'PROBLEM_TYPE_REGRESSION' } as const;
-const METRIC_TYPE_LEGACY = { aggregate: 'CUSTOM_METRIC_TYPE_AGGREGATE', derived: 'CUSTOM_METRIC_TYPE_DERIVED', drift: 'CUSTOM_METRIC_TYPE_DRIFT' } as const;
+const METRIC_TYPE_LEGACY = 'CUSTOM_METRIC_TYPE_';
 
 export class LegacyMonitorApi implements MonitorApi {
   readonly kind = 'legacy' as const;
@@ -89,8 +90,8 @@ function legacyBody(spec: MonitorSpec): LegacyBody {
     output_schema_name: spec.outputSchema,
     baseline_table_name: spec.baselineTableName,
     slicing_exprs: spec.slicingExpressions,
-    custom_metrics: spec.customMetrics.map((m) => ({ name: m.name, type: METRIC_TYPE_LEGACY[m.type], definition: m.definition, input_columns: m.inputColumns, output_data_type: m.outputDataType })),
-    schedule: spec.schedule ? { quartz_cron_expression: spec.schedule.quartzCronExpression, timezone_id: spec.schedule.timezoneId } : undefined,
+    custom_metrics: customMetricsToWire(spec.customMetrics, METRIC_TYPE_LEGACY),
+    schedule: scheduleToWire(spec.schedule),
     notifications: { on_failure: { email_addresses: spec.notifyEmails } },
     inference_log:
       p.type === 'inferenceLog'
@@ -134,14 +135,8 @@ function fromLegacy(m: catalog.MonitorInfo): Monitor {
     profile,
     baselineTableName: m.baseline_table_name,
     slicingExpressions: m.slicing_exprs ?? [],
-    customMetrics: (m.custom_metrics ?? []).map((x) => ({
-      name: x.name,
-      type: x.type === 'CUSTOM_METRIC_TYPE_DRIFT' ? 'drift' : x.type === 'CUSTOM_METRIC_TYPE_DERIVED' ? 'derived' : 'aggregate',
-      definition: x.definition,
-      inputColumns: x.input_columns,
-      outputDataType: x.output_data_type,
-    })),
-    schedule: m.schedule ? { quartzCronExpression: m.schedule.quartz_cron_expression, timezoneId: m.schedule.timezone_id } : undefined,
+    customMetrics: customMetricsFromWire(m.custom_metrics, METRIC_TYPE_LEGACY),
+    schedule: scheduleFromWire(m.schedule),
     notifyEmails: m.notifications?.on_failure?.email_addresses ?? [],
     status: (m.status?.replace('MONITOR_STATUS_', '') as MonitorStatus | undefined) ?? 'UNKNOWN',
     failureMessage: m.latest_monitor_failure_msg,
