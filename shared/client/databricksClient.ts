@@ -96,6 +96,15 @@ export class DatabricksClient {
     return new DatabricksClient({ workspaceUrl: baseUrl, send: this.send, timeoutMs: this.timeoutMs, signal: this.signal, readOnly: this.readOnly });
   }
 
+  /**
+   * The same client refusing every write (PlanModeViolation): what a task's plan phase gets, so
+   * a plan can read (and poll) but never write, whether or not the step runs in dryRun.
+   */
+  readOnlyView(): DatabricksClient {
+    if (this.readOnly) return this;
+    return new DatabricksClient({ workspaceUrl: this.workspaceUrl, send: this.send, timeoutMs: this.timeoutMs, signal: this.signal, readOnly: true });
+  }
+
   /** An absolute URL of this workspace (links in summaries). */
   link(path: string): string {
     return `${this.workspaceUrl}${path.startsWith('/') ? '' : '/'}${path}`;

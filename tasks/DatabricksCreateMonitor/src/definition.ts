@@ -6,7 +6,7 @@ import { stepTitle } from '../../../shared/runtime/report';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { LegacyTaskDefinition as TaskDefinition } from '../../../shared/runtime/task';
 import { createMonitor } from './operations';
 import { createMonitorWorstCase } from './worstCase';
 import { buildParameters, type CreateMonitorParameters } from './parameters';

@@ -5,7 +5,7 @@
 import { stepTitle } from '../../../shared/runtime/report';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { LegacyTaskDefinition as TaskDefinition } from '../../../shared/runtime/task';
 import { deployServing } from './operations';
 import { deployServingWorstCase } from './worstCase';
 import { syncRetention } from './retention';

@@ -7,7 +7,7 @@ import { stepTitle } from '../../../shared/runtime/report';
 import { runSelect, type SqlParameterType, type SqlParameters } from '../../../shared/api/sql';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { LegacyTaskDefinition as TaskDefinition } from '../../../shared/runtime/task';
 import type { RunStatement } from './gate/check';
 import { monitorFinder } from './monitorGateway';
 import { refreshMonitors } from './operations';

@@ -7,7 +7,7 @@ import * as tl from 'azure-pipelines-task-lib/task';
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import { taskStorageClient } from '../../../shared/runtime/storage';
-import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { LegacyTaskDefinition as TaskDefinition } from '../../../shared/runtime/task';
 import { registerModel } from './operations';
 import { registerModelWorstCase } from './worstCase';
 import { buildParameters, type RegisterModelParameters } from './parameters';

@@ -4,7 +4,7 @@
  */
 import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
-import type { TaskDefinition } from '../../../shared/runtime/task';
+import type { LegacyTaskDefinition as TaskDefinition } from '../../../shared/runtime/task';
 import { runJob } from './operations';
 import { runJobWorstCase } from './worstCase';
 import { buildParameters, type RunJobParameters } from './parameters';
