@@ -6,6 +6,7 @@
 import type { DatabricksClient } from '../../shared/client/databricksClient';
 import type { StorageClient } from '../../shared/client/storage';
 import { outcomeSummary, type SummaryParts } from '../../shared/runtime/report';
+import { taskStorageClient } from '../../shared/runtime/storage';
 import { runPhases, type Outcome, type TaskContext, type TaskDeps, type TaskPhases } from '../../shared/runtime/task';
 
 export type OutcomeWithSummary<R> = Outcome<R> & { summaryMarkdown: string };
@@ -21,10 +22,8 @@ export function testDeps(client: DatabricksClient, ctx: TaskContext, options: { 
     client,
     ctx,
     dryRun: options.dryRun ?? client.readOnly,
-    storage: () => {
-      if (!options.storage) throw new Error('this test gives the task no storage client');
-      return options.storage;
-    },
+    // As the runner: the agent's storage client unless the test gives one.
+    storage: () => (options.storage ??= taskStorageClient(ctx, 300)),
     setSecret: options.setSecret ?? (() => undefined),
   };
 }
