@@ -57,7 +57,7 @@ export interface TaskContext {
 
 /** The one dependency object every task's plan and apply get, in the same argument position. */
 export interface TaskDeps {
-  /** In plan() a view that refuses every write (PlanModeViolation); in apply() the writing client. */
+  /** In plan() (and planned()) a client that refuses every write (PlanModeViolation); in apply() the writing client. */
   client: DatabricksClient;
   ctx: TaskContext;
   /** Plan mode: apply() is not called (planned() gives the outcome). */
@@ -98,14 +98,19 @@ export interface TaskDefinition<P extends { common: CommonParameters }, Plan, R>
   worstCase?(params: P): WorstCasePart[];
 }
 
-/** plan → (printed) → planned in dryRun, else apply. The plan phase gets a client that cannot write. */
+/**
+ * plan → (printed) → planned in dryRun, else apply. The plan phase gets a client that refuses
+ * writes (PlanModeViolation) until the plan is done; apply gets the writing client.
+ */
 export async function runPhases<P, Plan, R>(phases: TaskPhases<P, Plan, R>, deps: TaskDeps, params: P): Promise<{ plan: Plan; outcome: Outcome<R> }> {
-  const readDeps: TaskDeps = { ...deps, client: deps.client.readOnlyView() };
+  const planning = deps.client.planPhase();
+  const readDeps: TaskDeps = { ...deps, client: planning.client };
   const plan = await phases.plan(readDeps, params);
   const lines = phases.planLines?.(plan);
   if (lines) printPlan(deps.ctx.log, lines, deps.dryRun);
-  const outcome = deps.dryRun ? await phases.planned(readDeps, plan) : await phases.apply(deps, plan);
-  return { plan, outcome };
+  if (deps.dryRun) return { plan, outcome: await phases.planned(readDeps, plan) };
+  planning.end();
+  return { plan, outcome: await phases.apply(deps, plan) };
 }
 
 /** The dependency object of a task run: plan mode from the parameters (or a client that refuses writes). */

@@ -16,8 +16,6 @@ import {
   type MonitorApiKind,
   type MonitorApiPreference,
   type MonitorSpec,
-  DataQualityMonitorApi,
-  LegacyMonitorApi,
 } from '../../../shared/api/monitors';
 import { executeStatement } from '../../../shared/api/sql';
 import type { catalog } from '@databricks/sdk-experimental';
@@ -69,7 +67,8 @@ export interface AlertPlan {
 /** plan() of a monitor: the view, the monitor and the alerts as they are and as they should be. */
 export interface MonitorPlan {
   params: CreateMonitorParameters;
-  apiKind: MonitorApiKind;
+  /** The API chosen (bound to the plan's client: it writes once apply runs). */
+  api: MonitorApi;
   /** Which API was used and why, for the summary. */
   apiChoice: string;
   view?: ViewPlan;
@@ -165,7 +164,7 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
     alerts: alerts.filter((a) => a.action !== 'delete').map((a) => ({ displayName: a.displayName, action: a.action as 'create' | 'update' | 'noop', rule: a.rule!.text, id: a.existing?.id, url: a.existing?.id ? client.link(alertPath(a.existing.id)) : undefined })),
     changes,
   };
-  return { params, apiKind: api.kind, apiChoice, view, current, wanted, diff, names, alerts, changes, outputs, report, notes, planLines: renderChanges(changes) };
+  return { params, api, apiChoice, view, current, wanted, diff, names, alerts, changes, outputs, report, notes, planLines: renderChanges(changes) };
 }
 
 function finish(plan: MonitorPlan, result: CreateMonitorResult['result'], message: string): CreateMonitorResult {
@@ -183,11 +182,9 @@ export function plannedMonitor(plan: MonitorPlan): CreateMonitorResult {
 /** Writes in dependency order: the view, the monitor, the wait until ACTIVE, the alerts, an optional refresh. */
 export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promise<CreateMonitorResult> {
   const { client, ctx } = deps;
-  const { params, view, current, wanted, diff, names, alerts, changes, outputs, report, notes } = plan;
+  const { params, api, view, current, wanted, diff, names, alerts, changes, outputs, report, notes } = plan;
   const table = params.tableName;
   if (diff?.immutable.length) return finish(plan, 'Failed', immutableMessage(table, diff));
-  // The API of the plan, now on the client that writes.
-  const api: MonitorApi = plan.apiKind === 'legacy' ? new LegacyMonitorApi(client) : new DataQualityMonitorApi(client);
   // Writes.
   if (view && view.change.action !== 'noop') await createView(deps, params.warehouseId!, view);
   let monitor: Monitor;

@@ -10,7 +10,7 @@ function plan(over: Partial<MonitorPlan> = {}): MonitorPlan {
   const report: MonitorReportData = { tableName: TABLE, monitorApi: 'dataQuality', action: 'update', alerts: [], changes: [] };
   return {
     params: params({}),
-    apiKind: 'dataQuality',
+    api: {} as MonitorPlan['api'],
     apiChoice: 'data quality API',
     wanted: {} as MonitorPlan['wanted'],
     names: { profile: `${TABLE}_profile_metrics`, drift: `${TABLE}_drift_metrics` },

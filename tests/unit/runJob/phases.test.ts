@@ -29,9 +29,6 @@ function stub(post: (path: string) => unknown = () => ({})): { client: Databrick
   const client = {
     workspaceUrl: 'https://w',
     readOnly: false,
-    readOnlyView() {
-      return this;
-    },
     link: (path: string) => `https://w${path}`,
     get: async (path: string) => (calls.push(`GET ${path}`), JOB),
     post: async (path: string) => (calls.push(`POST ${path}`), post(path)),

@@ -94,35 +94,39 @@ describe('task shape', () => {
   });
 
   describe('runPhases', () => {
+    let planClient: TaskDeps['client'] | undefined;
     const phases = (calls: string[]): TaskPhases<{ write: boolean }, { wanted: string }, { n: number }> => ({
       async plan(d, params) {
-        calls.push(`plan readOnly=${d.client.readOnly}`);
+        calls.push('plan');
         await d.client.get('/api/2.0/thing');
         if (params.write) await d.client.post('/api/2.0/thing', {});
+        planClient = d.client;
         return { wanted: 'x' };
       },
       planLines: (plan) => [`+ ${plan.wanted}`],
       planned: () => outcome({ message: 'planned' }),
       async apply(d) {
-        calls.push(`apply readOnly=${d.client.readOnly}`);
+        calls.push('apply');
         await d.client.post('/api/2.0/thing', {});
+        // What the plan built on its client can write once apply runs.
+        await planClient!.post('/api/2.0/other', {});
         return outcome({ message: 'applied' });
       },
     });
 
-    it('plan gets a client that refuses writes, apply the writing one', async () => {
+    it('plan gets a client that refuses writes while it plans; apply the writing one', async () => {
       const calls: string[] = [];
       const { outcome: o } = await runPhases(phases(calls), deps(false, calls), { write: false });
       assert.equal(o.message, 'applied');
-      assert.deepEqual(calls, ['plan readOnly=true', 'GET /api/2.0/thing', 'apply readOnly=false', 'POST /api/2.0/thing']);
-      await assert.rejects(runPhases(phases([]), deps(false, []), { write: true }), PlanModeViolation);
+      assert.deepEqual(calls, ['plan', 'GET /api/2.0/thing', 'apply', 'POST /api/2.0/thing', 'POST /api/2.0/other']);
+      await assert.rejects(runPhases(phases([]), deps(false, []), { write: true }), (e: unknown) => e instanceof PlanModeViolation && /plan phase was refused/.test(e.message));
     });
 
     it('dryRun: planned gives the outcome, apply is not called, no write is sent', async () => {
       const calls: string[] = [];
       const { outcome: o } = await runPhases(phases(calls), deps(true, calls), { write: false });
       assert.equal(o.message, 'planned');
-      assert.deepEqual(calls, ['plan readOnly=true', 'GET /api/2.0/thing']);
+      assert.deepEqual(calls, ['plan', 'GET /api/2.0/thing']);
     });
   });
 });
