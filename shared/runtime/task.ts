@@ -131,27 +131,7 @@ const RESULT = {
   Failed: tl.TaskResult.Failed,
 } as const;
 
-/** @deprecated The shape before plan/apply; removed once every task is migrated. */
-export interface TaskOutcome {
-  result: TaskResultName;
-  message: string;
-  outputs?: OutputValues;
-  summaryMarkdown?: string;
-  summaryTitle?: string;
-  report?: Omit<TaskReport, 'task' | 'version' | 'result' | 'message' | 'startedAt' | 'finishedAt'>;
-  reportPath?: string;
-}
-
-/** @deprecated The shape before plan/apply; removed once every task is migrated. */
-export interface LegacyTaskDefinition<P> {
-  name: string;
-  parameters(ctx: TaskContext): P | Promise<P>;
-  run(ctx: TaskContext, params: P): Promise<TaskOutcome>;
-  explain?(error: DatabricksApiError): string | undefined;
-  worstCase?(params: P): WorstCasePart[];
-}
-
-export async function runTask<P extends { common: CommonParameters }, Plan, R>(definition: TaskDefinition<P, Plan, R> | LegacyTaskDefinition<P>): Promise<void> {
+export async function runTask<P extends { common: CommonParameters }, Plan, R>(definition: TaskDefinition<P, Plan, R>): Promise<void> {
   const startedAt = new Date();
   // The bundle runs from the task folder: its task.json (and Strings/) are beside it.
   useTaskStrings(__dirname);
@@ -170,10 +150,6 @@ export async function runTask<P extends { common: CommonParameters }, Plan, R>(d
     const params = await definition.parameters(ctx);
     const timeoutWarning = definition.worstCase && jobTimeoutWarning(definition.name, definition.worstCase(params));
     if (timeoutWarning) taskLog.warning(timeoutWarning);
-    if ('run' in definition) {
-      legacyFinish(definition.name, await definition.run(ctx, params), startedAt);
-      return;
-    }
     const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
     const deps = taskDeps(client, ctx, params.common);
     const { plan, outcome } = await runPhases(definition, deps, params);
@@ -217,18 +193,6 @@ function finish<P extends { common: CommonParameters }, Plan, R>(
     },
     definition.reportPath?.(params),
   );
-  tl.setResult(RESULT[outcome.result], neutralize(outcome.message), true);
-}
-
-function legacyFinish(task: string, outcome: TaskOutcome, startedAt: Date): void {
-  closeOpenGroup();
-  for (const [name, value] of Object.entries(outcome.outputs ?? {})) {
-    if (value !== undefined) tl.setVariable(name, String(value), false, true);
-  }
-  if (outcome.summaryMarkdown) publishSummary(task, outcome.summaryMarkdown, outcome.summaryTitle);
-  if (outcome.report) {
-    publishReport({ ...outcome.report, task, version: 1, result: outcome.result, message: outcome.message, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString() }, outcome.reportPath);
-  }
   tl.setResult(RESULT[outcome.result], neutralize(outcome.message), true);
 }
 
