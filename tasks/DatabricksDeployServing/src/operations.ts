@@ -11,7 +11,6 @@ import type { CreateServingEndpoint, EndpointTag, ServingEndpointDetailed } from
 import {
   createServingEndpoint,
   findServingEndpoint,
-  getServingEndpoint,
   patchServingEndpointNotifications,
   patchServingEndpointTags,
   putAiGateway,
@@ -20,14 +19,14 @@ import {
 } from '../../../shared/api/serving';
 import { CancelledError, DatabricksApiError, isAlreadyExists } from '../../../shared/client/errors';
 import { PollTimeoutError } from '../../../shared/client/poll';
-import type { ChangeEntry, DeploymentReportData, ServedEntitySnapshot } from '../../../shared/runtime/reportTypes';
+import type { ChangeEntry, DeploymentReportData } from '../../../shared/runtime/reportTypes';
 import { printPlan } from '../../../shared/runtime/plan';
 import type { Outcome, TaskDeps } from '../../../shared/runtime/task';
 import { gatewayForCreate, planGateway, planNotifications, planTags, type GatewayPlan, type TagPatch } from './gateway';
 import { resolveServedVersion } from './modelVersion';
 import type { DeployServingParameters } from './parameters';
 import { configChange, gatewayChange, hasChanges, notificationsChange, renderChanges, tagsChange } from './plan';
-import { describeServing, EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage, type WantedPair } from './readiness';
+import { EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage } from './readiness';
 import {
   configToUpdate,
   defaultServedEntityName,
@@ -39,18 +38,13 @@ import {
   type ServingConfig,
 } from './servedConfig';
 import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
-import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, usedHeaderTag, type RecordWrite } from './rollbackRecord';
+import { cancelledAfterApply, done, failed, refusedUpdateMessage, rollbackAndFail, successMessage, upToDateMessage } from './failedRollout';
+import { endpointPage, snapshots, formatDuration, pairs, type DeployDeps } from './served';
+import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, type RecordWrite } from './rollbackRecord';
 import { runSmokeTest } from './smokeTest';
-
-/** The one rollback attempt after a cancellation, and the read that describes what is left: inside the agent's grace (7.5 s). */
-const CANCEL_PUT_MS = 1_500;
-const CANCEL_READ_MS = 1_000;
 
 /** How often a plan is redone when another update got in the way (conflict, concurrent create). */
 const MAX_PLAN_ATTEMPTS = 3;
-
-/** What the helpers of this task use of TaskDeps (readiness.ts, inferenceLog.ts take the same two). */
-export type DeployDeps = Pick<TaskDeps, 'client' | 'ctx'>;
 
 export type DeployOutputs = {
   endpointUrl: string;
@@ -97,11 +91,6 @@ export interface Rollout {
   plan: DeployPlan;
   appliedAt: number;
   notes: string[];
-}
-
-/** The endpoint's page in the workspace UI. */
-export function endpointPage(client: Pick<DeployDeps['client'], 'link'>, endpointName: string): string {
-  return client.link(`/ml/endpoints/${encodeURIComponent(endpointName)}`);
 }
 
 function remainingMs(deps: DeployDeps, deadline: number): number {
@@ -260,162 +249,6 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
   return done(rollout, changed ? successMessage(plan) : upToDateMessage(plan));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Messages (pure)
-
-/** The update (or create) was refused: nothing changed. */
-export function refusedUpdateMessage(endpointName: string, e: Pick<DatabricksApiError, 'errorCode' | 'serviceMessage'>): string {
-  return `The update of serving endpoint ${endpointName} was refused: ${e.errorCode}: ${e.serviceMessage} The served config was not changed.`;
-}
-
-export function successMessage(plan: Pick<DeployPlan, 'endpoint' | 'report' | 'params' | 'version'>): string {
-  const target = plan.endpoint.target;
-  const split = target.entities.map((e) => `${e.name} ${target.traffic[e.name] ?? 0}%`).join(', ');
-  const verb = plan.report.action === 'create' ? 'Created' : 'Updated';
-  const ready = plan.report.timeToReadySeconds !== undefined ? `; ready in ${formatDuration(plan.report.timeToReadySeconds)}` : '';
-  return `${verb} serving endpoint ${plan.params.endpointName}: ${split} (${plan.params.modelName} version ${plan.version})${ready}.`;
-}
-
-export function upToDateMessage(plan: Pick<DeployPlan, 'params' | 'outputs' | 'version'>): string {
-  return `Serving endpoint ${plan.params.endpointName} already serves ${plan.outputs.servedEntityName} (version ${plan.version}) as requested; nothing changed.`;
-}
-
-/** "v7 100%"-style text of a config to restore. */
-export function restoredText(previous: ServingConfig): string {
-  return previous.entities.map((e) => `${e.name} (v${e.entityVersion}) ${previous.traffic[e.name] ?? 0}%`).join(', ');
-}
-
-/** After a failed rollout, the rollback PUT was refused: the failure, the refusal, and what serves now. */
-export function refusedRollbackMessage(reason: string, endpointName: string, restored: string, refusal: string, nowServing: string): string {
-  return `${reason} The rollback to ${restored} was refused (${refusal}). ${endpointName} serves ${nowServing}.`;
-}
-
-/** Cancelled after the config was applied, and the one rollback attempt was refused. */
-export function refusedCancelRollbackMessage(why: string, endpointName: string, refusal: string, busy: string, nowServing: string, target: string, howToRestore: string): string {
-  return `${why} The rollback of ${endpointName} was refused: ${refusal}${busy}. State left: ${nowServing} (this task's update, ${target}, may still be rolling out). ${howToRestore}`;
-}
-
-/** How a cancelled rollout can be undone later: trafficMode rollback when the record is complete. */
-export function howToRestoreMessage(restored: string, recordComplete: boolean): string {
-  return recordComplete
-    ? `The config served before (${restored}) is recorded on the endpoint (tags ${RECORD_TAG}*): to restore it, run DatabricksDeployServing with trafficMode: rollback (it waits for an update in progress to end first).`
-    : `The config served before (${restored}) could not be recorded on the endpoint completely, so trafficMode: rollback cannot restore it: deploy those versions again with trafficMode replace or canary.`;
-}
-
-function outcomeOf(rollout: Rollout, result: 'Succeeded' | 'Failed', message: string): DeployOutcome {
-  const { plan } = rollout;
-  return { result, message, outputs: plan.outputs, report: plan.report, planLines: renderChanges(plan.endpoint.changes), notes: [...plan.endpoint.notes, ...rollout.notes] };
-}
-
-function done(rollout: Rollout, message: string): DeployOutcome {
-  return outcomeOf(rollout, 'Succeeded', message);
-}
-
-function failed(rollout: Rollout, message: string): DeployOutcome {
-  return outcomeOf(rollout, 'Failed', message);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rolling back
-
-async function cancelledAfterApply(deps: DeployDeps, rollout: Rollout, e: CancelledError): Promise<DeployOutcome> {
-  const { client, ctx } = deps;
-  const { params, report, endpoint: plan } = rollout.plan;
-  const name = params.endpointName;
-  const previous = plan.before;
-  const targetText = describeConfig(plan.target);
-  const why = e.message;
-  report.failure = { stage: 'wait', message: why };
-  ctx.log.error(why);
-  // Short, own signals: the task's signal is aborted, and the agent kills the process soon.
-  const nowServing = async () => describeServing(await getServingEndpoint(client, name, AbortSignal.timeout(CANCEL_READ_MS)).catch(() => undefined));
-  if (!previous) {
-    return failed(rollout, `${why} The new endpoint ${name} was created and left as it is (${await nowServing()}); it had served nothing before, so there is nothing to restore: delete it or run the task again.`);
-  }
-  const restored = snapshots(previous);
-  const previousText = describeConfig(previous);
-  const howToRestore = howToRestoreMessage(previousText, plan.record?.complete === true);
-  if (!params.rollbackOnFailure) {
-    report.rollback = { performed: false, restored, reason: why, succeeded: false };
-    return failed(rollout, `${why} rollbackOnFailure is false: ${name} was left as it is: ${await nowServing()}. ${howToRestore}`);
-  }
-  ctx.log.section(`Cancelled: rolling back ${name} to ${previousText}`);
-  try {
-    await updateServingEndpointConfig(client, name, configToUpdate(previous), { signal: AbortSignal.timeout(CANCEL_PUT_MS), timeoutMs: CANCEL_PUT_MS });
-  } catch (x) {
-    const refusal = x instanceof DatabricksApiError ? `${x.statusCode} ${x.errorCode}: ${x.serviceMessage}` : (x as Error).message;
-    const busy = x instanceof DatabricksApiError && (x.statusCode === 409 || x.statusCode === 400) ? ' (the endpoint accepts no config change while an update is in progress)' : '';
-    report.rollback = { performed: false, restored, reason: why, succeeded: false };
-    ctx.log.error(`Rollback refused: ${refusal}${busy}`);
-    return failed(rollout, refusedCancelRollbackMessage(why, name, refusal, busy, await nowServing(), targetText, howToRestore));
-  }
-  // Accepted: the restore rolls out on the service side; the agent does not wait for it.
-  report.rollback = { performed: true, restored, reason: why, succeeded: false };
-  ctx.log.info(`Rollback accepted: ${name} is rolling back to ${previousText}.`);
-  return failed(
-    rollout,
-    `${why} The rollback of ${name} to ${previousText} was accepted and is rolling out (the task did not wait for it). Run DatabricksDeployServing with trafficMode: rollback to wait until it serves again (the record stays on the endpoint until then).`,
-  );
-}
-
-export async function rollbackAndFail(deps: DeployDeps, rollout: Rollout, reason: string, stillRollingOut: boolean): Promise<DeployOutcome> {
-  const { client, ctx } = deps;
-  const { params, report, endpoint: plan } = rollout.plan;
-  const timeoutMs = params.timeoutMinutes * 60_000;
-  const previous = plan.before;
-  if (!plan.configChanged) return failed(rollout, reason);
-  if (!previous) {
-    return failed(rollout, `${reason} The new endpoint ${params.endpointName} was left in place for diagnosis (not deleted): see its events and logs in the workspace, then delete it or run again.`);
-  }
-  if (!params.rollbackOnFailure) return failed(rollout, `${reason} rollbackOnFailure is false: the endpoint was left as it is.`);
-  const restored = snapshots(previous);
-  const previousText = restoredText(previous);
-  ctx.log.section(`Rolling back ${params.endpointName} to ${previousText}`);
-  // The rollback has timeouts of its own (timeoutMinutes each): waiting for our update to
-  // settle (the endpoint accepts no change while it rolls out), then the restored config's readiness.
-  const nowServing = async () => describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
-  let current = stillRollingOut ? undefined : await getServingEndpoint(client, params.endpointName, ctx.signal);
-  if (stillRollingOut || current?.state?.config_update === 'IN_PROGRESS') {
-    ctx.log.info(`The update of ${params.endpointName} is still rolling out and the endpoint accepts no change until it ends: waiting for it to settle (up to ${Math.round(timeoutMs / 60_000)} min), then restoring ${previousText}.`);
-    try {
-      current = await waitUntilSettled(deps, params.endpointName, timeoutMs, `The update being rolled back`, 'our update, to be rolled back once it ends');
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      report.rollback = { performed: false, restored, reason, succeeded: false };
-      return failed(rollout, `${reason} The rollback could not start: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}; run the task with trafficMode rollback, or the previous version, once the update ends.`);
-    }
-    ctx.log.info(`The update ended (${current.state?.config_update ?? 'unknown'}); ${params.endpointName} serves ${describeServing(current)}.`);
-  }
-  if (stillRollingOut && current && sameConfig(servedConfig(current), previous)) {
-    // The update failed or was cancelled: the previous config kept serving, nothing to restore.
-    report.rollback = { performed: false, restored, reason, succeeded: true };
-    report.after = restored;
-    ctx.log.info(`No rollback needed: ${params.endpointName} still serves ${previousText}.`);
-    return failed(rollout, `${reason} The update did not take over: ${params.endpointName} still serves ${previousText}.`);
-  }
-  try {
-    await updateServingEndpointConfig(client, params.endpointName, configToUpdate(previous));
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    const why = e instanceof DatabricksApiError ? `${e.errorCode}: ${e.serviceMessage}` : (e as Error).message;
-    ctx.log.error(`Rollback refused: ${why}`);
-    report.rollback = { performed: false, restored, reason, succeeded: false };
-    return failed(rollout, refusedRollbackMessage(reason, params.endpointName, previousText, why, await nowServing()));
-  }
-  try {
-    await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, `The rollback of ${params.endpointName}`);
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    report.rollback = { performed: true, restored, reason, succeeded: false };
-    return failed(rollout, `${reason} The rollback to ${previousText} did not become ready either: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}.`);
-  }
-  report.rollback = { performed: true, restored, reason, succeeded: true };
-  report.after = restored;
-  ctx.log.info(`Rolled back: ${params.endpointName} serves ${previousText} again.`);
-  if (plan.record?.complete) await markRecordUsed(deps, params.endpointName, plan.record.header);
-  return failed(rollout, `${reason} Rolled back: ${params.endpointName} serves ${previousText} again.`);
-}
-
 function wantedEntity(params: DeployServingParameters, version: string): ServedEntity {
   return {
     name: params.servedEntityName ?? defaultServedEntityName(params.modelName, version),
@@ -571,41 +404,9 @@ function recordChange(endpointName: string, current: EndpointTag[] | undefined, 
   return { action: was ? 'update' : 'create', resource, fields: [{ path: `tags.${RECORD_TAG}`, before: was, after }] };
 }
 
-/** After a successful rollback: the record is marked used (rollbackRecord.ts), best effort. */
-export async function markRecordUsed(deps: DeployDeps, endpointName: string, header: RecordWrite['header']): Promise<void> {
-  try {
-    await patchServingEndpointTags(deps.client, endpointName, { add_tags: [usedHeaderTag(header)] });
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    deps.ctx.log.warning(`The rollback record of ${endpointName} could not be marked used: ${(e as Error).message}`);
-  }
-}
-
-export function pairs(config: ServingConfig): WantedPair[] {
-  return config.entities.map((e) => ({ name: e.name, entityName: e.entityName, entityVersion: e.entityVersion }));
-}
-
-export function snapshots(config: ServingConfig | undefined, endpoint?: ServingEndpointDetailed): ServedEntitySnapshot[] {
-  if (!config) return [];
-  const states = new Map((endpoint?.config?.served_entities ?? []).map((e) => [e.name, e.state?.deployment]));
-  return config.entities.map((e) => ({
-    name: e.name,
-    entityName: e.entityName,
-    entityVersion: e.entityVersion,
-    trafficPercent: config.traffic[e.name] ?? 0,
-    state: states.get(e.name),
-    workloadSize: e.workloadSize,
-    scaleToZero: e.scaleToZero,
-  }));
-}
-
 /** Real elapsed milliseconds → task milliseconds (the same at time scale 1). */
 function taskTime(deps: DeployDeps, realMs: number): number {
   return realMs / deps.ctx.clock.scale(1);
 }
 
-export function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return m ? `${m} min ${s} s` : `${s} s`;
-}
+export { formatDuration, type DeployDeps };

@@ -12,7 +12,8 @@ import { CancelledError, DatabricksApiError } from '../../../shared/client/error
 import { printPlan } from '../../../shared/runtime/plan';
 import type { DeploymentReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskDeps } from '../../../shared/runtime/task';
-import { endpointPage, markRecordUsed, pairs, snapshots, type DeployDeps, type DeployOutcome, type DeployOutputs } from './operations';
+import type { DeployOutcome, DeployOutputs } from './operations';
+import { endpointPage, markRecordUsed, pairs, snapshots, type DeployDeps } from './served';
 import type { RollbackServingParameters } from './parameters';
 import { configChange, renderChanges } from './plan';
 import { describeServing, waitUntilReady, waitUntilSettled } from './readiness';

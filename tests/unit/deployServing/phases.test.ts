@@ -9,16 +9,8 @@ import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
 import type { TaskContext } from '../../../shared/runtime/task';
-import {
-  howToRestoreMessage,
-  plannedDeploy,
-  refusedRollbackMessage,
-  rollbackAndFail,
-  successMessage,
-  upToDateMessage,
-  type DeployPlan,
-  type EndpointPlan,
-} from '../../../tasks/DatabricksDeployServing/src/operations';
+import { howToRestoreMessage, refusedRollbackMessage, rollbackAndFail, successMessage, upToDateMessage } from '../../../tasks/DatabricksDeployServing/src/failedRollout';
+import { plannedDeploy, type DeployPlan, type EndpointPlan } from '../../../tasks/DatabricksDeployServing/src/operations';
 import { plannedRollback, type RollbackPlan } from '../../../tasks/DatabricksDeployServing/src/rollbackMode';
 import { rollbackLine } from '../../../tasks/DatabricksDeployServing/src/summary';
 import type { ServedEntity, ServingConfig } from '../../../tasks/DatabricksDeployServing/src/servedConfig';
