@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import type { ServingEndpointDetailed } from '../../../shared/api/serving';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import { DatabricksApiError } from '../../../shared/client/errors';
+import { CancelledError, DatabricksApiError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
 import type { TaskContext } from '../../../shared/runtime/task';
-import { howToRestoreMessage, refusedRollbackMessage, rollbackAndFail, successMessage, upToDateMessage } from '../../../tasks/DatabricksDeployServing/src/failedRollout';
+import { cancelledAfterApply, howToRestoreMessage, refusedRollbackMessage, rollbackAndFail, successMessage, upToDateMessage } from '../../../tasks/DatabricksDeployServing/src/failedRollout';
 import { plannedDeploy, type DeployPlan, type EndpointPlan } from '../../../tasks/DatabricksDeployServing/src/operations';
 import { plannedRollback, type RollbackPlan } from '../../../tasks/DatabricksDeployServing/src/rollbackMode';
 import { rollbackLine } from '../../../tasks/DatabricksDeployServing/src/summary';
@@ -130,6 +130,29 @@ describe('DeployServing phases (direct)', () => {
       plan.params = { ...plan.params, rollbackOnFailure: false };
       const o = await rollbackAndFail({ client, ctx: logRecorder().ctx }, { plan, appliedAt: 0, notes: [] }, 'Boom.', false);
       assert.equal(o.message, 'Boom. rollbackOnFailure is false: the endpoint was left as it is.');
+    });
+  });
+
+  describe('cancelledAfterApply', () => {
+    it('the one rollback PUT refused as busy (409): Failed, the state left and how to restore it later', async () => {
+      const calls: string[] = [];
+      const serving = { name: 'churn-scoring', state: { config_update: 'IN_PROGRESS' }, config: { served_entities: [{ name: 'churn_model-7', entity_name: 'main.ml.churn_model', entity_version: '7' }], traffic_config: { routes: [{ served_entity_name: 'churn_model-7', traffic_percentage: 100 }] } } };
+      const client = {
+        get: async (path: string) => (calls.push(`GET ${path}`), serving),
+        put: async (path: string, _body: unknown, options: { timeoutMs?: number }) => {
+          calls.push(`PUT ${path} within ${options.timeoutMs} ms`);
+          const request = { method: 'PUT', url: new URL(`https://w${path}`), headers: new Headers() };
+          throw new DatabricksApiError({ statusCode: 409, errorCode: 'RESOURCE_CONFLICT', message: 'update in progress', request: request as never, response: {} as never });
+        },
+      } as unknown as DatabricksClient;
+      const plan = deployPlan(endpointPlan({ before: config('7'), target: config('8'), record: { complete: true } as EndpointPlan['record'] }), 'update');
+      const o = await cancelledAfterApply({ client, ctx: logRecorder().ctx }, { plan, appliedAt: 0, notes: [] }, new CancelledError('The pipeline cancelled the step.'));
+      assert.equal(o.result, 'Failed');
+      assert.match(o.message, /^The pipeline cancelled the step\. The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: update in progress \(the endpoint accepts no config change while an update is in progress\)\. State left: /);
+      assert.match(o.message, /run DatabricksDeployServing with trafficMode: rollback/);
+      assert.equal(calls[0], 'PUT /api/2.0/serving-endpoints/churn-scoring/config within 1500 ms');
+      assert.deepEqual(plan.report.failure, { stage: 'wait', message: 'The pipeline cancelled the step.' });
+      assert.equal(plan.report.rollback?.performed, false);
     });
   });
 
