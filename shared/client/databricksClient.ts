@@ -37,6 +37,13 @@ export interface DatabricksClientOptions {
   signal?: AbortSignal;
   /** Plan mode: refuse every write call. */
   readOnly?: boolean;
+  /** Refuse writes while this phase is planning (planPhase()). */
+  phase?: WritePhase;
+}
+
+/** A task's plan phase: while `planning`, the clients made for it refuse every write call. */
+export interface WritePhase {
+  planning: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -47,6 +54,7 @@ export class DatabricksClient {
   private readonly timeoutMs: number;
   private readonly signal?: AbortSignal;
   readonly readOnly: boolean;
+  private readonly phase?: WritePhase;
 
   constructor(options: DatabricksClientOptions) {
     this.workspaceUrl = options.workspaceUrl.replace(/\/+$/, '');
@@ -54,6 +62,7 @@ export class DatabricksClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.signal = options.signal;
     this.readOnly = options.readOnly ?? false;
+    this.phase = options.phase;
   }
 
   get<T>(path: string, query?: Query, options: RequestOptions = {}): Promise<T> {
@@ -93,7 +102,19 @@ export class DatabricksClient {
    * data-plane URL of a route-optimized serving endpoint. Callers check the host first.
    */
   withBaseUrl(baseUrl: string): DatabricksClient {
-    return new DatabricksClient({ workspaceUrl: baseUrl, send: this.send, timeoutMs: this.timeoutMs, signal: this.signal, readOnly: this.readOnly });
+    return new DatabricksClient({ workspaceUrl: baseUrl, send: this.send, timeoutMs: this.timeoutMs, signal: this.signal, readOnly: this.readOnly, phase: this.phase });
+  }
+
+  /**
+   * The client of a task's plan phase: the same client, refusing every write call
+   * (PlanModeViolation) until `end()`. A plan can read (and poll) but never write, whether or not
+   * the step runs in dryRun; what the plan built on it (e.g. a monitor API bound to it) can write
+   * once apply runs.
+   */
+  planPhase(): { client: DatabricksClient; end(): void } {
+    const phase: WritePhase = { planning: true };
+    const client = new DatabricksClient({ workspaceUrl: this.workspaceUrl, send: this.send, timeoutMs: this.timeoutMs, signal: this.signal, readOnly: this.readOnly, phase });
+    return { client, end: () => void (phase.planning = false) };
   }
 
   /** An absolute URL of this workspace (links in summaries). */
@@ -102,8 +123,8 @@ export class DatabricksClient {
   }
 
   private exchange(method: HttpMethod, path: string, options: StreamOptions): Promise<PipelineResponse> {
-    if (this.readOnly && method !== 'GET' && method !== 'HEAD' && !options.readOnly) {
-      throw new PlanModeViolation(`Plan mode (dryRun) refused a write call: ${method} ${path}`);
+    if ((this.readOnly || this.phase?.planning) && method !== 'GET' && method !== 'HEAD' && !options.readOnly) {
+      throw new PlanModeViolation(this.readOnly ? `Plan mode (dryRun) refused a write call: ${method} ${path}` : `A write call in the plan phase was refused (plans only read): ${method} ${path}`);
     }
     const request: PipelineRequest = {
       method,

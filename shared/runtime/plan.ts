@@ -4,8 +4,15 @@
  *   ~ monitor of main.ml_mon.churn_inference (data quality API)
  *       - schedule: 0 0 0 * * ? (UTC)
  *       + schedule: 0 0 6 * * ? (UTC)
+ * The plan is printed in the log by one function (printPlan) and shown in the summary by one
+ * block (planBlock), with one dryRun sentence.
  */
+import { diffBlock } from './markdown';
+import type { TaskLog } from './output';
 import type { ChangeEntry } from './reportTypes';
+
+/** The one sentence every summary states in plan mode (a task may add what it still did, e.g. read the metrics). */
+export const DRY_RUN_SENTENCE = '**Plan mode (dryRun):** nothing was written.';
 
 /** Whether any entry would write something. */
 export function hasChanges(changes: readonly ChangeEntry[]): boolean {
@@ -26,4 +33,19 @@ export function renderChanges(changes: readonly ChangeEntry[], fieldLabel: (path
     }
   }
   return lines;
+}
+
+/**
+ * The plan in the log: a section named `title` (saying, in plan mode, that nothing will be
+ * written), then the lines. They quote names and settings read from the workspace: remote text.
+ */
+export function printPlan(log: Pick<TaskLog, 'section' | 'remote'>, lines: readonly string[], dryRun: boolean, title = 'Plan'): void {
+  log.section(dryRun ? `${title} (dryRun: nothing will be written)` : title);
+  log.remote(lines.length ? lines.join('\n') : '(no changes)');
+}
+
+/** The plan's collapsed diff block of a summary: "Plan" in plan mode, "Changes" once applied; nothing when there are no lines. */
+export function planBlock(lines: readonly string[], dryRun: boolean): { label: string; content: string[] } | undefined {
+  if (lines.length === 0) return undefined;
+  return { label: dryRun ? 'Plan' : 'Changes', content: diffBlock(lines) };
 }

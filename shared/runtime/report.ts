@@ -6,6 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
+import { escapeMarkdown, SummaryBuilder } from './markdown';
+import { DRY_RUN_SENTENCE, planBlock } from './plan';
+import type { Outcome, TaskResultName } from './task';
 
 export const REPORT_ATTACHMENT_TYPE = 'databricks-mlops-report';
 
@@ -97,4 +100,36 @@ export function publishReport(report: TaskReport, extraPath?: string): string {
     writeFileSync(extraPath, text, 'utf8');
   }
   return file;
+}
+
+/** The task's part of its run summary; the rest (heading, message, dryRun sentence, notes, plan) is the same for all. */
+export interface SummaryParts<Plan, R> {
+  /** The heading after the result icon (Markdown); undefined: the message is the heading. */
+  heading(outcome: Outcome<R>, plan: Plan): string | undefined;
+  /** Appended to the dryRun sentence: what plan mode still did (e.g. "the gate ran on the metrics as they are"). */
+  dryRunDetail?: string;
+  /** The task's facts, tables and details, between the dryRun sentence and the notes. */
+  body(s: SummaryBuilder, outcome: Outcome<R>, plan: Plan, dryRun: boolean): void;
+  /** After the plan block (links to the workspace). */
+  footer?(s: SummaryBuilder, outcome: Outcome<R>, plan: Plan): void;
+}
+
+export const RESULT_ICON: Readonly<Record<TaskResultName, string>> = { Succeeded: '✅', SucceededWithIssues: '⚠️', Failed: '❌' };
+
+/**
+ * The one renderer of a run summary: `## <icon> <heading>`, the message, the dryRun sentence,
+ * the task's body, the notes, the plan (collapsed), the task's footer.
+ */
+export function outcomeSummary<Plan, R>(parts: SummaryParts<Plan, R>, outcome: Outcome<R>, plan: Plan, dryRun: boolean): string {
+  const s = new SummaryBuilder();
+  const heading = parts.heading(outcome, plan);
+  s.heading(`${RESULT_ICON[outcome.result]} ${heading ?? escapeMarkdown(outcome.message)}`);
+  if (heading !== undefined) s.paragraph(escapeMarkdown(outcome.message));
+  if (dryRun) s.paragraph(parts.dryRunDetail ? `${DRY_RUN_SENTENCE.slice(0, -1)}; ${parts.dryRunDetail}.` : DRY_RUN_SENTENCE);
+  parts.body(s, outcome, plan, dryRun);
+  s.list(outcome.notes.map(escapeMarkdown));
+  const block = planBlock(outcome.planLines, dryRun);
+  if (block) s.details(block.label, block.content);
+  parts.footer?.(s, outcome, plan);
+  return s.toString();
 }

@@ -1,33 +1,26 @@
 /**
- * DatabricksCreateMonitor: Parameters → Operations → result. Inputs are validated before anything touches the
- * network; the workspace connection is opened only afterwards.
+ * DatabricksCreateMonitor: Parameters → plan (API choice, output schema, the view, the monitor,
+ * the alerts) → apply (view, monitor, wait until ACTIVE, alerts, refresh) → Outcome. Inputs are
+ * validated before anything touches the network; the workspace connection is opened only
+ * afterwards.
  */
 import { stepTitle } from '../../../shared/runtime/report';
-import * as tl from 'azure-pipelines-task-lib/task';
-import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
+import type { MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskDefinition } from '../../../shared/runtime/task';
-import { createMonitor } from './operations';
+import { createMonitorPhases, type MonitorPlan } from './operations';
 import { createMonitorWorstCase } from './worstCase';
 import { buildParameters, type CreateMonitorParameters } from './parameters';
-import { monitorSummary } from './summary';
+import { createMonitorSummary } from './summary';
 
-export const definition: TaskDefinition<CreateMonitorParameters> = {
+export const definition: TaskDefinition<CreateMonitorParameters, MonitorPlan, MonitorReportData> = {
   name: 'DatabricksCreateMonitor',
+  kind: 'monitor',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: createMonitorWorstCase,
-  async run(ctx, params) {
-    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
-    const result = await createMonitor({ client, ctx, setSecret: (v) => tl.setSecret(v) }, params);
-    return {
-      result: result.result,
-      message: result.message,
-      outputs: { ...result.outputs },
-      summaryMarkdown: monitorSummary(result),
-      summaryTitle: stepTitle(`monitor ${params.tableName}`, params.common.config?.environment),
-      report: { kind: 'monitor', workspaceUrl, dryRun: result.dryRun, data: result.report },
-    };
-  },
+  ...createMonitorPhases,
+  title: (params) => stepTitle(`monitor ${params.tableName}`, params.common.config?.environment),
+  summary: createMonitorSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && (error.path.includes('/monitor') || error.path.includes('/data-quality/'))) {
       return "The service connection's principal must own the table (or have MANAGE on it) with USE CATALOG and USE SCHEMA on its parents, and USE SCHEMA and CREATE TABLE on outputSchema. A legacy monitor can only be updated by the principal that created it.";

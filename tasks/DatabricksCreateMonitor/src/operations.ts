@@ -6,7 +6,7 @@
  * query exists from then on), the alerts, and last an optional refresh.
  */
 import { createAlert, listAlerts, trashAlert, updateAlert, alertPath, type AlertField, type AlertV2 } from '../../../shared/api/alerts';
-import { dashboardPath, metricTableNames, type Monitor, type MonitorApi, type MonitorApiKind, type MonitorApiPreference } from '../../../shared/api/monitors/model';
+import { dashboardPath, metricTableNames, type Monitor, type MonitorApi, type MonitorApiKind, type MonitorApiPreference, type MonitorSpec } from '../../../shared/api/monitors/model';
 import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import { executeStatement } from '../../../shared/api/sql';
 import type { catalog } from '@databricks/sdk-experimental';
@@ -17,53 +17,35 @@ import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import { finestGranularity } from '../../../shared/monitoring/granularity';
 import type { DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import type { ChangeEntry, MonitorReportData } from '../../../shared/runtime/reportTypes';
-import type { TaskContext } from '../../../shared/runtime/task';
+import type { Outcome, TaskContext, TaskDeps, TaskPhases } from '../../../shared/runtime/task';
 import { type ModelFileReadDeps } from '../../../shared/api/modelStorage';
 import { resolveDestinations } from '../../../shared/api/notificationDestinations';
-import type { StorageClient } from '../../../shared/client/storage';
-import { taskStorageClient } from '../../../shared/runtime/storage';
 import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type AlertTarget, type DestinationIds } from './alerts';
 import type { CreateMonitorParameters } from './parameters';
 import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
 import { findTable, readPayloadSource, UnpackError, type PayloadSource } from './unpack/source';
 import { createViewStatement, REQUEST_FORMATS, viewColumns, viewQuery, type ViewSpec } from './unpack/viewSql';
 
-export interface MonitorDeps {
-  client: DatabricksClient;
-  ctx: TaskContext;
-  /** Reads a served version's MLmodel over signed URLs / SAS when the Files API route is off (default: built from ctx). */
-  storage?: StorageClient;
-  /** Masks a SAS of READ credentials (the task passes tl.setSecret). */
-  setSecret?: (value: string) => void;
-}
+/** What the helpers of this task use of TaskDeps. */
+export type MonitorDeps = TaskDeps;
 
-export interface MonitorOutputs {
+export type MonitorOutputs = {
   profileMetricsTable: string;
   driftMetricsTable: string;
   dashboardUrl?: string;
   monitorApiUsed: MonitorApiKind;
-}
+};
 
-export interface CreateMonitorResult {
-  result: 'Succeeded' | 'Failed';
-  message: string;
-  outputs: MonitorOutputs;
-  report: MonitorReportData;
-  dryRun: boolean;
-  /** Which API was used and why, for the summary. */
-  apiChoice: string;
-  planLines: string[];
-  notes: string[];
-}
+export type CreateMonitorResult = Outcome<MonitorReportData> & { outputs: MonitorOutputs };
 
-interface ViewPlan {
+export interface ViewPlan {
   source: PayloadSource;
   spec: ViewSpec;
   existing?: catalog.TableInfo;
   change: ChangeEntry;
 }
 
-interface AlertPlan {
+export interface AlertPlan {
   displayName: string;
   rule?: DriftAlertRule;
   wanted?: AlertV2;
@@ -74,15 +56,42 @@ interface AlertPlan {
   duplicates?: number;
 }
 
-export async function createMonitor(deps: MonitorDeps, params: CreateMonitorParameters): Promise<CreateMonitorResult> {
+/** plan() of a monitor: the view, the monitor and the alerts as they are and as they should be. */
+export interface MonitorPlan {
+  params: CreateMonitorParameters;
+  /** The API chosen (bound to the plan's client: it writes once apply runs). */
+  api: MonitorApi;
+  /** Which API was used and why, for the summary. */
+  apiChoice: string;
+  view?: ViewPlan;
+  current?: Monitor;
+  wanted: MonitorSpec;
+  diff?: MonitorDiff;
+  names: { profile: string; drift: string };
+  alerts: AlertPlan[];
+  changes: ChangeEntry[];
+  outputs: MonitorOutputs;
+  report: MonitorReportData;
+  notes: string[];
+  planLines: string[];
+}
+
+export const createMonitorPhases: TaskPhases<CreateMonitorParameters, MonitorPlan, MonitorReportData> = {
+  plan: planMonitor,
+  planLines: (plan) => plan.planLines,
+  planned: (_deps, plan) => plannedMonitor(plan),
+  apply: applyMonitor,
+};
+
+/** Reads only: the output schema, the view, which API, the monitor, the alerts; the changes as data. */
+export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParameters): Promise<MonitorPlan> {
   const { client, ctx } = deps;
-  const dryRun = client.readOnly;
   const table = params.tableName;
   const notes: string[] = [];
 
   // Reads: where the metric tables go, the view, which API, the monitor, the alerts.
   await requireSchema(client, params.outputSchema);
-  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint, modelFiles(deps, params)) : undefined;
+  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint, modelFiles(deps)) : undefined;
   // The API is probed with a per-table read: the monitored table, else (a view not created
   // yet) the payload table it unpacks, else the baseline table.
   const probeTables = [table, ...(view ? [view.source.payloadTable] : []), ...(params.baselineTableName ? [params.baselineTableName] : [])];
@@ -147,18 +156,27 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
     alerts: alerts.filter((a) => a.action !== 'delete').map((a) => ({ displayName: a.displayName, action: a.action as 'create' | 'update' | 'noop', rule: a.rule!.text, id: a.existing?.id, url: a.existing?.id ? client.link(alertPath(a.existing.id)) : undefined })),
     changes,
   };
-  const planLines = renderChanges(changes);
-  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be written)' : 'Plan');
-  // The lines quote settings read from the workspace: remote text.
-  ctx.log.remote(planLines.length ? planLines.join('\n') : '(no changes)');
-  const finish = (result: CreateMonitorResult['result'], message: string): CreateMonitorResult => ({ result, message, outputs, report, dryRun, apiChoice, planLines, notes });
+  return { params, api, apiChoice, view, current, wanted, diff, names, alerts, changes, outputs, report, notes, planLines: renderChanges(changes) };
+}
 
-  if (diff?.immutable.length) return finish('Failed', immutableMessage(table, diff));
-  if (dryRun) {
-    const count = changes.filter((c) => c.action !== 'noop').length;
-    return finish('Succeeded', count ? `Plan mode (dryRun): ${count} change(s) planned for the monitor of ${table}; nothing was written.` : `Plan mode (dryRun): the monitor of ${table} is up to date; nothing to change.`);
-  }
+function finish(plan: MonitorPlan, result: CreateMonitorResult['result'], message: string): CreateMonitorResult {
+  return { result, message, outputs: plan.outputs, report: plan.report, planLines: plan.planLines, notes: plan.notes };
+}
 
+/** dryRun: the count of changes, or the fields the service cannot change. */
+export function plannedMonitor(plan: MonitorPlan): CreateMonitorResult {
+  const table = plan.params.tableName;
+  if (plan.diff?.immutable.length) return finish(plan, 'Failed', immutableMessage(table, plan.diff));
+  const count = plan.changes.filter((c) => c.action !== 'noop').length;
+  return finish(plan, 'Succeeded', count ? `Plan mode (dryRun): ${count} change(s) planned for the monitor of ${table}; nothing was written.` : `Plan mode (dryRun): the monitor of ${table} is up to date; nothing to change.`);
+}
+
+/** Writes in dependency order: the view, the monitor, the wait until ACTIVE, the alerts, an optional refresh. */
+export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promise<CreateMonitorResult> {
+  const { client, ctx } = deps;
+  const { params, api, view, current, wanted, diff, names, alerts, changes, outputs, report, notes } = plan;
+  const table = params.tableName;
+  if (diff?.immutable.length) return finish(plan, 'Failed', immutableMessage(table, diff));
   // Writes.
   if (view && view.change.action !== 'noop') await createView(deps, params.warehouseId!, view);
   let monitor: Monitor;
@@ -181,7 +199,7 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
     if (!(e instanceof MonitorFailedError) && !(e instanceof PollTimeoutError)) throw e;
     report.status = e instanceof MonitorFailedError ? e.status : report.status;
     ctx.log.error(e.message);
-    return finish('Failed', e.message);
+    return finish(plan, 'Failed', e.message);
   }
   report.status = monitor.status;
   outputs.profileMetricsTable = report.profileMetricsTable = monitor.profileMetricsTable ?? names.profile;
@@ -200,8 +218,9 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
     if (report.action !== 'noop' || viewChanged) report.refreshStarted = await startRefresh(deps, api, table, notes);
     else notes.push('refreshAfterCreate: the monitor did not change, so no refresh was started (DatabricksRefreshMonitors refreshes on demand).');
   }
-  return finish('Succeeded', successMessage(table, report, view?.change.action, alerts, changed));
+  return finish(plan, 'Succeeded', successMessage(table, report, view?.change.action, alerts, changed));
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Reads and planning
@@ -223,10 +242,10 @@ async function requireSchema(client: DatabricksClient, schema: string): Promise<
   }
 }
 
-function modelFiles(deps: MonitorDeps, params: CreateMonitorParameters): ModelFileReadDeps {
+function modelFiles(deps: MonitorDeps): ModelFileReadDeps {
   return {
     client: deps.client,
-    storage: deps.storage ?? taskStorageClient(deps.ctx, params.common.retryBudgetSeconds),
+    storage: deps.storage(),
     warn: (line) => deps.ctx.log.warning(line),
     setSecret: deps.setSecret,
   };
@@ -277,7 +296,7 @@ function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | u
   return { action: fields.length ? 'update' : 'noop', resource, fields };
 }
 
-function immutableMessage(table: string, diff: MonitorDiff): string {
+export function immutableMessage(table: string, diff: MonitorDiff): string {
   const what = diff.immutable.map((c) => `${c.field} is ${c.current} on the existing monitor, ${c.wanted} wanted`).join('; ');
   const keep = diff.immutable.some((c) => c.field === 'assets_dir') ? ` Set assetsDir to the current value to keep the monitor,` : '';
   return `The monitor of ${table} cannot be updated in place: ${what}.${keep} or delete the monitor (its metric tables and dashboard stay) and run the task again to recreate it.`;
@@ -400,7 +419,7 @@ async function startRefresh(deps: MonitorDeps, api: MonitorApi, table: string, n
   }
 }
 
-function successMessage(table: string, report: MonitorReportData, viewAction: ChangeEntry['action'] | undefined, alerts: AlertPlan[], changed: boolean): string {
+export function successMessage(table: string, report: MonitorReportData, viewAction: ChangeEntry['action'] | undefined, alerts: AlertPlan[], changed: boolean): string {
   const monitor = { create: `The monitor of ${table} was created`, update: `The monitor of ${table} was updated`, noop: `The monitor of ${table} is up to date` }[report.action];
   const counts = (['create', 'update', 'delete'] as const)
     .map((action) => [action, alerts.filter((a) => a.action === action).length] as const)

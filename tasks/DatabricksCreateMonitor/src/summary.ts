@@ -1,36 +1,30 @@
 /**
- * The Markdown summary on the run page: the outcome first, then the API used and why, the
- * metric tables, the dashboard, the unpacking view, the alerts, notes and the plan.
+ * The Markdown summary on the run page (the shared renderer adds the result, the message, the
+ * dryRun sentence, the notes and the plan): the API used and why, the metric tables, the
+ * dashboard, the unpacking view and the alerts.
  */
-import { diffBlock, escapeMarkdown as md } from '../../../shared/runtime/markdown';
-import type { CreateMonitorResult } from './operations';
+import { escapeMarkdown as md, type SummaryBuilder } from '../../../shared/runtime/markdown';
+import type { SummaryParts } from '../../../shared/runtime/report';
+import type { MonitorReportData } from '../../../shared/runtime/reportTypes';
+import type { MonitorPlan } from './operations';
 
-export function monitorSummary(result: CreateMonitorResult): string {
-  const r = result.report;
-  const icon = result.result === 'Succeeded' ? '✅' : '❌';
-  const lines: string[] = [`## ${icon} Data quality monitor of \`${md(r.tableName)}\``, '', md(result.message), ''];
-  if (result.dryRun) lines.push('**Plan mode (dryRun):** nothing was written.', '');
-  lines.push(`**Monitor API:** ${md(result.apiChoice)}`);
-  if (r.status) lines.push(`**Status:** ${md(r.status)}`);
-  if (r.profileMetricsTable) lines.push(`**Profile metrics:** \`${md(r.profileMetricsTable)}\``);
-  if (r.driftMetricsTable) lines.push(`**Drift metrics:** \`${md(r.driftMetricsTable)}\``);
-  if (r.dashboardUrl) lines.push(`**Dashboard:** [open the monitor's dashboard](${r.dashboardUrl})`);
+export const createMonitorSummary: SummaryParts<MonitorPlan, MonitorReportData> = {
+  heading: ({ report }) => `Data quality monitor of \`${md(report.tableName)}\``,
+  body: (s, outcome, plan) => summaryBody(s, outcome.report, plan.apiChoice),
+};
+
+export function summaryBody(s: SummaryBuilder, r: MonitorReportData, apiChoice: string): void {
+  const facts = [`**Monitor API:** ${md(apiChoice)}`];
+  if (r.status) facts.push(`**Status:** ${md(r.status)}`);
+  if (r.profileMetricsTable) facts.push(`**Profile metrics:** \`${md(r.profileMetricsTable)}\``);
+  if (r.driftMetricsTable) facts.push(`**Drift metrics:** \`${md(r.driftMetricsTable)}\``);
+  if (r.dashboardUrl) facts.push(`**Dashboard:** [open the monitor's dashboard](${r.dashboardUrl})`);
   if (r.unpackView) {
-    lines.push(
+    facts.push(
       `**View:** \`${md(r.unpackView.name)}\` unpacks \`${md(r.unpackView.sourceTable)}\` into one row per prediction (features: ${r.unpackView.features.map((f) => `\`${md(f)}\``).join(', ')}; request formats ${r.unpackView.requestFormats.join(', ')}).`,
     );
   }
-  if (r.refreshStarted !== undefined) lines.push(`**Refresh:** ${r.refreshStarted ? 'started (not waited for)' : 'not started'}`);
-  lines.push('');
-  if (r.alerts.length) {
-    lines.push('| alert | rule | action |', '|---|---|---|');
-    for (const a of r.alerts) lines.push(`| ${a.url ? `[${md(a.displayName)}](${a.url})` : md(a.displayName)} | ${md(a.rule)} | ${a.action} |`);
-    lines.push('');
-  }
-  for (const note of result.notes) lines.push(`- ${md(note)}`);
-  if (result.notes.length) lines.push('');
-  if (result.planLines.length) lines.push('<details><summary>Changes</summary>', '', ...diffBlock(result.planLines), '</details>', '');
-  return lines.join('\n');
+  if (r.refreshStarted !== undefined) facts.push(`**Refresh:** ${r.refreshStarted ? 'started (not waited for)' : 'not started'}`);
+  s.raw(facts);
+  if (r.alerts.length) s.table(['alert', 'rule', 'action'], r.alerts.map((a) => [a.url ? `[${md(a.displayName)}](${a.url})` : md(a.displayName), md(a.rule), a.action]));
 }
-
-/** Plan lines start with +, - or spaces; the diff block colours them. */

@@ -1,52 +1,26 @@
 /**
- * DatabricksDeployServing: Parameters → Operations → result. Inputs are validated before anything touches the
- * network; the workspace connection is opened only afterwards.
+ * DatabricksDeployServing: Parameters → plan (the version, the endpoint, the changes; or the
+ * rollback record) → apply (write, wait until ready, smoke-test, roll back a failed rollout;
+ * the retention job) → Outcome. Inputs are validated before anything touches the network; the
+ * workspace connection is opened only afterwards.
  */
 import { stepTitle } from '../../../shared/runtime/report';
-import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
+import type { DeploymentReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskDefinition } from '../../../shared/runtime/task';
-import { deployServing } from './operations';
 import { deployServingWorstCase } from './worstCase';
-import { syncRetention } from './retention';
 import { buildServingParameters, isRollback, type ServingParameters } from './parameters';
-import { rollbackServing } from './rollbackMode';
-import { deploySummary } from './summary';
+import { deployServingPhases, type ServingPlan } from './phases';
+import { deployServingSummary } from './summary';
 
-export const definition: TaskDefinition<ServingParameters> = {
+export const definition: TaskDefinition<ServingParameters, ServingPlan, DeploymentReportData> = {
   name: 'DatabricksDeployServing',
+  kind: 'deployment',
   parameters: () => buildServingParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: deployServingWorstCase,
-  async run(ctx, params) {
-    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
-    const link = client.link(`/ml/endpoints/${encodeURIComponent(params.endpointName)}`);
-    if (isRollback(params)) {
-      // trafficMode rollback (rollbackMode.ts): restores the recorded config; retention is left as it is.
-      const result = await rollbackServing({ client, ctx }, params);
-      return {
-        result: result.result,
-        message: result.message,
-        outputs: { ...result.outputs },
-        summaryMarkdown: deploySummary(result, link),
-        summaryTitle: stepTitle(`roll back ${params.endpointName}`, params.common.config?.environment),
-        report: { kind: 'deployment', workspaceUrl, dryRun: result.dryRun, data: result.report },
-      };
-    }
-    const result = await deployServing({ client, ctx }, params);
-    // Inference retention (retention.ts): planned in plan mode, applied after a successful rollout.
-    const retention = await syncRetention(client, ctx, params, result);
-    result.report.retention = retention.report;
-    result.planLines.push(...retention.lines);
-    result.notes.push(retention.note);
-    return {
-      result: retention.problem ? 'SucceededWithIssues' : result.result,
-      message: retention.problem ? `${result.message} ${retention.problem}` : result.message,
-      outputs: { ...result.outputs },
-      summaryMarkdown: deploySummary(result, link),
-      summaryTitle: stepTitle(`deploy ${params.endpointName}`, params.common.config?.environment),
-      report: { kind: 'deployment', workspaceUrl, dryRun: result.dryRun, data: result.report },
-    };
-  },
+  ...deployServingPhases,
+  title: (params) => stepTitle(`${isRollback(params) ? 'roll back' : 'deploy'} ${params.endpointName}`, params.common.config?.environment),
+  summary: deployServingSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/serving-endpoints')) {
       return "The service connection's principal needs CAN_MANAGE on the serving endpoint (or the right to create endpoints), EXECUTE on the registered model, and USE CATALOG and USE SCHEMA on its catalog and schema.";

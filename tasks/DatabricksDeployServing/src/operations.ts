@@ -11,23 +11,22 @@ import type { CreateServingEndpoint, EndpointTag, ServingEndpointDetailed } from
 import {
   createServingEndpoint,
   findServingEndpoint,
-  getServingEndpoint,
   patchServingEndpointNotifications,
   patchServingEndpointTags,
   putAiGateway,
   routeOptimizedUrl,
   updateServingEndpointConfig,
 } from '../../../shared/api/serving';
-import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError, DatabricksApiError, isAlreadyExists } from '../../../shared/client/errors';
 import { PollTimeoutError } from '../../../shared/client/poll';
-import type { ChangeEntry, DeploymentReportData, ServedEntitySnapshot } from '../../../shared/runtime/reportTypes';
-import type { TaskContext } from '../../../shared/runtime/task';
+import type { ChangeEntry, DeploymentReportData } from '../../../shared/runtime/reportTypes';
+import { printPlan } from '../../../shared/runtime/plan';
+import type { Outcome, TaskDeps } from '../../../shared/runtime/task';
 import { gatewayForCreate, planGateway, planNotifications, planTags, type GatewayPlan, type TagPatch } from './gateway';
 import { resolveServedVersion } from './modelVersion';
 import type { DeployServingParameters } from './parameters';
 import { configChange, gatewayChange, hasChanges, notificationsChange, renderChanges, tagsChange } from './plan';
-import { describeServing, EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage, type WantedPair } from './readiness';
+import { EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage } from './readiness';
 import {
   configToUpdate,
   defaultServedEntityName,
@@ -39,42 +38,26 @@ import {
   type ServingConfig,
 } from './servedConfig';
 import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
-import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, usedHeaderTag, type RecordWrite } from './rollbackRecord';
+import { cancelledAfterApply, done, failed, refusedUpdateMessage, rollbackAndFail, successMessage, upToDateMessage } from './failedRollout';
+import { endpointPage, snapshots, formatDuration, pairs, type DeployDeps } from './served';
+import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, type RecordWrite } from './rollbackRecord';
 import { runSmokeTest } from './smokeTest';
-
-/** The one rollback attempt after a cancellation, and the read that describes what is left: inside the agent's grace (7.5 s). */
-const CANCEL_PUT_MS = 1_500;
-const CANCEL_READ_MS = 1_000;
 
 /** How often a plan is redone when another update got in the way (conflict, concurrent create). */
 const MAX_PLAN_ATTEMPTS = 3;
 
-export interface DeployDeps {
-  client: DatabricksClient;
-  ctx: TaskContext;
-}
-
-export interface DeployOutputs {
+export type DeployOutputs = {
   endpointUrl: string;
   endpointId?: string;
   servedEntityName: string;
   servedVersion: string;
   inferenceTableName?: string;
-}
+};
 
-export interface DeployResult {
-  result: 'Succeeded' | 'Failed';
-  message: string;
-  outputs: DeployOutputs;
-  report: DeploymentReportData;
-  dryRun: boolean;
-  /** The plan as readable diff lines (also in the log). */
-  planLines: string[];
-  /** Notes for the summary (e.g. why the smoke test did not run). */
-  notes: string[];
-}
+export type DeployOutcome = Outcome<DeploymentReportData> & { outputs: DeployOutputs };
 
-interface Plan {
+/** The endpoint's part of the plan: what it serves, what it should serve, the writes that differ. */
+export interface EndpointPlan {
   endpoint?: ServingEndpointDetailed;
   before?: ServingConfig;
   target: ServingConfig;
@@ -88,19 +71,39 @@ interface Plan {
   notes: string[];
 }
 
-export async function deployServing(deps: DeployDeps, params: DeployServingParameters): Promise<DeployResult> {
-  const { client, ctx } = deps;
-  const timeoutMs = params.timeoutMinutes * 60_000;
-  // One deadline for the whole rollout (waiting on another update, then on ours); a rollback
-  // gets a full timeout of its own.
-  const deadline = ctx.clock.now() + ctx.clock.scale(timeoutMs);
-  const remainingMs = () => Math.max(1, (deadline - ctx.clock.now()) / ctx.clock.scale(1));
-  const dryRun = client.readOnly;
+/** plan() of a deployment: the version to serve and the endpoint's plan; apply() writes it, waits, smoke-tests, rolls back. */
+export interface DeployPlan {
+  mode: 'deploy';
+  params: DeployServingParameters;
+  version: string;
+  wanted: ServedEntity;
+  /** One deadline for the whole rollout (waiting on another update, then on ours), in clock time. */
+  deadline: number;
+  endpoint: EndpointPlan;
+  outputs: DeployOutputs;
+  report: DeploymentReportData;
+  /** The endpoint's page in the workspace (the summary links it). */
+  endpointPage: string;
+}
 
+/** The rollout as apply() goes: the plan applied, when, and what the summary will note. */
+export interface Rollout {
+  plan: DeployPlan;
+  appliedAt: number;
+  notes: string[];
+}
+
+function remainingMs(deps: DeployDeps, deadline: number): number {
+  return Math.max(1, (deadline - deps.ctx.clock.now()) / deps.ctx.clock.scale(1));
+}
+
+/** Reads only: the version to serve, the endpoint as it is (after an update in progress settles), the changes. */
+export async function planDeploy(deps: TaskDeps, params: DeployServingParameters): Promise<DeployPlan> {
+  const { client, ctx } = deps;
+  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
   const resolved = await resolveServedVersion(client, params.modelName, params.model);
   const wanted = wantedEntity(params, resolved.version);
   ctx.log.info(`Model ${params.modelName}: ${resolved.how} (READY), served as ${wanted.name}.`);
-
   const outputs: DeployOutputs = {
     endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(params.endpointName)}/invocations`),
     servedEntityName: wanted.name,
@@ -116,237 +119,134 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     after: [],
     inferenceTableName: outputs.inferenceTableName,
   };
-  const notes: string[] = [];
+  const plan: DeployPlan = { mode: 'deploy', params, version: resolved.version, wanted, deadline, endpoint: await readAndPlan(deps, params, wanted, remainingMs(deps, deadline), deps.dryRun), outputs, report, endpointPage: endpointPage(client, params.endpointName) };
+  adoptEndpointPlan(deps, plan, plan.endpoint);
+  return plan;
+}
 
-  // Plan, apply; redone when another update or a concurrent create got in the way.
-  let plan: Plan | undefined;
-  let appliedAt = 0;
+/** The report and outputs follow the endpoint's plan (again when apply re-plans). */
+function adoptEndpointPlan(deps: DeployDeps, plan: DeployPlan, endpoint: EndpointPlan): void {
+  const { report, outputs, wanted } = plan;
+  plan.endpoint = endpoint;
+  report.before = snapshots(endpoint.before, endpoint.endpoint);
+  report.after = snapshots(endpoint.target);
+  report.changes = endpoint.changes;
+  report.action = !endpoint.endpoint ? 'create' : hasChanges(endpoint.changes) ? 'update' : 'noop';
+  report.endpointId = outputs.endpointId = endpoint.endpoint?.id;
+  // promote may serve the version under the name an earlier canary gave it.
+  outputs.servedEntityName = endpoint.target.entities.find((e) => e.entityVersion === wanted.entityVersion && e.entityName === wanted.entityName)?.name ?? wanted.name;
+  for (const note of endpoint.notes) deps.ctx.log.info(note);
+}
+
+/** dryRun: the plan's outcome. */
+export function plannedDeploy(plan: DeployPlan): DeployOutcome {
+  const count = plan.endpoint.changes.filter((c) => c.action !== 'noop').length;
+  const name = plan.params.endpointName;
+  const message = count ? `Plan mode (dryRun): ${count} change(s) planned for serving endpoint ${name}; nothing was written.` : `Plan mode (dryRun): serving endpoint ${name} is up to date; nothing to change.`;
+  return { result: 'Succeeded', message, outputs: plan.outputs, report: plan.report, notes: plan.endpoint.notes, planLines: renderChanges(plan.endpoint.changes) };
+}
+
+/** Writes the plan (re-planned when another update got in the way), then waits, smoke-tests, and rolls back a failed rollout. */
+export async function applyDeploy(deps: TaskDeps, plan: DeployPlan): Promise<DeployOutcome> {
+  const { ctx } = deps;
+  const { params, report, outputs } = plan;
+  const rollout: Rollout = { plan, appliedAt: 0, notes: [] };
   for (let attempt = 1; ; attempt++) {
-    plan = await readAndPlan(deps, params, wanted, remainingMs(), dryRun);
-    report.before = snapshots(plan.before, plan.endpoint);
-    report.after = snapshots(plan.target);
-    report.changes = plan.changes;
-    report.action = !plan.endpoint ? 'create' : hasChanges(plan.changes) ? 'update' : 'noop';
-    report.endpointId = plan.endpoint?.id;
-    outputs.endpointId = plan.endpoint?.id;
-    // promote may serve the version under the name an earlier canary gave it.
-    outputs.servedEntityName = plan.target.entities.find((e) => e.entityVersion === wanted.entityVersion && e.entityName === wanted.entityName)?.name ?? wanted.name;
-    for (const note of plan.notes) ctx.log.info(note);
-    printPlan(ctx, plan.changes, dryRun);
-    if (dryRun) {
-      const count = plan.changes.filter((c) => c.action !== 'noop').length;
-      const message = count ? `Plan mode (dryRun): ${count} change(s) planned for serving endpoint ${params.endpointName}; nothing was written.` : `Plan mode (dryRun): serving endpoint ${params.endpointName} is up to date; nothing to change.`;
-      return { result: 'Succeeded', message, outputs, report, dryRun, planLines: renderChanges(plan.changes), notes: plan.notes };
+    if (attempt > 1) {
+      adoptEndpointPlan(deps, plan, await readAndPlan(deps, params, plan.wanted, remainingMs(deps, plan.deadline), false));
+      printPlan(ctx.log, renderChanges(plan.endpoint.changes), false);
     }
     try {
-      appliedAt = ctx.clock.now();
-      const created = await apply(deps, params, plan);
-      if (created) {
-        report.endpointId = outputs.endpointId = created.id;
-      }
+      rollout.appliedAt = ctx.clock.now();
+      const created = await apply(deps, params, plan.endpoint);
+      if (created) report.endpointId = outputs.endpointId = created.id;
       break;
     } catch (e) {
       const retry = attempt < MAX_PLAN_ATTEMPTS && (await anotherUpdateGotInTheWay(deps, params.endpointName, e));
       if (!retry) {
         if (e instanceof DatabricksApiError) {
           report.failure = { stage: 'update', message: e.message };
-          return failed(`The update of serving endpoint ${params.endpointName} was refused: ${e.errorCode}: ${e.serviceMessage} The served config was not changed.`);
+          return failed(rollout, refusedUpdateMessage(params.endpointName, e));
         }
         throw e;
       }
       ctx.log.info(`Another update of ${params.endpointName} got in the way; planning again (attempt ${attempt + 1} of ${MAX_PLAN_ATTEMPTS}).`);
     }
   }
-
-  const changed = report.action !== 'noop';
-  const wantedPairs = pairs(plan.target);
-  const applied: Plan = plan;
   try {
-    return await afterApply();
+    return await afterApply(deps, rollout);
   } catch (e) {
     // Cancelled (SIGINT/SIGTERM/SIGBREAK) after the config was applied: one bounded rollback
     // attempt inside the agent's grace, then a report of exactly what is left.
-    if (e instanceof CancelledError && applied.configChanged) return cancelledAfterApply(e);
+    if (e instanceof CancelledError && plan.endpoint.configChanged) return cancelledAfterApply(deps, rollout, e);
     throw e;
   }
+}
 
-  async function afterApply(): Promise<DeployResult> {
-    const plan = applied;
-    if (!params.waitForReady) {
-      notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
-      return done(changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage());
-    }
-
-    // Wait until ready.
-    let readyEndpoint: ServingEndpointDetailed | undefined;
-    try {
-      ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
-      const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged, params.timeoutMinutes);
-      readyEndpoint = waited.result;
-      report.polls = waited.polls;
-      report.after = snapshots(plan.target, waited.result);
-      if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
-      if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      let entityMessages: EntityMessage[] | undefined;
-      if (e instanceof EndpointUpdateFailed) entityMessages = await explainFailure(deps, e.endpoint);
-      const message = e instanceof Error ? e.message : String(e);
-      report.failure = { stage: 'wait', message, entityMessages };
-      ctx.log.error(message);
-      return rollbackAndFail(message, e instanceof PollTimeoutError);
-    }
-
-    // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
-    // nothing writes nothing, and each request lands in the inference table).
-    if (params.smokeTestPayload && changed) {
-      const clientRequestId = params.verifyInferenceLogMinutes > 0 ? smokeRequestId(ctx) : undefined;
-      const outcome = await runSmokeTest(
-        client,
-        ctx.clock,
-        { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint), clientRequestId },
-        ctx.signal,
-      );
-      if (outcome.kind === 'skipped') {
-        ctx.log.warning(outcome.note);
-        notes.push(outcome.note);
-        if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
-        return done(successMessage());
-      }
-      const smoke = outcome.result;
-      report.smokeTest = smoke;
-      if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
-      if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
-      else {
-        const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
-        ctx.log.error(message);
-        report.failure = { stage: 'smoke-test', message };
-        return rollbackAndFail(message, false);
-      }
-      if (clientRequestId && outputs.inferenceTableName) {
-        report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
-      }
-    } else if (params.smokeTestPayload) {
-      notes.push('Smoke test skipped: nothing changed.');
-      if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
-    }
-    return done(changed ? successMessage() : upToDateMessage());
+/** Readiness, smoke test (after a change only), the inference-log check; a failure rolls back. */
+async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOutcome> {
+  const { client, ctx } = deps;
+  const { plan, notes } = rollout;
+  const { params, report, outputs } = plan;
+  const changed = report.action !== 'noop';
+  if (!params.waitForReady) {
+    notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
+    return done(rollout, changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage(plan));
   }
 
-  // ---------------------------------------------------------------------------------------------
+  let readyEndpoint: ServingEndpointDetailed | undefined;
+  try {
+    ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
+    const waited = await waitUntilReady(deps, params.endpointName, pairs(plan.endpoint.target), remainingMs(deps, plan.deadline), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.endpoint.configChanged, params.timeoutMinutes);
+    readyEndpoint = waited.result;
+    report.polls = waited.polls;
+    report.after = snapshots(plan.endpoint.target, waited.result);
+    if (plan.endpoint.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - rollout.appliedAt) / 1000);
+    if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    let entityMessages: EntityMessage[] | undefined;
+    if (e instanceof EndpointUpdateFailed) entityMessages = await explainFailure(deps, e.endpoint);
+    const message = e instanceof Error ? e.message : String(e);
+    report.failure = { stage: 'wait', message, entityMessages };
+    ctx.log.error(message);
+    return rollbackAndFail(deps, rollout, message, e instanceof PollTimeoutError);
+  }
 
-  async function cancelledAfterApply(e: CancelledError): Promise<DeployResult> {
-    const name = params.endpointName;
-    const previous = plan!.before;
-    const targetText = describeConfig(plan!.target);
-    const why = e.message;
-    report.failure = { stage: 'wait', message: why };
-    ctx.log.error(why);
-    // Short, own signals: the task's signal is aborted, and the agent kills the process soon.
-    const nowServing = async () => describeServing(await getServingEndpoint(client, name, AbortSignal.timeout(CANCEL_READ_MS)).catch(() => undefined));
-    if (!previous) {
-      return failed(`${why} The new endpoint ${name} was created and left as it is (${await nowServing()}); it had served nothing before, so there is nothing to restore: delete it or run the task again.`);
-    }
-    const restored = snapshots(previous);
-    const restoredText = describeConfig(previous);
-    const howToRestore = plan!.record?.complete
-      ? `The config served before (${restoredText}) is recorded on the endpoint (tags ${RECORD_TAG}*): to restore it, run DatabricksDeployServing with trafficMode: rollback (it waits for an update in progress to end first).`
-      : `The config served before (${restoredText}) could not be recorded on the endpoint completely, so trafficMode: rollback cannot restore it: deploy those versions again with trafficMode replace or canary.`;
-    if (!params.rollbackOnFailure) {
-      report.rollback = { performed: false, restored, reason: why, succeeded: false };
-      return failed(`${why} rollbackOnFailure is false: ${name} was left as it is: ${await nowServing()}. ${howToRestore}`);
-    }
-    ctx.log.section(`Cancelled: rolling back ${name} to ${restoredText}`);
-    try {
-      await updateServingEndpointConfig(client, name, configToUpdate(previous), { signal: AbortSignal.timeout(CANCEL_PUT_MS), timeoutMs: CANCEL_PUT_MS });
-    } catch (x) {
-      const refusal = x instanceof DatabricksApiError ? `${x.statusCode} ${x.errorCode}: ${x.serviceMessage}` : (x as Error).message;
-      const busy = x instanceof DatabricksApiError && (x.statusCode === 409 || x.statusCode === 400) ? ' (the endpoint accepts no config change while an update is in progress)' : '';
-      report.rollback = { performed: false, restored, reason: why, succeeded: false };
-      ctx.log.error(`Rollback refused: ${refusal}${busy}`);
-      return failed(`${why} The rollback of ${name} was refused: ${refusal}${busy}. State left: ${await nowServing()} (this task's update, ${targetText}, may still be rolling out). ${howToRestore}`);
-    }
-    // Accepted: the restore rolls out on the service side; the agent does not wait for it.
-    report.rollback = { performed: true, restored, reason: why, succeeded: false };
-    ctx.log.info(`Rollback accepted: ${name} is rolling back to ${restoredText}.`);
-    return failed(
-      `${why} The rollback of ${name} to ${restoredText} was accepted and is rolling out (the task did not wait for it). Run DatabricksDeployServing with trafficMode: rollback to wait until it serves again (the record stays on the endpoint until then).`,
+  // Smoke test: after a change only (an unchanged endpoint is not re-tested: a run that changes
+  // nothing writes nothing, and each request lands in the inference table).
+  if (params.smokeTestPayload && changed) {
+    const clientRequestId = params.verifyInferenceLogMinutes > 0 ? smokeRequestId(ctx) : undefined;
+    const outcome = await runSmokeTest(
+      client,
+      ctx.clock,
+      { endpointName: params.endpointName, payload: params.smokeTestPayload, routeOptimizedUrl: readyEndpoint && routeOptimizedUrl(readyEndpoint), clientRequestId },
+      ctx.signal,
     );
-  }
-
-  function done(message: string): DeployResult {
-    return { result: 'Succeeded', message, outputs, report, dryRun, planLines: renderChanges(plan?.changes ?? []), notes: [...(plan?.notes ?? []), ...notes] };
-  }
-
-  function failed(message: string): DeployResult {
-    return { result: 'Failed', message, outputs, report, dryRun, planLines: renderChanges(plan?.changes ?? []), notes: [...(plan?.notes ?? []), ...notes] };
-  }
-
-  function successMessage(): string {
-    const split = plan!.target.entities.map((e) => `${e.name} ${plan!.target.traffic[e.name] ?? 0}%`).join(', ');
-    const verb = report.action === 'create' ? 'Created' : 'Updated';
-    const ready = report.timeToReadySeconds !== undefined ? `; ready in ${formatDuration(report.timeToReadySeconds)}` : '';
-    return `${verb} serving endpoint ${params.endpointName}: ${split} (${params.modelName} version ${resolved.version})${ready}.`;
-  }
-
-  function upToDateMessage(): string {
-    return `Serving endpoint ${params.endpointName} already serves ${outputs.servedEntityName} (version ${resolved.version}) as requested; nothing changed.`;
-  }
-
-  async function rollbackAndFail(reason: string, stillRollingOut: boolean): Promise<DeployResult> {
-    const previous = plan!.before;
-    if (!plan!.configChanged) return failed(reason);
-    if (!previous) {
-      return failed(`${reason} The new endpoint ${params.endpointName} was left in place for diagnosis (not deleted): see its events and logs in the workspace, then delete it or run again.`);
+    if (outcome.kind === 'skipped') {
+      ctx.log.warning(outcome.note);
+      notes.push(outcome.note);
+      if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
+      return done(rollout, successMessage(plan));
     }
-    if (!params.rollbackOnFailure) return failed(`${reason} rollbackOnFailure is false: the endpoint was left as it is.`);
-    const restored = snapshots(previous);
-    const restoredText = previous.entities.map((e) => `${e.name} (v${e.entityVersion}) ${previous.traffic[e.name] ?? 0}%`).join(', ');
-    ctx.log.section(`Rolling back ${params.endpointName} to ${restoredText}`);
-    // The rollback has timeouts of its own (timeoutMinutes each): waiting for our update to
-    // settle (the endpoint accepts no change while it rolls out), then the restored config's readiness.
-    const nowServing = async () => describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
-    let current = stillRollingOut ? undefined : await getServingEndpoint(client, params.endpointName, ctx.signal);
-    if (stillRollingOut || current?.state?.config_update === 'IN_PROGRESS') {
-      ctx.log.info(`The update of ${params.endpointName} is still rolling out and the endpoint accepts no change until it ends: waiting for it to settle (up to ${Math.round(timeoutMs / 60_000)} min), then restoring ${restoredText}.`);
-      try {
-        current = await waitUntilSettled(deps, params.endpointName, timeoutMs, `The update being rolled back`, 'our update, to be rolled back once it ends');
-      } catch (e) {
-        if (e instanceof CancelledError) throw e;
-        report.rollback = { performed: false, restored, reason, succeeded: false };
-        return failed(`${reason} The rollback could not start: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}; run the task with trafficMode rollback, or the previous version, once the update ends.`);
-      }
-      ctx.log.info(`The update ended (${current.state?.config_update ?? 'unknown'}); ${params.endpointName} serves ${describeServing(current)}.`);
+    const smoke = outcome.result;
+    report.smokeTest = smoke;
+    if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
+    if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
+    else {
+      const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
+      ctx.log.error(message);
+      report.failure = { stage: 'smoke-test', message };
+      return rollbackAndFail(deps, rollout, message, false);
     }
-    if (stillRollingOut && current && sameConfig(servedConfig(current), previous)) {
-      // The update failed or was cancelled: the previous config kept serving, nothing to restore.
-      report.rollback = { performed: false, restored, reason, succeeded: true };
-      report.after = restored;
-      ctx.log.info(`No rollback needed: ${params.endpointName} still serves ${restoredText}.`);
-      return failed(`${reason} The update did not take over: ${params.endpointName} still serves ${restoredText}.`);
+    if (clientRequestId && outputs.inferenceTableName) {
+      report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
     }
-    try {
-      await updateServingEndpointConfig(client, params.endpointName, configToUpdate(previous));
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      const why = e instanceof DatabricksApiError ? `${e.errorCode}: ${e.serviceMessage}` : (e as Error).message;
-      ctx.log.error(`Rollback refused: ${why}`);
-      report.rollback = { performed: false, restored, reason, succeeded: false };
-      return failed(`${reason} The rollback to ${restoredText} was refused (${why}). ${params.endpointName} serves ${await nowServing()}.`);
-    }
-    try {
-      await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, `The rollback of ${params.endpointName}`);
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      report.rollback = { performed: true, restored, reason, succeeded: false };
-      return failed(`${reason} The rollback to ${restoredText} did not become ready either: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}.`);
-    }
-    report.rollback = { performed: true, restored, reason, succeeded: true };
-    report.after = restored;
-    ctx.log.info(`Rolled back: ${params.endpointName} serves ${restoredText} again.`);
-    if (plan!.record?.complete) await markRecordUsed(deps, params.endpointName, plan!.record.header);
-    return failed(`${reason} Rolled back: ${params.endpointName} serves ${restoredText} again.`);
+  } else if (params.smokeTestPayload) {
+    notes.push('Smoke test skipped: nothing changed.');
+    if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
   }
+  return done(rollout, changed ? successMessage(plan) : upToDateMessage(plan));
 }
 
 function wantedEntity(params: DeployServingParameters, version: string): ServedEntity {
@@ -362,7 +262,7 @@ function wantedEntity(params: DeployServingParameters, version: string): ServedE
   };
 }
 
-async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wanted: ServedEntity, timeoutMs: number, dryRun: boolean): Promise<Plan> {
+async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wanted: ServedEntity, timeoutMs: number, dryRun: boolean): Promise<EndpointPlan> {
   const { client, ctx } = deps;
   let endpoint = await findServingEndpoint(client, params.endpointName, ctx.signal);
   const notes: string[] = [];
@@ -422,15 +322,8 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
   };
 }
 
-export function printPlan(ctx: TaskContext, changes: ChangeEntry[], dryRun: boolean): void {
-  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be written)' : 'Plan');
-  const lines = renderChanges(changes);
-  // The lines quote names and settings read from the workspace: remote text.
-  ctx.log.remote(lines.length ? lines.join('\n') : '(no changes)');
-}
-
 /** Applies the plan; returns the endpoint when it was created. */
-async function apply(deps: DeployDeps, params: DeployServingParameters, plan: Plan): Promise<ServingEndpointDetailed | undefined> {
+async function apply(deps: DeployDeps, params: DeployServingParameters, plan: EndpointPlan): Promise<ServingEndpointDetailed | undefined> {
   const { client, ctx } = deps;
   const name = params.endpointName;
   if (!plan.endpoint) {
@@ -511,41 +404,9 @@ function recordChange(endpointName: string, current: EndpointTag[] | undefined, 
   return { action: was ? 'update' : 'create', resource, fields: [{ path: `tags.${RECORD_TAG}`, before: was, after }] };
 }
 
-/** After a successful rollback: the record is marked used (rollbackRecord.ts), best effort. */
-export async function markRecordUsed(deps: DeployDeps, endpointName: string, header: RecordWrite['header']): Promise<void> {
-  try {
-    await patchServingEndpointTags(deps.client, endpointName, { add_tags: [usedHeaderTag(header)] });
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    deps.ctx.log.warning(`The rollback record of ${endpointName} could not be marked used: ${(e as Error).message}`);
-  }
-}
-
-export function pairs(config: ServingConfig): WantedPair[] {
-  return config.entities.map((e) => ({ name: e.name, entityName: e.entityName, entityVersion: e.entityVersion }));
-}
-
-export function snapshots(config: ServingConfig | undefined, endpoint?: ServingEndpointDetailed): ServedEntitySnapshot[] {
-  if (!config) return [];
-  const states = new Map((endpoint?.config?.served_entities ?? []).map((e) => [e.name, e.state?.deployment]));
-  return config.entities.map((e) => ({
-    name: e.name,
-    entityName: e.entityName,
-    entityVersion: e.entityVersion,
-    trafficPercent: config.traffic[e.name] ?? 0,
-    state: states.get(e.name),
-    workloadSize: e.workloadSize,
-    scaleToZero: e.scaleToZero,
-  }));
-}
-
 /** Real elapsed milliseconds → task milliseconds (the same at time scale 1). */
 function taskTime(deps: DeployDeps, realMs: number): number {
   return realMs / deps.ctx.clock.scale(1);
 }
 
-export function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return m ? `${m} min ${s} s` : `${s} s`;
-}
+export { formatDuration, type DeployDeps };

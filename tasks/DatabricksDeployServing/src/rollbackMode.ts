@@ -9,81 +9,142 @@
  */
 import { findServingEndpoint, getServingEndpoint, updateServingEndpointConfig, type ServingEndpointDetailed } from '../../../shared/api/serving';
 import { CancelledError, DatabricksApiError } from '../../../shared/client/errors';
+import { printPlan } from '../../../shared/runtime/plan';
 import type { DeploymentReportData } from '../../../shared/runtime/reportTypes';
-import { markRecordUsed, pairs, printPlan, snapshots, type DeployDeps, type DeployOutputs, type DeployResult } from './operations';
+import type { TaskDeps } from '../../../shared/runtime/task';
+import type { DeployOutcome, DeployOutputs } from './operations';
+import { endpointPage, markRecordUsed, pairs, snapshots, type DeployDeps } from './served';
 import type { RollbackServingParameters } from './parameters';
 import { configChange, renderChanges } from './plan';
 import { describeServing, waitUntilReady, waitUntilSettled } from './readiness';
-import { describeConfig, readRecord, RECORD_TAG } from './rollbackRecord';
+import { describeConfig, readRecord, RECORD_TAG, type ReadRecord } from './rollbackRecord';
 import { configToUpdate, inferenceTableName, sameConfig, servedConfig, type ServingConfig } from './servedConfig';
 
 const MAX_ATTEMPTS = 3;
 
-export async function rollbackServing(deps: DeployDeps, params: RollbackServingParameters): Promise<DeployResult> {
+type UsableRecord = Extract<ReadRecord, { kind: 'ok' }>;
+
+/** plan() of trafficMode rollback: the endpoint, its record, and the config change that restores it. */
+export interface RollbackPlan {
+  mode: 'rollback';
+  params: RollbackServingParameters;
+  deadline: number;
+  outputs: DeployOutputs;
+  report: DeploymentReportData;
+  endpointPage: string;
+  notes: string[];
+  planLines: string[];
+  /** The outcome when reading already decides it (no endpoint, no usable record, cancelled while reading): nothing is written. */
+  decided?: { ok: boolean; message: string };
+  endpoint?: ServingEndpointDetailed;
+  record?: UsableRecord;
+  recorded?: ServingConfig;
+}
+
+function outcomeOf(plan: RollbackPlan, ok: boolean, message: string): DeployOutcome {
+  return { result: ok ? 'Succeeded' : 'Failed', message, outputs: plan.outputs, report: plan.report, planLines: plan.planLines, notes: plan.notes };
+}
+
+function remainingMs(deps: DeployDeps, deadline: number): number {
+  return Math.max(1, (deadline - deps.ctx.clock.now()) / deps.ctx.clock.scale(1));
+}
+
+/** Reads only: the endpoint and its record; refuses (before any write) without a usable record. */
+export async function planRollback(deps: TaskDeps, params: RollbackServingParameters): Promise<RollbackPlan> {
   const { client, ctx } = deps;
   const name = params.endpointName;
-  const dryRun = client.readOnly;
-  const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
-  const remainingMs = () => Math.max(1, deadline.remaining());
+  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
   const outputs: DeployOutputs = { endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(name)}/invocations`), servedEntityName: '', servedVersion: '' };
   const report: DeploymentReportData = { endpointName: name, endpointUrl: outputs.endpointUrl, action: 'noop', trafficMode: 'rollback', before: [], after: [] };
-  const notes: string[] = [];
-  let planLines: string[] = [];
-  const result = (ok: boolean, message: string): DeployResult => ({ result: ok ? 'Succeeded' : 'Failed', message, outputs, report, dryRun, planLines, notes });
-  // What a cancellation leaves: whether the restore was sent (the record stays until a rollback sees it served).
-  let restoreSent = false;
-  let restoring = '';
+  const plan: RollbackPlan = { mode: 'rollback', params, deadline, outputs, report, endpointPage: endpointPage(client, name), notes: [], planLines: [] };
+  const decide = (message: string): RollbackPlan => ({ ...plan, decided: { ok: false, message } });
   try {
-
-    let endpoint = await findServingEndpoint(client, name, ctx.signal);
-    if (!endpoint) return result(false, `trafficMode rollback: serving endpoint ${name} does not exist, so there is nothing to restore. Nothing was changed.`);
+    const endpoint = await findServingEndpoint(client, name, ctx.signal);
+    if (!endpoint) return decide(`trafficMode rollback: serving endpoint ${name} does not exist, so there is nothing to restore. Nothing was changed.`);
     report.endpointId = outputs.endpointId = endpoint.id;
     const record = readRecord(endpoint.tags);
     switch (record.kind) {
       case 'none':
-        return result(
-          false,
+        return decide(
           `trafficMode rollback: serving endpoint ${name} has no rollback record (tags ${RECORD_TAG}*). DatabricksDeployServing records the served config before each rollout that changes an endpoint which already serves something; ${name} has had none since (e.g. it was created by the last rollout). Nothing was changed: deploy the version you want with trafficMode replace.`,
         );
       case 'incomplete':
-        return result(
-          false,
+        return decide(
           `trafficMode rollback: the config ${name} served before the rollout of ${record.header.at} was too large to record on the endpoint, so it cannot be restored from the record. Nothing was changed: deploy the previous version again with trafficMode replace or canary.`,
         );
       case 'corrupt':
-        return result(false, `trafficMode rollback: the rollback record on ${name} cannot be used: ${record.reason}. Nothing was changed.`);
+        return decide(`trafficMode rollback: the rollback record on ${name} cannot be used: ${record.reason}. Nothing was changed.`);
     }
     const recorded = record.config;
-    const recordedText = describeConfig(recorded);
-    restoring = recordedText;
     report.rollback = { performed: false, restored: snapshots(recorded), reason: `trafficMode rollback (record of ${record.header.at})`, succeeded: false };
-    ctx.log.info(`Rollback record of ${name} (taken ${record.header.at}${record.header.configVersion !== undefined ? ` from config ${record.header.configVersion}` : ''}, ${record.header.state}): ${recordedText}.`);
+    ctx.log.info(`Rollback record of ${name} (taken ${record.header.at}${record.header.configVersion !== undefined ? ` from config ${record.header.configVersion}` : ''}, ${record.header.state}): ${describeConfig(recorded)}.`);
+    if (endpoint.state?.config_update === 'IN_PROGRESS' && deps.dryRun) plan.notes.push(`An update of ${name} is in progress: a real run waits for it to end (up to ${params.timeoutMinutes} min) before restoring.`);
+    const planned: RollbackPlan = { ...plan, endpoint, record, recorded };
+    comparePlan(planned, endpoint);
+    return planned;
+  } catch (e) {
+    if (!(e instanceof CancelledError)) throw e;
+    return { ...plan, decided: { ok: false, message: await cancelledMessage(deps, plan, e, false) } };
+  }
+}
 
+/** The change from what the endpoint serves to the recorded config (again after a wait). */
+function comparePlan(plan: RollbackPlan, endpoint: ServingEndpointDetailed): void {
+  const current = servedConfig(endpoint);
+  plan.endpoint = endpoint;
+  plan.report.before = snapshots(current, endpoint);
+  plan.report.after = snapshots(plan.recorded!);
+  const change = configChange(plan.params.endpointName, current, plan.recorded!);
+  plan.report.changes = [change];
+  plan.planLines = renderChanges([change]);
+}
+
+/** The record was used by an earlier rollback and the endpoint changed since without a new one. */
+export function usedRecordMessage(name: string, at: string, serving: string): string {
+  return `trafficMode rollback: the rollback record on ${name} (taken ${at}) was already used, and the endpoint has changed since without a new record: it serves ${serving}. Nothing was changed: deploy the version you want with DatabricksDeployServing.`;
+}
+
+/** dryRun: what the rollback would do. */
+export function plannedRollback(plan: RollbackPlan): DeployOutcome {
+  if (plan.decided) return outcomeOf(plan, plan.decided.ok, plan.decided.message);
+  const name = plan.params.endpointName;
+  const recordedText = describeConfig(plan.recorded!);
+  if (sameConfig(servedConfig(plan.endpoint!), plan.recorded!)) {
+    setOutputs(plan, plan.recorded!, plan.endpoint!);
+    return outcomeOf(plan, true, `Plan mode (dryRun): ${name} already serves the recorded config (${recordedText}); nothing to restore.`);
+  }
+  if (plan.record!.header.state === 'used') return outcomeOf(plan, false, usedRecordMessage(name, plan.record!.header.at, describeServing(plan.endpoint!)));
+  return outcomeOf(plan, true, `Plan mode (dryRun): would restore ${name} to ${recordedText}; nothing was written.`);
+}
+
+/** Waits for an update in progress, PUTs the recorded config (unless served already), waits until ready, marks the record used. */
+export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise<DeployOutcome> {
+  if (plan.decided) return outcomeOf(plan, plan.decided.ok, plan.decided.message);
+  const { client, ctx } = deps;
+  const { params, report, notes } = plan;
+  const name = params.endpointName;
+  const record = plan.record!;
+  const recorded = plan.recorded!;
+  const recordedText = describeConfig(recorded);
+  const result = (ok: boolean, message: string) => outcomeOf(plan, ok, message);
+  // What a cancellation leaves: whether the restore was sent (the record stays until a rollback sees it served).
+  let restoreSent = false;
+  let endpoint = plan.endpoint!;
+  try {
     for (let attempt = 1; ; attempt++) {
       if (endpoint.state?.config_update === 'IN_PROGRESS') {
-        if (dryRun) notes.push(`An update of ${name} is in progress: a real run waits for it to end (up to ${params.timeoutMinutes} min) before restoring.`);
-        else {
-          ctx.log.section(`Waiting for the update in progress on ${name} to end`);
-          ctx.log.info(`${name} is rolling out an update and accepts no config change until it ends: waiting (up to ${params.timeoutMinutes} min), then restoring ${recordedText}.`);
-          endpoint = await waitUntilSettled(deps, name, remainingMs(), 'The update in progress', 'an update, to be rolled back once it ends');
-          ctx.log.info(`The update ended (${endpoint.state?.config_update ?? 'unknown'}); ${name} serves ${describeServing(endpoint)}.`);
-        }
+        ctx.log.section(`Waiting for the update in progress on ${name} to end`);
+        ctx.log.info(`${name} is rolling out an update and accepts no config change until it ends: waiting (up to ${params.timeoutMinutes} min), then restoring ${recordedText}.`);
+        endpoint = await waitUntilSettled(deps, name, remainingMs(deps, plan.deadline), 'The update in progress', 'an update, to be rolled back once it ends');
+        ctx.log.info(`The update ended (${endpoint.state?.config_update ?? 'unknown'}); ${name} serves ${describeServing(endpoint)}.`);
       }
-      const current = servedConfig(endpoint);
-      report.before = snapshots(current, endpoint);
-      report.after = snapshots(recorded);
-      const change = configChange(name, current, recorded);
-      report.changes = [change];
-      planLines = renderChanges([change]);
-      printPlan(ctx, [change], dryRun);
-      if (sameConfig(current, recorded)) return alreadyServed(endpoint);
-      if (record.header.state === 'used') {
-        return result(
-          false,
-          `trafficMode rollback: the rollback record on ${name} (taken ${record.header.at}) was already used, and the endpoint has changed since without a new record: it serves ${describeServing(endpoint)}. Nothing was changed: deploy the version you want with DatabricksDeployServing.`,
-        );
+      if (endpoint !== plan.endpoint) {
+        // Planned again against the endpoint as it is now (the first plan was printed before apply).
+        comparePlan(plan, endpoint);
+        printPlan(ctx.log, plan.planLines, false);
       }
-      if (dryRun) return result(true, `Plan mode (dryRun): would restore ${name} to ${recordedText}; nothing was written.`);
+      if (sameConfig(servedConfig(endpoint), recorded)) return await alreadyServed(endpoint);
+      if (record.header.state === 'used') return result(false, usedRecordMessage(name, record.header.at, describeServing(endpoint)));
       try {
         await updateServingEndpointConfig(client, name, configToUpdate(recorded));
         restoreSent = true;
@@ -100,16 +161,16 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
       }
     }
     report.action = 'update';
-    report.rollback.performed = true;
+    report.rollback!.performed = true;
     ctx.log.info(`Started restoring ${name} to ${recordedText}.`);
     if (!params.waitForReady) {
       notes.push('waitForReady is false: the restore was started, not awaited; the record stays until a rollback sees it served.');
-      setOutputs(recorded, endpoint);
+      setOutputs(plan, recorded, endpoint);
       return result(true, `Serving endpoint ${name}: the restore of ${recordedText} was started (not waiting for it).`);
     }
     try {
       ctx.log.section(`Waiting for ${name} to be ready`);
-      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(), `The rollback of ${name}`, false, params.timeoutMinutes);
+      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(deps, plan.deadline), `The rollback of ${name}`, false, params.timeoutMinutes);
       report.polls = waited.polls;
       report.after = snapshots(recorded, waited.result);
       endpoint = waited.result;
@@ -119,41 +180,44 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
       report.failure = { stage: 'wait', message: (e as Error).message };
       return result(false, `${(e as Error).message} ${name} serves ${describeServing(now)}.`);
     }
-    report.rollback.succeeded = true;
+    report.rollback!.succeeded = true;
     await markRecordUsed(deps, name, record.header);
-    setOutputs(recorded, endpoint);
+    setOutputs(plan, recorded, endpoint);
     return result(true, `Rolled back serving endpoint ${name}: it serves ${recordedText} again (the config recorded before the rollout of ${record.header.at}).`);
-
-    async function alreadyServed(ep: ServingEndpointDetailed): Promise<DeployResult> {
-      setOutputs(recorded, ep);
-      if (dryRun) return result(true, `Plan mode (dryRun): ${name} already serves the recorded config (${recordedText}); nothing to restore.`);
-      if (params.waitForReady) {
-        const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(), `The restored config of ${name}`, true, params.timeoutMinutes);
-        report.after = snapshots(recorded, waited.result);
-      }
-      report.rollback!.succeeded = true;
-      if (record.kind === 'ok' && record.header.state === 'ready') await markRecordUsed(deps, name, record.header);
-      return result(true, `Serving endpoint ${name} already serves the recorded config (${recordedText}); nothing was restored.`);
-    }
-
-    function setOutputs(config: ServingConfig, ep: ServingEndpointDetailed): void {
-      const main = config.entities.reduce((best, e) => ((config.traffic[e.name] ?? 0) > (config.traffic[best.name] ?? 0) ? e : best));
-      outputs.servedEntityName = main.name;
-      outputs.servedVersion = main.entityVersion;
-      const t = ep.ai_gateway?.inference_table_config;
-      if (t?.enabled && t.catalog_name && t.schema_name && t.table_name_prefix) {
-        outputs.inferenceTableName = report.inferenceTableName = inferenceTableName({ catalog: t.catalog_name, schema: t.schema_name, tablePrefix: t.table_name_prefix });
-      }
-    }
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e;
-    report.failure = { stage: 'wait', message: e.message };
-    const left = await getServingEndpoint(client, name, AbortSignal.timeout(1_000)).catch(() => undefined);
-    return result(
-      false,
-      restoreSent
-        ? `${e.message} The restore of ${name} to ${restoring} was sent and is rolling out (${describeServing(left)}); run trafficMode rollback again to wait until it serves (the record stays until then).`
-        : `${e.message} Nothing was changed on ${name} (${describeServing(left)}); run trafficMode rollback again.`,
-    );
+    return result(false, await cancelledMessage(deps, plan, e, restoreSent));
+  }
+
+  async function alreadyServed(ep: ServingEndpointDetailed): Promise<DeployOutcome> {
+    setOutputs(plan, recorded, ep);
+    if (params.waitForReady) {
+      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(deps, plan.deadline), `The restored config of ${name}`, true, params.timeoutMinutes);
+      report.after = snapshots(recorded, waited.result);
+    }
+    report.rollback!.succeeded = true;
+    if (record.header.state === 'ready') await markRecordUsed(deps, name, record.header);
+    return result(true, `Serving endpoint ${name} already serves the recorded config (${recordedText}); nothing was restored.`);
+  }
+}
+
+/** Cancelled: what is left (the endpoint read with a short signal of its own: the task's is aborted). */
+async function cancelledMessage(deps: DeployDeps, plan: RollbackPlan, e: CancelledError, restoreSent: boolean): Promise<string> {
+  const name = plan.params.endpointName;
+  plan.report.failure = { stage: 'wait', message: e.message };
+  const left = await getServingEndpoint(deps.client, name, AbortSignal.timeout(1_000)).catch(() => undefined);
+  return restoreSent
+    ? `${e.message} The restore of ${name} to ${describeConfig(plan.recorded!)} was sent and is rolling out (${describeServing(left)}); run trafficMode rollback again to wait until it serves (the record stays until then).`
+    : `${e.message} Nothing was changed on ${name} (${describeServing(left)}); run trafficMode rollback again.`;
+}
+
+function setOutputs(plan: RollbackPlan, config: ServingConfig, ep: ServingEndpointDetailed): void {
+  const { outputs, report } = plan;
+  const main = config.entities.reduce((best, e) => ((config.traffic[e.name] ?? 0) > (config.traffic[best.name] ?? 0) ? e : best));
+  outputs.servedEntityName = main.name;
+  outputs.servedVersion = main.entityVersion;
+  const t = ep.ai_gateway?.inference_table_config;
+  if (t?.enabled && t.catalog_name && t.schema_name && t.table_name_prefix) {
+    outputs.inferenceTableName = report.inferenceTableName = inferenceTableName({ catalog: t.catalog_name, schema: t.schema_name, tablePrefix: t.table_name_prefix });
   }
 }

@@ -1,38 +1,30 @@
 /**
- * DatabricksRefreshMonitors: Parameters → Operations → result. Inputs (threshold rules
- * included) are validated before anything touches the network; the workspace connection is
- * opened only afterwards.
+ * DatabricksRefreshMonitors: Parameters → plan (the monitored tables, custom metrics checked,
+ * destinations) → apply (refresh, wait, then the drift gate and the notification) → Outcome.
+ * Inputs (threshold rules included) are validated before anything touches the network; the
+ * workspace connection is opened only afterwards.
  */
 import { stepTitle } from '../../../shared/runtime/report';
-import { runSelect, type SqlParameterType, type SqlParameters } from '../../../shared/api/sql';
-import { connectWorkspace } from '../../../shared/runtime/connect';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
+import type { DriftReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskDefinition } from '../../../shared/runtime/task';
-import type { RunStatement } from './gate/check';
-import { monitorFinder } from './monitorFinder';
-import { refreshMonitors } from './operations';
+import { refreshMonitorsPhases, type RefreshPlan } from './operations';
 import { refreshMonitorsWorstCase } from './worstCase';
 import { buildParameters, type RefreshMonitorsParameters } from './parameters';
+import { refreshMonitorsSummary } from './summary';
 
-export const definition: TaskDefinition<RefreshMonitorsParameters> = {
+export const definition: TaskDefinition<RefreshMonitorsParameters, RefreshPlan, DriftReportData> = {
   name: 'DatabricksRefreshMonitors',
+  kind: 'drift',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: refreshMonitorsWorstCase,
-  async run(ctx, params) {
-    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
-    const warehouseId = params.warehouseId;
-    const runStatement: RunStatement = async (statement) => {
-      if (warehouseId === undefined) throw new Error('warehouseId is required to read the metric tables.');
-      const parameters: SqlParameters = Object.fromEntries(
-        statement.parameters.map((p) => [p.name, { value: p.value ?? null, type: (p.type ?? 'STRING') as SqlParameterType }]),
-      );
-      const result = await runSelect(client, warehouseId, statement.statement, parameters, { clock: ctx.clock, signal: ctx.signal });
-      return result.rows;
-    };
-    const outcome = await refreshMonitors(ctx, params, { client, workspaceUrl, findMonitor: monitorFinder(client, params.monitorApi, (m) => ctx.log.info(m)), runStatement });
+  ...refreshMonitorsPhases,
+  title: (params) => {
     const what = params.schemaName ?? (params.tables.length === 1 ? params.tables[0]! : `${params.tables.length} tables`);
-    return { ...outcome, summaryTitle: stepTitle(`${params.thresholds.length > 0 ? 'drift gate' : 'refresh'} ${what}`, params.common.config?.environment) };
+    return stepTitle(`${params.thresholds.length > 0 ? 'drift gate' : 'refresh'} ${what}`, params.common.config?.environment);
   },
+  summary: refreshMonitorsSummary,
+  reportPath: (params) => params.reportPath,
   explain(error) {
     if (error.statusCode === 403 && error.path.includes('/monitor')) {
       return 'Refreshing a monitor needs MANAGE (or ownership) on the monitored table and USE CATALOG/USE SCHEMA on its parents.';

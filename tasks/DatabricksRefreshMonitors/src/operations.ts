@@ -10,16 +10,18 @@ import { createHash } from 'node:crypto';
 import { notifyThroughJobRun, resolveDestinations, type NotificationDestination } from '../../../shared/api/notificationDestinations';
 import { InputError, InputErrors } from '../../../shared/runtime/inputError';
 import { resolveCustomMetric, unknownCustomMetric, type MetricCondition } from '../../../shared/monitoring/metricRules';
-import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
-import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';
+import { printPlan } from '../../../shared/runtime/plan';
+import type { Outcome, OutputValues, TaskContext, TaskDeps, TaskPhases } from '../../../shared/runtime/task';
+import { runSelect, type SqlParameterType, type SqlParameters } from '../../../shared/api/sql';
+import { monitorFinder } from './monitorFinder';
 import { checkTable, type MonitorFacts, type RunStatement } from './gate/check';
 import { finestGranularity } from '../../../shared/monitoring/granularity';
 import { gateOutcome, resultFor } from './gate/verdict';
 import type { RefreshMonitorsParameters } from './parameters';
 import { runPool } from '../../../shared/runtime/pool';
 import { isActive, refreshAll, type RefreshHandle, type RefreshOutcome } from './refresh';
-import { renderSummary } from './summary';
+import type { SummaryContext } from './summary';
 import { resolveTargets } from './targets';
 
 /** One monitored table as the task sees it, from whichever monitor API manages it. */
@@ -31,41 +33,98 @@ export interface MonitorView {
   link?: string;
 }
 
-export interface RefreshMonitorsDeps {
-  client: DatabricksClient;
-  workspaceUrl: string;
+/** Where the monitors and the metric rows come from: built from the client (tests pass their own). */
+export interface RefreshSources {
   /** The monitor of a table; undefined when the table has none. */
   findMonitor(table: string): Promise<MonitorView | undefined>;
   /** Runs a gate statement on the warehouse (only called when thresholds are set). */
   runStatement: RunStatement;
 }
 
+/** plan() of a refresh: the monitored tables (and those skipped), the destinations, the sources. */
+export interface RefreshPlan extends SummaryContext {
+  params: RefreshMonitorsParameters;
+  monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>;
+  destinations: NotificationDestination[];
+  sources: RefreshSources;
+}
+
+export type RefreshOutcomeData = Outcome<DriftReportData>;
+
 /** Tables whose metric tables are read at once on the warehouse. */
 const GATE_CONCURRENCY = 4;
 
-export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsParameters, deps: RefreshMonitorsDeps): Promise<TaskOutcome> {
-  const { log } = ctx;
-  const dryRun = params.common.dryRun;
-  const targets = await resolveTargets(deps.client, params, (table) => deps.findMonitor(table), ctx.signal);
+/** The task's sources on a workspace: the monitor APIs and the SQL warehouse. */
+export function refreshSources(deps: TaskDeps, params: RefreshMonitorsParameters): RefreshSources {
+  const { client, ctx } = deps;
+  const warehouseId = params.warehouseId;
+  return {
+    findMonitor: monitorFinder(client, params.monitorApi, (m) => ctx.log.info(m)),
+    runStatement: async (statement) => {
+      if (warehouseId === undefined) throw new Error('warehouseId is required to read the metric tables.');
+      const parameters: SqlParameters = Object.fromEntries(statement.parameters.map((p) => [p.name, { value: p.value ?? null, type: (p.type ?? 'STRING') as SqlParameterType }]));
+      const result = await runSelect(client, warehouseId, statement.statement, parameters, { clock: ctx.clock, signal: ctx.signal });
+      return result.rows;
+    },
+  };
+}
+
+export const refreshMonitorsPhases: TaskPhases<RefreshMonitorsParameters, RefreshPlan, DriftReportData> = {
+  plan: (deps, params) => planRefresh(deps, params),
+  // The refreshes planned are known once the running ones are listed (planned / apply print them).
+  planned: plannedRefresh,
+  apply: applyRefresh,
+};
+
+/** Reads only: the targets (a schema's tables or the list), custom metrics checked, destinations resolved. */
+export async function planRefresh(deps: TaskDeps, params: RefreshMonitorsParameters, sources: RefreshSources = refreshSources(deps, params)): Promise<RefreshPlan> {
+  const { ctx } = deps;
+  const targets = await resolveTargets(deps.client, params, (table) => sources.findMonitor(table), ctx.signal);
   checkCustomMetrics(params.thresholds, targets.monitors.map((t) => t.monitor.facts));
   // Destinations are resolved before any refresh starts: an unknown name fails here.
   const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
-  if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
-  const granularities = new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)]));
+  if (targets.skipped.length > 0) ctx.log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
+  return {
+    params,
+    monitors: targets.monitors,
+    skipped: targets.skipped,
+    destinations,
+    sources,
+    granularities: new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)])),
+    links: new Map(targets.monitors.flatMap((t) => (t.monitor.link ? [[t.table, t.monitor.link] as const] : []))),
+  };
+}
 
-  if (targets.monitors.length > 0) log.section(dryRun ? 'Plan: monitor refreshes' : `Refreshing ${targets.monitors.length} monitor(s), at most ${params.concurrency} at once`);
-  const refreshes = dryRun
-    ? await plan(targets.monitors, ctx)
-    : await refreshAll(
-        targets.monitors.map((t) => ({ table: t.table, refresh: t.monitor.refresh })),
-        { concurrency: params.concurrency, waitForCompletion: params.waitForCompletion, timeoutMinutes: params.timeoutMinutes, clock: ctx.clock, signal: ctx.signal, log },
-      );
+/** dryRun: what would be refreshed (a running refresh would be waited on), then the gate on the metrics as they are. */
+export async function plannedRefresh(deps: TaskDeps, plan: RefreshPlan): Promise<RefreshOutcomeData> {
+  const refreshes = await planRefreshes(plan.monitors);
+  if (plan.monitors.length > 0) printPlan(deps.ctx.log, refreshes.map((r) => `${r.table}: ${r.message ?? ''}.`), true, 'Monitor refreshes');
+  return gateAndReport(deps, plan, refreshes, true);
+}
 
+/** Refreshes the monitors (waiting when asked), then the gate on the fresh metrics, then the notification. */
+export async function applyRefresh(deps: TaskDeps, plan: RefreshPlan): Promise<RefreshOutcomeData> {
+  const { ctx } = deps;
+  const { params } = plan;
+  if (plan.monitors.length > 0) ctx.log.section(`Refreshing ${plan.monitors.length} monitor(s), at most ${params.concurrency} at once`);
+  const refreshes = await refreshAll(
+    plan.monitors.map((t) => ({ table: t.table, refresh: t.monitor.refresh })),
+    { concurrency: params.concurrency, waitForCompletion: params.waitForCompletion, timeoutMinutes: params.timeoutMinutes, clock: ctx.clock, signal: ctx.signal, log: ctx.log },
+  );
+  return gateAndReport(deps, plan, refreshes, false);
+}
+
+/** The drift gate on every table, the overall verdict, the report, the notification. */
+async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: RefreshOutcome[], dryRun: boolean): Promise<RefreshOutcomeData> {
+  const { ctx } = deps;
+  const { log } = ctx;
+  const { params, granularities, destinations } = plan;
+  const targets = { monitors: plan.monitors };
   if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}`);
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
     const facts = { ...monitor.facts, granularity: granularities.get(table) };
-    const result = await tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, deps.runStatement) : undefined, ctx);
+    const result = await tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, plan.sources.runStatement) : undefined, ctx);
     return { ...result, granularity: facts.granularity };
   });
 
@@ -92,23 +151,9 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
     changes: dryRun ? refreshes.map((r) => change(r)) : undefined,
   };
   if (destinations.length > 0 && tables.some((t) => t.verdict === 'drift')) data.notification = await notifyDrift(deps, ctx, destinations, gate.message, dryRun);
-  const summaryMarkdown = renderSummary(data, {
-    result: gate.result,
-    message: gate.message,
-    dryRun,
-    links: new Map(targets.monitors.flatMap((t) => (t.monitor.link ? [[t.table, t.monitor.link] as const] : []))),
-    skipped: targets.skipped,
-    granularities,
-  });
+  // The runtime writes the JSON report there too.
   mkdirSync(dirname(params.reportPath), { recursive: true });
-  return {
-    result: gate.result,
-    message: gate.message,
-    outputs: outputs(tables, params.reportPath, driftedColumns),
-    summaryMarkdown,
-    report: { kind: 'drift', workspaceUrl: deps.workspaceUrl, dryRun, data },
-    reportPath: params.reportPath,
-  };
+  return { result: gate.result, message: gate.message, outputs: outputs(tables, params.reportPath, driftedColumns), report: data, notes: [], planLines: [] };
 }
 
 /**
@@ -116,7 +161,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
  * a one-time job run (shared/api/notificationDestinations.ts): the message is the run's name. A
  * delivery that fails is a warning; the gate's outcome stands either way.
  */
-async function notifyDrift(deps: RefreshMonitorsDeps, ctx: TaskContext, destinations: readonly NotificationDestination[], gateMessage: string, dryRun: boolean): Promise<NonNullable<DriftReportData['notification']>> {
+async function notifyDrift(deps: TaskDeps, ctx: TaskContext, destinations: readonly NotificationDestination[], gateMessage: string, dryRun: boolean): Promise<NonNullable<DriftReportData['notification']>> {
   const names = destinations.map((d) => d.display_name);
   const build = [ctx.variable('System.CollectionUri'), ctx.variable('System.TeamProject'), ctx.variable('Build.BuildId')];
   const link = build.every((v) => v) ? ` ${build[0]!.replace(/\/+$/, '')}/${encodeURIComponent(build[1]!)}/_build/results?buildId=${build[2]}` : '';
@@ -152,13 +197,12 @@ function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly M
 }
 
 /** dryRun: what would be refreshed (a running refresh would be waited on), no write call. */
-async function plan(monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>, ctx: TaskContext): Promise<RefreshOutcome[]> {
+async function planRefreshes(monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>): Promise<RefreshOutcome[]> {
   return runPool(monitors, 8, async ({ table, monitor }) => {
     const base = { table, startedByTask: false, timedOut: false, cancelledByTask: false };
     try {
       const running = (await monitor.refresh.listRefreshes()).find((r) => isActive(r.state));
       const message = running ? `would wait on refresh ${running.refreshId} (${running.state})` : 'would start a refresh';
-      ctx.log.info(`${table}: ${message}.`);
       return { ...base, state: 'NOT_STARTED' as const, refreshId: running?.refreshId, message };
     } catch (error) {
       if (error instanceof CancelledError) throw error;
@@ -216,7 +260,7 @@ async function tableResult(
   }
 }
 
-function outputs(tables: readonly DriftTableResult[], reportPath: string, driftedColumns: readonly string[] = []): TaskOutcome['outputs'] {
+function outputs(tables: readonly DriftTableResult[], reportPath: string, driftedColumns: readonly string[] = []): OutputValues {
   return {
     driftDetected: tables.some((t) => t.verdict === 'drift'),
     driftedColumns: driftedColumns.join(','),

@@ -3,9 +3,11 @@
  * (refresh state, duration, verdict), then per table the columns against their thresholds,
  * worst first, with the values of each evaluation window.
  */
-import { escapeMarkdown as escapeText } from '../../../shared/runtime/markdown';
+import { escapeMarkdown as escapeText, type SummaryBuilder } from '../../../shared/runtime/markdown';
+import type { SummaryParts } from '../../../shared/runtime/report';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { isDataQuality } from './gate/verdict';
+import type { RefreshPlan } from './operations';
 
 /** Columns listed per table; the rest are counted. */
 const MAX_COLUMNS = 25;
@@ -19,44 +21,44 @@ const VERDICT_TEXT: Readonly<Record<DriftReportData['verdict'], string>> = {
 };
 
 export interface SummaryContext {
-  /** The task result and its message, stated first. */
-  result: string;
-  message: string;
-  dryRun: boolean;
   /** Per table, a link to the monitor's dashboard or the table in Catalog Explorer. */
   links: ReadonlyMap<string, string>;
   skipped: readonly string[];
   granularities: ReadonlyMap<string, string | undefined>;
 }
 
-export function renderSummary(report: DriftReportData, ctx: SummaryContext): string {
-  const lines: string[] = [];
-  lines.push(`### ${verdictText(report.verdict, report.tables.flatMap((t) => t.columns))} — ${ctx.result}`, '', escapeText(ctx.message), '');
-  if (ctx.dryRun) lines.push('**Plan mode (dryRun):** no refresh was started; the gate ran on the metrics as they are.', '');
+export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> = {
+  // The overall verdict first, with the result in words.
+  heading: ({ report, result }) => `${verdictText(report.verdict, report.tables.flatMap((t) => t.columns))} — ${result}`,
+  dryRunDetail: 'no refresh was started; the gate ran on the metrics as they are',
+  body: (s, outcome, plan) => summaryBody(s, outcome.report, plan),
+};
+
+/** The gate, one row per table, the notification, then per table its columns against the rules. */
+export function summaryBody(s: SummaryBuilder, report: DriftReportData, ctx: SummaryContext): void {
   if (report.rules.length > 0) {
-    lines.push(
+    s.paragraph(
       `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; a column counts when at least ${report.violationWindows} of the last ` +
         `${report.evaluationWindows} window(s) break a rule, the latest included. onDrift: ${report.onDrift}, onInsufficientData: ${report.onInsufficientData}.`,
-      '',
     );
   }
   const anyQuality = report.tables.some((t) => t.columns.some(isDataQuality));
-  lines.push(`| Table | Refresh | Duration | Verdict | Drifted columns |${anyQuality ? ' Data-quality breaches |' : ''}`, `|---|---|---|---|---|${anyQuality ? '---|' : ''}`);
-  for (const t of report.tables) {
-    const drifted = [...new Set(t.columns.filter((c) => c.drifted && !isDataQuality(c)).map((c) => c.column))];
-    const breaches = [...new Set(t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.column} (${c.rule})`))];
-    lines.push(
-      `| ${tableCell(t.table, ctx.links.get(t.table))} | ${refreshCell(t)} | ${t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds)} | ${verdictText(t.verdict, t.columns)} | ${drifted.map(escapeText).join(', ')} |${anyQuality ? ` ${breaches.map(escapeText).join(', ')} |` : ''}`,
-    );
-  }
-  if (ctx.skipped.length > 0) lines.push('', `Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
+  s.table(
+    ['Table', 'Refresh', 'Duration', 'Verdict', 'Drifted columns', ...(anyQuality ? ['Data-quality breaches'] : [])],
+    report.tables.map((t) => {
+      const drifted = [...new Set(t.columns.filter((c) => c.drifted && !isDataQuality(c)).map((c) => c.column))];
+      const breaches = [...new Set(t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.column} (${c.rule})`))];
+      const cells = [tableCell(t.table, ctx.links.get(t.table)), refreshCell(t), t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds), verdictText(t.verdict, t.columns), drifted.map(escapeText).join(', ')];
+      return anyQuality ? [...cells, breaches.map(escapeText).join(', ')] : cells;
+    }),
+  );
+  if (ctx.skipped.length > 0) s.paragraph(`Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
   const n = report.notification;
   if (n) {
     const how = n.planned ? 'would be notified (dryRun)' : n.error ? `could not be notified: ${escapeText(n.error)}` : `notified through the one-time job run ${escapeText(n.runId ?? '')}`;
-    lines.push('', `**Notification destinations:** ${n.destinations.map(escapeText).join(', ')} ${how}.`);
+    s.paragraph(`**Notification destinations:** ${n.destinations.map(escapeText).join(', ')} ${how}.`);
   }
-  for (const t of report.tables) lines.push('', ...tableDetails(t, ctx.granularities.get(t.table)));
-  return `${lines.join('\n')}\n`;
+  for (const t of report.tables) s.raw(tableDetails(t, ctx.granularities.get(t.table)));
 }
 
 /** "Drift detected" unless only data-quality rules broke: then it says so. */

@@ -19,7 +19,9 @@ import {
 } from '../../../shared/api/unityCatalogModels';
 import { DatabricksApiError, isAlreadyExists, isNotFound } from '../../../shared/client/errors';
 import type { ChangeEntry, RegistrationReportData } from '../../../shared/runtime/reportTypes';
-import type { TaskOutcome } from '../../../shared/runtime/task';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { renderChanges } from '../../../shared/runtime/plan';
+import type { Outcome, TaskDeps, TaskPhases } from '../../../shared/runtime/task';
 import { inspectModel, type InspectedModel } from './artifacts';
 import { metricOf, readSourceRun, resolveExistingVersion, resolveRun } from './candidate';
 import { locateLoggedModel, locateRunModel, type ModelLocation } from './locate';
@@ -28,7 +30,6 @@ import { formatBytes, type CopyResult } from './copy';
 import { decide, format, type PromotionDecision } from './promotion';
 import type { RegisterModelParameters } from './parameters';
 import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
-import { diffLines, renderSummary } from './summary';
 
 export type RegisterDeps = Omit<RegistrationDeps, 'reader'>;
 
@@ -71,21 +72,59 @@ export interface RegistrationPlan {
   aliases: AliasMove[];
 }
 
-export async function registerModel(deps: RegisterDeps, params: RegisterModelParameters): Promise<TaskOutcome> {
-  const plan = await makePlan(deps, params);
-  const dryRun = deps.client.readOnly;
+/** What plan() hands to apply(): the decisions, and what the summary links to. */
+export interface RegisterModelPlan {
+  params: RegisterModelParameters;
+  registration: RegistrationPlan;
+  /** Warnings already printed (a storage-flag problem, a missing baseline metric): the task then succeeds with issues. */
+  warnings: string[];
+  /** The plan mode changes (apply computes what it did). */
+  changes: ChangeEntry[];
+  /** Baseline links for the summary. */
+  links: { baselineRunUrl?: string; baselineVersionUrl?: string };
+}
+
+export type RegisterModelOutcome = Outcome<RegistrationReportData>;
+
+/** The helpers of this task take the TaskDeps' parts they use. */
+export function registerDeps(deps: TaskDeps): RegisterDeps {
+  const { ctx } = deps;
+  return { client: deps.client, storage: deps.storage(), log: ctx.log, clock: ctx.clock, signal: ctx.signal, setSecret: deps.setSecret };
+}
+
+export const registerModelPhases: TaskPhases<RegisterModelParameters, RegisterModelPlan, RegistrationReportData> = {
+  plan: planRegistration,
+  planLines: (plan) => renderChanges(plan.changes),
+  planned: (deps, plan) => outcome(deps.client, plan, { dryRun: true, changes: plan.changes }),
+  apply: applyRegistration,
+};
+
+/** Reads only: the candidate, the route of its files, the gate, the aliases to move. */
+export async function planRegistration(deps: TaskDeps, params: RegisterModelParameters): Promise<RegisterModelPlan> {
+  const { client } = deps;
+  const registration = await makePlan(registerDeps(deps), params);
   const warnings: string[] = [];
-  const flagWarning = plan.candidate.register?.route.flag.warning;
+  const flagWarning = registration.candidate.register?.route.flag.warning;
   if (flagWarning) warnings.push(flagWarning);
-  if (plan.gate?.decision.outcome === 'baseline-metric-missing') warnings.push(plan.gate.decision.reason);
-  for (const w of warnings) deps.log.warning(w);
+  if (registration.gate?.decision.outcome === 'baseline-metric-missing') warnings.push(registration.gate.decision.reason);
+  for (const w of warnings) deps.ctx.log.warning(w);
+  const gate = registration.gate;
+  return {
+    params,
+    registration,
+    warnings,
+    changes: planChanges(registration, undefined, []),
+    links: {
+      baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,
+      baselineVersionUrl: gate?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, gate.baselineVersion)),
+    },
+  };
+}
 
-  if (dryRun) {
-    const changes = planChanges(plan, undefined, []);
-    printPlan(deps, changes);
-    return outcome(deps, params, plan, { dryRun: true, changes, warnings });
-  }
-
+/** The writes: the registered model if missing, the version (run mode), the tags and aliases that differ. */
+export async function applyRegistration(taskDeps: TaskDeps, planned: RegisterModelPlan): Promise<RegisterModelOutcome> {
+  const deps = registerDeps(taskDeps);
+  const { params, registration: plan } = planned;
   if (!plan.modelExists) await ensureRegisteredModel(deps, params.modelName, params.description);
   let version = plan.candidate.version;
   let copy: CopyResult | undefined;
@@ -115,7 +154,7 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
   const aliasChanges = await applyAliases(deps, params.modelName, versionNumber, plan.aliases);
   const changes = planChanges(plan, version, [...tagChanges, ...aliasChanges], copy);
   if (changes.every((c) => c.action === 'noop')) deps.log.info('Nothing to change: the version, its tags and its aliases are already as requested.');
-  return outcome(deps, params, plan, { dryRun: false, version, copy, reused, changes, warnings });
+  return outcome(taskDeps.client, planned, { dryRun: false, version, copy, reused, changes });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,19 +368,12 @@ function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefi
   return changes;
 }
 
-function printPlan(deps: RegisterDeps, changes: ChangeEntry[]): void {
-  deps.log.section('Plan (dryRun): nothing is changed');
-  // Tag values and names came from the workspace or the run: remote text.
-  for (const line of diffLines(changes)) deps.log.remote(line);
-}
-
-interface OutcomeInput {
+export interface OutcomeInput {
   dryRun: boolean;
   version?: RegistryModelVersion;
   copy?: CopyResult;
   reused?: boolean;
   changes: ChangeEntry[];
-  warnings: string[];
 }
 
 function modelReport(candidate: Candidate): RegistrationReportData['model'] {
@@ -364,8 +396,12 @@ function storageReport(candidate: Candidate, copy: CopyResult | undefined): Regi
   return { route: copy?.route ?? route.route, flag: route.flag.enabled, flagSource: route.flag.source, storageMode: route.storageMode, reason: route.reason };
 }
 
-function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: RegistrationPlan, input: OutcomeInput): TaskOutcome {
-  const { client } = deps;
+/**
+ * The outcome of a plan, applied or not: the report, the message (promoted or not, and why a
+ * lost gate fails the step), the result and the outputs. Pure: a test gives it a plan.
+ */
+export function outcome(client: Pick<DatabricksClient, 'link'>, planned: Pick<RegisterModelPlan, 'params' | 'registration' | 'warnings'>, input: OutcomeInput): RegisterModelOutcome {
+  const { params, registration: plan } = planned;
   const version = input.version ?? plan.candidate.version;
   const versionText = version?.version;
   const run = plan.candidate.run;
@@ -421,7 +457,7 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
   const message = failed
     ? `${params.modelName} version ${target} was not promoted and failIfNotImproved is set: ${gate.decision.reason}.`
     : `${what}: ${promotedText}${input.dryRun ? ' (dryRun: nothing changed)' : ''}.`;
-  const result = failed ? 'Failed' : input.warnings.length > 0 ? 'SucceededWithIssues' : 'Succeeded';
+  const result = failed ? 'Failed' : planned.warnings.length > 0 ? 'SucceededWithIssues' : 'Succeeded';
 
   return {
     result,
@@ -435,16 +471,8 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
       baselineVersion: gate?.baselineVersion,
       runId,
     },
-    summaryMarkdown: renderSummary({
-      report,
-      dryRun: input.dryRun,
-      result,
-      message,
-      gateReason: gate?.decision.reason,
-      baselineRunId: gate?.baselineRunId,
-      baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,
-      baselineVersionUrl: gate?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, gate.baselineVersion)),
-    }),
-    report: { kind: 'registration', workspaceUrl: client.workspaceUrl, dryRun: input.dryRun, data: report },
+    report,
+    notes: [],
+    planLines: renderChanges(input.changes),
   };
 }

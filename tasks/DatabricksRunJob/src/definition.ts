@@ -1,30 +1,27 @@
 /**
- * DatabricksRunJob: Parameters → Operations → result. Inputs are validated before anything touches
- * the network; the workspace connection is opened only afterwards.
+ * DatabricksRunJob: Parameters → plan (the job, the inputs checked against it, the token) →
+ * apply (start or repair the run once, wait, explain, read its outputs; cancel it with the
+ * pipeline) → Outcome. Inputs are validated before anything touches the network; the
+ * workspace connection is opened only afterwards.
  */
-import { connectWorkspace } from '../../../shared/runtime/connect';
+import { stepTitle } from '../../../shared/runtime/report';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
+import type { JobRunReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskDefinition } from '../../../shared/runtime/task';
-import { runJob } from './operations';
+import { runJobPhases, type RunJobPlan } from './operations';
 import { runJobWorstCase } from './worstCase';
 import { buildParameters, type RunJobParameters } from './parameters';
 import { runJobSummary } from './summary';
 
-export const definition: TaskDefinition<RunJobParameters> = {
+export const definition: TaskDefinition<RunJobParameters, RunJobPlan, JobRunReportData> = {
   name: 'DatabricksRunJob',
+  kind: 'job',
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: runJobWorstCase,
-  async run(ctx, params) {
-    const { client, workspaceUrl } = await connectWorkspace(params.common, ctx);
-    const result = await runJob({ client, ctx }, params);
-    return {
-      result: result.result,
-      message: result.message,
-      outputs: { ...result.outputs },
-      summaryMarkdown: runJobSummary(result),
-      report: { kind: 'job', workspaceUrl, dryRun: result.dryRun, data: result.report },
-    };
-  },
+  ...runJobPhases,
+  // The job is named by id or name; the summary section then says which one ran.
+  title: (params) => stepTitle(`run job ${params.job.kind === 'id' ? params.job.jobId : params.job.jobName}`, params.common.config?.environment),
+  summary: runJobSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/jobs/')) {
       return "The service connection's principal needs CAN_MANAGE_RUN on the job (to start, cancel and repair its runs) and CAN_VIEW to read it.";

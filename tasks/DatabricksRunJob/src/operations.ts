@@ -19,40 +19,54 @@ import {
   type RunOutput,
   type RunTask,
 } from '../../../shared/api/jobs';
-import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError, DatabricksApiError, isNotFound } from '../../../shared/client/errors';
 import { InputError, InputErrors } from '../../../shared/runtime/inputError';
 import type { JobRunReportData, JobRunTaskResult } from '../../../shared/runtime/reportTypes';
-import type { TaskContext } from '../../../shared/runtime/task';
+import type { Outcome, TaskDeps, TaskPhases } from '../../../shared/runtime/task';
 import { idempotencyToken } from './idempotency';
 import { chooseOutputTask, findTaggedRun, runIdFromExitValue } from './mlflowRun';
 import type { RunJobParameters } from './parameters';
 import { isTerminal, lifeCycle, resultState, taskFailed, verdictMessage, verdictOf, type RunVerdict } from './runState';
 import { waitForRun } from './wait';
 
-export interface RunJobDeps {
-  client: DatabricksClient;
-  ctx: TaskContext;
-}
+/** What the helpers of this task use of TaskDeps (wait.ts takes the same two). */
+export type RunJobDeps = Pick<TaskDeps, 'client' | 'ctx'>;
 
-export interface RunJobOutputs {
+export type RunJobOutputs = {
   jobRunId?: number;
   runPageUrl?: string;
   resultState?: string;
   durationSeconds?: number;
   notebookOutput?: string;
   mlflowRunId?: string;
-}
+};
 
-export interface RunJobResult {
-  result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
-  message: string;
-  outputs: RunJobOutputs;
-  report: JobRunReportData;
-  dryRun: boolean;
+export type RunJobResult = Outcome<JobRunReportData> & { outputs: RunJobOutputs };
+
+/** plan() of a job run: the job (checked against the inputs), the parameters, the idempotency token. */
+export interface RunJobPlan {
+  params: RunJobParameters;
+  job: Job;
+  jobId: number;
+  jobName: string;
+  /** The job parameters the step sets (values only in the log, which the agent masks secrets in). */
+  parameters: Record<string, string>;
+  token: string;
+  /** The plan for the summary and report: parameter names without their values. */
   planLines: string[];
+  /** The plan for the log: with the values. */
+  logLines: string[];
+  report: JobRunReportData;
+  outputs: RunJobOutputs;
   notes: string[];
 }
+
+export const runJobPhases: TaskPhases<RunJobParameters, RunJobPlan, JobRunReportData> = {
+  plan: planRunJob,
+  planLines: (plan) => plan.logLines,
+  planned: (_deps, plan) => plannedRunJob(plan),
+  apply: applyRunJob,
+};
 
 /** Failed tasks whose output is fetched and printed. */
 const MAX_FAILED_TASKS_SHOWN = 10;
@@ -66,18 +80,16 @@ const CANCEL_REQUEST_MS = 2_500;
 /** Task time to wait for a run cancelled at the timeout to report CANCELED. */
 export const CANCEL_SETTLE_MS = 60_000;
 
-export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promise<RunJobResult> {
-  const { client, ctx } = deps;
-  const dryRun = client.readOnly;
+/** Reads only: the job, the inputs checked against it, the parameters and the token. */
+export async function planRunJob(deps: TaskDeps, params: RunJobParameters): Promise<RunJobPlan> {
+  const { client } = deps;
   const job = await resolveJob(deps, params);
   const jobId = job.job_id!;
   const jobName = job.settings?.name ?? `job ${jobId}`;
   const jobTasks = job.settings?.tasks ?? [];
   checkAgainstJob(params, job);
-
   const parameters = Object.fromEntries(params.jobParameters.map((kv) => [kv.key, kv.value]));
   const token = idempotencyToken(params.step, jobId, !params.repairOnRetry);
-  const notes: string[] = [];
   const report: JobRunReportData = {
     jobId,
     jobName,
@@ -89,16 +101,21 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     outputTask: params.outputTask,
     tasks: jobTasks.map((t) => ({ taskKey: t.task_key, state: 'NOT_STARTED', attempt: 0 })),
   };
-  const outputs: RunJobOutputs = {};
   // Parameter values only in the log, which the agent masks secrets in; the summary and the
   // report (attachments the agent does not mask) name the parameters without their values.
-  const planLines = planOf(job, parameters, params, token, false);
-  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be started)' : 'Plan');
-  ctx.log.remote(planOf(job, parameters, params, token, true).join('\n'));
-  if (dryRun) {
-    return finish('Succeeded', `Plan mode (dryRun): would run job ${jobName} (${jobId}) with ${jobTasks.length} task(s) and ${params.jobParameters.length} parameter(s); nothing was started.`);
-  }
+  return { params, job, jobId, jobName, parameters, token, planLines: planOf(job, parameters, params, token, false), logLines: planOf(job, parameters, params, token, true), report, outputs: {}, notes: [] };
+}
 
+/** dryRun: nothing is started. */
+export function plannedRunJob(plan: RunJobPlan): RunJobResult {
+  const tasks = plan.job.settings?.tasks ?? [];
+  return finish(plan, 'Succeeded', `Plan mode (dryRun): would run job ${plan.jobName} (${plan.jobId}) with ${tasks.length} task(s) and ${plan.params.jobParameters.length} parameter(s); nothing was started.`);
+}
+
+/** Starts the run once (or repairs / reuses it), waits, explains failures, reads the outputs; cancels the run with the pipeline. */
+export async function applyRunJob(deps: TaskDeps, plan: RunJobPlan): Promise<RunJobResult> {
+  const { client, ctx } = deps;
+  const { params, report, outputs, notes, jobId, jobName, parameters, token } = plan;
   let run: Run | undefined;
   const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
   try {
@@ -116,7 +133,7 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     if (isTerminal(run)) {
       const verdict = verdictOf(run);
       if (verdict !== 'success' && params.repairOnRetry && params.step.attempt > 1) {
-        run = await repair(runId, parameters);
+        run = await repair(deps, plan, runId);
       } else {
         ctx.log.info(`Run ${runId} already ended (${resultState(run)}): an earlier attempt of this step started it; it is reported, not started again.`);
       }
@@ -127,188 +144,201 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     if (!params.waitForCompletion && !isTerminal(run)) {
       notes.push('waitForCompletion is false: the task did not wait for the run.');
       report.verdict = 'running';
-      return finish('Succeeded', `Run ${runId} of job ${jobName} is ${lifeCycle(run)} (not waiting for it): ${run.run_page_url ?? ''}`.trim());
+      return finish(plan, 'Succeeded', `Run ${runId} of job ${jobName} is ${lifeCycle(run)} (not waiting for it): ${run.run_page_url ?? ''}`.trim());
     }
 
     ctx.log.section(`Waiting for run ${runId} of ${jobName}`);
     const waited = await waitForRun(deps, runId, deadline, `Run ${runId}`);
     report.polls = waited.polls;
-    if (waited.timedOut) return await timedOut(runId);
-    return await ended(runId);
+    if (waited.timedOut) return await timedOut(deps, plan, runId);
+    return await ended(deps, plan, runId);
   } catch (e) {
     if (!(e instanceof CancelledError) || report.runId === undefined) throw e;
-    return await cancelled(report.runId, e);
+    return await cancelled(deps, plan, report.runId, e);
   }
+}
 
-  // ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------
+// The run's life after the start: functions of the plan (whose report and outputs they fill)
 
-  async function repair(runId: number, jobParameters: Record<string, string>): Promise<Run> {
-    const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
-    const failed = latestTaskAttempts(full.tasks).filter(taskFailed).map((t) => t.task_key ?? String(t.run_id));
-    const latestRepair = (full.repair_history ?? []).filter((h) => h.type === 'REPAIR').at(-1)?.id;
-    ctx.log.info(`Run ${runId} of the previous attempt ended ${resultState(full)}: repairing it (re-running ${failed.join(', ') || 'its failed tasks'} and the tasks after them) instead of starting a new run.`);
-    const answer = await repairRun(
-      client,
-      { run_id: runId, rerun_all_failed_tasks: true, rerun_dependent_tasks: true, latest_repair_id: latestRepair, job_parameters: Object.keys(jobParameters).length ? jobParameters : undefined },
-      ctx.signal,
-    );
-    report.action = 'repaired';
-    report.repairedTasks = failed;
-    ctx.log.info(`Repair ${answer.repair_id ?? ''} of run ${runId} started.`);
-    return getRun(client, runId, { signal: ctx.signal });
+async function repair(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promise<Run> {
+  const { client, ctx } = deps;
+  const { report, parameters: jobParameters } = plan;
+  const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
+  const failed = latestTaskAttempts(full.tasks).filter(taskFailed).map((t) => t.task_key ?? String(t.run_id));
+  const latestRepair = (full.repair_history ?? []).filter((h) => h.type === 'REPAIR').at(-1)?.id;
+  ctx.log.info(`Run ${runId} of the previous attempt ended ${resultState(full)}: repairing it (re-running ${failed.join(', ') || 'its failed tasks'} and the tasks after them) instead of starting a new run.`);
+  const answer = await repairRun(
+    client,
+    { run_id: runId, rerun_all_failed_tasks: true, rerun_dependent_tasks: true, latest_repair_id: latestRepair, job_parameters: Object.keys(jobParameters).length ? jobParameters : undefined },
+    ctx.signal,
+  );
+  report.action = 'repaired';
+  report.repairedTasks = failed;
+  ctx.log.info(`Repair ${answer.repair_id ?? ''} of run ${runId} started.`);
+  return getRun(client, runId, { signal: ctx.signal });
+}
+
+async function ended(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promise<RunJobResult> {
+  const { client, ctx } = deps;
+  const { report, jobName } = plan;
+  const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
+  const tasks = latestTaskAttempts(full.tasks);
+  const verdict = verdictOf(full);
+  applyRun(deps, plan, full, verdict);
+  const failures = await explainFailures(deps, plan, tasks);
+  const detail = failures.length ? `Failed task(s): ${failures.join('; ')}` : stateMessage(full);
+  const took = report.durationSeconds !== undefined ? formatDuration(report.durationSeconds) : undefined;
+  const message = verdictMessage(verdict, `Run ${runId} of job ${jobName}`, detail, took);
+  if (verdict === 'success' || verdict === 'successWithFailures') await readOutputs(deps, plan, tasks, runId);
+  if (verdict === 'success') return finish(plan, 'Succeeded', `${message}${mlflowText(report)}`);
+  // Only SUCCESS passes (issue 15): a run whose leaf tasks succeeded while others failed
+  // (SUCCESS_WITH_FAILURES, reference §8.3) fails the step, with its outputs still set.
+  ctx.log.error(message);
+  return finish(plan, 'Failed', message);
+}
+
+export async function timedOut(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promise<RunJobResult> {
+  const { client, ctx } = deps;
+  const { params, report, jobName } = plan;
+  const after = `Run ${runId} of job ${jobName} did not finish within timeoutMinutes (${params.timeoutMinutes} min)`;
+  if (!params.cancelOnTimeout) {
+    report.stopped = { why: 'timeout', runCancelled: false, detail: 'cancelOnTimeout is false: the run was left running.' };
+    const r = await getRunAllPages(client, runId, { signal: ctx.signal });
+    applyRun(deps, plan, r, 'running');
+    return finish(plan, 'Failed', `${after}; cancelOnTimeout is false, so it was left running: ${report.runPageUrl ?? ''}`.trim());
   }
+  ctx.log.warning(`${after}: cancelling it.`);
+  await cancelRun(client, runId, { signal: ctx.signal });
+  report.stopped = { why: 'timeout', runCancelled: true, detail: `Cancelled after ${params.timeoutMinutes} min.` };
+  // Cancelling is asynchronous: wait a little for the final state.
+  const settled = await waitForRun(deps, runId, ctx.clock.now() + ctx.clock.scale(CANCEL_SETTLE_MS), `Run ${runId}`);
+  applyRun(deps, plan, settled.run, isTerminal(settled.run) ? verdictOf(settled.run) : 'running');
+  const state = isTerminal(settled.run) ? `it ended ${resultState(settled.run)}` : `it was still ${lifeCycle(settled.run)} ${CANCEL_SETTLE_MS / 1000} s later`;
+  return finish(plan, 'Failed', `${after}; the task cancelled it (${state}).`);
+}
 
-  async function ended(runId: number): Promise<RunJobResult> {
-    const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
-    const tasks = latestTaskAttempts(full.tasks);
-    const verdict = verdictOf(full);
-    applyRun(full, verdict);
-    const failures = await explainFailures(tasks);
-    const detail = failures.length ? `Failed task(s): ${failures.join('; ')}` : stateMessage(full);
-    const took = report.durationSeconds !== undefined ? formatDuration(report.durationSeconds) : undefined;
-    const message = verdictMessage(verdict, `Run ${runId} of job ${jobName}`, detail, took);
-    if (verdict === 'success' || verdict === 'successWithFailures') await readOutputs(tasks, runId);
-    if (verdict === 'success') return finish('Succeeded', `${message}${mlflowText()}`);
-    // Only SUCCESS passes (issue 15): a run whose leaf tasks succeeded while others failed
-    // (SUCCESS_WITH_FAILURES, reference §8.3) fails the step, with its outputs still set.
-    ctx.log.error(message);
-    return finish('Failed', message);
+export async function cancelled(deps: RunJobDeps, plan: RunJobPlan, runId: number, e: CancelledError): Promise<RunJobResult> {
+  const { client, ctx } = deps;
+  const { params, report } = plan;
+  if (!params.cancelOnTimeout) {
+    report.stopped = { why: 'cancelled', runCancelled: false, detail: 'cancelOnTimeout is false: the Databricks run was left running.' };
+    return finish(plan, 'Failed', `${e.message} The Databricks run ${runId} was left running (cancelOnTimeout is false): ${report.runPageUrl ?? ''}`.trim());
   }
+  // The task's own signal is aborted: this one request gets a signal of its own, within the agent's grace.
+  try {
+    await cancelRun(client, runId, { signal: AbortSignal.timeout(CANCEL_REQUEST_MS), timeoutMs: CANCEL_REQUEST_MS });
+    report.stopped = { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' };
+    ctx.log.warning(`${e.message} Cancelled Databricks run ${runId}.`);
+    return finish(plan, 'Failed', `${e.message} The Databricks run ${runId} was cancelled too.`);
+  } catch (cancelError) {
+    const why = cancelError instanceof DatabricksApiError ? `${cancelError.errorCode}: ${cancelError.serviceMessage}` : (cancelError as Error).message;
+    report.stopped = { why: 'cancelled', runCancelled: false, detail: `runs/cancel failed: ${why}` };
+    return finish(plan, 'Failed', `${e.message} Cancelling Databricks run ${runId} failed (${why}); cancel it in the workspace: ${report.runPageUrl ?? ''}`.trim());
+  }
+}
 
-  async function timedOut(runId: number): Promise<RunJobResult> {
-    const after = `Run ${runId} of job ${jobName} did not finish within timeoutMinutes (${params.timeoutMinutes} min)`;
-    if (!params.cancelOnTimeout) {
-      report.stopped = { why: 'timeout', runCancelled: false, detail: 'cancelOnTimeout is false: the run was left running.' };
-      const r = await getRunAllPages(client, runId, { signal: ctx.signal });
-      applyRun(r, 'running');
-      return finish('Failed', `${after}; cancelOnTimeout is false, so it was left running: ${report.runPageUrl ?? ''}`.trim());
+function applyRun(deps: RunJobDeps, plan: RunJobPlan, r: Run, verdict: RunVerdict | 'running'): void {
+  const { ctx } = deps;
+  const { report, outputs } = plan;
+  report.verdict = verdict;
+  report.tasks = latestTaskAttempts(r.tasks).map(taskResult);
+  report.runPageUrl = outputs.runPageUrl = r.run_page_url ?? report.runPageUrl;
+  if (isTerminal(r)) report.resultState = outputs.resultState = resultState(r);
+  const ms = r.run_duration || (r.end_time && r.start_time ? (r.end_time - r.start_time) / ctx.clock.scale(1) : undefined);
+  if (ms !== undefined && isTerminal(r)) report.durationSeconds = outputs.durationSeconds = Math.round(ms / 1000);
+}
+
+/** Prints, for every failed task, its message, error and the tail of its trace and logs. */
+async function explainFailures(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTask[]): Promise<string[]> {
+  const { client, ctx } = deps;
+  const { report } = plan;
+  const group = (title: string, text: string) => ctx.log.group(title, () => ctx.log.remote(text));
+  const failed = tasks.filter(taskFailed);
+  const summaries: string[] = [];
+  for (const task of failed.slice(0, MAX_FAILED_TASKS_SHOWN)) {
+    const key = task.task_key ?? String(task.run_id);
+    const result = resultState(task);
+    const entry = report.tasks.find((t) => t.taskKey === key);
+    if (result === 'UPSTREAM_FAILED' || result === 'UPSTREAM_CANCELED' || task.run_id === undefined) {
+      summaries.push(`${key} did not run (${result})`);
+      continue;
     }
-    ctx.log.warning(`${after}: cancelling it.`);
-    await cancelRun(client, runId, { signal: ctx.signal });
-    report.stopped = { why: 'timeout', runCancelled: true, detail: `Cancelled after ${params.timeoutMinutes} min.` };
-    // Cancelling is asynchronous: wait a little for the final state.
-    const settled = await waitForRun(deps, runId, ctx.clock.now() + ctx.clock.scale(CANCEL_SETTLE_MS), `Run ${runId}`);
-    applyRun(settled.run, isTerminal(settled.run) ? verdictOf(settled.run) : 'running');
-    const state = isTerminal(settled.run) ? `it ended ${resultState(settled.run)}` : `it was still ${lifeCycle(settled.run)} ${CANCEL_SETTLE_MS / 1000} s later`;
-    return finish('Failed', `${after}; the task cancelled it (${state}).`);
-  }
-
-  async function cancelled(runId: number, e: CancelledError): Promise<RunJobResult> {
-    if (!params.cancelOnTimeout) {
-      report.stopped = { why: 'cancelled', runCancelled: false, detail: 'cancelOnTimeout is false: the Databricks run was left running.' };
-      return finish('Failed', `${e.message} The Databricks run ${runId} was left running (cancelOnTimeout is false): ${report.runPageUrl ?? ''}`.trim());
-    }
-    // The task's own signal is aborted: this one request gets a signal of its own, within the agent's grace.
+    let output: RunOutput | undefined;
     try {
-      await cancelRun(client, runId, { signal: AbortSignal.timeout(CANCEL_REQUEST_MS), timeoutMs: CANCEL_REQUEST_MS });
-      report.stopped = { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' };
-      ctx.log.warning(`${e.message} Cancelled Databricks run ${runId}.`);
-      return finish('Failed', `${e.message} The Databricks run ${runId} was cancelled too.`);
-    } catch (cancelError) {
-      const why = cancelError instanceof DatabricksApiError ? `${cancelError.errorCode}: ${cancelError.serviceMessage}` : (cancelError as Error).message;
-      report.stopped = { why: 'cancelled', runCancelled: false, detail: `runs/cancel failed: ${why}` };
-      return finish('Failed', `${e.message} Cancelling Databricks run ${runId} failed (${why}); cancel it in the workspace: ${report.runPageUrl ?? ''}`.trim());
+      output = await getRunOutput(client, task.run_id, ctx.signal);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      ctx.log.warning(`The output of task ${key} could not be read: ${(e as Error).message}`);
     }
+    const message = task.status?.termination_details?.message || task.state?.state_message || '';
+    const error = output?.error;
+    ctx.log.error(`Task ${key} ${result}${message ? `: ${message}` : ''}${error && error !== message ? ` — ${error}` : ''}`);
+    const trace = tail(output?.error_trace);
+    const logs = tail(output?.logs);
+    if (trace) group(`Error trace of ${key} (last lines)`, trace);
+    if (logs) group(`Logs of ${key} (last lines${output?.logs_truncated ? '; the service kept only the end' : ''})`, logs);
+    if (entry) Object.assign(entry, { message: message || undefined, error, errorTraceTail: trace, logsTail: logs });
+    summaries.push(`${key} ${result}${error ? `: ${firstLine(error)}` : message ? `: ${firstLine(message)}` : ''}`);
   }
+  if (failed.length > MAX_FAILED_TASKS_SHOWN) summaries.push(`and ${failed.length - MAX_FAILED_TASKS_SHOWN} more`);
+  return summaries;
+}
 
-  function applyRun(r: Run, verdict: RunVerdict | 'running'): void {
-    report.verdict = verdict;
-    report.tasks = latestTaskAttempts(r.tasks).map(taskResult);
-    report.runPageUrl = outputs.runPageUrl = r.run_page_url ?? report.runPageUrl;
-    if (isTerminal(r)) report.resultState = outputs.resultState = resultState(r);
-    const ms = r.run_duration || (r.end_time && r.start_time ? (r.end_time - r.start_time) / ctx.clock.scale(1) : undefined);
-    if (ms !== undefined && isTerminal(r)) report.durationSeconds = outputs.durationSeconds = Math.round(ms / 1000);
+/** notebookOutput and mlflowRunId from the output task. */
+async function readOutputs(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTask[], runId: number): Promise<void> {
+  const { client, ctx } = deps;
+  const { params, report, outputs, notes } = plan;
+  const chosen = chooseOutputTask(tasks, params.outputTask);
+  if (!chosen) {
+    notes.push('No output task: the job has several tasks and none has ended; notebookOutput is empty.');
+    return;
   }
+  report.outputTask = chosen.task_key;
+  let value: string | undefined;
+  if (chosen.run_id !== undefined) {
+    const output = await getRunOutput(client, chosen.run_id, ctx.signal);
+    value = output.notebook_output?.result;
+    if (output.notebook_output?.truncated) ctx.log.warning(`The exit value of ${chosen.task_key} was truncated by Databricks (it returns the first 5 MB).`);
+  }
+  if (value !== undefined) {
+    const shown = value.length > MAX_OUTPUT_CHARS ? value.slice(0, MAX_OUTPUT_CHARS) : value;
+    if (shown !== value) ctx.log.warning(`notebookOutput holds the first ${MAX_OUTPUT_CHARS} characters of the exit value of ${chosen.task_key} (${value.length}).`);
+    report.notebookOutput = outputs.notebookOutput = shown;
+    ctx.log.remote(`Exit value of ${chosen.task_key}: ${shown.length > 500 ? `${shown.slice(0, 500)}…` : shown}`);
+  } else {
+    notes.push(`Task ${chosen.task_key} ended without dbutils.notebook.exit: notebookOutput is empty.`);
+  }
+  const fromValue = runIdFromExitValue(value);
+  if (fromValue) {
+    report.mlflowRunId = outputs.mlflowRunId = fromValue.runId;
+    report.mlflowRunSource = 'exitValue';
+    ctx.log.info(`MLflow run ${fromValue.runId} (from the exit value${fromValue.key ? `'s ${fromValue.key}` : ''}).`);
+    return;
+  }
+  if (!params.experimentName) {
+    if (value !== undefined) notes.push('The exit value names no MLflow run (mlflow_run_id / run_id) and experimentName is not set: mlflowRunId is empty.');
+    return;
+  }
+  const found = await findTaggedRun(client, params.experimentName, { taskRunId: chosen.run_id, jobRunId: runId });
+  if (found && 'missingExperiment' in found) {
+    ctx.log.warning(`Experiment ${params.experimentName} does not exist (or the service connection cannot read it): mlflowRunId is empty.`);
+  } else if (found) {
+    report.mlflowRunId = outputs.mlflowRunId = found.runId;
+    report.mlflowRunSource = 'tagSearch';
+    ctx.log.info(`MLflow run ${found.runId} in ${params.experimentName} (tagged with the ${found.matched === 'taskRun' ? `task run ${chosen.run_id}` : `job run ${runId}`}).`);
+  } else {
+    ctx.log.warning(`No MLflow run in ${params.experimentName} is tagged with task run ${chosen.run_id ?? '?'} or job run ${runId}: mlflowRunId is empty.`);
+  }
+}
 
-  /** Prints, for every failed task, its message, error and the tail of its trace and logs. */
-  async function explainFailures(tasks: RunTask[]): Promise<string[]> {
-    const failed = tasks.filter(taskFailed);
-    const summaries: string[] = [];
-    for (const task of failed.slice(0, MAX_FAILED_TASKS_SHOWN)) {
-      const key = task.task_key ?? String(task.run_id);
-      const result = resultState(task);
-      const entry = report.tasks.find((t) => t.taskKey === key);
-      if (result === 'UPSTREAM_FAILED' || result === 'UPSTREAM_CANCELED' || task.run_id === undefined) {
-        summaries.push(`${key} did not run (${result})`);
-        continue;
-      }
-      let output: RunOutput | undefined;
-      try {
-        output = await getRunOutput(client, task.run_id, ctx.signal);
-      } catch (e) {
-        if (e instanceof CancelledError) throw e;
-        ctx.log.warning(`The output of task ${key} could not be read: ${(e as Error).message}`);
-      }
-      const message = task.status?.termination_details?.message || task.state?.state_message || '';
-      const error = output?.error;
-      ctx.log.error(`Task ${key} ${result}${message ? `: ${message}` : ''}${error && error !== message ? ` — ${error}` : ''}`);
-      const trace = tail(output?.error_trace);
-      const logs = tail(output?.logs);
-      if (trace) group(`Error trace of ${key} (last lines)`, trace);
-      if (logs) group(`Logs of ${key} (last lines${output?.logs_truncated ? '; the service kept only the end' : ''})`, logs);
-      if (entry) Object.assign(entry, { message: message || undefined, error, errorTraceTail: trace, logsTail: logs });
-      summaries.push(`${key} ${result}${error ? `: ${firstLine(error)}` : message ? `: ${firstLine(message)}` : ''}`);
-    }
-    if (failed.length > MAX_FAILED_TASKS_SHOWN) summaries.push(`and ${failed.length - MAX_FAILED_TASKS_SHOWN} more`);
-    return summaries;
-  }
+function mlflowText(report: JobRunReportData): string {
+  return report.mlflowRunId ? ` MLflow run: ${report.mlflowRunId}.` : '';
+}
 
-  function group(title: string, text: string): void {
-    ctx.log.group(title, () => ctx.log.remote(text));
-  }
-
-  /** notebookOutput and mlflowRunId from the output task. */
-  async function readOutputs(tasks: RunTask[], runId: number): Promise<void> {
-    const chosen = chooseOutputTask(tasks, params.outputTask);
-    if (!chosen) {
-      notes.push('No output task: the job has several tasks and none has ended; notebookOutput is empty.');
-      return;
-    }
-    report.outputTask = chosen.task_key;
-    let value: string | undefined;
-    if (chosen.run_id !== undefined) {
-      const output = await getRunOutput(client, chosen.run_id, ctx.signal);
-      value = output.notebook_output?.result;
-      if (output.notebook_output?.truncated) ctx.log.warning(`The exit value of ${chosen.task_key} was truncated by Databricks (it returns the first 5 MB).`);
-    }
-    if (value !== undefined) {
-      const shown = value.length > MAX_OUTPUT_CHARS ? value.slice(0, MAX_OUTPUT_CHARS) : value;
-      if (shown !== value) ctx.log.warning(`notebookOutput holds the first ${MAX_OUTPUT_CHARS} characters of the exit value of ${chosen.task_key} (${value.length}).`);
-      report.notebookOutput = outputs.notebookOutput = shown;
-      ctx.log.remote(`Exit value of ${chosen.task_key}: ${shown.length > 500 ? `${shown.slice(0, 500)}…` : shown}`);
-    } else {
-      notes.push(`Task ${chosen.task_key} ended without dbutils.notebook.exit: notebookOutput is empty.`);
-    }
-    const fromValue = runIdFromExitValue(value);
-    if (fromValue) {
-      report.mlflowRunId = outputs.mlflowRunId = fromValue.runId;
-      report.mlflowRunSource = 'exitValue';
-      ctx.log.info(`MLflow run ${fromValue.runId} (from the exit value${fromValue.key ? `'s ${fromValue.key}` : ''}).`);
-      return;
-    }
-    if (!params.experimentName) {
-      if (value !== undefined) notes.push('The exit value names no MLflow run (mlflow_run_id / run_id) and experimentName is not set: mlflowRunId is empty.');
-      return;
-    }
-    const found = await findTaggedRun(client, params.experimentName, { taskRunId: chosen.run_id, jobRunId: runId });
-    if (found && 'missingExperiment' in found) {
-      ctx.log.warning(`Experiment ${params.experimentName} does not exist (or the service connection cannot read it): mlflowRunId is empty.`);
-    } else if (found) {
-      report.mlflowRunId = outputs.mlflowRunId = found.runId;
-      report.mlflowRunSource = 'tagSearch';
-      ctx.log.info(`MLflow run ${found.runId} in ${params.experimentName} (tagged with the ${found.matched === 'taskRun' ? `task run ${chosen.run_id}` : `job run ${runId}`}).`);
-    } else {
-      ctx.log.warning(`No MLflow run in ${params.experimentName} is tagged with task run ${chosen.run_id ?? '?'} or job run ${runId}: mlflowRunId is empty.`);
-    }
-  }
-
-  function mlflowText(): string {
-    return report.mlflowRunId ? ` MLflow run: ${report.mlflowRunId}.` : '';
-  }
-
-  function finish(result: RunJobResult['result'], message: string): RunJobResult {
-    return { result, message, outputs, report, dryRun, planLines, notes };
-  }
+/** The outcome: the plan's report, outputs and notes as they are now. */
+function finish(plan: RunJobPlan, result: RunJobResult['result'], message: string): RunJobResult {
+  return { result, message, outputs: plan.outputs, report: plan.report, planLines: plan.planLines, notes: plan.notes };
 }
 
 async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<Job> {

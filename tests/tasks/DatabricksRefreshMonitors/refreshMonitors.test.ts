@@ -97,7 +97,7 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(reportPath, join(run.tempDir, 'databricks-drift-report.json'));
 
       const md = summary(run);
-      assert.match(md.split('\n')[0]!, /^### Drift detected — Failed$/);
+      assert.match(md.split('\n')[0]!, /^## ❌ Drift detected — Failed$/);
       assert.match(md, /\| \[main\.ml\\_mon\.churn\\_inference\]\(https:\/\/[^)]+\/sql\/dashboardsv3\/[0-9a-f]+\) \| SUCCESS #\d+ \| \d+ s \| Drift detected \| age, income \|/);
       assert.match(md, /\| \[main\.ml\\_mon\.fraud\\_inference\]\([^)]+\) \| SUCCESS #\d+ \| \d+ s \| No drift \| {2}\|/);
       const churnDetails = md.slice(md.indexOf('#### main.ml\\_mon.churn\\_inference'));
@@ -243,7 +243,7 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       const r = report(run);
       assert.equal(r.dryRun, true);
       assert.deepEqual(r.data.changes?.map((c) => c.action), ['noop', 'create']);
-      assert.match(summary(run), /\*\*Plan mode \(dryRun\):\*\* no refresh was started/);
+      assert.match(summary(run), /\*\*Plan mode \(dryRun\):\*\* nothing was written; no refresh was started/);
       assert.equal(run.outputs.driftedColumns, `${CHURN}.age`);
     });
   });
@@ -363,7 +363,7 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.deepEqual([t.columns.find((c) => c.rule === 'num_nulls > 100')?.drifted, t.columns.find((c) => c.rule === PSI)?.category], [false, 'drift']);
       const md = summary(run);
       assert.match(md, /\| Drifted columns \| Data-quality breaches \|/);
-      assert.match(md.split('\n')[0]!, /^### Data-quality rule broken — Failed$/);
+      assert.match(md.split('\n')[0]!, /^## ❌ Data-quality rule broken — Failed$/);
       assert.match(md, /\| Data-quality rule broken \| {2}\| age \(max \\> 120\) \|/);
       assert.match(md, /\*\*Data quality \(column statistics\)\*\*/);
     });

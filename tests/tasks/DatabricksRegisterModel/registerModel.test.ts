@@ -95,7 +95,7 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
     assert.equal(result.result, 'Succeeded', result.stdout);
     assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
     assert.match(result.stdout, /\+ model version main\.ml\.churn_model\/\(new\)/);
-    assert.match(summaryOf(result), /\*\*dryRun\*\*/);
+    assert.match(summaryOf(result), /\*\*Plan mode \(dryRun\):\*\* nothing was written\./);
     assert.equal(reportOf(result).dryRun, true);
   });
 

@@ -10,10 +10,9 @@ import { runSelect } from '../../../shared/api/sql';
 import { DatabricksApiError } from '../../../shared/client/errors';
 import { parseDriftAlert, type DriftAlertRule } from '../../../shared/monitoring/metricRules';
 import { alertBody, alertDisplayName, alertQuery, alertSchedule, changedAlertFields, type AlertTarget } from '../../../tasks/DatabricksCreateMonitor/src/alerts';
-import { createMonitor } from '../../../tasks/DatabricksCreateMonitor/src/operations';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { writeMetricRows } from '../../fake/seeds/monitoring';
-import { params, recorder, seedInferenceTable, TABLE } from './support';
+import { createMonitor, params, recorder, seedInferenceTable, TABLE } from './support';
 import { startWorkspace, type TestWorkspace } from './workspace';
 
 function rule(text: string): DriftAlertRule {

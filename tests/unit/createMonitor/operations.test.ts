@@ -4,10 +4,9 @@
  * the unpacking view and refreshAfterCreate.
  */
 import * as assert from 'node:assert/strict';
-import { createMonitor } from '../../../tasks/DatabricksCreateMonitor/src/operations';
 import type { CreateMonitorParameters } from '../../../tasks/DatabricksCreateMonitor/src/parameters';
 import { startWorkspace, type TestWorkspace } from './workspace';
-import { ENDPOINT, PAYLOAD, params, recorder, seedInferenceTable, seedUnpackSource, TABLE, type Recorder } from './support';
+import { createMonitor, ENDPOINT, PAYLOAD, params, recorder, seedInferenceTable, seedUnpackSource, TABLE, type Recorder } from './support';
 
 describe('CreateMonitor operations', function () {
   this.timeout(20_000);

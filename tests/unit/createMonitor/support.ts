@@ -6,7 +6,10 @@
 import { createClock } from '../../../shared/runtime/clock';
 import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
 import { logGroups, type TaskLog } from '../../../shared/runtime/output';
-import type { TaskContext } from '../../../shared/runtime/task';
+import type { DatabricksClient } from '../../../shared/client/databricksClient';
+import { runPhases, type TaskContext } from '../../../shared/runtime/task';
+import { createMonitorPhases } from '../../../tasks/DatabricksCreateMonitor/src/operations';
+import { testDeps } from '../../helpers/taskPhases';
 import { buildParameters, type CreateMonitorParameters } from '../../../tasks/DatabricksCreateMonitor/src/parameters';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedUnpackableEndpoint } from '../../fake/seeds/payload';
@@ -71,4 +74,10 @@ export async function seedInferenceTable(ws: FakeWorkspace, table = TABLE): Prom
 export async function seedUnpackSource(ws: FakeWorkspace): Promise<string> {
   ws.state.uc.addSchema(OUTPUT_SCHEMA);
   return (await seedUnpackableEndpoint(ws, { endpoint: ENDPOINT, model: MODEL })).servedEntityId;
+}
+
+/** The task's plan then apply (plan mode: the planned outcome), as the runner runs them, with the plan's API choice. */
+export async function createMonitor(d: { client: DatabricksClient; ctx: TaskContext }, p: CreateMonitorParameters) {
+  const { plan, outcome } = await runPhases(createMonitorPhases, testDeps(d.client, d.ctx), p);
+  return { ...outcome, apiChoice: plan.apiChoice };
 }

@@ -9,15 +9,25 @@ import { dirname, join } from 'node:path';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { createClock } from '../../../shared/runtime/clock';
 import { logGroups, type TaskLog } from '../../../shared/runtime/output';
-import type { DriftReportData } from '../../../shared/runtime/reportTypes';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { UnityCatalogStore } from '../../fake/routes/unityCatalog';
 import { SqlEngine } from '../../fake/sql/engine';
 import type { RunStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/check';
-import { refreshMonitors, type MonitorView } from '../../../tasks/DatabricksRefreshMonitors/src/operations';
+import { applyRefresh, planRefresh, plannedRefresh, type MonitorView, type RefreshSources } from '../../../tasks/DatabricksRefreshMonitors/src/operations';
+import { refreshMonitorsSummary } from '../../../tasks/DatabricksRefreshMonitors/src/summary';
+import { outcomeSummary } from '../../../shared/runtime/report';
+import { testDeps } from '../../helpers/taskPhases';
 import type { RefreshMonitorsParameters } from '../../../tasks/DatabricksRefreshMonitors/src/parameters';
 import type { RefreshHandle, RefreshState } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 import { parseMetricRule } from './support';
+
+/** Plan with the given sources, then apply (plan mode: the planned outcome), with the summary the runner publishes. */
+async function refreshMonitors(ctx: TaskContext, p: RefreshMonitorsParameters, d: RefreshSources & { client: DatabricksClient; workspaceUrl: string }) {
+  const deps = testDeps(d.client, ctx, { dryRun: p.common.dryRun });
+  const plan = await planRefresh(deps, p, { findMonitor: d.findMonitor, runStatement: d.runStatement });
+  const outcome = deps.dryRun ? await plannedRefresh(deps, plan) : await applyRefresh(deps, plan);
+  return { ...outcome, summaryMarkdown: outcomeSummary(refreshMonitorsSummary, outcome, plan, deps.dryRun) };
+}
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -110,7 +120,7 @@ describe('refresh monitors: operations', () => {
     const outcome = await refreshMonitors(ctx, p, { client: {} as DatabricksClient, workspaceUrl: 'https://adb', findMonitor: async (t) => views[t], runStatement });
 
     assert.equal(outcome.result, 'Failed');
-    const data = outcome.report!.data as DriftReportData;
+    const data = outcome.report;
     assert.deepEqual(
       data.tables.map((t) => [t.table, t.refresh.state, t.verdict]),
       [
@@ -131,11 +141,10 @@ describe('refresh monitors: operations', () => {
       refreshStates: JSON.stringify({ 'main.mon.drifted': 'SUCCESS', 'main.mon.young': 'SUCCESS', 'main.mon.fine': 'SUCCESS', 'main.mon.broken': 'FAILED', 'main.mon.missing_table': 'SUCCESS' }),
       reportPath: p.reportPath,
     });
-    assert.equal(outcome.reportPath, p.reportPath);
     assert.equal(calls.filter((c) => c === 'run').length, 5);
     // Overall verdict first, then the table, then columns worst first.
     const md = outcome.summaryMarkdown!;
-    assert.match(md.split('\n')[0]!, /^### Check could not run — Failed$/);
+    assert.match(md.split('\n')[0]!, /^## ❌ Check could not run — Failed$/);
     assert.match(md, /\| main\.mon\.drifted \| SUCCESS #7 \| 1 min 30 s \| Drift detected \| age \|/);
     assert.match(md, /\| age \| `population_stability_index >= 0\.2` \| 0\.4 \(>= 0\.2\) \| \*\*0\.3\*\* · \*\*0\.4\*\* \| 2\/2 \| \*\*yes\*\* \|/);
     assert.ok(md.indexOf('| age |') < md.indexOf('| income |'));
@@ -155,5 +164,41 @@ describe('refresh monitors: operations', () => {
       /The table main\.mon\.b has no data quality monitor/,
     );
     assert.deepEqual(calls, []);
+  });
+
+  it('plan mode: the refreshes planned (a running one waited on), the gate on the metrics as they are, no refresh started', async () => {
+    const engine = await seededEngine({ drifted: [0.3, 0.4], fine: [0.01, 0.02] });
+    const calls: string[] = [];
+    const runStatement: RunStatement = async (st) => {
+      const r = await engine.execute(st.statement, st.parameters);
+      return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
+    };
+    const running = monitor('drifted', 'SUCCESS', calls);
+    running.refresh = { ...running.refresh, listRefreshes: async () => (calls.push('list'), [{ refreshId: '3', state: 'RUNNING' }]) };
+    const views: Record<string, MonitorView> = { 'main.mon.drifted': running, 'main.mon.fine': monitor('fine', 'SUCCESS', calls) };
+    lines.length = 0;
+    const outcome = await refreshMonitors(ctx, params({ tables: Object.keys(views), common: { dryRun: true } as RefreshMonitorsParameters['common'] }), {
+      client: {} as DatabricksClient,
+      workspaceUrl: 'https://adb',
+      findMonitor: async (t) => views[t],
+      runStatement,
+    });
+    assert.deepEqual(calls, ['list', 'list'], 'listed, never run');
+    assert.deepEqual(outcome.report.changes, [
+      { action: 'noop', resource: 'refresh of the monitor of main.mon.drifted', fields: [{ path: 'refresh_id', before: '3', after: '3' }] },
+      { action: 'create', resource: 'refresh of the monitor of main.mon.fine', fields: undefined },
+    ]);
+    assert.ok(lines.includes('Monitor refreshes (dryRun: nothing will be written)'), lines.join('\n'));
+    assert.ok(lines.includes('main.mon.drifted: would wait on refresh 3 (RUNNING).\nmain.mon.fine: would start a refresh.'), lines.join('\n'));
+    assert.equal(outcome.report.tables[0]!.verdict, 'drift');
+    assert.match(outcome.summaryMarkdown, /\*\*Plan mode \(dryRun\):\*\* nothing was written; no refresh was started; the gate ran on the metrics as they are\./);
+  });
+
+  it('a schema without a monitored table: insufficient data, decided by onInsufficientData', async () => {
+    const client = { get: async () => ({ tables: [{ full_name: 'main.mon.raw', table_type: 'MANAGED' }] }) } as unknown as DatabricksClient;
+    const outcome = await refreshMonitors(ctx, params({ schemaName: 'main.mon', onInsufficientData: 'pass' }), { client, workspaceUrl: 'https://adb', findMonitor: async () => undefined, runStatement: async () => [] });
+    assert.equal(outcome.result, 'Succeeded');
+    assert.equal(outcome.message, 'No monitored table found in main.mon; nothing was refreshed or checked (onInsufficientData: pass).');
+    assert.equal(outcome.report.verdict, 'insufficient-data');
   });
 });

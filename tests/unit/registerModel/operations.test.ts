@@ -1,10 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { registerModel } from '../../../tasks/DatabricksRegisterModel/src/operations';
+import { registerModelPhases } from '../../../tasks/DatabricksRegisterModel/src/operations';
+import { registerModelSummary } from '../../../tasks/DatabricksRegisterModel/src/summary';
+import type { RegisterModelParameters } from '../../../tasks/DatabricksRegisterModel/src/parameters';
+import type { TaskDeps } from '../../../shared/runtime/task';
+import { runOutcome } from '../../helpers/taskPhases';
 import { RegistrationFailedError } from '../../../tasks/DatabricksRegisterModel/src/registration';
 import type { RegistrationReportData } from '../../../shared/runtime/reportTypes';
 import { loggedModelsOf, modelFilesPrefix, seedLoggedRun, seedModelVersion } from '../../fake/seeds/registry';
 import type { FakeWorkspace } from '../../fake/workspace';
 import { MODEL, SP, params, startHarness, type Harness } from './support';
+
+/** Plan, then apply (or, in plan mode, the planned outcome), with the summary the runner publishes. */
+const registerModel = (deps: TaskDeps, p: RegisterModelParameters) => runOutcome(registerModelPhases, registerModelSummary, deps, p);
 
 const REGISTRY = '/api/2.0/mlflow/unity-catalog';
 /** POSTs that only read (searches, download credentials): allowed in plan mode and before any write. */
@@ -22,7 +29,7 @@ function versionFiles(ws: FakeWorkspace, version: number): Map<string, string> {
 }
 
 function reportOf(outcome: Awaited<ReturnType<typeof registerModel>>): RegistrationReportData {
-  return outcome.report!.data as RegistrationReportData;
+  return outcome.report;
 }
 
 describe('DatabricksRegisterModel operations (fake workspace)', function () {

@@ -13,7 +13,8 @@ import { createClock, type Clock } from '../../../shared/runtime/clock';
 import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
 import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import { buildParameters, type RegisterModelParameters } from '../../../tasks/DatabricksRegisterModel/src/parameters';
-import type { RegisterDeps } from '../../../tasks/DatabricksRegisterModel/src/operations';
+import type { TaskDeps } from '../../../shared/runtime/task';
+import { testDeps } from '../../helpers/taskPhases';
 import { StorageClient } from '../../../shared/client/storage';
 
 export const SP = '0a1b2c3d-1111-2222-3333-444455556666';
@@ -44,7 +45,7 @@ export function recordingLog(): RecordingLog {
 export interface Harness {
   ws: FakeWorkspace;
   clock: Clock;
-  deps(options?: { dryRun?: boolean }): RegisterDeps & { log: RecordingLog };
+  deps(options?: { dryRun?: boolean }): TaskDeps & { log: RecordingLog };
   close(): Promise<void>;
 }
 
@@ -68,7 +69,8 @@ export async function startHarness(): Promise<Harness> {
         readOnly: options.dryRun ?? false,
       });
       const storage = new StorageClient({ send: createHttpPipeline({ clock, transport }), timeoutMs: 30_000 });
-      return { client, storage, log: recordingLog(), clock };
+      const log = recordingLog();
+      return { ...testDeps(client, { log, clock, signal: new AbortController().signal, variable: () => undefined }, { storage }), log };
     },
     close: async () => {
       await ws.state.objects.close();
