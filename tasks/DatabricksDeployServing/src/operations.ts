@@ -7,6 +7,7 @@
  * inference table first when it moves), tags, notifications, then the config — the config last
  * because the endpoint accepts no other update while it rolls out.
  */
+import type { Deadline } from '../../../shared/runtime/clock';
 import type { CreateServingEndpoint, EndpointTag, ServingEndpointDetailed } from '../../../shared/api/serving';
 import {
   createServingEndpoint,
@@ -78,7 +79,7 @@ export interface DeployPlan {
   version: string;
   wanted: ServedEntity;
   /** One deadline for the whole rollout (waiting on another update, then on ours), in clock time. */
-  deadline: number;
+  deadline: Deadline;
   endpoint: EndpointPlan;
   outputs: DeployOutputs;
   report: DeploymentReportData;
@@ -93,14 +94,14 @@ export interface Rollout {
   notes: string[];
 }
 
-function remainingMs(deps: DeployDeps, deadline: number): number {
-  return Math.max(1, (deadline - deps.ctx.clock.now()) / deps.ctx.clock.scale(1));
+function remainingMs(deadline: Deadline): number {
+  return Math.max(1, deadline.remaining());
 }
 
 /** Reads only: the version to serve, the endpoint as it is (after an update in progress settles), the changes. */
 export async function planDeploy(deps: TaskDeps, params: DeployServingParameters): Promise<DeployPlan> {
   const { client, ctx } = deps;
-  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
+  const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
   const resolved = await resolveServedVersion(client, params.modelName, params.model);
   const wanted = wantedEntity(params, resolved.version);
   ctx.log.info(`Model ${params.modelName}: ${resolved.how} (READY), served as ${wanted.name}.`);
@@ -119,7 +120,7 @@ export async function planDeploy(deps: TaskDeps, params: DeployServingParameters
     after: [],
     inferenceTableName: outputs.inferenceTableName,
   };
-  const plan: DeployPlan = { mode: 'deploy', params, version: resolved.version, wanted, deadline, endpoint: await readAndPlan(deps, params, wanted, remainingMs(deps, deadline), deps.dryRun), outputs, report, endpointPage: endpointPage(client, params.endpointName) };
+  const plan: DeployPlan = { mode: 'deploy', params, version: resolved.version, wanted, deadline, endpoint: await readAndPlan(deps, params, wanted, remainingMs(deadline), deps.dryRun), outputs, report, endpointPage: endpointPage(client, params.endpointName) };
   adoptEndpointPlan(deps, plan, plan.endpoint);
   return plan;
 }
@@ -153,7 +154,7 @@ export async function applyDeploy(deps: TaskDeps, plan: DeployPlan): Promise<Dep
   const rollout: Rollout = { plan, appliedAt: 0, notes: [] };
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
-      adoptEndpointPlan(deps, plan, await readAndPlan(deps, params, plan.wanted, remainingMs(deps, plan.deadline), false));
+      adoptEndpointPlan(deps, plan, await readAndPlan(deps, params, plan.wanted, remainingMs(plan.deadline), false));
       printPlan(ctx.log, renderChanges(plan.endpoint.changes), false);
     }
     try {
@@ -197,11 +198,11 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
   let readyEndpoint: ServingEndpointDetailed | undefined;
   try {
     ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
-    const waited = await waitUntilReady(deps, params.endpointName, pairs(plan.endpoint.target), remainingMs(deps, plan.deadline), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.endpoint.configChanged, params.timeoutMinutes);
+    const waited = await waitUntilReady(deps, params.endpointName, pairs(plan.endpoint.target), remainingMs(plan.deadline), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.endpoint.configChanged, params.timeoutMinutes);
     readyEndpoint = waited.result;
     report.polls = waited.polls;
     report.after = snapshots(plan.endpoint.target, waited.result);
-    if (plan.endpoint.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - rollout.appliedAt) / 1000);
+    if (plan.endpoint.configChanged) report.timeToReadySeconds = Math.round(ctx.clock.since(rollout.appliedAt) / 1000);
     if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
   } catch (e) {
     if (e instanceof CancelledError) throw e;
@@ -402,11 +403,6 @@ function recordChange(endpointName: string, current: EndpointTag[] | undefined, 
     ? `restores ${describeConfig(before)} (${record.addTags.length} tag(s), ${record.encodedLength} characters encoded)`
     : `incomplete: ${record.encodedLength} characters encoded is more than ${MAX_PARTS} tags of ${MAX_TAG_VALUE}; trafficMode rollback will not be possible`;
   return { action: was ? 'update' : 'create', resource, fields: [{ path: `tags.${RECORD_TAG}`, before: was, after }] };
-}
-
-/** Real elapsed milliseconds → task milliseconds (the same at time scale 1). */
-function taskTime(deps: DeployDeps, realMs: number): number {
-  return realMs / deps.ctx.clock.scale(1);
 }
 
 export { formatDuration, type DeployDeps };

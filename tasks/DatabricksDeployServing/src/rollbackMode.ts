@@ -7,6 +7,7 @@
  * change until then; bounded by timeoutMinutes, with progress) → PUT the recorded config (only
  * when the endpoint does not serve it already) → wait until ready → mark the record used.
  */
+import type { Deadline } from '../../../shared/runtime/clock';
 import { findServingEndpoint, getServingEndpoint, updateServingEndpointConfig, type ServingEndpointDetailed } from '../../../shared/api/serving';
 import { CancelledError, DatabricksApiError } from '../../../shared/client/errors';
 import { printPlan } from '../../../shared/runtime/plan';
@@ -28,7 +29,7 @@ type UsableRecord = Extract<ReadRecord, { kind: 'ok' }>;
 export interface RollbackPlan {
   mode: 'rollback';
   params: RollbackServingParameters;
-  deadline: number;
+  deadline: Deadline;
   outputs: DeployOutputs;
   report: DeploymentReportData;
   endpointPage: string;
@@ -45,15 +46,15 @@ function outcomeOf(plan: RollbackPlan, ok: boolean, message: string): DeployOutc
   return { result: ok ? 'Succeeded' : 'Failed', message, outputs: plan.outputs, report: plan.report, planLines: plan.planLines, notes: plan.notes };
 }
 
-function remainingMs(deps: DeployDeps, deadline: number): number {
-  return Math.max(1, (deadline - deps.ctx.clock.now()) / deps.ctx.clock.scale(1));
+function remainingMs(deadline: Deadline): number {
+  return Math.max(1, deadline.remaining());
 }
 
 /** Reads only: the endpoint and its record; refuses (before any write) without a usable record. */
 export async function planRollback(deps: TaskDeps, params: RollbackServingParameters): Promise<RollbackPlan> {
   const { client, ctx } = deps;
   const name = params.endpointName;
-  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
+  const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
   const outputs: DeployOutputs = { endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(name)}/invocations`), servedEntityName: '', servedVersion: '' };
   const report: DeploymentReportData = { endpointName: name, endpointUrl: outputs.endpointUrl, action: 'noop', trafficMode: 'rollback', before: [], after: [] };
   const plan: RollbackPlan = { mode: 'rollback', params, deadline, outputs, report, endpointPage: endpointPage(client, name), notes: [], planLines: [] };
@@ -135,7 +136,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
       if (endpoint.state?.config_update === 'IN_PROGRESS') {
         ctx.log.section(`Waiting for the update in progress on ${name} to end`);
         ctx.log.info(`${name} is rolling out an update and accepts no config change until it ends: waiting (up to ${params.timeoutMinutes} min), then restoring ${recordedText}.`);
-        endpoint = await waitUntilSettled(deps, name, remainingMs(deps, plan.deadline), 'The update in progress', 'an update, to be rolled back once it ends');
+        endpoint = await waitUntilSettled(deps, name, remainingMs(plan.deadline), 'The update in progress', 'an update, to be rolled back once it ends');
         ctx.log.info(`The update ended (${endpoint.state?.config_update ?? 'unknown'}); ${name} serves ${describeServing(endpoint)}.`);
       }
       if (endpoint !== plan.endpoint) {
@@ -170,7 +171,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
     }
     try {
       ctx.log.section(`Waiting for ${name} to be ready`);
-      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(deps, plan.deadline), `The rollback of ${name}`, false, params.timeoutMinutes);
+      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), `The rollback of ${name}`, false, params.timeoutMinutes);
       report.polls = waited.polls;
       report.after = snapshots(recorded, waited.result);
       endpoint = waited.result;
@@ -192,7 +193,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
   async function alreadyServed(ep: ServingEndpointDetailed): Promise<DeployOutcome> {
     setOutputs(plan, recorded, ep);
     if (params.waitForReady) {
-      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(deps, plan.deadline), `The restored config of ${name}`, true, params.timeoutMinutes);
+      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), `The restored config of ${name}`, true, params.timeoutMinutes);
       report.after = snapshots(recorded, waited.result);
     }
     report.rollback!.succeeded = true;

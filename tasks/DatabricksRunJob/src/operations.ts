@@ -117,7 +117,7 @@ export async function applyRunJob(deps: TaskDeps, plan: RunJobPlan): Promise<Run
   const { client, ctx } = deps;
   const { params, report, outputs, notes, jobId, jobName, parameters, token } = plan;
   let run: Run | undefined;
-  const deadline = ctx.clock.now() + ctx.clock.scale(params.timeoutMinutes * 60_000);
+  const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
   try {
     const started = await runNow(client, { job_id: jobId, job_parameters: params.jobParameters.length ? parameters : undefined, idempotency_token: token, queue: { enabled: true } }, ctx.signal);
     const runId = started.run_id!;
@@ -193,7 +193,7 @@ async function ended(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promise
   if (verdict === 'success' || verdict === 'successWithFailures') await readOutputs(deps, plan, tasks, runId);
   if (verdict === 'success') return finish(plan, 'Succeeded', `${message}${mlflowText(report)}`);
   // Only SUCCESS passes (issue 15): a run whose leaf tasks succeeded while others failed
-  // (SUCCESS_WITH_FAILURES, reference §8.3) fails the step, with its outputs still set.
+  // (SUCCESS_WITH_FAILURES, the termination code of databricks-sdk-py's jobs.TerminationCodeCode) fails the step, with its outputs still set.
   ctx.log.error(message);
   return finish(plan, 'Failed', message);
 }
@@ -212,7 +212,7 @@ export async function timedOut(deps: RunJobDeps, plan: RunJobPlan, runId: number
   await cancelRun(client, runId, { signal: ctx.signal });
   report.stopped = { why: 'timeout', runCancelled: true, detail: `Cancelled after ${params.timeoutMinutes} min.` };
   // Cancelling is asynchronous: wait a little for the final state.
-  const settled = await waitForRun(deps, runId, ctx.clock.now() + ctx.clock.scale(CANCEL_SETTLE_MS), `Run ${runId}`);
+  const settled = await waitForRun(deps, runId, ctx.clock.deadline(CANCEL_SETTLE_MS), `Run ${runId}`);
   applyRun(deps, plan, settled.run, isTerminal(settled.run) ? verdictOf(settled.run) : 'running');
   const state = isTerminal(settled.run) ? `it ended ${resultState(settled.run)}` : `it was still ${lifeCycle(settled.run)} ${CANCEL_SETTLE_MS / 1000} s later`;
   return finish(plan, 'Failed', `${after}; the task cancelled it (${state}).`);
@@ -347,7 +347,7 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
     try {
       return await getJobAllPages(client, params.job.jobId, ctx.signal);
     } catch (e) {
-      // A missing job: 404 (RESOURCE_DOES_NOT_EXIST or no code) or, as older Jobs API versions answer, 400 INVALID_PARAMETER_VALUE (reference §8.8).
+      // A missing job: 404 (RESOURCE_DOES_NOT_EXIST or no code) or, as older Jobs API versions answer, 400 INVALID_PARAMETER_VALUE (databricks-sdk-py databricks/sdk/service/jobs.py, JobsAPI.get).
       if (isNotFound(e) || (e instanceof DatabricksApiError && e.statusCode === 400 && e.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist|not found/i.test(e.serviceMessage))) {
         throw inputError('jobId', `no job ${params.job.jobId} exists in ${client.workspaceUrl}, or the service connection may not see it (it needs CAN_MANAGE_RUN on the job)`);
       }

@@ -8,6 +8,7 @@
  * The log shows the run's state when it changes, the queue reason once per change, and each
  * task's state only when it changes, grouped per poll; progress is tasks finished / total.
  */
+import type { Deadline } from '../../../shared/runtime/clock';
 import { getRunAllPages, latestTaskAttempts, type Run } from '../../../shared/api/jobs';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { TaskContext } from '../../../shared/runtime/task';
@@ -32,8 +33,8 @@ export function pollIntervalMs(attempt: number, random: () => number = Math.rand
   return Math.min(attempt * 1000, MAX_POLL_INTERVAL_MS) + 50 + Math.floor(random() * 700);
 }
 
-/** Polls until the run is TERMINATED or `deadline` (real epoch ms) passes; throws CancelledError on SIGTERM/SIGINT. */
-export async function waitForRun(deps: WaitDeps, runId: number, deadline: number, label: string): Promise<WaitResult> {
+/** Polls until the run is TERMINATED or `deadline` passes; throws CancelledError on SIGTERM/SIGINT. */
+export async function waitForRun(deps: WaitDeps, runId: number, deadline: Deadline, label: string): Promise<WaitResult> {
   const { client, ctx } = deps;
   const known = new Map<string, string>();
   let lastRunLine = '';
@@ -66,9 +67,8 @@ export async function waitForRun(deps: WaitDeps, runId: number, deadline: number
     lastQueue = queue ?? '';
     if (tasks.length > 0) ctx.log.progress((finished / tasks.length) * 100, `${finished} of ${tasks.length} task(s) finished`);
     if (isTerminal(run)) return { run, polls, timedOut: false };
-    const remaining = deadline - ctx.clock.now();
-    if (remaining <= 0) return { run, polls, timedOut: true };
+    if (deadline.passed()) return { run, polls, timedOut: true };
     // Sleep the interval, but wake up for one last read at the deadline.
-    await ctx.clock.sleep(Math.min(pollIntervalMs(attempt), remaining / ctx.clock.scale(1)), ctx.signal);
+    await ctx.clock.sleep(Math.min(pollIntervalMs(attempt), deadline.remaining()), ctx.signal);
   }
 }

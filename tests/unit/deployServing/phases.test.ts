@@ -30,7 +30,7 @@ function deployPlan(endpoint: EndpointPlan, action: DeployPlan['report']['action
     params: p,
     version: '8',
     wanted: entity('8'),
-    deadline: 0,
+    deadline: { remaining: () => 0, passed: () => true },
     endpoint,
     outputs: { endpointUrl: 'https://w/serving-endpoints/churn-scoring/invocations', servedEntityName: 'churn_model-8', servedVersion: '8' },
     report: { endpointName: p.endpointName, action, trafficMode: 'replace', before: [], after: [] },
