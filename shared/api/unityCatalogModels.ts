@@ -1,6 +1,6 @@
 /**
  * Unity Catalog registered models, versions and aliases (`/api/2.1/unity-catalog`, typed with @databricks/sdk-experimental's `catalog` types)
- * and the MLflow UC registry service that creates versions (§2.2, `/api/2.0/mlflow/unity-catalog`,
+ * and the MLflow UC registry service that creates versions (`/api/2.0/mlflow/unity-catalog`,
  * whose messages are not in the SDK types: declared here from MLflow's
  * databricks_uc_registry_messages.proto). Versions are numbers in the first API and strings in
  * the second.

@@ -6,7 +6,7 @@
  * days, so retention does not depend on any pipeline running:
  *
  * - the SQL lives in a workspace file uploaded as RAW (`/Shared/databricks-mlops/retention/<endpoint>.sql`),
- *   the window written into it (how a SQL file reads `sql_task.parameters` is unconfirmed, §8.9);
+ *   the window written into it (how a SQL file reads `sql_task.parameters` is unconfirmed);
  * - the job (`[mlops] <endpoint> inference retention`, tagged managed-by / mlops-endpoint so the
  *   task finds its own among jobs of that name) runs the file on `warehouseId` at 03:00 UTC,
  *   one run at a time, queued;

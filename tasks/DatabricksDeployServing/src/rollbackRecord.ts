@@ -1,7 +1,7 @@
 /**
  * The rollback record: the served entities and traffic an endpoint served before this task's
- * last rollout, kept ON THE ENDPOINT as tags (PATCH /serving-endpoints/{name}/tags, reference
- * §1.1), so that restoring it (`trafficMode: rollback`, or the rollback after a cancellation)
+ * last rollout, kept ON THE ENDPOINT as tags (PATCH /serving-endpoints/{name}/tags, databricks-sdk-py
+ * ServingEndpointsAPI.patch), so that restoring it (`trafficMode: rollback`, or the rollback after a cancellation)
  * does not depend on the agent that started the rollout surviving.
  *
  * Encoding. The record is the exact PUT /config body that restores the previous config

@@ -2,7 +2,7 @@
  * Reading a run's state (the `Run` fields of py-sdk `databricks/sdk/service/jobs.py`; `state` is deprecated for `status`): done when `status.state` is TERMINATED
  * (or, without `status`, `state.life_cycle_state` is TERMINATED, SKIPPED or INTERNAL_ERROR);
  * success when `termination_details.code` (else `state.result_state`) is SUCCESS. None of the
- * SDK waiters looks at the result (§8.7), so this is the task's own check. Every way of not
+ * SDK waiters looks at the result, so this is the task's own check. Every way of not
  * succeeding gets its own wording.
  */
 import type { Run, RunTask } from '../../../shared/api/jobs';

@@ -22,7 +22,7 @@
  * pages (next_page_token); later pages carry empty job_parameters / repair_history. MLflow runs a
  * script declares are logged when the task attempt is created, tagged as MLflow tags runs in a
  * job (`mlflow.databricks.jobID`, `mlflow.databricks.jobRunID`; the latter holds the task run id
- * unless the script says 'job', since which one the service writes is unconfirmed, §8.6).
+ * unless the script says 'job', since which one the service writes is unconfirmed).
  */
 import type { Job, JobSettings, RepairHistoryItem, Run, RunNow, RunOutput, RunTask, RepairRun } from '@databricks/sdk-experimental/dist/apis/jobs/model';
 import { fail, json, type RequestContext } from '../http';
