@@ -116,7 +116,7 @@ export function loadConfig(file: string, environment: string | undefined, task: 
   }
   if (data == null) throw new InputErrors([fileError('is empty; it needs an environments: mapping', { file, path: '' })]);
 
-  const result = configFileSchema.safeParse(data, { reportInput: true });
+  const result = configFileSchema().safeParse(data, { reportInput: true });
   if (!result.success) {
     const errors = withoutMisspelledRequiredKeys(flattenIssues(result.error.issues, [])).map((issue) => schemaError(issue, where));
     throw new InputErrors(errors.sort((a, b) => (a.source?.line ?? 0) - (b.source?.line ?? 0)));
@@ -252,7 +252,7 @@ function schemaError(issue: FlatIssue, where: Locator): InputError {
 }
 
 function suggestedKey(path: readonly Segment[]): string | undefined {
-  return closestName(String(path[path.length - 1]), objectKeysAt(configFileSchema, path.slice(0, -1)));
+  return closestName(String(path[path.length - 1]), objectKeysAt(configFileSchema(), path.slice(0, -1)));
 }
 
 function unknownKeyRule(path: readonly Segment[]): string {
@@ -261,7 +261,7 @@ function unknownKeyRule(path: readonly Segment[]): string {
   if (close) return `unknown key "${key}"; did you mean "${close}"?`;
   const home = sectionOf(key);
   if (home) return `unknown key "${key}" here; it belongs in ${home}`;
-  return `unknown key "${key}"; expected one of ${objectKeysAt(configFileSchema, path.slice(0, -1)).join(', ')}`;
+  return `unknown key "${key}"; expected one of ${objectKeysAt(configFileSchema(), path.slice(0, -1)).join(', ')}`;
 }
 
 /** Where a key misplaced at another level belongs, e.g. "the serving section". */
