@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'out-*/**', 'dist/**', 'tasks/*/index.js', 'bench/.work/**', 'tests/.artifacts/**', 'ui/dist/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'out-*/**', 'dist/**', 'tasks/*/index.js', 'tasks/*/lazy/**', 'bench/.work/**', 'tests/.artifacts/**', 'ui/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 // `npm run bench`: prints one table of figures measured in one run on this machine and keeps
 // it in bench/results.md with the machine description. Each scripts/bench/<name>.mjs module
-// exports run() → rows { metric, value, unit, goal, note }.
+// exports run() → rows { metric, value, unit, goal, note, pass }; a row with pass: false (a
+// figure over its goal) fails its group, as an error does, but its figures are still printed.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,13 @@ for (const file of modules) {
   process.stderr.write(`bench: ${name}…\n`);
   try {
     const mod = await import(pathToFileURL(join(root, 'scripts', 'bench', file)).href);
-    for (const row of await mod.run({})) rows.push({ group: name, ...row });
+    const groupRows = await mod.run({});
+    for (const row of groupRows) rows.push({ group: name, ...row });
+    const over = groupRows.filter((r) => r.pass === false);
+    if (over.length > 0) {
+      failed.push(name);
+      process.stderr.write(`bench: ${name} FAILED: over the goal: ${over.map((r) => `${r.metric} = ${r.value} ${r.unit ?? ''} (goal ${r.goal})`).join('; ')}\n`);
+    }
   } catch (error) {
     failed.push(name);
     process.stderr.write(`bench: ${name} FAILED: ${error?.stack ?? error}\n`);

@@ -1,12 +1,13 @@
 // Bundles each task with esbuild into one minified file inside its task folder
-// (tasks/<Name>/index.js), checks that each bundle holds exactly one copy of
-// azure-pipelines-task-lib, and writes the bundle's third-party notices for packaging.
+// (tasks/<Name>/index.js) plus the lazily loaded packages beside it (tasks/<Name>/lazy/, see
+// LAZY_PACKAGES), checks that each task holds exactly one copy of azure-pipelines-task-lib and of
+// each lazily loaded package, and writes the bundles' third-party notices for packaging.
 // First (scripts/gen-inputs.mjs, on tsc's output): task.json inputs and groups, the input tables
 // of docs/INPUTS.md and the settings file's JSON Schema are generated from the input manifests
 // (tasks/<Name>/src/inputs.ts, shared/runtime/commonInputs.ts), and the build fails, naming the
 // input and the file, where a manifest and the settings-file schema disagree.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { root, pkg, taskNames } from './lib.mjs';
 
@@ -61,35 +62,111 @@ const undiciPortableParserOnly = {
     b.onLoad({ filter: /.*/, namespace: 'undici-no-simd' }, () => ({ contents: 'module.exports = Buffer.alloc(0);', loader: 'js' }));
   },
 };
+
+// Packages the tasks load only on the paths that need them (the source already requires them
+// lazily: shared/client/transport.ts undici for streamed uploads and proxy/certificate agents,
+// shared/auth/credentials/* @azure/identity (with msal-node) when the first Entra token is
+// acquired, shared/runtime/yaml.ts yaml for settings/metrics/MLmodel files, shared/auth/oidc.ts
+// azure-devops-node-api on old agents). Each goes in its own file, tasks/<Name>/lazy/<chunk>.js,
+// required when that code runs, so a task start no longer compiles ~700 KiB it does not run (V8
+// parses the whole of a script it loads). The main bundle keeps a small stub per imported
+// specifier: `module.exports = require('./lazy/<chunk>.js').modules[<specifier>]`.
+const LAZY_PACKAGES = ['undici', '@azure/identity', 'yaml', 'azure-devops-node-api'];
+const lazyChunkName = (packageName) => packageName.replace(/^@[^/]+\//, '');
+const packageOf = (specifier) => LAZY_PACKAGES.find((p) => specifier === p || specifier.startsWith(`${p}/`));
+
+/** Main-bundle side: records each lazy specifier imported (and how) and stubs it. */
+function lazyStubs(imported) {
+  return {
+    name: 'lazy-stubs',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        const packageName = packageOf(args.path);
+        if (!packageName || args.namespace === 'lazy-stub') return undefined;
+        const kind = args.kind === 'require-call' ? 'require' : 'import';
+        const chunk = lazyChunkName(packageName);
+        if (!imported.has(chunk)) imported.set(chunk, new Map());
+        const previous = imported.get(chunk).get(args.path);
+        if (previous && previous !== kind) throw new Error(`${args.path} is both imported and required; the lazy chunk holds one form`);
+        imported.get(chunk).set(args.path, kind);
+        return { path: args.path, namespace: 'lazy-stub', pluginData: { chunk } };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-stub' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./lazy/${args.pluginData.chunk}.js`)}).modules[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+      b.onResolve({ filter: /^\.\/lazy\//, namespace: 'lazy-stub' }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: SYNTAX_TARGET,
+  format: 'cjs',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [zodEnglishOnly, undiciPortableParserOnly],
+};
+
 const sizes = [];
 for (const name of tasks) {
   const outfile = join(root, 'tasks', name, 'index.js');
-  const result = await build({
+  const lazyDir = join(root, 'tasks', name, 'lazy');
+  rmSync(lazyDir, { recursive: true, force: true });
+  const imported = new Map();
+  const outputs = [];
+  const main = await build({
+    ...common,
     entryPoints: [join(root, 'tasks', name, 'src', 'index.ts')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: SYNTAX_TARGET,
-    format: 'cjs',
     banner: { js: guardBanner },
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
     define: { __EXTENSION_VERSION__: JSON.stringify(pkg.version) },
-    plugins: [zodEnglishOnly, undiciPortableParserOnly],
+    plugins: [lazyStubs(imported), ...common.plugins],
   });
-  const inputs = Object.keys(result.metafile.inputs);
-  const taskLibRoots = new Set(inputs.map((p) => /^(.*node_modules\/azure-pipelines-task-lib)\//.exec(p)?.[1]).filter(Boolean));
-  if (taskLibRoots.size !== 1) {
-    throw new Error(`${name}: expected exactly one copy of azure-pipelines-task-lib in the bundle, found ${taskLibRoots.size}: ${[...taskLibRoots].join(', ')}`);
+  outputs.push({ file: outfile, result: main });
+  for (const [chunk, specifiers] of imported) {
+    // The same module forms as before the split: `import` specifiers through the ESM conditions, `require` ones through the CJS ones.
+    const lines = [...specifiers].map(([specifier, kind], i) => (kind === 'import' ? `import * as m${i} from ${JSON.stringify(specifier)};` : `const m${i} = require(${JSON.stringify(specifier)});`));
+    const entries = [...specifiers.keys()].map((specifier, i) => `${JSON.stringify(specifier)}: m${i}`);
+    const chunkFile = join(lazyDir, `${chunk}.js`);
+    const result = await build({
+      ...common,
+      stdin: { contents: `${lines.join('\n')}\nexport const modules = { ${entries.join(', ')} };\n`, resolveDir: root, sourcefile: `lazy-${chunk}.js`, loader: 'js' },
+      outfile: chunkFile,
+    });
+    outputs.push({ file: chunkFile, result });
   }
-  for (const p of inputs) {
-    const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(p);
-    if (m) packagesUsed.set(m[2], m[1]);
+  const packageRoots = new Map(); // package name → set of installed copies, over the task's files
+  const inFiles = new Map(); // package name → the task's files that hold it
+  for (const { file, result } of outputs) {
+    for (const p of Object.keys(result.metafile.inputs)) {
+      const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(p);
+      if (!m) continue;
+      packagesUsed.set(m[2], m[1]);
+      if (!packageRoots.has(m[2])) packageRoots.set(m[2], new Set());
+      packageRoots.get(m[2]).add(m[1]);
+      if (!inFiles.has(m[2])) inFiles.set(m[2], new Set());
+      inFiles.get(m[2]).add(relative(root, file));
+    }
   }
-  sizes.push(`${name}: ${(result.metafile.outputs[relative(root, outfile)]?.bytes / 1024).toFixed(0)} KiB`);
+  const taskLibRoots = packageRoots.get('azure-pipelines-task-lib') ?? new Set();
+  if (taskLibRoots.size !== 1 || inFiles.get('azure-pipelines-task-lib').size !== 1) {
+    throw new Error(`${name}: expected exactly one copy of azure-pipelines-task-lib, found ${taskLibRoots.size} in ${[...(inFiles.get('azure-pipelines-task-lib') ?? [])].join(', ')}: ${[...taskLibRoots].join(', ')}`);
+  }
+  for (const packageName of LAZY_PACKAGES) {
+    const files = inFiles.get(packageName);
+    if (files && (files.size !== 1 || !files.has(relative(root, join(lazyDir, `${lazyChunkName(packageName)}.js`))))) {
+      throw new Error(`${name}: ${packageName} must be only in lazy/${lazyChunkName(packageName)}.js, found in ${[...files].join(', ')}`);
+    }
+  }
+  const kib = (file, result) => (result.metafile.outputs[relative(root, file)]?.bytes / 1024).toFixed(0);
+  sizes.push(`${name}: ${outputs.map(({ file, result }) => `${relative(join(root, 'tasks', name), file)} ${kib(file, result)}`).join(' + ')} KiB`);
 }
 
 // Third-party notices for everything the bundles contain (MIT/BSD/Apache require them).

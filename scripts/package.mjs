@@ -1,6 +1,6 @@
-// Stages the extension (each task folder holds only task.json, the bundle, its icon and the
-// localization files generated from task.json: task.loc.json and Strings/, scripts/localize.mjs),
-// stamps the version from package.json (the one source of truth) into the manifest and the
+// Stages the extension (each task folder holds only task.json, the bundle with its lazily loaded
+// chunks (index.js, lazy/*.js: scripts/build.mjs), its icon and the localization files
+// generated from task.json: task.loc.json and Strings/, scripts/localize.mjs), stamps the version from package.json (the one source of truth) into the manifest and the
 // task.json files, and runs `tfx extension create` to write dist/databricks-mlops-<version>.vsix.
 //
 // - Task versions: scripts/versioning.mjs (monotonic across extension major bumps), checked
@@ -56,6 +56,7 @@ for (const { name, json } of tasks) {
   writeLocalization(dst, json);
   if (!existsSync(join(src, 'index.js'))) throw new Error(`tasks/${name}/index.js is missing: run npm run build first`);
   cpSync(join(src, 'index.js'), join(dst, 'index.js'));
+  if (existsSync(join(src, 'lazy'))) cpSync(join(src, 'lazy'), join(dst, 'lazy'), { recursive: true });
   cpSync(join(src, 'icon.png'), join(dst, 'icon.png'));
 }
 

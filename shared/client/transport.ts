@@ -11,6 +11,7 @@
  * When the agent has a proxy or custom certificates, the `undici` package is loaded lazily and
  * its fetch is used with a ProxyAgent/Agent dispatcher (same API as the built-in fetch).
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { rootCertificates } from 'node:tls';
@@ -91,6 +92,31 @@ export function createFetchTransport(settings: HttpSettings = {}): SendRequest {
     }
   };
 }
+
+/**
+ * Resolves once a request to `origin` has been written to the network, or once `settled` (that
+ * request's outcome) settles, whichever comes first. undici, the engine of Node's fetch and of the
+ * undici package alike, publishes 'undici:client:sendHeaders' as it writes a request
+ * (https://github.com/nodejs/undici/blob/main/docs/docs/api/DiagnosticsChannel.md). For blocking
+ * work, such as loading a large module, that should overlap the request's round trip: done
+ * before the request is written, it would hold the request back, since the connection, the TLS
+ * handshake and the write all need the event loop.
+ */
+export function afterRequestSent(origin: string | undefined, settled: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const onSendHeaders = (message: unknown) => {
+      if (origin !== undefined && String((message as { request?: { origin?: unknown } }).request?.origin) === origin) done();
+    };
+    const done = () => {
+      unsubscribe(SEND_HEADERS, onSendHeaders);
+      resolve();
+    };
+    subscribe(SEND_HEADERS, onSendHeaders);
+    settled.then(done, done);
+  });
+}
+
+const SEND_HEADERS = 'undici:client:sendHeaders';
 
 interface StreamedResponse {
   status: number;

@@ -258,45 +258,57 @@ function objectOf(fields: Readonly<Record<string, FieldSpec>>) {
   return Object.fromEntries(Object.entries(fields).map(([key, spec]) => [key, valueSchema(spec).optional().meta({ description: spec.description })]));
 }
 
-const blockSchema = z
-  .strictObject(
-    {
-      ...objectOf(BLOCK_FIELDS),
-      ...Object.fromEntries(
-        SECTION_NAMES.map((name) => [
-          name,
-          z.strictObject(objectOf(SECTIONS[name]), { error: 'must be a mapping' }).optional().meta({ description: SECTION_DESCRIPTIONS[name] }),
-        ]),
-      ),
-    },
-    { error: 'must be a mapping of settings (write {} for an empty block)' },
-  )
-  .meta({ id: 'environmentBlock', description: 'Settings of one environment, under the task input names.' });
-
 const ENVIRONMENT_NAME = /^[A-Za-z0-9_-]+$/;
 
-export const configFileSchema = z
-  .strictObject(
-    {
-      defaults: blockSchema.optional().meta({ description: 'Settings shared by every environment; an environment overrides them key by key.' }),
-      environments: z
-        .record(z.string().regex(ENVIRONMENT_NAME, { error: 'environment names must be letters, digits, _ or -' }), blockSchema, {
-          error: (issue) => (issue.input === undefined ? 'is required: a mapping of environment name to settings' : 'must be a mapping of environment name to settings'),
-        })
-        .refine((environments) => Object.keys(environments).length > 0, { error: 'must define at least one environment' })
-        .meta({ description: 'One block per environment (e.g. dev, aut, prod), chosen with the task input environment.', minProperties: 1 }),
-    },
-    { error: 'must be a mapping with environments (and optionally defaults)' },
-  )
-  .meta({
-    title: 'Databricks MLOps for Azure Pipelines settings',
-    description:
-      'Settings of the Databricks MLOps tasks for one model, per environment. Values given on a task override the file.',
-  });
+function buildConfigFileSchema() {
+  const blockSchema = z
+    .strictObject(
+      {
+        ...objectOf(BLOCK_FIELDS),
+        ...Object.fromEntries(
+          SECTION_NAMES.map((name) => [
+            name,
+            z.strictObject(objectOf(SECTIONS[name]), { error: 'must be a mapping' }).optional().meta({ description: SECTION_DESCRIPTIONS[name] }),
+          ]),
+        ),
+      },
+      { error: 'must be a mapping of settings (write {} for an empty block)' },
+    )
+    .meta({ id: 'environmentBlock', description: 'Settings of one environment, under the task input names.' });
+
+  return z
+    .strictObject(
+      {
+        defaults: blockSchema.optional().meta({ description: 'Settings shared by every environment; an environment overrides them key by key.' }),
+        environments: z
+          .record(z.string().regex(ENVIRONMENT_NAME, { error: 'environment names must be letters, digits, _ or -' }), blockSchema, {
+            error: (issue) => (issue.input === undefined ? 'is required: a mapping of environment name to settings' : 'must be a mapping of environment name to settings'),
+          })
+          .refine((environments) => Object.keys(environments).length > 0, { error: 'must define at least one environment' })
+          .meta({ description: 'One block per environment (e.g. dev, aut, prod), chosen with the task input environment.', minProperties: 1 }),
+      },
+      { error: 'must be a mapping with environments (and optionally defaults)' },
+    )
+    .meta({
+      title: 'Databricks MLOps for Azure Pipelines settings',
+      description:
+        'Settings of the Databricks MLOps tasks for one model, per environment. Values given on a task override the file.',
+    });
+}
+
+let built: ReturnType<typeof buildConfigFileSchema> | undefined;
+
+/**
+ * The schema of the settings file, built on first use: a task without a settings file never
+ * needs it, and building its ~70 field schemas at import cost ~12 ms of every task start.
+ */
+export function configFileSchema(): ReturnType<typeof buildConfigFileSchema> {
+  return (built ??= buildConfigFileSchema());
+}
 
 /** The JSON Schema for editors (draft-07, the version YAML language servers support best). */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configFileSchema, {
+  return z.toJSONSchema(configFileSchema(), {
     target: 'draft-7',
     override: ({ jsonSchema }) => {
       // z.int() adds the safe-integer bounds, which only add noise for an editor.

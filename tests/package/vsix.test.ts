@@ -1,7 +1,7 @@
 /**
  * The packaged .vsix as the Marketplace and the agent receive it: what is inside, that every task
- * folder is self-contained (task.json, the bundle, the icon, the localization files generated from
- * task.json — nothing else), that versions are
+ * folder is self-contained (task.json, the bundle and its lazily loaded chunks, the icon, the
+ * localization files generated from task.json — nothing else), that versions are
  * stamped from package.json, and that a task extracted alone from the package runs.
  */
 import assert from 'node:assert/strict';
@@ -14,6 +14,13 @@ import Ajv from 'ajv-draft-04';
 import { repoRoot, sharedDir } from '../helpers/repo';
 
 const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel', 'DatabricksRunJob'];
+/** The packages each bundle loads only when needed (scripts/build.mjs, LAZY_PACKAGES), with an export each must offer. */
+const LAZY_CHUNKS: Record<string, Record<string, string>> = {
+  'lazy/azure-devops-node-api.js': { 'azure-devops-node-api/TaskApi.js': 'TaskApi', 'azure-devops-node-api/handlers/bearertoken.js': 'BearerCredentialHandler' },
+  'lazy/identity.js': { '@azure/identity': 'ClientAssertionCredential' },
+  'lazy/undici.js': { undici: 'ProxyAgent' },
+  'lazy/yaml.js': { yaml: 'parseDocument' },
+};
 
 describe('the packaged .vsix', function () {
   this.timeout(60_000);
@@ -29,10 +36,10 @@ describe('the packaged .vsix', function () {
     files = Object.keys(zip.files).filter((f) => !zip.files[f].dir);
   });
 
-  it('holds each task folder with exactly task.json, index.js, icon.png and the localization files', () => {
+  it('holds each task folder with exactly task.json, index.js and its lazy chunks, icon.png and the localization files', () => {
     for (const task of TASKS) {
       const inFolder = files.filter((f) => f.startsWith(`tasks/${task}/`)).map((f) => f.slice(`tasks/${task}/`.length)).sort();
-      assert.deepEqual(inFolder, ['Strings/resources.resjson/en-US/resources.resjson', 'icon.png', 'index.js', 'task.json', 'task.loc.json'], task);
+      assert.deepEqual(inFolder, ['Strings/resources.resjson/en-US/resources.resjson', 'icon.png', 'index.js', ...Object.keys(LAZY_CHUNKS), 'task.json', 'task.loc.json'].sort(), task);
     }
     assert.ok(!files.some((f) => f.includes('node_modules/')), 'no node_modules in the package');
   });
@@ -147,5 +154,24 @@ describe('the packaged .vsix', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /##vso\[task\.complete result=Failed;[^\]]*\].*endpointName/);
     assert.ok(!/LIB_ResourceFile|loc_/.test(r.stdout), 'task-lib messages are not localised strings');
+  });
+
+  it('loads each lazy chunk of a task extracted alone from the package (no node_modules), offering what the bundle asks of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-lazy-'));
+    for (const task of TASKS) {
+      for (const f of files.filter((f) => f.startsWith(`tasks/${task}/lazy/`))) {
+        const target = join(dir, f);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+      }
+      // The bundle's stubs: require('./lazy/<chunk>.js').modules[<specifier>].
+      const bundle = await zip.file(`tasks/${task}/index.js`)!.async('string');
+      for (const chunk of Object.keys(LAZY_CHUNKS)) assert.ok(bundle.includes(`require("./${chunk}")`), `${task}: index.js does not load ${chunk}`);
+      const probe = `const out = {}; for (const [chunk, specifiers] of Object.entries(${JSON.stringify(LAZY_CHUNKS)})) for (const [specifier, name] of Object.entries(specifiers)) out[specifier] = typeof require(require('node:path').join(process.cwd(), ${JSON.stringify(`tasks/${task}`)}, chunk)).modules[specifier][name]; console.log(JSON.stringify(out));`;
+      const r = spawnSync(process.execPath, ['-e', probe], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${task}: ${r.stderr}`);
+      const types = JSON.parse(r.stdout) as Record<string, string>;
+      for (const specifiers of Object.values(LAZY_CHUNKS)) for (const specifier of Object.keys(specifiers)) assert.equal(types[specifier], 'function', `${task}: ${specifier}`);
+    }
   });
 });

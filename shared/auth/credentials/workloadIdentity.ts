@@ -9,6 +9,7 @@
  * caches the Entra tokens (tokenSources.ts), never the OIDC token.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { afterRequestSent } from '../../client/transport';
 import { createOidcTokenFetcher } from '../oidc';
 import type { WorkloadIdentityConnection } from '../serviceConnection';
 import type { CredentialDeps } from './options';
@@ -16,11 +17,13 @@ import { authorityCredentialOptions } from './options';
 
 export async function create(conn: WorkloadIdentityConnection, deps: CredentialDeps): Promise<TokenCredential> {
   const fetchOidcToken = createOidcTokenFetcher(conn.oidc, { ...deps, timeoutMs: deps.http.timeoutMs });
-  // The credential is created when the first token is needed: the OIDC token for that first
-  // acquisition is requested while @azure/identity loads (it is just as fresh, and the request
-  // overlaps the loading instead of following it).
+  // The credential is created when the first token is needed. The OIDC token for that first
+  // acquisition is requested first, and @azure/identity (with msal-node, ~400 KiB:
+  // tasks/<Name>/lazy/identity.js) is loaded while Azure DevOps answers: once the request has
+  // been written, not before (loading blocks the event loop the request needs to go out).
   let prefetched: Promise<string> | undefined = fetchOidcToken();
   prefetched.catch(() => undefined); // a failure surfaces in the acquisition that uses it
+  await afterRequestSent(originOf(conn.oidc.oidcRequestUri), prefetched);
   const { ClientAssertionCredential } = await import('@azure/identity');
   let assertion: Promise<string> | undefined;
   const credential = new ClientAssertionCredential(conn.tenantId, conn.clientId, () => (assertion ??= fetchOidcToken()), authorityCredentialOptions(conn.authorityHost, deps.http));
@@ -42,4 +45,12 @@ export async function create(conn: WorkloadIdentityConnection, deps: CredentialD
       return result;
     },
   };
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined; // the request fails on it, in the acquisition that uses it
+  }
 }

@@ -82,7 +82,7 @@ function schemaError(issue: FlatIssue, where: Locator): InputError {
 }
 
 function suggestedKey(path: readonly Segment[]): string | undefined {
-  return closestName(String(path[path.length - 1]), objectKeysAt(configFileSchema, path.slice(0, -1)));
+  return closestName(String(path[path.length - 1]), objectKeysAt(configFileSchema(), path.slice(0, -1)));
 }
 
 function unknownKeyRule(path: readonly Segment[]): string {
@@ -91,7 +91,7 @@ function unknownKeyRule(path: readonly Segment[]): string {
   if (close) return `unknown key "${key}"; did you mean "${close}"?`;
   const home = sectionOf(key);
   if (home) return `unknown key "${key}" here; it belongs in ${home}`;
-  return `unknown key "${key}"; expected one of ${objectKeysAt(configFileSchema, path.slice(0, -1)).join(', ')}`;
+  return `unknown key "${key}"; expected one of ${objectKeysAt(configFileSchema(), path.slice(0, -1)).join(', ')}`;
 }
 
 /** Where a key misplaced at another level belongs, e.g. "the serving section". */

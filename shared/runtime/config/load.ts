@@ -32,7 +32,7 @@ export function loadConfig(file: string, environment: string | undefined, task: 
   }
   if (data == null) throw new InputErrors([fileError('is empty; it needs an environments: mapping', { file, path: '' })]);
 
-  const result = configFileSchema.safeParse(data, { reportInput: true });
+  const result = configFileSchema().safeParse(data, { reportInput: true });
   if (!result.success) throw new InputErrors(schemaErrors(result.error.issues, where));
 
   const document = data as { defaults?: Mapping; environments: Record<string, Mapping> };

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { createFetchTransport } from '../../../shared/client/transport';
+import { afterRequestSent, createFetchTransport } from '../../../shared/client/transport';
 import { CancelledError, RequestError } from '../../../shared/client/errors';
 import type { PipelineRequest } from '../../../shared/client/pipeline';
 import { testCertificates } from '../../fake/certs';
@@ -116,6 +116,44 @@ describe('fetch transport (real sockets on 127.0.0.1)', function () {
     let total = 0;
     for await (const c of r.bodyStream!) total += (c as Buffer).length;
     assert.equal(total, 8 * 64 * 1024);
+  });
+
+  describe('afterRequestSent', () => {
+    it('resolves once the request is written, without waiting for the answer (built-in fetch and the undici package)', async () => {
+      const plain = createHttpServer(() => undefined); // never answers
+      await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+      const plainBase = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+      try {
+        for (const [t, url] of [[createFetchTransport(), `${plainBase}/hang`], [transport(), `${base}/hang`]] as const) {
+          const abort = new AbortController();
+          const answer = t(req(url, { signal: abort.signal }));
+          let settled = false;
+          answer.then(
+            () => (settled = true),
+            () => (settled = true),
+          );
+          await afterRequestSent(new URL(url).origin, answer);
+          assert.equal(settled, false, `${url}: resolved before the (never coming) answer`);
+          abort.abort();
+          await assert.rejects(answer, CancelledError);
+        }
+      } finally {
+        plain.closeAllConnections();
+        await new Promise((r) => plain.close(r));
+      }
+    });
+
+    it('for a request to another origin, resolves when that request settles', async () => {
+      const answer = transport()(req(`${base}/other`));
+      const order: string[] = [];
+      void answer.then(() => order.push('answered'));
+      await afterRequestSent('https://dev.azure.com', answer);
+      order.push('resolved');
+      assert.deepEqual(order, ['answered', 'resolved']);
+      const failed = transport()(req('http://127.0.0.1:1/refused'));
+      await afterRequestSent(undefined, failed);
+      await assert.rejects(failed, RequestError);
+    });
   });
 
   describe('through an HTTP CONNECT proxy', () => {
