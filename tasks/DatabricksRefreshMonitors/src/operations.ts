@@ -13,7 +13,7 @@ import { resolveCustomMetric, unknownCustomMetric, type MetricCondition } from '
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { ChangeEntry, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import type { TaskContext, TaskOutcome } from '../../../shared/runtime/task';
-import { checkTable, type MonitorFacts, type RunStatement } from './gate/check';
+import { checkTable, GateSetupError, sliceProblem, type MonitorFacts, type RunStatement } from './gate/check';
 import { finestGranularity } from '../../../shared/api/monitors';
 import { gateOutcome, resultFor } from './gate/verdict';
 import type { RefreshMonitorsParameters } from './parameters';
@@ -48,6 +48,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
   const dryRun = params.common.dryRun;
   const targets = await resolveTargets(deps.client, params, (table) => deps.findMonitor(table), ctx.signal);
   checkCustomMetrics(params.thresholds, targets.monitors.map((t) => t.monitor.facts));
+  if (params.thresholds.length > 0) checkModelIdSlice(params.modelId, targets.monitors);
   // Destinations are resolved before any refresh starts: an unknown name fails here.
   const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
   if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
@@ -61,10 +62,10 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
         { concurrency: params.concurrency, waitForCompletion: params.waitForCompletion, timeoutMinutes: params.timeoutMinutes, clock: ctx.clock, signal: ctx.signal, log },
       );
 
-  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}`);
+  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}${params.modelId !== undefined ? ` (model id ${params.modelId} only)` : ''}`);
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
-    const facts = { ...monitor.facts, granularity: granularities.get(table) };
+    const facts = { ...monitor.facts, granularity: granularities.get(table), modelId: params.modelId };
     const result = await tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, deps.runStatement) : undefined, ctx);
     return { ...result, granularity: facts.granularity };
   });
@@ -87,6 +88,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
     onDrift: params.onDrift,
     onInsufficientData: params.onInsufficientData,
     rules: params.thresholds.map((r) => ({ rule: r.text, metric: r.column, op: r.op, threshold: r.value })),
+    modelId: params.modelId,
     tables,
     driftedColumns,
     changes: dryRun ? refreshes.map((r) => change(r)) : undefined,
@@ -151,6 +153,18 @@ function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly M
   if (errors.length > 0) throw new InputErrors(errors);
 }
 
+/**
+ * A model id slice only exists on inference log monitors with a model id column: asking for one
+ * on another monitor is an input mistake, reported before any refresh starts.
+ */
+function checkModelIdSlice(modelId: string | undefined, monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>): void {
+  const errors = monitors.flatMap(({ table, monitor }) => {
+    const problem = sliceProblem({ ...monitor.facts, modelId });
+    return problem ? [new InputError({ input: 'modelId', rule: `${table}: ${problem}`, value: modelId, fromTask: true })] : [];
+  });
+  if (errors.length > 0) throw new InputErrors(errors);
+}
+
 /** dryRun: what would be refreshed (a running refresh would be waited on), no write call. */
 async function plan(monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>, ctx: TaskContext): Promise<RefreshOutcome[]> {
   return runPool(monitors, 8, async ({ table, monitor }) => {
@@ -210,7 +224,7 @@ async function tableResult(
     return { ...base, verdict: gate.verdict, reason: reasons.length > 0 ? reasons.join('\n') : undefined, columns: gate.columns };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
-    const reason = `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof GateSetupError ? error.message : `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
     ctx.log.error(`${table}: ${reason}`);
     return { ...base, verdict: 'error', reason, columns: [] };
   }

@@ -18,10 +18,12 @@ import {
   lineListRule,
   optional,
   outputFileRule,
+  scalar,
   textRule,
   ucNameRule,
   warehouseIdRule,
   withDefault,
+  type ValueRule,
 } from '../../../shared/runtime/rules';
 
 export interface RefreshMonitorsParameters {
@@ -48,6 +50,23 @@ export interface RefreshMonitorsParameters {
   monitorApi: (typeof MONITOR_APIS)[number];
   /** Notification destination display names told when a rule breaks (at most 3). */
   notifyDestinations: string[];
+  /** The model id slice the gate reads (e.g. `main.ml.churn_model/8`); undefined: all models. */
+  modelId?: string;
+}
+
+/** The all-models rows' model id: as `modelId`, the same as leaving it empty (it overrides a settings-file value). */
+export const ALL_MODEL_IDS = '*';
+
+/**
+ * A model id value as the monitored table holds it: for a view made by DatabricksCreateMonitor
+ * unpackFromEndpoint `<catalog.schema.model>/<version>`, so a registered model URI
+ * (`models:/<name>/<version>`, DatabricksRegisterModel's modelUri output) is taken without its scheme.
+ */
+export function modelIdRule(): ValueRule<string> {
+  return scalar('must be a model id value on one line, at most 512 characters, e.g. main.ml.churn_model/8 (a models:/ URI is accepted), or * for all models', (t) => {
+    const id = t.replace(/^models:\//i, '');
+    return id.length > 0 && id.length <= 512 && !/[\r\n]/.test(id) ? id : undefined;
+  });
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
@@ -72,6 +91,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     reportPath: optional(outputFileRule(opened.workingDirectory)),
     // No task.json default: the settings file's monitoring.monitorApi must not be hidden by it.
     monitorApi: withDefault(choiceRule(MONITOR_APIS), 'auto'),
+    modelId: optional(modelIdRule()),
     notifyDestinations: withDefault(commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: 'destinations (the job notification limit)' }, uniqueBy: (n) => n.toLowerCase() }), ''),
   };
   const { common, values: v } = readTaskInputs(opened, inputs, (when) => [
@@ -85,6 +105,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     ),
     when(['evaluationWindows', 'violationWindows'], ({ evaluationWindows, violationWindows }) =>
       violationWindows > evaluationWindows ? { input: 'violationWindows', rule: `must be at most evaluationWindows (${evaluationWindows})` } : undefined,
+    ),
+    when(['modelId', 'thresholds'], ({ modelId, thresholds }) =>
+      modelId !== undefined && modelId !== ALL_MODEL_IDS && thresholds.length === 0 ? { input: 'modelId', rule: 'needs thresholds (the slice is what the gate reads; without rules there is no gate)' } : undefined,
     ),
     when(['columns', 'excludeColumns'], ({ columns, excludeColumns }) => {
       const both = columns.find((c) => excludeColumns.includes(c));
@@ -110,6 +133,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     onInsufficientData: v.onInsufficientData,
     monitorApi: v.monitorApi,
     notifyDestinations: v.notifyDestinations,
+    modelId: v.modelId === ALL_MODEL_IDS ? undefined : v.modelId,
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

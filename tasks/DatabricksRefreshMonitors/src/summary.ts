@@ -35,7 +35,7 @@ export function renderSummary(report: DriftReportData, ctx: SummaryContext): str
   if (ctx.dryRun) lines.push('**Plan mode (dryRun):** no refresh was started; the gate ran on the metrics as they are.', '');
   if (report.rules.length > 0) {
     lines.push(
-      `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; a column counts when at least ${report.violationWindows} of the last ` +
+      `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; ${report.modelId !== undefined ? `judged on the rows of model id ${escapeText(report.modelId)} only; ` : ''}a column counts when at least ${report.violationWindows} of the last ` +
         `${report.evaluationWindows} window(s) break a rule, the latest included. onDrift: ${report.onDrift}, onInsufficientData: ${report.onInsufficientData}.`,
       '',
     );
