@@ -177,6 +177,7 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     thresholds: field('thresholds', REFRESH, 'Drift gate rules, e.g. "js_distance > 0.1", "ks_test.pvalue < 0.05", "f1_score < 0.8".'),
     columns: field('commaList', REFRESH, 'Only these columns count for the gate.'),
     excludeColumns: field('commaList', REFRESH, 'These columns do not count for the gate.'),
+    modelId: field('text', REFRESH, 'Gate on one model id slice, e.g. main.ml.churn_model/8 (default: all models; * = all models).'),
     evaluationWindows: field('integer', REFRESH, 'Windows looked at (1-100, default 1).'),
     violationWindows: field('integer', REFRESH, 'Windows that must break a rule, the latest included (default 1).'),
     onDrift: field('text', REFRESH, 'fail (default), warn or ignore.', { values: ON_DRIFT }),

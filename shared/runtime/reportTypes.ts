@@ -166,6 +166,8 @@ export interface DriftReportData {
   onDrift: 'fail' | 'warn' | 'ignore';
   onInsufficientData: 'warn' | 'pass' | 'fail';
   rules: DriftRuleResult[];
+  /** The model id slice the rules were judged on (DatabricksRefreshMonitors modelId); absent: all models. */
+  modelId?: string;
   tables: DriftTableResult[];
   driftedColumns: string[];
   changes?: ChangeEntry[];

@@ -8,10 +8,10 @@
 import { createAlert, listAlerts, trashAlert, updateAlert, alertPath, type AlertField, type AlertV2 } from '../../../shared/api/alerts';
 import { dashboardPath, metricTableNames, type Monitor, type MonitorApi, type MonitorApiKind, type MonitorApiPreference, type MonitorSpec } from '../../../shared/api/monitors/model';
 import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
-import { executeStatement } from '../../../shared/api/sql';
+import { executeStatement, runSelect, StatementFailedError } from '../../../shared/api/sql';
 import type { catalog } from '@databricks/sdk-experimental';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import { DatabricksApiError } from '../../../shared/client/errors';
+import { CancelledError, DatabricksApiError } from '../../../shared/client/errors';
 import { apiPath } from '../../../shared/client/path';
 import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import { finestGranularity } from '../../../shared/monitoring/granularity';
@@ -24,7 +24,7 @@ import { alertBody, alertNamePrefix, changedAlertFields, describeAlert, type Ale
 import type { CreateMonitorParameters } from './parameters';
 import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
 import { findTable, readPayloadSource, UnpackError, type PayloadSource } from './unpack/source';
-import { createViewStatement, REQUEST_FORMATS, viewColumns, viewQuery, type ViewSpec } from './unpack/viewSql';
+import { createViewStatement, REQUEST_FORMATS, SERVED_ENTITIES_PROBE, SERVED_ENTITIES_TABLE, viewColumns, viewQuery, type ModelIdSource, type ViewSpec } from './unpack/viewSql';
 
 /** What the helpers of this task use of TaskDeps. */
 export type MonitorDeps = TaskDeps;
@@ -41,6 +41,8 @@ export type CreateMonitorResult = Outcome<MonitorReportData> & { outputs: Monito
 export interface ViewPlan {
   source: PayloadSource;
   spec: ViewSpec;
+  /** Why the model id is the bare served entity id (the system table could not be read); undefined when it is `<model>/<version>`. */
+  modelIdFallback?: string;
   existing?: catalog.TableInfo;
   change: ChangeEntry;
 }
@@ -91,7 +93,7 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
 
   // Reads: where the metric tables go, the view, which API, the monitor, the alerts.
   await requireSchema(client, params.outputSchema);
-  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint, modelFiles(deps)) : undefined;
+  const view = params.unpackFromEndpoint ? await planView(client, params, params.unpackFromEndpoint, modelFiles(deps), () => modelIdRoute(deps, params.warehouseId!)) : undefined;
   // The API is probed with a per-table read: the monitored table, else (a view not created
   // yet) the payload table it unpacks, else the baseline table.
   const probeTables = [table, ...(view ? [view.source.payloadTable] : []), ...(params.baselineTableName ? [params.baselineTableName] : [])];
@@ -106,6 +108,13 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
     ctx.log.info(
       `Unpacking ${view.source.payloadTable} with the signature of ${view.source.servedEntity.model} version ${view.source.servedEntity.version}: ${view.spec.features.length} feature column(s), prediction ${view.spec.predictionType}.`,
     );
+    if (view.modelIdFallback) {
+      const warning = `unpackFromEndpoint: the view's ${view.spec.modelIdColumn} holds the bare served entity id, not <model>/<version>: ${SERVED_ENTITIES_TABLE} cannot be read here (${view.modelIdFallback}). A gate on one model's slice (DatabricksRefreshMonitors modelId) then needs that id. Have an account admin enable the system.serving schema and grant this connection's principal SELECT on ${SERVED_ENTITIES_TABLE}, then run this task again.`;
+      ctx.log.warning(warning);
+      notes.push(warning);
+    } else {
+      ctx.log.info(`Model id: <model>/<version> of each request's served entity, through ${SERVED_ENTITIES_TABLE} (e.g. ${view.source.servedEntity.model}/${view.source.servedEntity.version}).`);
+    }
     if (view.source.otherEntities.length) notes.push(`The view uses the signature of ${view.source.servedEntity.name}; also served: ${view.source.otherEntities.join(', ')}.`);
   }
   const tableExists = view ? view.existing !== undefined : (await findTable(client, table)) !== undefined;
@@ -251,7 +260,29 @@ function modelFiles(deps: MonitorDeps): ModelFileReadDeps {
   };
 }
 
-async function planView(client: DatabricksClient, params: CreateMonitorParameters, endpointName: string, files: ModelFileReadDeps): Promise<ViewPlan> {
+/**
+ * Where the view's model id comes from: the served entities system table when a read of it
+ * succeeds on the warehouse (a statement that reads no row: allowed in plan mode), else the
+ * bare served entity id, with the service's reason. Only a statement the warehouse refused
+ * (FAILED: no such table, no privilege) falls back; any other failure is the task's error.
+ */
+async function modelIdRoute(deps: MonitorDeps, warehouseId: string): Promise<{ source: ModelIdSource; fallback?: string }> {
+  try {
+    await runSelect(deps.client, warehouseId, SERVED_ENTITIES_PROBE, {}, { clock: deps.ctx.clock, signal: deps.ctx.signal });
+    return { source: 'servedEntities' };
+  } catch (e) {
+    if (e instanceof CancelledError || !(e instanceof StatementFailedError) || e.state !== 'FAILED') throw e;
+    return { source: 'servedEntityId', fallback: e.serviceMessage ?? e.message };
+  }
+}
+
+async function planView(
+  client: DatabricksClient,
+  params: CreateMonitorParameters,
+  endpointName: string,
+  files: ModelFileReadDeps,
+  route: () => Promise<{ source: ModelIdSource; fallback?: string }>,
+): Promise<ViewPlan> {
   const p = params.profile;
   const source = await readPayloadSource(client, endpointName, files);
   const spec: ViewSpec = {
@@ -263,6 +294,7 @@ async function planView(client: DatabricksClient, params: CreateMonitorParameter
     timestampColumn: p.type === 'snapshot' ? 'timestamp' : p.timestampColumn,
     modelIdColumn: p.type === 'inferenceLog' ? p.modelIdColumn : 'model_id',
     predictionColumn: p.type === 'inferenceLog' ? p.predictionColumn : 'prediction',
+    modelIdSource: 'servedEntities', // decided below, once the view can be made at all
   };
   const columns = viewColumns(spec);
   const clash = columns.find((c, i) => columns.findIndex((x) => x.toLowerCase() === c.toLowerCase()) !== i);
@@ -276,6 +308,8 @@ async function planView(client: DatabricksClient, params: CreateMonitorParameter
   if (existing && existing.table_type !== 'VIEW') {
     throw new UnpackError(`unpackFromEndpoint: ${params.tableName} exists as a ${existing.table_type ?? 'table'}, not a view; the task does not replace tables. Choose another tableName for the view.`);
   }
+  const modelId = await route();
+  spec.modelIdSource = modelId.source;
   const same = existing?.view_definition?.trim() === viewQuery(spec).trim();
   const before = existing ? (existing.columns ?? []).map((c) => c.name).join(', ') : undefined;
   const fields: NonNullable<ChangeEntry['fields']> = same
@@ -284,8 +318,9 @@ async function planView(client: DatabricksClient, params: CreateMonitorParameter
         { path: 'source', after: source.payloadTable },
         { path: 'columns', before, after: columns.join(', ') },
         { path: 'definition', before: existing ? 'another query' : undefined, after: `one row per prediction (${REQUEST_FORMATS.join(', ')}; status 200 only)` },
+        { path: spec.modelIdColumn, after: modelId.source === 'servedEntities' ? `<model>/<version> through ${SERVED_ENTITIES_TABLE}` : `served_entity_id (${SERVED_ENTITIES_TABLE} cannot be read)` },
       ];
-  return { source, spec, existing, change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: `view ${params.tableName}`, fields } };
+  return { source, spec, existing, modelIdFallback: modelId.fallback, change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: `view ${params.tableName}`, fields } };
 }
 
 function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | undefined, wanted: ReturnType<typeof monitorSpec>, diff: MonitorDiff | undefined): ChangeEntry {

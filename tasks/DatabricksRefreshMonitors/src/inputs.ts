@@ -11,6 +11,22 @@ import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists
 import { outputFileRule } from '../../../shared/runtime/rules/files';
 import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
 import { thresholdRule } from '../../../shared/monitoring/metricRules';
+import { scalar, type ValueRule } from '../../../shared/runtime/rules/core';
+
+/** The all-models rows' model id: as `modelId`, the same as leaving it empty (it overrides a settings-file value). */
+export const ALL_MODEL_IDS = '*';
+
+/**
+ * A model id value as the monitored table holds it: for a view made by DatabricksCreateMonitor
+ * unpackFromEndpoint `<catalog.schema.model>/<version>`, so a registered model URI
+ * (`models:/<name>/<version>`, DatabricksRegisterModel's modelUri output) is taken without its scheme.
+ */
+export function modelIdRule(): ValueRule<string> {
+  return scalar('must be a model id value on one line, at most 512 characters, e.g. main.ml.churn_model/8 (a models:/ URI is accepted), or * for all models', (t) => {
+    const id = t.replace(/^models:\//i, '');
+    return id.length > 0 && id.length <= 512 && !/[\r\n]/.test(id) ? id : undefined;
+  });
+}
 
 const columnList = () => commaListRule(columnNameRule(), { uniqueBy: (c) => c });
 
@@ -132,6 +148,15 @@ export const INPUTS = defineTaskInputs('DatabricksRefreshMonitors', [
     rule: () => columnList(),
     help: 'Columns ignored for drift, as a comma list, e.g. `customer_id, request_id`. Empty (the default): none.',
     doc: { type: 'string (comma list)', rule: 'column names' },
+  },
+  modelId: {
+    type: 'string',
+    label: 'Model id slice',
+    group: 'gate',
+    settings: 'monitoring.modelId',
+    rule: () => modelIdRule(),
+    help: "Judge the rules on one model's rows only: the value of the monitor's model id column, e.g. `main.ml.churn_model/8` (the form a view made by DatabricksCreateMonitor **Unpack from endpoint** holds; a `models:/` URI such as DatabricksRegisterModel's `modelUri` output is accepted too). Use it to gate a canary on its own predictions. Needs inference log monitors; a slice without rows yet is not enough data. Empty (the default) or `*`: all models together.",
+    doc: { rule: 'a model id value, or `*`' },
   },
   evaluationWindows: {
     type: 'string',

@@ -15,7 +15,7 @@ import { printPlan } from '../../../shared/runtime/plan';
 import type { Outcome, OutputValues, TaskContext, TaskDeps, TaskPhases } from '../../../shared/runtime/task';
 import { runSelect, type SqlParameterType, type SqlParameters } from '../../../shared/api/sql';
 import { monitorFinder } from './monitorFinder';
-import { checkTable, type MonitorFacts, type RunStatement } from './gate/check';
+import { checkTable, GateSetupError, sliceProblem, type MonitorFacts, type RunStatement } from './gate/check';
 import { finestGranularity } from '../../../shared/monitoring/granularity';
 import { gateOutcome, resultFor } from './gate/verdict';
 import type { RefreshMonitorsParameters } from './parameters';
@@ -81,6 +81,7 @@ export async function planRefresh(deps: TaskDeps, params: RefreshMonitorsParamet
   const { ctx } = deps;
   const targets = await resolveTargets(deps.client, params, (table) => sources.findMonitor(table), ctx.signal);
   checkCustomMetrics(params.thresholds, targets.monitors.map((t) => t.monitor.facts));
+  if (params.thresholds.length > 0) checkModelIdSlice(params.modelId, targets.monitors);
   // Destinations are resolved before any refresh starts: an unknown name fails here.
   const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
   if (targets.skipped.length > 0) ctx.log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
@@ -120,10 +121,10 @@ async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: Refre
   const { log } = ctx;
   const { params, granularities, destinations } = plan;
   const targets = { monitors: plan.monitors };
-  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}`);
+  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}${params.modelId !== undefined ? ` (model id ${params.modelId} only)` : ''}`);
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
-    const facts = { ...monitor.facts, granularity: granularities.get(table) };
+    const facts = { ...monitor.facts, granularity: granularities.get(table), modelId: params.modelId };
     const result = await tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, plan.sources.runStatement) : undefined, ctx);
     return { ...result, granularity: facts.granularity };
   });
@@ -146,6 +147,7 @@ async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: Refre
     onDrift: params.onDrift,
     onInsufficientData: params.onInsufficientData,
     rules: params.thresholds.map((r) => ({ rule: r.text, metric: r.column, op: r.op, threshold: r.value })),
+    modelId: params.modelId,
     tables,
     driftedColumns,
     changes: dryRun ? refreshes.map((r) => change(r)) : undefined,
@@ -193,6 +195,18 @@ function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly M
   const errors = rules
     .filter((r) => r.category === 'custom' && facts.length > 0 && !facts.some((f) => resolveCustomMetric(r, f.customMetrics ?? [])))
     .map((r) => new InputError({ input: 'thresholds', rule: unknownCustomMetric(r, names), value: r.text, fromTask: true }));
+  if (errors.length > 0) throw new InputErrors(errors);
+}
+
+/**
+ * A model id slice only exists on inference log monitors with a model id column: asking for one
+ * on another monitor is an input mistake, reported before any refresh starts.
+ */
+function checkModelIdSlice(modelId: string | undefined, monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>): void {
+  const errors = monitors.flatMap(({ table, monitor }) => {
+    const problem = sliceProblem({ ...monitor.facts, modelId });
+    return problem ? [new InputError({ input: 'modelId', rule: `${table}: ${problem}`, value: modelId, fromTask: true })] : [];
+  });
   if (errors.length > 0) throw new InputErrors(errors);
 }
 
@@ -254,7 +268,7 @@ async function tableResult(
     return { ...base, verdict: gate.verdict, reason: reasons.length > 0 ? reasons.join('\n') : undefined, columns: gate.columns };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
-    const reason = `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof GateSetupError ? error.message : `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
     ctx.log.error(`${table}: ${reason}`);
     return { ...base, verdict: 'error', reason, columns: [] };
   }

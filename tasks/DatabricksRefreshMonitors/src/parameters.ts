@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
-import { INPUTS } from './inputs';
+import { ALL_MODEL_IDS, INPUTS } from './inputs';
 
 export interface RefreshMonitorsParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
   /** Absolute path of the JSON report. */
   reportPath: string;
+  /** The model id slice the gate reads (e.g. `main.ml.churn_model/8`); undefined: all models. */
+  modelId?: string;
 }
 
 export function buildParameters(taskInputs: InputSource, vars: VariableSource): RefreshMonitorsParameters {
@@ -29,6 +31,9 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     when(['evaluationWindows', 'violationWindows'], ({ evaluationWindows, violationWindows }) =>
       violationWindows > evaluationWindows ? { input: 'violationWindows', rule: `must be at most evaluationWindows (${evaluationWindows})` } : undefined,
     ),
+    when(['modelId', 'thresholds'], ({ modelId, thresholds }) =>
+      modelId !== undefined && modelId !== ALL_MODEL_IDS && thresholds.length === 0 ? { input: 'modelId', rule: 'needs thresholds (the slice is what the gate reads; without rules there is no gate)' } : undefined,
+    ),
     when(['columns', 'excludeColumns'], ({ columns, excludeColumns }) => {
       const both = columns.find((c) => excludeColumns.includes(c));
       return both === undefined ? undefined : { input: 'excludeColumns', rule: `"${both}" is also in columns` };
@@ -38,6 +43,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
   return {
     common,
     ...directParameters(INPUTS, v),
+    modelId: v.modelId === ALL_MODEL_IDS ? undefined : v.modelId,
     reportPath: v.reportPath ?? path.join(vars.get('Agent.TempDirectory') ?? os.tmpdir(), 'databricks-drift-report.json'),
   };
 }

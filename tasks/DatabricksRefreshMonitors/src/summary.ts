@@ -38,7 +38,7 @@ export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> 
 export function summaryBody(s: SummaryBuilder, report: DriftReportData, ctx: SummaryContext): void {
   if (report.rules.length > 0) {
     s.paragraph(
-      `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; a column counts when at least ${report.violationWindows} of the last ` +
+      `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; ${report.modelId !== undefined ? `judged on the rows of model id ${escapeText(report.modelId)} only; ` : ''}a column counts when at least ${report.violationWindows} of the last ` +
         `${report.evaluationWindows} window(s) break a rule, the latest included. onDrift: ${report.onDrift}, onInsufficientData: ${report.onInsufficientData}.`,
     );
   }

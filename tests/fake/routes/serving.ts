@@ -34,6 +34,7 @@ import type {
 import type { RequestContext, Reply } from '../http';
 import { error, fail, json } from '../http';
 import { PAYLOAD_COLUMNS_DDL } from '../seeds/monitoring';
+import { SqlExecutionError } from '../sql/engine';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
 declare module '../workspace' {
@@ -160,7 +161,55 @@ export class ServingStore {
    */
   payloadDeliveryMs?: number;
 
+  /**
+   * When false, `system.serving.served_entities` is not readable by the caller (the system
+   * schema not enabled, or no SELECT granted): a statement naming it fails as Databricks SQL
+   * does for a table it cannot resolve.
+   */
+  servedEntitiesReadable = true;
+  /** Every served entity any config of any endpoint has had, in order (the system table's rows). */
+  private readonly servedEntityHistory: Array<{ id: string; endpoint: string; endpointId: string; name: string; entityName: string; entityVersion: string; at: number }> = [];
+  private servedEntitiesWritten = 0;
+  private servedEntitiesCreated = false;
+
   constructor(private readonly ws: FakeWorkspace) {}
+
+  /**
+   * Brings `system.serving.served_entities` in the SQL engine up to date (called before every
+   * statement: views over it read it too), or fails a statement that names it while it is not
+   * readable: one row per served entity, with the columns the reference's
+   * pattern reads (served_entity_id, entity_name, entity_version) and a few of the others.
+   */
+  async syncServedEntitiesTable(statement: string): Promise<void> {
+    const names = SERVED_ENTITIES.test(statement);
+    if (!this.servedEntitiesReadable) {
+      if (!names) return;
+      throw new SqlExecutionError(
+        `The table or view \`system\`.\`serving\`.\`served_entities\` cannot be found. Verify the spelling and correctness of the schema and catalog.`,
+        'TABLE_OR_VIEW_NOT_FOUND',
+        '42P01',
+      );
+    }
+    if (this.servedEntitiesCreated && this.servedEntitiesWritten === this.servedEntityHistory.length) return;
+    this.servedEntitiesCreated = true;
+    await this.ws.state.sql.engine.exec(
+      'CREATE TABLE IF NOT EXISTS system.serving.served_entities (served_entity_id STRING, endpoint_name STRING, endpoint_id STRING, served_entity_name STRING, entity_type STRING, entity_name STRING, entity_version STRING, change_time TIMESTAMP)',
+    );
+    while (this.servedEntitiesWritten < this.servedEntityHistory.length) {
+      const e = this.servedEntityHistory[this.servedEntitiesWritten++]!;
+      await this.ws.state.sql.engine.exec(
+        `INSERT INTO system.serving.served_entities VALUES (:id, :endpoint, :endpointId, :name, 'CUSTOM_MODEL', :entityName, :entityVersion, :at)`,
+        { id: e.id, endpoint: e.endpoint, endpointId: e.endpointId, name: e.name, entityName: e.entityName.toLowerCase(), entityVersion: e.entityVersion, at: new Date(e.at) },
+      );
+    }
+  }
+
+  private recordEntities(ep: StoredEndpoint, config: StoredConfig): void {
+    for (const e of config.entities) {
+      if (this.servedEntityHistory.some((h) => h.id === e.id)) continue;
+      this.servedEntityHistory.push({ id: e.id, endpoint: ep.name, endpointId: ep.id, name: e.input.name, entityName: e.input.entity_name, entityVersion: e.input.entity_version, at: this.ws.now() });
+    }
+  }
 
   /**
    * Runs `action` once, just before the next PUT config is handled: e.g. someone else's update
@@ -218,6 +267,7 @@ export class ServingStore {
       invocations: 0,
     };
     this.endpoints.set(name, ep);
+    this.recordEntities(ep, config);
     return ep;
   }
 
@@ -470,6 +520,7 @@ export class ServingStore {
     const failure = this.failures.get(ep.name)?.shift();
     ep.rollout = { config, started: now, settlesAt: now + this.ws.scaled(this.updateDurationMs), failure, readsLeft: this.rolloutReads };
     ep.updated = now;
+    this.recordEntities(ep, config);
   }
 
   private advance(ep: StoredEndpoint): void {
@@ -561,6 +612,9 @@ export class ServingStore {
     );
   }
 }
+
+/** A statement that names the served entities system table. */
+const SERVED_ENTITIES = /\bsystem`?\s*\.\s*`?serving`?\s*\.\s*`?served_entities\b/i;
 
 export class RateLimited extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -677,7 +731,12 @@ function limited(action: () => Reply): Reply {
 export const servingRoutes: RouteModule = {
   name: 'serving',
   install(workspace: FakeWorkspace): void {
-    workspace.defineState('serving', () => new ServingStore(workspace));
+    // The SQL store is made first (routes/index.ts order), also on resetAll(): the system table follows the serving store.
+    workspace.defineState('serving', () => {
+      const store = new ServingStore(workspace);
+      workspace.state.sql.beforeStatement((statement) => store.syncServedEntitiesTable(statement));
+      return store;
+    });
     workspace.route('POST', BASE, (ctx) => limited(() => json(200, store(ctx).detailed(store(ctx).create((ctx.body ?? {}) as CreateBody)))));
     workspace.route('GET', BASE, (ctx) => json(200, { endpoints: store(ctx).names().map((n) => store(ctx).detailed(store(ctx).get(n)!)) }));
     workspace.route('GET', `${BASE}/:name`, (ctx) => {

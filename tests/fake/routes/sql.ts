@@ -71,6 +71,8 @@ export class SqlStore {
   chunkRows = 1000;
   readonly scripts: StatementScript[] = [];
   readonly statements = new Map<string, Statement>();
+  /** Work done before a statement whose text matches runs (e.g. bringing a system table up to date). */
+  private readonly preparers: Array<(statement: string) => Promise<void>> = [];
 
   constructor(
     private readonly workspace: FakeWorkspace,
@@ -80,8 +82,18 @@ export class SqlStore {
   }
 
   /** Runs Databricks SQL directly (seeding and assertions): no statement, no warehouse. */
-  exec(statement: string, params?: Record<string, SeedValue>): Promise<SqlResult> {
+  async exec(statement: string, params?: Record<string, SeedValue>): Promise<SqlResult> {
+    await this.prepare(statement);
     return this.engine.exec(statement, params);
+  }
+
+  /** `prepare` runs before every statement (it may throw a SqlExecutionError: the statement fails with it). */
+  beforeStatement(prepare: (statement: string) => Promise<void>): void {
+    this.preparers.push(prepare);
+  }
+
+  private async prepare(text: string): Promise<void> {
+    for (const prepare of this.preparers) await prepare(text);
   }
 
   addWarehouse(id: string, name = `warehouse ${id}`): void {
@@ -138,6 +150,7 @@ export class SqlStore {
       return;
     }
     try {
+      await this.prepare(s.sql);
       s.result = await this.engine.execute(s.sql, s.params);
     } catch (e) {
       const err = e instanceof SqlExecutionError ? e : new SqlExecutionError((e as Error).message, 'INTERNAL_ERROR', 'XX000');

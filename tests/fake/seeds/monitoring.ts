@@ -41,6 +41,8 @@ export interface StatsContext {
   /** 0 = oldest window. */
   window: number;
   windows: number;
+  /** The model id of the row ('*' = all models, also for monitors without model ids). */
+  model?: string;
 }
 
 export interface SeverityContext {
@@ -211,7 +213,7 @@ export function metricRows(o: MetricRowsOptions): { profile: GeneratedRow[]; dri
           monitor_version: o.monitorVersion ?? 1,
         });
         const logTypes = o.baseline ? ['INPUT', 'BASELINE'] : ['INPUT'];
-        const at = (column: string): StatsContext => ({ column, window: wi, windows: o.windows });
+        const at = (column: string): StatsContext => ({ column, window: wi, windows: o.windows, model: model ?? '*' });
         const customs = (column: string, drift: boolean): GeneratedRow['values'] =>
           Object.fromEntries(
             (o.customMetrics ?? [])

@@ -406,6 +406,62 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
     });
   });
 
+  describe('modelId: the gate on one model id slice (a canary)', () => {
+    const CHAMPION = 'main.ml.churn_model/7';
+    const CANARY = 'main.ml.churn_model/8';
+    // The canary's own predictions drift (and their nulls rise); the all-models rows, 90 % champion, show neither.
+    const canaryDrifts = (c: { column: string; model: string }) => (c.model === CANARY && c.column === 'prediction' ? 0.35 : 0.03);
+    const canaryNulls = (c: { column: string; model?: string }) => (c.column === 'prediction' ? { percent_null: c.model === CANARY ? 4 : 0.2 } : undefined);
+    const seedCanary = () => seed({ table: CHURN, pastRefreshes: 1, modelIds: [CHAMPION, CANARY], severity: canaryDrifts, stats: canaryNulls });
+    const gate = { tables: CHURN, driftType: 'CONSECUTIVE', columns: 'prediction', thresholds: 'percent_null > 1\npopulation_stability_index >= 0.1', onInsufficientData: 'fail' };
+
+    it("judges the canary's own rows: drift and a data-quality breach the all-models rows hide", async () => {
+      await seedCanary();
+      const all = await refresh(gate);
+      assert.equal(all.result, 'Succeeded', all.stdout);
+
+      const before = ws().state.sql.statementsMatching(/_metrics/).length;
+      // A models:/ URI (DatabricksRegisterModel's modelUri output) names the same slice.
+      const run = await refresh({ ...gate, modelId: `models:/${CANARY}` });
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.equal(run.outputs.driftDetected, 'true');
+      const data = report(run).data;
+      assert.equal(data.modelId, CANARY);
+      assert.deepEqual([...new Set(data.tables[0]!.columns.filter((c) => c.drifted).map((c) => `${c.column} ${c.rule}`))].sort(), ['prediction percent_null > 1', 'prediction population_stability_index >= 0.1']);
+      assert.ok(summary(run).includes('judged on the rows of model id main.ml.churn\\_model/8 only;'), summary(run));
+      const reads = ws().state.sql.statementsMatching(/_metrics/).slice(before);
+      assert.ok(reads.length >= 2);
+      for (const r of reads) assert.deepEqual(r.params.find((p) => p.name === 'model_id'), { name: 'model_id', value: CANARY, type: 'STRING' }, r.sql);
+    });
+
+    it('a slice with no rows yet is not enough data (onInsufficientData), naming the model ids there are', async () => {
+      await seedCanary();
+      const run = await refresh({ ...gate, modelId: 'main.ml.churn_model/9' });
+      assert.equal(run.result, 'Failed', run.stdout);
+      assert.equal(report(run).data.verdict, 'insufficient-data');
+      assert.match(run.stdout, /no CONSECUTIVE drift metrics for model id main\.ml\.churn_model\/9 yet: the metric table holds model ids main\.ml\.churn_model\/7, main\.ml\.churn_model\/8/);
+    });
+
+    it('* is all models (overriding a settings-file slice); a slice on a monitor without model ids fails before any refresh', async () => {
+      await seedCanary();
+      const dir = mkdtempSync(join(tmpdir(), 'refresh-slice-'));
+      writeFileSync(join(dir, 'mlops.yml'), `environments:\n  prod:\n    monitoring:\n      modelId: ${CANARY}\n`);
+      const fromFile = await refresh({ ...gate, configFile: join(dir, 'mlops.yml'), environment: 'prod' });
+      assert.equal(fromFile.result, 'Failed', fromFile.stdout);
+      assert.equal(report(fromFile).data.modelId, CANARY);
+      const all = await refresh({ ...gate, configFile: join(dir, 'mlops.yml'), environment: 'prod', modelId: '*' });
+      assert.equal(all.result, 'Succeeded', all.stdout);
+      assert.equal(report(all).data.modelId, undefined);
+
+      await seed({ table: FRAUD, profile: 'timeSeries' });
+      ws().reset();
+      const bad = await refresh({ tables: `${CHURN}\n${FRAUD}`, thresholds: PSI, modelId: CANARY });
+      assert.equal(bad.result, 'Failed');
+      assert.match(bad.stdout, new RegExp(`modelId.*${FRAUD.replace(/\./g, '\\.')}: the monitor has no model id slices \\(it profiles timeSeries\\)`));
+      assert.equal(refreshStarts().length, 0);
+    });
+  });
+
   describe('rules', () => {
     it('a struct field: ks_test.pvalue < 0.05 (numeric columns only)', async () => {
       await seed({ table: CHURN, pastRefreshes: 1, severity: (c) => (c.column === 'income' || c.column === 'region' ? 0.3 : 0.03) });

@@ -33,6 +33,8 @@ export interface MonitoredTableOptions {
   /** Custom metrics of the monitor, and their values in the rows refreshes write. */
   customMetrics?: Array<{ name: string; type: 'AGGREGATE' | 'DERIVED' | 'DRIFT'; inputColumns: string[] }>;
   customValue?: (c: StatsContext & { metric: string }) => number;
+  /** inferenceLog: the model ids refreshes write slices for (the table exists in Unity Catalog only). */
+  modelIds?: string[];
 }
 
 /** PSI `value` on `column` in the windows `windows` counts back from the latest (0 = latest); 0.03 elsewhere. */
@@ -61,6 +63,7 @@ export async function seedMonitoredTable(ws: FakeWorkspace, o: MonitoredTableOpt
   if (o.severity) store.driftSeverity.set(info.full_name!, o.severity);
   if (o.stats) store.columnStats.set(info.full_name!, o.stats);
   if (o.customValue) store.customMetricValues.set(info.full_name!, o.customValue);
+  if (o.modelIds) store.modelIds.set(info.full_name!, o.modelIds);
   const monitor = await store.create({
     tableName: info.full_name!,
     tableId: info.table_id!,

@@ -105,6 +105,19 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         ]);
       });
 
+      it("writes one slice per model id of the monitored table besides the all-models '*' rows", async () => {
+        await t.ws.state.sql.exec(`INSERT INTO ${TABLE} VALUES (TIMESTAMP '2026-05-04 01:00:00', 'main.ml.churn_model/7', 30, 'basic', 1, 1), (TIMESTAMP '2026-05-04 02:00:00', 'main.ml.churn_model/8', 40, 'pro', 0, 1), (TIMESTAMP '2026-05-04 03:00:00', NULL, 50, 'pro', 0, 0)`);
+        await api.create(spec());
+        t.ws.state.monitors.holdRefreshes = true;
+        const refresh = await api.runRefresh(TABLE);
+        t.ws.state.monitors.endRefresh(TABLE, Number(refresh.refreshId));
+        await waitFor(() => api.getRefresh(TABLE, refresh.refreshId), (r) => r.state === 'SUCCESS');
+        for (const table of ['main.ml_mon.churn_inference_drift_metrics', 'main.ml_mon.churn_inference_profile_metrics']) {
+          const rows = await runSelect(t.client(), DEFAULT_WAREHOUSE_ID, `SELECT DISTINCT model_id FROM ${table} WHERE slice_key IS NULL AND column_name = :c ORDER BY model_id`, { c: 'age' });
+          assert.deepEqual(rows.rows.map((r) => r.model_id), ['*', 'main.ml.churn_model/7', 'main.ml.churn_model/8'], table);
+        }
+      });
+
       it('cancels a running refresh and supports the INVALID_STATE answer for a concurrent one', async () => {
         t.ws.state.monitors.conflictMode = 'INVALID_STATE';
         await api.create(spec());

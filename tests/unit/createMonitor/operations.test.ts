@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import type { CreateMonitorParameters } from '../../../tasks/DatabricksCreateMonitor/src/parameters';
 import { startWorkspace, type TestWorkspace } from './workspace';
-import { createMonitor, ENDPOINT, PAYLOAD, params, recorder, seedInferenceTable, seedUnpackSource, TABLE, type Recorder } from './support';
+import { SERVED_ENTITIES_PROBE } from '../../../tasks/DatabricksCreateMonitor/src/unpack/viewSql';
+import { createMonitor, ENDPOINT, MODEL, PAYLOAD, params, recorder, seedInferenceTable, seedUnpackSource, TABLE, type Recorder } from './support';
 
 describe('CreateMonitor operations', function () {
   this.timeout(20_000);
@@ -25,7 +26,10 @@ describe('CreateMonitor operations', function () {
   });
 
   const run = (p: CreateMonitorParameters, readOnly = false) => createMonitor({ client: t.client({ readOnly }), ctx: rec.ctx }, p);
-  const writes = () => t.ws.writeRequests().map((r) => `${r.method} ${r.path}`);
+  /** Write calls; the read-only probe of system.serving.served_entities (a SELECT statement) is a read. */
+  const isProbe = (r: { path: string; body?: unknown }) => r.path === '/api/2.0/sql/statements' && (r.body as { statement?: string } | undefined)?.statement === SERVED_ENTITIES_PROBE;
+  const writes = () => t.ws.writeRequests().filter((r) => !isProbe(r)).map((r) => `${r.method} ${r.path}`);
+  const statementsBesidesProbe = () => [...t.ws.state.sql.statements.values()].filter((s) => s.sql !== SERVED_ENTITIES_PROBE).length;
 
   describe('on an existing table', () => {
     beforeEach(() => seedInferenceTable(t.ws));
@@ -187,15 +191,17 @@ describe('CreateMonitor operations', function () {
       assert.deepEqual(r.report.unpackView, { name: TABLE, sourceTable: PAYLOAD, requestFormats: ['dataframe_records', 'dataframe_split', 'instances', 'inputs'], features: ['tenure', 'monthly_charges'] });
       assert.equal(t.ws.state.uc.getTable(TABLE)?.table_type, 'VIEW');
       const rows = await t.ws.state.sql.exec(`SELECT databricks_request_id, model_id, tenure, monthly_charges, prediction, client_request_id FROM ${TABLE} ORDER BY \`timestamp\`, tenure`);
+      // The model id is the served version, <model>/<version>, through system.serving.served_entities.
+      const id = `${MODEL}/1`;
       assert.deepEqual(rows.rows, [
-        ['dataframe_records', entityId, '1', '10', '1', 'client-0'],
-        ['dataframe_records', entityId, '100', '0.5', '0', 'client-0'],
-        ['dataframe_split', entityId, '2', '20', '1', 'client-1'],
-        ['dataframe_split', entityId, '101', '0.5', '0', 'client-1'],
-        ['instances', entityId, '3', '30', '1', 'client-2'],
-        ['instances', entityId, '102', '0.5', '0', 'client-2'],
-        ['inputs', entityId, '4', '40', '1', 'client-3'],
-        ['inputs', entityId, '103', '0.5', '0', 'client-3'],
+        ['dataframe_records', id, '1', '10', '1', 'client-0'],
+        ['dataframe_records', id, '100', '0.5', '0', 'client-0'],
+        ['dataframe_split', id, '2', '20', '1', 'client-1'],
+        ['dataframe_split', id, '101', '0.5', '0', 'client-1'],
+        ['instances', id, '3', '30', '1', 'client-2'],
+        ['instances', id, '102', '0.5', '0', 'client-2'],
+        ['inputs', id, '4', '40', '1', 'client-3'],
+        ['inputs', id, '103', '0.5', '0', 'client-3'],
       ]);
       // The monitor was created on the view, with the view's columns.
       const m = t.ws.state.monitors.get(TABLE)!;
@@ -206,11 +212,11 @@ describe('CreateMonitor operations', function () {
     it('a re-run neither replaces the view nor touches the monitor', async () => {
       await run(params({ unpackFromEndpoint: ENDPOINT }));
       t.ws.reset();
-      const statements = t.ws.state.sql.statements.size;
+      const statements = statementsBesidesProbe();
       const r = await run(params({ unpackFromEndpoint: ENDPOINT }));
       assert.equal(r.result, 'Succeeded', r.message);
       assert.deepEqual(writes(), []);
-      assert.equal(t.ws.state.sql.statements.size, statements);
+      assert.equal(statementsBesidesProbe(), statements);
       assert.equal(r.report.changes?.[0]?.action, 'noop');
     });
 
@@ -223,13 +229,30 @@ describe('CreateMonitor operations', function () {
       assert.equal(t.ws.state.monitors.get(TABLE)!.profile.prediction, 'churn_prediction');
     });
 
-    it('dryRun shows the view it would create and writes nothing (no statement either)', async () => {
+    it('dryRun shows the view it would create and writes nothing (no statement but the read-only probe)', async () => {
       const r = await run(params({ unpackFromEndpoint: ENDPOINT }), true);
       assert.equal(r.result, 'Succeeded', r.message);
       assert.ok(r.planLines.includes('+ view main.ml_mon.churn_inference'), r.planLines.join('\n'));
       assert.ok(r.planLines.includes(`    + source: ${PAYLOAD}`), r.planLines.join('\n'));
+      assert.ok(r.planLines.includes('    + model_id: <model>/<version> through system.serving.served_entities'), r.planLines.join('\n'));
       assert.deepEqual(writes(), []);
-      assert.equal(t.ws.state.sql.statements.size, 0);
+      assert.equal(statementsBesidesProbe(), 0);
+    });
+
+    it('system.serving.served_entities unreadable: the view keeps the served entity id, with a warning naming the grant; plan mode says which route', async () => {
+      t.ws.state.serving.servedEntitiesReadable = false;
+      const plan = await run(params({ unpackFromEndpoint: ENDPOINT }), true);
+      assert.ok(plan.planLines.includes('    + model_id: served_entity_id (system.serving.served_entities cannot be read)'), plan.planLines.join('\n'));
+      const r = await run(params({ unpackFromEndpoint: ENDPOINT }));
+      assert.equal(r.result, 'Succeeded', r.message);
+      assert.match(r.notes.join('\n'), /holds the bare served entity id, not <model>\/<version>: system\.serving\.served_entities cannot be read here \(.*TABLE_OR_VIEW_NOT_FOUND.*\)\. .*grant this connection's principal SELECT on system\.serving\.served_entities/);
+      const rows = await t.ws.state.sql.exec(`SELECT DISTINCT model_id FROM ${TABLE}`);
+      assert.deepEqual(rows.rows, [[entityId]]);
+      // Readable again: the next run replaces the view with the <model>/<version> one.
+      t.ws.state.serving.servedEntitiesReadable = true;
+      const again = await run(params({ unpackFromEndpoint: ENDPOINT }));
+      assert.equal(again.report.changes?.[0]?.action, 'update');
+      assert.deepEqual((await t.ws.state.sql.exec(`SELECT DISTINCT model_id FROM ${TABLE}`)).rows, [[`${MODEL}/1`]]);
     });
 
     it('explains an endpoint without an inference table, and a table that is not a view', async () => {

@@ -20,6 +20,7 @@ const SPEC: ViewSpec = {
   timestampColumn: 'timestamp',
   modelIdColumn: 'model_id',
   predictionColumn: 'prediction',
+  modelIdSource: 'servedEntityId',
 };
 
 describe('CreateMonitor: unpacking the payload table', () => {
@@ -79,6 +80,46 @@ describe('CreateMonitor: unpacking the payload table', () => {
         columns.map((c) => c.typeText),
         ['timestamp', 'string', 'string', 'string', 'double', 'string', 'bigint', 'bigint'],
       );
+    });
+  });
+
+  describe('the model id: <model>/<version> through system.serving.served_entities', () => {
+    let engine: SqlEngine;
+    const JOINED: ViewSpec = { ...SPEC, viewName: 'main.ml_mon.churn_by_model', modelIdSource: 'servedEntities' };
+    before(async () => {
+      const uc = new UnityCatalogStore(() => Date.now());
+      uc.addSchema('main.ml_mon');
+      engine = new SqlEngine(() => uc);
+      await engine.exec(`CREATE TABLE ${SPEC.payloadTable} (${PAYLOAD_COLUMNS_DDL})`);
+      await engine.exec('CREATE TABLE system.serving.served_entities (served_entity_id STRING, served_entity_name STRING, entity_name STRING, entity_version STRING, change_time TIMESTAMP)');
+      // Version 7 has two history rows (a config change): it must not double its predictions.
+      for (const [id, name, version, h] of [['se-7', 'churn-7', '7', 1], ['se-7', 'churn-7', '7', 2], ['se-8', 'churn-8', '8', 3]] as const) {
+        await engine.exec('INSERT INTO system.serving.served_entities VALUES (:id, :name, :model, :version, :t)', { id, name, model: 'main.ml.churn_model', version, t: new Date(Date.UTC(2025, 0, 1, h)) });
+      }
+      const insert = (id: string, entity: string, tenure: number) =>
+        engine.exec(
+          `INSERT INTO ${SPEC.payloadTable} (databricks_request_id, request_time, status_code, request, response, served_entity_id) VALUES (:id, :t, 200, :req, '{"predictions": [1]}', :entity)`,
+          { id, entity, t: new Date(Date.UTC(2025, 0, 2, tenure)), req: JSON.stringify({ dataframe_records: [{ tenure, plan: 'basic', 'support calls': 0 }] }) },
+        );
+      await insert('champion', 'se-7', 1);
+      await insert('canary', 'se-8', 2);
+      await insert('unlisted', 'se-unknown', 3);
+      await engine.exec(createViewStatement(JOINED));
+    });
+
+    it('maps each request to its served model version, once per prediction; an entity the system table lacks keeps its id', async () => {
+      const r = await engine.exec(`SELECT databricks_request_id, model_id FROM ${JOINED.viewName} ORDER BY \`timestamp\``);
+      assert.deepEqual(r.rows, [
+        ['champion', 'main.ml.churn_model/7'],
+        ['canary', 'main.ml.churn_model/8'],
+        ['unlisted', 'se-unknown'],
+      ]);
+    });
+
+    it('the fallback view (system table unreadable) reads no system table and keeps the served entity id', () => {
+      assert.doesNotMatch(createViewStatement(SPEC), /served_entities/);
+      assert.match(createViewStatement(JOINED), /LEFT JOIN entities e ON e\.served_entity_id = p\.served_entity_id/);
+      assert.deepEqual(viewColumns(JOINED), viewColumns(SPEC));
     });
   });
 });

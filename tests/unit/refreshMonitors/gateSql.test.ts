@@ -8,7 +8,8 @@ import { SqlEngine, type SeedValue } from '../../fake/sql/engine';
 import { UnityCatalogStore } from '../../fake/routes/unityCatalog';
 import { parseMetricRule } from './support';
 import { evaluateRule, parseMetricRows } from '../../../tasks/DatabricksRefreshMonitors/src/gate/evaluate';
-import { driftStatement, METRIC_ALIAS, profileStatement, type GateStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/queries';
+import { driftStatement, METRIC_ALIAS, modelIdsStatement, profileStatement, type GateStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/queries';
+import { checkTable } from '../../../tasks/DatabricksRefreshMonitors/src/gate/check';
 
 const DRIFT = 'main.ml_mon.churn_drift_metrics';
 const PROFILE = 'main.ml_mon.churn_profile_metrics';
@@ -135,5 +136,70 @@ describe('refresh monitors: gate SQL on the SQL engine', () => {
     const data = await run(engine, profileStatement(tables, [f1], { windows: 2 }));
     const e = evaluateRule(PROFILE, f1, data, { evaluationWindows: 2, violationWindows: 1, columns: [], excludeColumns: [] }, 'none');
     assert.deepEqual(e.columns.map((c) => [c.column, c.latest, c.windows.map((w) => w.value), c.drifted]), [[':table', 0.7, [0.9, 0.7], true]]);
+  });
+
+  describe('one model id slice (modelId)', () => {
+    const slice = (modelId: string) => ({ ...tables, modelId });
+    const seeds = (): DriftSeed[] => {
+      const out: DriftSeed[] = [];
+      for (let day = 0; day < 3; day++) {
+        out.push({ day, column: 'age', psi: 0.05 });
+        out.push({ day, column: 'age', model: 'main.ml.churn_model/7', psi: 0.04 });
+        // The canary serves from day 1 only, and drifts.
+        if (day > 0) out.push({ day, column: 'age', model: 'main.ml.churn_model/8', psi: 0.3 });
+        out.push({ day, column: 'age', model: 'main.ml.churn_model/8', slice: 'region', psi: 0.9 });
+      }
+      return out;
+    };
+
+    it("reads only the slice's rows, its own windows ranked, the model id compared case-insensitively", async () => {
+      const engine = await engineWithTables(seeds(), []);
+      const statement = driftStatement(slice('Main.ML.churn_model/8'), [psi], { driftType: 'BASELINE', windows: 3 });
+      assert.deepEqual(statement.parameters.find((p) => p.name === 'model_id'), { name: 'model_id', value: 'Main.ML.churn_model/8' });
+      assert.equal(statement.parameters.find((p) => p.name === 'all_models'), undefined);
+      const data = await run(engine, statement);
+      assert.deepEqual(data.rows.map((r) => [r.rank, r.column, r.values]), [[1, 'age', [0.3]], [2, 'age', [0.3]]]);
+      const all = await run(engine, driftStatement(tables, [psi], { driftType: 'BASELINE', windows: 3 }));
+      assert.deepEqual(all.rows.map((r) => r.values), [[0.05], [0.05], [0.05]]);
+    });
+
+    it('lists the model ids a metric table holds (not *, not sliced rows only)', async () => {
+      const engine = await engineWithTables([...seeds(), { day: 0, column: 'age', model: 'only-in-a-slice', slice: 'region', psi: 0.1 }], []);
+      const s = modelIdsStatement(DRIFT, 'model_id');
+      const r = await engine.execute(s.statement, s.parameters);
+      assert.deepEqual(r.rows, [['main.ml.churn_model/7'], ['main.ml.churn_model/8']]);
+    });
+
+    it('checkTable: drift on the canary slice is found although the all-models rows show none; an unknown id is insufficient data naming the ids there are', async () => {
+      const engine = await engineWithTables(seeds(), [{ day: 2, column: ':table', f1: 0.9 }]);
+      const runStatement = async (st: GateStatement) => {
+        const result = await engine.execute(st.statement, st.parameters);
+        return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]])));
+      };
+      const settings = { driftType: 'BASELINE' as const, evaluationWindows: 1, violationWindows: 1, columns: [], excludeColumns: [] };
+      const facts = { ...tables, profileType: 'inferenceLog' as const, baselineTableName: 'main.ml.train' };
+      assert.equal((await checkTable(DRIFT, facts, [psi], settings, runStatement)).verdict, 'no-drift');
+      const canary = await checkTable(DRIFT, { ...facts, modelId: 'main.ml.churn_model/8' }, [psi], settings, runStatement);
+      assert.equal(canary.verdict, 'drift');
+      const unknown = await checkTable(DRIFT, { ...facts, modelId: 'main.ml.churn_model/9' }, [psi, f1], settings, runStatement);
+      assert.equal(unknown.verdict, 'insufficient-data');
+      assert.deepEqual(unknown.reasons, [
+        'no BASELINE drift metrics for model id main.ml.churn_model/9 yet: the metric table holds model ids main.ml.churn_model/7, main.ml.churn_model/8 (a model id gets rows once requests it served are in a window the monitor has refreshed)',
+        'no profile metrics for model id main.ml.churn_model/9 yet: the metric table holds no per-model rows yet (a model id gets rows once requests it served are in a window the monitor has refreshed)',
+      ]);
+    });
+
+    it('checkTable refuses a slice on a monitor without model ids (an error, never "no drift")', async () => {
+      const engine = await engineWithTables(seeds(), []);
+      const runStatement = async () => {
+        await engine.exec('SELECT 1');
+        throw new Error('no statement may run');
+      };
+      const settings = { driftType: 'BASELINE' as const, evaluationWindows: 1, violationWindows: 1, columns: [], excludeColumns: [] };
+      await assert.rejects(
+        checkTable(DRIFT, { driftMetricsTable: DRIFT, profileType: 'timeSeries', modelId: 'm/1' }, [psi], settings, runStatement),
+        (e: Error) => e.name === 'GateSetupError' && /modelId m\/1: the monitor has no model id slices \(it profiles timeSeries\)/.test(e.message),
+      );
+    });
   });
 });

@@ -4,6 +4,14 @@
  * model id from the served entity, the feature columns of the model's signature, the prediction.
  * Successful requests only (status_code 200).
  *
+ * Model id: the payload table names the served entity only by `served_entity_id`, which joins
+ * to `system.serving.served_entities` (reference §1.5 DDL, §1.6 pattern). Where that system
+ * table can be read, the model id is `<entity_name>/<entity_version>` (e.g.
+ * `main.ml.churn_model/8`: one monitor slice per served model version, a value a pipeline can
+ * name); otherwise, and for a request whose entity the system table does not list (yet), the
+ * opaque served entity id. The system table is reduced to one row per served_entity_id first,
+ * so a history of rows per entity cannot multiply predictions.
+ *
  * Request formats: `dataframe_records`, `instances` and `inputs` as lists of records, and
  * `dataframe_split` (columns + data). The i-th record pairs with the i-th prediction.
  * Plain Databricks SQL: from_json with a DDL schema, LATERAL VIEW posexplode, element_at
@@ -22,7 +30,17 @@ export interface ViewSpec {
   timestampColumn: string;
   modelIdColumn: string;
   predictionColumn: string;
+  /** Where the model id comes from: served_entities (`<model>/<version>`) or the bare served_entity_id. */
+  modelIdSource: ModelIdSource;
 }
+
+export type ModelIdSource = 'servedEntities' | 'servedEntityId';
+
+/** The system table that maps a served_entity_id to its model and version (reference §1.6). */
+export const SERVED_ENTITIES_TABLE = 'system.serving.served_entities';
+
+/** The statement that tells whether the served entities system table can be read here (reads no row). */
+export const SERVED_ENTITIES_PROBE = `SELECT served_entity_id, entity_name, entity_version FROM ${SERVED_ENTITIES_TABLE} LIMIT 0`;
 
 export function quoteIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -35,7 +53,11 @@ export function viewQuery(spec: ViewSpec): string {
   const records = `array<struct<${fields}>>`;
   const requestSchema = `struct<dataframe_records:${records},instances:${records},inputs:${records},dataframe_split:struct<columns:array<string>,data:array<array<string>>>>`;
   const responseSchema = `struct<predictions:array<${spec.predictionType.toLowerCase()}>>`;
-  const keep = 'request_time, served_entity_id, databricks_request_id, client_request_id, resp';
+  const keep = 'request_time, entity_model_id, databricks_request_id, client_request_id, resp';
+  const joined = spec.modelIdSource === 'servedEntities';
+  const modelId = joined
+    ? "CASE WHEN e.entity_name IS NOT NULL AND e.entity_version IS NOT NULL THEN concat(e.entity_name, '/', e.entity_version) ELSE p.served_entity_id END"
+    : 'p.served_entity_id';
   const fromRecords = spec.features.map((f) => `rec.${q(f.name)} AS ${q(f.name)}`).join(', ');
   const fromSplit = spec.features
     .map((f) => {
@@ -45,11 +67,22 @@ export function viewQuery(spec: ViewSpec): string {
     .join(', ');
   const featureList = spec.features.map((f) => q(f.name)).join(', ');
   return [
-    'WITH parsed AS (',
-    `  SELECT p.request_time, p.served_entity_id, p.databricks_request_id, p.client_request_id,`,
+    'WITH',
+    ...(joined
+      ? [
+          'entities AS (',
+          '  SELECT served_entity_id, min(entity_name) AS entity_name, min(entity_version) AS entity_version',
+          `  FROM ${quoteName(SERVED_ENTITIES_TABLE)}`,
+          '  GROUP BY served_entity_id',
+          '),',
+        ]
+      : []),
+    'parsed AS (',
+    `  SELECT p.request_time, ${modelId} AS entity_model_id, p.databricks_request_id, p.client_request_id,`,
     `         from_json(p.request, '${requestSchema}') AS req,`,
     `         from_json(p.response, '${responseSchema}') AS resp`,
     `  FROM ${quoteName(spec.payloadTable)} p`,
+    ...(joined ? ['  LEFT JOIN entities e ON e.served_entity_id = p.served_entity_id'] : []),
     '  WHERE p.status_code = 200',
     '),',
     'predictions AS (',
@@ -59,7 +92,7 @@ export function viewQuery(spec: ViewSpec): string {
     `  SELECT ${keep}, pos, ${fromSplit}`,
     '  FROM parsed LATERAL VIEW posexplode(req.dataframe_split.data) s AS pos, vals',
     ')',
-    `SELECT request_time AS ${q(spec.timestampColumn)}, served_entity_id AS ${q(spec.modelIdColumn)}, databricks_request_id, client_request_id, ${featureList},`,
+    `SELECT request_time AS ${q(spec.timestampColumn)}, entity_model_id AS ${q(spec.modelIdColumn)}, databricks_request_id, client_request_id, ${featureList},`,
     `       element_at(resp.predictions, CAST(pos + 1 AS INT)) AS ${q(spec.predictionColumn)}`,
     'FROM predictions',
   ].join('\n');

@@ -6,7 +6,7 @@
 import { resolveCustomMetric, type CustomMetricInfo, type MetricCondition } from '../../../../shared/monitoring/metricRules';
 import { METRICS } from '../../../../shared/monitoring/metrics';
 import { evaluateRule, parseMetricRows, type WindowSettings } from './evaluate';
-import { driftStatement, METRIC_ALIAS, profileStatement, type GateStatement, type MetricTablesInfo } from './queries';
+import { driftStatement, METRIC_ALIAS, modelIdsStatement, profileStatement, type GateStatement, type MetricTablesInfo } from './queries';
 import { tableGate, type TableGate } from './verdict';
 
 /** What the gate needs to know about a monitor (from either monitor API). */
@@ -24,6 +24,18 @@ export interface GateSettings extends WindowSettings {
 
 export type RunStatement = (statement: GateStatement) => Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
 
+/** A gate that cannot be judged as asked on this monitor (reported as the table's error, never as "no drift"). */
+export class GateSetupError extends Error {
+  override readonly name = 'GateSetupError';
+}
+
+/** Why the `modelId` slice cannot be read from this monitor's metric tables; undefined when it can. */
+export function sliceProblem(facts: MonitorFacts): string | undefined {
+  if (facts.modelId === undefined || facts.modelIdColumn !== undefined) return undefined;
+  const profile = facts.profileType && facts.profileType !== 'inferenceLog' ? `it profiles ${facts.profileType}` : 'it has no model id column';
+  return `the monitor has no model id slices (${profile}); only an inference log monitor with a model id column has them. Leave modelId empty (or *) for this table.`;
+}
+
 /** Why a rule does not apply to this monitor; undefined when it does. */
 export function notApplicable(rule: MetricCondition, facts: MonitorFacts): string | undefined {
   if (rule.scope !== 'model' || rule.category !== 'model-quality') return undefined;
@@ -38,6 +50,8 @@ export function notApplicable(rule: MetricCondition, facts: MonitorFacts): strin
 }
 
 export async function checkTable(table: string, facts: MonitorFacts, rules: readonly MetricCondition[], settings: GateSettings, run: RunStatement): Promise<TableGate> {
+  const problem = sliceProblem(facts);
+  if (problem) throw new GateSetupError(`modelId ${facts.modelId}: ${problem}`);
   const notes: string[] = [];
   const resolved = rules.flatMap((r) => {
     const concrete = resolveCustomMetric(r, facts.customMetrics ?? []);
@@ -59,13 +73,27 @@ export async function checkTable(table: string, facts: MonitorFacts, rules: read
     const noRows =
       settings.driftType === 'BASELINE' && !facts.baselineTableName
         ? 'no BASELINE drift metrics: the monitor has no baseline table (set one on the monitor, or use driftType CONSECUTIVE)'
-        : `no ${settings.driftType} drift metrics for the whole table yet (the monitor has not produced a window${settings.driftType === 'CONSECUTIVE' ? ' to compare with the one before it' : ''})`;
+        : facts.modelId !== undefined && data.rows.length === 0
+          ? await noSliceRows(`no ${settings.driftType} drift metrics`, facts, facts.driftMetricsTable!, run)
+          : `no ${settings.driftType} drift metrics for the whole table yet (the monitor has not produced a window${settings.driftType === 'CONSECUTIVE' ? ' to compare with the one before it' : ''})`;
     for (const rule of drift) evaluations.push(evaluateRule(table, rule, data, settings, noRows));
   }
   if (profile.length > 0) {
     const statement = profileStatement(facts, profile, { windows });
     const data = parseMetricRows(await run(statement), statement.metrics, METRIC_ALIAS);
-    for (const rule of profile) evaluations.push(evaluateRule(table, rule, data, settings, 'no profile metrics for the whole table yet'));
+    const noRows = facts.modelId !== undefined && data.rows.length === 0 ? await noSliceRows('no profile metrics', facts, facts.profileMetricsTable!, run) : 'no profile metrics for the whole table yet';
+    for (const rule of profile) evaluations.push(evaluateRule(table, rule, data, settings, noRows));
   }
   return tableGate(evaluations, notes);
+}
+
+/**
+ * The insufficient-data reason when the model id slice has no rows: the slice is named, and so
+ * are the model ids the metric table does hold (a misspelt id, or a canary that has not served
+ * a request the monitor has profiled yet, look different).
+ */
+async function noSliceRows(what: string, facts: MonitorFacts, table: string, run: RunStatement): Promise<string> {
+  const ids = (await run(modelIdsStatement(table, facts.modelIdColumn!))).map((r) => String(r.model_id ?? '')).filter((id) => id !== '');
+  const held = ids.length > 0 ? `the metric table holds model ids ${ids.join(', ')}` : 'the metric table holds no per-model rows yet';
+  return `${what} for model id ${facts.modelId} yet: ${held} (a model id gets rows once requests it served are in a window the monitor has refreshed)`;
 }

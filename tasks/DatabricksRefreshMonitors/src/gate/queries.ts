@@ -1,6 +1,8 @@
 /**
  * The SQL the drift gate runs on a SQL warehouse: one statement per metric table, reading the
- * whole-table rows (slice_key IS NULL, all models) of the last N windows.
+ * whole-table rows (slice_key IS NULL) of the last N windows, either of all models together
+ * (the model id column `'*'`, reference §3.3) or of one model id slice (`modelId`: e.g. the
+ * canary's `catalog.schema.model/8`, compared case-insensitively as Unity Catalog names are).
  *
  * Every value (drift type, window count, granularity, the ':table' marker, the all-models
  * marker) is a named parameter; the SQL text is built only from fixed fragments and from
@@ -20,6 +22,8 @@ export interface MetricTablesInfo {
   granularity?: string;
   /** The inference log's model id column: the metric tables have a column of that name ('*' = all models). */
   modelIdColumn?: string;
+  /** The model id slice to read instead of the all-models rows (needs `modelIdColumn`). */
+  modelId?: string;
 }
 
 export interface GateStatement {
@@ -63,14 +67,42 @@ export function profileStatement(tables: MetricTablesInfo, rules: readonly Metri
 
 type Condition = [sql: string, parameter?: StatementParameterListItem];
 
+/** The rows of one model id slice, or of all models (the '*' rows; NULL where a table has none). */
+function modelCondition(info: MetricTablesInfo): Condition[] {
+  if (info.modelIdColumn === undefined) {
+    if (info.modelId !== undefined) throw new Error('A model id slice needs the monitor\'s model id column.');
+    return [];
+  }
+  const model = quotePart(info.modelIdColumn, 'model id column');
+  if (info.modelId !== undefined) return [[`lower(${model}) = lower(:model_id)`, { name: 'model_id', value: info.modelId }]];
+  return [[`(${model} IS NULL OR ${model} = :all_models)`, { name: 'all_models', value: ALL_MODELS }]];
+}
+
+/**
+ * The model ids that have rows in a metric table (the '*' rows left out), for the message when
+ * the slice asked for has none: at most `limit`, in order.
+ */
+export function modelIdsStatement(table: string, modelIdColumn: string, limit = 10): GateStatement {
+  const model = quotePart(modelIdColumn, 'model id column');
+  return {
+    statement: [
+      `SELECT DISTINCT ${model} AS model_id`,
+      `FROM ${quoteTableName(table)}`,
+      `WHERE ${model} IS NOT NULL AND ${model} <> :all_models AND slice_key IS NULL`,
+      'ORDER BY model_id',
+      // A literal, not a parameter: LIMIT takes no named parameter everywhere (see above).
+      `LIMIT ${Math.max(1, Math.trunc(limit))}`,
+    ].join('\n'),
+    parameters: [{ name: 'all_models', value: ALL_MODELS }],
+    metrics: [],
+  };
+}
+
 function rankedStatement(table: string, metrics: string[], info: MetricTablesInfo, windows: number, specific: Condition[]): GateStatement {
   if (metrics.length === 0) throw new Error('A gate statement needs at least one metric.');
   const conditions: Condition[] = [...specific, ['slice_key IS NULL']];
   if (info.granularity !== undefined) conditions.push(['granularity = :granularity', { name: 'granularity', value: info.granularity }]);
-  if (info.modelIdColumn !== undefined) {
-    const model = quotePart(info.modelIdColumn, 'model id column');
-    conditions.push([`(${model} IS NULL OR ${model} = :all_models)`, { name: 'all_models', value: ALL_MODELS }]);
-  }
+  conditions.push(...modelCondition(info));
   const selected = metrics.map((path, i) => `CAST(${quoteColumnPath(path)} AS DOUBLE) AS ${METRIC_ALIAS(i)}`);
   const statement = [
     `SELECT column_name, window_start, window_end, window_rank, ${metrics.map((_, i) => METRIC_ALIAS(i)).join(', ')}`,

@@ -39,6 +39,11 @@ export class MonitorStore {
   readonly driftSeverity = new Map<string, (c: SeverityContext) => number>();
   /** Column statistics (min, max, num_nulls…) of the rows a successful refresh writes, per table. */
   readonly columnStats = new Map<string, (c: StatsContext) => Partial<Record<string, number>> | undefined>();
+  /**
+   * The model ids an inference-log refresh writes slices for, per table, for tables that exist in
+   * Unity Catalog only; a table (or view) the SQL engine has gets its distinct model id values.
+   */
+  readonly modelIds = new Map<string, string[]>();
   /** Custom metric values of the rows a successful refresh writes, per table. */
   readonly customMetricValues = new Map<string, (c: StatsContext & { metric: string }) => number>();
   /** Windows a refresh writes: one per successful refresh so far, up to this many. */
@@ -179,9 +184,11 @@ export class MonitorStore {
     if (r.metricsWritten || r.canceledAt !== undefined || r.failMessage !== undefined) return Promise.resolve();
     r.writing ??= (async () => {
       const succeeded = m.refreshes.filter((x) => x.metricsWritten).length + 1;
+      const models = await this.modelIdsOf(m);
       await writeMetricRows(this.workspace.state.sql, {
         ...metricTableNames(m),
         modelIdColumn: m.profile.modelId,
+        models,
         columns: this.profiledColumns(m),
         windows: Math.min(this.maxWindows, succeeded),
         granularity: m.profile.granularities?.[0] === '1 hour' ? '1 hour' : m.profile.granularities?.[0] === '1 week' ? '1 week' : '1 day',
@@ -210,6 +217,24 @@ export class MonitorStore {
 
   knownSchemas(): catalog.SchemaInfo[] {
     return [...ucMaps(this.workspace).schemas.values()];
+  }
+
+  /**
+   * The model id values of an inference-log monitor's table: the service writes one slice per
+   * model id besides the all-models rows (model_id_col in the data quality monitoring docs). Read from the table
+   * when the SQL engine has it, else scripted (`modelIds`), else none.
+   */
+  private async modelIdsOf(m: MonitorRecord): Promise<string[]> {
+    const column = m.profile.modelId;
+    if (!column || m.profile.kind !== 'inference_log') return [];
+    const scripted = this.modelIds.get(m.tableName);
+    if (scripted) return scripted;
+    try {
+      const r = await this.workspace.state.sql.exec(`SELECT DISTINCT \`${column.replace(/`/g, '``')}\` AS id FROM ${m.tableName} WHERE \`${column.replace(/`/g, '``')}\` IS NOT NULL ORDER BY id`);
+      return r.rows.map((row) => row[0]).filter((id): id is string => typeof id === 'string' && id !== '*');
+    } catch {
+      return []; // a table seeded in Unity Catalog only
+    }
   }
 
   /** The monitored table's columns minus the timestamp and model id (those are not profiled). */
