@@ -41,6 +41,7 @@ import {
 import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
 import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, usedHeaderTag, type RecordWrite } from './rollbackRecord';
 import { runSmokeTest } from './smokeTest';
+import { message } from './messages';
 
 /** The one rollback attempt after a cancellation, and the read that describes what is left: inside the agent's grace (7.5 s). */
 const CANCEL_PUT_MS = 1_500;
@@ -135,8 +136,8 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     printPlan(ctx, plan.changes, dryRun);
     if (dryRun) {
       const count = plan.changes.filter((c) => c.action !== 'noop').length;
-      const message = count ? `Plan mode (dryRun): ${count} change(s) planned for serving endpoint ${params.endpointName}; nothing was written.` : `Plan mode (dryRun): serving endpoint ${params.endpointName} is up to date; nothing to change.`;
-      return { result: 'Succeeded', message, outputs, report, dryRun, planLines: renderChanges(plan.changes), notes: plan.notes };
+      const text = count ? message('PlanChanges', count, params.endpointName) : message('PlanUpToDate', params.endpointName);
+      return { result: 'Succeeded', message: text, outputs, report, dryRun, planLines: renderChanges(plan.changes), notes: plan.notes };
     }
     try {
       appliedAt = ctx.clock.now();
@@ -150,11 +151,11 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       if (!retry) {
         if (e instanceof DatabricksApiError) {
           report.failure = { stage: 'update', message: e.message };
-          return failed(`The update of serving endpoint ${params.endpointName} was refused: ${e.errorCode}: ${e.serviceMessage} The served config was not changed.`);
+          return failed(message('UpdateRefused', params.endpointName, e.errorCode ?? '', e.serviceMessage ?? ''));
         }
         throw e;
       }
-      ctx.log.info(`Another update of ${params.endpointName} got in the way; planning again (attempt ${attempt + 1} of ${MAX_PLAN_ATTEMPTS}).`);
+      ctx.log.info(message('PlanningAgain', params.endpointName, attempt + 1, MAX_PLAN_ATTEMPTS));
     }
   }
 
@@ -173,14 +174,14 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
   async function afterApply(): Promise<DeployResult> {
     const plan = applied;
     if (!params.waitForReady) {
-      notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
-      return done(changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage());
+      notes.push(message('NotWaitingForReady'));
+      return done(changed ? message('UpdateStarted', params.endpointName) : upToDateMessage());
     }
 
     // Wait until ready.
     let readyEndpoint: ServingEndpointDetailed | undefined;
     try {
-      ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
+      ctx.log.section(message('WaitingForReady', params.endpointName));
       const waited = await waitUntilReady(deps, params.endpointName, wantedPairs, remainingMs(), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.configChanged, params.timeoutMinutes);
       readyEndpoint = waited.result;
       report.polls = waited.polls;
@@ -210,7 +211,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       if (outcome.kind === 'skipped') {
         ctx.log.warning(outcome.note);
         notes.push(outcome.note);
-        if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
+        if (clientRequestId) notes.push(message('NoSmokeNoLogCheck'));
         return done(successMessage());
       }
       const smoke = outcome.result;
@@ -218,17 +219,17 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
       if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
       else {
-        const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
-        ctx.log.error(message);
-        report.failure = { stage: 'smoke-test', message };
-        return rollbackAndFail(message, false);
+        const text = message('SmokeTestFailed', params.endpointName, smoke.summary);
+        ctx.log.error(text);
+        report.failure = { stage: 'smoke-test', message: text };
+        return rollbackAndFail(text, false);
       }
       if (clientRequestId && outputs.inferenceTableName) {
         report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
       }
     } else if (params.smokeTestPayload) {
-      notes.push('Smoke test skipped: nothing changed.');
-      if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
+      notes.push(message('SmokeSkippedUnchanged'));
+      if (params.verifyInferenceLogMinutes > 0) notes.push(message('LogCheckSkippedUnchanged'));
     }
     return done(changed ? successMessage() : upToDateMessage());
   }
@@ -245,32 +246,32 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     // Short, own signals: the task's signal is aborted, and the agent kills the process soon.
     const nowServing = async () => describeServing(await getServingEndpoint(client, name, AbortSignal.timeout(CANCEL_READ_MS)).catch(() => undefined));
     if (!previous) {
-      return failed(`${why} The new endpoint ${name} was created and left as it is (${await nowServing()}); it had served nothing before, so there is nothing to restore: delete it or run the task again.`);
+      return failed(message('CancelledNewEndpoint', why, name, await nowServing()));
     }
     const restored = snapshots(previous);
     const restoredText = describeConfig(previous);
     const howToRestore = plan!.record?.complete
-      ? `The config served before (${restoredText}) is recorded on the endpoint (tags ${RECORD_TAG}*): to restore it, run DatabricksDeployServing with trafficMode: rollback (it waits for an update in progress to end first).`
-      : `The config served before (${restoredText}) could not be recorded on the endpoint completely, so trafficMode: rollback cannot restore it: deploy those versions again with trafficMode replace or canary.`;
+      ? message('HowToRestoreRecorded', restoredText, RECORD_TAG)
+      : message('HowToRestoreUnrecorded', restoredText);
     if (!params.rollbackOnFailure) {
       report.rollback = { performed: false, restored, reason: why, succeeded: false };
-      return failed(`${why} rollbackOnFailure is false: ${name} was left as it is: ${await nowServing()}. ${howToRestore}`);
+      return failed(message('CancelledNoRollback', why, name, await nowServing(), howToRestore));
     }
-    ctx.log.section(`Cancelled: rolling back ${name} to ${restoredText}`);
+    ctx.log.section(message('CancelledRollingBack', name, restoredText));
     try {
       await updateServingEndpointConfig(client, name, configToUpdate(previous), { signal: AbortSignal.timeout(CANCEL_PUT_MS), timeoutMs: CANCEL_PUT_MS });
     } catch (x) {
       const refusal = x instanceof DatabricksApiError ? `${x.statusCode} ${x.errorCode}: ${x.serviceMessage}` : (x as Error).message;
       const busy = x instanceof DatabricksApiError && (x.statusCode === 409 || x.statusCode === 400) ? ' (the endpoint accepts no config change while an update is in progress)' : '';
       report.rollback = { performed: false, restored, reason: why, succeeded: false };
-      ctx.log.error(`Rollback refused: ${refusal}${busy}`);
-      return failed(`${why} The rollback of ${name} was refused: ${refusal}${busy}. State left: ${await nowServing()} (this task's update, ${targetText}, may still be rolling out). ${howToRestore}`);
+      ctx.log.error(message('RollbackRefused', `${refusal}${busy}`));
+      return failed(message('CancelledRollbackRefused', why, name, `${refusal}${busy}`, await nowServing(), targetText, howToRestore));
     }
     // Accepted: the restore rolls out on the service side; the agent does not wait for it.
     report.rollback = { performed: true, restored, reason: why, succeeded: false };
     ctx.log.info(`Rollback accepted: ${name} is rolling back to ${restoredText}.`);
     return failed(
-      `${why} The rollback of ${name} to ${restoredText} was accepted and is rolling out (the task did not wait for it). Run DatabricksDeployServing with trafficMode: rollback to wait until it serves again (the record stays on the endpoint until then).`,
+      message('CancelledRollbackAccepted', why, name, restoredText),
     );
   }
 
@@ -284,25 +285,24 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
 
   function successMessage(): string {
     const split = plan!.target.entities.map((e) => `${e.name} ${plan!.target.traffic[e.name] ?? 0}%`).join(', ');
-    const verb = report.action === 'create' ? 'Created' : 'Updated';
-    const ready = report.timeToReadySeconds !== undefined ? `; ready in ${formatDuration(report.timeToReadySeconds)}` : '';
-    return `${verb} serving endpoint ${params.endpointName}: ${split} (${params.modelName} version ${resolved.version})${ready}.`;
+    const ready = report.timeToReadySeconds !== undefined ? message('ReadyIn', formatDuration(report.timeToReadySeconds)) : '';
+    return message(report.action === 'create' ? 'EndpointCreated' : 'EndpointUpdated', params.endpointName, split, params.modelName ?? '', resolved.version, ready);
   }
 
   function upToDateMessage(): string {
-    return `Serving endpoint ${params.endpointName} already serves ${outputs.servedEntityName} (version ${resolved.version}) as requested; nothing changed.`;
+    return message('AlreadyServes', params.endpointName, outputs.servedEntityName ?? '', resolved.version);
   }
 
   async function rollbackAndFail(reason: string, stillRollingOut: boolean): Promise<DeployResult> {
     const previous = plan!.before;
     if (!plan!.configChanged) return failed(reason);
     if (!previous) {
-      return failed(`${reason} The new endpoint ${params.endpointName} was left in place for diagnosis (not deleted): see its events and logs in the workspace, then delete it or run again.`);
+      return failed(message('NewEndpointLeft', reason, params.endpointName));
     }
-    if (!params.rollbackOnFailure) return failed(`${reason} rollbackOnFailure is false: the endpoint was left as it is.`);
+    if (!params.rollbackOnFailure) return failed(message('NoRollbackLeft', reason));
     const restored = snapshots(previous);
     const restoredText = previous.entities.map((e) => `${e.name} (v${e.entityVersion}) ${previous.traffic[e.name] ?? 0}%`).join(', ');
-    ctx.log.section(`Rolling back ${params.endpointName} to ${restoredText}`);
+    ctx.log.section(message('RollingBack', params.endpointName, restoredText));
     // The rollback has timeouts of its own (timeoutMinutes each): waiting for our update to
     // settle (the endpoint accepts no change while it rolls out), then the restored config's readiness.
     const nowServing = async () => describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
@@ -314,7 +314,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       } catch (e) {
         if (e instanceof CancelledError) throw e;
         report.rollback = { performed: false, restored, reason, succeeded: false };
-        return failed(`${reason} The rollback could not start: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}; run the task with trafficMode rollback, or the previous version, once the update ends.`);
+        return failed(message('RollbackCouldNotStart', reason, (e as Error).message, params.endpointName, await nowServing()));
       }
       ctx.log.info(`The update ended (${current.state?.config_update ?? 'unknown'}); ${params.endpointName} serves ${describeServing(current)}.`);
     }
@@ -323,29 +323,29 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       report.rollback = { performed: false, restored, reason, succeeded: true };
       report.after = restored;
       ctx.log.info(`No rollback needed: ${params.endpointName} still serves ${restoredText}.`);
-      return failed(`${reason} The update did not take over: ${params.endpointName} still serves ${restoredText}.`);
+      return failed(message('UpdateDidNotTakeOver', reason, params.endpointName, restoredText));
     }
     try {
       await updateServingEndpointConfig(client, params.endpointName, configToUpdate(previous));
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       const why = e instanceof DatabricksApiError ? `${e.errorCode}: ${e.serviceMessage}` : (e as Error).message;
-      ctx.log.error(`Rollback refused: ${why}`);
+      ctx.log.error(message('RollbackRefused', why));
       report.rollback = { performed: false, restored, reason, succeeded: false };
-      return failed(`${reason} The rollback to ${restoredText} was refused (${why}). ${params.endpointName} serves ${await nowServing()}.`);
+      return failed(message('RollbackToRefused', reason, restoredText, why, params.endpointName, await nowServing()));
     }
     try {
       await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, `The rollback of ${params.endpointName}`);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       report.rollback = { performed: true, restored, reason, succeeded: false };
-      return failed(`${reason} The rollback to ${restoredText} did not become ready either: ${(e as Error).message} ${params.endpointName} serves ${await nowServing()}.`);
+      return failed(message('RollbackNotReady', reason, restoredText, (e as Error).message, params.endpointName, await nowServing()));
     }
     report.rollback = { performed: true, restored, reason, succeeded: true };
     report.after = restored;
     ctx.log.info(`Rolled back: ${params.endpointName} serves ${restoredText} again.`);
     if (plan!.record?.complete) await markRecordUsed(deps, params.endpointName, plan!.record.header);
-    return failed(`${reason} Rolled back: ${params.endpointName} serves ${restoredText} again.`);
+    return failed(message('RolledBack', reason, params.endpointName, restoredText));
   }
 }
 
@@ -367,7 +367,7 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
   let endpoint = await findServingEndpoint(client, params.endpointName, ctx.signal);
   const notes: string[] = [];
   if (endpoint?.state?.config_update === 'IN_PROGRESS') {
-    if (dryRun) notes.push(`An update of ${params.endpointName} is in progress: the plan compares with the config served now.`);
+    if (dryRun) notes.push(message('PlanDuringUpdate', params.endpointName));
     else {
       ctx.log.info(`An update of ${params.endpointName} is in progress; waiting for it to end before planning.`);
       endpoint = await waitUntilSettled(deps, params.endpointName, timeoutMs);
@@ -423,7 +423,7 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
 }
 
 export function printPlan(ctx: TaskContext, changes: ChangeEntry[], dryRun: boolean): void {
-  ctx.log.section(dryRun ? 'Plan (dryRun: nothing will be written)' : 'Plan');
+  ctx.log.section(dryRun ? message('PlanSectionDryRun') : message('PlanSection'));
   const lines = renderChanges(changes);
   // The lines quote names and settings read from the workspace: remote text.
   ctx.log.remote(lines.length ? lines.join('\n') : '(no changes)');
@@ -475,7 +475,7 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: Pl
     const record = plan.record;
     await patchServingEndpointTags(client, name, { add_tags: record.addTags, ...(record.deleteTags.length ? { delete_tags: record.deleteTags } : {}) });
     if (record.complete) ctx.log.info(`Recorded the served config on ${name} (tags ${RECORD_TAG}*, ${record.addTags.length} tag(s)) before changing it: trafficMode rollback restores it.`);
-    else ctx.log.warning(`The served config of ${name} is too large to record on the endpoint (${record.encodedLength} characters encoded, more than ${MAX_PARTS} tags of ${MAX_TAG_VALUE}): trafficMode rollback will not be able to restore it (marked incomplete on the endpoint).`);
+    else ctx.log.warning(message('RecordTooLarge', name, record.encodedLength, MAX_PARTS, MAX_TAG_VALUE));
   }
   if (plan.configChanged) {
     await updateServingEndpointConfig(client, name, configToUpdate(plan.target));
@@ -517,7 +517,7 @@ export async function markRecordUsed(deps: DeployDeps, endpointName: string, hea
     await patchServingEndpointTags(deps.client, endpointName, { add_tags: [usedHeaderTag(header)] });
   } catch (e) {
     if (e instanceof CancelledError) throw e;
-    deps.ctx.log.warning(`The rollback record of ${endpointName} could not be marked used: ${(e as Error).message}`);
+    deps.ctx.log.warning(message('RecordNotMarked', endpointName, (e as Error).message));
   }
 }
 

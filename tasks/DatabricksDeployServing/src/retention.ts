@@ -21,6 +21,7 @@ import type { ChangeEntry, RetentionReport } from '../../../shared/runtime/repor
 import { renderChanges } from '../../../shared/runtime/plan';
 import type { TaskContext } from '../../../shared/runtime/task';
 import type { InferenceTableTarget } from './parameters';
+import { message } from './messages';
 
 export const RETENTION_TAGS = { managedBy: 'managed-by', endpoint: 'mlops-endpoint', purpose: 'mlops-purpose' } as const;
 export const MANAGED_BY = 'databricks-mlops-azure-pipelines';
@@ -248,10 +249,10 @@ export async function syncRetention(
     const plan = await planRetention(client, ctx.signal, wish);
     const lines = retentionPlanLines(plan);
     if (plan.changes.length) {
-      ctx.log.section(deployed.dryRun ? 'Inference retention (plan)' : 'Inference retention');
+      ctx.log.section(deployed.dryRun ? message('RetentionSectionPlan') : message('RetentionSection'));
       ctx.log.remote(lines.join('\n'));
     }
-    for (const id of plan.foreign) ctx.log.warning(`Job ${id} is also named "${plan.report.jobName}" but is not managed by this task (its tags differ): left alone.`);
+    for (const id of plan.foreign) ctx.log.warning(message('ForeignRetentionJob', id, plan.report.jobName));
     if (!deployed.dryRun) await applyRetention(client, ctx, plan);
     const note = `Inference retention: ${describeRetention(plan.report, deployed.dryRun)}.`;
     ctx.log.info(note);
@@ -259,7 +260,7 @@ export async function syncRetention(
   } catch (e) {
     if (e instanceof Error && e.name === 'CancelledError') throw e;
     const why = e instanceof Error ? e.message : String(e);
-    ctx.log.warning(`The inference retention job could not be set: ${why}`);
+    ctx.log.warning(message('RetentionFailed', why));
     return { lines: [], note: `Inference retention: not in place (${why}).`, problem: `The inference retention job could not be set: ${why}` };
   }
 }

@@ -16,6 +16,7 @@ import { configChange, renderChanges } from './plan';
 import { describeServing, waitUntilReady, waitUntilSettled } from './readiness';
 import { describeConfig, readRecord, RECORD_TAG } from './rollbackRecord';
 import { configToUpdate, inferenceTableName, sameConfig, servedConfig, type ServingConfig } from './servedConfig';
+import { message } from './messages';
 
 const MAX_ATTEMPTS = 3;
 
@@ -36,22 +37,22 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
   try {
 
     let endpoint = await findServingEndpoint(client, name, ctx.signal);
-    if (!endpoint) return result(false, `trafficMode rollback: serving endpoint ${name} does not exist, so there is nothing to restore. Nothing was changed.`);
+    if (!endpoint) return result(false, message('RollbackNoEndpoint', name));
     report.endpointId = outputs.endpointId = endpoint.id;
     const record = readRecord(endpoint.tags);
     switch (record.kind) {
       case 'none':
         return result(
           false,
-          `trafficMode rollback: serving endpoint ${name} has no rollback record (tags ${RECORD_TAG}*). DatabricksDeployServing records the served config before each rollout that changes an endpoint which already serves something; ${name} has had none since (e.g. it was created by the last rollout). Nothing was changed: deploy the version you want with trafficMode replace.`,
+          message('RollbackNoRecord', name, RECORD_TAG, name),
         );
       case 'incomplete':
         return result(
           false,
-          `trafficMode rollback: the config ${name} served before the rollout of ${record.header.at} was too large to record on the endpoint, so it cannot be restored from the record. Nothing was changed: deploy the previous version again with trafficMode replace or canary.`,
+          message('RollbackRecordIncomplete', name, record.header.at),
         );
       case 'corrupt':
-        return result(false, `trafficMode rollback: the rollback record on ${name} cannot be used: ${record.reason}. Nothing was changed.`);
+        return result(false, message('RollbackRecordUnusable', name, record.reason));
     }
     const recorded = record.config;
     const recordedText = describeConfig(recorded);
@@ -61,10 +62,10 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
 
     for (let attempt = 1; ; attempt++) {
       if (endpoint.state?.config_update === 'IN_PROGRESS') {
-        if (dryRun) notes.push(`An update of ${name} is in progress: a real run waits for it to end (up to ${params.timeoutMinutes} min) before restoring.`);
+        if (dryRun) notes.push(message('RollbackPlanDuringUpdate', name, params.timeoutMinutes));
         else {
-          ctx.log.section(`Waiting for the update in progress on ${name} to end`);
-          ctx.log.info(`${name} is rolling out an update and accepts no config change until it ends: waiting (up to ${params.timeoutMinutes} min), then restoring ${recordedText}.`);
+          ctx.log.section(message('WaitingForUpdateToEnd', name));
+          ctx.log.info(message('RollbackWaitsForUpdate', name, params.timeoutMinutes, recordedText));
           endpoint = await waitUntilSettled(deps, name, remainingMs(), 'The update in progress', 'an update, to be rolled back once it ends');
           ctx.log.info(`The update ended (${endpoint.state?.config_update ?? 'unknown'}); ${name} serves ${describeServing(endpoint)}.`);
         }
@@ -80,10 +81,10 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
       if (record.header.state === 'used') {
         return result(
           false,
-          `trafficMode rollback: the rollback record on ${name} (taken ${record.header.at}) was already used, and the endpoint has changed since without a new record: it serves ${describeServing(endpoint)}. Nothing was changed: deploy the version you want with DatabricksDeployServing.`,
+          message('RollbackRecordUsed', name, record.header.at, describeServing(endpoint)),
         );
       }
-      if (dryRun) return result(true, `Plan mode (dryRun): would restore ${name} to ${recordedText}; nothing was written.`);
+      if (dryRun) return result(true, message('RollbackPlan', name, recordedText));
       try {
         await updateServingEndpointConfig(client, name, configToUpdate(recorded));
         restoreSent = true;
@@ -93,7 +94,7 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
         // Another update started between the read and the PUT: wait for it, then try again.
         const now = e.statusCode === 409 || e.statusCode === 400 ? await getServingEndpoint(client, name, ctx.signal) : undefined;
         if (attempt >= MAX_ATTEMPTS || now?.state?.config_update !== 'IN_PROGRESS') {
-          return result(false, `The rollback of ${name} to ${recordedText} was refused: ${e.errorCode}: ${e.serviceMessage} ${name} serves ${describeServing(now ?? endpoint)}.`);
+          return result(false, message('RollbackModeRefused', name, recordedText, e.errorCode ?? '', e.serviceMessage ?? '', name, describeServing(now ?? endpoint)));
         }
         ctx.log.info(`Another update of ${name} got in the way; waiting for it (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`);
         endpoint = now;
@@ -101,14 +102,14 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
     }
     report.action = 'update';
     report.rollback.performed = true;
-    ctx.log.info(`Started restoring ${name} to ${recordedText}.`);
+    ctx.log.info(message('RestoreStarted', name, recordedText));
     if (!params.waitForReady) {
       notes.push('waitForReady is false: the restore was started, not awaited; the record stays until a rollback sees it served.');
       setOutputs(recorded, endpoint);
-      return result(true, `Serving endpoint ${name}: the restore of ${recordedText} was started (not waiting for it).`);
+      return result(true, message('RestoreNotAwaited', name, recordedText));
     }
     try {
-      ctx.log.section(`Waiting for ${name} to be ready`);
+      ctx.log.section(message('WaitingForReady', name));
       const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(), `The rollback of ${name}`, false, params.timeoutMinutes);
       report.polls = waited.polls;
       report.after = snapshots(recorded, waited.result);
@@ -122,18 +123,18 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
     report.rollback.succeeded = true;
     await markRecordUsed(deps, name, record.header);
     setOutputs(recorded, endpoint);
-    return result(true, `Rolled back serving endpoint ${name}: it serves ${recordedText} again (the config recorded before the rollout of ${record.header.at}).`);
+    return result(true, message('RolledBackMode', name, recordedText, record.header.at));
 
     async function alreadyServed(ep: ServingEndpointDetailed): Promise<DeployResult> {
       setOutputs(recorded, ep);
-      if (dryRun) return result(true, `Plan mode (dryRun): ${name} already serves the recorded config (${recordedText}); nothing to restore.`);
+      if (dryRun) return result(true, message('RollbackPlanNothing', name, recordedText));
       if (params.waitForReady) {
         const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(), `The restored config of ${name}`, true, params.timeoutMinutes);
         report.after = snapshots(recorded, waited.result);
       }
       report.rollback!.succeeded = true;
       if (record.kind === 'ok' && record.header.state === 'ready') await markRecordUsed(deps, name, record.header);
-      return result(true, `Serving endpoint ${name} already serves the recorded config (${recordedText}); nothing was restored.`);
+      return result(true, message('RollbackNothing', name, recordedText));
     }
 
     function setOutputs(config: ServingConfig, ep: ServingEndpointDetailed): void {
@@ -152,8 +153,8 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
     return result(
       false,
       restoreSent
-        ? `${e.message} The restore of ${name} to ${restoring} was sent and is rolling out (${describeServing(left)}); run trafficMode rollback again to wait until it serves (the record stays until then).`
-        : `${e.message} Nothing was changed on ${name} (${describeServing(left)}); run trafficMode rollback again.`,
+        ? message('RollbackCancelledSent', e.message, name, restoring, describeServing(left))
+        : message('RollbackCancelledNothing', e.message, name, describeServing(left)),
     );
   }
 }

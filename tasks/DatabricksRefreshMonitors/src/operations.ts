@@ -21,6 +21,7 @@ import { runPool } from '../../../shared/runtime/pool';
 import { isActive, refreshAll, type RefreshHandle, type RefreshOutcome } from './refresh';
 import { renderSummary } from './summary';
 import { resolveTargets } from './targets';
+import { message } from './messages';
 
 /** One monitored table as the task sees it, from whichever monitor API manages it. */
 export interface MonitorView {
@@ -51,7 +52,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
   if (params.thresholds.length > 0) checkModelIdSlice(params.modelId, targets.monitors);
   // Destinations are resolved before any refresh starts: an unknown name fails here.
   const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
-  if (targets.skipped.length > 0) log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
+  if (targets.skipped.length > 0) log.info(message('SkippedUnmonitored', targets.skipped.length, params.schemaName ?? '', targets.skipped.join(', ')));
   const granularities = new Map(targets.monitors.map((t) => [t.table, t.monitor.facts.granularity ?? finestGranularity(t.monitor.facts.granularities)]));
 
   if (targets.monitors.length > 0) log.section(dryRun ? 'Plan: monitor refreshes' : `Refreshing ${targets.monitors.length} monitor(s), at most ${params.concurrency} at once`);
@@ -76,7 +77,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
       ? {
           result: resultFor('insufficient-data', params.onDrift, params.onInsufficientData),
           verdict: 'insufficient-data' as const,
-          message: `No monitored table found in ${params.schemaName}; nothing was refreshed or checked (onInsufficientData: ${params.onInsufficientData}).`,
+          message: message('NoMonitoredTable', params.schemaName ?? '', params.onInsufficientData),
         }
       : gateOutcome(tables, params.onDrift, params.onInsufficientData);
   const driftedColumns = [...new Set(tables.flatMap((t) => t.columns.filter((c) => c.drifted).map((c) => `${t.table}.${c.column}`)))];
@@ -122,21 +123,21 @@ async function notifyDrift(deps: RefreshMonitorsDeps, ctx: TaskContext, destinat
   const names = destinations.map((d) => d.display_name);
   const build = [ctx.variable('System.CollectionUri'), ctx.variable('System.TeamProject'), ctx.variable('Build.BuildId')];
   const link = build.every((v) => v) ? ` ${build[0]!.replace(/\/+$/, '')}/${encodeURIComponent(build[1]!)}/_build/results?buildId=${build[2]}` : '';
-  const message = `[mlops] ${gateMessage}${link}`;
+  const text = `[mlops] ${gateMessage}${link}`;
   if (dryRun) {
-    ctx.log.info(`Plan mode (dryRun): would notify ${names.join(', ')}: ${message}`);
-    return { destinations: names, message, planned: true };
+    ctx.log.info(message('NotifyPlanned', names.join(', '), text));
+    return { destinations: names, message: text, planned: true };
   }
   const token = `ado-drift-${createHash('sha256').update([ctx.variable('System.CollectionId'), build[2], ctx.variable('System.JobId'), ctx.variable('System.JobAttempt'), names.join(',')].join('|')).digest('hex').slice(0, 48)}`;
   try {
-    const { runId } = await notifyThroughJobRun(deps.client, destinations, message, token);
-    ctx.log.info(`Notified ${names.join(', ')} through the one-time job run ${runId} (webhook_notifications.on_success): ${message}`);
-    return { destinations: names, message, runId };
+    const { runId } = await notifyThroughJobRun(deps.client, destinations, text, token);
+    ctx.log.info(message('Notified', names.join(', '), runId, text));
+    return { destinations: names, message: text, runId };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    ctx.log.warning(`notifyDestinations: could not notify ${names.join(', ')}: ${reason}`);
-    return { destinations: names, message, error: reason };
+    ctx.log.warning(message('NotifyFailed', names.join(', '), reason));
+    return { destinations: names, message: text, error: reason };
   }
 }
 
@@ -171,9 +172,9 @@ async function plan(monitors: ReadonlyArray<{ table: string; monitor: MonitorVie
     const base = { table, startedByTask: false, timedOut: false, cancelledByTask: false };
     try {
       const running = (await monitor.refresh.listRefreshes()).find((r) => isActive(r.state));
-      const message = running ? `would wait on refresh ${running.refreshId} (${running.state})` : 'would start a refresh';
-      ctx.log.info(`${table}: ${message}.`);
-      return { ...base, state: 'NOT_STARTED' as const, refreshId: running?.refreshId, message };
+      const planned = running ? message('PlanWouldWait', running.refreshId, running.state) : message('PlanWouldStart');
+      ctx.log.info(message('TableLine', table, planned));
+      return { ...base, state: 'NOT_STARTED' as const, refreshId: running?.refreshId, message: planned };
     } catch (error) {
       if (error instanceof CancelledError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
@@ -215,7 +216,7 @@ async function tableResult(
     return { ...base, verdict: 'error', reason: problem, columns: [] };
   }
   if (!check) return { ...base, verdict: 'not-evaluated', columns: [] };
-  const stale = refresh.state === 'PENDING' || refresh.state === 'RUNNING' ? [`Evaluated on the metrics of an earlier refresh: refresh ${refresh.refreshId} is still ${refresh.state} (waitForCompletion is false).`] : [];
+  const stale = refresh.state === 'PENDING' || refresh.state === 'RUNNING' ? [message('EvaluatedOnEarlierRefresh', refresh.refreshId ?? '', refresh.state)] : [];
   try {
     const gate = await check();
     const reasons = [...gate.reasons, ...stale];
@@ -224,7 +225,7 @@ async function tableResult(
     return { ...base, verdict: gate.verdict, reason: reasons.length > 0 ? reasons.join('\n') : undefined, columns: gate.columns };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
-    const reason = error instanceof GateSetupError ? error.message : `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof GateSetupError ? error.message : message('MetricTablesFailed', error instanceof Error ? error.message : String(error));
     ctx.log.error(`${table}: ${reason}`);
     return { ...base, verdict: 'error', reason, columns: [] };
   }

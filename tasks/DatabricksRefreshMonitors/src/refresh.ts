@@ -18,6 +18,7 @@ import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { Clock } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { runPool } from '../../../shared/runtime/pool';
+import { message } from './messages';
 
 export type RefreshState = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 
@@ -105,7 +106,7 @@ async function refreshOne(target: RefreshTarget, deadline: number, options: Refr
   const { clock, log } = options;
   const base = { table: target.table, timedOut: false, cancelledByTask: false };
   if (options.waitForCompletion && clock.now() >= deadline) {
-    return { ...base, state: 'NOT_STARTED', startedByTask: false, timedOut: true, message: 'Not started: the timeout was reached before a refresh slot was free.' };
+    return { ...base, state: 'NOT_STARTED', startedByTask: false, timedOut: true, message: message('RefreshNotStarted') };
   }
 
   let first: RefreshSnapshot;
@@ -173,7 +174,7 @@ async function start(target: RefreshTarget): Promise<{ first: RefreshSnapshot; s
 function settled(base: Pick<RefreshOutcome, 'table' | 'timedOut' | 'cancelledByTask'>, r: RefreshSnapshot, startedByTask: boolean, log: TaskLog): RefreshOutcome {
   const duration = r.startTimeMs !== undefined && r.endTimeMs !== undefined ? Math.max(0, (r.endTimeMs - r.startTimeMs) / 1000) : undefined;
   if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') {
-    log.warning(`${base.table}: refresh ${r.refreshId} ended ${r.state}${r.message ? `: ${r.message}` : ''}`);
+    log.warning(r.message ? message('RefreshEndedWith', base.table, r.refreshId ?? '', r.state, r.message) : message('RefreshEnded', base.table, r.refreshId ?? '', r.state));
   } else if (!isActive(r.state)) {
     log.info(`${base.table}: refresh ${r.refreshId} ${r.state}${duration !== undefined ? ` in ${Math.round(duration)} s` : ''}.`);
   }
@@ -191,18 +192,18 @@ async function timedOut(
   const state = last?.state ?? first.state;
   const outcome: RefreshOutcome = { ...base, state, refreshId: first.refreshId, startedByTask, timedOut: true };
   if (!startedByTask) {
-    options.log.warning(`${target.table}: refresh ${first.refreshId} is still ${state} at the timeout; it was not started by this task, so it is left running.`);
-    return { ...outcome, message: `Still ${state} after ${options.timeoutMinutes} min (not started by this task; left running).` };
+    options.log.warning(message('RefreshLeftRunning', target.table, first.refreshId, state));
+    return { ...outcome, message: message('RefreshStillLeftRunning', state, options.timeoutMinutes) };
   }
   try {
     await target.refresh.cancelRefresh(first.refreshId);
-    options.log.warning(`${target.table}: refresh ${first.refreshId} was still ${state} after ${options.timeoutMinutes} min; cancelled it.`);
-    return { ...outcome, state: 'CANCELED', cancelledByTask: true, message: `Cancelled by the task after ${options.timeoutMinutes} min (was ${state}).` };
+    options.log.warning(message('RefreshCancelledAtTimeout', target.table, first.refreshId, state, options.timeoutMinutes));
+    return { ...outcome, state: 'CANCELED', cancelledByTask: true, message: message('RefreshCancelledByTask', options.timeoutMinutes, state) };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    options.log.warning(`${target.table}: refresh ${first.refreshId} timed out and could not be cancelled: ${reason}`);
-    return { ...outcome, message: `Still ${state} after ${options.timeoutMinutes} min; cancelling it failed: ${reason}`, error: reason };
+    options.log.warning(message('RefreshCancelFailed', target.table, first.refreshId, reason));
+    return { ...outcome, message: message('RefreshStillCancelFailed', state, options.timeoutMinutes, reason), error: reason };
   }
 }
 

@@ -29,6 +29,7 @@ import { decide, format, type GateDecision } from './gate';
 import type { RegisterModelParameters } from './parameters';
 import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
 import { diffLines, renderSummary } from './summary';
+import { message } from './messages';
 
 export type RegisterDeps = Omit<RegistrationDeps, 'reader'>;
 
@@ -114,7 +115,7 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
   const tagChanges = await applyTags(deps, params.modelName, version, plan.tags);
   const aliasChanges = await applyAliases(deps, params.modelName, versionNumber, plan.aliases);
   const changes = planChanges(plan, version, [...tagChanges, ...aliasChanges], copy);
-  if (changes.every((c) => c.action === 'noop')) deps.log.info('Nothing to change: the version, its tags and its aliases are already as requested.');
+  if (changes.every((c) => c.action === 'noop')) deps.log.info(message('NothingToChange'));
   return outcome(deps, params, plan, { dryRun: false, version, copy, reused, changes, warnings });
 }
 
@@ -146,7 +147,7 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
     const known = model ? await findSourceVersions(deps, params.modelName, location.source, location.runId) : [];
     const ready = known.filter((v) => v.status === 'READY').pop();
     if (ready) {
-      deps.log.info(`The model (${location.where}) is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
+      deps.log.info(message('AlreadyRegistered', location.where, ready.version ?? '', params.modelName));
       candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
     } else {
       const inspected = await inspectModel(location);
@@ -154,13 +155,13 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
       if (inspected.dependencies.length > 0) deps.log.info(`Dependencies sent for authentication passthrough: ${inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')}.`);
       // The flag is asked before the version is created (MLflow does the same), so a failure cannot leave a PENDING version.
       const route = await planRoute(client, params.modelName, model !== undefined);
-      deps.log.info(`Storage route: ${route.reason}.`);
+      deps.log.info(message('StorageRoute', route.reason));
       refuseUnfitFiles(route, inspected.files);
       candidate.register = { model: inspected, known, route };
     }
   } else {
     candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
-    deps.log.info(`Candidate: version ${candidate.version.version} of ${params.modelName} (READY).`);
+    deps.log.info(message('CandidateVersion', candidate.version.version ?? '', params.modelName));
     const runId = candidate.version.run_id;
     if (runId) candidate.run = await readRunIfAny(deps, runId, params.gate !== undefined);
   }
@@ -217,7 +218,7 @@ async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters,
     baselineExists: baselineVersion !== undefined,
     baselineIsCandidate: baselineVersion !== undefined && baselineVersion.version === candidateVersion,
   });
-  deps.log.info(`Gate on ${gate.metric}: ${decision.reason}.`);
+  deps.log.info(message('GateOn', gate.metric, decision.reason));
   return { decision, candidate: candidateValue, baseline: baselineValue, baselineVersion: baselineVersion?.version, baselineRunId, baselineRunPath };
 }
 
@@ -244,7 +245,7 @@ async function ensureRegisteredModel(deps: RegisterDeps, modelName: string, desc
   const [catalog_name, schema_name, name] = modelName.split('.');
   try {
     await createRegisteredModel(deps.client, { catalog_name, schema_name, name, comment: description });
-    deps.log.info(`Created registered model ${modelName}.`);
+    deps.log.info(message('CreatedRegisteredModel', modelName));
   } catch (error) {
     // Another pipeline created it meanwhile: that is what we wanted.
     if (!isAlreadyExists(error)) throw error;
@@ -259,7 +260,7 @@ async function applyTags(deps: RegisterDeps, modelName: string, version: Registr
     await setModelVersionTag(deps.client, modelName, version.version!, tag);
     changes.push({ action: current.has(tag.key) ? 'update' : 'create', resource: `tag ${tag.key}`, fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }] });
   }
-  if (changes.length > 0) deps.log.info(`Set ${changes.length} tag(s) on version ${version.version}.`);
+  if (changes.length > 0) deps.log.info(message('TagsSet', changes.length, version.version ?? ''));
   return changes;
 }
 
@@ -279,7 +280,7 @@ async function applyAliases(deps: RegisterDeps, modelName: string, version: numb
       }
       throw error;
     }
-    deps.log.info(`Alias "${move.alias}": ${move.from === undefined ? 'set on' : `moved from version ${move.from} to`} version ${version}.`);
+    deps.log.info(move.from === undefined ? message('AliasSet', move.alias, version) : message('AliasMoved', move.alias, move.from, version));
     changes.push(aliasChange(move, version));
   }
   return changes;
@@ -330,7 +331,7 @@ function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefi
 }
 
 function printPlan(deps: RegisterDeps, changes: ChangeEntry[]): void {
-  deps.log.section('Plan (dryRun): nothing is changed');
+  deps.log.section(message('PlanSectionDryRun'));
   // Tag values and names came from the workspace or the run: remote text.
   for (const line of diffLines(changes)) deps.log.remote(line);
 }
@@ -416,16 +417,16 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
 
   const lost = gate !== undefined && !gate.decision.wins;
   const failed = lost && params.gate?.failIfNotImproved === true;
-  const what = input.dryRun ? `Plan for ${params.modelName}` : `${params.modelName} version ${target}`;
-  const promotedText = plan.promoted ? (params.promoteAliases.length > 0 ? `promoted to ${params.promoteAliases.join(', ')}` : 'wins') : 'not promoted';
-  const message = failed
-    ? `${params.modelName} version ${target} was not promoted and failIfNotImproved is set: ${gate.decision.reason}.`
-    : `${what}: ${promotedText}${input.dryRun ? ' (dryRun: nothing changed)' : ''}.`;
+  const what = input.dryRun ? message('PlanFor', params.modelName) : message('ModelVersion', params.modelName, target);
+  const promotedText = plan.promoted ? (params.promoteAliases.length > 0 ? message('PromotedTo', params.promoteAliases.join(', ')) : message('Wins')) : message('NotPromoted');
+  const text = failed
+    ? message('NotPromotedFail', params.modelName, target, gate.decision.reason)
+    : message(input.dryRun ? 'OutcomeDryRun' : 'Outcome', what, promotedText);
   const result = failed ? 'Failed' : input.warnings.length > 0 ? 'SucceededWithIssues' : 'Succeeded';
 
   return {
     result,
-    message,
+    message: text,
     outputs: {
       modelVersion: versionText,
       modelUri,
@@ -439,7 +440,7 @@ function outcome(deps: RegisterDeps, params: RegisterModelParameters, plan: Regi
       report,
       dryRun: input.dryRun,
       result,
-      message,
+      message: text,
       gateReason: gate?.decision.reason,
       baselineRunId: gate?.baselineRunId,
       baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,

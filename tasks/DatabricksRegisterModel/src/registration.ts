@@ -27,6 +27,7 @@ import { poll } from '../../../shared/client/poll';
 import type { InspectedModel } from './artifacts';
 import { copyModelFiles, formatBytes, writeCredentials, type CopyDeps, type CopyResult } from './copy';
 import { SINGLE_PUT_LIMIT } from './limits';
+import { message } from './messages';
 
 export interface RegistrationDeps extends CopyDeps {
   signal?: AbortSignal;
@@ -80,11 +81,11 @@ export async function registerVersion(deps: RegistrationDeps, request: Registrat
   let version: RegistryModelVersion;
   let removedDuplicates: number[] = [];
   if (pending) {
-    deps.log.info(`Version ${pending.version} of ${request.modelName} from this model is still PENDING_REGISTRATION (an earlier attempt did not finish): completing it.`);
+    deps.log.info(message('CompletingPending', pending.version ?? '', request.modelName));
     version = await getRegistryModelVersion(deps.client, request.modelName, String(pending.version));
   } else {
     ({ version, removedDuplicates } = await createGuarded(deps, request, known));
-    deps.log.info(`Created version ${version.version} of ${request.modelName} (PENDING_REGISTRATION).`);
+    deps.log.info(message('CreatedVersion', version.version ?? '', request.modelName));
   }
   let copy: CopyResult;
   try {
@@ -100,10 +101,10 @@ export async function registerVersion(deps: RegistrationDeps, request: Registrat
       { cause: error },
     );
   }
-  deps.log.info(`Copied ${copy.files} file(s). Finalizing version ${version.version}.`);
+  deps.log.info(message('CopiedFinalizing', copy.files, version.version ?? ''));
   const finalized = await finalizeModelVersion(deps.client, request.modelName, version.version!);
   const ready = await waitForReady(deps, request, finalized);
-  deps.log.info(`Version ${ready.version} of ${request.modelName} is READY.`);
+  deps.log.info(message('VersionReady', ready.version ?? '', request.modelName));
   if (request.model.modelId) await recordVersionOnLoggedModel(deps, request.model.modelId, request.modelName, ready.version!);
   return { version: ready, copy, continued: pending !== undefined, removedDuplicates };
 }
@@ -142,9 +143,9 @@ async function createGuarded(
     await deleteModelVersion(deps.client, request.modelName, extra.version!);
     removed.push(extra.version!);
   }
-  if (removed.length > 0) deps.log.warning(`Removed version(s) ${removed.join(', ')} of ${request.modelName}: duplicates created by a retried create whose first answer was lost.`);
+  if (removed.length > 0) deps.log.warning(message('RemovedDuplicates', removed.join(', '), request.modelName));
   if (!created) {
-    deps.log.warning(`The answer to the create call was lost, but version ${keep} from this model exists: continuing with it.`);
+    deps.log.warning(message('CreateAnswerLost', keep));
     created = await getRegistryModelVersion(deps.client, request.modelName, String(keep));
   }
   return { version: created, removedDuplicates: removed };
@@ -189,7 +190,7 @@ async function recordVersionOnLoggedModel(deps: RegistrationDeps, modelId: strin
     list.push({ name, version: Number(version) });
     await setLoggedModelTags(deps.client, modelId, [{ key: KEY, value: JSON.stringify(list) }]);
   } catch (error) {
-    deps.log.warning(`Version ${version} is registered, but recording it on the logged model ${modelId} (tag ${KEY}) failed: ${(error as Error).message}`);
+    deps.log.warning(message('LoggedModelTagFailed', version, modelId, KEY, (error as Error).message));
   }
 }
 
