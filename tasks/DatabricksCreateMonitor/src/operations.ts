@@ -137,7 +137,7 @@ export async function createMonitor(deps: MonitorDeps, params: CreateMonitorPara
   // Destinations are resolved by name before anything is written: an unknown name fails here.
   const destinationNames = params.driftAlerts.flatMap((r) => r.destinations);
   const destinations = await resolveDestinations(client, destinationNames, 'driftAlerts');
-  if (destinations.size) ctx.log.info(`Notification destinations: ${[...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? 'unknown type'}, ${d.id})`).join(', ')}.`);
+  if (destinations.size) ctx.log.info(message('NotificationDestinations', [...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? message('UnknownType')}, ${d.id})`).join(', ')));
   const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target, destinations) : [];
   for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(message('DuplicateAlerts', a.duplicates!, a.displayName));
 
@@ -387,7 +387,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
   const verdict = evaluate(first);
   if (verdict.done) return verdict.result;
   ctx.log.info(message('WaitingUntilActive', table, first.status, Math.round(timeoutMs / 60_000)));
-  const { result } = await ctx.log.group(`Status of the monitor of ${table}`, () => poll<Monitor | undefined, Monitor>({
+  const { result } = await ctx.log.group(message('MonitorStatusGroup', table), () => poll<Monitor | undefined, Monitor>({
     read: async () => (latest = await api.get(table)),
     evaluate,
     clock: ctx.clock,
@@ -396,7 +396,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
     maxIntervalMs: 30_000,
     signal: ctx.signal,
     onStatus: (status) => {
-      if (status !== first.status) ctx.log.info(`Monitor of ${table}: ${status}`);
+      if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
     },
     onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
     describeTimeout: () => `The monitor of ${table} was not ACTIVE after ${Math.round(timeoutMs / 60_000)} min (last status ${latest?.status ?? 'unknown'}); raise timeoutMinutes or look at the monitor in the workspace.`,

@@ -46,7 +46,7 @@ export async function verifyInferenceLog(
   const waited = () => Math.round((ctx.clock.now() - started) / ctx.clock.scale(1) / 1000);
   const statement = `SELECT request_time, status_code FROM ${quoteName(request.table)} WHERE client_request_id = :id LIMIT 1`;
   ctx.log.section(message('CheckingInferenceLog', request.table));
-  ctx.log.info(`Waiting up to ${request.minutes} min for the smoke request (client_request_id ${request.clientRequestId}) to appear in ${request.table}; ${DELIVERY_NOTE}.`);
+  ctx.log.info(message('WaitingForSmokeRequest', request.minutes, request.clientRequestId, request.table, DELIVERY_NOTE));
   try {
     const { result } = await poll<{ found: boolean; status: string }, { time?: string; statusCode?: string }>({
       read: async () => {

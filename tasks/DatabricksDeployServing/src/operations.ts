@@ -100,7 +100,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
 
   const resolved = await resolveServedVersion(client, params.modelName, params.model);
   const wanted = wantedEntity(params, resolved.version);
-  ctx.log.info(`Model ${params.modelName}: ${resolved.how} (READY), served as ${wanted.name}.`);
+  ctx.log.info(message('ModelResolved', params.modelName ?? '', resolved.how, wanted.name));
 
   const outputs: DeployOutputs = {
     endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(params.endpointName)}/invocations`),
@@ -187,7 +187,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       report.polls = waited.polls;
       report.after = snapshots(plan.target, waited.result);
       if (plan.configChanged) report.timeToReadySeconds = Math.round(taskTime(deps, ctx.clock.now() - appliedAt) / 1000);
-      if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
+      if (report.timeToReadySeconds !== undefined) ctx.log.info(message('EndpointReady', params.endpointName, formatDuration(report.timeToReadySeconds), waited.polls));
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       let entityMessages: EntityMessage[] | undefined;
@@ -216,7 +216,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       }
       const smoke = outcome.result;
       report.smokeTest = smoke;
-      if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
+      if (outcome.via !== client.workspaceUrl) ctx.log.info(message('SmokeViaOwnHost', outcome.via));
       if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
       else {
         const text = message('SmokeTestFailed', params.endpointName, smoke.summary);
@@ -269,7 +269,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     }
     // Accepted: the restore rolls out on the service side; the agent does not wait for it.
     report.rollback = { performed: true, restored, reason: why, succeeded: false };
-    ctx.log.info(`Rollback accepted: ${name} is rolling back to ${restoredText}.`);
+    ctx.log.info(message('RollbackAccepted', name, restoredText));
     return failed(
       message('CancelledRollbackAccepted', why, name, restoredText),
     );
@@ -308,7 +308,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     const nowServing = async () => describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
     let current = stillRollingOut ? undefined : await getServingEndpoint(client, params.endpointName, ctx.signal);
     if (stillRollingOut || current?.state?.config_update === 'IN_PROGRESS') {
-      ctx.log.info(`The update of ${params.endpointName} is still rolling out and the endpoint accepts no change until it ends: waiting for it to settle (up to ${Math.round(timeoutMs / 60_000)} min), then restoring ${restoredText}.`);
+      ctx.log.info(message('RollbackWaitsForSettle', params.endpointName, Math.round(timeoutMs / 60_000), restoredText));
       try {
         current = await waitUntilSettled(deps, params.endpointName, timeoutMs, `The update being rolled back`, 'our update, to be rolled back once it ends');
       } catch (e) {
@@ -316,13 +316,13 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
         report.rollback = { performed: false, restored, reason, succeeded: false };
         return failed(message('RollbackCouldNotStart', reason, (e as Error).message, params.endpointName, await nowServing()));
       }
-      ctx.log.info(`The update ended (${current.state?.config_update ?? 'unknown'}); ${params.endpointName} serves ${describeServing(current)}.`);
+      ctx.log.info(message('UpdateEnded', current.state?.config_update ?? 'unknown', params.endpointName, describeServing(current)));
     }
     if (stillRollingOut && current && sameConfig(servedConfig(current), previous)) {
       // The update failed or was cancelled: the previous config kept serving, nothing to restore.
       report.rollback = { performed: false, restored, reason, succeeded: true };
       report.after = restored;
-      ctx.log.info(`No rollback needed: ${params.endpointName} still serves ${restoredText}.`);
+      ctx.log.info(message('NoRollbackNeeded', params.endpointName, restoredText));
       return failed(message('UpdateDidNotTakeOver', reason, params.endpointName, restoredText));
     }
     try {
@@ -343,7 +343,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
     }
     report.rollback = { performed: true, restored, reason, succeeded: true };
     report.after = restored;
-    ctx.log.info(`Rolled back: ${params.endpointName} serves ${restoredText} again.`);
+    ctx.log.info(message('RolledBackLine', params.endpointName, restoredText));
     if (plan!.record?.complete) await markRecordUsed(deps, params.endpointName, plan!.record.header);
     return failed(message('RolledBack', reason, params.endpointName, restoredText));
   }
@@ -369,7 +369,7 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
   if (endpoint?.state?.config_update === 'IN_PROGRESS') {
     if (dryRun) notes.push(message('PlanDuringUpdate', params.endpointName));
     else {
-      ctx.log.info(`An update of ${params.endpointName} is in progress; waiting for it to end before planning.`);
+      ctx.log.info(message('WaitingBeforePlanning', params.endpointName));
       endpoint = await waitUntilSettled(deps, params.endpointName, timeoutMs);
     }
   }
@@ -442,12 +442,12 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: Pl
       email_notifications: plan.notifications,
     };
     const created = await createServingEndpoint(client, body);
-    ctx.log.info(`Created serving endpoint ${name}${created.id ? ` (id ${created.id})` : ''}.`);
+    ctx.log.info(created.id ? message('EndpointCreatedId', name, created.id) : message('EndpointCreatedLine', name));
     return created;
   }
   if (plan.gateway.disableFirst) {
     // The service refuses to move an enabled inference table: disable it where it is first.
-    ctx.log.info('The inference table moves: disabling it at its current location first, then enabling it at the new one.');
+    ctx.log.info(message('InferenceTableMoves'));
     await putAiGateway(client, name, plan.gateway.disableFirst);
   }
   if (plan.gateway.target) {
@@ -461,25 +461,25 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: Pl
       }
       throw e;
     }
-    ctx.log.info(`Updated the AI Gateway of ${name}.`);
+    ctx.log.info(message('GatewayUpdated', name));
   }
   if (plan.tags) {
     await patchServingEndpointTags(client, name, plan.tags);
-    ctx.log.info(`Set tag(s) ${plan.tags.add_tags.map((t) => t.key).join(', ')} on ${name}.`);
+    ctx.log.info(message('TagsSetOn', plan.tags.add_tags.map((t) => t.key).join(', '), name));
   }
   if (plan.notifications) {
     await patchServingEndpointNotifications(client, name, plan.notifications);
-    ctx.log.info(`Updated the e-mail notifications of ${name}.`);
+    ctx.log.info(message('NotificationsUpdated', name));
   }
   if (plan.configChanged && plan.record) {
     const record = plan.record;
     await patchServingEndpointTags(client, name, { add_tags: record.addTags, ...(record.deleteTags.length ? { delete_tags: record.deleteTags } : {}) });
-    if (record.complete) ctx.log.info(`Recorded the served config on ${name} (tags ${RECORD_TAG}*, ${record.addTags.length} tag(s)) before changing it: trafficMode rollback restores it.`);
+    if (record.complete) ctx.log.info(message('ConfigRecorded', name, RECORD_TAG, record.addTags.length));
     else ctx.log.warning(message('RecordTooLarge', name, record.encodedLength, MAX_PARTS, MAX_TAG_VALUE));
   }
   if (plan.configChanged) {
     await updateServingEndpointConfig(client, name, configToUpdate(plan.target));
-    ctx.log.info(`Started the config update of ${name}.`);
+    ctx.log.info(message('ConfigUpdateStarted', name));
   }
   return undefined;
 }

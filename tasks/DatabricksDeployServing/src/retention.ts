@@ -187,7 +187,7 @@ export async function applyRetention(client: DatabricksClient, ctx: TaskContext,
   if (plan.wish.days === 0) {
     if (plan.current?.job_id !== undefined) {
       await deleteJob(client, plan.current.job_id);
-      ctx.log.info(`Deleted the retention job ${report.jobName} (${plan.current.job_id}).`);
+      ctx.log.info(message('RetentionJobDeleted', report.jobName, plan.current.job_id ?? ''));
     }
     if (plan.writeFile) await deleteWorkspaceFile(client, report.sqlPath);
     return;
@@ -195,16 +195,16 @@ export async function applyRetention(client: DatabricksClient, ctx: TaskContext,
   // The file first: a job must never point at a missing or stale file.
   if (plan.writeFile) {
     await writeWorkspaceFile(client, report.sqlPath, plan.sql!);
-    ctx.log.info(`Wrote ${report.sqlPath}: delete payload rows older than ${plan.wish.days} day(s).`);
+    ctx.log.info(message('RetentionSqlWritten', report.sqlPath ?? '', plan.wish.days));
   }
   if (!plan.current) {
     const created = await createJob(client, plan.settings!);
     report.jobId = created.job_id;
     report.jobUrl = created.job_id !== undefined ? client.link(`/jobs/${created.job_id}`) : undefined;
-    ctx.log.info(`Created the retention job ${report.jobName} (${created.job_id ?? '?'}), daily at 03:00 UTC.`);
+    ctx.log.info(message('RetentionJobCreated', report.jobName, created.job_id ?? '?'));
   } else if (plan.writeJob) {
     await resetJob(client, plan.current.job_id!, plan.settings!);
-    ctx.log.info(`Updated the retention job ${report.jobName} (${plan.current.job_id}).`);
+    ctx.log.info(message('RetentionJobUpdated', report.jobName, plan.current.job_id ?? ''));
   }
 }
 

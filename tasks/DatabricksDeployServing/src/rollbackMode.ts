@@ -58,7 +58,7 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
     const recordedText = describeConfig(recorded);
     restoring = recordedText;
     report.rollback = { performed: false, restored: snapshots(recorded), reason: `trafficMode rollback (record of ${record.header.at})`, succeeded: false };
-    ctx.log.info(`Rollback record of ${name} (taken ${record.header.at}${record.header.configVersion !== undefined ? ` from config ${record.header.configVersion}` : ''}, ${record.header.state}): ${recordedText}.`);
+    ctx.log.info(record.header.configVersion !== undefined ? message('RecordFoundConfig', name, record.header.at, record.header.configVersion, record.header.state, recordedText) : message('RecordFound', name, record.header.at, record.header.state, recordedText));
 
     for (let attempt = 1; ; attempt++) {
       if (endpoint.state?.config_update === 'IN_PROGRESS') {
@@ -67,7 +67,7 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
           ctx.log.section(message('WaitingForUpdateToEnd', name));
           ctx.log.info(message('RollbackWaitsForUpdate', name, params.timeoutMinutes, recordedText));
           endpoint = await waitUntilSettled(deps, name, remainingMs(), 'The update in progress', 'an update, to be rolled back once it ends');
-          ctx.log.info(`The update ended (${endpoint.state?.config_update ?? 'unknown'}); ${name} serves ${describeServing(endpoint)}.`);
+          ctx.log.info(message('UpdateEnded', endpoint.state?.config_update ?? 'unknown', name, describeServing(endpoint)));
         }
       }
       const current = servedConfig(endpoint);
@@ -96,7 +96,7 @@ export async function rollbackServing(deps: DeployDeps, params: RollbackServingP
         if (attempt >= MAX_ATTEMPTS || now?.state?.config_update !== 'IN_PROGRESS') {
           return result(false, message('RollbackModeRefused', name, recordedText, e.errorCode ?? '', e.serviceMessage ?? '', name, describeServing(now ?? endpoint)));
         }
-        ctx.log.info(`Another update of ${name} got in the way; waiting for it (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`);
+        ctx.log.info(message('AnotherUpdateWaiting', name, attempt + 1, MAX_ATTEMPTS));
         endpoint = now;
       }
     }

@@ -63,7 +63,7 @@ export async function refreshMonitors(ctx: TaskContext, params: RefreshMonitorsP
         { concurrency: params.concurrency, waitForCompletion: params.waitForCompletion, timeoutMinutes: params.timeoutMinutes, clock: ctx.clock, signal: ctx.signal, log },
       );
 
-  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}${params.modelId !== undefined ? ` (model id ${params.modelId} only)` : ''}`);
+  if (params.thresholds.length > 0) log.section(params.modelId !== undefined ? message('DriftGateSectionSlice', params.thresholds.map((r) => r.text).join('; '), params.modelId) : message('DriftGateSection', params.thresholds.map((r) => r.text).join('; ')));
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
     const facts = { ...monitor.facts, granularity: granularities.get(table), modelId: params.modelId };

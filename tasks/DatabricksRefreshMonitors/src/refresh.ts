@@ -99,7 +99,7 @@ export async function refreshAll(targets: readonly RefreshTarget[], options: Ref
       return outcome;
     });
   // The refreshes' status lines in one group (they interleave when several run at once).
-  return options.waitForCompletion ? options.log.group(`Waiting for ${targets.length} monitor refresh(es) (up to ${options.timeoutMinutes} min)`, refreshAndCount) : refreshAndCount();
+  return options.waitForCompletion ? options.log.group(message('WaitingForRefreshes', targets.length, options.timeoutMinutes), refreshAndCount) : refreshAndCount();
 }
 
 async function refreshOne(target: RefreshTarget, deadline: number, options: RefreshOptions): Promise<RefreshOutcome> {
@@ -116,11 +116,11 @@ async function refreshOne(target: RefreshTarget, deadline: number, options: Refr
     if (running) {
       first = running;
       startedByTask = false;
-      log.info(`${target.table}: refresh ${running.refreshId} is already ${running.state}; waiting on it instead of starting another.`);
+      log.info(message('RefreshWaitingOnRunning', target.table, running.refreshId, running.state));
     } else {
       ({ first, startedByTask } = await start(target));
-      if (startedByTask) log.info(`${target.table}: started refresh ${first.refreshId} (${first.state}).`);
-      else log.info(`${target.table}: the service says a refresh is already running; waiting on refresh ${first.refreshId}.`);
+      if (startedByTask) log.info(message('RefreshStartedLine', target.table, first.refreshId, first.state));
+      else log.info(message('RefreshServiceSaysRunning', target.table, first.refreshId));
     }
   } catch (error) {
     return failed(base, error, false);
@@ -145,7 +145,7 @@ async function refreshOne(target: RefreshTarget, deadline: number, options: Refr
       factor: POLL_FACTOR,
       signal: options.signal,
       onStatus: (status, r) => {
-        if (r !== first) log.info(`${target.table}: refresh ${first.refreshId} is ${status}.`);
+        if (r !== first) log.info(message('RefreshStatus', target.table, first.refreshId, status));
       },
     });
     return settled(base, result, startedByTask, log);
@@ -176,7 +176,7 @@ function settled(base: Pick<RefreshOutcome, 'table' | 'timedOut' | 'cancelledByT
   if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') {
     log.warning(r.message ? message('RefreshEndedWith', base.table, r.refreshId ?? '', r.state, r.message) : message('RefreshEnded', base.table, r.refreshId ?? '', r.state));
   } else if (!isActive(r.state)) {
-    log.info(`${base.table}: refresh ${r.refreshId} ${r.state}${duration !== undefined ? ` in ${Math.round(duration)} s` : ''}.`);
+    log.info(duration !== undefined ? message('RefreshDoneIn', base.table, r.refreshId ?? '', r.state, Math.round(duration)) : message('RefreshDone', base.table, r.refreshId ?? '', r.state));
   }
   return { ...base, state: r.state, refreshId: r.refreshId, startedByTask, durationSeconds: duration, message: r.message };
 }

@@ -140,7 +140,7 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
       const { run, orgId } = await resolveRun(client, params.source);
       candidate.run = run;
       candidate.orgId = orgId;
-      deps.log.info(`Candidate run: ${run.info!.run_id!}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
+      deps.log.info(run.info?.run_name ? message('CandidateRunNamed', run.info.run_id!, run.info.run_name) : message('CandidateRun', run.info!.run_id!));
       location = await locateRunModel(deps, run, params.source.artifactPath);
     }
     candidate.location = location;
@@ -151,8 +151,8 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
       candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
     } else {
       const inspected = await inspectModel(location);
-      deps.log.info(`Model: ${location.where}; ${inspected.files.length} file(s), ${formatBytes(inspected.totalBytes)}, flavors ${inspected.flavors.join(', ') || 'none'}, signature with outputs.`);
-      if (inspected.dependencies.length > 0) deps.log.info(`Dependencies sent for authentication passthrough: ${inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')}.`);
+      deps.log.info(message('ModelInspected', location.where, inspected.files.length, formatBytes(inspected.totalBytes), inspected.flavors.join(', ') || message('NoFlavors')));
+      if (inspected.dependencies.length > 0) deps.log.info(message('Dependencies', inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')));
       // The flag is asked before the version is created (MLflow does the same), so a failure cannot leave a PENDING version.
       const route = await planRoute(client, params.modelName, model !== undefined);
       deps.log.info(message('StorageRoute', route.reason));

@@ -206,7 +206,7 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
   };
   const first = settle(finalized);
   if (first.done) return first.result;
-  const { result } = await deps.log.group(`Waiting for version ${versionId} of ${request.modelName} to be READY (up to ${request.timeoutMinutes} min)`, () => poll({
+  const { result } = await deps.log.group(message('WaitingForVersion', versionId, request.modelName, request.timeoutMinutes), () => poll({
     read: () => getRegistryModelVersion(deps.client, request.modelName, versionId),
     evaluate: settle,
     clock: deps.clock,
@@ -214,7 +214,7 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
     initialIntervalMs: 3_000,
     maxIntervalMs: 15_000,
     signal: deps.signal,
-    onStatus: (status) => deps.log.info(`Version ${versionId}: ${status}`),
+    onStatus: (status) => deps.log.info(message('VersionStatus', versionId, status)),
     onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
     describeTimeout: (last) =>
       `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,

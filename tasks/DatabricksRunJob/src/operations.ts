@@ -284,7 +284,7 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     if (fromValue) {
       report.mlflowRunId = outputs.mlflowRunId = fromValue.runId;
       report.mlflowRunSource = 'exitValue';
-      ctx.log.info(`MLflow run ${fromValue.runId} (from the exit value${fromValue.key ? `'s ${fromValue.key}` : ''}).`);
+      ctx.log.info(fromValue.key ? message('MlflowRunFromExitKey', fromValue.runId, fromValue.key) : message('MlflowRunFromExit', fromValue.runId));
       return;
     }
     if (!params.experimentName) {
@@ -297,7 +297,7 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
     } else if (found) {
       report.mlflowRunId = outputs.mlflowRunId = found.runId;
       report.mlflowRunSource = 'tagSearch';
-      ctx.log.info(`MLflow run ${found.runId} in ${params.experimentName} (tagged with the ${found.matched === 'taskRun' ? `task run ${chosen.run_id}` : `job run ${runId}`}).`);
+      ctx.log.info(found.matched === 'taskRun' ? message('MlflowRunTaggedTask', found.runId, params.experimentName, chosen.run_id ?? '') : message('MlflowRunTaggedJob', found.runId, params.experimentName, runId));
     } else {
       ctx.log.warning(message('NoTaggedRun', params.experimentName, chosen.run_id ?? '?', runId));
     }
@@ -334,7 +334,7 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
     const list = found.map((j) => `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? ` by ${j.creator_user_name}` : ''}${j.created_time ? ` created ${new Date(j.created_time).toISOString().slice(0, 10)}` : ''}`).join(', ');
     throw inputError('jobName', `${found.length} jobs are named "${name}": ${list}; set jobId to the one to run`);
   }
-  ctx.log.info(`Job "${name}" is job ${found[0]!.job_id}.`);
+  ctx.log.info(message('JobFound', name, found[0]!.job_id ?? ''));
   return getJobAllPages(client, found[0]!.job_id!, ctx.signal);
 }
 
