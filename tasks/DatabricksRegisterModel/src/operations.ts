@@ -125,7 +125,7 @@ export async function registerModel(deps: RegisterDeps, params: RegisterModelPar
 export async function makePlan(deps: RegisterDeps, params: RegisterModelParameters): Promise<RegistrationPlan> {
   const { client } = deps;
   const model = await findRegisteredModel(client, params.modelName);
-  if (!model && params.source.kind === 'existingVersion') throw new Error(`Registered model ${params.modelName} does not exist (or the principal cannot see it).`);
+  if (!model && params.source.kind === 'existingVersion') throw new Error(message('RegisteredModelMissing', params.modelName));
 
   const candidate: Candidate = {};
   if (params.source.kind === 'run') {
@@ -185,7 +185,7 @@ async function readRunIfAny(deps: RegisterDeps, runId: string, required: boolean
     return (await getRun(deps.client, runId)).run;
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    if (required) throw new Error(`The source run ${runId} of the candidate no longer exists: its metrics cannot be compared.`);
+    if (required) throw new Error(message('SourceRunGone', runId));
     return undefined;
   }
 }
@@ -194,11 +194,11 @@ async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters,
   const gate = params.gate!;
   const candidateRunId = candidate.run?.info?.run_id;
   if (!candidate.run || !candidateRunId) {
-    throw new Error(`Version ${candidate.version?.version} of ${params.modelName} has no source run, so its metric "${gate.metric}" cannot be read for the gate.`);
+    throw new Error(message('NoSourceRun', candidate.version?.version ?? '', params.modelName, gate.metric));
   }
   const candidateValue = metricOf(candidate.run, gate.metric);
   if (candidateValue === undefined) {
-    throw new Error(`The candidate's run ${candidateRunId} has no metric "${gate.metric}": log it (mlflow.log_metric("${gate.metric}", ...)) or change compareMetric.`);
+    throw new Error(message('CandidateMetricMissing', candidateRunId, gate.metric, gate.metric));
   }
   const baselineVersion = model ? await versionByAlias(deps, params.modelName, gate.baselineAlias) : undefined;
   const candidateVersion = candidate.version ? Number(candidate.version.version) : undefined;

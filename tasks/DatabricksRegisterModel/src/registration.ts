@@ -164,9 +164,9 @@ async function refuseTooLargeForPresigned(deps: RegistrationDeps, request: Regis
   const why =
     `${big.relativePath} (${formatBytes(big.size)}) is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take, and this model's storage is DEFAULT_STORAGE, ` +
     'which takes files only through presigned URLs while the Files API route for models is disabled. Ask the workspace admin to enable the Files API for models (it takes any size), or make the file smaller.';
-  if (continued) throw new VersionRemovedError(`${why} Version ${version.version} stays PENDING_REGISTRATION.`);
+  if (continued) throw new VersionRemovedError(message('VersionStaysPending', why, version.version ?? ''));
   await deleteModelVersion(deps.client, request.modelName, Number(version.version));
-  throw new VersionRemovedError(`${why} Version ${version.version}, created for this copy, was deleted again.`);
+  throw new VersionRemovedError(message('VersionDeletedAgain', why, version.version ?? ''));
 }
 
 /**
@@ -200,7 +200,7 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
     if (v.status === 'READY') return { done: true as const, result: v };
     if (v.status === 'FAILED_REGISTRATION') {
       const why = v.status_message ? `: ${v.status_message}` : ' (no status message)';
-      throw new RegistrationFailedError(`Version ${versionId} of ${request.modelName} failed registration (FAILED_REGISTRATION)${why}`);
+      throw new RegistrationFailedError(message('RegistrationFailed', versionId, request.modelName, why));
     }
     return { done: false as const, status: v.status ?? 'MODEL_VERSION_STATUS_UNKNOWN' };
   };
