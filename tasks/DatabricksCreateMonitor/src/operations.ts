@@ -321,9 +321,9 @@ function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | u
 }
 
 function immutableMessage(table: string, diff: MonitorDiff): string {
-  const what = diff.immutable.map((c) => `${c.field} is ${c.current} on the existing monitor, ${c.wanted} wanted`).join('; ');
-  const keep = diff.immutable.some((c) => c.field === 'assets_dir') ? ` Set assetsDir to the current value to keep the monitor,` : '';
-  return `The monitor of ${table} cannot be updated in place: ${what}.${keep} or delete the monitor (its metric tables and dashboard stay) and run the task again to recreate it.`;
+  const what = diff.immutable.map((c) => message('ImmutableField', c.field, c.current, c.wanted)).join('; ');
+  const keep = diff.immutable.some((c) => c.field === 'assets_dir') ? ` ${message('KeepAssetsDir')}` : '';
+  return message('MonitorImmutable', table, what, keep);
 }
 
 /** The finest of the granularities (the alert reads its windows). */
@@ -399,7 +399,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
       if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
     },
     onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
-    describeTimeout: () => `The monitor of ${table} was not ACTIVE after ${Math.round(timeoutMs / 60_000)} min (last status ${latest?.status ?? 'unknown'}); raise timeoutMinutes or look at the monitor in the workspace.`,
+    describeTimeout: () => message('MonitorNotActive', table, Math.round(timeoutMs / 60_000), latest?.status ?? 'unknown'),
   }));
   ctx.log.info(message('MonitorActive', table));
   return result;

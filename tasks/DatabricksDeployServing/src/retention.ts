@@ -261,6 +261,6 @@ export async function syncRetention(
     if (e instanceof Error && e.name === 'CancelledError') throw e;
     const why = e instanceof Error ? e.message : String(e);
     ctx.log.warning(message('RetentionFailed', why));
-    return { lines: [], note: `Inference retention: not in place (${why}).`, problem: `The inference retention job could not be set: ${why}` };
+    return { lines: [], note: message('RetentionNotInPlace', why), problem: message('RetentionFailed', why) };
   }
 }

@@ -13,6 +13,7 @@ import { monitorFinder } from './monitorGateway';
 import { refreshMonitors } from './operations';
 import { refreshMonitorsWorstCase } from './worstCase';
 import { buildParameters, type RefreshMonitorsParameters } from './parameters';
+import { message } from './messages';
 
 export const definition: TaskDefinition<RefreshMonitorsParameters> = {
   name: 'DatabricksRefreshMonitors',
@@ -35,7 +36,7 @@ export const definition: TaskDefinition<RefreshMonitorsParameters> = {
   },
   explain(error) {
     if (error.statusCode === 403 && error.path.includes('/monitor')) {
-      return 'Refreshing a monitor needs MANAGE (or ownership) on the monitored table and USE CATALOG/USE SCHEMA on its parents.';
+      return message('ExplainRefreshPermission');
     }
     return undefined;
   },

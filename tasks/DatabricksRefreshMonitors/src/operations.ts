@@ -190,9 +190,9 @@ function change(r: RefreshOutcome): ChangeEntry {
 
 /** Why a refresh outcome keeps the gate from running on this table; undefined when it may run. */
 function refreshProblem(r: RefreshOutcome): string | undefined {
-  if (r.error) return `${r.timedOut ? 'The refresh timed out' : 'The refresh could not be run'}: ${r.error}`;
-  if (r.timedOut) return r.message ?? 'The refresh did not finish before the timeout.';
-  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') return `The refresh ${r.refreshId ?? ''} ended ${r.state}${r.message ? `: ${r.message}` : ''}`.replace('  ', ' ');
+  if (r.error) return message(r.timedOut ? 'RefreshTimedOutError' : 'RefreshCouldNotRun', r.error);
+  if (r.timedOut) return r.message ?? message('RefreshDidNotFinish');
+  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') return r.message ? message('RefreshEndedProblemWith', r.refreshId ?? '', r.state, r.message) : message('RefreshEndedProblem', r.refreshId ?? '', r.state);
   return undefined;
 }
 
