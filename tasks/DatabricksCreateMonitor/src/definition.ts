@@ -11,6 +11,7 @@ import { createMonitor } from './operations';
 import { createMonitorWorstCase } from './worstCase';
 import { buildParameters, type CreateMonitorParameters } from './parameters';
 import { monitorSummary } from './summary';
+import { message } from './messages';
 
 export const definition: TaskDefinition<CreateMonitorParameters> = {
   name: 'DatabricksCreateMonitor',
@@ -30,9 +31,9 @@ export const definition: TaskDefinition<CreateMonitorParameters> = {
   },
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && (error.path.includes('/monitor') || error.path.includes('/data-quality/'))) {
-      return "The service connection's principal must own the table (or have MANAGE on it) with USE CATALOG and USE SCHEMA on its parents, and USE SCHEMA and CREATE TABLE on outputSchema. A legacy monitor can only be updated by the principal that created it.";
+      return message('ExplainMonitorPermission');
     }
-    if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/alerts')) return 'Creating SQL alerts needs the Databricks SQL entitlement and CAN USE on the SQL warehouse (warehouseId).';
+    if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/alerts')) return message('ExplainAlertPermission');
     return undefined;
   },
 };

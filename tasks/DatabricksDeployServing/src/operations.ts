@@ -217,7 +217,7 @@ export async function deployServing(deps: DeployDeps, params: DeployServingParam
       const smoke = outcome.result;
       report.smokeTest = smoke;
       if (outcome.via !== client.workspaceUrl) ctx.log.info(message('SmokeViaOwnHost', outcome.via));
-      if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
+      if (smoke.ok) ctx.log.remote(message('SmokeTestPassed', smoke.summary));
       else {
         const text = message('SmokeTestFailed', params.endpointName, smoke.summary);
         ctx.log.error(text);

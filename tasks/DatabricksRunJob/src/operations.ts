@@ -276,7 +276,7 @@ export async function runJob(deps: RunJobDeps, params: RunJobParameters): Promis
       const shown = value.length > MAX_OUTPUT_CHARS ? value.slice(0, MAX_OUTPUT_CHARS) : value;
       if (shown !== value) ctx.log.warning(message('NotebookOutputCut', MAX_OUTPUT_CHARS, chosen.task_key ?? '', value.length));
       report.notebookOutput = outputs.notebookOutput = shown;
-      ctx.log.remote(`Exit value of ${chosen.task_key}: ${shown.length > 500 ? `${shown.slice(0, 500)}…` : shown}`);
+      ctx.log.remote(message('ExitValueOf', chosen.task_key ?? '', shown.length > 500 ? `${shown.slice(0, 500)}…` : shown));
     } else {
       notes.push(message('NoExitValue', chosen.task_key ?? ''));
     }
