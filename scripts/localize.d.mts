@@ -2,3 +2,4 @@
 export declare const RESJSON_PATH: string;
 export declare function localize<T extends object>(taskJson: T): { resources: Record<string, string>; loc: T };
 export declare function writeLocalization(taskFolder: string, taskJson: object): void;
+export declare function taskMessages(name: string, declared: Record<string, string> | undefined, shared: Record<string, string>, repo?: string): Record<string, string>;

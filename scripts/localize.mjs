@@ -10,10 +10,37 @@
 // (System.Culture, default en-US), else task.json's `messages`.
 // scripts/package.mjs writes both into every staged task folder, from the stamped task.json, so
 // versions and the test extension's names always match.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { root } from './lib.mjs';
 
 export const RESJSON_PATH = join('Strings', 'resources.resjson', 'en-US', 'resources.resjson');
+
+/**
+ * The `messages` of a packaged task.json: the shared runtime's messages and the task's own
+ * (tasks/<name>/messages.json), besides any the task.json declares itself. A key declared in two
+ * of these places is refused (one declaration per message).
+ */
+export function taskMessages(name, declared, shared, repo = root) {
+  const file = join(repo, 'tasks', name, 'messages.json');
+  const own = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const sources = [
+    [`tasks/${name}/task.json`, declared ?? {}],
+    ['shared/runtime/messages.json', shared],
+    [`tasks/${name}/messages.json`, own],
+  ];
+  const merged = {};
+  const from = {};
+  for (const [where, messages] of sources) {
+    for (const [key, text] of Object.entries(messages)) {
+      if (typeof text !== 'string') throw new Error(`${where}: message ${key} is not a string`);
+      if (key in merged) throw new Error(`${where} declares message ${key}, which ${from[key]} declares`);
+      merged[key] = text;
+      from[key] = where;
+    }
+  }
+  return merged;
+}
 
 /** The en-US resources and the task.loc.json of one task.json (not modified). */
 export function localize(taskJson) {

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { root, pkg, taskNames } from './lib.mjs';
 import { assertMonotonic, releasedVersions, taskVersion } from './versioning.mjs';
 import { rewriteForTestInstall } from './testExtension.mjs';
-import { writeLocalization } from './localize.mjs';
+import { taskMessages, writeLocalization } from './localize.mjs';
 
 const version = pkg.version;
 const manifest = JSON.parse(readFileSync(join(root, 'vss-extension.json'), 'utf8'));
@@ -39,13 +39,11 @@ const tasks = taskNames().map((name) => ({ name, json: JSON.parse(readFileSync(j
 const changelog = existsSync(join(root, 'CHANGELOG.md')) ? readFileSync(join(root, 'CHANGELOG.md'), 'utf8') : '';
 assertMonotonic(version, releasedVersions(changelog), [...new Set(tasks.map((t) => t.json.version.Major))]);
 for (const { json } of tasks) json.version = taskVersion(version, json.version.Major);
-// The shared runtime's fixed messages (shared/runtime/messages.json, their one declaration) in every task.json, for tl.loc.
+// The fixed messages each task prints, for tl.loc: the shared runtime's (shared/runtime/messages.json)
+// and the task's own (tasks/<name>/messages.json), each key declared once (shared/runtime/messages.ts).
 const sharedMessages = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8'));
-for (const { name, json } of tasks) {
-  const clash = Object.keys(sharedMessages).find((key) => json.messages && key in json.messages);
-  if (clash) throw new Error(`tasks/${name}/task.json declares message ${clash}, which shared/runtime/messages.json declares`);
-  json.messages = { ...(json.messages ?? {}), ...sharedMessages };
-}
+for (const { name, json } of tasks) json.messages = taskMessages(name, json.messages, sharedMessages);
+
 if (testInstall) rewriteForTestInstall(manifest, tasks.map((t) => t.json), publisher, manifest.id);
 
 for (const { name, json } of tasks) {

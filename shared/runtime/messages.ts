@@ -1,11 +1,16 @@
 /**
- * The fixed messages the shared runtime prints, localizable the way Microsoft's tasks are: the
- * English text is declared once, in messages.json; packaging (scripts/package.mjs) adds it to
- * every packaged task.json's `messages`, and so to Strings/resources.resjson/en-US as
- * loc.messages.<key> (scripts/localize.mjs). In the packaged task, task-lib's tl.loc reads the
- * culture's resources.resjson (System.Culture, default en-US), else task.json's `messages`.
- * Where no task.json with messages sits beside the code (the repository's own layout), the
- * English text is formatted directly — the same words.
+ * The fixed messages the tasks print, localizable the way Microsoft's tasks are. The English text
+ * is declared once: the shared runtime's in shared/runtime/messages.json, each task's own in
+ * tasks/<TaskName>/messages.json (one declaration per key; packaging refuses a key declared
+ * twice). Packaging (scripts/package.mjs) adds both to the task's packaged task.json `messages`,
+ * and so to Strings/resources.resjson/en-US as loc.messages.<key> (scripts/localize.mjs). In the
+ * packaged task, task-lib's tl.loc reads the culture's resources.resjson (System.Culture, default
+ * en-US), else task.json's `messages`. Where no task.json with those messages sits beside the
+ * code (the repository's own layout), the English text is formatted directly — the same words.
+ *
+ * Placeholders are `%s`, filled in order (tl.loc and util.format both); a test checks that every
+ * call passes as many arguments as its message has placeholders, that every key used is
+ * declared and that every declared key is used.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +18,13 @@ import { format } from 'node:util';
 import * as tl from 'azure-pipelines-task-lib/task';
 import MESSAGES from './messages.json';
 
-export type MessageKey = keyof typeof MESSAGES;
+export type MessageCatalog = Readonly<Record<string, string>>;
+export type MessageArgument = string | number;
 
 let taskDir: string | undefined;
-let loaded: boolean | undefined;
+/** The packaged task.json's messages, once read; null when there is none beside the code. */
+let manifestMessages: Readonly<Record<string, string>> | null | undefined;
+let resourcePathSet = false;
 
 /**
  * Where the task's task.json (with its `messages`) and Strings/ are: the bundle's folder in a
@@ -24,23 +32,37 @@ let loaded: boolean | undefined;
  */
 export function useTaskStrings(dir: string): void {
   taskDir = dir;
-  loaded = undefined;
+  manifestMessages = undefined;
+  resourcePathSet = false;
 }
 
-function taskStringsLoaded(): boolean {
-  if (loaded !== undefined) return loaded;
-  loaded = false;
-  if (taskDir === undefined) return loaded;
+function packagedMessages(): Readonly<Record<string, string>> | null {
+  if (manifestMessages !== undefined) return manifestMessages;
+  manifestMessages = null;
+  if (taskDir === undefined) return manifestMessages;
   const manifest = join(taskDir, 'task.json');
-  if (!existsSync(manifest)) return loaded;
-  const messages = (JSON.parse(readFileSync(manifest, 'utf8')) as { messages?: Record<string, string> }).messages ?? {};
-  if (!Object.keys(MESSAGES).every((key) => key in messages)) return loaded;
-  tl.setResourcePath(manifest, true);
-  loaded = true;
-  return loaded;
+  if (!existsSync(manifest)) return manifestMessages;
+  manifestMessages = (JSON.parse(readFileSync(manifest, 'utf8')) as { messages?: Record<string, string> }).messages ?? {};
+  return manifestMessages;
 }
 
-/** A fixed message in the agent's culture, `%s` filled in order. */
-export function message(key: MessageKey, ...args: Array<string | number>): string {
-  return taskStringsLoaded() ? tl.loc(key, ...args) : format(MESSAGES[key], ...args);
+/** Whether tl.loc can answer every key of `catalog` (the packaged task.json declares them all). */
+function localized(catalog: MessageCatalog): boolean {
+  const packaged = packagedMessages();
+  if (packaged === null || !Object.keys(catalog).every((key) => key in packaged)) return false;
+  if (!resourcePathSet) {
+    tl.setResourcePath(join(taskDir!, 'task.json'), true);
+    resourcePathSet = true;
+  }
+  return true;
 }
+
+/** The `message(key, ...args)` of one catalog: the text in the agent's culture, `%s` filled in order. */
+export function messageCatalog<const C extends MessageCatalog>(catalog: C): (key: keyof C & string, ...args: MessageArgument[]) => string {
+  return (key, ...args) => (localized(catalog) ? tl.loc(key, ...args) : format(catalog[key], ...args));
+}
+
+export type MessageKey = keyof typeof MESSAGES;
+
+/** A fixed message of the shared runtime (shared/runtime/messages.json). */
+export const message = messageCatalog(MESSAGES);

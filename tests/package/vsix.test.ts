@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import JSZip from 'jszip';
 import Ajv from 'ajv-draft-04';
+import { bundledTaskSuite } from '../helpers/bundledSuite';
 import { repoRoot, sharedDir } from '../helpers/repo';
 
 const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel', 'DatabricksRunJob'];
@@ -87,7 +88,8 @@ describe('the packaged .vsix', function () {
     const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
     const json = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { messages: Record<string, string> };
     const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual(json.messages, shared, 'the shared messages are in the packaged task.json');
+    const own = JSON.parse(readFileSync(join(root, 'tasks', 'DatabricksRunJob', 'messages.json'), 'utf8')) as Record<string, string>;
+    assert.deepEqual(json.messages, { ...shared, ...own }, 'the shared messages and the task\'s own are in the packaged task.json');
     const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
     assert.equal(resources['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
     // A translation beside en-US, as a culture folder would ship one.
@@ -109,6 +111,49 @@ describe('the packaged .vsix', function () {
     const english = start();
     assert.match(english.stdout, /##vso\[task\.issue type=warning[^\]]*\]DatabricksRunJob can run for up to 121 min with these inputs .*timeoutInMinutes to at least 130 /, english.stdout + english.stderr);
     assert.doesNotMatch(english.stdout + german.stdout, /Can't find loc string|Resource file haven't been set/);
+  });
+
+  it("carries every task's own printed messages (tasks/<task>/messages.json) and the shared ones in task.json messages and resources.resjson", async () => {
+    const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
+    for (const task of TASKS) {
+      const own = JSON.parse(readFileSync(join(root, 'tasks', task, 'messages.json'), 'utf8')) as Record<string, string>;
+      assert.ok(Object.keys(own).length > 0, `${task} declares its printed messages`);
+      const json = JSON.parse(await zip.file(`tasks/${task}/task.json`)!.async('string')) as { messages: Record<string, string> };
+      const resources = JSON.parse(await zip.file(`tasks/${task}/Strings/resources.resjson/en-US/resources.resjson`)!.async('string')) as Record<string, string>;
+      assert.deepEqual(json.messages, { ...shared, ...own }, task);
+      for (const [key, text] of Object.entries(json.messages)) assert.equal(resources[`loc.messages.${key}`], text, `${task} ${key}`);
+    }
+  });
+
+  describe("a task's own messages in the agent's culture (the packaged DatabricksRunJob against the fake workspace)", () => {
+    const suite = bundledTaskSuite('DatabricksRunJob', { timeScale: 0.01 });
+    let taskDir: string;
+    before(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-own-'));
+      for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
+        const target = join(dir, f);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+      }
+      taskDir = join(dir, 'tasks', 'DatabricksRunJob');
+      const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
+      mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
+      writeFileSync(
+        join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
+        JSON.stringify({ ...resources, 'loc.messages.PlanWouldRun': 'Planmodus: Job %s (%s) mit %s Task(s) und %s Parameter(n) würde laufen; nichts gestartet.' }),
+      );
+    });
+
+    it('prints the completion message from the culture\'s resources.resjson, and the English one by default', async () => {
+      const job = suite.cloud.workspace.state.jobs.addJob({ name: 'churn training', parameters: {}, tasks: [{ key: 'train', script: { durationMs: 60_000 } }] });
+      const inputs = { jobId: String(job.job_id), dryRun: 'true', timeoutMinutes: '30' };
+      const german = await suite.run(inputs, { entry: join(taskDir, 'index.js'), variables: { 'System.Culture': 'de-DE' } });
+      assert.equal(german.result, 'Succeeded', german.stdout);
+      assert.equal(german.resultMessage, `Planmodus: Job churn training (${job.job_id}) mit 1 Task(s) und 0 Parameter(n) würde laufen; nichts gestartet.`);
+      const english = await suite.run(inputs, { entry: join(taskDir, 'index.js') });
+      assert.equal(english.resultMessage, `Plan mode (dryRun): would run job churn training (${job.job_id}) with 1 task(s) and 0 parameter(s); nothing was started.`);
+      assert.doesNotMatch(german.stdout + english.stdout, /Can't find loc string|Resource file haven't been set/);
+    });
   });
 
   it('carries the manifest, the Marketplace page, the license and the third-party notices', async () => {

@@ -12,6 +12,7 @@ import { createMonitorPhases, type MonitorPlan } from './operations';
 import { createMonitorWorstCase } from './worstCase';
 import { buildParameters, type CreateMonitorParameters } from './parameters';
 import { createMonitorSummary } from './summary';
+import { message } from './messages';
 
 export const definition: TaskDefinition<CreateMonitorParameters, MonitorPlan, MonitorReportData> = {
   name: 'DatabricksCreateMonitor',
@@ -23,9 +24,9 @@ export const definition: TaskDefinition<CreateMonitorParameters, MonitorPlan, Mo
   summary: createMonitorSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && (error.path.includes('/monitor') || error.path.includes('/data-quality/'))) {
-      return "The service connection's principal must own the table (or have MANAGE on it) with USE CATALOG and USE SCHEMA on its parents, and USE SCHEMA and CREATE TABLE on outputSchema. A legacy monitor can only be updated by the principal that created it.";
+      return message('ExplainMonitorPermission');
     }
-    if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/alerts')) return 'Creating SQL alerts needs the Databricks SQL entitlement and CAN USE on the SQL warehouse (warehouseId).';
+    if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/alerts')) return message('ExplainAlertPermission');
     return undefined;
   },
 };

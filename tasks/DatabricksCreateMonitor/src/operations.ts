@@ -25,6 +25,7 @@ import type { CreateMonitorParameters } from './parameters';
 import { creationFields, diffMonitor, hasChanges, monitorSpec, renderChanges, type MonitorDiff } from './plan';
 import { findTable, readPayloadSource, UnpackError, type PayloadSource } from './unpack/source';
 import { createViewStatement, REQUEST_FORMATS, SERVED_ENTITIES_PROBE, SERVED_ENTITIES_TABLE, viewColumns, viewQuery, type ModelIdSource, type ViewSpec } from './unpack/viewSql';
+import { message } from './messages';
 
 /** What the helpers of this task use of TaskDeps. */
 export type MonitorDeps = TaskDeps;
@@ -99,26 +100,26 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
   const probeTables = [table, ...(view ? [view.source.payloadTable] : []), ...(params.baselineTableName ? [params.baselineTableName] : [])];
   const { api, fallbackReason, decidedBy } = await resolveMonitorApi(client, params.monitorApi, probeTables);
   const apiChoice = describeApiChoice(params.monitorApi, api.kind, fallbackReason);
-  ctx.log.info(`Monitor API: ${apiChoice}.${decidedBy ? ` Decided by: ${decidedBy}.` : ''}`);
+  ctx.log.info(decidedBy ? message('MonitorApiDecided', apiChoice, decidedBy) : message('MonitorApi', apiChoice));
   if (params.profile.type === 'inferenceLog' && params.profile.predictionProbabilityColumn && api.kind === 'legacy') {
-    notes.push(`predictionProbabilityColumn: the legacy quality monitors API has no prediction_probability_column; it is sent as its legacy counterpart inference_log.prediction_proba_col (catalog MonitorInferenceLog).`);
+    notes.push(message('LegacyProbabilityColumn'));
   }
 
   if (view) {
     ctx.log.info(
-      `Unpacking ${view.source.payloadTable} with the signature of ${view.source.servedEntity.model} version ${view.source.servedEntity.version}: ${view.spec.features.length} feature column(s), prediction ${view.spec.predictionType}.`,
+      message('Unpacking', view.source.payloadTable, view.source.servedEntity.model, view.source.servedEntity.version, view.spec.features.length, view.spec.predictionType),
     );
     if (view.modelIdFallback) {
-      const warning = `unpackFromEndpoint: the view's ${view.spec.modelIdColumn} holds the bare served entity id, not <model>/<version>: ${SERVED_ENTITIES_TABLE} cannot be read here (${view.modelIdFallback}). A gate on one model's slice (DatabricksRefreshMonitors modelId) then needs that id. Have an account admin enable the system.serving schema and grant this connection's principal SELECT on ${SERVED_ENTITIES_TABLE}, then run this task again.`;
+      const warning = message('ModelIdFallback', view.spec.modelIdColumn, SERVED_ENTITIES_TABLE, view.modelIdFallback, SERVED_ENTITIES_TABLE);
       ctx.log.warning(warning);
       notes.push(warning);
     } else {
-      ctx.log.info(`Model id: <model>/<version> of each request's served entity, through ${SERVED_ENTITIES_TABLE} (e.g. ${view.source.servedEntity.model}/${view.source.servedEntity.version}).`);
+      ctx.log.info(message('ModelIdFromServedEntities', SERVED_ENTITIES_TABLE, view.source.servedEntity.model, view.source.servedEntity.version));
     }
-    if (view.source.otherEntities.length) notes.push(`The view uses the signature of ${view.source.servedEntity.name}; also served: ${view.source.otherEntities.join(', ')}.`);
+    if (view.source.otherEntities.length) notes.push(message('OtherServedEntities', view.source.servedEntity.name, view.source.otherEntities.join(', ')));
   }
   const tableExists = view ? view.existing !== undefined : (await findTable(client, table)) !== undefined;
-  if (!tableExists && !view) throw new Error(`The table ${table} does not exist (or the service connection cannot see it). Create it first, or set unpackFromEndpoint to create it as a view over a serving endpoint's inference table.`);
+  if (!tableExists && !view) throw new Error(message('TableMissing', table));
   const current = tableExists ? await api.get(table) : undefined;
   const wanted = monitorSpec(params);
   const diff = current ? diffMonitor(current, wanted) : undefined;
@@ -138,9 +139,9 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
   // Destinations are resolved by name before anything is written: an unknown name fails here.
   const destinationNames = params.driftAlerts.flatMap((r) => r.destinations);
   const destinations = await resolveDestinations(client, destinationNames, 'driftAlerts');
-  if (destinations.size) ctx.log.info(`Notification destinations: ${[...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? 'unknown type'}, ${d.id})`).join(', ')}.`);
+  if (destinations.size) ctx.log.info(message('NotificationDestinations', [...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? message('UnknownType')}, ${d.id})`).join(', ')));
   const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target, destinations) : [];
-  for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(`${a.duplicates} more alert(s) are named "${a.displayName}"; only the oldest is managed by this task.`);
+  for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(message('DuplicateAlerts', a.duplicates!, a.displayName));
 
   const changes: ChangeEntry[] = [
     ...(view ? [view.change] : []),
@@ -177,7 +178,7 @@ export function plannedMonitor(plan: MonitorPlan): CreateMonitorResult {
   const table = plan.params.tableName;
   if (plan.diff?.immutable.length) return finish(plan, 'Failed', immutableMessage(table, plan.diff));
   const count = plan.changes.filter((c) => c.action !== 'noop').length;
-  return finish(plan, 'Succeeded', count ? `Plan mode (dryRun): ${count} change(s) planned for the monitor of ${table}; nothing was written.` : `Plan mode (dryRun): the monitor of ${table} is up to date; nothing to change.`);
+  return finish(plan, 'Succeeded', count ? message('PlanChanges', count, table) : message('PlanUpToDate', table));
 }
 
 /** Writes in dependency order: the view, the monitor, the wait until ACTIVE, the alerts, an optional refresh. */
@@ -190,13 +191,13 @@ export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promis
   if (view && view.change.action !== 'noop') await createView(deps, params.warehouseId!, view);
   let monitor: Monitor;
   if (!current) {
-    ctx.log.info(`Creating the monitor of ${table} (${api.kind === 'dataQuality' ? 'data quality API' : 'legacy quality monitors API'}).`);
+    ctx.log.info(message(api.kind === 'dataQuality' ? 'CreatingMonitorV1' : 'CreatingMonitorLegacy', table));
     monitor = await api.create(wanted, {
       matches: (found) => !diffMonitor(found, wanted).changed.length,
       onRecovered: (message) => ctx.log.warning(message),
     });
   } else if (diff?.changed.length) {
-    ctx.log.info(`Updating the monitor of ${table}: ${diff.fields.map((f) => f.path).join(', ')}.`);
+    ctx.log.info(message('UpdatingMonitor', table, diff.fields.map((f) => f.path).join(', ')));
     monitor = await api.update(wanted, diff.changed, current);
   } else {
     monitor = current;
@@ -225,7 +226,7 @@ export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promis
   if (params.refreshAfterCreate) {
     const viewChanged = view !== undefined && view.change.action !== 'noop';
     if (report.action !== 'noop' || viewChanged) report.refreshStarted = await startRefresh(deps, api, table, notes);
-    else notes.push('refreshAfterCreate: the monitor did not change, so no refresh was started (DatabricksRefreshMonitors refreshes on demand).');
+    else notes.push(message('NoRefreshUnchanged'));
   }
   return finish(plan, 'Succeeded', successMessage(table, report, view?.change.action, alerts, changed));
 }
@@ -245,7 +246,7 @@ async function requireSchema(client: DatabricksClient, schema: string): Promise<
     await client.get(apiPath`/api/2.1/unity-catalog/schemas/${schema}`);
   } catch (e) {
     if (e instanceof DatabricksApiError && (e.errorCode === 'SCHEMA_DOES_NOT_EXIST' || e.errorCode === 'CATALOG_DOES_NOT_EXIST')) {
-      throw new Error(`outputSchema ${schema} does not exist: create the schema for the metric tables first (the monitor does not create it).`);
+      throw new Error(message('OutputSchemaMissing', schema));
     }
     throw e;
   }
@@ -298,15 +299,15 @@ async function planView(
   };
   const columns = viewColumns(spec);
   const clash = columns.find((c, i) => columns.findIndex((x) => x.toLowerCase() === c.toLowerCase()) !== i);
-  if (clash) throw new UnpackError(`unpackFromEndpoint: the model has a feature named "${clash}", which is also a column the view adds; rename the timestamp, model id or prediction column input.`);
+  if (clash) throw new UnpackError(message('FeatureClash', clash));
   if (!(await findTable(client, source.payloadTable))) {
     throw new UnpackError(
-      `unpackFromEndpoint: the payload table ${source.payloadTable} of ${endpointName} does not exist yet. It is created after the endpoint's first logged request (rows arrive within about an hour); run this task again then.`,
+      message('PayloadTableMissing', source.payloadTable, endpointName),
     );
   }
   const existing = await findTable(client, params.tableName);
   if (existing && existing.table_type !== 'VIEW') {
-    throw new UnpackError(`unpackFromEndpoint: ${params.tableName} exists as a ${existing.table_type ?? 'table'}, not a view; the task does not replace tables. Choose another tableName for the view.`);
+    throw new UnpackError(message('NotAView', params.tableName, existing.table_type ?? 'table'));
   }
   const modelId = await route();
   spec.modelIdSource = modelId.source;
@@ -332,9 +333,9 @@ function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | u
 }
 
 export function immutableMessage(table: string, diff: MonitorDiff): string {
-  const what = diff.immutable.map((c) => `${c.field} is ${c.current} on the existing monitor, ${c.wanted} wanted`).join('; ');
-  const keep = diff.immutable.some((c) => c.field === 'assets_dir') ? ` Set assetsDir to the current value to keep the monitor,` : '';
-  return `The monitor of ${table} cannot be updated in place: ${what}.${keep} or delete the monitor (its metric tables and dashboard stay) and run the task again to recreate it.`;
+  const what = diff.immutable.map((c) => message('ImmutableField', c.field, c.current, c.wanted)).join('; ');
+  const keep = diff.immutable.some((c) => c.field === 'assets_dir') ? ` ${message('KeepAssetsDir')}` : '';
+  return message('MonitorImmutable', table, what, keep);
 }
 
 /** The finest of the granularities (the alert reads its windows). */
@@ -366,7 +367,7 @@ function alertChange(a: AlertPlan): ChangeEntry {
 
 async function createView(deps: MonitorDeps, warehouseId: string, view: ViewPlan): Promise<void> {
   const { client, ctx } = deps;
-  ctx.log.info(`${view.existing ? 'Replacing' : 'Creating'} the view ${view.spec.viewName} on warehouse ${warehouseId}.`);
+  ctx.log.info(message(view.existing ? 'ReplacingView' : 'CreatingView', view.spec.viewName, warehouseId));
   await executeStatement(client, warehouseId, createViewStatement(view.spec), {}, {
     clock: ctx.clock,
     signal: ctx.signal,
@@ -388,17 +389,17 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
   const { ctx } = deps;
   let latest: Monitor | undefined = first;
   const evaluate = (m: Monitor | undefined) => {
-    if (!m) throw new MonitorFailedError('DELETED', `The monitor of ${table} disappeared while waiting for it to become ACTIVE (was it deleted?).`);
+    if (!m) throw new MonitorFailedError('DELETED', message('MonitorDisappeared', table));
     if (m.status === 'ACTIVE') return { done: true as const, result: m };
     if (m.status === 'ERROR' || m.status === 'FAILED') {
-      throw new MonitorFailedError(m.status, `The monitor of ${table} is ${m.status}: ${m.failureMessage ?? 'the service gave no failure message'}. Fix the cause, then delete the monitor and run the task again.`);
+      throw new MonitorFailedError(m.status, message('MonitorFailed', table, m.status, m.failureMessage ?? message('NoFailureMessage')));
     }
     return { done: false as const, status: m.status };
   };
   const verdict = evaluate(first);
   if (verdict.done) return verdict.result;
-  ctx.log.info(`Monitor of ${table}: ${first.status}; waiting until ACTIVE (up to ${Math.round(timeoutMs / 60_000)} min).`);
-  const { result } = await ctx.log.group(`Status of the monitor of ${table}`, () => poll<Monitor | undefined, Monitor>({
+  ctx.log.info(message('WaitingUntilActive', table, first.status, Math.round(timeoutMs / 60_000)));
+  const { result } = await ctx.log.group(message('MonitorStatusGroup', table), () => poll<Monitor | undefined, Monitor>({
     read: async () => (latest = await api.get(table)),
     evaluate,
     clock: ctx.clock,
@@ -407,12 +408,12 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
     maxIntervalMs: 30_000,
     signal: ctx.signal,
     onStatus: (status) => {
-      if (status !== first.status) ctx.log.info(`Monitor of ${table}: ${status}`);
+      if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
     },
     onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
-    describeTimeout: () => `The monitor of ${table} was not ACTIVE after ${Math.round(timeoutMs / 60_000)} min (last status ${latest?.status ?? 'unknown'}); raise timeoutMinutes or look at the monitor in the workspace.`,
+    describeTimeout: () => message('MonitorNotActive', table, Math.round(timeoutMs / 60_000), latest?.status ?? 'unknown'),
   }));
-  ctx.log.info(`Monitor of ${table}: ACTIVE.`);
+  ctx.log.info(message('MonitorActive', table));
   return result;
 }
 
@@ -437,17 +438,17 @@ async function startRefresh(deps: MonitorDeps, api: MonitorApi, table: string, n
   const { ctx } = deps;
   const running = (await api.listRefreshes(table)).find((r) => r.state === 'PENDING' || r.state === 'RUNNING');
   if (running) {
-    notes.push(`refreshAfterCreate: refresh ${running.refreshId} is already ${running.state}; no other was started.`);
+    notes.push(message('RefreshAlreadyActive', running.refreshId, running.state));
     return false;
   }
   try {
     const refresh = await api.runRefresh(table);
-    ctx.log.info(`Refresh ${refresh.refreshId} of ${table} started (${refresh.state}); DatabricksRefreshMonitors can wait for it and gate on drift.`);
+    ctx.log.info(message('RefreshStarted', refresh.refreshId, table, refresh.state));
     return true;
   } catch (e) {
     // A refresh started by someone else between the list and the start.
     if (e instanceof DatabricksApiError && (e.errorCode === 'RESOURCE_CONFLICT' || e.errorCode === 'INVALID_STATE')) {
-      notes.push('refreshAfterCreate: a refresh was already running; no other was started.');
+      notes.push(message('RefreshWasRunning'));
       return false;
     }
     throw e;
@@ -455,12 +456,13 @@ async function startRefresh(deps: MonitorDeps, api: MonitorApi, table: string, n
 }
 
 export function successMessage(table: string, report: MonitorReportData, viewAction: ChangeEntry['action'] | undefined, alerts: AlertPlan[], changed: boolean): string {
-  const monitor = { create: `The monitor of ${table} was created`, update: `The monitor of ${table} was updated`, noop: `The monitor of ${table} is up to date` }[report.action];
+  const monitor = message(({ create: 'MonitorCreated', update: 'MonitorUpdated', noop: 'MonitorUpToDate' } as const)[report.action], table);
   const counts = (['create', 'update', 'delete'] as const)
     .map((action) => [action, alerts.filter((a) => a.action === action).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([action, n]) => `${n} alert(s) ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'moved to the trash'}`);
-  const view = viewAction === 'create' || viewAction === 'update' ? [`view ${table} ${viewAction === 'create' ? 'created' : 'replaced'}`] : [];
+    .map(([action, n]) => message(action === 'create' ? 'AlertsCreated' : action === 'update' ? 'AlertsUpdated' : 'AlertsTrashed', n));
+  const view = viewAction === 'create' || viewAction === 'update' ? [message(viewAction === 'create' ? 'ViewCreated' : 'ViewReplaced', table)] : [];
   const extra = [...view, ...counts];
-  return `${monitor} (${report.status ?? 'ACTIVE'})${extra.length ? `; ${extra.join(', ')}` : ''}${changed ? '.' : '; nothing changed.'}`;
+  const done = `${monitor} (${report.status ?? 'ACTIVE'})${extra.length ? `; ${extra.join(', ')}` : ''}`;
+  return changed ? `${done}.` : message('NothingChanged', done);
 }

@@ -12,6 +12,7 @@ import { deployServingWorstCase } from './worstCase';
 import { buildServingParameters, isRollback, type ServingParameters } from './parameters';
 import { deployServingPhases, type ServingPlan } from './phases';
 import { deployServingSummary } from './summary';
+import { message } from './messages';
 
 export const definition: TaskDefinition<ServingParameters, ServingPlan, DeploymentReportData> = {
   name: 'DatabricksDeployServing',
@@ -23,9 +24,9 @@ export const definition: TaskDefinition<ServingParameters, ServingPlan, Deployme
   summary: deployServingSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/serving-endpoints')) {
-      return "The service connection's principal needs CAN_MANAGE on the serving endpoint (or the right to create endpoints), EXECUTE on the registered model, and USE CATALOG and USE SCHEMA on its catalog and schema.";
+      return message('ExplainServingPermission');
     }
-    if (error.statusCode === 429) return 'The workspace allows 50 serving endpoint create/update operations per 5 minutes: run fewer deployments at once.';
+    if (error.statusCode === 429) return message('ExplainServingRateLimit');
     return undefined;
   },
 };

@@ -10,6 +10,7 @@ import { quoteName, runSelect, StatementFailedError } from '../../../shared/api/
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { TaskContext } from '../../../shared/runtime/task';
+import { message } from './messages';
 
 /** Between reads of the payload table (task time): rows arrive in minutes, not seconds. */
 const POLL_INTERVAL_MS = 30_000;
@@ -44,8 +45,8 @@ export async function verifyInferenceLog(
   const started = ctx.clock.now();
   const waited = () => Math.round(ctx.clock.since(started) / 1000);
   const statement = `SELECT request_time, status_code FROM ${quoteName(request.table)} WHERE client_request_id = :id LIMIT 1`;
-  ctx.log.section(`Checking that ${request.table} receives the requests`);
-  ctx.log.info(`Waiting up to ${request.minutes} min for the smoke request (client_request_id ${request.clientRequestId}) to appear in ${request.table}; ${DELIVERY_NOTE}.`);
+  ctx.log.section(message('CheckingInferenceLog', request.table));
+  ctx.log.info(message('WaitingForSmokeRequest', request.minutes, request.clientRequestId, request.table, DELIVERY_NOTE));
   try {
     const { result } = await poll<{ found: boolean; status: string }, { time?: string; statusCode?: string }>({
       read: async () => {
@@ -69,13 +70,13 @@ export async function verifyInferenceLog(
       describeTimeout: () => `not found after ${request.minutes} min`,
     });
     const minutes = Math.max(1, Math.round(waited() / 60));
-    const message = `The smoke request reached ${request.table} (found after ${waited() < 60 ? `${waited()} s` : `${minutes} min`}${result.statusCode ? `, status ${result.statusCode}` : ''}).`;
-    ctx.log.info(message);
-    return { table: request.table, clientRequestId: request.clientRequestId, found: true, waitedSeconds: waited(), message };
+    const text = result.statusCode ? message('SmokeRequestLoggedStatus', request.table, waited() < 60 ? `${waited()} s` : `${minutes} min`, result.statusCode) : message('SmokeRequestLogged', request.table, waited() < 60 ? `${waited()} s` : `${minutes} min`);
+    ctx.log.info(text);
+    return { table: request.table, clientRequestId: request.clientRequestId, found: true, waitedSeconds: waited(), message: text };
   } catch (e) {
     if (!(e instanceof PollTimeoutError)) throw e;
-    const message = `The smoke request (client_request_id ${request.clientRequestId}) was not yet in ${request.table} after ${request.minutes} min; ${DELIVERY_NOTE}. Check the table later, or raise verifyInferenceLogMinutes.`;
-    ctx.log.warning(message);
-    return { table: request.table, clientRequestId: request.clientRequestId, found: false, waitedSeconds: waited(), message };
+    const text = message('SmokeRequestNotLogged', request.clientRequestId, request.table, request.minutes, DELIVERY_NOTE);
+    ctx.log.warning(text);
+    return { table: request.table, clientRequestId: request.clientRequestId, found: false, waitedSeconds: waited(), message: text };
   }
 }

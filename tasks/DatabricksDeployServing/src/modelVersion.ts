@@ -6,6 +6,7 @@ import { getModelVersion, getModelVersionByAlias, type ModelVersionInfo } from '
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { isNotFound } from '../../../shared/client/errors';
 import type { ServedModel } from './parameters';
+import { message } from './messages';
 
 export interface ResolvedVersion {
   version: string;
@@ -20,23 +21,23 @@ export async function resolveServedVersion(client: DatabricksClient, modelName: 
     try {
       info = await getModelVersionByAlias(client, modelName, model.alias);
     } catch (e) {
-      if (isNotFound(e)) throw new Error(`Model ${modelName} has no alias '${model.alias}' (or the model does not exist): set the alias first, or give modelVersion.`);
+      if (isNotFound(e)) throw new Error(message('NoSuchAlias', modelName, model.alias));
       throw e;
     }
-    if (info.version === undefined) throw new Error(`Unity Catalog answered alias '${model.alias}' of ${modelName} without a version number.`);
+    if (info.version === undefined) throw new Error(message('AliasWithoutVersion', model.alias, modelName));
     how = `alias ${model.alias} → version ${info.version}`;
   } else {
     try {
       info = await getModelVersion(client, modelName, model.version);
     } catch (e) {
-      if (isNotFound(e)) throw new Error(`Model ${modelName} has no version ${model.version} (or the model does not exist).`);
+      if (isNotFound(e)) throw new Error(message('NoSuchVersion', modelName, model.version));
       throw e;
     }
     how = `version ${model.version}`;
   }
   const version = String(info.version ?? (model.kind === 'version' ? model.version : ''));
   if (info.status !== 'READY') {
-    throw new Error(`${modelName} version ${version} is ${info.status ?? 'in an unknown state'}, not READY: only READY versions can be served.`);
+    throw new Error(message('VersionNotReady', modelName, version, info.status ?? message('UnknownState')));
   }
   return { version, how };
 }

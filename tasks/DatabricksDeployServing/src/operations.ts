@@ -43,6 +43,7 @@ import { cancelledAfterApply, done, failed, refusedUpdateMessage, rollbackAndFai
 import { endpointPage, snapshots, formatDuration, pairs, type DeployDeps } from './served';
 import { describeConfig, MAX_PARTS, MAX_TAG_VALUE, recordWrite, RECORD_TAG, type RecordWrite } from './rollbackRecord';
 import { runSmokeTest } from './smokeTest';
+import { message } from './messages';
 
 /** How often a plan is redone when another update got in the way (conflict, concurrent create). */
 const MAX_PLAN_ATTEMPTS = 3;
@@ -104,7 +105,7 @@ export async function planDeploy(deps: TaskDeps, params: DeployServingParameters
   const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
   const resolved = await resolveServedVersion(client, params.modelName, params.model);
   const wanted = wantedEntity(params, resolved.version);
-  ctx.log.info(`Model ${params.modelName}: ${resolved.how} (READY), served as ${wanted.name}.`);
+  ctx.log.info(message('ModelResolved', params.modelName, resolved.how, wanted.name));
   const outputs: DeployOutputs = {
     endpointUrl: client.link(`/serving-endpoints/${encodeURIComponent(params.endpointName)}/invocations`),
     servedEntityName: wanted.name,
@@ -143,8 +144,8 @@ function adoptEndpointPlan(deps: DeployDeps, plan: DeployPlan, endpoint: Endpoin
 export function plannedDeploy(plan: DeployPlan): DeployOutcome {
   const count = plan.endpoint.changes.filter((c) => c.action !== 'noop').length;
   const name = plan.params.endpointName;
-  const message = count ? `Plan mode (dryRun): ${count} change(s) planned for serving endpoint ${name}; nothing was written.` : `Plan mode (dryRun): serving endpoint ${name} is up to date; nothing to change.`;
-  return { result: 'Succeeded', message, outputs: plan.outputs, report: plan.report, notes: plan.endpoint.notes, planLines: renderChanges(plan.endpoint.changes) };
+  const text = count ? message('PlanChanges', count, name) : message('PlanUpToDate', name);
+  return { result: 'Succeeded', message: text, outputs: plan.outputs, report: plan.report, notes: plan.endpoint.notes, planLines: renderChanges(plan.endpoint.changes) };
 }
 
 /** Writes the plan (re-planned when another update got in the way), then waits, smoke-tests, and rolls back a failed rollout. */
@@ -171,7 +172,7 @@ export async function applyDeploy(deps: TaskDeps, plan: DeployPlan): Promise<Dep
         }
         throw e;
       }
-      ctx.log.info(`Another update of ${params.endpointName} got in the way; planning again (attempt ${attempt + 1} of ${MAX_PLAN_ATTEMPTS}).`);
+      ctx.log.info(message('PlanningAgain', params.endpointName, attempt + 1, MAX_PLAN_ATTEMPTS));
     }
   }
   try {
@@ -191,19 +192,19 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
   const { params, report, outputs } = plan;
   const changed = report.action !== 'noop';
   if (!params.waitForReady) {
-    notes.push('waitForReady is false: readiness, smoke test and rollback were skipped.');
-    return done(rollout, changed ? `Serving endpoint ${params.endpointName}: the update was started (not waiting for it).` : upToDateMessage(plan));
+    notes.push(message('NotWaitingForReady'));
+    return done(rollout, changed ? message('UpdateStarted', params.endpointName) : upToDateMessage(plan));
   }
 
   let readyEndpoint: ServingEndpointDetailed | undefined;
   try {
-    ctx.log.section(`Waiting for ${params.endpointName} to be ready`);
+    ctx.log.section(message('WaitingForReady', params.endpointName));
     const waited = await waitUntilReady(deps, params.endpointName, pairs(plan.endpoint.target), remainingMs(plan.deadline), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.endpoint.configChanged, params.timeoutMinutes);
     readyEndpoint = waited.result;
     report.polls = waited.polls;
     report.after = snapshots(plan.endpoint.target, waited.result);
     if (plan.endpoint.configChanged) report.timeToReadySeconds = Math.round(ctx.clock.since(rollout.appliedAt) / 1000);
-    if (report.timeToReadySeconds !== undefined) ctx.log.info(`${params.endpointName} is ready (${formatDuration(report.timeToReadySeconds)}, ${waited.polls} polls).`);
+    if (report.timeToReadySeconds !== undefined) ctx.log.info(message('EndpointReady', params.endpointName, formatDuration(report.timeToReadySeconds), waited.polls));
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     let entityMessages: EntityMessage[] | undefined;
@@ -227,25 +228,25 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
     if (outcome.kind === 'skipped') {
       ctx.log.warning(outcome.note);
       notes.push(outcome.note);
-      if (clientRequestId) notes.push('verifyInferenceLogMinutes: no smoke request was sent, so the inference-log check did not run.');
+      if (clientRequestId) notes.push(message('NoSmokeNoLogCheck'));
       return done(rollout, successMessage(plan));
     }
     const smoke = outcome.result;
     report.smokeTest = smoke;
-    if (outcome.via !== client.workspaceUrl) ctx.log.info(`Smoke test sent to the route-optimized endpoint's own host ${outcome.via}.`);
-    if (smoke.ok) ctx.log.remote(`Smoke test passed: ${smoke.summary}`);
+    if (outcome.via !== client.workspaceUrl) ctx.log.info(message('SmokeViaOwnHost', outcome.via));
+    if (smoke.ok) ctx.log.remote(message('SmokeTestPassed', smoke.summary));
     else {
-      const message = `The smoke test of ${params.endpointName} failed: ${smoke.summary}`;
-      ctx.log.error(message);
-      report.failure = { stage: 'smoke-test', message };
-      return rollbackAndFail(deps, rollout, message, false);
+      const text = message('SmokeTestFailed', params.endpointName, smoke.summary);
+      ctx.log.error(text);
+      report.failure = { stage: 'smoke-test', message: text };
+      return rollbackAndFail(deps, rollout, text, false);
     }
     if (clientRequestId && outputs.inferenceTableName) {
       report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
     }
   } else if (params.smokeTestPayload) {
-    notes.push('Smoke test skipped: nothing changed.');
-    if (params.verifyInferenceLogMinutes > 0) notes.push('verifyInferenceLogMinutes: nothing changed, so no smoke request was sent and the inference-log check did not run.');
+    notes.push(message('SmokeSkippedUnchanged'));
+    if (params.verifyInferenceLogMinutes > 0) notes.push(message('LogCheckSkippedUnchanged'));
   }
   return done(rollout, changed ? successMessage(plan) : upToDateMessage(plan));
 }
@@ -268,9 +269,9 @@ async function readAndPlan(deps: DeployDeps, params: DeployServingParameters, wa
   let endpoint = await findServingEndpoint(client, params.endpointName, ctx.signal);
   const notes: string[] = [];
   if (endpoint?.state?.config_update === 'IN_PROGRESS') {
-    if (dryRun) notes.push(`An update of ${params.endpointName} is in progress: the plan compares with the config served now.`);
+    if (dryRun) notes.push(message('PlanDuringUpdate', params.endpointName));
     else {
-      ctx.log.info(`An update of ${params.endpointName} is in progress; waiting for it to end before planning.`);
+      ctx.log.info(message('WaitingBeforePlanning', params.endpointName));
       endpoint = await waitUntilSettled(deps, params.endpointName, timeoutMs);
     }
   }
@@ -336,12 +337,12 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: En
       email_notifications: plan.notifications,
     };
     const created = await createServingEndpoint(client, body);
-    ctx.log.info(`Created serving endpoint ${name}${created.id ? ` (id ${created.id})` : ''}.`);
+    ctx.log.info(created.id ? message('EndpointCreatedId', name, created.id) : message('EndpointCreatedLine', name));
     return created;
   }
   if (plan.gateway.disableFirst) {
     // The service refuses to move an enabled inference table: disable it where it is first.
-    ctx.log.info('The inference table moves: disabling it at its current location first, then enabling it at the new one.');
+    ctx.log.info(message('InferenceTableMoves'));
     await putAiGateway(client, name, plan.gateway.disableFirst);
   }
   if (plan.gateway.target) {
@@ -355,25 +356,25 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: En
       }
       throw e;
     }
-    ctx.log.info(`Updated the AI Gateway of ${name}.`);
+    ctx.log.info(message('GatewayUpdated', name));
   }
   if (plan.tags) {
     await patchServingEndpointTags(client, name, plan.tags);
-    ctx.log.info(`Set tag(s) ${plan.tags.add_tags.map((t) => t.key).join(', ')} on ${name}.`);
+    ctx.log.info(message('TagsSetOn', plan.tags.add_tags.map((t) => t.key).join(', '), name));
   }
   if (plan.notifications) {
     await patchServingEndpointNotifications(client, name, plan.notifications);
-    ctx.log.info(`Updated the e-mail notifications of ${name}.`);
+    ctx.log.info(message('NotificationsUpdated', name));
   }
   if (plan.configChanged && plan.record) {
     const record = plan.record;
     await patchServingEndpointTags(client, name, { add_tags: record.addTags, ...(record.deleteTags.length ? { delete_tags: record.deleteTags } : {}) });
-    if (record.complete) ctx.log.info(`Recorded the served config on ${name} (tags ${RECORD_TAG}*, ${record.addTags.length} tag(s)) before changing it: trafficMode rollback restores it.`);
-    else ctx.log.warning(`The served config of ${name} is too large to record on the endpoint (${record.encodedLength} characters encoded, more than ${MAX_PARTS} tags of ${MAX_TAG_VALUE}): trafficMode rollback will not be able to restore it (marked incomplete on the endpoint).`);
+    if (record.complete) ctx.log.info(message('ConfigRecorded', name, RECORD_TAG, record.addTags.length));
+    else ctx.log.warning(message('RecordTooLarge', name, record.encodedLength, MAX_PARTS, MAX_TAG_VALUE));
   }
   if (plan.configChanged) {
     await updateServingEndpointConfig(client, name, configToUpdate(plan.target));
-    ctx.log.info(`Started the config update of ${name}.`);
+    ctx.log.info(message('ConfigUpdateStarted', name));
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError, cancelledError } from '../../../shared/client/errors';
 import { poll, type PollResult } from '../../../shared/client/poll';
 import type { TaskContext } from '../../../shared/runtime/task';
+import { message } from './messages';
 
 export const MAX_POLL_INTERVAL_MS = 15_000;
 const LOG_TAIL_LINES = 40;
@@ -163,15 +164,15 @@ export async function explainFailure(deps: WaitDeps, endpoint: ServingEndpointDe
   for (const e of entities) {
     if (ctx.signal.aborted) throw cancelledError(ctx.signal);
     const entity = e.name ?? '';
-    const message = e.state?.deployment_state_message ?? '(no state message)';
-    messages.push({ name: entity, message });
-    ctx.log.error(`${entity}: ${e.state?.deployment ?? 'UNKNOWN'}: ${message}`);
+    const stateMessage = e.state?.deployment_state_message ?? message('NoStateMessage');
+    messages.push({ name: entity, message: stateMessage });
+    ctx.log.error(`${entity}: ${e.state?.deployment ?? 'UNKNOWN'}: ${stateMessage}`);
     if (!entity || !name) continue;
     const build = await bestEffort(() => getBuildLogs(client, name, entity, ctx.signal), ctx);
-    if (build) ctx.log.remote(`Build logs of ${entity} (last lines):\n${tail(build)}`);
+    if (build) ctx.log.remote(`${message('BuildLogsOf', entity)}\n${tail(build)}`);
     // Server logs exist only once the container started; the call fails before that.
     const server = await bestEffort(() => getServerLogs(client, name, entity, ctx.signal), ctx);
-    if (server) ctx.log.remote(`Server logs of ${entity} (last lines):\n${tail(server)}`);
+    if (server) ctx.log.remote(`${message('ServerLogsOf', entity)}\n${tail(server)}`);
   }
   return messages;
 }

@@ -22,6 +22,7 @@ import type { ChangeEntry, RetentionReport } from '../../../shared/runtime/repor
 import { renderChanges } from '../../../shared/runtime/plan';
 import type { TaskContext } from '../../../shared/runtime/task';
 import type { InferenceTableTarget } from './parameters';
+import { message } from './messages';
 
 export const RETENTION_TAGS = { managedBy: 'managed-by', endpoint: 'mlops-endpoint', purpose: 'mlops-purpose' } as const;
 export const MANAGED_BY = 'databricks-mlops-azure-pipelines';
@@ -187,7 +188,7 @@ export async function applyRetention(client: DatabricksClient, ctx: TaskContext,
   if (plan.wish.days === 0) {
     if (plan.current?.job_id !== undefined) {
       await deleteJob(client, plan.current.job_id);
-      ctx.log.info(`Deleted the retention job ${report.jobName} (${plan.current.job_id}).`);
+      ctx.log.info(message('RetentionJobDeleted', report.jobName, plan.current.job_id ?? ''));
     }
     if (plan.writeFile) await deleteWorkspaceFile(client, report.sqlPath);
     return;
@@ -195,16 +196,16 @@ export async function applyRetention(client: DatabricksClient, ctx: TaskContext,
   // The file first: a job must never point at a missing or stale file.
   if (plan.writeFile) {
     await writeWorkspaceFile(client, report.sqlPath, plan.sql!);
-    ctx.log.info(`Wrote ${report.sqlPath}: delete payload rows older than ${plan.wish.days} day(s).`);
+    ctx.log.info(message('RetentionSqlWritten', report.sqlPath ?? '', plan.wish.days));
   }
   if (!plan.current) {
     const created = await createJob(client, plan.settings!);
     report.jobId = created.job_id;
     report.jobUrl = created.job_id !== undefined ? client.link(`/jobs/${created.job_id}`) : undefined;
-    ctx.log.info(`Created the retention job ${report.jobName} (${created.job_id ?? '?'}), daily at 03:00 UTC.`);
+    ctx.log.info(message('RetentionJobCreated', report.jobName, created.job_id ?? '?'));
   } else if (plan.writeJob) {
     await resetJob(client, plan.current.job_id!, plan.settings!);
-    ctx.log.info(`Updated the retention job ${report.jobName} (${plan.current.job_id}).`);
+    ctx.log.info(message('RetentionJobUpdated', report.jobName, plan.current.job_id ?? ''));
   }
 }
 
@@ -249,10 +250,10 @@ export async function syncRetention(
     const plan = await planRetention(client, ctx.signal, wish);
     const lines = retentionPlanLines(plan);
     if (plan.changes.length) {
-      ctx.log.section(deployed.dryRun ? 'Inference retention (plan)' : 'Inference retention');
+      ctx.log.section(deployed.dryRun ? message('RetentionSectionPlan') : message('RetentionSection'));
       ctx.log.remote(lines.join('\n'));
     }
-    for (const id of plan.foreign) ctx.log.warning(`Job ${id} is also named "${plan.report.jobName}" but is not managed by this task (its tags differ): left alone.`);
+    for (const id of plan.foreign) ctx.log.warning(message('ForeignRetentionJob', id, plan.report.jobName));
     if (!deployed.dryRun) await applyRetention(client, ctx, plan);
     const note = `Inference retention: ${describeRetention(plan.report, deployed.dryRun)}.`;
     ctx.log.info(note);
@@ -260,7 +261,7 @@ export async function syncRetention(
   } catch (e) {
     if (e instanceof Error && e.name === 'CancelledError') throw e;
     const why = e instanceof Error ? e.message : String(e);
-    ctx.log.warning(`The inference retention job could not be set: ${why}`);
-    return { lines: [], note: `Inference retention: not in place (${why}).`, problem: `The inference retention job could not be set: ${why}` };
+    ctx.log.warning(message('RetentionFailed', why));
+    return { lines: [], note: message('RetentionNotInPlace', why), problem: message('RetentionFailed', why) };
   }
 }

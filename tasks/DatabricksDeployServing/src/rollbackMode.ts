@@ -20,6 +20,7 @@ import { configChange, renderChanges } from './plan';
 import { describeServing, waitUntilReady, waitUntilSettled } from './readiness';
 import { describeConfig, readRecord, RECORD_TAG, type ReadRecord } from './rollbackRecord';
 import { configToUpdate, inferenceTableName, sameConfig, servedConfig, type ServingConfig } from './servedConfig';
+import { message } from './messages';
 
 const MAX_ATTEMPTS = 3;
 
@@ -61,25 +62,26 @@ export async function planRollback(deps: TaskDeps, params: RollbackServingParame
   const decide = (message: string): RollbackPlan => ({ ...plan, decided: { ok: false, message } });
   try {
     const endpoint = await findServingEndpoint(client, name, ctx.signal);
-    if (!endpoint) return decide(`trafficMode rollback: serving endpoint ${name} does not exist, so there is nothing to restore. Nothing was changed.`);
+    if (!endpoint) return decide(message('RollbackNoEndpoint', name));
     report.endpointId = outputs.endpointId = endpoint.id;
     const record = readRecord(endpoint.tags);
     switch (record.kind) {
       case 'none':
         return decide(
-          `trafficMode rollback: serving endpoint ${name} has no rollback record (tags ${RECORD_TAG}*). DatabricksDeployServing records the served config before each rollout that changes an endpoint which already serves something; ${name} has had none since (e.g. it was created by the last rollout). Nothing was changed: deploy the version you want with trafficMode replace.`,
+          message('RollbackNoRecord', name, RECORD_TAG, name),
         );
       case 'incomplete':
         return decide(
-          `trafficMode rollback: the config ${name} served before the rollout of ${record.header.at} was too large to record on the endpoint, so it cannot be restored from the record. Nothing was changed: deploy the previous version again with trafficMode replace or canary.`,
+          message('RollbackRecordIncomplete', name, record.header.at),
         );
       case 'corrupt':
-        return decide(`trafficMode rollback: the rollback record on ${name} cannot be used: ${record.reason}. Nothing was changed.`);
+        return decide(message('RollbackRecordUnusable', name, record.reason));
     }
     const recorded = record.config;
     report.rollback = { performed: false, restored: snapshots(recorded), reason: `trafficMode rollback (record of ${record.header.at})`, succeeded: false };
-    ctx.log.info(`Rollback record of ${name} (taken ${record.header.at}${record.header.configVersion !== undefined ? ` from config ${record.header.configVersion}` : ''}, ${record.header.state}): ${describeConfig(recorded)}.`);
-    if (endpoint.state?.config_update === 'IN_PROGRESS' && deps.dryRun) plan.notes.push(`An update of ${name} is in progress: a real run waits for it to end (up to ${params.timeoutMinutes} min) before restoring.`);
+    const recordedText = describeConfig(recorded);
+    ctx.log.info(record.header.configVersion !== undefined ? message('RecordFoundConfig', name, record.header.at, record.header.configVersion, record.header.state, recordedText) : message('RecordFound', name, record.header.at, record.header.state, recordedText));
+    if (endpoint.state?.config_update === 'IN_PROGRESS' && deps.dryRun) plan.notes.push(message('RollbackPlanDuringUpdate', name, params.timeoutMinutes));
     const planned: RollbackPlan = { ...plan, endpoint, record, recorded };
     comparePlan(planned, endpoint);
     return planned;
@@ -102,7 +104,7 @@ function comparePlan(plan: RollbackPlan, endpoint: ServingEndpointDetailed): voi
 
 /** The record was used by an earlier rollback and the endpoint changed since without a new one. */
 export function usedRecordMessage(name: string, at: string, serving: string): string {
-  return `trafficMode rollback: the rollback record on ${name} (taken ${at}) was already used, and the endpoint has changed since without a new record: it serves ${serving}. Nothing was changed: deploy the version you want with DatabricksDeployServing.`;
+  return message('RollbackRecordUsed', name, at, serving);
 }
 
 /** dryRun: what the rollback would do. */
@@ -112,10 +114,10 @@ export function plannedRollback(plan: RollbackPlan): DeployOutcome {
   const recordedText = describeConfig(plan.recorded!);
   if (sameConfig(servedConfig(plan.endpoint!), plan.recorded!)) {
     setOutputs(plan, plan.recorded!, plan.endpoint!);
-    return outcomeOf(plan, true, `Plan mode (dryRun): ${name} already serves the recorded config (${recordedText}); nothing to restore.`);
+    return outcomeOf(plan, true, message('RollbackPlanNothing', name, recordedText));
   }
   if (plan.record!.header.state === 'used') return outcomeOf(plan, false, usedRecordMessage(name, plan.record!.header.at, describeServing(plan.endpoint!)));
-  return outcomeOf(plan, true, `Plan mode (dryRun): would restore ${name} to ${recordedText}; nothing was written.`);
+  return outcomeOf(plan, true, message('RollbackPlan', name, recordedText));
 }
 
 /** Waits for an update in progress, PUTs the recorded config (unless served already), waits until ready, marks the record used. */
@@ -134,10 +136,10 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
   try {
     for (let attempt = 1; ; attempt++) {
       if (endpoint.state?.config_update === 'IN_PROGRESS') {
-        ctx.log.section(`Waiting for the update in progress on ${name} to end`);
-        ctx.log.info(`${name} is rolling out an update and accepts no config change until it ends: waiting (up to ${params.timeoutMinutes} min), then restoring ${recordedText}.`);
+        ctx.log.section(message('WaitingForUpdateToEnd', name));
+        ctx.log.info(message('RollbackWaitsForUpdate', name, params.timeoutMinutes, recordedText));
         endpoint = await waitUntilSettled(deps, name, remainingMs(plan.deadline), 'The update in progress', 'an update, to be rolled back once it ends');
-        ctx.log.info(`The update ended (${endpoint.state?.config_update ?? 'unknown'}); ${name} serves ${describeServing(endpoint)}.`);
+        ctx.log.info(message('UpdateEnded', endpoint.state?.config_update ?? 'unknown', name, describeServing(endpoint)));
       }
       if (endpoint !== plan.endpoint) {
         // Planned again against the endpoint as it is now (the first plan was printed before apply).
@@ -155,22 +157,22 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
         // Another update started between the read and the PUT: wait for it, then try again.
         const now = e.statusCode === 409 || e.statusCode === 400 ? await getServingEndpoint(client, name, ctx.signal) : undefined;
         if (attempt >= MAX_ATTEMPTS || now?.state?.config_update !== 'IN_PROGRESS') {
-          return result(false, `The rollback of ${name} to ${recordedText} was refused: ${e.errorCode}: ${e.serviceMessage} ${name} serves ${describeServing(now ?? endpoint)}.`);
+          return result(false, message('RollbackModeRefused', name, recordedText, e.errorCode ?? '', e.serviceMessage ?? '', name, describeServing(now ?? endpoint)));
         }
-        ctx.log.info(`Another update of ${name} got in the way; waiting for it (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`);
+        ctx.log.info(message('AnotherUpdateWaiting', name, attempt + 1, MAX_ATTEMPTS));
         endpoint = now;
       }
     }
     report.action = 'update';
     report.rollback!.performed = true;
-    ctx.log.info(`Started restoring ${name} to ${recordedText}.`);
+    ctx.log.info(message('RestoreStarted', name, recordedText));
     if (!params.waitForReady) {
       notes.push('waitForReady is false: the restore was started, not awaited; the record stays until a rollback sees it served.');
       setOutputs(plan, recorded, endpoint);
-      return result(true, `Serving endpoint ${name}: the restore of ${recordedText} was started (not waiting for it).`);
+      return result(true, message('RestoreNotAwaited', name, recordedText));
     }
     try {
-      ctx.log.section(`Waiting for ${name} to be ready`);
+      ctx.log.section(message('WaitingForReady', name));
       const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), `The rollback of ${name}`, false, params.timeoutMinutes);
       report.polls = waited.polls;
       report.after = snapshots(recorded, waited.result);
@@ -184,7 +186,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
     report.rollback!.succeeded = true;
     await markRecordUsed(deps, name, record.header);
     setOutputs(plan, recorded, endpoint);
-    return result(true, `Rolled back serving endpoint ${name}: it serves ${recordedText} again (the config recorded before the rollout of ${record.header.at}).`);
+    return result(true, message('RolledBackMode', name, recordedText, record.header.at));
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e;
     return result(false, await cancelledMessage(deps, plan, e, restoreSent));
@@ -198,7 +200,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
     }
     report.rollback!.succeeded = true;
     if (record.header.state === 'ready') await markRecordUsed(deps, name, record.header);
-    return result(true, `Serving endpoint ${name} already serves the recorded config (${recordedText}); nothing was restored.`);
+    return result(true, message('RollbackNothing', name, recordedText));
   }
 }
 
@@ -208,8 +210,8 @@ async function cancelledMessage(deps: DeployDeps, plan: RollbackPlan, e: Cancell
   plan.report.failure = { stage: 'wait', message: e.message };
   const left = await getServingEndpoint(deps.client, name, AbortSignal.timeout(1_000)).catch(() => undefined);
   return restoreSent
-    ? `${e.message} The restore of ${name} to ${describeConfig(plan.recorded!)} was sent and is rolling out (${describeServing(left)}); run trafficMode rollback again to wait until it serves (the record stays until then).`
-    : `${e.message} Nothing was changed on ${name} (${describeServing(left)}); run trafficMode rollback again.`;
+    ? message('RollbackCancelledSent', e.message, name, describeConfig(plan.recorded!), describeServing(left))
+    : message('RollbackCancelledNothing', e.message, name, describeServing(left));
 }
 
 function setOutputs(plan: RollbackPlan, config: ServingConfig, ep: ServingEndpointDetailed): void {

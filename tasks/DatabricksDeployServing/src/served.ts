@@ -4,6 +4,7 @@
  * durations as the summary prints them: shared by a deployment, a failed rollout's rollback and
  * trafficMode rollback.
  */
+import { message } from './messages';
 import { patchServingEndpointTags, type ServingEndpointDetailed } from '../../../shared/api/serving';
 import { CancelledError } from '../../../shared/client/errors';
 import type { ServedEntitySnapshot } from '../../../shared/runtime/reportTypes';
@@ -26,7 +27,7 @@ export async function markRecordUsed(deps: DeployDeps, endpointName: string, hea
     await patchServingEndpointTags(deps.client, endpointName, { add_tags: [usedHeaderTag(header)] });
   } catch (e) {
     if (e instanceof CancelledError) throw e;
-    deps.ctx.log.warning(`The rollback record of ${endpointName} could not be marked used: ${(e as Error).message}`);
+    deps.ctx.log.warning(message('RecordNotMarked', endpointName, (e as Error).message));
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { EndpointConfigUpdate, Route, ServedEntityInput, ServedEntityOutput, ServingEndpointDetailed, TrafficConfig } from '../../../shared/api/serving';
 import type { DeployTraffic } from './parameters';
+import { message } from './messages';
 
 /** Longest served entity name the service accepts (same rule as endpoint names). */
 const MAX_NAME_LENGTH = 63;
@@ -168,13 +169,13 @@ export function targetConfig(current: ServingConfig | undefined, requested: Serv
   const wanted: ServedEntity = same ? { ...requested, carried: same.carried } : requested;
   const alone: ServingConfig = { entities: [wanted], traffic: { [wanted.name]: 100 } };
   if (!current) {
-    const notes = traffic.mode === 'replace' ? [] : [`The endpoint serves nothing yet: ${traffic.mode} serves ${wanted.name} with 100% of the traffic.`];
+    const notes = traffic.mode === 'replace' ? [] : [message('ServesNothingYet', traffic.mode, wanted.name)];
     return { config: alone, notes };
   }
   switch (traffic.mode) {
     case 'replace': {
       const removed = current.entities.filter((e) => e.name !== wanted.name).map((e) => e.name);
-      return { config: alone, notes: removed.length ? [`Removed: ${removed.join(', ')}.`] : [] };
+      return { config: alone, notes: removed.length ? [message('Removed', removed.join(', '))] : [] };
     }
     case 'canary':
       return canary(current, wanted, traffic.percent);
@@ -187,18 +188,18 @@ function canary(current: ServingConfig, wanted: ServedEntity, percent: number): 
   const sameName = current.entities.find((e) => e.name === wanted.name);
   if (sameName && (sameName.entityName !== wanted.entityName || sameName.entityVersion !== wanted.entityVersion)) {
     throw new TrafficPlanError(
-      `Canary needs its own served entity name, but '${wanted.name}' already serves ${sameName.entityName} version ${sameName.entityVersion}. Set servedEntityName to a new name.`,
+      message('CanaryNameTaken', wanted.name, sameName.entityName, sameName.entityVersion),
     );
   }
   const others = current.entities.filter((e) => e.name !== wanted.name);
   if (others.length === 0) {
     // A re-run after the canary was promoted: the version already takes all the traffic.
-    return { config: current, notes: [`${wanted.name} is the only served entity already: there is no other version to share the traffic with, nothing to change.`] };
+    return { config: current, notes: [message('OnlyServedEntity', wanted.name)] };
   }
   const incumbent = others.reduce((best, e) => ((current.traffic[e.name] ?? 0) > (current.traffic[best.name] ?? 0) ? e : best));
   const removed = others.filter((e) => e !== incumbent).map((e) => e.name);
-  const notes = [`${incumbent.name} (version ${incumbent.entityVersion}) keeps ${100 - percent}% of the traffic; ${wanted.name} gets ${percent}%.`];
-  if (removed.length) notes.push(`Removed: ${removed.join(', ')}.`);
+  const notes = [message('CanarySplit', incumbent.name, incumbent.entityVersion, 100 - percent, wanted.name, percent)];
+  if (removed.length) notes.push(message('Removed', removed.join(', ')));
   return { config: { entities: [incumbent, wanted], traffic: { [incumbent.name]: 100 - percent, [wanted.name]: percent } }, notes };
 }
 
@@ -210,14 +211,14 @@ function promote(current: ServingConfig, wanted: ServedEntity, nameWasGiven: boo
   if (!served) {
     const list = current.entities.map((e) => `${e.name} (${e.entityName} version ${e.entityVersion})`).join(', ');
     throw new TrafficPlanError(
-      `Promote needs ${wanted.entityName} version ${wanted.entityVersion} to be served already (deploy it first with trafficMode canary); the endpoint serves ${list}.`,
+      message('PromoteNotServed', wanted.entityName, wanted.entityVersion, list),
     );
   }
   const promoted: ServedEntity = { ...wanted, name: served.name, carried: served.carried };
   const removed = current.entities.filter((e) => e !== served).map((e) => e.name);
   return {
     config: { entities: [promoted], traffic: { [promoted.name]: 100 } },
-    notes: removed.length ? [`${promoted.name} takes 100% of the traffic; removed: ${removed.join(', ')}.`] : [],
+    notes: removed.length ? [message('PromotedRemoved', promoted.name, removed.join(', '))] : [],
   };
 }
 

@@ -14,6 +14,7 @@ import { INVOCATION_TIMEOUT_MS, invokeServingEndpoint } from '../../../shared/ap
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError, DatabricksApiError, RequestError } from '../../../shared/client/errors';
 import type { Clock } from '../../../shared/runtime/clock';
+import { message } from './messages';
 
 const SHOWN_VALUES = 3;
 const SHOWN_CHARS = 200;
@@ -48,7 +49,7 @@ export async function runSmokeTest(client: DatabricksClient, clock: Clock, reque
   let via = client.workspaceUrl;
   if (request.routeOptimizedUrl) {
     const base = dataPlaneBase(request.routeOptimizedUrl, client.workspaceUrl);
-    if (typeof base !== 'string') return { kind: 'skipped', note: `Smoke test skipped: ${request.endpointName} is route-optimized and ${base.why}.` };
+    if (typeof base !== 'string') return { kind: 'skipped', note: message('SmokeSkippedRouteOptimized', request.endpointName, base.why) };
     target = client.withBaseUrl(base);
     via = base;
   }
@@ -69,7 +70,7 @@ export async function runSmokeTest(client: DatabricksClient, clock: Clock, reque
     const latencyMs = clock.now() - started;
     if (request.routeOptimizedUrl && ((e instanceof DatabricksApiError && (e.statusCode === 401 || e.statusCode === 403)) || (e instanceof RequestError && UNREACHABLE_CODES.has(e.code)))) {
       const answer = e instanceof DatabricksApiError ? `HTTP ${e.statusCode} ${e.errorCode}` : e.code;
-      return { kind: 'skipped', note: `Smoke test skipped: ${request.endpointName} is route-optimized and its host ${via} could not be used with the pipeline's token (${answer}); test it with a data-plane token.` };
+      return { kind: 'skipped', note: message('SmokeSkippedTokenRefused', request.endpointName, via, answer) };
     }
     if (e instanceof DatabricksApiError) return { kind: 'ran', via, result: { ok: false, status: e.statusCode, latencyMs, summary: `HTTP ${e.statusCode} ${e.errorCode}: ${e.serviceMessage}` } };
     if (e instanceof RequestError) {

@@ -12,6 +12,7 @@ import { refreshMonitorsPhases, type RefreshPlan } from './operations';
 import { refreshMonitorsWorstCase } from './worstCase';
 import { buildParameters, type RefreshMonitorsParameters } from './parameters';
 import { refreshMonitorsSummary } from './summary';
+import { message } from './messages';
 
 export const definition: TaskDefinition<RefreshMonitorsParameters, RefreshPlan, DriftReportData> = {
   name: 'DatabricksRefreshMonitors',
@@ -27,7 +28,7 @@ export const definition: TaskDefinition<RefreshMonitorsParameters, RefreshPlan, 
   reportPath: (params) => params.reportPath,
   explain(error) {
     if (error.statusCode === 403 && error.path.includes('/monitor')) {
-      return 'Refreshing a monitor needs MANAGE (or ownership) on the monitored table and USE CATALOG/USE SCHEMA on its parents.';
+      return message('ExplainRefreshPermission');
     }
     return undefined;
   },

@@ -23,6 +23,7 @@ import { runPool } from '../../../shared/runtime/pool';
 import { isActive, refreshAll, type RefreshHandle, type RefreshOutcome } from './refresh';
 import type { SummaryContext } from './summary';
 import { resolveTargets } from './targets';
+import { message } from './messages';
 
 /** One monitored table as the task sees it, from whichever monitor API manages it. */
 export interface MonitorView {
@@ -84,7 +85,7 @@ export async function planRefresh(deps: TaskDeps, params: RefreshMonitorsParamet
   if (params.thresholds.length > 0) checkModelIdSlice(params.modelId, targets.monitors);
   // Destinations are resolved before any refresh starts: an unknown name fails here.
   const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
-  if (targets.skipped.length > 0) ctx.log.info(`Skipped ${targets.skipped.length} table(s) of ${params.schemaName} without a monitor: ${targets.skipped.join(', ')}.`);
+  if (targets.skipped.length > 0) ctx.log.info(message('SkippedUnmonitored', targets.skipped.length, params.schemaName ?? '', targets.skipped.join(', ')));
   return {
     params,
     monitors: targets.monitors,
@@ -99,7 +100,7 @@ export async function planRefresh(deps: TaskDeps, params: RefreshMonitorsParamet
 /** dryRun: what would be refreshed (a running refresh would be waited on), then the gate on the metrics as they are. */
 export async function plannedRefresh(deps: TaskDeps, plan: RefreshPlan): Promise<RefreshOutcomeData> {
   const refreshes = await planRefreshes(plan.monitors);
-  if (plan.monitors.length > 0) printPlan(deps.ctx.log, refreshes.map((r) => `${r.table}: ${r.message ?? ''}.`), true, 'Monitor refreshes');
+  if (plan.monitors.length > 0) printPlan(deps.ctx.log, refreshes.map((r) => message('TableLine', r.table, r.message ?? '')), true, 'Monitor refreshes');
   return gateAndReport(deps, plan, refreshes, true);
 }
 
@@ -121,7 +122,7 @@ async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: Refre
   const { log } = ctx;
   const { params, granularities, destinations } = plan;
   const targets = { monitors: plan.monitors };
-  if (params.thresholds.length > 0) log.section(`Drift gate: ${params.thresholds.map((r) => r.text).join('; ')}${params.modelId !== undefined ? ` (model id ${params.modelId} only)` : ''}`);
+  if (params.thresholds.length > 0) log.section(params.modelId !== undefined ? message('DriftGateSectionSlice', params.thresholds.map((r) => r.text).join('; '), params.modelId) : message('DriftGateSection', params.thresholds.map((r) => r.text).join('; ')));
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
     const facts = { ...monitor.facts, granularity: granularities.get(table), modelId: params.modelId };
@@ -135,7 +136,7 @@ async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: Refre
       ? {
           result: resultFor('insufficient-data', params.onDrift, params.onInsufficientData),
           verdict: 'insufficient-data' as const,
-          message: `No monitored table found in ${params.schemaName}; nothing was refreshed or checked (onInsufficientData: ${params.onInsufficientData}).`,
+          message: message('NoMonitoredTable', params.schemaName ?? '', params.onInsufficientData),
         }
       : gateOutcome(tables, params.onDrift, params.onInsufficientData);
   const driftedColumns = [...new Set(tables.flatMap((t) => t.columns.filter((c) => c.drifted).map((c) => `${t.table}.${c.column}`)))];
@@ -167,21 +168,21 @@ async function notifyDrift(deps: TaskDeps, ctx: TaskContext, destinations: reado
   const names = destinations.map((d) => d.display_name);
   const build = [ctx.variable('System.CollectionUri'), ctx.variable('System.TeamProject'), ctx.variable('Build.BuildId')];
   const link = build.every((v) => v) ? ` ${build[0]!.replace(/\/+$/, '')}/${encodeURIComponent(build[1]!)}/_build/results?buildId=${build[2]}` : '';
-  const message = `[mlops] ${gateMessage}${link}`;
+  const text = `[mlops] ${gateMessage}${link}`;
   if (dryRun) {
-    ctx.log.info(`Plan mode (dryRun): would notify ${names.join(', ')}: ${message}`);
-    return { destinations: names, message, planned: true };
+    ctx.log.info(message('NotifyPlanned', names.join(', '), text));
+    return { destinations: names, message: text, planned: true };
   }
   const token = `ado-drift-${createHash('sha256').update([ctx.variable('System.CollectionId'), build[2], ctx.variable('System.JobId'), ctx.variable('System.JobAttempt'), names.join(',')].join('|')).digest('hex').slice(0, 48)}`;
   try {
-    const { runId } = await notifyThroughJobRun(deps.client, destinations, message, token);
-    ctx.log.info(`Notified ${names.join(', ')} through the one-time job run ${runId} (webhook_notifications.on_success): ${message}`);
-    return { destinations: names, message, runId };
+    const { runId } = await notifyThroughJobRun(deps.client, destinations, text, token);
+    ctx.log.info(message('Notified', names.join(', '), runId, text));
+    return { destinations: names, message: text, runId };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    ctx.log.warning(`notifyDestinations: could not notify ${names.join(', ')}: ${reason}`);
-    return { destinations: names, message, error: reason };
+    ctx.log.warning(message('NotifyFailed', names.join(', '), reason));
+    return { destinations: names, message: text, error: reason };
   }
 }
 
@@ -216,8 +217,8 @@ async function planRefreshes(monitors: ReadonlyArray<{ table: string; monitor: M
     const base = { table, startedByTask: false, timedOut: false, cancelledByTask: false };
     try {
       const running = (await monitor.refresh.listRefreshes()).find((r) => isActive(r.state));
-      const message = running ? `would wait on refresh ${running.refreshId} (${running.state})` : 'would start a refresh';
-      return { ...base, state: 'NOT_STARTED' as const, refreshId: running?.refreshId, message };
+      const text = running ? message('PlanWouldWait', running.refreshId, running.state) : message('PlanWouldStart');
+      return { ...base, state: 'NOT_STARTED' as const, refreshId: running?.refreshId, message: text };
     } catch (error) {
       if (error instanceof CancelledError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
@@ -233,9 +234,9 @@ function change(r: RefreshOutcome): ChangeEntry {
 
 /** Why a refresh outcome keeps the gate from running on this table; undefined when it may run. */
 function refreshProblem(r: RefreshOutcome): string | undefined {
-  if (r.error) return `${r.timedOut ? 'The refresh timed out' : 'The refresh could not be run'}: ${r.error}`;
-  if (r.timedOut) return r.message ?? 'The refresh did not finish before the timeout.';
-  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') return `The refresh ${r.refreshId ?? ''} ended ${r.state}${r.message ? `: ${r.message}` : ''}`.replace('  ', ' ');
+  if (r.error) return message(r.timedOut ? 'RefreshTimedOutError' : 'RefreshCouldNotRun', r.error);
+  if (r.timedOut) return r.message ?? message('RefreshDidNotFinish');
+  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') return r.message ? message('RefreshEndedProblemWith', r.refreshId ?? '', r.state, r.message) : message('RefreshEndedProblem', r.refreshId ?? '', r.state);
   return undefined;
 }
 
@@ -259,7 +260,7 @@ async function tableResult(
     return { ...base, verdict: 'error', reason: problem, columns: [] };
   }
   if (!check) return { ...base, verdict: 'not-evaluated', columns: [] };
-  const stale = refresh.state === 'PENDING' || refresh.state === 'RUNNING' ? [`Evaluated on the metrics of an earlier refresh: refresh ${refresh.refreshId} is still ${refresh.state} (waitForCompletion is false).`] : [];
+  const stale = refresh.state === 'PENDING' || refresh.state === 'RUNNING' ? [message('EvaluatedOnEarlierRefresh', refresh.refreshId ?? '', refresh.state)] : [];
   try {
     const gate = await check();
     const reasons = [...gate.reasons, ...stale];
@@ -268,7 +269,7 @@ async function tableResult(
     return { ...base, verdict: gate.verdict, reason: reasons.length > 0 ? reasons.join('\n') : undefined, columns: gate.columns };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
-    const reason = error instanceof GateSetupError ? error.message : `Reading the metric tables failed: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof GateSetupError ? error.message : message('MetricTablesFailed', error instanceof Error ? error.message : String(error));
     ctx.log.error(`${table}: ${reason}`);
     return { ...base, verdict: 'error', reason, columns: [] };
   }

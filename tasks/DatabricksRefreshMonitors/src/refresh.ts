@@ -18,6 +18,7 @@ import { poll, PollTimeoutError } from '../../../shared/client/poll';
 import type { Clock, Deadline } from '../../../shared/runtime/clock';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { runPool } from '../../../shared/runtime/pool';
+import { message } from './messages';
 
 export type RefreshState = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 
@@ -98,14 +99,14 @@ export async function refreshAll(targets: readonly RefreshTarget[], options: Ref
       return outcome;
     });
   // The refreshes' status lines in one group (they interleave when several run at once).
-  return options.waitForCompletion ? options.log.group(`Waiting for ${targets.length} monitor refresh(es) (up to ${options.timeoutMinutes} min)`, refreshAndCount) : refreshAndCount();
+  return options.waitForCompletion ? options.log.group(message('WaitingForRefreshes', targets.length, options.timeoutMinutes), refreshAndCount) : refreshAndCount();
 }
 
 async function refreshOne(target: RefreshTarget, deadline: Deadline, options: RefreshOptions): Promise<RefreshOutcome> {
   const { clock, log } = options;
   const base = { table: target.table, timedOut: false, cancelledByTask: false };
   if (options.waitForCompletion && deadline.passed()) {
-    return { ...base, state: 'NOT_STARTED', startedByTask: false, timedOut: true, message: 'Not started: the timeout was reached before a refresh slot was free.' };
+    return { ...base, state: 'NOT_STARTED', startedByTask: false, timedOut: true, message: message('RefreshNotStarted') };
   }
 
   let first: RefreshSnapshot;
@@ -115,11 +116,11 @@ async function refreshOne(target: RefreshTarget, deadline: Deadline, options: Re
     if (running) {
       first = running;
       startedByTask = false;
-      log.info(`${target.table}: refresh ${running.refreshId} is already ${running.state}; waiting on it instead of starting another.`);
+      log.info(message('RefreshWaitingOnRunning', target.table, running.refreshId, running.state));
     } else {
       ({ first, startedByTask } = await start(target));
-      if (startedByTask) log.info(`${target.table}: started refresh ${first.refreshId} (${first.state}).`);
-      else log.info(`${target.table}: the service says a refresh is already running; waiting on refresh ${first.refreshId}.`);
+      if (startedByTask) log.info(message('RefreshStartedLine', target.table, first.refreshId, first.state));
+      else log.info(message('RefreshServiceSaysRunning', target.table, first.refreshId));
     }
   } catch (error) {
     return failed(base, error, false);
@@ -144,7 +145,7 @@ async function refreshOne(target: RefreshTarget, deadline: Deadline, options: Re
       factor: POLL_FACTOR,
       signal: options.signal,
       onStatus: (status, r) => {
-        if (r !== first) log.info(`${target.table}: refresh ${first.refreshId} is ${status}.`);
+        if (r !== first) log.info(message('RefreshStatus', target.table, first.refreshId, status));
       },
     });
     return settled(base, result, startedByTask, log);
@@ -173,9 +174,9 @@ async function start(target: RefreshTarget): Promise<{ first: RefreshSnapshot; s
 function settled(base: Pick<RefreshOutcome, 'table' | 'timedOut' | 'cancelledByTask'>, r: RefreshSnapshot, startedByTask: boolean, log: TaskLog): RefreshOutcome {
   const duration = r.startTimeMs !== undefined && r.endTimeMs !== undefined ? Math.max(0, (r.endTimeMs - r.startTimeMs) / 1000) : undefined;
   if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') {
-    log.warning(`${base.table}: refresh ${r.refreshId} ended ${r.state}${r.message ? `: ${r.message}` : ''}`);
+    log.warning(r.message ? message('RefreshEndedWith', base.table, r.refreshId ?? '', r.state, r.message) : message('RefreshEnded', base.table, r.refreshId ?? '', r.state));
   } else if (!isActive(r.state)) {
-    log.info(`${base.table}: refresh ${r.refreshId} ${r.state}${duration !== undefined ? ` in ${Math.round(duration)} s` : ''}.`);
+    log.info(duration !== undefined ? message('RefreshDoneIn', base.table, r.refreshId ?? '', r.state, Math.round(duration)) : message('RefreshDone', base.table, r.refreshId ?? '', r.state));
   }
   return { ...base, state: r.state, refreshId: r.refreshId, startedByTask, durationSeconds: duration, message: r.message };
 }
@@ -191,18 +192,18 @@ async function timedOut(
   const state = last?.state ?? first.state;
   const outcome: RefreshOutcome = { ...base, state, refreshId: first.refreshId, startedByTask, timedOut: true };
   if (!startedByTask) {
-    options.log.warning(`${target.table}: refresh ${first.refreshId} is still ${state} at the timeout; it was not started by this task, so it is left running.`);
-    return { ...outcome, message: `Still ${state} after ${options.timeoutMinutes} min (not started by this task; left running).` };
+    options.log.warning(message('RefreshLeftRunning', target.table, first.refreshId, state));
+    return { ...outcome, message: message('RefreshStillLeftRunning', state, options.timeoutMinutes) };
   }
   try {
     await target.refresh.cancelRefresh(first.refreshId);
-    options.log.warning(`${target.table}: refresh ${first.refreshId} was still ${state} after ${options.timeoutMinutes} min; cancelled it.`);
-    return { ...outcome, state: 'CANCELED', cancelledByTask: true, message: `Cancelled by the task after ${options.timeoutMinutes} min (was ${state}).` };
+    options.log.warning(message('RefreshCancelledAtTimeout', target.table, first.refreshId, state, options.timeoutMinutes));
+    return { ...outcome, state: 'CANCELED', cancelledByTask: true, message: message('RefreshCancelledByTask', options.timeoutMinutes, state) };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    options.log.warning(`${target.table}: refresh ${first.refreshId} timed out and could not be cancelled: ${reason}`);
-    return { ...outcome, message: `Still ${state} after ${options.timeoutMinutes} min; cancelling it failed: ${reason}`, error: reason };
+    options.log.warning(message('RefreshCancelFailed', target.table, first.refreshId, reason));
+    return { ...outcome, message: message('RefreshStillCancelFailed', state, options.timeoutMinutes, reason), error: reason };
   }
 }
 

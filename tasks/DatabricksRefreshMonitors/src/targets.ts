@@ -7,6 +7,7 @@
 import { listTables } from '../../../shared/api/unityCatalog';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { runPool } from '../../../shared/runtime/pool';
+import { message } from './messages';
 
 /** Monitor lookups at once while resolving targets (reads only). */
 const LOOKUP_CONCURRENCY = 8;
@@ -20,10 +21,7 @@ export interface Targets<M> {
 export class MissingMonitorError extends Error {
   override readonly name = 'MissingMonitorError';
   constructor(readonly tables: string[]) {
-    super(
-      `${tables.length === 1 ? `The table ${tables[0]} has` : `The tables ${tables.join(', ')} have`} no data quality monitor. ` +
-        'Create one with DatabricksCreateMonitor, or remove the table from tables.',
-    );
+    super(tables.length === 1 ? message('TableHasNoMonitor', tables[0]!) : message('TablesHaveNoMonitor', tables.join(', ')));
   }
 }
 

@@ -9,6 +9,7 @@ import { readSmallText } from '../../../shared/api/files';
 import type { ModelVersionDependency } from '../../../shared/api/unityCatalogModels';
 import { yaml } from '../../../shared/runtime/yaml';
 import type { ModelLocation } from './locate';
+import { message } from './messages';
 
 export type { ArtifactFile, ArtifactReader } from './locate';
 
@@ -24,7 +25,7 @@ const MAX_MLMODEL_BYTES = 1024 * 1024;
 export async function inspectModel(location: ModelLocation): Promise<InspectedModel> {
   const mlmodel = location.files.find((f) => f.relativePath === 'MLmodel');
   if (!mlmodel) {
-    throw new Error(`${capitalize(location.where)} holds no MLmodel file: it is not an MLflow model. Set artifactPath to the logged model's name or directory.`);
+    throw new Error(message('NoMlmodelFile', capitalize(location.where)));
   }
   const parsed = parseMlModel(await readSmallText(await location.reader.open(mlmodel.path), MAX_MLMODEL_BYTES, 'The MLmodel file'), `The MLmodel of ${location.where}`);
   refuseFeatureStoreModel(parsed, location.where);
@@ -50,9 +51,9 @@ export function parseMlModel(text: string, where: string): MlModelFile {
   try {
     doc = yaml().parse(text);
   } catch (e) {
-    throw new Error(`${where} is not valid YAML: ${(e as Error).message}`);
+    throw new Error(message('MlmodelNotYaml', where, (e as Error).message));
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${where} is not an MLmodel document (expected a YAML mapping)`);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(message('MlmodelNotMapping', where));
   return doc as MlModelFile;
 }
 

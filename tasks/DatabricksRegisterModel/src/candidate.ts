@@ -9,6 +9,7 @@ import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { isNotFound } from '../../../shared/client/errors';
 import { collect } from '../../../shared/client/paginate';
 import type { ModelSource } from './parameters';
+import { message } from './messages';
 
 type RunSource = Extract<ModelSource, { kind: 'run' }>;
 
@@ -18,12 +19,12 @@ export async function resolveRun(client: DatabricksClient, source: RunSource): P
   try {
     found = await getRun(client, runId);
   } catch (error) {
-    if (isNotFound(error)) throw new Error(`MLflow run ${runId} does not exist, or the service connection's principal cannot read its experiment.`);
+    if (isNotFound(error)) throw new Error(message('RunMissing', runId));
     throw error;
   }
   const status = found.run.info?.status;
   if (status !== 'FINISHED') {
-    throw new Error(`MLflow run ${runId} is ${status ?? 'in an unknown state'}, not FINISHED: only a finished run's model can be registered.`);
+    throw new Error(message('RunNotFinished', runId, status ?? message('UnknownState')));
   }
   return found;
 }
@@ -41,7 +42,7 @@ export async function readSourceRun(client: DatabricksClient, runId: string): Pr
 async function findNewestFinishedRun(client: DatabricksClient, experimentName: string, runFilter: string | undefined): Promise<string> {
   const experiment = await getExperimentByName(client, experimentName);
   if (!experiment?.experiment_id) {
-    throw new Error(`MLflow experiment '${experimentName}' does not exist, or the service connection's principal cannot read it.`);
+    throw new Error(message('ExperimentMissing', experimentName));
   }
   const search = (filter: string | undefined) =>
     collect(searchRuns(client, { experiment_ids: [experiment.experiment_id!], filter, order_by: ['attributes.start_time DESC'], max_results: 1 }), 1);
@@ -50,11 +51,11 @@ async function findNewestFinishedRun(client: DatabricksClient, experimentName: s
   if (newest?.info?.run_id) return newest.info.run_id;
   // Say why: nothing matches at all, or only runs that have not finished.
   const [any] = await search(runFilter);
-  const filterText = runFilter ? ` matching "${runFilter}"` : '';
+  const filterText = runFilter ? ` ${message('MatchingFilter', runFilter)}` : '';
   if (any?.info?.run_id) {
-    throw new Error(`The newest run${filterText} in experiment '${experimentName}' is ${any.info.run_id}, which is ${any.info.status}: no FINISHED run matches.`);
+    throw new Error(message('NewestRunNotFinished', filterText, experimentName, any.info.run_id, any.info.status ?? ''));
   }
-  throw new Error(`No run${filterText} in experiment '${experimentName}'.`);
+  throw new Error(message('NoRun', filterText, experimentName));
 }
 
 /** The version to promote in existingVersion mode: the given number or the newest, which must be READY. */
@@ -63,19 +64,19 @@ export async function resolveExistingVersion(client: DatabricksClient, modelName
   if (number === 'latest') {
     const versions = await collect(listModelVersions(client, modelName));
     const newest = versions.reduce<number | undefined>((max, v) => (v.version !== undefined && (max === undefined || v.version > max) ? v.version : max), undefined);
-    if (newest === undefined) throw new Error(`${modelName} has no versions: register one first (registerFrom: run).`);
+    if (newest === undefined) throw new Error(message('NoVersions', modelName));
     number = newest;
   }
   let version: RegistryModelVersion;
   try {
     version = await getRegistryModelVersion(client, modelName, String(number));
   } catch (error) {
-    if (isNotFound(error)) throw new Error(`Version ${number} of ${modelName} does not exist.`);
+    if (isNotFound(error)) throw new Error(message('VersionMissing', number, modelName));
     throw error;
   }
   if (version.status !== 'READY') {
     const why = version.status_message ? ` (${version.status_message})` : '';
-    throw new Error(`Version ${number} of ${modelName} is ${version.status ?? 'in an unknown state'}${why}, not READY: only a READY version can be promoted.`);
+    throw new Error(message('VersionNotReady', number, modelName, version.status ?? message('UnknownState'), why));
   }
   return version;
 }

@@ -27,6 +27,7 @@ import { MULTIPART_MIN_BYTES, uploadMultipart } from './multipart';
 import { SINGLE_PUT_LIMIT } from './limits';
 import { FileSlices } from '../../../shared/client/slices';
 import { explainStorageError, type StorageClient } from '../../../shared/client/storage';
+import { message } from './messages';
 
 export type UploadRoute = ModelStorageRoute;
 
@@ -72,7 +73,7 @@ export async function copyModelFiles(
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   let doneBytes = 0;
   let doneFiles = 0;
-  deps.log.info(`Copying ${files.length} file(s), ${formatBytes(totalBytes)}, into version ${versionId} through ${ROUTE_TEXT[route]} (${options.flag.reason}).`);
+  deps.log.info(message('Copying', files.length, formatBytes(totalBytes), versionId, ROUTE_TEXT[route], options.flag.reason));
 
   const viaCredentials = async (file: ArtifactFile): Promise<void> => {
     if (route === 'presigned') await uploadPresigned(deps, modelName, versionId, file);
@@ -87,7 +88,7 @@ export async function copyModelFiles(
           if (!(error instanceof DatabricksApiError && error.errorCode === 'ENDPOINT_NOT_FOUND')) throw error;
           if (route === 'filesApi') {
             route = credentialRoute((await credentialSource().credentials()).storage_mode);
-            deps.log.info(`The Files API does not take model files in this workspace although the flag says so: continuing through ${ROUTE_TEXT[route]}.`);
+            deps.log.info(message('FilesApiRefused', ROUTE_TEXT[route]));
           }
           await viaCredentials(file);
         }

@@ -30,6 +30,7 @@ import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError, isNotFound } from '../../../shared/client/errors';
 import type { TaskLog } from '../../../shared/runtime/output';
 import { explainStorageError, type StorageClient } from '../../../shared/client/storage';
+import { message } from './messages';
 
 export type ModelLayout = 'mlflow2' | 'mlflow3';
 
@@ -121,7 +122,7 @@ export async function locateLoggedModel(deps: LocateDeps, modelId: string): Prom
   try {
     model = await getLoggedModel(deps.client, modelId);
   } catch (error) {
-    if (isNotFound(error)) throw new Error(`modelId: the logged model ${modelId} does not exist, or the service connection's principal cannot read its experiment.`);
+    if (isNotFound(error)) throw new Error(message('LoggedModelMissing', modelId));
     throw error;
   }
   const info = model.info!;
@@ -133,11 +134,11 @@ async function loggedModelLocation(deps: LocateDeps, model: LoggedModel, where: 
   const modelId = info.model_id!;
   if (info.status !== undefined && info.status !== 'LOGGED_MODEL_READY') {
     const why = info.status === 'LOGGED_MODEL_UPLOAD_FAILED' ? 'its upload failed, so its files are incomplete' : 'its files are still being uploaded';
-    throw new Error(`The logged model ${modelId} is ${info.status}, not LOGGED_MODEL_READY: ${why}${info.status_message ? ` (${info.status_message})` : ''}. Register a logged model whose upload finished.`);
+    throw new Error(message('LoggedModelNotReady', modelId, info.status ?? '', `${why}${info.status_message ? ` (${info.status_message})` : ''}`));
   }
   const files: ArtifactFile[] = [];
   for await (const f of listLoggedModelFiles(deps.client, modelId)) files.push({ path: f.path!, relativePath: f.path!, size: f.file_size ?? 0 });
-  if (files.length === 0) throw new Error(`The logged model ${modelId} has no files (artifact location ${info.artifact_uri ?? 'unknown'}).`);
+  if (files.length === 0) throw new Error(message('LoggedModelNoFiles', modelId, info.artifact_uri ?? 'unknown'));
   return { layout: 'mlflow3', source: `models:/${modelId}`, runId: info.source_run_id, modelId, where, files, reader: loggedModelReader(deps, model) };
 }
 

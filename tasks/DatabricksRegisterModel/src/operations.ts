@@ -30,6 +30,7 @@ import { formatBytes, type CopyResult } from './copy';
 import { decide, format, type PromotionDecision } from './promotion';
 import type { RegisterModelParameters } from './parameters';
 import { findSourceVersions, registerVersion, type RegistrationDeps } from './registration';
+import { message } from './messages';
 
 export type RegisterDeps = Omit<RegistrationDeps, 'reader'>;
 
@@ -153,7 +154,7 @@ export async function applyRegistration(taskDeps: TaskDeps, planned: RegisterMod
   const tagChanges = await applyTags(deps, params.modelName, version, plan.tags);
   const aliasChanges = await applyAliases(deps, params.modelName, versionNumber, plan.aliases);
   const changes = planChanges(plan, version, [...tagChanges, ...aliasChanges], copy);
-  if (changes.every((c) => c.action === 'noop')) deps.log.info('Nothing to change: the version, its tags and its aliases are already as requested.');
+  if (changes.every((c) => c.action === 'noop')) deps.log.info(message('NothingToChange'));
   return outcome(taskDeps.client, planned, { dryRun: false, version, copy, reused, changes });
 }
 
@@ -163,7 +164,7 @@ export async function applyRegistration(taskDeps: TaskDeps, planned: RegisterMod
 export async function makePlan(deps: RegisterDeps, params: RegisterModelParameters): Promise<RegistrationPlan> {
   const { client } = deps;
   const model = await findRegisteredModel(client, params.modelName);
-  if (!model && params.source.kind === 'existingVersion') throw new Error(`Registered model ${params.modelName} does not exist (or the principal cannot see it).`);
+  if (!model && params.source.kind === 'existingVersion') throw new Error(message('RegisteredModelMissing', params.modelName));
 
   const candidate: Candidate = {};
   if (params.source.kind === 'run') {
@@ -178,28 +179,28 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
       const { run, orgId } = await resolveRun(client, params.source);
       candidate.run = run;
       candidate.orgId = orgId;
-      deps.log.info(`Candidate run: ${run.info!.run_id!}${run.info?.run_name ? ` (${run.info.run_name})` : ''}.`);
+      deps.log.info(run.info?.run_name ? message('CandidateRunNamed', run.info.run_id!, run.info.run_name) : message('CandidateRun', run.info!.run_id!));
       location = await locateRunModel(deps, run, params.source.artifactPath);
     }
     candidate.location = location;
     const known = model ? await findSourceVersions(deps, params.modelName, location.source, location.runId) : [];
     const ready = known.filter((v) => v.status === 'READY').pop();
     if (ready) {
-      deps.log.info(`The model (${location.where}) is already registered as version ${ready.version} of ${params.modelName} (READY): reusing it.`);
+      deps.log.info(message('AlreadyRegistered', location.where, ready.version ?? '', params.modelName));
       candidate.version = await resolveExistingVersion(client, params.modelName, ready.version!);
     } else {
       const inspected = await inspectModel(location);
-      deps.log.info(`Model: ${location.where}; ${inspected.files.length} file(s), ${formatBytes(inspected.totalBytes)}, flavors ${inspected.flavors.join(', ') || 'none'}, signature with outputs.`);
-      if (inspected.dependencies.length > 0) deps.log.info(`Dependencies sent for authentication passthrough: ${inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')}.`);
+      deps.log.info(message('ModelInspected', location.where, inspected.files.length, formatBytes(inspected.totalBytes), inspected.flavors.join(', ') || message('NoFlavors')));
+      if (inspected.dependencies.length > 0) deps.log.info(message('Dependencies', inspected.dependencies.map((d) => `${d.type} ${d.name}`).join(', ')));
       // The flag is asked before the version is created (MLflow does the same), so a failure cannot leave a PENDING version.
       const route = await planRoute(client, params.modelName, model !== undefined);
-      deps.log.info(`Storage route: ${route.reason}.`);
+      deps.log.info(message('StorageRoute', route.reason));
       refuseUnfitFiles(route, inspected.files);
       candidate.register = { model: inspected, known, route };
     }
   } else {
     candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
-    deps.log.info(`Candidate: version ${candidate.version.version} of ${params.modelName} (READY).`);
+    deps.log.info(message('CandidateVersion', candidate.version.version ?? '', params.modelName));
     const runId = candidate.version.run_id;
     if (runId) candidate.run = await readRunIfAny(deps, runId, params.gate !== undefined);
   }
@@ -223,7 +224,7 @@ async function readRunIfAny(deps: RegisterDeps, runId: string, required: boolean
     return (await getRun(deps.client, runId)).run;
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    if (required) throw new Error(`The source run ${runId} of the candidate no longer exists: its metrics cannot be compared.`);
+    if (required) throw new Error(message('SourceRunGone', runId));
     return undefined;
   }
 }
@@ -232,11 +233,11 @@ async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters,
   const gate = params.gate!;
   const candidateRunId = candidate.run?.info?.run_id;
   if (!candidate.run || !candidateRunId) {
-    throw new Error(`Version ${candidate.version?.version} of ${params.modelName} has no source run, so its metric "${gate.metric}" cannot be read for the gate.`);
+    throw new Error(message('NoSourceRun', candidate.version?.version ?? '', params.modelName, gate.metric));
   }
   const candidateValue = metricOf(candidate.run, gate.metric);
   if (candidateValue === undefined) {
-    throw new Error(`The candidate's run ${candidateRunId} has no metric "${gate.metric}": log it (mlflow.log_metric("${gate.metric}", ...)) or change compareMetric.`);
+    throw new Error(message('CandidateMetricMissing', candidateRunId, gate.metric, gate.metric));
   }
   const baselineVersion = model ? await versionByAlias(deps, params.modelName, gate.baselineAlias) : undefined;
   const candidateVersion = candidate.version ? Number(candidate.version.version) : undefined;
@@ -256,7 +257,7 @@ async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters,
     baselineExists: baselineVersion !== undefined,
     baselineIsCandidate: baselineVersion !== undefined && baselineVersion.version === candidateVersion,
   });
-  deps.log.info(`Gate on ${gate.metric}: ${decision.reason}.`);
+  deps.log.info(message('GateOn', gate.metric, decision.reason));
   return { decision, candidate: candidateValue, baseline: baselineValue, baselineVersion: baselineVersion?.version, baselineRunId, baselineRunPath };
 }
 
@@ -283,7 +284,7 @@ async function ensureRegisteredModel(deps: RegisterDeps, modelName: string, desc
   const [catalog_name, schema_name, name] = modelName.split('.');
   try {
     await createRegisteredModel(deps.client, { catalog_name, schema_name, name, comment: description });
-    deps.log.info(`Created registered model ${modelName}.`);
+    deps.log.info(message('CreatedRegisteredModel', modelName));
   } catch (error) {
     // Another pipeline created it meanwhile: that is what we wanted.
     if (!isAlreadyExists(error)) throw error;
@@ -298,7 +299,7 @@ async function applyTags(deps: RegisterDeps, modelName: string, version: Registr
     await setModelVersionTag(deps.client, modelName, version.version!, tag);
     changes.push({ action: current.has(tag.key) ? 'update' : 'create', resource: `tag ${tag.key}`, fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }] });
   }
-  if (changes.length > 0) deps.log.info(`Set ${changes.length} tag(s) on version ${version.version}.`);
+  if (changes.length > 0) deps.log.info(message('TagsSet', changes.length, version.version ?? ''));
   return changes;
 }
 
@@ -318,7 +319,7 @@ async function applyAliases(deps: RegisterDeps, modelName: string, version: numb
       }
       throw error;
     }
-    deps.log.info(`Alias "${move.alias}": ${move.from === undefined ? 'set on' : `moved from version ${move.from} to`} version ${version}.`);
+    deps.log.info(move.from === undefined ? message('AliasSet', move.alias, version) : message('AliasMoved', move.alias, move.from, version));
     changes.push(aliasChange(move, version));
   }
   return changes;
@@ -452,16 +453,18 @@ export function outcome(client: Pick<DatabricksClient, 'link'>, planned: Pick<Re
 
   const lost = gate !== undefined && !gate.decision.wins;
   const failed = lost && params.gate?.failIfNotImproved === true;
-  const what = input.dryRun ? `Plan for ${params.modelName}` : `${params.modelName} version ${target}`;
-  const promotedText = plan.promoted ? (params.promoteAliases.length > 0 ? `promoted to ${params.promoteAliases.join(', ')}` : 'wins') : 'not promoted';
-  const message = failed
-    ? `${params.modelName} version ${target} was not promoted and failIfNotImproved is set: ${gate.decision.reason}.`
-    : `${what}: ${promotedText}${input.dryRun ? ' (dryRun: nothing changed)' : ''}.`;
+  const what = input.dryRun ? message('PlanFor', params.modelName) : message('ModelVersion', params.modelName, target);
+  const promotedText = plan.promoted ? (params.promoteAliases.length > 0 ? message('PromotedTo', params.promoteAliases.join(', ')) : message('Wins')) : message('NotPromoted');
+  const text = failed
+    ? message('NotPromotedFail', params.modelName, target, gate.decision.reason)
+    : input.dryRun
+      ? message('OutcomeDryRun', what, promotedText)
+      : message('Outcome', what, promotedText);
   const result = failed ? 'Failed' : planned.warnings.length > 0 ? 'SucceededWithIssues' : 'Succeeded';
 
   return {
     result,
-    message,
+    message: text,
     outputs: {
       modelVersion: versionText,
       modelUri,

@@ -3,6 +3,7 @@
  * of the goal. Pure, so every branch is tested without a workspace.
  */
 import type { PromotionGate } from './parameters';
+import { message } from './messages';
 
 export type PromotionOutcome = 'no-baseline' | 'improved' | 'tie' | 'not-improved' | 'baseline-metric-missing';
 
@@ -30,27 +31,27 @@ const EPSILON = 1e-9;
 export function decide(gate: PromotionGate, input: PromotionInput): PromotionDecision {
   const { metric } = gate;
   if (!input.baselineExists) {
-    return { outcome: 'no-baseline', wins: true, reason: `the model has no "${gate.baselineAlias}" alias yet: the candidate wins` };
+    return { outcome: 'no-baseline', wins: true, reason: message('GateNoBaseline', gate.baselineAlias) };
   }
   if (input.baselineIsCandidate) {
     // Comparing a version with itself is a tie that must not demote it: it already holds the alias.
-    return { outcome: 'tie', wins: true, improvement: 0, reason: `the candidate already is "${gate.baselineAlias}": nothing to compare` };
+    return { outcome: 'tie', wins: true, improvement: 0, reason: message('GateAlreadyBaseline', gate.baselineAlias) };
   }
   if (input.baseline === undefined) {
-    return { outcome: 'baseline-metric-missing', wins: true, reason: `the "${gate.baselineAlias}" version's run has no metric "${metric}": the candidate wins` };
+    return { outcome: 'baseline-metric-missing', wins: true, reason: message('GateBaselineMetricMissing', gate.baselineAlias, metric) };
   }
   const improvement = gate.goal === 'maximize' ? input.candidate - input.baseline : input.baseline - input.candidate;
   const tolerance = EPSILON * Math.max(1, Math.abs(input.baseline), Math.abs(input.candidate));
-  const comparison = `${metric} ${format(input.candidate)} vs ${format(input.baseline)} (${gate.goal}, improvement ${format(improvement)}, at least ${format(gate.minImprovement)} needed)`;
+  const comparison = message('GateComparison', metric, format(input.candidate), format(input.baseline), gate.goal, format(improvement), format(gate.minImprovement));
   if (Math.abs(improvement) <= tolerance) {
     return gate.promoteOnTie
-      ? { outcome: 'tie', wins: true, improvement: 0, reason: `tie on ${comparison}; promoteOnTie is set` }
-      : { outcome: 'tie', wins: false, improvement: 0, reason: `tie on ${comparison}; a tie does not promote unless promoteOnTie is set` };
+      ? { outcome: 'tie', wins: true, improvement: 0, reason: message('GateTiePromotes', comparison) }
+      : { outcome: 'tie', wins: false, improvement: 0, reason: message('GateTie', comparison) };
   }
   if (improvement > 0 && improvement + tolerance >= gate.minImprovement) {
-    return { outcome: 'improved', wins: true, improvement, reason: `improved: ${comparison}` };
+    return { outcome: 'improved', wins: true, improvement, reason: message('GateImproved', comparison) };
   }
-  return { outcome: 'not-improved', wins: false, improvement, reason: `not improved enough: ${comparison}` };
+  return { outcome: 'not-improved', wins: false, improvement, reason: message('GateNotImproved', comparison) };
 }
 
 /** Metric values as MLflow shows them, without float noise (0.8200000001 → 0.82). */

@@ -28,6 +28,7 @@ import { poll } from '../../../shared/client/poll';
 import type { InspectedModel } from './artifacts';
 import { copyModelFiles, formatBytes, writeCredentials, type CopyDeps, type CopyResult } from './copy';
 import { SINGLE_PUT_LIMIT } from './limits';
+import { message } from './messages';
 
 export interface RegistrationDeps extends CopyDeps {
   signal?: AbortSignal;
@@ -81,11 +82,11 @@ export async function registerVersion(deps: RegistrationDeps, request: Registrat
   let version: RegistryModelVersion;
   let removedDuplicates: number[] = [];
   if (pending) {
-    deps.log.info(`Version ${pending.version} of ${request.modelName} from this model is still PENDING_REGISTRATION (an earlier attempt did not finish): completing it.`);
+    deps.log.info(message('CompletingPending', pending.version ?? '', request.modelName));
     version = await getRegistryModelVersion(deps.client, request.modelName, String(pending.version));
   } else {
     ({ version, removedDuplicates } = await createGuarded(deps, request, known));
-    deps.log.info(`Created version ${version.version} of ${request.modelName} (PENDING_REGISTRATION).`);
+    deps.log.info(message('CreatedVersion', version.version ?? '', request.modelName));
   }
   let copy: CopyResult;
   try {
@@ -101,10 +102,10 @@ export async function registerVersion(deps: RegistrationDeps, request: Registrat
       { cause: error },
     );
   }
-  deps.log.info(`Copied ${copy.files} file(s). Finalizing version ${version.version}.`);
+  deps.log.info(message('CopiedFinalizing', copy.files, version.version ?? ''));
   const finalized = await finalizeModelVersion(deps.client, request.modelName, version.version!);
   const ready = await waitForReady(deps, request, finalized);
-  deps.log.info(`Version ${ready.version} of ${request.modelName} is READY.`);
+  deps.log.info(message('VersionReady', ready.version ?? '', request.modelName));
   if (request.model.modelId) await recordVersionOnLoggedModel(deps, request.model.modelId, request.modelName, ready.version!);
   return { version: ready, copy, continued: pending !== undefined, removedDuplicates };
 }
@@ -143,9 +144,9 @@ async function createGuarded(
     await deleteModelVersion(deps.client, request.modelName, extra.version!);
     removed.push(extra.version!);
   }
-  if (removed.length > 0) deps.log.warning(`Removed version(s) ${removed.join(', ')} of ${request.modelName}: duplicates created by a retried create whose first answer was lost.`);
+  if (removed.length > 0) deps.log.warning(message('RemovedDuplicates', removed.join(', '), request.modelName));
   if (!created) {
-    deps.log.warning(`The answer to the create call was lost, but version ${keep} from this model exists: continuing with it.`);
+    deps.log.warning(message('CreateAnswerLost', keep));
     created = await getRegistryModelVersion(deps.client, request.modelName, String(keep));
   }
   return { version: created, removedDuplicates: removed };
@@ -164,9 +165,9 @@ async function refuseTooLargeForPresigned(deps: RegistrationDeps, request: Regis
   const why =
     `${big.relativePath} (${formatBytes(big.size)}) is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take, and this model's storage is DEFAULT_STORAGE, ` +
     'which takes files only through presigned URLs while the Files API route for models is disabled. Ask the workspace admin to enable the Files API for models (it takes any size), or make the file smaller.';
-  if (continued) throw new VersionRemovedError(`${why} Version ${version.version} stays PENDING_REGISTRATION.`);
+  if (continued) throw new VersionRemovedError(message('VersionStaysPending', why, version.version ?? ''));
   await deleteModelVersion(deps.client, request.modelName, Number(version.version));
-  throw new VersionRemovedError(`${why} Version ${version.version}, created for this copy, was deleted again.`);
+  throw new VersionRemovedError(message('VersionDeletedAgain', why, version.version ?? ''));
 }
 
 /**
@@ -190,7 +191,7 @@ async function recordVersionOnLoggedModel(deps: RegistrationDeps, modelId: strin
     list.push({ name, version: Number(version) });
     await setLoggedModelTags(deps.client, modelId, [{ key: KEY, value: JSON.stringify(list) }]);
   } catch (error) {
-    deps.log.warning(`Version ${version} is registered, but recording it on the logged model ${modelId} (tag ${KEY}) failed: ${(error as Error).message}`);
+    deps.log.warning(message('LoggedModelTagFailed', version, modelId, KEY, (error as Error).message));
   }
 }
 
@@ -200,13 +201,13 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
     if (v.status === 'READY') return { done: true as const, result: v };
     if (v.status === 'FAILED_REGISTRATION') {
       const why = v.status_message ? `: ${v.status_message}` : ' (no status message)';
-      throw new RegistrationFailedError(`Version ${versionId} of ${request.modelName} failed registration (FAILED_REGISTRATION)${why}`);
+      throw new RegistrationFailedError(message('RegistrationFailed', versionId, request.modelName, why));
     }
     return { done: false as const, status: v.status ?? 'MODEL_VERSION_STATUS_UNKNOWN' };
   };
   const first = settle(finalized);
   if (first.done) return first.result;
-  const { result } = await deps.log.group(`Waiting for version ${versionId} of ${request.modelName} to be READY (up to ${request.timeoutMinutes} min)`, () => poll({
+  const { result } = await deps.log.group(message('WaitingForVersion', versionId, request.modelName, request.timeoutMinutes), () => poll({
     read: () => getRegistryModelVersion(deps.client, request.modelName, versionId),
     evaluate: settle,
     clock: deps.clock,
@@ -214,7 +215,7 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
     initialIntervalMs: 3_000,
     maxIntervalMs: 15_000,
     signal: deps.signal,
-    onStatus: (status) => deps.log.info(`Version ${versionId}: ${status}`),
+    onStatus: (status) => deps.log.info(message('VersionStatus', versionId, status)),
     onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
     describeTimeout: (last) =>
       `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,

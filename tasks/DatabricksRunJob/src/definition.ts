@@ -12,6 +12,7 @@ import { runJobPhases, type RunJobPlan } from './operations';
 import { runJobWorstCase } from './worstCase';
 import { buildParameters, type RunJobParameters } from './parameters';
 import { runJobSummary } from './summary';
+import { message } from './messages';
 
 export const definition: TaskDefinition<RunJobParameters, RunJobPlan, JobRunReportData> = {
   name: 'DatabricksRunJob',
@@ -24,7 +25,7 @@ export const definition: TaskDefinition<RunJobParameters, RunJobPlan, JobRunRepo
   summary: runJobSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/jobs/')) {
-      return "The service connection's principal needs CAN_MANAGE_RUN on the job (to start, cancel and repair its runs) and CAN_VIEW to read it.";
+      return message('ExplainJobPermission');
     }
     return undefined;
   },

@@ -28,6 +28,7 @@ import { chooseOutputTask, findTaggedRun, runIdFromExitValue } from './mlflowRun
 import type { RunJobParameters } from './parameters';
 import { isTerminal, lifeCycle, resultState, taskFailed, verdictMessage, verdictOf, type RunVerdict } from './runState';
 import { waitForRun } from './wait';
+import { message } from './messages';
 
 /** What the helpers of this task use of TaskDeps (wait.ts takes the same two). */
 export type RunJobDeps = Pick<TaskDeps, 'client' | 'ctx'>;
@@ -109,7 +110,7 @@ export async function planRunJob(deps: TaskDeps, params: RunJobParameters): Prom
 /** dryRun: nothing is started. */
 export function plannedRunJob(plan: RunJobPlan): RunJobResult {
   const tasks = plan.job.settings?.tasks ?? [];
-  return finish(plan, 'Succeeded', `Plan mode (dryRun): would run job ${plan.jobName} (${plan.jobId}) with ${tasks.length} task(s) and ${plan.params.jobParameters.length} parameter(s); nothing was started.`);
+  return finish(plan, 'Succeeded', message('PlanWouldRun', plan.jobName, plan.jobId, tasks.length, plan.params.jobParameters.length));
 }
 
 /** Starts the run once (or repairs / reuses it), waits, explains failures, reads the outputs; cancels the run with the pipeline. */
@@ -125,29 +126,29 @@ export async function applyRunJob(deps: TaskDeps, plan: RunJobPlan): Promise<Run
     run = await getRun(client, runId, { signal: ctx.signal });
     report.runPageUrl = outputs.runPageUrl = run.run_page_url;
     // The link first: everything after it can be followed there.
-    ctx.log.info(`Databricks run ${runId} of job ${jobName}: ${run.run_page_url ?? client.link(`/jobs/${jobId}/runs/${runId}`)}`);
+    ctx.log.info(message('RunLink', runId, jobName, run.run_page_url ?? client.link(`/jobs/${jobId}/runs/${runId}`)));
     // The token is shared by every attempt only with repairOnRetry (idempotency.ts).
     report.action = isTerminal(run) || (params.repairOnRetry && params.step.attempt > 1) ? 'reused' : 'started';
-    if (report.action === 'started') ctx.log.info(`Run ${runId} started (idempotency token ${token}: a retry of this step gets this run, never a second one).`);
+    if (report.action === 'started') ctx.log.info(message('RunStarted', runId, token));
 
     if (isTerminal(run)) {
       const verdict = verdictOf(run);
       if (verdict !== 'success' && params.repairOnRetry && params.step.attempt > 1) {
         run = await repair(deps, plan, runId);
       } else {
-        ctx.log.info(`Run ${runId} already ended (${resultState(run)}): an earlier attempt of this step started it; it is reported, not started again.`);
+        ctx.log.info(message('RunAlreadyEnded', runId, resultState(run)));
       }
     } else if (report.action === 'reused') {
-      ctx.log.info(`Run ${runId} was started by an earlier attempt of this step and is ${lifeCycle(run)}: waiting for it.`);
+      ctx.log.info(message('RunReused', runId, lifeCycle(run)));
     }
 
     if (!params.waitForCompletion && !isTerminal(run)) {
-      notes.push('waitForCompletion is false: the task did not wait for the run.');
+      notes.push(message('NotWaiting'));
       report.verdict = 'running';
-      return finish(plan, 'Succeeded', `Run ${runId} of job ${jobName} is ${lifeCycle(run)} (not waiting for it): ${run.run_page_url ?? ''}`.trim());
+      return finish(plan, 'Succeeded', message('RunNotWaitedFor', runId, jobName, lifeCycle(run), run.run_page_url ?? '').trim());
     }
 
-    ctx.log.section(`Waiting for run ${runId} of ${jobName}`);
+    ctx.log.section(message('WaitingForRun', runId, jobName));
     const waited = await waitForRun(deps, runId, deadline, `Run ${runId}`);
     report.polls = waited.polls;
     if (waited.timedOut) return await timedOut(deps, plan, runId);
@@ -167,7 +168,7 @@ async function repair(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promis
   const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
   const failed = latestTaskAttempts(full.tasks).filter(taskFailed).map((t) => t.task_key ?? String(t.run_id));
   const latestRepair = (full.repair_history ?? []).filter((h) => h.type === 'REPAIR').at(-1)?.id;
-  ctx.log.info(`Run ${runId} of the previous attempt ended ${resultState(full)}: repairing it (re-running ${failed.join(', ') || 'its failed tasks'} and the tasks after them) instead of starting a new run.`);
+  ctx.log.info(message('Repairing', runId, resultState(full), failed.join(', ') || message('ItsFailedTasks')));
   const answer = await repairRun(
     client,
     { run_id: runId, rerun_all_failed_tasks: true, rerun_dependent_tasks: true, latest_repair_id: latestRepair, job_parameters: Object.keys(jobParameters).length ? jobParameters : undefined },
@@ -175,7 +176,7 @@ async function repair(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promis
   );
   report.action = 'repaired';
   report.repairedTasks = failed;
-  ctx.log.info(`Repair ${answer.repair_id ?? ''} of run ${runId} started.`);
+  ctx.log.info(message('RepairStarted', answer.repair_id ?? '', runId));
   return getRun(client, runId, { signal: ctx.signal });
 }
 
@@ -187,35 +188,35 @@ async function ended(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promise
   const verdict = verdictOf(full);
   applyRun(deps, plan, full, verdict);
   const failures = await explainFailures(deps, plan, tasks);
-  const detail = failures.length ? `Failed task(s): ${failures.join('; ')}` : stateMessage(full);
+  const detail = failures.length ? message('FailedTasks', failures.join('; ')) : stateMessage(full);
   const took = report.durationSeconds !== undefined ? formatDuration(report.durationSeconds) : undefined;
-  const message = verdictMessage(verdict, `Run ${runId} of job ${jobName}`, detail, took);
+  const text = verdictMessage(verdict, message('RunOfJob', runId, jobName), detail, took);
   if (verdict === 'success' || verdict === 'successWithFailures') await readOutputs(deps, plan, tasks, runId);
-  if (verdict === 'success') return finish(plan, 'Succeeded', `${message}${mlflowText(report)}`);
+  if (verdict === 'success') return finish(plan, 'Succeeded', `${text}${mlflowText(report)}`);
   // Only SUCCESS passes (issue 15): a run whose leaf tasks succeeded while others failed
   // (SUCCESS_WITH_FAILURES, the termination code of databricks-sdk-py's jobs.TerminationCodeCode) fails the step, with its outputs still set.
-  ctx.log.error(message);
-  return finish(plan, 'Failed', message);
+  ctx.log.error(text);
+  return finish(plan, 'Failed', text);
 }
 
 export async function timedOut(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promise<RunJobResult> {
   const { client, ctx } = deps;
   const { params, report, jobName } = plan;
-  const after = `Run ${runId} of job ${jobName} did not finish within timeoutMinutes (${params.timeoutMinutes} min)`;
+  const after = message('RunTimedOut', runId, jobName, params.timeoutMinutes);
   if (!params.cancelOnTimeout) {
     report.stopped = { why: 'timeout', runCancelled: false, detail: 'cancelOnTimeout is false: the run was left running.' };
     const r = await getRunAllPages(client, runId, { signal: ctx.signal });
     applyRun(deps, plan, r, 'running');
-    return finish(plan, 'Failed', `${after}; cancelOnTimeout is false, so it was left running: ${report.runPageUrl ?? ''}`.trim());
+    return finish(plan, 'Failed', message('TimedOutLeftRunning', after, report.runPageUrl ?? '').trim());
   }
-  ctx.log.warning(`${after}: cancelling it.`);
+  ctx.log.warning(message('TimedOutCancelling', after));
   await cancelRun(client, runId, { signal: ctx.signal });
   report.stopped = { why: 'timeout', runCancelled: true, detail: `Cancelled after ${params.timeoutMinutes} min.` };
   // Cancelling is asynchronous: wait a little for the final state.
   const settled = await waitForRun(deps, runId, ctx.clock.deadline(CANCEL_SETTLE_MS), `Run ${runId}`);
   applyRun(deps, plan, settled.run, isTerminal(settled.run) ? verdictOf(settled.run) : 'running');
-  const state = isTerminal(settled.run) ? `it ended ${resultState(settled.run)}` : `it was still ${lifeCycle(settled.run)} ${CANCEL_SETTLE_MS / 1000} s later`;
-  return finish(plan, 'Failed', `${after}; the task cancelled it (${state}).`);
+  const state = isTerminal(settled.run) ? message('CancelledRunEnded', resultState(settled.run)) : message('CancelledRunStill', lifeCycle(settled.run), CANCEL_SETTLE_MS / 1000);
+  return finish(plan, 'Failed', message('TimedOutCancelled', after, state));
 }
 
 export async function cancelled(deps: RunJobDeps, plan: RunJobPlan, runId: number, e: CancelledError): Promise<RunJobResult> {
@@ -223,18 +224,18 @@ export async function cancelled(deps: RunJobDeps, plan: RunJobPlan, runId: numbe
   const { params, report } = plan;
   if (!params.cancelOnTimeout) {
     report.stopped = { why: 'cancelled', runCancelled: false, detail: 'cancelOnTimeout is false: the Databricks run was left running.' };
-    return finish(plan, 'Failed', `${e.message} The Databricks run ${runId} was left running (cancelOnTimeout is false): ${report.runPageUrl ?? ''}`.trim());
+    return finish(plan, 'Failed', message('CancelledLeftRunning', e.message, runId, report.runPageUrl ?? '').trim());
   }
   // The task's own signal is aborted: this one request gets a signal of its own, within the agent's grace.
   try {
     await cancelRun(client, runId, { signal: AbortSignal.timeout(CANCEL_REQUEST_MS), timeoutMs: CANCEL_REQUEST_MS });
     report.stopped = { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' };
-    ctx.log.warning(`${e.message} Cancelled Databricks run ${runId}.`);
-    return finish(plan, 'Failed', `${e.message} The Databricks run ${runId} was cancelled too.`);
+    ctx.log.warning(message('CancelledRun', e.message, runId));
+    return finish(plan, 'Failed', message('CancelledRunToo', e.message, runId));
   } catch (cancelError) {
     const why = cancelError instanceof DatabricksApiError ? `${cancelError.errorCode}: ${cancelError.serviceMessage}` : (cancelError as Error).message;
     report.stopped = { why: 'cancelled', runCancelled: false, detail: `runs/cancel failed: ${why}` };
-    return finish(plan, 'Failed', `${e.message} Cancelling Databricks run ${runId} failed (${why}); cancel it in the workspace: ${report.runPageUrl ?? ''}`.trim());
+    return finish(plan, 'Failed', message('CancelRunFailed', e.message, runId, why, report.runPageUrl ?? '').trim());
   }
 }
 
@@ -261,7 +262,7 @@ async function explainFailures(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTas
     const result = resultState(task);
     const entry = report.tasks.find((t) => t.taskKey === key);
     if (result === 'UPSTREAM_FAILED' || result === 'UPSTREAM_CANCELED' || task.run_id === undefined) {
-      summaries.push(`${key} did not run (${result})`);
+      summaries.push(message('TaskDidNotRun', key, result));
       continue;
     }
     let output: RunOutput | undefined;
@@ -269,19 +270,19 @@ async function explainFailures(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTas
       output = await getRunOutput(client, task.run_id, ctx.signal);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      ctx.log.warning(`The output of task ${key} could not be read: ${(e as Error).message}`);
+      ctx.log.warning(message('TaskOutputUnreadable', key, (e as Error).message));
     }
-    const message = task.status?.termination_details?.message || task.state?.state_message || '';
+    const stateText = task.status?.termination_details?.message || task.state?.state_message || '';
     const error = output?.error;
-    ctx.log.error(`Task ${key} ${result}${message ? `: ${message}` : ''}${error && error !== message ? ` — ${error}` : ''}`);
+    ctx.log.error(`${message('TaskEnded', key, result)}${stateText ? `: ${stateText}` : ''}${error && error !== stateText ? ` — ${error}` : ''}`);
     const trace = tail(output?.error_trace);
     const logs = tail(output?.logs);
-    if (trace) group(`Error trace of ${key} (last lines)`, trace);
-    if (logs) group(`Logs of ${key} (last lines${output?.logs_truncated ? '; the service kept only the end' : ''})`, logs);
-    if (entry) Object.assign(entry, { message: message || undefined, error, errorTraceTail: trace, logsTail: logs });
-    summaries.push(`${key} ${result}${error ? `: ${firstLine(error)}` : message ? `: ${firstLine(message)}` : ''}`);
+    if (trace) group(message('ErrorTraceOf', key), trace);
+    if (logs) group(output?.logs_truncated ? message('LogsOfTruncated', key) : message('LogsOf', key), logs);
+    if (entry) Object.assign(entry, { message: stateText || undefined, error, errorTraceTail: trace, logsTail: logs });
+    summaries.push(`${key} ${result}${error ? `: ${firstLine(error)}` : stateText ? `: ${firstLine(stateText)}` : ''}`);
   }
-  if (failed.length > MAX_FAILED_TASKS_SHOWN) summaries.push(`and ${failed.length - MAX_FAILED_TASKS_SHOWN} more`);
+  if (failed.length > MAX_FAILED_TASKS_SHOWN) summaries.push(message('AndMore', failed.length - MAX_FAILED_TASKS_SHOWN));
   return summaries;
 }
 
@@ -291,7 +292,7 @@ async function readOutputs(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTask[],
   const { params, report, outputs, notes } = plan;
   const chosen = chooseOutputTask(tasks, params.outputTask);
   if (!chosen) {
-    notes.push('No output task: the job has several tasks and none has ended; notebookOutput is empty.');
+    notes.push(message('NoOutputTask'));
     return;
   }
   report.outputTask = chosen.task_key;
@@ -299,41 +300,41 @@ async function readOutputs(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTask[],
   if (chosen.run_id !== undefined) {
     const output = await getRunOutput(client, chosen.run_id, ctx.signal);
     value = output.notebook_output?.result;
-    if (output.notebook_output?.truncated) ctx.log.warning(`The exit value of ${chosen.task_key} was truncated by Databricks (it returns the first 5 MB).`);
+    if (output.notebook_output?.truncated) ctx.log.warning(message('ExitValueTruncated', chosen.task_key));
   }
   if (value !== undefined) {
     const shown = value.length > MAX_OUTPUT_CHARS ? value.slice(0, MAX_OUTPUT_CHARS) : value;
-    if (shown !== value) ctx.log.warning(`notebookOutput holds the first ${MAX_OUTPUT_CHARS} characters of the exit value of ${chosen.task_key} (${value.length}).`);
+    if (shown !== value) ctx.log.warning(message('NotebookOutputCut', MAX_OUTPUT_CHARS, chosen.task_key, value.length));
     report.notebookOutput = outputs.notebookOutput = shown;
-    ctx.log.remote(`Exit value of ${chosen.task_key}: ${shown.length > 500 ? `${shown.slice(0, 500)}…` : shown}`);
+    ctx.log.remote(message('ExitValueOf', chosen.task_key, shown.length > 500 ? `${shown.slice(0, 500)}…` : shown));
   } else {
-    notes.push(`Task ${chosen.task_key} ended without dbutils.notebook.exit: notebookOutput is empty.`);
+    notes.push(message('NoExitValue', chosen.task_key));
   }
   const fromValue = runIdFromExitValue(value);
   if (fromValue) {
     report.mlflowRunId = outputs.mlflowRunId = fromValue.runId;
     report.mlflowRunSource = 'exitValue';
-    ctx.log.info(`MLflow run ${fromValue.runId} (from the exit value${fromValue.key ? `'s ${fromValue.key}` : ''}).`);
+    ctx.log.info(fromValue.key ? message('MlflowRunFromExitKey', fromValue.runId, fromValue.key) : message('MlflowRunFromExit', fromValue.runId));
     return;
   }
   if (!params.experimentName) {
-    if (value !== undefined) notes.push('The exit value names no MLflow run (mlflow_run_id / run_id) and experimentName is not set: mlflowRunId is empty.');
+    if (value !== undefined) notes.push(message('NoMlflowRunNamed'));
     return;
   }
   const found = await findTaggedRun(client, params.experimentName, { taskRunId: chosen.run_id, jobRunId: runId });
   if (found && 'missingExperiment' in found) {
-    ctx.log.warning(`Experiment ${params.experimentName} does not exist (or the service connection cannot read it): mlflowRunId is empty.`);
+    ctx.log.warning(message('ExperimentMissing', params.experimentName));
   } else if (found) {
     report.mlflowRunId = outputs.mlflowRunId = found.runId;
     report.mlflowRunSource = 'tagSearch';
-    ctx.log.info(`MLflow run ${found.runId} in ${params.experimentName} (tagged with the ${found.matched === 'taskRun' ? `task run ${chosen.run_id}` : `job run ${runId}`}).`);
+    ctx.log.info(found.matched === 'taskRun' ? message('MlflowRunTaggedTask', found.runId, params.experimentName, chosen.run_id ?? '') : message('MlflowRunTaggedJob', found.runId, params.experimentName, runId));
   } else {
-    ctx.log.warning(`No MLflow run in ${params.experimentName} is tagged with task run ${chosen.run_id ?? '?'} or job run ${runId}: mlflowRunId is empty.`);
+    ctx.log.warning(message('NoTaggedRun', params.experimentName, chosen.run_id ?? '?', runId));
   }
 }
 
 function mlflowText(report: JobRunReportData): string {
-  return report.mlflowRunId ? ` MLflow run: ${report.mlflowRunId}.` : '';
+  return report.mlflowRunId ? ` ${message('MlflowRunIs', report.mlflowRunId)}` : '';
 }
 
 /** The outcome: the plan's report, outputs and notes as they are now. */
@@ -363,7 +364,7 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
     const list = found.map((j) => `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? ` by ${j.creator_user_name}` : ''}${j.created_time ? ` created ${new Date(j.created_time).toISOString().slice(0, 10)}` : ''}`).join(', ');
     throw inputError('jobName', `${found.length} jobs are named "${name}": ${list}; set jobId to the one to run`);
   }
-  ctx.log.info(`Job "${name}" is job ${found[0]!.job_id}.`);
+  ctx.log.info(message('JobFound', name, found[0]!.job_id ?? ''));
   return getJobAllPages(client, found[0]!.job_id!, ctx.signal);
 }
 

@@ -6,6 +6,7 @@
  * succeeding gets its own wording.
  */
 import type { Run, RunTask } from '../../../shared/api/jobs';
+import { message } from './messages';
 
 export type RunVerdict =
   | 'success'
@@ -77,24 +78,24 @@ export function verdictOf(run: StateCarrier): RunVerdict {
 /** One sentence for the result of `what` (e.g. "Run 1 of job train"); `took` like "16 min 18 s". */
 export function verdictMessage(verdict: RunVerdict, what: string, detail: string, took?: string): string {
   const tail = detail ? ` ${detail}` : '';
-  const inTime = took ? ` in ${took}` : '';
+  const inTime = took ? ` ${message('RunTook', took)}` : '';
   switch (verdict) {
     case 'success':
-      return `${what} succeeded${inTime}.${tail}`;
+      return message('RunSucceeded', what, inTime, tail);
     case 'successWithFailures':
-      return `${what} ended SUCCESS_WITH_FAILURES${inTime}: its leaf tasks succeeded but some tasks failed, so the step fails.${tail}`;
+      return message('RunSucceededWithFailures', what, inTime, tail);
     case 'failed':
-      return `${what} failed.${tail}`;
+      return message('RunFailed', what, tail);
     case 'canceled':
-      return `${what} was cancelled before it finished.${tail}`;
+      return message('RunCanceled', what, tail);
     case 'timedOut':
-      return `${what} timed out: it ran longer than the job's own timeout (timeout_seconds) and Databricks stopped it.${tail}`;
+      return message('RunJobTimeout', what, tail);
     case 'skipped':
-      return `${what} did not run: Databricks skipped it (an earlier run of the job was still active).${tail}`;
+      return message('RunSkipped', what, tail);
     case 'concurrencyLimit':
-      return `${what} did not run: the job or the workspace had reached its maximum of concurrent runs (turn on queueing or raise max_concurrent_runs).${tail}`;
+      return message('RunConcurrencyLimit', what, tail);
     case 'internalError':
-      return `${what} ended with an internal error of Databricks (not of the job's code); run it again, and contact Databricks support if it persists.${tail}`;
+      return message('RunInternalError', what, tail);
   }
 }
 

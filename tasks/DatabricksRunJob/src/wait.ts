@@ -13,6 +13,7 @@ import { getRunAllPages, latestTaskAttempts, type Run } from '../../../shared/ap
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { isTerminal, lifeCycle, taskStateLine } from './runState';
+import { message } from './messages';
 
 /** The poll interval cap (task time), as the SDKs' 10 s. */
 export const MAX_POLL_INTERVAL_MS = 10_000;
@@ -63,7 +64,7 @@ export async function waitForRun(deps: WaitDeps, runId: number, deadline: Deadli
       } else ctx.log.info(runLine);
     }
     const queue = run.status?.queue_details?.message ?? run.state?.queue_reason;
-    if (queue && queue !== lastQueue) ctx.log.remote(`Queued: ${queue}`);
+    if (queue && queue !== lastQueue) ctx.log.remote(message('Queued', queue));
     lastQueue = queue ?? '';
     if (tasks.length > 0) ctx.log.progress((finished / tasks.length) * 100, `${finished} of ${tasks.length} task(s) finished`);
     if (isTerminal(run)) return { run, polls, timedOut: false };

@@ -4,6 +4,7 @@
  * view needs; a model without a column-based input signature cannot be unpacked.
  */
 import { yaml } from '../../../../shared/runtime/yaml';
+import { message } from '../messages';
 
 export interface Feature {
   name: string;
@@ -55,15 +56,15 @@ const UNSAFE_COLUMN = /['"`\\\u0000-\u001f\u007f]/;
 export function parseSignature(mlmodelText: string, where: string): ModelSignature {
   const doc = yaml().parse(mlmodelText) as { signature?: { inputs?: string; outputs?: string } } | null;
   const inputsText = doc?.signature?.inputs;
-  if (!inputsText) throw new SignatureError(`${where} has no input signature: log the model with a signature (mlflow.models.infer_signature) so its features are known.`);
+  if (!inputsText) throw new SignatureError(message('NoInputSignature', where));
   const inputs = JSON.parse(inputsText) as SpecEntry[];
   const features = inputs.map((entry) => {
-    if (!entry.name || entry.type === 'tensor') throw new SignatureError(`${where} has a tensor-based input signature; unpacking needs named columns.`);
+    if (!entry.name || entry.type === 'tensor') throw new SignatureError(message('TensorSignature', where));
     // The names go into generated SQL (quoted identifiers, string literals and a from_json schema
     // literal): names that could end a quote are refused, whatever the remote MLmodel says.
-    if (UNSAFE_COLUMN.test(entry.name)) throw new SignatureError(`${where}: the input column name ${JSON.stringify(entry.name)} contains a quote, backslash, backtick or control character; the view cannot unpack it safely.`);
+    if (UNSAFE_COLUMN.test(entry.name)) throw new SignatureError(message('UnsafeColumnName', where, JSON.stringify(entry.name)));
     const sqlType = COLUMN_TYPES[entry.type ?? ''];
-    if (!sqlType) throw new SignatureError(`${where}: the input column "${entry.name}" has the type ${entry.type}, which the view cannot unpack.`);
+    if (!sqlType) throw new SignatureError(message('UnsupportedColumnType', where, entry.name, entry.type ?? ''));
     return { name: entry.name, sqlType };
   });
   const outputs = doc?.signature?.outputs ? (JSON.parse(doc.signature.outputs) as SpecEntry[]) : [];

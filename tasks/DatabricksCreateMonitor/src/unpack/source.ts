@@ -11,6 +11,7 @@ import type { DatabricksClient } from '../../../../shared/client/databricksClien
 import { DatabricksApiError, isNotFound } from '../../../../shared/client/errors';
 import { apiPath } from '../../../../shared/client/path';
 import { parseSignature, type ModelSignature } from './signature';
+import { message } from '../messages';
 
 export class UnpackError extends Error {
   override readonly name = 'UnpackError';
@@ -33,7 +34,7 @@ export async function readPayloadSource(client: DatabricksClient, endpointName: 
   try {
     endpoint = await getServingEndpoint(client, endpointName);
   } catch (e) {
-    if (isNotFound(e)) throw new UnpackError(`unpackFromEndpoint: the serving endpoint ${endpointName} does not exist.`);
+    if (isNotFound(e)) throw new UnpackError(message('EndpointMissing', endpointName));
     throw e;
   }
   const table = endpoint.ai_gateway?.inference_table_config;
@@ -49,7 +50,7 @@ export async function readPayloadSource(client: DatabricksClient, endpointName: 
   const entities = (endpoint.config?.served_entities ?? []).filter((e): e is ServedEntityOutput & { name: string; entity_name: string; entity_version: string } =>
     Boolean(e.name && e.entity_name && e.entity_version && e.entity_name.split('.').length === 3),
   );
-  if (entities.length === 0) throw new UnpackError(`unpackFromEndpoint: the serving endpoint ${endpointName} serves no Unity Catalog model version, so there is no signature to unpack with.`);
+  if (entities.length === 0) throw new UnpackError(message('NoUcVersionServed', endpointName));
   const traffic = new Map((endpoint.config?.traffic_config?.routes ?? []).map((r) => [r.served_entity_name ?? r.served_model_name, r.traffic_percentage ?? 0]));
   const main = [...entities].sort((a, b) => (traffic.get(b.name) ?? 0) - (traffic.get(a.name) ?? 0))[0]!;
   const where = `the MLmodel of ${main.entity_name} version ${main.entity_version} (served as ${main.name} by ${endpointName})`;
@@ -70,7 +71,7 @@ async function readMlModel(files: ModelFileReadDeps, model: string, version: str
     const { stream } = await openModelVersionFile(files, model, version, 'MLmodel');
     return await readSmallText(stream, MAX_MLMODEL_BYTES, `The MLmodel of ${where}`);
   } catch (e) {
-    if (isNotFound(e)) throw new UnpackError(`unpackFromEndpoint: ${where} cannot be found; the version must have been logged with MLflow (it needs an MLmodel with a signature).`);
+    if (isNotFound(e)) throw new UnpackError(message('MlmodelMissing', where));
     throw e;
   }
 }

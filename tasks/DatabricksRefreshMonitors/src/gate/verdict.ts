@@ -6,6 +6,7 @@
 import type { TaskResultName } from '../../../../shared/runtime/task';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../../shared/runtime/reportTypes';
 import { worstFirst, type RuleEvaluation } from './evaluate';
+import { message } from '../messages';
 
 export type Verdict = DriftReportData['verdict'];
 export type OnDrift = DriftReportData['onDrift'];
@@ -74,25 +75,25 @@ export function gateOutcome(tables: readonly DriftTableResult[], onDrift: OnDrif
   const named = (verdict: Verdict) => tables.filter((t) => t.verdict === verdict).map((t) => t.table);
   const parts: string[] = [];
   const errors = named('error');
-  if (errors.length > 0) parts.push(`Could not check ${list(errors)}: ${tables.find((t) => t.verdict === 'error')?.reason ?? 'see the summary'}`);
+  if (errors.length > 0) parts.push(message('GateCouldNotCheck', list(errors), tables.find((t) => t.verdict === 'error')?.reason ?? message('GateSeeSummary')));
   // A broken rule is the gate's one "rule broken" outcome (onDrift), but data-quality breaches
   // (column statistics such as max or num_nulls) are named apart from drift.
   const broken = (t: DriftTableResult, quality: boolean) => new Set(t.columns.filter((c) => c.drifted && isDataQuality(c) === quality).map((c) => c.column));
   const drifted = tables.filter((t) => t.verdict === 'drift' && broken(t, false).size > 0);
   if (drifted.length > 0) {
     const columns = drifted.reduce((n, t) => n + broken(t, false).size, 0);
-    parts.push(`Drift detected: ${columns} column(s) in ${list(drifted.map((t) => t.table))} (onDrift: ${onDrift})`);
+    parts.push(message('GateDriftDetected', columns, list(drifted.map((t) => t.table)), onDrift));
   }
   const dataQuality = tables.filter((t) => t.verdict === 'drift' && broken(t, true).size > 0);
   if (dataQuality.length > 0) {
     const rules = [...new Set(dataQuality.flatMap((t) => t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.rule} on ${c.column}`)))];
-    parts.push(`Data-quality rule broken in ${list(dataQuality.map((t) => t.table))}: ${list(rules)} (onDrift: ${onDrift})`);
+    parts.push(message('GateDataQualityBroken', list(dataQuality.map((t) => t.table)), list(rules), onDrift));
   }
   const insufficient = named('insufficient-data');
-  if (insufficient.length > 0) parts.push(`Not enough data to decide for ${list(insufficient)} (onInsufficientData: ${onInsufficientData})`);
+  if (insufficient.length > 0) parts.push(message('GateInsufficientData', list(insufficient), onInsufficientData));
   const clean = named('no-drift');
   if (parts.length === 0) {
-    parts.push(clean.length > 0 ? `No drift in ${list(clean)}` : 'Monitors refreshed; no drift gate evaluated');
+    parts.push(clean.length > 0 ? message('GateNoDrift', list(clean)) : message('GateNotEvaluated'));
   }
   return { result, verdict: overallVerdict(tables), message: `${parts.join('. ')}.` };
 }
@@ -103,5 +104,5 @@ export function isDataQuality(c: Pick<DriftColumnResult, 'category'>): boolean {
 }
 
 function list(names: readonly string[]): string {
-  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  return names.length <= 3 ? names.join(', ') : message('ListAndMore', names.slice(0, 3).join(', '), names.length - 3);
 }

@@ -1,0 +1,8 @@
+/**
+ * The fixed messages DatabricksRegisterModel prints (tasks/DatabricksRegisterModel/messages.json, their one declaration),
+ * localizable: see shared/runtime/messages.ts.
+ */
+import { messageCatalog } from '../../../shared/runtime/messages';
+import MESSAGES from '../messages.json';
+
+export const message = messageCatalog(MESSAGES);

@@ -1,0 +1,191 @@
+/**
+ * The tasks' fixed printed messages (shared/runtime/messages.ts): declared once, in
+ * shared/runtime/messages.json (the shared runtime's) and tasks/<TaskName>/messages.json (each
+ * task's own), and printed through message(key, ...args). Read from the sources: every key a
+ * call uses is declared in the catalog the file imports, every declared key is used, every
+ * call passes as many arguments as its text has %s placeholders, and packaging merges each
+ * task's catalog with the shared one without a key declared twice. The packaged task.json
+ * `messages` and resources.resjson are checked in tests/package/vsix.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../../helpers/repo';
+import { TASK_NAMES } from './manifestFiles';
+import type * as LocalizeModule from '../../../scripts/localize.mjs' with { 'resolution-mode': 'import' };
+
+const root = repoRoot();
+
+type Catalog = Record<string, string>;
+
+interface Call {
+  file: string;
+  line: number;
+  keys: string[];
+  args: number;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The text from `open` (an opening parenthesis) to its closing one, strings and templates skipped. */
+function argumentText(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return text.slice(open + 1, i);
+    }
+  }
+  throw new Error('unbalanced parentheses');
+}
+
+/** Index of the closing quote of the string starting at `start` (templates: `${…}` skipped whole). */
+function skipString(text: string, start: number): number {
+  const quote = text[start]!;
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\') i++;
+    else if (c === quote) return i;
+    else if (quote === '`' && c === '$' && text[i + 1] === '{') i = start + argumentText(text.slice(start), i + 1 - start).length + (i + 1 - start) + 1;
+  }
+  throw new Error('unterminated string');
+}
+
+/** Top-level comma-separated parts of an argument list. */
+function splitArguments(args: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]!;
+    if (c === "'" || c === '"' || c === '`') i = skipString(args, i);
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(args.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (args.slice(from).trim() !== '') parts.push(args.slice(from));
+  return parts;
+}
+
+/** Every `message(…)` call of a file: the keys named in its first argument and how many arguments follow. */
+function calls(file: string): Call[] {
+  const text = readFileSync(file, 'utf8');
+  const out: Call[] = [];
+  for (const m of text.matchAll(/(?<![.\w])message\(/g)) {
+    const before = text.slice(Math.max(0, m.index - 30), m.index);
+    const lineStart = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index);
+    if (/(function|const|let)\s+$/.test(before) || /^\s*(\*|\/\/|\/\*)|\/\//.test(lineStart)) continue; // a declaration, or a comment
+    const parts = splitArguments(argumentText(text, m.index + 'message'.length));
+    // Keys are PascalCase (checked below): other literals in the first argument are the values a key is chosen by.
+    const keys = [...(parts[0] ?? '').matchAll(/'([A-Z][A-Za-z0-9]*)'/g)].map((k) => k[1]!);
+    out.push({ file: relative(root, file), line: text.slice(0, m.index).split('\n').length, keys, args: parts.length - 1 });
+  }
+  return out;
+}
+
+/** Which catalog a file's message() is: the task's own (./messages, ../messages) or the shared runtime's. */
+function catalogOf(file: string): 'shared' | 'task' | undefined {
+  const text = readFileSync(file, 'utf8');
+  const from = /import \{[^}]*\bmessage\b[^}]*\} from '([^']+)'/.exec(text)?.[1];
+  if (from === undefined) return file.endsWith(join('shared', 'runtime', 'messages.ts')) ? 'shared' : undefined;
+  if (from.endsWith('shared/runtime/messages') || (from === './messages' && file.includes(join('shared', 'runtime')))) return 'shared';
+  return /^(\.\.?\/)+messages$/.test(from) ? 'task' : undefined;
+}
+
+/** `%s` placeholders; `%%` is a literal percent sign (util.format, which tl.loc uses too). */
+const placeholders = (text: string) => text.replace(/%%/g, '').split('%s').length - 1;
+const read = (path: string): Catalog => JSON.parse(readFileSync(join(root, path), 'utf8')) as Catalog;
+
+describe('printed messages: one declaration each, all used, arguments for every %s', () => {
+  const shared = read('shared/runtime/messages.json');
+  const scopes: Array<{ name: string; catalog: Catalog; files: string[] }> = [
+    { name: 'shared/runtime/messages.json', catalog: shared, files: sources(join(root, 'shared')) },
+    ...TASK_NAMES.map((task) => ({ name: `tasks/${task}/messages.json`, catalog: read(`tasks/${task}/messages.json`), files: sources(join(root, 'tasks', task, 'src')) })),
+  ];
+  const allFiles = scopes.flatMap((s) => s.files);
+  const used = new Map<string, Set<string>>(scopes.map((s) => [s.name, new Set()]));
+
+  it('every call names declared keys of its catalog and passes one argument per %s', () => {
+    const problems: string[] = [];
+    for (const scope of scopes) {
+      for (const file of scope.files) {
+        const kind = catalogOf(file);
+        for (const call of calls(file)) {
+          const where = `${call.file}:${call.line}`;
+          if (kind === undefined) {
+            problems.push(`${where}: message() without an import from a messages module`);
+            continue;
+          }
+          const name = kind === 'shared' ? 'shared/runtime/messages.json' : scope.name;
+          const catalog = kind === 'shared' ? shared : scope.catalog;
+          if (call.keys.length === 0) problems.push(`${where}: the key is not a string literal`);
+          for (const key of call.keys) {
+            used.get(name)!.add(key);
+            if (!(key in catalog)) problems.push(`${where}: ${key} is not declared in ${name}`);
+            else if (placeholders(catalog[key]!) !== call.args) problems.push(`${where}: ${key} has ${placeholders(catalog[key]!)} %s, the call passes ${call.args} argument(s)`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(allFiles.some((f) => calls(f).length > 0));
+  });
+
+  it('every declared message is printed somewhere', () => {
+    for (const scope of scopes) {
+      const unused = Object.keys(scope.catalog).filter((key) => !used.get(scope.name)!.has(key));
+      assert.deepEqual(unused, [], `${scope.name}: declared but never used`);
+    }
+  });
+
+  it('keys are PascalCase names and texts are non-empty single-line strings with %s placeholders only (%% for a percent sign)', () => {
+    for (const scope of scopes) {
+      for (const [key, text] of Object.entries(scope.catalog)) {
+        assert.match(key, /^[A-Z][A-Za-z0-9]*$/, `${scope.name}: ${key}`);
+        assert.ok(typeof text === 'string' && text.trim() !== '' && !/[\r\n]/.test(text), `${scope.name}: ${key}`);
+        assert.doesNotMatch(text.replace(/%%/g, ''), /%(?!s)/, `${scope.name}: ${key} uses a placeholder other than %s (a percent sign is %%)`);
+        // tl.loc formats only when arguments are given: a %% in a message without %s would print as %%.
+        if (text.includes('%%')) assert.ok(placeholders(text) > 0, `${scope.name}: ${key} has %% but no %s`);
+      }
+    }
+  });
+
+  describe('packaging merges the catalogs (scripts/localize.mjs taskMessages)', () => {
+    let l: typeof LocalizeModule;
+    before(async () => {
+      l = (await import(pathToFileURL(join(root, 'scripts', 'localize.mjs')).href)) as typeof LocalizeModule;
+    });
+
+    it("each task's packaged messages are the shared ones and its own, no key declared twice", () => {
+      for (const task of TASK_NAMES) {
+        const json = JSON.parse(readFileSync(join(root, 'tasks', task, 'task.json'), 'utf8')) as { messages?: Catalog };
+        const merged = l.taskMessages(task, json.messages, shared);
+        assert.deepEqual(merged, { ...shared, ...read(`tasks/${task}/messages.json`) }, task);
+        for (const key of Object.keys(read(`tasks/${task}/messages.json`))) assert.ok(!(key in shared), `${task}: ${key} is also a shared message`);
+      }
+    });
+
+    it('refuses a key declared twice, naming both places', () => {
+      const task = TASK_NAMES[0];
+      const own = Object.keys(read(`tasks/${task}/messages.json`))[0]!;
+      assert.throws(() => l.taskMessages(task, undefined, { [own]: 'x' }), new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/messages\\.json declares`));
+      assert.throws(() => l.taskMessages(task, { JobTimeoutWarning: 'x' }, shared), /shared\/runtime\/messages\.json declares message JobTimeoutWarning, which tasks\/.*\/task\.json declares/);
+    });
+  });
+});
