@@ -5,7 +5,7 @@
  */
 import { createClock } from '../../../shared/runtime/clock';
 import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
-import { logGroups, type TaskLog } from '../../../shared/runtime/output';
+import { recordingLog, type LogKind, type LogLine } from '../../helpers/recordingLog';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { runPhases, type TaskContext } from '../../../shared/runtime/task';
 import { createMonitorPhases } from '../../../tasks/DatabricksCreateMonitor/src/operations';
@@ -24,28 +24,13 @@ export const MODEL = 'main.ml.churn_model';
 
 export interface Recorder {
   ctx: TaskContext;
-  lines: Array<{ kind: keyof TaskLog; text: string }>;
-  text(kind?: keyof TaskLog): string;
+  lines: LogLine[];
+  text(kind?: LogKind): string;
 }
 
 export function recorder(): Recorder {
-  const lines: Recorder['lines'] = [];
-  const record = (kind: keyof TaskLog) => (text: string) => void lines.push({ kind, text });
-  const log: TaskLog = {
-    info: record('info'),
-    remote: record('remote'),
-    warning: record('warning'),
-    error: record('error'),
-    debug: record('debug'),
-    section: record('section'),
-    progress: (percent, operation) => void lines.push({ kind: 'progress', text: `${percent} ${operation}` }),
-    group: logGroups(record('info')).group,
-  };
-  return {
-    ctx: { log, signal: new AbortController().signal, clock: createClock(TIME_SCALE), variable: () => undefined },
-    lines,
-    text: (kind) => lines.filter((l) => kind === undefined || l.kind === kind).map((l) => l.text).join('\n'),
-  };
+  const log = recordingLog();
+  return { ctx: { log, signal: new AbortController().signal, clock: createClock(TIME_SCALE), variable: () => undefined }, lines: log.lines, text: log.text };
 }
 
 /** Parameters from task inputs (the connection inputs are filled in). */

@@ -4,7 +4,7 @@
  * log records every line, and parameters with sensible defaults.
  */
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import { logGroups, type TaskLog } from '../../../shared/runtime/output';
+import { recordingLog, type LogKind, type LogLine } from '../../helpers/recordingLog';
 import type { TaskContext } from '../../../shared/runtime/task';
 import type { DeployServingParameters } from '../../../tasks/DatabricksDeployServing/src/parameters';
 import { seedModel } from '../../fake/seeds/serving';
@@ -16,11 +16,6 @@ export const MODEL = 'main.ml.churn_model';
 /** Workspace and task time run 1000× faster: a 60 s rollout takes 60 ms. */
 export const TIME_SCALE = 0.001;
 
-export interface LogLine {
-  kind: 'info' | 'remote' | 'warning' | 'error' | 'debug' | 'section' | 'progress';
-  text: string;
-}
-
 export interface World {
   ws: FakeWorkspace;
   client(opts?: { readOnly?: boolean }): DatabricksClient;
@@ -29,7 +24,7 @@ export interface World {
   abort: AbortController;
   /** Fresh store, log and signal; the model `MODEL` with versions 6, 7, 8 (alias champion → 7). */
   reset(): void;
-  text(kind?: LogLine['kind']): string;
+  text(kind?: LogKind): string;
   close(): Promise<void>;
 }
 
@@ -46,27 +41,13 @@ export async function startWorld(): Promise<World> {
     reset() {
       t.reset();
       seedModel(ws, { fullName: MODEL, latestVersion: 9, statuses: { 9: 'PENDING_REGISTRATION' }, aliases: { champion: 7, challenger: 8 } });
-      world.lines = [];
+      const log = recordingLog();
+      world.lines = log.lines;
+      world.text = log.text;
       world.abort = new AbortController();
-      const record = (kind: LogLine['kind']) => (text: string) => world.lines.push({ kind, text });
-      const log: TaskLog = {
-        info: record('info'),
-        remote: record('remote'),
-        warning: record('warning'),
-        error: record('error'),
-        debug: record('debug'),
-        section: record('section'),
-        progress: (percent, operation) => world.lines.push({ kind: 'progress', text: `${percent}% ${operation}` }),
-        group: logGroups(record('info')).group,
-      };
       world.ctx = { log, signal: world.abort.signal, clock, variable: () => undefined };
     },
-    text(kind) {
-      return world.lines
-        .filter((l) => !kind || l.kind === kind)
-        .map((l) => l.text)
-        .join('\n');
-    },
+    text: () => '',
     close: () => t.close(),
   };
   world.reset();

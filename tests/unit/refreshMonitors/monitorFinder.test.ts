@@ -3,7 +3,7 @@
  * APIs, Unity Catalog listing with pages), through a real DatabricksClient.
  */
 import * as assert from 'node:assert/strict';
-import type { TaskLog } from '../../../shared/runtime/output';
+import { quietLog } from '../../helpers/recordingLog';
 import { monitorFinder } from '../../../tasks/DatabricksRefreshMonitors/src/monitorFinder';
 import { refreshAll } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 import { MissingMonitorError, resolveTargets } from '../../../tasks/DatabricksRefreshMonitors/src/targets';
@@ -13,7 +13,6 @@ import { startTestWorkspace, type TestWorkspace } from '../../helpers/testWorksp
 const TIME_SCALE = 0.001;
 const CHURN = 'main.ml_mon.churn_inference';
 
-const quiet: TaskLog = { info: () => undefined, remote: () => undefined, warning: () => undefined, error: () => undefined, debug: () => undefined, section: () => undefined, progress: () => undefined, group: (_title, body) => body() };
 
 describe('refresh monitors: monitor finder and targets (in-process, fake workspace)', function () {
   this.timeout(20_000);
@@ -137,7 +136,7 @@ describe('refresh monitors: monitor finder and targets (in-process, fake workspa
       t.ws.onAnswered((r) => {
         if (r.method === 'GET' && r.path.endsWith(`/refreshes/${scheduled.id}`)) t.ws.state.monitors.endRefresh(CHURN, scheduled.id);
       });
-      const outcomes = await refreshAll(targets, { concurrency: 5, waitForCompletion: true, timeoutMinutes: 60, clock: t.clock, signal: new AbortController().signal, log: quiet });
+      const outcomes = await refreshAll(targets, { concurrency: 5, waitForCompletion: true, timeoutMinutes: 60, clock: t.clock, signal: new AbortController().signal, log: quietLog });
       assert.deepEqual(outcomes.map((o) => [o.state, o.startedByTask]), [['SUCCESS', false], ['SUCCESS', true]]);
       assert.equal(outcomes[0]!.refreshId, String(scheduled.id));
       assert.equal(paths('POST').length, 1, 'one refresh started');

@@ -170,7 +170,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       assert.equal(outcome.result, 'Succeeded', outcome.message);
       assert.equal(lost.fired, 1);
       assert.equal(h.ws.requests.filter((r) => r.path.endsWith('/model-versions/create')).length, 2, 'the client retried the create');
-      assert.match(deps.log.warnings.join('\n'), /Removed version\(s\) 1 of main\.ml\.churn_model: duplicates/);
+      assert.match(deps.log.text('warning'), /Removed version\(s\) 1 of main\.ml\.churn_model: duplicates/);
       const versions = [...h.ws.state.ucModels.getModel(MODEL)!.versions.values()];
       assert.equal(versions.length, 1, `versions: ${versions.map((v) => v.version).join(', ')}`);
       assert.equal(h.ws.state.ucModels.status(versions[0]!), 'READY');
@@ -207,7 +207,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       assert.equal(outcome.result, 'Succeeded');
       assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
       assert.equal(h.ws.state.ucModels.getModel(MODEL), undefined);
-      const plan = deps.log.lines.join('\n');
+      const plan = deps.log.text();
       assert.match(plan, /\+ registered model main\.ml\.churn_model/);
       assert.match(plan, /\+ model version main\.ml\.churn_model\/\(new\)/);
       assert.match(plan, /\+ alias champion/);
@@ -288,7 +288,7 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       const outcome = await registerModel(deps, params({ registerFrom: 'existingVersion', compareMetric: 'f1_score' }));
       assert.equal(outcome.result, 'SucceededWithIssues');
       assert.equal(outcome.outputs?.promoted, true);
-      assert.match(deps.log.warnings.join('\n'), /has no metric "f1_score": the candidate wins/);
+      assert.match(deps.log.text('warning'), /has no metric "f1_score": the candidate wins/);
       assert.equal(h.ws.state.ucModels.getModel(MODEL)!.aliases.get('champion'), 2);
     });
 

@@ -11,7 +11,7 @@ import { createHttpPipeline } from '../../../shared/client/httpPipeline';
 import { createFetchTransport } from '../../../shared/client/transport';
 import { createClock, type Clock } from '../../../shared/runtime/clock';
 import { mapInputSource, mapVariableSource } from '../../../shared/runtime/inputs';
-import { logGroups, type TaskLog } from '../../../shared/runtime/output';
+import { recordingLog, type RecordingLog } from '../../helpers/recordingLog';
 import { buildParameters, type RegisterModelParameters } from '../../../tasks/DatabricksRegisterModel/src/parameters';
 import type { TaskDeps } from '../../../shared/runtime/task';
 import { testDeps } from '../../helpers/taskPhases';
@@ -20,27 +20,6 @@ import { StorageClient } from '../../../shared/client/storage';
 export const SP = '0a1b2c3d-1111-2222-3333-444455556666';
 export const TIME_SCALE = 0.01;
 
-export interface RecordingLog extends TaskLog {
-  lines: string[];
-  warnings: string[];
-}
-
-export function recordingLog(): RecordingLog {
-  const lines: string[] = [];
-  const warnings: string[] = [];
-  return {
-    lines,
-    warnings,
-    info: (l) => lines.push(l),
-    remote: (l) => lines.push(l),
-    warning: (l) => warnings.push(l),
-    error: (l) => lines.push(`ERROR ${l}`),
-    debug: () => undefined,
-    section: (t) => lines.push(`## ${t}`),
-    progress: () => undefined,
-    group: logGroups((l) => lines.push(l)).group,
-  };
-}
 
 export interface Harness {
   ws: FakeWorkspace;

@@ -2,6 +2,7 @@
  * The shared task shape: the summary builder, the one plan printer and dryRun sentence, the
  * outcome renderer, and runPhases (plan cannot write; dryRun never calls apply).
  */
+import { quietLog, recordingLog } from '../../helpers/recordingLog';
 import * as assert from 'node:assert/strict';
 import { DatabricksClient, PlanModeViolation } from '../../../shared/client/databricksClient';
 import { createClock } from '../../../shared/runtime/clock';
@@ -9,13 +10,6 @@ import { SummaryBuilder } from '../../../shared/runtime/markdown';
 import { DRY_RUN_SENTENCE, planBlock, printPlan } from '../../../shared/runtime/plan';
 import { outcomeSummary, type SummaryParts } from '../../../shared/runtime/report';
 import { runPhases, type Outcome, type TaskContext, type TaskDeps, type TaskPhases } from '../../../shared/runtime/task';
-
-function recordingLog(): { lines: string[]; log: TaskContext['log'] } {
-  const lines: string[] = [];
-  const push = (prefix: string) => (text: string) => void lines.push(`${prefix}${text}`);
-  const log = { info: push(''), warning: push('W '), error: push('E '), debug: () => undefined, section: push('## '), remote: push(''), group: (_t: string, f: () => void) => f() } as unknown as TaskContext['log'];
-  return { lines, log };
-}
 
 function deps(dryRun: boolean, calls: string[]): TaskDeps {
   const client = new DatabricksClient({
@@ -25,8 +19,7 @@ function deps(dryRun: boolean, calls: string[]): TaskDeps {
       return { status: 200, headers: new Headers(), bodyJson: {}, request } as never;
     },
   });
-  const { log } = recordingLog();
-  const ctx: TaskContext = { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined };
+  const ctx: TaskContext = { log: quietLog, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined };
   return { client, ctx, dryRun, storage: () => assert.fail('no storage'), setSecret: () => undefined };
 }
 
@@ -56,10 +49,15 @@ describe('task shape', () => {
 
   describe('plan', () => {
     it('printPlan: one section, the lines as remote text, "(no changes)" when empty; dryRun says nothing will be written', () => {
-      const { lines, log } = recordingLog();
+      const log = recordingLog();
       printPlan(log, ['+ endpoint x'], true);
       printPlan(log, [], false);
-      assert.deepEqual(lines, ['## Plan (dryRun: nothing will be written)', '+ endpoint x', '## Plan', '(no changes)']);
+      assert.deepEqual(log.lines, [
+        { kind: 'section', text: 'Plan (dryRun: nothing will be written)' },
+        { kind: 'remote', text: '+ endpoint x' },
+        { kind: 'section', text: 'Plan' },
+        { kind: 'remote', text: '(no changes)' },
+      ]);
     });
 
     it('planBlock: "Plan" in dryRun, "Changes" once applied, nothing without lines', () => {
