@@ -132,7 +132,9 @@ for (const name of tasks) {
   outputs.push({ file: outfile, result: main });
   for (const [chunk, specifiers] of imported) {
     // The same module forms as before the split: `import` specifiers through the ESM conditions, `require` ones through the CJS ones.
-    const lines = [...specifiers].map(([specifier, kind], i) => (kind === 'import' ? `import * as m${i} from ${JSON.stringify(specifier)};` : `const m${i} = require(${JSON.stringify(specifier)});`));
+    const lines = [...specifiers].map(([specifier, kind], i) =>
+      kind === 'import' ? `import * as m${i} from ${JSON.stringify(specifier)};` : `const m${i} = require(${JSON.stringify(specifier)});`,
+    );
     const entries = [...specifiers.keys()].map((specifier, i) => `${JSON.stringify(specifier)}: m${i}`);
     const chunkFile = join(lazyDir, `${chunk}.js`);
     const result = await build({
@@ -157,7 +159,9 @@ for (const name of tasks) {
   }
   const taskLibRoots = packageRoots.get('azure-pipelines-task-lib') ?? new Set();
   if (taskLibRoots.size !== 1 || inFiles.get('azure-pipelines-task-lib').size !== 1) {
-    throw new Error(`${name}: expected exactly one copy of azure-pipelines-task-lib, found ${taskLibRoots.size} in ${[...(inFiles.get('azure-pipelines-task-lib') ?? [])].join(', ')}: ${[...taskLibRoots].join(', ')}`);
+    throw new Error(
+      `${name}: expected exactly one copy of azure-pipelines-task-lib, found ${taskLibRoots.size} in ${[...(inFiles.get('azure-pipelines-task-lib') ?? [])].join(', ')}: ${[...taskLibRoots].join(', ')}`,
+    );
   }
   for (const packageName of LAZY_PACKAGES) {
     const files = inFiles.get(packageName);
@@ -179,6 +183,10 @@ for (const [name, dir] of [...packagesUsed].sort()) {
   notices.push(`${name}@${meta.version} (${meta.license ?? 'unknown'})\n\n${text}\n`);
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-if (only.length === 0) writeFileSync(join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), `Third-party software bundled in the Databricks MLOps for Azure Pipelines tasks\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`);
+if (only.length === 0)
+  writeFileSync(
+    join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'),
+    `Third-party software bundled in the Databricks MLOps for Azure Pipelines tasks\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`,
+  );
 console.log(`Bundled ${tasks.length} task(s): ${sizes.join(', ')}`);
 if (only.length === 0) await import('../ui/build.mjs'); // the results tab (ui/dist), packaged with the tasks

@@ -155,7 +155,10 @@ function arc(cx, cy, r, width, from, to) {
   };
 }
 
-const union = (...shapes) => (x, y) => shapes.some((s) => s(x, y));
+const union =
+  (...shapes) =>
+  (x, y) =>
+    shapes.some((s) => s(x, y));
 const minus = (shape, hole) => (x, y) => shape(x, y) && !hole(x, y);
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,13 @@ for (const { json } of tasks) json.version = taskVersion(version, json.version.M
 const sharedMessages = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8'));
 for (const { name, json } of tasks) json.messages = taskMessages(name, json.messages, sharedMessages);
 
-if (testInstall) rewriteForTestInstall(manifest, tasks.map((t) => t.json), publisher, manifest.id);
+if (testInstall)
+  rewriteForTestInstall(
+    manifest,
+    tasks.map((t) => t.json),
+    publisher,
+    manifest.id,
+  );
 
 for (const { name, json } of tasks) {
   const src = join(root, 'tasks', name);
@@ -81,10 +87,25 @@ rmSync(out, { force: true });
 const overrides = join(root, 'dist', `visibility-overrides${testInstall ? `-${publisher}` : ''}.json`);
 writeFileSync(overrides, JSON.stringify({ public: visibility === 'public' }));
 // tfx must package without warnings (e.g. a missing file, a deprecated runner): they fail the build.
-const tfx = spawnSync(process.execPath, [
-  join(root, 'node_modules', 'tfx-cli', '_build', 'tfx-cli.js'),
-  'extension', 'create', '--root', stage, '--manifests', 'vss-extension.json', '--output-path', out, '--overrides-file', overrides, '--no-prompt', '--no-color',
-], { cwd: root, encoding: 'utf8' });
+const tfx = spawnSync(
+  process.execPath,
+  [
+    join(root, 'node_modules', 'tfx-cli', '_build', 'tfx-cli.js'),
+    'extension',
+    'create',
+    '--root',
+    stage,
+    '--manifests',
+    'vss-extension.json',
+    '--output-path',
+    out,
+    '--overrides-file',
+    overrides,
+    '--no-prompt',
+    '--no-color',
+  ],
+  { cwd: root, encoding: 'utf8' },
+);
 const tfxOutput = `${tfx.stdout}${tfx.stderr}`;
 if (tfx.status !== 0) throw new Error(`tfx extension create failed:\n${tfxOutput}`);
 if (/warn/i.test(tfxOutput)) throw new Error(`tfx extension create printed warnings:\n${tfxOutput}`);

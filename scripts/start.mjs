@@ -30,7 +30,11 @@ function render(line) {
   const m = /^##vso\[([\w.]+)([^\]]*)\](.*)$/.exec(line);
   if (!m) return undefined;
   const [, cmd, props, msg] = m;
-  const text = msg.replace(/%0A/g, '\n').replace(/%0D/g, '').replace(/%AZP25/g, '%').replace(/%25/g, '%');
+  const text = msg
+    .replace(/%0A/g, '\n')
+    .replace(/%0D/g, '')
+    .replace(/%AZP25/g, '%')
+    .replace(/%25/g, '%');
   switch (cmd) {
     case 'task.issue':
       return props.includes('type=error') ? red(`##[error]${text}`) : yellow(`##[warning]${text}`);

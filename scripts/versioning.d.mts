@@ -1,5 +1,9 @@
 // Types of scripts/versioning.mjs for the TypeScript tests.
-export interface TaskVersion { Major: number; Minor: number; Patch: number }
+export interface TaskVersion {
+  Major: number;
+  Minor: number;
+  Patch: number;
+}
 export const MINOR_STRIDE: number;
 export function parseVersion(text: string): [number, number, number];
 export function taskVersion(extensionVersion: string, taskMajor: number): TaskVersion;

@@ -61,7 +61,9 @@ export function assertMonotonic(version, released, taskMajors) {
       const cmp = compareTaskVersions(current, before);
       if ((order < 0 && cmp <= 0) || (order === 0 && cmp !== 0)) {
         const show = (v) => `${v.Major}.${v.Minor}.${v.Patch}`;
-        throw new Error(`task version ${show(current)} of extension ${version} is not above ${show(before)} of the released ${old}: agents that cached ${show(before)} would keep running the old code`);
+        throw new Error(
+          `task version ${show(current)} of extension ${version} is not above ${show(before)} of the released ${old}: agents that cached ${show(before)} would keep running the old code`,
+        );
       }
     }
   }

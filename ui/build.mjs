@@ -24,9 +24,10 @@ const amdToCommonJs = {
       const header = /^define\((\[[^\]]*\])\s*,\s*function\s*\(/m.exec(source);
       if (!header) return undefined;
       const deps = JSON.parse(header[1]).map((dep) =>
-        dep === 'require' ? 'undefined' : dep === 'exports' ? 'exports' : dep === 'module' ? 'module' : `require(${JSON.stringify(dep)})`);
-      const prelude = `var __amdDeps = [${deps.join(', ')}];\n` +
-        'function define(_deps, factory) { var r = factory.apply(undefined, __amdDeps); if (r !== undefined) module.exports = r; }\n';
+        dep === 'require' ? 'undefined' : dep === 'exports' ? 'exports' : dep === 'module' ? 'module' : `require(${JSON.stringify(dep)})`,
+      );
+      const prelude =
+        `var __amdDeps = [${deps.join(', ')}];\n` + 'function define(_deps, factory) { var r = factory.apply(undefined, __amdDeps); if (r !== undefined) module.exports = r; }\n';
       return { contents: prelude + source, loader: 'js' };
     });
   },

@@ -47,7 +47,11 @@ export async function run({ runs = 9 } = {}) {
     for (const task of taskNames()) {
       const entry = taskEntry(task, false);
       const lazyDir = join(dirname(entry), 'lazy');
-      const lazy = existsSync(lazyDir) ? readdirSync(lazyDir).filter((f) => f.endsWith('.js')).sort() : [];
+      const lazy = existsSync(lazyDir)
+        ? readdirSync(lazyDir)
+            .filter((f) => f.endsWith('.js'))
+            .sort()
+        : [];
       const kib = (file) => (statSync(file).size / 1024).toFixed(0);
       rows.push({
         metric: `${task} bundle (index.js, loaded at start)`,
@@ -112,7 +116,13 @@ export async function run({ runs = 9 } = {}) {
         pass,
       });
     }
-    rows.push({ metric: `node -e 0 (process start and exit, median of ${allNode.length})`, value: median(allNode).toFixed(0), unit: 'ms', goal: '', note: 'baseline, interleaved with the task runs' });
+    rows.push({
+      metric: `node -e 0 (process start and exit, median of ${allNode.length})`,
+      value: median(allNode).toFixed(0),
+      unit: 'ms',
+      goal: '',
+      note: 'baseline, interleaved with the task runs',
+    });
   } finally {
     await cloud.close();
   }

@@ -106,9 +106,15 @@ export async function run({ naive: withNaive = true } = {}) {
   const ratio = (ms) => (ms / d).toFixed(3);
   const note = `D = 10 min task time = ${d} ms real (scale ${SCALE}); ${MONITORS} monitors`;
   return [
-    { metric: 'task wall / D (spawn → exit, concurrency 50)', value: ratio(task.wallMs), unit: '× D', goal: `≤ ${goal.toFixed(3)} (1.2·D + one 25 s poll)`, note: `${note}; includes process start, auth and 50 monitor lookups` },
     {
-      metric: 'task wall / D, the fake\'s metric-table writes excluded',
+      metric: 'task wall / D (spawn → exit, concurrency 50)',
+      value: ratio(task.wallMs),
+      unit: '× D',
+      goal: `≤ ${goal.toFixed(3)} (1.2·D + one 25 s poll)`,
+      note: `${note}; includes process start, auth and 50 monitor lookups`,
+    },
+    {
+      metric: "task wall / D, the fake's metric-table writes excluded",
       value: ratio(task.wallMs - task.fakeMetricWritesMs),
       unit: '× D',
       goal: `≤ ${goal.toFixed(3)}`,
@@ -121,7 +127,13 @@ export async function run({ naive: withNaive = true } = {}) {
       goal: `≤ ${goal.toFixed(3)}`,
       note: `${note}; real ms: ${task.beforeFirstStartMs} spawn → first start, ${task.startSpreadMs} first → last start, ${task.lastEndToLastPollMs} last end → last poll`,
     },
-    { metric: 'task API calls', value: task.total, unit: 'requests', goal: '', note: `${task.starts} starts, ${task.polls} refresh GETs (${(task.polls / MONITORS).toFixed(1)} per refresh); the rest: API probe, lookups, lists` },
+    {
+      metric: 'task API calls',
+      value: task.total,
+      unit: 'requests',
+      goal: '',
+      note: `${task.starts} starts, ${task.polls} refresh GETs (${(task.polls / MONITORS).toFixed(1)} per refresh); the rest: API probe, lookups, lists`,
+    },
     { metric: 'naive sequential loop wall / D', value: ratio(naive.wallMs), unit: '× D', goal: '(baseline)', note: 'start one, GET every 25 s until done, next; same API module' },
     { metric: 'naive sequential loop API calls', value: naive.total, unit: 'requests', goal: '(baseline)', note: `${naive.starts} starts, ${naive.polls} refresh GETs` },
     { metric: 'speed-up over the naive loop', value: (naive.wallMs / task.wallMs).toFixed(1), unit: '×', goal: '', note: '' },

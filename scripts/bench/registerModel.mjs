@@ -80,8 +80,16 @@ export function copyMs(ws, modelName) {
 
 const ROUTES = [
   { route: 'filesApi', label: 'Files API (multipart)', setup: (ws) => (ws.state.ucModels.filesApiForModels = 'enabled') },
-  { route: 'adlsSas', label: 'ADLS SAS (customer storage)', setup: (ws) => ((ws.state.ucModels.filesApiForModels = 'flagOff'), (ws.state.ucModels.storageMode = 'CUSTOMER_HOSTED')) },
-  { route: 'presigned', label: 'presigned URLs (default storage)', setup: (ws) => ((ws.state.ucModels.filesApiForModels = 'flagOff'), (ws.state.ucModels.storageMode = 'DEFAULT_STORAGE')) },
+  {
+    route: 'adlsSas',
+    label: 'ADLS SAS (customer storage)',
+    setup: (ws) => ((ws.state.ucModels.filesApiForModels = 'flagOff'), (ws.state.ucModels.storageMode = 'CUSTOMER_HOSTED')),
+  },
+  {
+    route: 'presigned',
+    label: 'presigned URLs (default storage)',
+    setup: (ws) => ((ws.state.ucModels.filesApiForModels = 'flagOff'), (ws.state.ucModels.storageMode = 'DEFAULT_STORAGE')),
+  },
 ];
 
 export async function run(ctx = {}) {
@@ -104,9 +112,20 @@ export async function run(ctx = {}) {
     // 1. The plain stream copy, into a volume file, timed by the fake.
     const token = cloud.authority.issue('databricks', conn.clientId).token;
     const signed = await ws.state.objects.signedUrl(artifactKey);
-    await plainCopy({ PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: conn.env.NODE_EXTRA_CA_CERTS }, signed, `${ws.url}/api/2.0/fs/files/Volumes/main/ml/bench/plain.bin?overwrite=true`, token);
+    await plainCopy(
+      { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: conn.env.NODE_EXTRA_CA_CERTS },
+      signed,
+      `${ws.url}/api/2.0/fs/files/Volumes/main/ml/bench/plain.bin?overwrite=true`,
+      token,
+    );
     const plainMs = ws.requests.find((r) => r.method === 'PUT' && r.path.endsWith('/plain.bin')).durationMs;
-    rows.push({ metric: '1 GiB model copy: plain stream copy', value: mbps(plainMs).toFixed(0), unit: 'MiB/s', goal: '(baseline)', note: `one GET piped into one PUT, ${plainMs} ms` });
+    rows.push({
+      metric: '1 GiB model copy: plain stream copy',
+      value: mbps(plainMs).toFixed(0),
+      unit: 'MiB/s',
+      goal: '(baseline)',
+      note: `one GET piped into one PUT, ${plainMs} ms`,
+    });
 
     // 2. The bundled task through each route, one model per route.
     for (const r of ROUTES) {

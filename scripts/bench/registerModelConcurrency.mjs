@@ -38,7 +38,12 @@ export async function run(ctx = {}) {
     ]) {
       const modelName = `main.ml.bench_shards_${concurrency ?? 'default'}`;
       const inputs = { ...conn.inputs, modelName, runId: run.info.run_id, ...(concurrency ? { copyConcurrency: concurrency } : {}) };
-      const { result, peakMb } = await runWithPeak(runTask, { task: 'DatabricksRegisterModel', env: { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(TIME_SCALE) }, inputs, timeoutMs: 900_000 });
+      const { result, peakMb } = await runWithPeak(runTask, {
+        task: 'DatabricksRegisterModel',
+        env: { ...conn.env, DATABRICKS_MLOPS_TIME_SCALE: String(TIME_SCALE) },
+        inputs,
+        timeoutMs: 900_000,
+      });
       if (result.result !== 'Succeeded') throw new Error(`registerModelConcurrency bench (${label}): the task ended ${result.result}: ${result.resultMessage}`);
       registered[label] = { ms: copyMs(ws, modelName), peakMb, modelName };
       ctx.log?.(`registerModelConcurrency ${label}: ${registered[label].ms} ms, peak RSS ${peakMb.toFixed(0)} MB`);

@@ -55,9 +55,27 @@ export async function run(ctx = {}) {
     ctx.log?.(`runJob ${HOURS} h: ${polls} polls, end seen ${delaySeconds.toFixed(1)} s late, CPU ${cpuSeconds.toFixed(2)} s over ${(taskWallSeconds / 3600).toFixed(2)} h`);
     return [
       { metric: `run job ${HOURS} h: polls`, value: polls, unit: 'polls', goal: '', note: `${(taskWallSeconds / polls).toFixed(1)} s apart on average (task time)` },
-      { metric: `run job ${HOURS} h: end-detection delay`, value: Math.round(delaySeconds * 10) / 10, unit: 's (task time)', goal: '≤ 15', note: delaySeconds <= 15 ? 'ok' : 'over goal' },
-      { metric: `run job ${HOURS} h: task CPU time`, value: Math.round(cpuSeconds * 100) / 100, unit: 's', goal: '', note: `start-up included; ${(wallMs / 1000).toFixed(1)} s of real time at scale ${TIME_SCALE}` },
-      { metric: `run job ${HOURS} h: task CPU share of wall`, value: Math.round(cpuPercent * 1000) / 1000, unit: '% (task time)', goal: '≤ 2', note: cpuPercent <= 2 ? 'ok' : 'over goal' },
+      {
+        metric: `run job ${HOURS} h: end-detection delay`,
+        value: Math.round(delaySeconds * 10) / 10,
+        unit: 's (task time)',
+        goal: '≤ 15',
+        note: delaySeconds <= 15 ? 'ok' : 'over goal',
+      },
+      {
+        metric: `run job ${HOURS} h: task CPU time`,
+        value: Math.round(cpuSeconds * 100) / 100,
+        unit: 's',
+        goal: '',
+        note: `start-up included; ${(wallMs / 1000).toFixed(1)} s of real time at scale ${TIME_SCALE}`,
+      },
+      {
+        metric: `run job ${HOURS} h: task CPU share of wall`,
+        value: Math.round(cpuPercent * 1000) / 1000,
+        unit: '% (task time)',
+        goal: '≤ 2',
+        note: cpuPercent <= 2 ? 'ok' : 'over goal',
+      },
     ];
   } finally {
     await cloud.close();

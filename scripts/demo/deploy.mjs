@@ -36,9 +36,18 @@ export async function run({ cloud, task, log, shared }) {
     notifyOnFailure: 'mlops@contoso.com',
     inferenceRetentionDays: '90',
     warehouseId: 'abcdef1234567890',
-    smokeTestPayload: JSON.stringify({ dataframe_records: [{ tenure: 3, monthly_charges: 70.5 }, { tenure: 40, monthly_charges: 20.0 }] }),
+    smokeTestPayload: JSON.stringify({
+      dataframe_records: [
+        { tenure: 3, monthly_charges: 70.5 },
+        { tenure: 40, monthly_charges: 20.0 },
+      ],
+    }),
   };
-  const canary = await task('DatabricksDeployServing', { ...base, trafficMode: 'canary', canaryPercent: '10' }, { title: `canary version ${shared.modelVersion} with 10% of the traffic` });
+  const canary = await task(
+    'DatabricksDeployServing',
+    { ...base, trafficMode: 'canary', canaryPercent: '10' },
+    { title: `canary version ${shared.modelVersion} with 10% of the traffic` },
+  );
   if (canary.result !== 'Succeeded') return false;
   const promote = await task('DatabricksDeployServing', { ...base, trafficMode: 'promote' }, { title: `promote version ${shared.modelVersion} to 100%` });
   if (promote.result !== 'Succeeded') return false;

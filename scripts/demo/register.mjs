@@ -44,7 +44,9 @@ export async function run({ cloud, task, log, shared }) {
     log(`  ✗ expected an MLflow 3 registration (source models:/<model_id>), got source ${version.source}`);
     return false;
   }
-  log(`  → ${MODEL} version ${registered.outputs.modelVersion} (source ${version.source}, an MLflow 3 logged model) is champion (was version ${registered.outputs.baselineVersion}).`);
+  log(
+    `  → ${MODEL} version ${registered.outputs.modelVersion} (source ${version.source}, an MLflow 3 logged model) is champion (was version ${registered.outputs.baselineVersion}).`,
+  );
 
   const replay = await task('DatabricksRegisterModel', { ...inputs, dryRun: 'true' }, { title: 'the same step again in plan mode: nothing to change' });
   return replay.result === 'Succeeded';

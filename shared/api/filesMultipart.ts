@@ -23,9 +23,13 @@ function expireTime(now: number): string {
 
 /** Starts a session; Azure and AWS answer `multipart_upload`, GCP `resumable_upload` (not sent by this client). */
 export async function initiateUpload(client: DatabricksClient, path: string, overwrite: boolean): Promise<{ sessionToken: string; kind: 'multipart' | 'resumable' }> {
-  const answer = await client.request<{ multipart_upload?: { session_token?: string }; resumable_upload?: { session_token?: string } }>('POST', apiPath`/api/2.0/fs/files/${segments(path)}`, {
-    query: { action: 'initiate-upload', overwrite },
-  });
+  const answer = await client.request<{ multipart_upload?: { session_token?: string }; resumable_upload?: { session_token?: string } }>(
+    'POST',
+    apiPath`/api/2.0/fs/files/${segments(path)}`,
+    {
+      query: { action: 'initiate-upload', overwrite },
+    },
+  );
   if (answer.multipart_upload?.session_token) return { sessionToken: answer.multipart_upload.session_token, kind: 'multipart' };
   if (answer.resumable_upload?.session_token) return { sessionToken: answer.resumable_upload.session_token, kind: 'resumable' };
   throw new Error(`initiate-upload answered without a session token for ${path}`);

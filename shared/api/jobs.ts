@@ -144,7 +144,11 @@ export function latestTaskAttempts(tasks: readonly RunTask[] | undefined): RunTa
   for (const task of tasks ?? []) {
     const key = task.task_key ?? String(task.run_id);
     const seen = byKey.get(key);
-    if (!seen || (task.attempt_number ?? 0) > (seen.attempt_number ?? 0) || ((task.attempt_number ?? 0) === (seen.attempt_number ?? 0) && (task.start_time ?? 0) >= (seen.start_time ?? 0))) {
+    if (
+      !seen ||
+      (task.attempt_number ?? 0) > (seen.attempt_number ?? 0) ||
+      ((task.attempt_number ?? 0) === (seen.attempt_number ?? 0) && (task.start_time ?? 0) >= (seen.start_time ?? 0))
+    ) {
       byKey.set(key, task);
     }
   }

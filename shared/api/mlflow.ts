@@ -119,7 +119,8 @@ export async function getLoggedModel(client: DatabricksClient, modelId: string):
 /** Every logged model of the experiments, page by page (50 per page, the service's limit), without a filter as MLflow's _register_model searches. */
 export function searchLoggedModels(client: DatabricksClient, experimentIds: string[]): AsyncGenerator<LoggedModel> {
   return paginate(
-    (pageToken) => client.post<SearchLoggedModelsResponse>(`${BASE}/logged-models/search`, { experiment_ids: experimentIds, max_results: 50, page_token: pageToken }, { readOnly: true }),
+    (pageToken) =>
+      client.post<SearchLoggedModelsResponse>(`${BASE}/logged-models/search`, { experiment_ids: experimentIds, max_results: 50, page_token: pageToken }, { readOnly: true }),
     (page) => page.models,
   );
 }
@@ -154,7 +155,11 @@ interface LoggedModelCredentialsResponse {
 
 /** A signed URL for reading one file of a logged model (`credentials-for-download`, paths relative to its artifact root). */
 export async function loggedModelCredentialsForDownload(client: DatabricksClient, modelId: string, path: string): Promise<ArtifactCredentialInfo> {
-  const answer = await client.post<LoggedModelCredentialsResponse>(apiPath`/api/2.0/mlflow/logged-models/${modelId}/artifacts/credentials-for-download`, { paths: [path] }, { readOnly: true });
+  const answer = await client.post<LoggedModelCredentialsResponse>(
+    apiPath`/api/2.0/mlflow/logged-models/${modelId}/artifacts/credentials-for-download`,
+    { paths: [path] },
+    { readOnly: true },
+  );
   const infos = (answer.credentials ?? []).map((c) => c.credential_info).filter((c): c is ArtifactCredentialInfo => c !== undefined);
   const info = infos.find((c) => c.path === path) ?? infos[0];
   if (!info?.signed_uri) throw new Error(`credentials-for-download gave no signed URL for file '${path}' of logged model ${modelId}`);

@@ -88,7 +88,12 @@ export interface ModelFileReadDeps {
  * storage) or `fs/create-download-url` (DEFAULT_STORAGE). A 401/403 from storage gets new
  * credentials once. Every call here only reads (allowed in plan mode).
  */
-export async function openModelVersionFile(deps: ModelFileReadDeps, fullName: string, version: string, relativePath: string): Promise<{ stream: Readable; route: ModelStorageRoute }> {
+export async function openModelVersionFile(
+  deps: ModelFileReadDeps,
+  fullName: string,
+  version: string,
+  relativePath: string,
+): Promise<{ stream: Readable; route: ModelStorageRoute }> {
   const flag = await modelsArtifactRepositoryFlag(deps.client);
   if (flag.warning) deps.warn(flag.warning);
   const path = modelVersionFilePath(fullName, version, relativePath);

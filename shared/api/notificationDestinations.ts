@@ -9,7 +9,8 @@ import type { jobs, settings } from '@databricks/sdk-experimental';
 import type { DatabricksClient } from '../client/databricksClient';
 import { collect, paginate } from '../client/paginate';
 
-export type NotificationDestination = Required<Pick<settings.ListNotificationDestinationsResult, 'id' | 'display_name'>> & Pick<settings.ListNotificationDestinationsResult, 'destination_type'>;
+export type NotificationDestination = Required<Pick<settings.ListNotificationDestinationsResult, 'id' | 'display_name'>> &
+  Pick<settings.ListNotificationDestinationsResult, 'destination_type'>;
 
 export function listNotificationDestinations(client: DatabricksClient): Promise<NotificationDestination[]> {
   return collect(
@@ -33,12 +34,18 @@ export async function resolveDestinations(client: DatabricksClient, names: reado
   const out = new Map<string, NotificationDestination>();
   if (wanted.length === 0) return out;
   const all = await listNotificationDestinations(client);
-  const available = () => (all.length ? all.map((d) => `"${d.display_name}" (${d.destination_type ?? 'unknown type'})`).join(', ') : 'none (a workspace admin creates them under Settings → Notifications)');
+  const available = () =>
+    all.length
+      ? all.map((d) => `"${d.display_name}" (${d.destination_type ?? 'unknown type'})`).join(', ')
+      : 'none (a workspace admin creates them under Settings → Notifications)';
   for (const name of wanted) {
     let matches = all.filter((d) => d.display_name === name);
     if (matches.length === 0) matches = all.filter((d) => d.display_name.toLowerCase() === name.toLowerCase());
     if (matches.length === 0) throw new UnknownDestinationError(`${input}: there is no notification destination named "${name}". Available: ${available()}.`);
-    if (matches.length > 1) throw new UnknownDestinationError(`${input}: ${matches.length} notification destinations are named "${name}" (ids ${matches.map((d) => d.id).join(', ')}); rename one so the name is unique.`);
+    if (matches.length > 1)
+      throw new UnknownDestinationError(
+        `${input}: ${matches.length} notification destinations are named "${name}" (ids ${matches.map((d) => d.id).join(', ')}); rename one so the name is unique.`,
+      );
     out.set(name, matches[0]!);
   }
   return out;
@@ -66,12 +73,19 @@ export async function notifyThroughJobRun(
   message: string,
   idempotencyToken: string,
 ): Promise<{ runId: string }> {
-  if (destinations.length === 0 || destinations.length > MAX_RUN_DESTINATIONS) throw new Error(`notifyThroughJobRun: 1 to ${MAX_RUN_DESTINATIONS} destinations, got ${destinations.length}`);
+  if (destinations.length === 0 || destinations.length > MAX_RUN_DESTINATIONS)
+    throw new Error(`notifyThroughJobRun: 1 to ${MAX_RUN_DESTINATIONS} destinations, got ${destinations.length}`);
   const runName = message.length > MAX_RUN_NAME ? `${message.slice(0, MAX_RUN_NAME - 1)}…` : message;
   const body: jobs.SubmitRun = {
     run_name: runName,
     idempotency_token: idempotencyToken.slice(0, 64),
-    tasks: [{ task_key: 'notify', description: 'Delivers the message in the run name to the notification destinations (webhook_notifications).', condition_task: { op: 'EQUAL_TO', left: 'notify', right: 'notify' } }],
+    tasks: [
+      {
+        task_key: 'notify',
+        description: 'Delivers the message in the run name to the notification destinations (webhook_notifications).',
+        condition_task: { op: 'EQUAL_TO', left: 'notify', right: 'notify' },
+      },
+    ],
     webhook_notifications: { on_success: destinations.map((d) => ({ id: d.id })) },
   };
   const r = await client.post<jobs.SubmitRunResponse>('/api/2.2/jobs/runs/submit', body);

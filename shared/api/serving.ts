@@ -62,7 +62,12 @@ export function createServingEndpoint(client: DatabricksClient, body: CreateServ
 }
 
 /** `options`: e.g. the one short rollback attempt after a cancellation (its own signal and timeout). */
-export function updateServingEndpointConfig(client: DatabricksClient, name: string, config: EndpointConfigUpdate, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ServingEndpointDetailed> {
+export function updateServingEndpointConfig(
+  client: DatabricksClient,
+  name: string,
+  config: EndpointConfigUpdate,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<ServingEndpointDetailed> {
   return client.put<ServingEndpointDetailed>(endpointPath(name, 'config'), config, options);
 }
 
@@ -76,7 +81,11 @@ export function patchServingEndpointTags(client: DatabricksClient, name: string,
   return client.patch<{ tags?: EndpointTag[] }>(endpointPath(name, 'tags'), patch);
 }
 
-export function patchServingEndpointNotifications(client: DatabricksClient, name: string, notifications: EmailNotifications): Promise<{ email_notifications?: EmailNotifications }> {
+export function patchServingEndpointNotifications(
+  client: DatabricksClient,
+  name: string,
+  notifications: EmailNotifications,
+): Promise<{ email_notifications?: EmailNotifications }> {
   return client.patch<{ email_notifications?: EmailNotifications }>(endpointPath(name, 'notifications'), { email_notifications: notifications });
 }
 
@@ -104,7 +113,13 @@ export const INVOCATION_TIMEOUT_MS = 300_000;
  * never re-sent (429 and 503, which mean "not processed", still are). `timeoutMs` is real time
  * (callers scale INVOCATION_TIMEOUT_MS with the task clock).
  */
-export function invokeServingEndpoint(client: DatabricksClient, name: string, payload: unknown, signal?: AbortSignal, timeoutMs = INVOCATION_TIMEOUT_MS): Promise<InvocationResponse> {
+export function invokeServingEndpoint(
+  client: DatabricksClient,
+  name: string,
+  payload: unknown,
+  signal?: AbortSignal,
+  timeoutMs = INVOCATION_TIMEOUT_MS,
+): Promise<InvocationResponse> {
   return client.post<InvocationResponse>(apiPath`/serving-endpoints/${name}/invocations`, payload, { signal, timeoutMs, resendAfterLostAnswer: false });
 }
 

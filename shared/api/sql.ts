@@ -84,7 +84,13 @@ export class StatementFailedError extends Error {
 type StatementResponse = sql.StatementResponse & { status?: sql.StatementStatus & { sql_state?: string } };
 
 /** Runs one statement and returns every row, typed. */
-export async function executeStatement(client: DatabricksClient, warehouseId: string, statement: string, params: SqlParameters = {}, options: StatementOptions = {}): Promise<SqlResultSet> {
+export async function executeStatement(
+  client: DatabricksClient,
+  warehouseId: string,
+  statement: string,
+  params: SqlParameters = {},
+  options: StatementOptions = {},
+): Promise<SqlResultSet> {
   const clock = options.clock ?? systemClock;
   const readOnly = options.readOnly ?? false;
   const request: sql.ExecuteStatementRequest = {
@@ -118,17 +124,24 @@ export async function executeStatement(client: DatabricksClient, warehouseId: st
         describeTimeout: (last) => `The SQL statement ${id} did not finish in time (last state ${last?.status?.state ?? 'unknown'}); it was cancelled.`,
       }));
     } catch (e) {
-      if (e instanceof PollTimeoutError) await client.post(apiPath`/api/2.0/sql/statements/${id}/cancel`, {}, { readOnly }) // the SDKs send {} (py-sdk sql.py cancel_execution).catch(() => undefined);
+      if (e instanceof PollTimeoutError) await client.post(apiPath`/api/2.0/sql/statements/${id}/cancel`, {}, { readOnly }); // the SDKs send {} (py-sdk sql.py cancel_execution).catch(() => undefined);
       throw e;
     }
   }
   const state = response.status?.state;
-  if (state !== 'SUCCEEDED') throw new StatementFailedError(id, state ?? 'UNKNOWN', response.status?.error?.error_code, response.status?.error?.message, response.status?.sql_state);
+  if (state !== 'SUCCEEDED')
+    throw new StatementFailedError(id, state ?? 'UNKNOWN', response.status?.error?.error_code, response.status?.error?.message, response.status?.sql_state);
   return readResult(client, id, response, options.signal);
 }
 
 /** A read-only statement (SELECT, DESCRIBE): allowed in plan mode. */
-export function runSelect(client: DatabricksClient, warehouseId: string, statement: string, params: SqlParameters = {}, options: Omit<StatementOptions, 'readOnly'> = {}): Promise<SqlResultSet> {
+export function runSelect(
+  client: DatabricksClient,
+  warehouseId: string,
+  statement: string,
+  params: SqlParameters = {},
+  options: Omit<StatementOptions, 'readOnly'> = {},
+): Promise<SqlResultSet> {
   return executeStatement(client, warehouseId, statement, params, { ...options, readOnly: true });
 }
 

@@ -44,7 +44,10 @@ export async function findRegisteredModel(client: DatabricksClient, fullName: st
   }
 }
 
-export function createRegisteredModel(client: DatabricksClient, request: Pick<CreateRegisteredModelRequest, 'catalog_name' | 'schema_name' | 'name' | 'comment'>): Promise<RegisteredModelInfo> {
+export function createRegisteredModel(
+  client: DatabricksClient,
+  request: Pick<CreateRegisteredModelRequest, 'catalog_name' | 'schema_name' | 'name' | 'comment'>,
+): Promise<RegisteredModelInfo> {
   return client.post<RegisteredModelInfo>(`${UC}/models`, request);
 }
 
@@ -162,7 +165,12 @@ export interface TemporaryModelVersionCredentials {
 export type CredentialOperation = 'MODEL_VERSION_OPERATION_READ_WRITE' | 'MODEL_VERSION_OPERATION_READ';
 
 /** Temporary credentials for a version's storage_location (READ_WRITE while it is PENDING_REGISTRATION; READ, which only reads, is allowed in plan mode). */
-export async function generateTemporaryCredentials(client: DatabricksClient, name: string, version: string, operation: CredentialOperation): Promise<TemporaryModelVersionCredentials> {
+export async function generateTemporaryCredentials(
+  client: DatabricksClient,
+  name: string,
+  version: string,
+  operation: CredentialOperation,
+): Promise<TemporaryModelVersionCredentials> {
   const answer = await client.post<{ credentials?: TemporaryModelVersionCredentials }>(
     `${REGISTRY}/model-versions/generate-temporary-credentials`,
     { name, version, operation },

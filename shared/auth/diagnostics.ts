@@ -13,14 +13,15 @@ export interface AuthFailureContext {
   method?: string;
 }
 
-const NOT_A_WORKSPACE_USER = /not (?:a )?(?:member|part) of|not authorized to access (?:this )?workspace|user not authorized|unable to load oauth config|does not (?:belong|exist) in (?:the |this )?workspace|not found in (?:the |this )?workspace|is not a user/i;
+const NOT_A_WORKSPACE_USER =
+  /not (?:a )?(?:member|part) of|not authorized to access (?:this )?workspace|user not authorized|unable to load oauth config|does not (?:belong|exist) in (?:the |this )?workspace|not found in (?:the |this )?workspace|is not a user/i;
 const EXPIRED = /expired|token is not (?:yet )?valid|invalid (?:access )?token|invalid authentication/i;
 
 export function explainAuthFailure(status: number, errorCode: string, message: string, context: AuthFailureContext): string | undefined {
   if (status !== 401 && status !== 403) return undefined;
   const text = `${errorCode} ${message}`;
   if (EXPIRED.test(text) && !NOT_A_WORKSPACE_USER.test(text)) {
-    return 'The Entra ID token was rejected as expired or invalid. Check that the agent clock is correct and that the service connection targets the workspace\'s tenant; the task refreshes its tokens before expiry, so a long pause of the agent process can also cause this.';
+    return "The Entra ID token was rejected as expired or invalid. Check that the agent clock is correct and that the service connection targets the workspace's tenant; the task refreshes its tokens before expiry, so a long pause of the agent process can also cause this.";
   }
   if (status === 401 || NOT_A_WORKSPACE_USER.test(text)) return notAWorkspaceUser(context.usedManagementHeaders);
   return missingPrivilege(context);
@@ -28,9 +29,9 @@ export function explainAuthFailure(status: number, errorCode: string, message: s
 
 function notAWorkspaceUser(usedManagementHeaders: boolean): string {
   if (usedManagementHeaders) {
-    return 'The service connection\'s principal is not a user of this workspace and Databricks did not add it automatically: it needs the Contributor (or Owner) role on the workspace resource in Azure for that, or an admin can add it in the workspace settings (Settings > Identity and access > Service principals, with its application (client) id).';
+    return "The service connection's principal is not a user of this workspace and Databricks did not add it automatically: it needs the Contributor (or Owner) role on the workspace resource in Azure for that, or an admin can add it in the workspace settings (Settings > Identity and access > Service principals, with its application (client) id).";
   }
-  return 'The service connection\'s principal is probably not a user of this workspace. Add it in the workspace settings (Settings > Identity and access > Service principals, with its application (client) id), or set workspaceResourceId instead of workspaceUrl and give the principal Contributor on the workspace resource, so Databricks adds it on the first call.';
+  return "The service connection's principal is probably not a user of this workspace. Add it in the workspace settings (Settings > Identity and access > Service principals, with its application (client) id), or set workspaceResourceId instead of workspaceUrl and give the principal Contributor on the workspace resource, so Databricks adds it on the first call.";
 }
 
 interface PrivilegeRule {
@@ -41,9 +42,8 @@ interface PrivilegeRule {
 /** First match wins: the alias rule must come before the general model rule. */
 const PRIVILEGE_RULES: readonly PrivilegeRule[] = [
   {
-    matches: (path, method) =>
-      (/\/unity-catalog\/models\/[^/]+\/aliases\//.test(path) && method !== 'GET') || /\/mlflow\/registered-models\/alias$/.test(path),
-    hint: 'Setting or deleting a model alias requires ownership of the registered model (plus USE CATALOG and USE SCHEMA): make the service connection\'s principal (or a group it is in) the owner of the model.',
+    matches: (path, method) => (/\/unity-catalog\/models\/[^/]+\/aliases\//.test(path) && method !== 'GET') || /\/mlflow\/registered-models\/alias$/.test(path),
+    hint: "Setting or deleting a model alias requires ownership of the registered model (plus USE CATALOG and USE SCHEMA): make the service connection's principal (or a group it is in) the owner of the model.",
   },
   {
     matches: (path) => /\/unity-catalog\/models|\/mlflow\/unity-catalog\/|\/mlflow\/(?:registered-models|model-versions)/.test(path),

@@ -42,7 +42,11 @@ export type OidcTokenFetcher = (signal?: AbortSignal) => Promise<string>;
 /** Azure DevOps could not issue the token (after retries for transient failures). */
 export class OidcTokenError extends Error {
   override readonly name = 'OidcTokenError';
-  constructor(message: string, readonly statusCode?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -98,7 +102,8 @@ async function postToOidcRequestUri(context: OidcRequestContext, requestUri: str
   } catch (e) {
     // No answer came (the send resolves every status).
     if (e instanceof CancelledError) throw e;
-    else if (e instanceof RequestError && e.code === 'PARSE_ERROR') return { ok: false, retryable: false, error: new OidcTokenError(`Azure DevOps sent an unreadable OIDC token answer: ${e.message}`, undefined, { cause: e }) };
+    else if (e instanceof RequestError && e.code === 'PARSE_ERROR')
+      return { ok: false, retryable: false, error: new OidcTokenError(`Azure DevOps sent an unreadable OIDC token answer: ${e.message}`, undefined, { cause: e }) };
     else return { ok: false, retryable: true, error: new OidcTokenError(`Could not reach Azure DevOps for an OIDC token: ${errorText(e)}`, undefined, { cause: e }) };
   }
   if (response.status >= 200 && response.status < 300) {
@@ -114,7 +119,13 @@ async function postToOidcRequestUri(context: OidcRequestContext, requestUri: str
 async function createViaTaskApi(context: OidcRequestContext): Promise<Attempt> {
   const { collectionUri, teamProjectId, hostType, planId, jobId } = context;
   if (!collectionUri || !teamProjectId || !hostType || !planId || !jobId) {
-    return { ok: false, retryable: false, error: new OidcTokenError('Cannot request an OIDC token: neither System.OidcRequestUri nor all of System.CollectionUri, System.TeamProjectId, System.HostType, System.PlanId and System.JobId are set.') };
+    return {
+      ok: false,
+      retryable: false,
+      error: new OidcTokenError(
+        'Cannot request an OIDC token: neither System.OidcRequestUri nor all of System.CollectionUri, System.TeamProjectId, System.HostType, System.PlanId and System.JobId are set.',
+      ),
+    };
   }
   // Deep imports: TaskApi alone, not WebApi (which pulls in every Azure DevOps API client).
   const [{ TaskApi }, { BearerCredentialHandler }, tl] = await Promise.all([
@@ -129,9 +140,7 @@ async function createViaTaskApi(context: OidcRequestContext): Promise<Attempt> {
   try {
     const answer = await taskApi.createOidcToken({}, teamProjectId, hostType, planId, jobId, context.connectionId);
     const token = answer?.oidcToken;
-    return token
-      ? { ok: true, value: token }
-      : { ok: false, retryable: false, error: new OidcTokenError('Azure DevOps answered the OIDC token request without an oidcToken.') };
+    return token ? { ok: true, value: token } : { ok: false, retryable: false, error: new OidcTokenError('Azure DevOps answered the OIDC token request without an oidcToken.') };
   } catch (e) {
     const status = (e as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number') return { ok: false, retryable: isTransientStatus(status), error: httpError(context, status, errorText(e)) };

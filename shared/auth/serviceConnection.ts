@@ -63,16 +63,15 @@ export interface ManagedIdentityConnection extends ConnectionCommon {
   tenantId?: string;
 }
 
-export type AzureRmConnection =
-  | WorkloadIdentityConnection
-  | ServicePrincipalSecretConnection
-  | ServicePrincipalCertificateConnection
-  | ManagedIdentityConnection;
+export type AzureRmConnection = WorkloadIdentityConnection | ServicePrincipalSecretConnection | ServicePrincipalCertificateConnection | ManagedIdentityConnection;
 
 /** The connection is missing, incomplete or of a kind the tasks cannot use. */
 export class ConnectionError extends Error {
   override readonly name = 'ConnectionError';
-  constructor(readonly connectionId: string, message: string) {
+  constructor(
+    readonly connectionId: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -94,7 +93,10 @@ export function readAzureRmConnection(connectionId: string, reader: EndpointRead
   const rawScheme = blankToUndefined(reader.getEndpointAuthorizationScheme(id, true));
   const url = blankToUndefined(reader.getEndpointUrl(id, true));
   if (rawScheme === undefined && url === undefined && auth('tenantid') === undefined) {
-    throw new ConnectionError(id, `Service connection '${id}' was not found: the agent gave the task no endpoint with this id. Check the azureSubscription input and that this pipeline is authorized to use the connection.`);
+    throw new ConnectionError(
+      id,
+      `Service connection '${id}' was not found: the agent gave the task no endpoint with this id. Check the azureSubscription input and that this pipeline is authorized to use the connection.`,
+    );
   }
 
   const environment = data('environment') ?? 'AzureCloud';
@@ -126,7 +128,13 @@ export function readAzureRmConnection(connectionId: string, reader: EndpointRead
     case 'ManagedServiceIdentity':
       return { ...common, scheme, msiClientId: data('msiclientId'), tenantId: auth('tenantid') };
     case 'ServicePrincipalSecret':
-      return { ...common, scheme, tenantId: required('tenantid', 'tenant id'), clientId: required('serviceprincipalid', 'service principal (client) id'), secret: required('serviceprincipalkey', 'client secret', true) };
+      return {
+        ...common,
+        scheme,
+        tenantId: required('tenantid', 'tenant id'),
+        clientId: required('serviceprincipalid', 'service principal (client) id'),
+        secret: required('serviceprincipalkey', 'client secret', true),
+      };
     case 'ServicePrincipalCertificate': {
       const tenantId = required('tenantid', 'tenant id');
       const clientId = required('serviceprincipalid', 'service principal (client) id');
@@ -153,21 +161,30 @@ function parseScheme(id: string, rawScheme: string | undefined, authenticationTy
       const type = (authenticationType ?? 'spnKey').toLowerCase();
       if (type === 'spnkey') return 'ServicePrincipalSecret';
       if (type === 'spncertificate') return 'ServicePrincipalCertificate';
-      throw new ConnectionError(id, `Service connection '${id}' uses the ServicePrincipal scheme with authenticationType '${authenticationType}'; only spnKey and spnCertificate are supported.`);
+      throw new ConnectionError(
+        id,
+        `Service connection '${id}' uses the ServicePrincipal scheme with authenticationType '${authenticationType}'; only spnKey and spnCertificate are supported.`,
+      );
     }
     case 'workloadidentityfederation':
       return 'WorkloadIdentityFederation';
     case 'managedserviceidentity':
       return 'ManagedServiceIdentity';
     default:
-      throw new ConnectionError(id, `Service connection '${id}' uses the authentication scheme '${rawScheme}', which these tasks do not support. Use an Azure Resource Manager connection with workload identity federation, a service principal (secret or certificate) or a managed identity.`);
+      throw new ConnectionError(
+        id,
+        `Service connection '${id}' uses the authentication scheme '${rawScheme}', which these tasks do not support. Use an Azure Resource Manager connection with workload identity federation, a service principal (secret or certificate) or a managed identity.`,
+      );
   }
 }
 
 function readOidcContext(id: string, describe: string, reader: EndpointReader): OidcRequestContext {
   const accessToken = blankToUndefined(authorizationParameters(SYSTEM_CONNECTION, reader)('AccessToken'));
   if (accessToken === undefined) {
-    throw new ConnectionError(id, `${describe} needs the job's access token to get an OIDC token, but the agent gave none (endpoint SystemVssConnection). Run the task inside an Azure Pipelines job.`);
+    throw new ConnectionError(
+      id,
+      `${describe} needs the job's access token to get an OIDC token, but the agent gave none (endpoint SystemVssConnection). Run the task inside an Azure Pipelines job.`,
+    );
   }
   const variable = (name: string) => blankToUndefined(reader.getVariable(name));
   const context: OidcRequestContext = {

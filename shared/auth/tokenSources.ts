@@ -53,21 +53,27 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
     }));
 
   const source = (scope: string, audience: string): TokenCycler =>
-    createTokenCycler(async () => {
-      let token: AccessToken | null;
-      try {
-        // No abort signal: the request is shared by every waiting caller (each one can still give up).
-        token = await (await getCredential()).getToken(scope);
-      } catch (e) {
-        if (e instanceof ConnectionError) throw e;
-        const reason = e instanceof Error ? e.message : String(e);
-        throw new TokenAcquisitionError(`Could not get an Entra ID token for ${audience} with service connection '${conn.connectionId}' (${conn.scheme}): ${reason}${hintFor(reason, conn)}`, { cause: e });
-      }
-      if (!token?.token) throw new TokenAcquisitionError(`Service connection '${conn.connectionId}' (${conn.scheme}) returned no token for ${audience}.`);
-      deps.setSecret(token.token);
-      deps.debug?.(`Entra ID token for ${audience} acquired; it expires at ${new Date(token.expiresOnTimestamp).toISOString()}`);
-      return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
-    }, { clock: deps.clock, refreshWindowMs: REFRESH_MARGIN_MS });
+    createTokenCycler(
+      async () => {
+        let token: AccessToken | null;
+        try {
+          // No abort signal: the request is shared by every waiting caller (each one can still give up).
+          token = await (await getCredential()).getToken(scope);
+        } catch (e) {
+          if (e instanceof ConnectionError) throw e;
+          const reason = e instanceof Error ? e.message : String(e);
+          throw new TokenAcquisitionError(
+            `Could not get an Entra ID token for ${audience} with service connection '${conn.connectionId}' (${conn.scheme}): ${reason}${hintFor(reason, conn)}`,
+            { cause: e },
+          );
+        }
+        if (!token?.token) throw new TokenAcquisitionError(`Service connection '${conn.connectionId}' (${conn.scheme}) returned no token for ${audience}.`);
+        deps.setSecret(token.token);
+        deps.debug?.(`Entra ID token for ${audience} acquired; it expires at ${new Date(token.expiresOnTimestamp).toISOString()}`);
+        return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
+      },
+      { clock: deps.clock, refreshWindowMs: REFRESH_MARGIN_MS },
+    );
 
   const managementEndpoint = conn.managementEndpoint;
   return {
@@ -77,7 +83,10 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
       : {
           getToken: () =>
             Promise.reject(
-              new ConnectionError(conn.connectionId, `Service connection '${conn.connectionId}' (environment ${conn.environment}) has no service-management endpoint (endpoint data activeDirectoryServiceEndpointResourceId), which workspaceResourceId needs. Use workspaceUrl instead.`),
+              new ConnectionError(
+                conn.connectionId,
+                `Service connection '${conn.connectionId}' (environment ${conn.environment}) has no service-management endpoint (endpoint data activeDirectoryServiceEndpointResourceId), which workspaceResourceId needs. Use workspaceUrl instead.`,
+              ),
             ),
         },
     arm: source(armScope(conn.armUrl), 'Azure Resource Manager'),

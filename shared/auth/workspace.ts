@@ -29,7 +29,10 @@ export interface ResolveWorkspaceDeps {
 /** The workspace could not be resolved; the message says what to fix. */
 export class WorkspaceResolutionError extends Error {
   override readonly name = 'WorkspaceResolutionError';
-  constructor(message: string, readonly statusCode?: number) {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+  ) {
     super(message);
   }
 }
@@ -96,7 +99,10 @@ function armFailure(resourceId: string, response: PipelineResponse): WorkspaceRe
         status,
       );
     case 401:
-      return new WorkspaceResolutionError(`ARM rejected the service connection's token while looking up workspace '${resourceId}' (${said}). Check that the connection's tenant is the workspace's tenant.`, status);
+      return new WorkspaceResolutionError(
+        `ARM rejected the service connection's token while looking up workspace '${resourceId}' (${said}). Check that the connection's tenant is the workspace's tenant.`,
+        status,
+      );
     default:
       return new WorkspaceResolutionError(`ARM could not look up workspace '${resourceId}' (HTTP ${status}, ${said}).`, status);
   }

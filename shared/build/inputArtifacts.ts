@@ -94,7 +94,10 @@ function docDefault(d: InputDeclaration): string {
 
 function docType(d: InputDeclaration): string {
   if (d.doc.type !== undefined) return d.doc.type;
-  if (d.type === 'pickList' && d.options !== undefined) return `pickList ${Object.keys(d.options).map((o) => `\`${o}\``).join(' / ')}`;
+  if (d.type === 'pickList' && d.options !== undefined)
+    return `pickList ${Object.keys(d.options)
+      .map((o) => `\`${o}\``)
+      .join(' / ')}`;
   return d.type;
 }
 
@@ -230,7 +233,9 @@ export function checkManifest(manifest: TaskInputManifest, sources: TaskSources 
     for (const [name, d] of Object.entries(manifest.inputs as InputDeclarations)) {
       if (d.rule === undefined || d.parameter) continue;
       if (!new RegExp(`\\.${name}\\b`).test(sources.parametersSource)) {
-        problems.push(`${parametersFile(task)}: ${task} input ${name} is read but never used; map it into the Parameters there, or mark it parameter: true in ${manifestFile(task)}`);
+        problems.push(
+          `${parametersFile(task)}: ${task} input ${name} is read but never used; map it into the Parameters there, or mark it parameter: true in ${manifestFile(task)}`,
+        );
       }
     }
   }
@@ -264,8 +269,10 @@ function checkSettable(at: string, name: string, d: InputDeclaration, task: stri
   if (d.options !== undefined) {
     const [first] = Object.keys(d.options);
     if (first !== FROM_SETTINGS_FILE) problems.push(`${at}: the settings file can set it, so its first option must be ${FROM_SETTINGS_FILE}`);
-    else if (!/^Settings file, else .+/.test(d.options[FROM_SETTINGS_FILE])) problems.push(`${at}: the ${FROM_SETTINGS_FILE} option's label must read "Settings file, else <the default>"`);
-    if (onOff && d.properties?.EditableOptions !== 'True') problems.push(`${at}: an on/off pick list must be editable (properties.EditableOptions 'True') so YAML's unquoted true/false is accepted`);
+    else if (!/^Settings file, else .+/.test(d.options[FROM_SETTINGS_FILE]))
+      problems.push(`${at}: the ${FROM_SETTINGS_FILE} option's label must read "Settings file, else <the default>"`);
+    if (onOff && d.properties?.EditableOptions !== 'True')
+      problems.push(`${at}: an on/off pick list must be editable (properties.EditableOptions 'True') so YAML's unquoted true/false is accepted`);
   }
   if (d.default !== undefined && d.default !== '') {
     const stated =
@@ -274,7 +281,10 @@ function checkSettable(at: string, name: string, d: InputDeclaration, task: stri
         : d.default === 'false'
           ? /Default: off/.test(d.help)
           : d.help.includes(`\`${d.default}\``) || d.help.includes(`${d.default} (default`) || d.help.includes(`Default: ${d.default}`);
-    if (!stated) problems.push(`${at}: the help must state the built-in default (${d.default === 'true' ? 'Default: on' : d.default === 'false' ? 'Default: off' : `\`${d.default}\``}): task.json carries none`);
+    if (!stated)
+      problems.push(
+        `${at}: the help must state the built-in default (${d.default === 'true' ? 'Default: on' : d.default === 'false' ? 'Default: off' : `\`${d.default}\``}): task.json carries none`,
+      );
   }
   return problems;
 }

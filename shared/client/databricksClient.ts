@@ -124,7 +124,9 @@ export class DatabricksClient {
 
   private exchange(method: HttpMethod, path: string, options: StreamOptions): Promise<PipelineResponse> {
     if ((this.readOnly || this.phase?.planning) && method !== 'GET' && method !== 'HEAD' && !options.readOnly) {
-      throw new PlanModeViolation(this.readOnly ? `Plan mode (dryRun) refused a write call: ${method} ${path}` : `A write call in the plan phase was refused (plans only read): ${method} ${path}`);
+      throw new PlanModeViolation(
+        this.readOnly ? `Plan mode (dryRun) refused a write call: ${method} ${path}` : `A write call in the plan phase was refused (plans only read): ${method} ${path}`,
+      );
     }
     const request: PipelineRequest = {
       method,
@@ -151,4 +153,3 @@ export function buildUrl(base: string, path: string, query?: Query): URL {
   }
   return url;
 }
-

@@ -27,15 +27,7 @@ export class DatabricksApiError extends Error {
   /** Set by the retry policy when it gave up. */
   attempts = 1;
 
-  constructor(init: {
-    statusCode: number;
-    errorCode: string;
-    message: string;
-    requestId?: string;
-    details?: ErrorDetail[];
-    request: PipelineRequest;
-    response: PipelineResponse;
-  }) {
+  constructor(init: { statusCode: number; errorCode: string; message: string; requestId?: string; details?: ErrorDetail[]; request: PipelineRequest; response: PipelineResponse }) {
     const where = `${init.request.method} ${init.request.url.pathname}`;
     super(`${init.errorCode} (HTTP ${init.statusCode}) on ${where}: ${init.message}`);
     this.statusCode = init.statusCode;
@@ -51,16 +43,7 @@ export class DatabricksApiError extends Error {
 }
 
 export type RequestErrorCode =
-  | 'TIMEOUT'
-  | 'ECONNRESET'
-  | 'ECONNREFUSED'
-  | 'ENOTFOUND'
-  | 'EAI_AGAIN'
-  | 'ETIMEDOUT'
-  | 'EPIPE'
-  | 'SOCKET_CLOSED'
-  | 'REQUEST_SEND_ERROR'
-  | 'PARSE_ERROR';
+  'TIMEOUT' | 'ECONNRESET' | 'ECONNREFUSED' | 'ENOTFOUND' | 'EAI_AGAIN' | 'ETIMEDOUT' | 'EPIPE' | 'SOCKET_CLOSED' | 'REQUEST_SEND_ERROR' | 'PARSE_ERROR';
 
 /** A request that got no (usable) HTTP answer: network failure, timeout, unparsable 2xx body. */
 export class RequestError extends Error {

@@ -6,10 +6,7 @@ export interface Page {
   next_page_token?: string;
 }
 
-export async function* paginate<P extends Page, T>(
-  fetchPage: (pageToken: string | undefined) => Promise<P>,
-  items: (page: P) => readonly T[] | undefined,
-): AsyncGenerator<T> {
+export async function* paginate<P extends Page, T>(fetchPage: (pageToken: string | undefined) => Promise<P>, items: (page: P) => readonly T[] | undefined): AsyncGenerator<T> {
   const seen = new Set<string>();
   let token: string | undefined;
   for (;;) {

@@ -74,10 +74,7 @@ export interface PipelinePolicy {
 
 /** Composes policies (outermost first) around a transport. */
 export function createPipeline(policies: readonly PipelinePolicy[], transport: SendRequest): SendRequest {
-  return policies.reduceRight<SendRequest>(
-    (next, policy) => (request) => policy.sendRequest(request, next),
-    transport,
-  );
+  return policies.reduceRight<SendRequest>((next, policy) => (request) => policy.sendRequest(request, next), transport);
 }
 
 export function isIdempotentMethod(method: HttpMethod): boolean {

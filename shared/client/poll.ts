@@ -6,9 +6,7 @@
 import { cancelledError } from './errors';
 import type { Clock } from '../runtime/clock';
 
-export type PollVerdict<R> =
-  | { done: true; result: R }
-  | { done: false; status: string; progress?: number };
+export type PollVerdict<R> = { done: true; result: R } | { done: false; status: string; progress?: number };
 
 export interface PollOptions<T, R> {
   /** One read of the resource. */
@@ -31,7 +29,11 @@ export interface PollOptions<T, R> {
 
 export class PollTimeoutError<T = unknown> extends Error {
   override readonly name = 'PollTimeoutError';
-  constructor(message: string, readonly last: T | undefined, readonly polls: number) {
+  constructor(
+    message: string,
+    readonly last: T | undefined,
+    readonly polls: number,
+  ) {
     super(message);
   }
 }

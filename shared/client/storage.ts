@@ -137,7 +137,7 @@ export function explainStorageError(error: unknown, route: string): unknown {
   if (!code) return error;
   return new Error(
     `Azure Storage refused the copy through ${route} with 403 ${code}: on this route the build agent talks to the workspace's storage account directly, ` +
-      'and the account does not accept requests from the agent\'s network (a storage firewall or private endpoints). ' +
+      "and the account does not accept requests from the agent's network (a storage firewall or private endpoints). " +
       'Run the pipeline on a self-hosted agent inside that network, or use a workspace where the Files API route for models is enabled (the Files API goes through the workspace).',
   );
 }

@@ -162,9 +162,7 @@ function makeRoute(proxy: ProxySettings | undefined, settings: HttpSettings): Ro
   const tls: Record<string, unknown> = {};
   if (settings.ca) tls.ca = [...rootCertificates, settings.ca];
   if (settings.clientCert) Object.assign(tls, settings.clientCert);
-  const dispatcher = proxy
-    ? new undici.ProxyAgent({ uri: proxyUrlWithCredentials(proxy), requestTls: tls, proxyTls: tls })
-    : new undici.Agent({ connect: tls });
+  const dispatcher = proxy ? new undici.ProxyAgent({ uri: proxyUrlWithCredentials(proxy), requestTls: tls, proxyTls: tls }) : new undici.Agent({ connect: tls });
   return { fetch: undici.fetch as unknown as FetchFn, dispatcher };
 }
 

@@ -54,10 +54,13 @@ export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
       reject(cancelledError(signal));
       return;
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(cancelledError(signal));

@@ -30,7 +30,9 @@ export const connectionInputs = defineInputs({
     settings: 'workspaceUrl',
     rule: () => workspaceUrlRule(),
     help: 'The workspace URL, e.g. `https://adb-1234567890123456.7.azuredatabricks.net`. Any `https://` URL is accepted (Private Link and custom domains work); no path other than `/`, no query; a trailing `/` is removed. Give exactly one of **Workspace URL** and **Workspace resource ID**, on the task or in the settings file.',
-    doc: { rule: '`https://` URL with a host, no path other than `/`, no query; trailing `/` removed. Exactly one of `workspaceUrl` / `workspaceResourceId` (from inputs or config file)' },
+    doc: {
+      rule: '`https://` URL with a host, no path other than `/`, no query; trailing `/` removed. Exactly one of `workspaceUrl` / `workspaceResourceId` (from inputs or config file)',
+    },
   },
   workspaceResourceId: {
     type: 'pickList',
@@ -40,7 +42,10 @@ export const connectionInputs = defineInputs({
     settings: 'workspaceResourceId',
     rule: () => workspaceResourceIdRule(),
     help: 'The Azure resource ID of the workspace: `/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.Databricks/workspaces/<name>`. The classic editor lists the workspaces the connection can see; you can also type an ID. The workspace URL is then looked up through Azure Resource Manager, and the Azure management token is sent with every call so that a service principal with Contributor or Owner on the workspace is admitted even before it was added as a workspace user. Give exactly one of **Workspace URL** and **Workspace resource ID**.',
-    doc: { type: 'string (pickList, EditableOptions, filled from ARM)', rule: '`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>` (case-insensitive provider segment)' },
+    doc: {
+      type: 'string (pickList, EditableOptions, filled from ARM)',
+      rule: '`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>` (case-insensitive provider segment)',
+    },
   },
   configFile: {
     type: 'filePath',
@@ -53,7 +58,7 @@ export const connectionInputs = defineInputs({
     type: 'string',
     label: 'Environment',
     group: 'connection',
-    help: 'The block of the settings file\'s `environments:` map to use, e.g. `prod`. Required when the file defines more than one environment; with a single environment that one is used.',
+    help: "The block of the settings file's `environments:` map to use, e.g. `prod`. Required when the file defines more than one environment; with a single environment that one is used.",
     doc: { rule: 'required when the config file has more than one environment; must name one of them' },
   },
   dryRun: {

@@ -141,9 +141,7 @@ export function readTaskInputs<M extends InputDeclarations>(
     }
   };
   const common = attempt(() => readInputs(inputs.source, inputSchemas(commonInputDeclarations, context), commonRules as never) as CommonValues);
-  const values = attempt(
-    () => readInputs(inputs.source, inputSchemas(inputs.manifest.inputs, context), crossRules as never) as ManifestValues<M>,
-  );
+  const values = attempt(() => readInputs(inputs.source, inputSchemas(inputs.manifest.inputs, context), crossRules as never) as ManifestValues<M>);
   if (common === undefined || values === undefined) throw new InputErrors(errors);
   return { common: toCommonParameters(common, inputs.config), values };
 }

@@ -37,18 +37,7 @@ const RUN_JOB: readonly TaskName[] = ['DatabricksRunJob'];
  * - driftAlerts, thresholds: a list of rule strings or of mappings {metric, op, threshold[, emails]};
  * - json: JSON text or a file path, or a mapping (sent as JSON).
  */
-export type FieldKind =
-  | 'text'
-  | 'integer'
-  | 'number'
-  | 'boolean'
-  | 'version'
-  | 'commaList'
-  | 'lines'
-  | 'keyValue'
-  | 'driftAlerts'
-  | 'thresholds'
-  | 'json';
+export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'version' | 'commaList' | 'lines' | 'keyValue' | 'driftAlerts' | 'thresholds' | 'json';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -68,7 +57,11 @@ function field(kind: FieldKind, tasks: readonly TaskName[], description: string,
 /** Keys directly in an environment block. */
 export const BLOCK_FIELDS: Readonly<Record<string, FieldSpec>> = {
   workspaceUrl: field('text', TASK_NAMES, 'Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net. Exactly one of workspaceUrl / workspaceResourceId.'),
-  workspaceResourceId: field('text', TASK_NAMES, 'Azure resource id of the workspace: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>.'),
+  workspaceResourceId: field(
+    'text',
+    TASK_NAMES,
+    'Azure resource id of the workspace: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>.',
+  ),
   retryBudgetSeconds: field('integer', TASK_NAMES, 'Total seconds the client may spend retrying one call (10-3600, default 300).'),
 };
 
@@ -142,7 +135,9 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
     catalog: field('text', DEPLOY, 'Catalog of the inference table (required when enabled).', { input: 'inferenceCatalog' }),
     schema: field('text', DEPLOY, 'Schema of the inference table (required when enabled).', { input: 'inferenceSchema' }),
     tablePrefix: field('text', DEPLOY, 'Table name prefix (default: the endpoint name with - replaced by _).', { input: 'inferenceTablePrefix' }),
-    retentionDays: field('integer', DEPLOY, 'Days of payload rows kept by a Databricks-side daily delete job (0-3650, default 0 = no retention job).', { input: 'inferenceRetentionDays' }),
+    retentionDays: field('integer', DEPLOY, 'Days of payload rows kept by a Databricks-side daily delete job (0-3650, default 0 = no retention job).', {
+      input: 'inferenceRetentionDays',
+    }),
   },
   monitoring: {
     tableName: field('text', CREATE, 'Monitored table: catalog.schema.table. Also the table DatabricksRefreshMonitors refreshes when monitoring.tables is not set.'),
@@ -200,10 +195,7 @@ function oneOf(values: readonly string[]) {
 const lineItem = () => z.string({ error: 'must be a string' }).regex(ONE_LINE, { error: 'list elements must be non-empty single lines' });
 const stringOrList = (item: z.ZodType) => z.union([z.string(), z.array(item)], { error: 'must be a string or a list of strings' });
 
-const scalarValue = z.union(
-  [z.string().regex(/^[^\r\n]*$/), z.number(), z.boolean()],
-  { error: 'must be a string, number or boolean on one line' },
-);
+const scalarValue = z.union([z.string().regex(/^[^\r\n]*$/), z.number(), z.boolean()], { error: 'must be a string, number or boolean on one line' });
 
 const ruleObject = {
   metric: z.string({ error: 'must be a metric name' }).meta({ description: 'Metric, e.g. population_stability_index or ks_test.pvalue.' }),
@@ -225,21 +217,14 @@ function valueSchema(spec: FieldSpec): z.ZodType {
       return z.union([z.int(), z.string()], { error: 'must be a version number or "latest"' });
     case 'commaList':
       return stringOrList(
-        spec.values
-          ? oneOf(spec.values)
-          : z.string({ error: 'must be a string' }).regex(COMMA_ITEM, { error: 'list elements must be non-empty, without commas or line breaks' }),
+        spec.values ? oneOf(spec.values) : z.string({ error: 'must be a string' }).regex(COMMA_ITEM, { error: 'list elements must be non-empty, without commas or line breaks' }),
       );
     case 'lines':
       return stringOrList(lineItem());
     case 'keyValue':
-      return z.union(
-        [
-          z.record(z.string().regex(/^[^=\r\n]+$/, { error: 'keys must not contain = or line breaks' }), scalarValue),
-          z.array(lineItem()),
-          z.string(),
-        ],
-        { error: 'must be a mapping of key: value, a list of "key=value" strings, or key=value lines' },
-      );
+      return z.union([z.record(z.string().regex(/^[^=\r\n]+$/, { error: 'keys must not contain = or line breaks' }), scalarValue), z.array(lineItem()), z.string()], {
+        error: 'must be a mapping of key: value, a list of "key=value" strings, or key=value lines',
+      });
     case 'driftAlerts':
       return stringOrList(
         z.union([lineItem(), z.strictObject({ ...ruleObject, emails: stringOrList(z.string()) })], {
@@ -247,9 +232,7 @@ function valueSchema(spec: FieldSpec): z.ZodType {
         }),
       );
     case 'thresholds':
-      return stringOrList(
-        z.union([lineItem(), z.strictObject(ruleObject)], { error: 'each threshold must be a rule string or a mapping {metric, op, threshold}' }),
-      );
+      return stringOrList(z.union([lineItem(), z.strictObject(ruleObject)], { error: 'each threshold must be a rule string or a mapping {metric, op, threshold}' }));
     case 'json':
       return z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be JSON text, a file path, or a mapping' });
   }
@@ -292,8 +275,7 @@ function buildConfigFileSchema() {
     )
     .meta({
       title: 'Databricks MLOps for Azure Pipelines settings',
-      description:
-        'Settings of the Databricks MLOps tasks for one model, per environment. Values given on a task override the file.',
+      description: 'Settings of the Databricks MLOps tasks for one model, per environment. Values given on a task override the file.',
     });
 }
 

@@ -42,10 +42,13 @@ export async function connectWorkspace(common: CommonParameters, ctx: TaskContex
   const tokens = createTokenSources(connection, { send: plainSend, http, setSecret: (v) => tl.setSecret(v), clock: ctx.clock, debug });
   const retryBudgetMs = common.retryBudgetSeconds * 1000;
 
-  const workspace = await resolveWorkspace(
-    common.workspace.kind === 'url' ? { workspaceUrl: common.workspace.url } : { workspaceResourceId: common.workspace.resourceId },
-    { send: createHttpPipeline({ clock: ctx.clock, transport, retryBudgetMs, debug }), arm: tokens.arm, armUrl: connection.armUrl, signal: ctx.signal, timeoutMs },
-  );
+  const workspace = await resolveWorkspace(common.workspace.kind === 'url' ? { workspaceUrl: common.workspace.url } : { workspaceResourceId: common.workspace.resourceId }, {
+    send: createHttpPipeline({ clock: ctx.clock, transport, retryBudgetMs, debug }),
+    arm: tokens.arm,
+    armUrl: connection.armUrl,
+    signal: ctx.signal,
+    timeoutMs,
+  });
   const resourceId = workspace.resourceId;
   const send = createHttpPipeline({
     clock: ctx.clock,

@@ -49,11 +49,7 @@ export class InputErrors extends Error {
   readonly errors: readonly InputError[];
 
   constructor(errors: readonly InputError[]) {
-    super(
-      errors.length === 1
-        ? errors[0].message
-        : `${errors.length} inputs are invalid:\n${errors.map((e) => `- ${e.message}`).join('\n')}`,
-    );
+    super(errors.length === 1 ? errors[0].message : `${errors.length} inputs are invalid:\n${errors.map((e) => `- ${e.message}`).join('\n')}`);
     this.errors = errors;
   }
 }

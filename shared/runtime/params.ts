@@ -35,10 +35,7 @@ export interface CrossFieldRule<V> {
  * Declares a cross-field rule over some inputs. It runs only when all of them are valid, so
  * a bad value is reported once, by its own rule.
  */
-export type When<V> = <K extends keyof V & string>(
-  inputs: readonly K[],
-  check: (values: Pick<V, K>) => CrossFieldFailure | undefined,
-) => CrossFieldRule<V>;
+export type When<V> = <K extends keyof V & string>(inputs: readonly K[], check: (values: Pick<V, K>) => CrossFieldFailure | undefined) => CrossFieldRule<V>;
 
 export function readInputs<S extends InputSchemas>(
   source: ProvenancedInputSource,

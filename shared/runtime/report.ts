@@ -47,8 +47,11 @@ const SUMMARY_ATTACHMENT_TYPE = 'Distributedtask.Core.Summary';
  * and control characters; agent TaskCommandExtension.cs, TaskAddAttachmentCommand).
  */
 export function summaryTitle(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const safe = text.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').replace(/\s+/g, ' ').trim();
+  const safe = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
   return safe.length > 120 ? `${safe.slice(0, 119)}…` : safe || 'Databricks';
 }
 

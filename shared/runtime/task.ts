@@ -114,7 +114,12 @@ export async function runPhases<P, Plan, R>(phases: TaskPhases<P, Plan, R>, deps
 }
 
 /** The dependency object of a task run: plan mode from the parameters (or a client that refuses writes). */
-export function taskDeps(client: DatabricksClient, ctx: TaskContext, common: Pick<CommonParameters, 'dryRun' | 'retryBudgetSeconds'>, setSecret: (value: string) => void = (v) => tl.setSecret(v)): TaskDeps {
+export function taskDeps(
+  client: DatabricksClient,
+  ctx: TaskContext,
+  common: Pick<CommonParameters, 'dryRun' | 'retryBudgetSeconds'>,
+  setSecret: (value: string) => void = (v) => tl.setSecret(v),
+): TaskDeps {
   let storage: StorageClient | undefined;
   return {
     client,

@@ -42,6 +42,9 @@ function minutes(value: number): string {
 export function jobTimeoutWarning(task: string, parts: readonly WorstCasePart[]): string | undefined {
   const worst = worstCaseMinutes(parts);
   if (worst <= DEFAULT_JOB_TIMEOUT_MINUTES) return undefined;
-  const breakdown = parts.filter((p) => p.minutes > 0).map((p) => `${minutes(p.minutes)} min ${p.what}`).join(' + ');
+  const breakdown = parts
+    .filter((p) => p.minutes > 0)
+    .map((p) => `${minutes(p.minutes)} min ${p.what}`)
+    .join(' + ');
   return message('JobTimeoutWarning', task, minutes(worst), breakdown, DEFAULT_JOB_TIMEOUT_MINUTES, suggestedJobTimeout(parts));
 }

@@ -138,7 +138,12 @@ export class FakeAzureDevOps {
       record.status = res.statusCode;
       return;
     }
-    if (record.apiVersionFrom === 'none') return refuse(400, 'No api-version was supplied for the POST request. The version must be supplied either as part of the Accept header or as a query parameter.', 'VssVersionNotSpecifiedException');
+    if (record.apiVersionFrom === 'none')
+      return refuse(
+        400,
+        'No api-version was supplied for the POST request. The version must be supplied either as part of the Accept header or as a query parameter.',
+        'VssVersionNotSpecifiedException',
+      );
     const matchesJob = (project === this.projectId || project === this.projectName) && hub === this.hostType && plan === this.planId && job === this.jobId;
     if (!matchesJob) return refuse(404, `The orchestration plan ${plan} (job ${job}) does not exist or is not running.`, 'TaskOrchestrationPlanNotFoundException');
     if (body.length > 0) {
@@ -149,7 +154,11 @@ export class FakeAzureDevOps {
       }
     }
     if (!connectionId || !this.connections.has(connectionId.toLowerCase())) {
-      return refuse(400, `Service connection '${connectionId}' could not be found, or the pipeline is not authorized to use it for an OIDC token.`, 'ServiceEndpointNotFoundException');
+      return refuse(
+        400,
+        `Service connection '${connectionId}' could not be found, or the pipeline is not authorized to use it for an OIDC token.`,
+        'ServiceEndpointNotFoundException',
+      );
     }
     const issued = this.opts.authority.issue('oidc', this.subjectFor(connectionId));
     record.status = 200;
@@ -171,5 +180,13 @@ export class FakeAzureDevOps {
 }
 
 function adoError(res: ServerResponse, status: number, message: string, typeKey: string): void {
-  sendJson(res, status, { $id: '1', innerException: null, message, typeName: `Microsoft.TeamFoundation.${typeKey}, Microsoft.TeamFoundation`, typeKey, errorCode: 0, eventId: 3000 });
+  sendJson(res, status, {
+    $id: '1',
+    innerException: null,
+    message,
+    typeName: `Microsoft.TeamFoundation.${typeKey}, Microsoft.TeamFoundation`,
+    typeKey,
+    errorCode: 0,
+    eventId: 3000,
+  });
 }

@@ -72,7 +72,7 @@ export class FakeArm {
     if (!auth.ok) return fail(401, auth.code, auth.message);
     record.subject = auth.subject;
     if (req.method !== 'GET') return fail(405, 'MethodNotAllowed', `The requested method ${req.method} is not allowed by this fake.`);
-    if (!url.searchParams.get('api-version')) return fail(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    if (!url.searchParams.get('api-version')) return fail(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
 
     const path = url.pathname.replace(/\/+$/, '');
     const single = WORKSPACE_ID.exec(path);
@@ -82,11 +82,19 @@ export class FakeArm {
       if (!ws) {
         const groupKnown = [...this.workspaces.values()].some((w) => WORKSPACE_ID.exec(w.resourceId)![2]!.toLowerCase() === group!.toLowerCase());
         return groupKnown
-          ? fail(404, 'ResourceNotFound', `The Resource 'Microsoft.Databricks/workspaces/${name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`)
+          ? fail(
+              404,
+              'ResourceNotFound',
+              `The Resource 'Microsoft.Databricks/workspaces/${name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+            )
           : fail(404, 'ResourceGroupNotFound', `Resource group '${group}' could not be found.`);
       }
       if (!this.mayRead(ws, auth.subject)) {
-        return fail(403, 'AuthorizationFailed', `The client '${auth.subject}' with object id '${auth.subject}' does not have authorization to perform action 'Microsoft.Databricks/workspaces/read' over scope '${ws.resourceId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+        return fail(
+          403,
+          'AuthorizationFailed',
+          `The client '${auth.subject}' with object id '${auth.subject}' does not have authorization to perform action 'Microsoft.Databricks/workspaces/read' over scope '${ws.resourceId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+        );
       }
       return answer(200, representation(ws));
     }
@@ -110,7 +118,12 @@ export class FakeArm {
       case 'expired':
         return { ok: false, code: 'ExpiredAuthenticationToken', message: 'The access token expiry UTC time is earlier than current UTC time.' };
       case 'wrong-audience':
-        return { ok: false, code: 'InvalidAuthenticationTokenAudience', message: "The access token has been obtained for wrong audience or resource. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'." };
+        return {
+          ok: false,
+          code: 'InvalidAuthenticationTokenAudience',
+          message:
+            "The access token has been obtained for wrong audience or resource. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'.",
+        };
       default:
         return { ok: false, code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' };
     }

@@ -102,8 +102,7 @@ export interface AuthSettings {
 }
 
 export type AuthResult =
-  | { ok: true; subject: string; managementHeaders: boolean; autoProvisioned: boolean }
-  | { ok: false; reply: Reply; subject?: string; managementHeaders: boolean };
+  { ok: true; subject: string; managementHeaders: boolean; autoProvisioned: boolean } | { ok: false; reply: Reply; subject?: string; managementHeaders: boolean };
 
 export function authenticate(headers: IncomingHttpHeaders, path: string, settings: AuthSettings): AuthResult {
   const managementHeaders = headers[MANAGEMENT_TOKEN_HEADER] !== undefined || headers[RESOURCE_ID_HEADER] !== undefined;

@@ -118,7 +118,14 @@ export class FakeEntra {
 
   private openIdConfiguration(res: ServerResponse, tenant: string): void {
     this.metadataRequests++;
-    if (!this.knowsTenant(tenant)) return this.fail(res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    if (!this.knowsTenant(tenant))
+      return this.fail(
+        res,
+        400,
+        'invalid_tenant',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     const base = `${this.url}/${tenant}`;
     sendJson(res, 200, {
       token_endpoint: `${base}/oauth2/v2.0/token`,
@@ -160,16 +167,30 @@ export class FakeEntra {
     };
 
     if (!this.knowsTenant(tenant)) return refuse(400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
-    if (form.get('grant_type') !== 'client_credentials') return refuse(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.get('grant_type')}'.`);
+    if (form.get('grant_type') !== 'client_credentials')
+      return refuse(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.get('grant_type')}'.`);
     const app = this.apps.get(clientId.toLowerCase());
     if (!app || app.tenantId.toLowerCase() !== tenant.toLowerCase()) {
-      return refuse(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant.`);
+      return refuse(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant.`,
+      );
     }
 
     const secret = form.get('client_secret');
     if (secret !== null) {
       record.auth = 'client_secret';
-      if (!app.secret || secret !== app.secret) return refuse(401, 'invalid_client', 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + clientId + "'.");
+      if (!app.secret || secret !== app.secret)
+        return refuse(
+          401,
+          'invalid_client',
+          7000215,
+          "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" +
+            clientId +
+            "'.",
+        );
     } else if (assertion !== undefined) {
       if (form.get('client_assertion_type') !== JWT_BEARER) return refuse(400, 'invalid_request', 50027, 'Invalid client_assertion_type.');
       const isJwt = assertion.split('.').length === 3;
@@ -182,11 +203,22 @@ export class FakeEntra {
 
     const resources = scope.split(' ').filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s));
     if (resources.length !== 1 || !resources[0]!.endsWith('/.default')) {
-      return refuse(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      return refuse(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
     const resource = resources[0]!.slice(0, -'/.default'.length);
     const audience = audienceForResource(resource, this.armResources);
-    if (!audience) return refuse(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    if (!audience)
+      return refuse(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+      );
 
     const issued = this.opts.authority.issue(audience, app.clientId);
     const expiresIn = Math.max(0, Math.floor((issued.expiresOn - this.now()) / 1000));
@@ -200,12 +232,21 @@ export class FakeEntra {
     if (!check.ok) {
       if (check.reason === 'expired') {
         const t = check.token!;
-        return invalidClient(700024, `Client assertion is not within its valid time range. Current time: ${iso(this.now())}, assertion valid from ${iso(t.issuedAt)}, expiry time of assertion ${iso(t.expiresOn)}. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .`);
+        return invalidClient(
+          700024,
+          `Client assertion is not within its valid time range. Current time: ${iso(this.now())}, assertion valid from ${iso(t.issuedAt)}, expiry time of assertion ${iso(t.expiresOn)}. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .`,
+        );
       }
-      return invalidClient(700211, 'No matching federated identity record found for presented assertion issuer. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.');
+      return invalidClient(
+        700211,
+        'No matching federated identity record found for presented assertion issuer. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.',
+      );
     }
     if (!app.federatedSubject || app.federatedSubject !== check.token.subject) {
-      return invalidClient(700213, `No matching federated identity record found for presented assertion subject '${check.token.subject}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+      return invalidClient(
+        700213,
+        `No matching federated identity record found for presented assertion subject '${check.token.subject}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      );
     }
     return undefined;
   }
@@ -223,10 +264,16 @@ export class FakeEntra {
     }
     const cert = new X509Certificate(app.certificatePem);
     if (header['x5t#S256'] !== undefined && header['x5t#S256'] !== createHash('sha256').update(cert.raw).digest('base64url')) {
-      return invalidClient(700027, `Client assertion failed signature validation: the certificate with thumbprint (x5t#S256) '${header['x5t#S256']}' is not registered on application '${app.clientId}'.`);
+      return invalidClient(
+        700027,
+        `Client assertion failed signature validation: the certificate with thumbprint (x5t#S256) '${header['x5t#S256']}' is not registered on application '${app.clientId}'.`,
+      );
     }
     if (header.x5t !== undefined && header.x5t !== createHash('sha1').update(cert.raw).digest('base64url')) {
-      return invalidClient(700027, `Client assertion failed signature validation: the certificate with thumbprint (x5t) '${header.x5t}' is not registered on application '${app.clientId}'.`);
+      return invalidClient(
+        700027,
+        `Client assertion failed signature validation: the certificate with thumbprint (x5t) '${header.x5t}' is not registered on application '${app.clientId}'.`,
+      );
     }
     const signed = Buffer.from(`${headerPart}.${payloadPart}`);
     const signature = Buffer.from(signaturePart, 'base64url');
@@ -254,7 +301,10 @@ export class FakeEntra {
   private fail(res: ServerResponse, status: number, error: string, code: number, description: string): void {
     const traceId = randomUUID();
     const correlationId = randomUUID();
-    const timestamp = new Date(this.now()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    const timestamp = new Date(this.now())
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z');
     sendJson(res, status, {
       error,
       error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,

@@ -77,7 +77,8 @@ export class FakeManagedIdentity {
 
     if (req.method !== 'GET' || url.pathname !== TOKEN_PATH) return refuse(404, 'not_found', `No managed identity endpoint at ${req.method} ${url.pathname}.`);
     if (req.headers['x-identity-header'] !== this.identityHeader) return refuse(401, 'unauthorized', 'The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.');
-    if (url.searchParams.get('api-version') !== APP_SERVICE_MSI_API_VERSION) return refuse(400, 'invalid_request', `Unsupported api-version '${url.searchParams.get('api-version')}'; expected ${APP_SERVICE_MSI_API_VERSION}.`);
+    if (url.searchParams.get('api-version') !== APP_SERVICE_MSI_API_VERSION)
+      return refuse(400, 'invalid_request', `Unsupported api-version '${url.searchParams.get('api-version')}'; expected ${APP_SERVICE_MSI_API_VERSION}.`);
     if (clientId !== undefined && !this.userAssigned.has(clientId.toLowerCase())) {
       return refuse(400, 'invalid_request', `Identity not found: no user-assigned identity with client id '${clientId}' is assigned to this resource.`);
     }

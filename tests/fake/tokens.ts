@@ -16,9 +16,7 @@ export interface IssuedToken {
   expiresOn: number;
 }
 
-export type VerifyResult =
-  | { ok: true; token: IssuedToken }
-  | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'wrong-audience'; token?: IssuedToken };
+export type VerifyResult = { ok: true; token: IssuedToken } | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'wrong-audience'; token?: IssuedToken };
 
 export class FakeTokenAuthority {
   /** Lifetimes in real milliseconds (tests shorten them to exercise refresh). */

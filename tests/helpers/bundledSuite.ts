@@ -52,7 +52,7 @@ export function bundledTaskSuite(task: string, options: BundledTaskSuiteOptions)
   });
   return {
     get cloud() {
-      assert.ok(cloud, 'the fake cloud starts in the suite\'s before hook');
+      assert.ok(cloud, "the fake cloud starts in the suite's before hook");
       return cloud;
     },
     get conn() {

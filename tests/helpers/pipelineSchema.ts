@@ -156,8 +156,7 @@ export function serviceSchemaPath(): string | undefined {
   return file && existsSync(file) ? file : undefined;
 }
 
-export const SERVICE_SCHEMA_MISSING =
-  'skipped: ../shared/schemas/service-schema.json (the Azure Pipelines YAML schema) is not beside the project';
+export const SERVICE_SCHEMA_MISSING = 'skipped: ../shared/schemas/service-schema.json (the Azure Pipelines YAML schema) is not beside the project';
 
 /** The service schema extended with this repository's tasks; undefined when the schema is absent. */
 export function loadExtendedPipelineSchema(root = repoRoot()): SchemaNode | undefined {

@@ -136,16 +136,40 @@ const VSO = /##vso\[([a-z]+)\.([a-z]+)((?:\s[^\]]*)?)\](.*)$/i;
 
 // task-lib escapes '%' as %AZP25 (older agents: %25) before the other escapes.
 function unescapeProperty(v: string): string {
-  return v.replace(/%3B/gi, ';').replace(/%5D/gi, ']').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%AZP25/g, '%').replace(/%25/gi, '%');
+  return v
+    .replace(/%3B/gi, ';')
+    .replace(/%5D/gi, ']')
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%AZP25/g, '%')
+    .replace(/%25/gi, '%');
 }
 
 function unescapeMessage(v: string): string {
-  return v.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%AZP25/g, '%').replace(/%25/gi, '%');
+  return v
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%AZP25/g, '%')
+    .replace(/%25/gi, '%');
 }
 
 export function parseRun(stdout: string, stderr: string, exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number, tempDir: string): TaskRun {
   const run: TaskRun = {
-    exitCode, signal, stdout, stderr, commands: [], outputs: {}, errors: [], warnings: [], summaries: [], summaryTitles: [], attachments: [], secrets: [], progress: [], durationMs, tempDir,
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    commands: [],
+    outputs: {},
+    errors: [],
+    warnings: [],
+    summaries: [],
+    summaryTitles: [],
+    attachments: [],
+    secrets: [],
+    progress: [],
+    durationMs,
+    tempDir,
   };
   for (const line of stdout.split(/\r?\n/)) {
     const m = VSO.exec(line);

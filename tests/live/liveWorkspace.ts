@@ -92,7 +92,12 @@ export function runPrefix(now = new Date()): string {
 }
 
 export class LiveApiError extends Error {
-  constructor(readonly status: number, readonly body: string, method: string, path: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    method: string,
+    path: string,
+  ) {
     super(`${method} ${path} → ${status}: ${body.slice(0, 500)}`);
   }
 }

@@ -8,15 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { runTask, type RunTaskOptions, type TaskRun } from '../helpers/runTask';
-import {
-  eventually,
-  liveSettings,
-  LiveWorkspace,
-  OPTIONAL_LIVE_VARIABLES,
-  runPrefix,
-  servicePrincipalConnection,
-  type LiveSettings,
-} from './liveWorkspace';
+import { eventually, liveSettings, LiveWorkspace, OPTIONAL_LIVE_VARIABLES, runPrefix, servicePrincipalConnection, type LiveSettings } from './liveWorkspace';
 
 const MINUTE = 60_000;
 
@@ -82,19 +74,23 @@ describe('live: the four tasks against a real workspace', function () {
     );
   }
 
-  it('DatabricksRegisterModel registers the run\'s model and sets the aliases', async function () {
+  it("DatabricksRegisterModel registers the run's model and sets the aliases", async function () {
     this.timeout(30 * MINUTE);
     cleanups.push({ what: `registered model ${modelName()}`, run: () => live.deleteIfExists(`/api/2.1/unity-catalog/models/${encodeURIComponent(modelName())}`) });
-    const result = await run('DatabricksRegisterModel', {
-      modelName: modelName(),
-      registerFrom: 'run',
-      runId: s.runId,
-      artifactPath: s.artifactPath,
-      candidateAliases: 'live_candidate',
-      promoteAliases: 'champion',
-      description: `Live test ${prefix}`,
-      timeoutMinutes: '25',
-    }, 28 * MINUTE);
+    const result = await run(
+      'DatabricksRegisterModel',
+      {
+        modelName: modelName(),
+        registerFrom: 'run',
+        runId: s.runId,
+        artifactPath: s.artifactPath,
+        candidateAliases: 'live_candidate',
+        promoteAliases: 'champion',
+        description: `Live test ${prefix}`,
+        timeoutMinutes: '25',
+      },
+      28 * MINUTE,
+    );
     assertSucceeded(result);
     modelVersion = result.outputs.modelVersion;
     assert.match(modelVersion, /^[1-9]\d*$/);
@@ -105,10 +101,9 @@ describe('live: the four tasks against a real workspace', function () {
       cleanups.push({ what: `alias ${alias}`, run: () => live.deleteIfExists(`/api/2.1/unity-catalog/models/${encodeURIComponent(modelName())}/aliases/${alias}`) });
     }
 
-    const version = await eventually(
-      () => live.request<{ status: string; aliases?: Array<{ alias_name: string }> }>('GET', `${versionPath}?include_aliases=true`),
-      { what: 'the new version to be readable' },
-    );
+    const version = await eventually(() => live.request<{ status: string; aliases?: Array<{ alias_name: string }> }>('GET', `${versionPath}?include_aliases=true`), {
+      what: 'the new version to be readable',
+    });
     assert.equal(version.status, 'READY');
     assert.deepEqual((version.aliases ?? []).map((a) => a.alias_name).sort(), ['champion', 'live_candidate']);
   });
@@ -123,18 +118,22 @@ describe('live: the four tasks against a real workspace', function () {
     // Pushed in this order so that clean-up deletes the endpoint before its payload table.
     cleanups.push({ what: `inference table ${prefix}_payload`, run: () => live.sql(`DROP TABLE IF EXISTS ${s.catalog}.${s.schema}.${prefix}_payload`) });
     cleanups.push({ what: `serving endpoint ${endpointName}`, run: () => live.deleteIfExists(`/api/2.0/serving-endpoints/${endpointName}`) });
-    const result = await run('DatabricksDeployServing', {
-      endpointName,
-      modelName: modelName(),
-      modelVersion,
-      workloadSize: 'Small',
-      scaleToZero: 'true',
-      inferenceTable: 'true',
-      inferenceCatalog: s.catalog,
-      inferenceSchema: s.schema,
-      inferenceTablePrefix: prefix,
-      timeoutMinutes: '50',
-    }, 55 * MINUTE);
+    const result = await run(
+      'DatabricksDeployServing',
+      {
+        endpointName,
+        modelName: modelName(),
+        modelVersion,
+        workloadSize: 'Small',
+        scaleToZero: 'true',
+        inferenceTable: 'true',
+        inferenceCatalog: s.catalog,
+        inferenceSchema: s.schema,
+        inferenceTablePrefix: prefix,
+        timeoutMinutes: '50',
+      },
+      55 * MINUTE,
+    );
     assertSucceeded(result);
     assert.equal(result.outputs.servedVersion, modelVersion);
     assert.equal(result.outputs.inferenceTableName, `${s.catalog}.${s.schema}.${prefix}_payload`);
@@ -148,12 +147,18 @@ describe('live: the four tasks against a real workspace', function () {
     cleanups.push({ what: `table ${table}`, run: () => live.sql(`DROP TABLE IF EXISTS ${table}`) });
     await live.sql(`CREATE TABLE ${table} (timestamp TIMESTAMP, model_id STRING, prediction INT, label INT, tenure_months DOUBLE)`);
     await live.sql(
-      `INSERT INTO ${table} VALUES ` +
-        [0, 1, 2, 3, 4, 5].map((i) => `(current_timestamp() - INTERVAL ${i} HOURS, '1', ${i % 2}, ${(i + 1) % 2}, ${10 + i})`).join(', '),
+      `INSERT INTO ${table} VALUES ` + [0, 1, 2, 3, 4, 5].map((i) => `(current_timestamp() - INTERVAL ${i} HOURS, '1', ${i % 2}, ${(i + 1) % 2}, ${10 + i})`).join(', '),
     );
 
     const assetsDir = `/Workspace/Users/${s.clientId}/dbxmlops-live/${prefix}`;
-    cleanups.push({ what: `assets folder ${assetsDir}`, run: () => live.request('POST', '/api/2.0/workspace/delete', { path: assetsDir, recursive: true }).then(() => undefined).catch(ignoreMissing) });
+    cleanups.push({
+      what: `assets folder ${assetsDir}`,
+      run: () =>
+        live
+          .request('POST', '/api/2.0/workspace/delete', { path: assetsDir, recursive: true })
+          .then(() => undefined)
+          .catch(ignoreMissing),
+    });
     // Registered before the task runs: a monitor created by a task that then fails is removed
     // too. The metric tables outlive the monitor (the service keeps them), so they go after it.
     const metricTables: string[] = [];
@@ -164,20 +169,24 @@ describe('live: the four tasks against a real workspace', function () {
         for (const name of metricTables) await live.sql(`DROP TABLE IF EXISTS ${name}`);
       },
     });
-    const result = await run('DatabricksCreateMonitor', {
-      tableName: table,
-      profileType: 'inferenceLog',
-      problemType: 'classification',
-      predictionColumn: 'prediction',
-      labelColumn: 'label',
-      modelIdColumn: 'model_id',
-      timestampColumn: 'timestamp',
-      granularities: '1 hour, 1 day',
-      outputSchema: `${s.catalog}.${s.schema}`,
-      assetsDir,
-      warehouseId: s.warehouseId,
-      timeoutMinutes: '20',
-    }, 25 * MINUTE);
+    const result = await run(
+      'DatabricksCreateMonitor',
+      {
+        tableName: table,
+        profileType: 'inferenceLog',
+        problemType: 'classification',
+        predictionColumn: 'prediction',
+        labelColumn: 'label',
+        modelIdColumn: 'model_id',
+        timestampColumn: 'timestamp',
+        granularities: '1 hour, 1 day',
+        outputSchema: `${s.catalog}.${s.schema}`,
+        assetsDir,
+        warehouseId: s.warehouseId,
+        timeoutMinutes: '20',
+      },
+      25 * MINUTE,
+    );
     for (const output of ['profileMetricsTable', 'driftMetricsTable']) {
       if (result.outputs[output]) metricTables.push(result.outputs[output]);
     }
@@ -189,17 +198,21 @@ describe('live: the four tasks against a real workspace', function () {
 
   it('DatabricksRefreshMonitors refreshes the monitor and evaluates the gate', async function () {
     this.timeout(60 * MINUTE);
-    const result = await run('DatabricksRefreshMonitors', {
-      tables: predictionsTable(),
-      warehouseId: s.warehouseId,
-      thresholds: 'population_stability_index >= 0.2\nks_test.pvalue < 0.05',
-      evaluationWindows: '1',
-      violationWindows: '1',
-      // A table a few minutes old has no baseline and one window: not enough data is expected.
-      onInsufficientData: 'pass',
-      onDrift: 'warn',
-      timeoutMinutes: '50',
-    }, 55 * MINUTE);
+    const result = await run(
+      'DatabricksRefreshMonitors',
+      {
+        tables: predictionsTable(),
+        warehouseId: s.warehouseId,
+        thresholds: 'population_stability_index >= 0.2\nks_test.pvalue < 0.05',
+        evaluationWindows: '1',
+        violationWindows: '1',
+        // A table a few minutes old has no baseline and one window: not enough data is expected.
+        onInsufficientData: 'pass',
+        onDrift: 'warn',
+        timeoutMinutes: '50',
+      },
+      55 * MINUTE,
+    );
     assertSucceeded(result);
     assert.match(result.outputs.driftDetected ?? '', /^(true|false)$/);
     const states = JSON.parse(result.outputs.refreshStates ?? '{}') as Record<string, unknown>;

@@ -18,11 +18,15 @@ type TestExtension = typeof TestExtensionModule;
 const root = repoRoot();
 const PUBLISHER = 'contoso-mlops-test';
 /** Every task folder of the repository (each holds a task.json). */
-const TASKS = readdirSync(join(repoRoot(), 'tasks')).filter((name) => existsSync(join(repoRoot(), 'tasks', name, 'task.json'))).sort();
+const TASKS = readdirSync(join(repoRoot(), 'tasks'))
+  .filter((name) => existsSync(join(repoRoot(), 'tasks', name, 'task.json')))
+  .sort();
 
 function packageAs(env: Record<string, string>): ReturnType<typeof spawnSync> {
   return spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs')], {
-    cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
 }
 
@@ -94,7 +98,12 @@ describe('test install beside production', function () {
         assert.match(tab.properties.name ?? '', / \(test\)$/, tab.id);
       }
       const ids = new Set([...production.values()].map((t) => t.id));
-      assert.ok(!JSON.stringify(vso).split(/"/).some((s) => ids.has(s)), 'no production task id is left in the manifest');
+      assert.ok(
+        !JSON.stringify(vso)
+          .split(/"/)
+          .some((s) => ids.has(s)),
+        'no production task id is left in the manifest',
+      );
     });
 
     it('is a private extension of the test publisher, named "(test)"', async () => {

@@ -56,7 +56,7 @@ describe('task versions', () => {
     assert.throws(() => naive('2.0.0', ['1.4.2']));
   });
 
-  it('the repository\'s own version passes the check packaging runs', () => {
+  it("the repository's own version passes the check packaging runs", () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     const released = v.releasedVersions(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'));
     assert.ok(released.length > 0, 'CHANGELOG.md lists released versions as "## x.y.z"');

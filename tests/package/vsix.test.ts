@@ -39,15 +39,31 @@ describe('the packaged .vsix', function () {
 
   it('holds each task folder with exactly task.json, index.js and its lazy chunks, icon.png and the localization files', () => {
     for (const task of TASKS) {
-      const inFolder = files.filter((f) => f.startsWith(`tasks/${task}/`)).map((f) => f.slice(`tasks/${task}/`.length)).sort();
-      assert.deepEqual(inFolder, ['Strings/resources.resjson/en-US/resources.resjson', 'icon.png', 'index.js', ...Object.keys(LAZY_CHUNKS), 'task.json', 'task.loc.json'].sort(), task);
+      const inFolder = files
+        .filter((f) => f.startsWith(`tasks/${task}/`))
+        .map((f) => f.slice(`tasks/${task}/`.length))
+        .sort();
+      assert.deepEqual(
+        inFolder,
+        ['Strings/resources.resjson/en-US/resources.resjson', 'icon.png', 'index.js', ...Object.keys(LAZY_CHUNKS), 'task.json', 'task.loc.json'].sort(),
+        task,
+      );
     }
     assert.ok(!files.some((f) => f.includes('node_modules/')), 'no node_modules in the package');
   });
 
-  it('localizes every task string as Microsoft\'s tasks do: task.loc.json points at resources.resjson, which holds task.json\'s English text', async () => {
+  it("localizes every task string as Microsoft's tasks do: task.loc.json points at resources.resjson, which holds task.json's English text", async () => {
     type Input = { name: string; label?: string; helpMarkDown?: string };
-    type Task = { friendlyName: string; description: string; helpMarkDown?: string; instanceNameFormat: string; version: unknown; groups?: Array<{ name: string; displayName: string }>; inputs: Input[]; messages?: Record<string, string> };
+    type Task = {
+      friendlyName: string;
+      description: string;
+      helpMarkDown?: string;
+      instanceNameFormat: string;
+      version: unknown;
+      groups?: Array<{ name: string; displayName: string }>;
+      inputs: Input[];
+      messages?: Record<string, string>;
+    };
     for (const task of TASKS) {
       const json = JSON.parse(await zip.file(`tasks/${task}/task.json`)!.async('string')) as Task;
       const loc = JSON.parse(await zip.file(`tasks/${task}/task.loc.json`)!.async('string')) as Task;
@@ -74,11 +90,15 @@ describe('the packaged .vsix', function () {
         return resources[key];
       }) as Task;
       assert.deepEqual(resolved, json, task);
-      assert.deepEqual(Object.keys(resources).filter((k) => !used.has(k)), [], task);
+      assert.deepEqual(
+        Object.keys(resources).filter((k) => !used.has(k)),
+        [],
+        task,
+      );
     }
   });
 
-  it('prints the shared messages through tl.loc in the agent\'s culture (task.json messages + Strings/resources.resjson/<culture>)', async () => {
+  it("prints the shared messages through tl.loc in the agent's culture (task.json messages + Strings/resources.resjson/<culture>)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-loc-'));
     for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
       const target = join(dir, f);
@@ -89,19 +109,31 @@ describe('the packaged .vsix', function () {
     const json = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { messages: Record<string, string> };
     const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
     const own = JSON.parse(readFileSync(join(root, 'tasks', 'DatabricksRunJob', 'messages.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual(json.messages, { ...shared, ...own }, 'the shared messages and the task\'s own are in the packaged task.json');
+    assert.deepEqual(json.messages, { ...shared, ...own }, "the shared messages and the task's own are in the packaged task.json");
     const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
     assert.equal(resources['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
     // A translation beside en-US, as a culture folder would ship one.
     mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
-    writeFileSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'), JSON.stringify({ ...resources, 'loc.messages.JobTimeoutWarning': 'DE: %s braucht bis zu %s min (%s), mehr als %s; timeoutInMinutes mindestens %s.' }));
+    writeFileSync(
+      join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
+      JSON.stringify({ ...resources, 'loc.messages.JobTimeoutWarning': 'DE: %s braucht bis zu %s min (%s), mehr als %s; timeoutInMinutes mindestens %s.' }),
+    );
     // The default timeoutMinutes (120) exceeds the job timeout: the warning comes before the (absent) connection fails the step.
     const start = (culture?: string) =>
       spawnSync(process.execPath, [join(taskDir, 'index.js')], {
         cwd: dir,
         env: {
-          PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: dir, INPUT_AZURESUBSCRIPTION: 'c', INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net', INPUT_JOBID: '7',
-          SYSTEM_COLLECTIONID: 'c0ffee00-0000-0000-0000-000000000001', BUILD_BUILDID: '42', SYSTEM_STAGENAME: 'Train', SYSTEM_PHASENAME: 'train', SYSTEM_TASKINSTANCENAME: 'train', SYSTEM_JOBATTEMPT: '1',
+          PATH: process.env.PATH ?? '',
+          AGENT_TEMPDIRECTORY: dir,
+          INPUT_AZURESUBSCRIPTION: 'c',
+          INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net',
+          INPUT_JOBID: '7',
+          SYSTEM_COLLECTIONID: 'c0ffee00-0000-0000-0000-000000000001',
+          BUILD_BUILDID: '42',
+          SYSTEM_STAGENAME: 'Train',
+          SYSTEM_PHASENAME: 'train',
+          SYSTEM_TASKINSTANCENAME: 'train',
+          SYSTEM_JOBATTEMPT: '1',
           ...(culture ? { SYSTEM_CULTURE: culture } : {}),
         },
         encoding: 'utf8',
@@ -109,7 +141,11 @@ describe('the packaged .vsix', function () {
     const german = start('de-DE');
     assert.match(german.stdout, /##vso\[task\.issue type=warning[^\]]*\]DE: DatabricksRunJob braucht bis zu 121 min \(120 min waiting for the run/, german.stdout + german.stderr);
     const english = start();
-    assert.match(english.stdout, /##vso\[task\.issue type=warning[^\]]*\]DatabricksRunJob can run for up to 121 min with these inputs .*timeoutInMinutes to at least 130 /, english.stdout + english.stderr);
+    assert.match(
+      english.stdout,
+      /##vso\[task\.issue type=warning[^\]]*\]DatabricksRunJob can run for up to 121 min with these inputs .*timeoutInMinutes to at least 130 /,
+      english.stdout + english.stderr,
+    );
     assert.doesNotMatch(english.stdout + german.stdout, /Can't find loc string|Resource file haven't been set/);
   });
 
@@ -144,7 +180,7 @@ describe('the packaged .vsix', function () {
       );
     });
 
-    it('prints the completion message from the culture\'s resources.resjson, and the English one by default', async () => {
+    it("prints the completion message from the culture's resources.resjson, and the English one by default", async () => {
       const job = suite.cloud.workspace.state.jobs.addJob({ name: 'churn training', parameters: {}, tasks: [{ key: 'train', script: { durationMs: 60_000 } }] });
       const inputs = { jobId: String(job.job_id), dryRun: 'true', timeoutMinutes: '30' };
       const german = await suite.run(inputs, { entry: join(taskDir, 'index.js'), variables: { 'System.Culture': 'de-DE' } });
@@ -171,12 +207,16 @@ describe('the packaged .vsix', function () {
     const [, minor, patch] = pkg.version.split('.').map(Number);
     const shared = sharedDir();
     const schemaFile = shared && join(shared, 'schemas', 'tasks.schema.json');
-    const validate = schemaFile && existsSync(schemaFile)
-      ? new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object)
-      : undefined;
+    const validate =
+      schemaFile && existsSync(schemaFile)
+        ? new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object)
+        : undefined;
     if (!validate) console.log('      (../shared/schemas/tasks.schema.json is absent: schema validation of the packaged task.json skipped)');
     for (const task of TASKS) {
-      const json = JSON.parse(await zip.file(`tasks/${task}/task.json`)!.async('string')) as { version: { Major: number; Minor: number; Patch: number }; execution: Record<string, { target: string }> };
+      const json = JSON.parse(await zip.file(`tasks/${task}/task.json`)!.async('string')) as {
+        version: { Major: number; Minor: number; Patch: number };
+        execution: Record<string, { target: string }>;
+      };
       assert.deepEqual(json.version, { Major: 1, Minor: minor, Patch: patch }, task);
       assert.deepEqual(Object.keys(json.execution).sort(), ['Node20_1', 'Node24']);
       if (validate) assert.ok(validate(json), `${task}: ${JSON.stringify(validate.errors)}`);
@@ -193,7 +233,17 @@ describe('the packaged .vsix', function () {
     const taskDir = join(dir, 'tasks', 'DatabricksDeployServing');
     const r = spawnSync(process.execPath, [join(taskDir, 'index.js')], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: dir, INPUT_AZURESUBSCRIPTION: 'c', INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net', INPUT_ENDPOINTNAME: 'has spaces', INPUT_MODELNAME: 'main.ml.m', INPUT_MODELVERSION: '1', INPUT_INFERENCECATALOG: 'main', INPUT_INFERENCESCHEMA: 'logs' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        AGENT_TEMPDIRECTORY: dir,
+        INPUT_AZURESUBSCRIPTION: 'c',
+        INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net',
+        INPUT_ENDPOINTNAME: 'has spaces',
+        INPUT_MODELNAME: 'main.ml.m',
+        INPUT_MODELVERSION: '1',
+        INPUT_INFERENCECATALOG: 'main',
+        INPUT_INFERENCESCHEMA: 'logs',
+      },
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);

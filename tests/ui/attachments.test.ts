@@ -117,12 +117,18 @@ describe('results tab: attachments', () => {
       ]);
       const reports = await loadReports(client, PROJECT, BUILD);
       assert.deepEqual(client.listed, [{ project: PROJECT, buildId: BUILD, type: REPORT_ATTACHMENT_TYPE }]);
-      assert.deepEqual(client.calls.map((c) => [c.project, c.buildId, c.timelineId, c.recordId, c.type, c.name]), [
-        [PROJECT, BUILD, TIMELINE, RECORDS[0], REPORT_ATTACHMENT_TYPE, 'register.json'],
-        [PROJECT, BUILD, TIMELINE, RECORDS[1], REPORT_ATTACHMENT_TYPE, 'drift.json'],
-        [PROJECT, BUILD, TIMELINE, RECORDS[2], REPORT_ATTACHMENT_TYPE, 'deploy.json'],
-      ]);
-      assert.deepEqual(reports.map((r) => (r.ok ? r.report.task : r.error)), ['drift', 'deploy', 'register']);
+      assert.deepEqual(
+        client.calls.map((c) => [c.project, c.buildId, c.timelineId, c.recordId, c.type, c.name]),
+        [
+          [PROJECT, BUILD, TIMELINE, RECORDS[0], REPORT_ATTACHMENT_TYPE, 'register.json'],
+          [PROJECT, BUILD, TIMELINE, RECORDS[1], REPORT_ATTACHMENT_TYPE, 'drift.json'],
+          [PROJECT, BUILD, TIMELINE, RECORDS[2], REPORT_ATTACHMENT_TYPE, 'deploy.json'],
+        ],
+      );
+      assert.deepEqual(
+        reports.map((r) => (r.ok ? r.report.task : r.error)),
+        ['drift', 'deploy', 'register'],
+      );
       assert.deepEqual(reports[0].source, { name: 'drift.json', timelineId: TIMELINE, recordId: RECORDS[1] });
     });
 
@@ -136,13 +142,20 @@ describe('results tab: attachments', () => {
       ]);
       const reports = await loadReports(client, PROJECT, BUILD);
       assert.equal(reports[0].ok, true);
-      assert.deepEqual(reports.slice(1).map((r) => r.source.name), ['broken.json', 'unlinked.json', 'gone.json', 'weird-link.json']);
+      assert.deepEqual(
+        reports.slice(1).map((r) => r.source.name),
+        ['broken.json', 'unlinked.json', 'gone.json', 'weird-link.json'],
+      );
       const errors = reports.slice(1).map((r) => (r.ok ? '' : r.error));
       assert.match(errors[0], /^The attachment is not valid JSON \(.+\)\.$/);
       assert.equal(errors[1], 'Cannot locate the attachment: unexpected link (none).');
       assert.equal(errors[2], 'TF400714: attachment not found');
       assert.equal(errors[3], 'Cannot locate the attachment: unexpected link https://dev.azure.com/o/p/_apis/build/builds/1/attachments.');
-      assert.deepEqual(client.calls.map((c) => c.name), ['broken.json', 'good.json', 'gone.json'], 'attachments without ids are not requested');
+      assert.deepEqual(
+        client.calls.map((c) => c.name),
+        ['broken.json', 'good.json', 'gone.json'],
+        'attachments without ids are not requested',
+      );
     });
 
     it('keeps reports of a kind it does not know (rendered generically) and orders reports without times last', async () => {
@@ -151,7 +164,13 @@ describe('results tab: attachments', () => {
         { name: 'job.json', _links: { self: { href: href(RECORDS[1], 'job.json') } }, body: JSON.stringify(report('job', '2025-03-01T00:00:00Z', { kind: 'job-run' })) },
       ]);
       const reports = await loadReports(client, PROJECT, BUILD);
-      assert.deepEqual(reports.map((r) => r.ok && [r.report.task, r.report.kind]), [['job', 'job-run'], ['old', 'deployment']]);
+      assert.deepEqual(
+        reports.map((r) => r.ok && [r.report.task, r.report.kind]),
+        [
+          ['job', 'job-run'],
+          ['old', 'deployment'],
+        ],
+      );
     });
 
     it('returns nothing for a run without reports and lets a failing listing reject', async () => {

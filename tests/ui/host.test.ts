@@ -11,7 +11,6 @@ import type { Page } from 'playwright-core';
 import { FAKE_HOST_BUILD_ID, FAKE_HOST_PROJECT, FAKE_HOST_TOKEN } from './harness/constants';
 import { SCREENSHOTS, useTabBrowser } from './harness/browser';
 
-
 interface HostState {
   hostLog: Array<{ instanceId?: string; methodName?: string; params?: unknown[] }>;
   loadSucceeded?: boolean;
@@ -54,7 +53,10 @@ describe('results tab in a fake Azure DevOps host (production bundle)', function
     }
     assert.match(requests[0].path, new RegExp(`/${FAKE_HOST_PROJECT}/_apis/build/builds/${FAKE_HOST_BUILD_ID}/attachments/databricks-mlops-report$`));
     assert.match(requests[0].accept, /^application\/json;api-version=/);
-    const downloaded = requests.slice(1).map((r) => decodeURIComponent(r.path.split('/').pop() ?? '')).sort();
+    const downloaded = requests
+      .slice(1)
+      .map((r) => decodeURIComponent(r.path.split('/').pop() ?? ''))
+      .sort();
     assert.deepEqual(downloaded, [...names].sort());
     for (const request of requests.slice(1)) {
       assert.match(request.path, /\/_apis\/build\/builds\/4711\/0c4e3b1f-7e3d-4a5c-9a51-6f0a2d1e9b77\/a1b2c3d4-0000-4000-8000-\d{12}\/attachments\/databricks-mlops-report\//);
@@ -73,14 +75,19 @@ describe('results tab in a fake Azure DevOps host (production bundle)', function
     const calls = state.hostLog.map((c) => `${c.instanceId}:${c.methodName}`);
     assert.equal(calls[0], 'DevOps.HostControl:initialHandshake');
     assert.ok(calls.includes('DevOps.ServiceManager:getService'));
-    assert.deepEqual(state.hostLog.filter((c) => c.methodName === 'getService').map((c) => c.params?.[0]).sort(),
-      ['ms.vss-build-web.build-page-data-service', 'ms.vss-features.location-service']);
+    assert.deepEqual(
+      state.hostLog
+        .filter((c) => c.methodName === 'getService')
+        .map((c) => c.params?.[0])
+        .sort(),
+      ['ms.vss-build-web.build-page-data-service', 'ms.vss-features.location-service'],
+    );
     assert.ok(calls.includes('DevOps.HostControl:notifyLoadSucceeded'));
     assert.ok(state.lastResize && state.lastResize[1] > 900, `the tab asked for its content height, got ${JSON.stringify(state.lastResize)}`);
     assertRestCalls(names);
   });
 
-  it('finds the build through the configuration\'s onBuildChanged when the host passes it', async () => {
+  it("finds the build through the configuration's onBuildChanged when the host passes it", async () => {
     const names = ['registration-promoted.json', 'truncated.json'];
     const state = await openHost(`reports=${names.join(',')}&via=config`, 'host-config');
     const tab = page.frameLocator('iframe');
@@ -95,7 +102,13 @@ describe('results tab in a fake Azure DevOps host (production bundle)', function
     await openHost('reports=drift-detected.json&via=service&theme=dark', 'host-dark-theme');
     const tab = page.frameLocator('iframe');
     assert.equal(await tab.locator('html').getAttribute('data-theme'), 'dark');
-    assert.equal(await tab.locator('.card').first().evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(30, 30, 30)');
+    assert.equal(
+      await tab
+        .locator('.card')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+      'rgb(30, 30, 30)',
+    );
   });
 
   it('shows the empty state for a run without reports', async () => {

@@ -42,19 +42,30 @@ describe('release-stage reports', () => {
     const calls: string[] = [];
     const release: ReleaseLike = {
       id: 9,
-      environments: [{
-        id: 5, name: 'Prod', deploySteps: [
-          { attempt: 3, releaseDeployPhases: [{ runPlanId: 'p3a' }, { runPlanId: null }, { runPlanId: 'p3b' }] },
-          { attempt: 1, releaseDeployPhases: [{ runPlanId: 'p1' }] },
-        ],
-      }],
+      environments: [
+        {
+          id: 5,
+          name: 'Prod',
+          deploySteps: [
+            { attempt: 3, releaseDeployPhases: [{ runPlanId: 'p3a' }, { runPlanId: null }, { runPlanId: 'p3b' }] },
+            { attempt: 1, releaseDeployPhases: [{ runPlanId: 'p1' }] },
+          ],
+        },
+      ],
     };
-    const stage = await loadStageReports(client(release, { '3/p3a': ['deployment-rollback.json', 'missing.json'], '3/p3b': ['drift-detected.json'], '1/p1': ['deployment-plan.json'] }, calls), 'proj', { releaseId: 9, id: 5 });
+    const stage = await loadStageReports(
+      client(release, { '3/p3a': ['deployment-rollback.json', 'missing.json'], '3/p3b': ['drift-detected.json'], '1/p1': ['deployment-plan.json'] }, calls),
+      'proj',
+      { releaseId: 9, id: 5 },
+    );
     assert.equal(stage.state, 'loaded');
     assert.ok(stage.state === 'loaded');
     assert.equal(stage.attempt, 3);
     assert.equal(stage.stageName, 'Prod');
-    assert.deepEqual(stage.reports.map((r) => (r.ok ? r.report.kind : `error:${r.error}`)), ['drift', 'deployment', 'error:HTTP 404']);
+    assert.deepEqual(
+      stage.reports.map((r) => (r.ok ? r.report.kind : `error:${r.error}`)),
+      ['drift', 'deployment', 'error:HTTP 404'],
+    );
     assert.ok(!calls.some((c) => c.includes('p1')), 'attempt 1 is not read');
     assert.deepEqual(calls.filter((c) => c.startsWith('list')).sort(), ['list 9/5/3/p3a databricks-mlops-report', 'list 9/5/3/p3b databricks-mlops-report']);
   });

@@ -14,7 +14,6 @@ import { FAKE_HOST_PROJECT, FAKE_HOST_TOKEN } from './harness/constants';
 import { PLANS } from './harness/release';
 import { SCREENSHOTS, useTabBrowser } from './harness/browser';
 
-
 interface HostState {
   hostLog: Array<{ instanceId?: string; methodName?: string; params?: unknown[] }>;
   loadSucceeded?: boolean;
@@ -42,7 +41,10 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
   });
 
   const tab = () => page.frameLocator('iframe');
-  const kinds = () => tab().locator('.card').evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-kind')}:${c.getAttribute('data-result') ?? ''}`));
+  const kinds = () =>
+    tab()
+      .locator('.card')
+      .evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-kind')}:${c.getAttribute('data-result') ?? ''}`));
 
   async function openStage(release: number, stage: number, screenshot: string): Promise<HostState> {
     await page.goto(`${chrome.harness.url}host.html?host=release&release=${release}&stage=${stage}`);
@@ -60,7 +62,10 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
       assert.equal(request.method, 'GET');
       assert.equal(request.authorization, `Bearer ${FAKE_HOST_TOKEN}`, 'the host access token is sent');
     }
-    assert.ok(chrome.harness.apiRequests.every((r) => r.path.startsWith('/vsrm/')), 'only the Release API (its resource area) is called, never the build API');
+    assert.ok(
+      chrome.harness.apiRequests.every((r) => r.path.startsWith('/vsrm/')),
+      'only the Release API (its resource area) is called, never the build API',
+    );
     return chrome.harness.apiRequests.map((r) => decodeURIComponent(r.path));
   }
 
@@ -74,7 +79,10 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
     assert.match(summary, /unreadable/);
     const shown = await kinds();
     assert.ok(shown.includes('deployment:Failed'), JSON.stringify(shown));
-    assert.ok(shown.some((k) => k.startsWith('drift:')), JSON.stringify(shown));
+    assert.ok(
+      shown.some((k) => k.startsWith('drift:')),
+      JSON.stringify(shown),
+    );
     assert.equal(shown[shown.length - 1], 'unreadable:', 'the truncated attachment comes last, with its reason');
     const failed = tab().locator('.card[data-kind="deployment"][data-result="Failed"]');
     assert.match(await failed.locator('.card__message').innerText(), /rolled back to version 8/);
@@ -85,8 +93,12 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
     assert.equal(paths[0], `/vsrm/${FAKE_HOST_PROJECT}/_apis/Release/releases/77`);
     assert.match(chrome.harness.apiRequests[0].accept, /^application\/json;api-version=7\.2-preview\.\d+/);
     const lists = paths.filter((p) => p.endsWith('/attachments/databricks-mlops-report')).sort();
-    assert.deepEqual(lists, [PLANS.prodDeploy, PLANS.prodGate].map((plan) =>
-      `/vsrm/${FAKE_HOST_PROJECT}/_apis/Release/releases/77/environments/302/attempts/2/plan/${plan}/attachments/databricks-mlops-report`).sort());
+    assert.deepEqual(
+      lists,
+      [PLANS.prodDeploy, PLANS.prodGate]
+        .map((plan) => `/vsrm/${FAKE_HOST_PROJECT}/_apis/Release/releases/77/environments/302/attempts/2/plan/${plan}/attachments/databricks-mlops-report`)
+        .sort(),
+    );
     const downloads = paths.filter((p) => p.includes('/timelines/'));
     assert.equal(downloads.length, 3);
     for (const request of chrome.harness.apiRequests.filter((r) => r.path.includes('/timelines/'))) {
@@ -94,8 +106,14 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
       assert.match(request.accept, /^application\/octet-stream;api-version=/);
     }
     assert.ok(!paths.some((p) => p.includes(PLANS.prodAttempt1)), 'the earlier attempt is not read');
-    assert.deepEqual(state.hostLog.filter((c) => c.methodName === 'getService').map((c) => c.params?.[0]), ['ms.vss-features.location-service']);
-    assert.deepEqual(consoleErrors.filter((e) => !/404/.test(e)), []);
+    assert.deepEqual(
+      state.hostLog.filter((c) => c.methodName === 'getService').map((c) => c.params?.[0]),
+      ['ms.vss-features.location-service'],
+    );
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/404/.test(e)),
+      [],
+    );
   });
 
   it('succeeded Dev stage: the same cards as the build tab, and a report from an older extension version', async () => {
@@ -109,8 +127,11 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
     assert.equal(await legacy.count(), 1);
     assert.equal(await legacy.locator('.card__title').innerText(), 'Serving endpoint churn-scoring');
     assert.match(await legacy.locator('.card__heading').innerText(), /Succeeded/);
-    assert.match(await legacy.locator('details.raw pre').textContent() ?? '', /servedModels/);
-    assert.deepEqual(consoleErrors.filter((e) => !/404/.test(e)), []);
+    assert.match((await legacy.locator('details.raw pre').textContent()) ?? '', /servedModels/);
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/404/.test(e)),
+      [],
+    );
   });
 
   it('follows the host to another stage through updateContext on the registered object', async () => {
@@ -119,7 +140,7 @@ describe('results tab as the release-stage tab in a fake Azure DevOps host (prod
     await page.evaluate(() => (window as unknown as { showStage(id: number): void }).showStage(302));
     await tab().locator('.page__summary', { hasText: 'Stage Prod · attempt 2' }).waitFor({ timeout: 20_000 });
     assert.ok((await kinds()).includes('deployment:Failed'));
-    assert.equal(await tab().locator('.card[data-result="Succeeded"][data-kind="registration"]').count(), 0, 'Dev\'s cards are gone');
+    assert.equal(await tab().locator('.card[data-result="Succeeded"][data-kind="registration"]').count(), 0, "Dev's cards are gone");
   });
 
   it('a stage that ran without reports shows the empty state', async () => {

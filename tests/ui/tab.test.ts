@@ -67,7 +67,11 @@ describe('results tab in Chromium', function () {
     await page.goto(`${harness.url}?reports=${reports.map(encodeURIComponent).join(',')}${query}`);
     await page.waitForSelector('#app:not([data-state="loading"])');
     await page.screenshot({ path: join(screenshots, `${screenshot}.png`), fullPage: true });
-    assert.deepEqual(pageErrors.filter((e) => !/404/.test(e)), [], 'no errors in the page');
+    assert.deepEqual(
+      pageErrors.filter((e) => !/404/.test(e)),
+      [],
+      'no errors in the page',
+    );
   }
 
   const text = (selector: string): Promise<string> => page.locator(selector).innerText();
@@ -166,7 +170,7 @@ describe('results tab in Chromium', function () {
     await open(['drift-detected.json'], 'drift-detected');
     const card = page.locator('.card[data-kind="drift"]');
     assert.match(await card.locator('.verdict').innerText(), /Drift detected[\s\S]*2 columns drifted/);
-    assert.match(await card.locator('.verdict').getAttribute('class') ?? '', /callout--danger/);
+    assert.match((await card.locator('.verdict').getAttribute('class')) ?? '', /callout--danger/);
 
     const data = fixture<DriftReportData>('drift-detected.json').data;
     const table = data.tables[0];
@@ -196,7 +200,10 @@ describe('results tab in Chromium', function () {
       const windows = row.locator('.windows__column');
       assert.equal(await windows.count(), column.windows.length);
       const marked = await windows.evaluateAll((els) => els.map((el) => el.classList.contains('windows__column--violated')));
-      assert.deepEqual(marked, column.windows.map((w: DriftColumnResult['windows'][number]) => w.violated));
+      assert.deepEqual(
+        marked,
+        column.windows.map((w: DriftColumnResult['windows'][number]) => w.violated),
+      );
     }
     assert.match(await card.locator(`.drift-table[data-table="${data.tables[1].table}"] .section__title`).innerText(), /no drift/);
     assert.match(await card.locator('.facts').first().innerText(), /Counts as drift\s+when 2 of the last 4 windows break a rule/);
@@ -217,7 +224,10 @@ describe('results tab in Chromium', function () {
     const facts = await card.locator('.facts').first().innerText();
     assert.match(facts, /Monitor\s+Created/);
     assert.match(facts, /Drift metrics\s+main\.ml\.churn_scoring_payload_unpacked_drift_metrics/);
-    assert.equal(await card.locator('a', { hasText: 'Open the dashboard' }).getAttribute('href'), 'https://adb-1234567890123456.7.azuredatabricks.net/sql/dashboardsv3/01ef2b7c9d3e1a4f');
+    assert.equal(
+      await card.locator('a', { hasText: 'Open the dashboard' }).getAttribute('href'),
+      'https://adb-1234567890123456.7.azuredatabricks.net/sql/dashboardsv3/01ef2b7c9d3e1a4f',
+    );
     assert.deepEqual(await card.locator('.alerts tbody tr').allInnerTexts(), [
       'churn-scoring PSI\tpopulation_stability_index >= 0.2\tCreated',
       'churn-scoring JS distance\tjs_distance > 0.1\tCreated',
@@ -236,10 +246,19 @@ describe('results tab in Chromium', function () {
   });
 
   it('shows every report of the run newest first, unreadable and unknown ones included', async () => {
-    await open([
-      'registration-promoted.json', 'truncated.json', 'drift-detected.json', 'unknown-kind.json',
-      'deployment-canary.json', 'monitor-created.json', 'not-a-report.json', 'missing.json',
-    ], 'all-reports');
+    await open(
+      [
+        'registration-promoted.json',
+        'truncated.json',
+        'drift-detected.json',
+        'unknown-kind.json',
+        'deployment-canary.json',
+        'monitor-created.json',
+        'not-a-report.json',
+        'missing.json',
+      ],
+      'all-reports',
+    );
     const kinds = await page.locator('.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kind')));
     // finishedAt: drift 06-02, monitor 05-26 09:11, deployment 09:09, registration 09:04, job-run 08:52.
     assert.deepEqual(kinds, ['drift', 'monitor', 'deployment', 'registration', 'job-run', 'unreadable', 'unreadable', 'unreadable']);
@@ -250,7 +269,7 @@ describe('results tab in Chromium', function () {
     assert.match(unreadable[2], /missing\.json[\s\S]*HTTP 404/);
     const unknown = page.locator('.card[data-kind="job-run"]');
     assert.match(await unknown.innerText(), /does not know reports of kind "job-run"[\s\S]*resultState\s+SUCCESS/);
-    assert.match(await unknown.locator('.raw pre').textContent() ?? '', /"runId": 889123/);
+    assert.match((await unknown.locator('.raw pre').textContent()) ?? '', /"runId": 889123/);
   });
 
   it('says so when the run has no report yet', async () => {
@@ -260,16 +279,25 @@ describe('results tab in Chromium', function () {
   });
 
   const backgroundChannels = async (selector: string): Promise<number[]> => {
-    const colour = await page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const colour = await page
+      .locator(selector)
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
     return (colour.match(/\d+/g) ?? []).slice(0, 3).map(Number);
   };
 
-  it('follows the browser\'s dark colour scheme outside the host', async () => {
+  it("follows the browser's dark colour scheme outside the host", async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await open(['drift-detected.json', 'deployment-canary.json'], 'dark-preference');
     assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
-    assert.ok((await backgroundChannels('body')).every((c) => c < 60), 'dark page');
-    assert.ok((await backgroundChannels('.card')).every((c) => c < 60), 'dark cards');
+    assert.ok(
+      (await backgroundChannels('body')).every((c) => c < 60),
+      'dark page',
+    );
+    assert.ok(
+      (await backgroundChannels('.card')).every((c) => c < 60),
+      'dark cards',
+    );
   });
 
   it('follows a dark host theme even when the browser prefers light', async () => {

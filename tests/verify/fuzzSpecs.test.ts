@@ -49,7 +49,10 @@ describe('fuzz specs', () => {
             accepted.push(`${input}=${JSON.stringify(value)}`);
           } catch (error) {
             assert.ok(error instanceof InputErrors, `${input}=${JSON.stringify(value)}: ${String(error)}`);
-            assert.ok(error.errors.some((e) => e.input === input), `${input}=${JSON.stringify(value)} refused for other inputs: ${error.message}`);
+            assert.ok(
+              error.errors.some((e) => e.input === input),
+              `${input}=${JSON.stringify(value)} refused for other inputs: ${error.message}`,
+            );
           }
         }
       }

@@ -66,7 +66,10 @@ describe('verify harness', () => {
       assert.ok(!v.path.test('/api/2.1/unity-catalog/models/main.ml.other/versions/12'));
       assert.ok(stageOf('PUT', '/api/2.0/fs/files/Models/main/ml/m/1/MLmodel').path.test('/api/2.0/fs/files/Models/main/ml/m/2/data/model.pkl'));
       const stages = stagesOf([request('GET', '/api/x/1'), request('GET', '/api/x/2'), request('POST', '/api/x/2')]);
-      assert.deepEqual(stages.map((st) => `${st.method} ${st.label}`), ['GET /api/x/{id}', 'POST /api/x/{id}']);
+      assert.deepEqual(
+        stages.map((st) => `${st.method} ${st.label}`),
+        ['GET /api/x/{id}', 'POST /api/x/{id}'],
+      );
     });
 
     it('injects every class at every applicable stage, or each class once in fast mode', () => {
@@ -113,7 +116,7 @@ describe('verify harness', () => {
     });
 
     it('sees an injected logging command the agent would run, not one quoted inside another command', () => {
-      assert.ok(injectedCommandLine("##[error]Input 'x': bad; got \"##vso[task.setvariable variable=VERIFY_INJECTED]pwned\""));
+      assert.ok(injectedCommandLine('##[error]Input \'x\': bad; got "##vso[task.setvariable variable=VERIFY_INJECTED]pwned"'));
       assert.ok(!injectedCommandLine("##vso[task.complete result=Failed;]Input 'x' got ##vso[task.setvariable variable=VERIFY_INJECTED]pwned"));
     });
 

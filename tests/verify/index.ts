@@ -27,7 +27,14 @@ type CheckRunner = (pkg: PackagedTasks, scenarios: Scenario[], opts: VerifyOptio
 const CHECKS: Record<string, CheckRunner> = {
   canaries: (pkg, s, o, r) => canaryCheck(pkg, s, o, TIME_SCALE, r),
   faults: (pkg, s, o, r) => faultCheck(pkg, s, o, TIME_SCALE, r),
-  fuzz: (pkg, _s, o, r) => fuzzCheck(pkg, fuzzSpecs.filter((f) => !o.task || f.task === o.task), o, TIME_SCALE, r),
+  fuzz: (pkg, _s, o, r) =>
+    fuzzCheck(
+      pkg,
+      fuzzSpecs.filter((f) => !o.task || f.task === o.task),
+      o,
+      TIME_SCALE,
+      r,
+    ),
   idempotency: (pkg, s, o, r) => idempotencyCheck(pkg, s, o, TIME_SCALE, r),
   cancellation: (pkg, s, o, r) => cancellationCheck(pkg, s, o, TIME_SCALE, r),
   tokens: (pkg, _s, o, r) => tokenLifetimeCheck(pkg, o, r),
@@ -44,13 +51,26 @@ export function parseArgs(argv: readonly string[]): VerifyOptions {
       return v;
     };
     switch (argv[i]) {
-      case '--fast': opts.fast = true; break;
-      case '--only': opts.only = value(); break;
-      case '--task': opts.task = value(); break;
-      case '--vsix': opts.vsixPath = value(); break;
-      case '--seed': opts.seed = Number(value()); break;
-      case '--concurrency': opts.concurrency = Number(value()); break;
-      default: throw new Error(`unknown argument ${argv[i]} (use --fast, --only <check>, --task <task>, --vsix <file>, --seed <n>, --concurrency <n>)`);
+      case '--fast':
+        opts.fast = true;
+        break;
+      case '--only':
+        opts.only = value();
+        break;
+      case '--task':
+        opts.task = value();
+        break;
+      case '--vsix':
+        opts.vsixPath = value();
+        break;
+      case '--seed':
+        opts.seed = Number(value());
+        break;
+      case '--concurrency':
+        opts.concurrency = Number(value());
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]} (use --fast, --only <check>, --task <task>, --vsix <file>, --seed <n>, --concurrency <n>)`);
     }
   }
   if (opts.only && !CHECKS[opts.only]) throw new Error(`unknown check '${opts.only}': one of ${Object.keys(CHECKS).join(', ')}`);

@@ -17,7 +17,10 @@ export function leakedException(run: TaskRun): string | undefined {
 
 /** Why a run's output shows an unhandled exception or a stack trace; undefined when clean. */
 export function stackTrace(run: TaskRun): string | undefined {
-  for (const [name, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+  for (const [name, text] of [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+  ] as const) {
     const frame = STACK_FRAME.exec(text);
     if (frame) return `stack trace in ${name}: ${frame[0].trim()}`;
     if (/UnhandledPromiseRejection|uncaughtException|Unhandled (?:promise )?rejection/i.test(text)) return `unhandled exception reported in ${name}`;

@@ -15,7 +15,12 @@ export interface Stage {
 
 /** A path segment that is an identifier rather than a route word. */
 function isId(segment: string): boolean {
-  return /^\d+$/.test(segment) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^[0-9a-f]{16,}$/i.test(segment) || (/\d/.test(segment) && /[A-Za-z]/.test(segment) && segment.length >= 20);
+  return (
+    /^\d+$/.test(segment) ||
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
+    /^[0-9a-f]{16,}$/i.test(segment) ||
+    (/\d/.test(segment) && /[A-Za-z]/.test(segment) && segment.length >= 20)
+  );
 }
 
 /** Files API paths carry the file's own path: every file of one copy is one stage. */

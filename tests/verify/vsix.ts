@@ -57,4 +57,3 @@ export async function extractTasks(vsixPath: string): Promise<PackagedTasks> {
     },
   };
 }
-

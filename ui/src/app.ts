@@ -45,15 +45,16 @@ export function renderLoading(root: HTMLElement): void {
 }
 
 export function renderError(root: HTMLElement, message: string): void {
-  setState(root, 'error', h('div', { class: 'callout callout--danger', role: 'alert' },
-    h('div', { class: 'callout__heading' }, 'The reports could not be loaded'), h('p', null, message)));
+  setState(
+    root,
+    'error',
+    h('div', { class: 'callout callout--danger', role: 'alert' }, h('div', { class: 'callout__heading' }, 'The reports could not be loaded'), h('p', null, message)),
+  );
 }
 
 export function renderReports(root: HTMLElement, reports: LoadedReport[], scope: PageScope = BUILD_SCOPE): void {
   if (reports.length === 0) {
-    setState(root, 'empty', h('div', { class: 'page__empty' },
-      h('h2', null, scope.emptyTitle),
-      h('p', null, scope.emptyText)));
+    setState(root, 'empty', h('div', { class: 'page__empty' }, h('h2', null, scope.emptyTitle), h('p', null, scope.emptyText)));
     return;
   }
   setState(root, 'ready', summary(reports, scope.label), h('div', { class: 'cards' }, reports.map(renderCard)));
@@ -62,9 +63,16 @@ export function renderReports(root: HTMLElement, reports: LoadedReport[], scope:
 /** One stage of a classic release (the release-stage tab): the same cards as for a build. */
 export function renderStage(root: HTMLElement, stage: StageReports): void {
   if (stage.state === 'not-deployed') {
-    setState(root, 'empty', h('div', { class: 'page__empty' },
-      h('h2', null, `Stage ${stage.stageName} has not been deployed yet`),
-      h('p', null, 'The Databricks tasks of this stage attach their reports when a deployment runs them.')));
+    setState(
+      root,
+      'empty',
+      h(
+        'div',
+        { class: 'page__empty' },
+        h('h2', null, `Stage ${stage.stageName} has not been deployed yet`),
+        h('p', null, 'The Databricks tasks of this stage attach their reports when a deployment runs them.'),
+      ),
+    );
     return;
   }
   renderReports(root, stage.reports, {

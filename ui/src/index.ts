@@ -93,20 +93,24 @@ async function main(): Promise<void> {
     const configuration = SDK.getConfiguration() as { releaseEnvironment?: unknown };
     if (typeof configuration.releaseEnvironment === 'object' && configuration.releaseEnvironment !== null) {
       const client = getClient(ReleaseRestClient);
-      onStage = (stage) => void show(async () => {
-        const reports = await loadStageReports(client, project, stage);
-        return () => renderStage(root, reports);
-      });
+      onStage = (stage) =>
+        void show(async () => {
+          const reports = await loadStageReports(client, project, stage);
+          return () => renderStage(root, reports);
+        });
       const stage = pendingStage ?? stageReference(configuration.releaseEnvironment);
       if (!stage) throw new Error('The release page did not say which release and stage are shown.');
       onStage(stage);
       return;
     }
     const client = getClient(BuildRestClient);
-    await watchBuild((buildId) => void show(async () => {
-      const reports = await loadReports(client, project, buildId);
-      return () => renderReports(root, reports);
-    }));
+    await watchBuild(
+      (buildId) =>
+        void show(async () => {
+          const reports = await loadReports(client, project, buildId);
+          return () => renderReports(root, reports);
+        }),
+    );
   } catch (error) {
     renderError(root, errorMessage(error));
     await SDK.notifyLoadFailed(errorMessage(error));

@@ -26,6 +26,4 @@ export interface AttachmentSource {
   recordId?: string;
 }
 
-export type LoadedReport =
-  | { ok: true; source: AttachmentSource; report: TaskReport }
-  | { ok: false; source: AttachmentSource; error: string };
+export type LoadedReport = { ok: true; source: AttachmentSource; report: TaskReport } | { ok: false; source: AttachmentSource; error: string };

@@ -31,10 +31,25 @@ export interface ReleaseLike {
 /** The three calls of azure-devops-extension-api's ReleaseRestClient the tab needs. */
 export interface ReleaseAttachmentsClient {
   getRelease(project: string, releaseId: number): Promise<ReleaseLike>;
-  getReleaseTaskAttachments(project: string, releaseId: number, environmentId: number, attemptId: number, planId: string, type: string):
-    Promise<Array<{ name: string; timelineId?: string; recordId?: string }>>;
-  getReleaseTaskAttachmentContent(project: string, releaseId: number, environmentId: number, attemptId: number, planId: string,
-    timelineId: string, recordId: string, type: string, name: string): Promise<ArrayBuffer>;
+  getReleaseTaskAttachments(
+    project: string,
+    releaseId: number,
+    environmentId: number,
+    attemptId: number,
+    planId: string,
+    type: string,
+  ): Promise<Array<{ name: string; timelineId?: string; recordId?: string }>>;
+  getReleaseTaskAttachmentContent(
+    project: string,
+    releaseId: number,
+    environmentId: number,
+    attemptId: number,
+    planId: string,
+    timelineId: string,
+    recordId: string,
+    type: string,
+    name: string,
+  ): Promise<ArrayBuffer>;
 }
 
 /** Which stage the tab shows: the host's `releaseEnvironment` (id = environment id). */
@@ -44,9 +59,7 @@ export interface StageReference {
   name?: string;
 }
 
-export type StageReports =
-  | { state: 'not-deployed'; stageName: string }
-  | { state: 'loaded'; stageName: string; attempt: number; reports: LoadedReport[] };
+export type StageReports = { state: 'not-deployed'; stageName: string } | { state: 'loaded'; stageName: string; attempt: number; reports: LoadedReport[] };
 
 /**
  * The stage reference from what the host passed: the configuration's `releaseEnvironment`, or the
@@ -74,17 +87,23 @@ export async function loadStageReports(client: ReleaseAttachmentsClient, project
   // The latest attempt (a redeploy adds one); the list is in attempt order, but do not rely on it.
   const step = steps.reduce((latest, s) => (s.attempt > latest.attempt ? s : latest));
   const plans = [...new Set((step.releaseDeployPhases ?? []).map((p) => p.runPlanId).filter((id): id is string => typeof id === 'string' && id.length > 0))];
-  const perPlan = await Promise.all(plans.map(async (planId) => {
-    const attachments = await client.getReleaseTaskAttachments(project, stage.releaseId, stage.id, step.attempt, planId, REPORT_ATTACHMENT_TYPE);
-    return Promise.all(attachments.map((a): Promise<LoadedReport> => {
-      const source = { name: a.name, timelineId: a.timelineId, recordId: a.recordId };
-      if (!a.timelineId || !a.recordId) {
-        return Promise.resolve({ ok: false, source, error: 'Cannot locate the attachment: the release API gave no timeline or record id.' });
-      }
-      const { timelineId, recordId } = a;
-      return loadEntry(source, () => client.getReleaseTaskAttachmentContent(project, stage.releaseId, stage.id, step.attempt, planId, timelineId, recordId, REPORT_ATTACHMENT_TYPE, a.name));
-    }));
-  }));
+  const perPlan = await Promise.all(
+    plans.map(async (planId) => {
+      const attachments = await client.getReleaseTaskAttachments(project, stage.releaseId, stage.id, step.attempt, planId, REPORT_ATTACHMENT_TYPE);
+      return Promise.all(
+        attachments.map((a): Promise<LoadedReport> => {
+          const source = { name: a.name, timelineId: a.timelineId, recordId: a.recordId };
+          if (!a.timelineId || !a.recordId) {
+            return Promise.resolve({ ok: false, source, error: 'Cannot locate the attachment: the release API gave no timeline or record id.' });
+          }
+          const { timelineId, recordId } = a;
+          return loadEntry(source, () =>
+            client.getReleaseTaskAttachmentContent(project, stage.releaseId, stage.id, step.attempt, planId, timelineId, recordId, REPORT_ATTACHMENT_TYPE, a.name),
+          );
+        }),
+      );
+    }),
+  );
   return { state: 'loaded', stageName, attempt: step.attempt, reports: newestFirst(perPlan.flat()) };
 }
 

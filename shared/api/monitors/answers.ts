@@ -32,4 +32,3 @@ export function isMissingMonitor(e: unknown): boolean {
 
 /** A missing table, schema or catalog: not "no monitor". */
 export const UC_MISSING_CODES = new Set(['TABLE_DOES_NOT_EXIST', 'SCHEMA_DOES_NOT_EXIST', 'CATALOG_DOES_NOT_EXIST']);
-

@@ -45,7 +45,11 @@ const MASK_V1: Record<Exclude<MonitorField, 'profile'>, string> = {
   schedule: 'data_profiling_config.schedule',
   notifyEmails: 'data_profiling_config.notification_settings',
 };
-const PROFILE_MASK_V1 = { inferenceLog: 'data_profiling_config.inference_log', timeSeries: 'data_profiling_config.time_series', snapshot: 'data_profiling_config.snapshot' } as const;
+const PROFILE_MASK_V1 = {
+  inferenceLog: 'data_profiling_config.inference_log',
+  timeSeries: 'data_profiling_config.time_series',
+  snapshot: 'data_profiling_config.snapshot',
+} as const;
 
 export class DataQualityMonitorApi implements MonitorApi {
   readonly kind = 'dataQuality' as const;

@@ -35,9 +35,15 @@ export class LegacyMonitorApi implements MonitorApi {
   }
 
   async create(spec: MonitorSpec, options: CreateMonitorOptions = {}): Promise<Monitor> {
-    const body: Omit<catalog.CreateMonitor, 'table_name'> = { ...legacyBody(spec), assets_dir: spec.assetsDir ?? '', warehouse_id: spec.warehouseId, skip_builtin_dashboard: spec.skipBuiltinDashboard };
+    const body: Omit<catalog.CreateMonitor, 'table_name'> = {
+      ...legacyBody(spec),
+      assets_dir: spec.assetsDir ?? '',
+      warehouse_id: spec.warehouseId,
+      skip_builtin_dashboard: spec.skipBuiltinDashboard,
+    };
     return createOnce({
-      create: async () => fromLegacy(await this.client.post<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${spec.tableName}/monitor`, body, { resendAfterLostAnswer: false })),
+      create: async () =>
+        fromLegacy(await this.client.post<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${spec.tableName}/monitor`, body, { resendAfterLostAnswer: false })),
       find: () => this.get(spec.tableName),
       matches: options.matches ?? (() => true),
       what: `the monitor of ${spec.tableName}`,
@@ -55,7 +61,8 @@ export class LegacyMonitorApi implements MonitorApi {
     const kept = current.legacyKept ?? {};
     if (kept.dashboard_id !== undefined) body.dashboard_id = kept.dashboard_id;
     if (kept.data_classification_config !== undefined) body.data_classification_config = kept.data_classification_config;
-    if (kept.on_new_classification_tag_detected !== undefined) body.notifications = { ...body.notifications, on_new_classification_tag_detected: kept.on_new_classification_tag_detected };
+    if (kept.on_new_classification_tag_detected !== undefined)
+      body.notifications = { ...body.notifications, on_new_classification_tag_detected: kept.on_new_classification_tag_detected };
     return fromLegacy(await this.client.put<catalog.MonitorInfo>(apiPath`/api/2.1/unity-catalog/tables/${spec.tableName}/monitor`, body));
   }
 

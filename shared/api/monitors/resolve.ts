@@ -56,4 +56,3 @@ export async function resolveMonitorApi(client: DatabricksClient, preference: Mo
     throw new MonitorApiProbeError(`Cannot tell whether the data quality monitor API is available: ${answer}: ${e.serviceMessage}. Set monitorApi to dataQuality or legacy.`);
   }
 }
-

@@ -20,7 +20,13 @@ interface WireSchedule {
 
 /** `prefix` is the API's metric-type enum prefix, e.g. `CUSTOM_METRIC_TYPE_`. */
 export function customMetricsToWire<T extends string>(metrics: readonly CustomMetricSpec[], prefix: string): WireMetric<T>[] {
-  return metrics.map((m) => ({ name: m.name, type: `${prefix}${m.type.toUpperCase()}` as T, definition: m.definition, input_columns: m.inputColumns, output_data_type: m.outputDataType }));
+  return metrics.map((m) => ({
+    name: m.name,
+    type: `${prefix}${m.type.toUpperCase()}` as T,
+    definition: m.definition,
+    input_columns: m.inputColumns,
+    output_data_type: m.outputDataType,
+  }));
 }
 
 export function customMetricsFromWire(metrics: ReadonlyArray<WireMetric<string>> | undefined, prefix: string): CustomMetricSpec[] {

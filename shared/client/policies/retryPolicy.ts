@@ -59,9 +59,8 @@ function asCancelled(error: unknown, request: PipelineRequest): Error {
 function annotate(error: unknown, attempts: number, budgetMs: number | undefined): unknown {
   if ((error instanceof DatabricksApiError || error instanceof RequestError) && attempts > 1) {
     error.attempts = attempts;
-    const suffix = budgetMs !== undefined
-      ? ` (gave up after ${attempts} attempts: the retry budget of ${Math.round(budgetMs / 1000)} s was spent)`
-      : ` (after ${attempts} attempts)`;
+    const suffix =
+      budgetMs !== undefined ? ` (gave up after ${attempts} attempts: the retry budget of ${Math.round(budgetMs / 1000)} s was spent)` : ` (after ${attempts} attempts)`;
     error.message += suffix;
   }
   return error;

@@ -111,16 +111,12 @@ export function pickEnvironment(file: string, environments: readonly string[], r
   const wanted = requested?.trim();
   if (wanted === undefined) {
     if (environments.length === 1) return environments[0];
-    throw new InputErrors([
-      new InputError({ input: 'environment', rule: `is required: ${file} defines ${environments.length} environments (${list})` }),
-    ]);
+    throw new InputErrors([new InputError({ input: 'environment', rule: `is required: ${file} defines ${environments.length} environments (${list})` })]);
   }
   if (environments.includes(wanted)) return wanted;
   const close = closestName(wanted, environments);
   const hint = close ? `did you mean "${close}"? ` : '';
-  throw new InputErrors([
-    new InputError({ input: 'environment', rule: `is not an environment of ${file}; ${hint}available: ${list}`, value: wanted, fromTask: true }),
-  ]);
+  throw new InputErrors([new InputError({ input: 'environment', rule: `is not an environment of ${file}; ${hint}available: ${list}`, value: wanted, fromTask: true })]);
 }
 
 export function taskValues(task: TaskName, defaults: Mapping | undefined, environment: Mapping, name: string, where: Locator): Map<string, ConfigValue> {

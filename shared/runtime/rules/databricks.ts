@@ -74,29 +74,25 @@ export function versionOrLatestRule(): ValueRule<number | 'latest'> {
 
 /** A workspace URL: https, a host, nothing else. Returned as the origin (no trailing slash). */
 export function workspaceUrlRule(): ValueRule<string> {
-  return scalar(
-    'must be an https:// URL with a host and no path, query or fragment, e.g. https://adb-1234567890123456.7.azuredatabricks.net',
-    (t) => {
-      let url: URL;
-      try {
-        url = new URL(t);
-      } catch {
-        return undefined;
-      }
-      const bare = !url.username && !url.password && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
-      // `new URL` drops an empty "?" or "#"; the text must not carry one either.
-      return url.protocol === 'https:' && url.hostname !== '' && bare && !/[?#]/.test(t) ? url.origin : undefined;
-    },
-  );
+  return scalar('must be an https:// URL with a host and no path, query or fragment, e.g. https://adb-1234567890123456.7.azuredatabricks.net', (t) => {
+    let url: URL;
+    try {
+      url = new URL(t);
+    } catch {
+      return undefined;
+    }
+    const bare = !url.username && !url.password && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
+    // `new URL` drops an empty "?" or "#"; the text must not carry one either.
+    return url.protocol === 'https:' && url.hostname !== '' && bare && !/[?#]/.test(t) ? url.origin : undefined;
+  });
 }
 
 const RESOURCE_ID =
   /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[^/\s]+\/providers\/Microsoft\.Databricks\/workspaces\/[^/\s]+\/?$/i;
 
 export function workspaceResourceIdRule(): ValueRule<string> {
-  return scalar(
-    'must be an Azure resource id /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>',
-    (t) => (RESOURCE_ID.test(t) ? t.replace(/\/$/, '') : undefined),
+  return scalar('must be an Azure resource id /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>', (t) =>
+    RESOURCE_ID.test(t) ? t.replace(/\/$/, '') : undefined,
   );
 }
 
@@ -106,7 +102,12 @@ export function workspacePathRule(): ValueRule<string> {
     const trimmed = t.replace(/\/+$/, '');
     const m = /^\/(?:Workspace|Users|Shared)(\/.+)$/.exec(trimmed);
     if (!m) return undefined;
-    return m[1].split('/').slice(1).every((s) => s !== '' && s !== '..') ? trimmed : undefined;
+    return m[1]
+      .split('/')
+      .slice(1)
+      .every((s) => s !== '' && s !== '..')
+      ? trimmed
+      : undefined;
   });
 }
 

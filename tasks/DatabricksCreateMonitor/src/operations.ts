@@ -6,7 +6,15 @@
  * query exists from then on), the alerts, and last an optional refresh.
  */
 import { createAlert, listAlerts, trashAlert, updateAlert, alertPath, type AlertField, type AlertV2 } from '../../../shared/api/alerts';
-import { dashboardPath, metricTableNames, type Monitor, type MonitorApi, type MonitorApiKind, type MonitorApiPreference, type MonitorSpec } from '../../../shared/api/monitors/model';
+import {
+  dashboardPath,
+  metricTableNames,
+  type Monitor,
+  type MonitorApi,
+  type MonitorApiKind,
+  type MonitorApiPreference,
+  type MonitorSpec,
+} from '../../../shared/api/monitors/model';
 import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import { executeStatement, runSelect, StatementFailedError } from '../../../shared/api/sql';
 import type { catalog } from '@databricks/sdk-experimental';
@@ -139,15 +147,14 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
   // Destinations are resolved by name before anything is written: an unknown name fails here.
   const destinationNames = params.driftAlerts.flatMap((r) => r.destinations);
   const destinations = await resolveDestinations(client, destinationNames, 'driftAlerts');
-  if (destinations.size) ctx.log.info(message('NotificationDestinations', [...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? message('UnknownType')}, ${d.id})`).join(', ')));
+  if (destinations.size)
+    ctx.log.info(
+      message('NotificationDestinations', [...destinations.entries()].map(([name, d]) => `${name} (${d.destination_type ?? message('UnknownType')}, ${d.id})`).join(', ')),
+    );
   const alerts = target && params.driftAlerts.length ? await planAlerts(client, params.driftAlerts, target, destinations) : [];
   for (const a of alerts.filter((x) => x.rule && x.duplicates)) ctx.log.warning(message('DuplicateAlerts', a.duplicates!, a.displayName));
 
-  const changes: ChangeEntry[] = [
-    ...(view ? [view.change] : []),
-    monitorChange(table, api.kind, current, wanted, diff),
-    ...alerts.map(alertChange),
-  ];
+  const changes: ChangeEntry[] = [...(view ? [view.change] : []), monitorChange(table, api.kind, current, wanted, diff), ...alerts.map(alertChange)];
   const outputs: MonitorOutputs = {
     profileMetricsTable: current?.profileMetricsTable ?? names.profile,
     driftMetricsTable: current?.driftMetricsTable ?? names.drift,
@@ -163,7 +170,15 @@ export async function planMonitor(deps: MonitorDeps, params: CreateMonitorParame
     driftMetricsTable: outputs.driftMetricsTable,
     dashboardUrl: outputs.dashboardUrl,
     unpackView: view ? { name: table, sourceTable: view.source.payloadTable, requestFormats: [...REQUEST_FORMATS], features: view.spec.features.map((f) => f.name) } : undefined,
-    alerts: alerts.filter((a) => a.action !== 'delete').map((a) => ({ displayName: a.displayName, action: a.action as 'create' | 'update' | 'noop', rule: a.rule!.text, id: a.existing?.id, url: a.existing?.id ? client.link(alertPath(a.existing.id)) : undefined })),
+    alerts: alerts
+      .filter((a) => a.action !== 'delete')
+      .map((a) => ({
+        displayName: a.displayName,
+        action: a.action as 'create' | 'update' | 'noop',
+        rule: a.rule!.text,
+        id: a.existing?.id,
+        url: a.existing?.id ? client.link(alertPath(a.existing.id)) : undefined,
+      })),
     changes,
   };
   return { params, api, apiChoice, view, current, wanted, diff, names, alerts, changes, outputs, report, notes, planLines: renderChanges(changes) };
@@ -230,7 +245,6 @@ export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promis
   }
   return finish(plan, 'Succeeded', successMessage(table, report, view?.change.action, alerts, changed));
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Reads and planning
@@ -301,9 +315,7 @@ async function planView(
   const clash = columns.find((c, i) => columns.findIndex((x) => x.toLowerCase() === c.toLowerCase()) !== i);
   if (clash) throw new UnpackError(message('FeatureClash', clash));
   if (!(await findTable(client, source.payloadTable))) {
-    throw new UnpackError(
-      message('PayloadTableMissing', source.payloadTable, endpointName),
-    );
+    throw new UnpackError(message('PayloadTableMissing', source.payloadTable, endpointName));
   }
   const existing = await findTable(client, params.tableName);
   if (existing && existing.table_type !== 'VIEW') {
@@ -319,9 +331,18 @@ async function planView(
         { path: 'source', after: source.payloadTable },
         { path: 'columns', before, after: columns.join(', ') },
         { path: 'definition', before: existing ? 'another query' : undefined, after: `one row per prediction (${REQUEST_FORMATS.join(', ')}; status 200 only)` },
-        { path: spec.modelIdColumn, after: modelId.source === 'servedEntities' ? `<model>/<version> through ${SERVED_ENTITIES_TABLE}` : `served_entity_id (${SERVED_ENTITIES_TABLE} cannot be read)` },
+        {
+          path: spec.modelIdColumn,
+          after: modelId.source === 'servedEntities' ? `<model>/<version> through ${SERVED_ENTITIES_TABLE}` : `served_entity_id (${SERVED_ENTITIES_TABLE} cannot be read)`,
+        },
       ];
-  return { source, spec, existing, modelIdFallback: modelId.fallback, change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: `view ${params.tableName}`, fields } };
+  return {
+    source,
+    spec,
+    existing,
+    modelIdFallback: modelId.fallback,
+    change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: `view ${params.tableName}`, fields },
+  };
 }
 
 function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | undefined, wanted: ReturnType<typeof monitorSpec>, diff: MonitorDiff | undefined): ChangeEntry {
@@ -347,7 +368,15 @@ async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRu
     const same = ours.filter((a) => a.display_name === wanted.display_name).sort((x, y) => (x.create_time ?? '').localeCompare(y.create_time ?? ''));
     const existing = same[0];
     const fields = existing ? changedAlertFields(existing, wanted) : [];
-    return { displayName: wanted.display_name, rule, wanted, existing, action: !existing ? 'create' : fields.length ? 'update' : 'noop', fields, duplicates: same.length > 1 ? same.length - 1 : undefined };
+    return {
+      displayName: wanted.display_name,
+      rule,
+      wanted,
+      existing,
+      action: !existing ? 'create' : fields.length ? 'update' : 'noop',
+      fields,
+      duplicates: same.length > 1 ? same.length - 1 : undefined,
+    };
   });
   // Alerts of this table for rules no longer listed go to the trash (restorable there).
   const kept = new Set(plans.map((p) => p.displayName));
@@ -368,11 +397,17 @@ function alertChange(a: AlertPlan): ChangeEntry {
 async function createView(deps: MonitorDeps, warehouseId: string, view: ViewPlan): Promise<void> {
   const { client, ctx } = deps;
   ctx.log.info(message(view.existing ? 'ReplacingView' : 'CreatingView', view.spec.viewName, warehouseId));
-  await executeStatement(client, warehouseId, createViewStatement(view.spec), {}, {
-    clock: ctx.clock,
-    signal: ctx.signal,
-    onState: (state) => ctx.log.info(`CREATE OR REPLACE VIEW ${view.spec.viewName}: ${state}`),
-  });
+  await executeStatement(
+    client,
+    warehouseId,
+    createViewStatement(view.spec),
+    {},
+    {
+      clock: ctx.clock,
+      signal: ctx.signal,
+      onState: (state) => ctx.log.info(`CREATE OR REPLACE VIEW ${view.spec.viewName}: ${state}`),
+    },
+  );
 }
 
 export class MonitorFailedError extends Error {
@@ -399,20 +434,22 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
   const verdict = evaluate(first);
   if (verdict.done) return verdict.result;
   ctx.log.info(message('WaitingUntilActive', table, first.status, Math.round(timeoutMs / 60_000)));
-  const { result } = await ctx.log.group(message('MonitorStatusGroup', table), () => poll<Monitor | undefined, Monitor>({
-    read: async () => (latest = await api.get(table)),
-    evaluate,
-    clock: ctx.clock,
-    timeoutMs,
-    initialIntervalMs: 5_000,
-    maxIntervalMs: 30_000,
-    signal: ctx.signal,
-    onStatus: (status) => {
-      if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
-    },
-    onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
-    describeTimeout: () => message('MonitorNotActive', table, Math.round(timeoutMs / 60_000), latest?.status ?? 'unknown'),
-  }));
+  const { result } = await ctx.log.group(message('MonitorStatusGroup', table), () =>
+    poll<Monitor | undefined, Monitor>({
+      read: async () => (latest = await api.get(table)),
+      evaluate,
+      clock: ctx.clock,
+      timeoutMs,
+      initialIntervalMs: 5_000,
+      maxIntervalMs: 30_000,
+      signal: ctx.signal,
+      onStatus: (status) => {
+        if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
+      },
+      onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
+      describeTimeout: () => message('MonitorNotActive', table, Math.round(timeoutMs / 60_000), latest?.status ?? 'unknown'),
+    }),
+  );
   ctx.log.info(message('MonitorActive', table));
   return result;
 }

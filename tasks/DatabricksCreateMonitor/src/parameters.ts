@@ -48,7 +48,10 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     ),
     when(['unpackFromEndpoint', 'labelColumn'], ({ unpackFromEndpoint, labelColumn }) =>
       unpackFromEndpoint !== undefined && labelColumn !== undefined
-        ? { input: 'labelColumn', rule: 'cannot be used with unpackFromEndpoint: the unpacked payload view has no label column (join labels later into a view of your own and monitor that; see "Joining labels later")' }
+        ? {
+            input: 'labelColumn',
+            rule: 'cannot be used with unpackFromEndpoint: the unpacked payload view has no label column (join labels later into a view of your own and monitor that; see "Joining labels later")',
+          }
         : undefined,
     ),
     when(['driftAlerts', 'warehouseId'], ({ driftAlerts, warehouseId }) =>
@@ -69,7 +72,13 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     ),
     when(['profileType', 'predictionColumn', 'labelColumn', 'modelIdColumn', 'timestampColumn', 'predictionProbabilityColumn'], (c) => {
       if (c.profileType !== 'inferenceLog') return undefined;
-      const roles = { predictionColumn: c.predictionColumn, labelColumn: c.labelColumn, modelIdColumn: c.modelIdColumn, timestampColumn: c.timestampColumn, predictionProbabilityColumn: c.predictionProbabilityColumn };
+      const roles = {
+        predictionColumn: c.predictionColumn,
+        labelColumn: c.labelColumn,
+        modelIdColumn: c.modelIdColumn,
+        timestampColumn: c.timestampColumn,
+        predictionProbabilityColumn: c.predictionProbabilityColumn,
+      };
       const entries = Object.entries(roles).filter((e): e is [string, string] => e[1] !== undefined);
       for (const [i, [name, column]] of entries.entries()) {
         const other = entries.slice(i + 1).find((e) => e[1] === column);

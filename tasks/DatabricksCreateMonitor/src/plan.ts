@@ -48,7 +48,13 @@ const RENDER: { [F in Comparable]: (m: Pick<MonitorSpec, F>) => string | undefin
   slicingExpressions: (m) => (m.slicingExpressions.length ? m.slicingExpressions.map((s) => s.trim()).join('; ') : undefined),
   customMetrics: (m) => (m.customMetrics.length ? m.customMetrics.map(describeMetric).join('; ') : undefined),
   schedule: (m) => (m.schedule ? `${m.schedule.quartzCronExpression.trim()} (${m.schedule.timezoneId})` : undefined),
-  notifyEmails: (m) => (m.notifyEmails.length ? [...m.notifyEmails].map((e) => e.toLowerCase()).sort().join(', ') : undefined),
+  notifyEmails: (m) =>
+    m.notifyEmails.length
+      ? [...m.notifyEmails]
+          .map((e) => e.toLowerCase())
+          .sort()
+          .join(', ')
+      : undefined,
 };
 
 /** Snake-case names in the diff, as users see them in the API and the UI. */

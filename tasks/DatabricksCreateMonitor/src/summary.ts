@@ -26,5 +26,9 @@ export function summaryBody(s: SummaryBuilder, r: MonitorReportData, apiChoice: 
   }
   if (r.refreshStarted !== undefined) facts.push(`**Refresh:** ${r.refreshStarted ? 'started (not waited for)' : 'not started'}`);
   s.raw(facts);
-  if (r.alerts.length) s.table(['alert', 'rule', 'action'], r.alerts.map((a) => [a.url ? `[${md(a.displayName)}](${a.url})` : md(a.displayName), md(a.rule), a.action]));
+  if (r.alerts.length)
+    s.table(
+      ['alert', 'rule', 'action'],
+      r.alerts.map((a) => [a.url ? `[${md(a.displayName)}](${a.url})` : md(a.displayName), md(a.rule), a.action]),
+    );
 }

@@ -18,7 +18,6 @@ import { configToUpdate, sameConfig, servedConfig, type ServingConfig } from './
 const CANCEL_PUT_MS = 1_500;
 const CANCEL_READ_MS = 1_000;
 
-
 /** The update (or create) was refused: nothing changed. */
 export function refusedUpdateMessage(endpointName: string, e: Pick<DatabricksApiError, 'errorCode' | 'serviceMessage'>): string {
   return message('UpdateRefused', endpointName, e.errorCode, e.serviceMessage);
@@ -52,9 +51,7 @@ export function refusedCancelRollbackMessage(why: string, endpointName: string, 
 
 /** How a cancelled rollout can be undone later: trafficMode rollback when the record is complete. */
 export function howToRestoreMessage(restored: string, recordComplete: boolean): string {
-  return recordComplete
-    ? message('HowToRestoreRecorded', restored, RECORD_TAG)
-    : message('HowToRestoreUnrecorded', restored);
+  return recordComplete ? message('HowToRestoreRecorded', restored, RECORD_TAG) : message('HowToRestoreUnrecorded', restored);
 }
 
 export function outcomeOf(rollout: Rollout, result: 'Succeeded' | 'Failed', message: string): DeployOutcome {
@@ -107,10 +104,7 @@ export async function cancelledAfterApply(deps: DeployDeps, rollout: Rollout, e:
   // Accepted: the restore rolls out on the service side; the agent does not wait for it.
   report.rollback = { performed: true, restored, reason: why, succeeded: false };
   ctx.log.info(message('RollbackAccepted', name, previousText));
-  return failed(
-    rollout,
-    message('CancelledRollbackAccepted', why, name, previousText),
-  );
+  return failed(rollout, message('CancelledRollbackAccepted', why, name, previousText));
 }
 
 export async function rollbackAndFail(deps: DeployDeps, rollout: Rollout, reason: string, stillRollingOut: boolean): Promise<DeployOutcome> {
@@ -128,7 +122,8 @@ export async function rollbackAndFail(deps: DeployDeps, rollout: Rollout, reason
   ctx.log.section(message('RollingBack', params.endpointName, previousText));
   // The rollback has timeouts of its own (timeoutMinutes each): waiting for our update to
   // settle (the endpoint accepts no change while it rolls out), then the restored config's readiness.
-  const nowServing = async () => describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
+  const nowServing = async () =>
+    describeServing(await getServingEndpoint(client, params.endpointName, ctx.signal).catch((x: unknown) => (x instanceof CancelledError ? Promise.reject(x) : undefined)));
   let current = stillRollingOut ? undefined : await getServingEndpoint(client, params.endpointName, ctx.signal);
   if (stillRollingOut || current?.state?.config_update === 'IN_PROGRESS') {
     ctx.log.info(message('RollbackWaitsForSettle', params.endpointName, Math.round(timeoutMs / 60_000), previousText));

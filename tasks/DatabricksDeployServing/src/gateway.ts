@@ -88,12 +88,7 @@ export function usageTracked(g: AiGatewayConfig | undefined): boolean {
 function sameGateway(a: AiGatewayConfig, b: AiGatewayConfig): boolean {
   const la = (a.rate_limits ?? []).map(limitKey).sort();
   const lb = (b.rate_limits ?? []).map(limitKey).sort();
-  return (
-    sameTable(a.inference_table_config, b.inference_table_config) &&
-    la.length === lb.length &&
-    la.every((k, i) => k === lb[i]) &&
-    usageTracked(a) === usageTracked(b)
-  );
+  return sameTable(a.inference_table_config, b.inference_table_config) && la.length === lb.length && la.every((k, i) => k === lb[i]) && usageTracked(a) === usageTracked(b);
 }
 
 // ---------------------------------------------------------------------------------------------

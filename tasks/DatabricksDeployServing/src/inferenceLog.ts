@@ -53,7 +53,9 @@ export async function verifyInferenceLog(
         try {
           const rows = await runSelect(client, request.warehouseId, statement, { id: request.clientRequestId }, { clock: ctx.clock, signal: ctx.signal });
           const row = rows.rows[0];
-          return row ? { found: true, status: 'found', time: String(row.request_time ?? ''), statusCode: String(row.status_code ?? '') } : { found: false, status: 'not there yet' };
+          return row
+            ? { found: true, status: 'found', time: String(row.request_time ?? ''), statusCode: String(row.status_code ?? '') }
+            : { found: false, status: 'not there yet' };
         } catch (e) {
           if (isMissingTable(e)) return { found: false, status: 'the table does not exist yet (it is created with the first logged request)' };
           throw e;
@@ -70,7 +72,9 @@ export async function verifyInferenceLog(
       describeTimeout: () => `not found after ${request.minutes} min`,
     });
     const minutes = Math.max(1, Math.round(waited() / 60));
-    const text = result.statusCode ? message('SmokeRequestLoggedStatus', request.table, waited() < 60 ? `${waited()} s` : `${minutes} min`, result.statusCode) : message('SmokeRequestLogged', request.table, waited() < 60 ? `${waited()} s` : `${minutes} min`);
+    const text = result.statusCode
+      ? message('SmokeRequestLoggedStatus', request.table, waited() < 60 ? `${waited()} s` : `${minutes} min`, result.statusCode)
+      : message('SmokeRequestLogged', request.table, waited() < 60 ? `${waited()} s` : `${minutes} min`);
     ctx.log.info(text);
     return { table: request.table, clientRequestId: request.clientRequestId, found: true, waitedSeconds: waited(), message: text };
   } catch (e) {

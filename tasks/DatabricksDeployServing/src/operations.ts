@@ -28,16 +28,7 @@ import { resolveServedVersion } from './modelVersion';
 import type { DeployServingParameters } from './parameters';
 import { configChange, gatewayChange, hasChanges, notificationsChange, renderChanges, tagsChange } from './plan';
 import { EndpointUpdateFailed, explainFailure, waitUntilReady, waitUntilSettled, type EntityMessage } from './readiness';
-import {
-  configToUpdate,
-  defaultServedEntityName,
-  inferenceTableName,
-  sameConfig,
-  servedConfig,
-  targetConfig,
-  type ServedEntity,
-  type ServingConfig,
-} from './servedConfig';
+import { configToUpdate, defaultServedEntityName, inferenceTableName, sameConfig, servedConfig, targetConfig, type ServedEntity, type ServingConfig } from './servedConfig';
 import { smokeRequestId, verifyInferenceLog } from './inferenceLog';
 import { cancelledAfterApply, done, failed, refusedUpdateMessage, rollbackAndFail, successMessage, upToDateMessage } from './failedRollout';
 import { endpointPage, snapshots, formatDuration, pairs, type DeployDeps } from './served';
@@ -121,7 +112,17 @@ export async function planDeploy(deps: TaskDeps, params: DeployServingParameters
     after: [],
     inferenceTableName: outputs.inferenceTableName,
   };
-  const plan: DeployPlan = { mode: 'deploy', params, version: resolved.version, wanted, deadline, endpoint: await readAndPlan(deps, params, wanted, remainingMs(deadline), deps.dryRun), outputs, report, endpointPage: endpointPage(client, params.endpointName) };
+  const plan: DeployPlan = {
+    mode: 'deploy',
+    params,
+    version: resolved.version,
+    wanted,
+    deadline,
+    endpoint: await readAndPlan(deps, params, wanted, remainingMs(deadline), deps.dryRun),
+    outputs,
+    report,
+    endpointPage: endpointPage(client, params.endpointName),
+  };
   adoptEndpointPlan(deps, plan, plan.endpoint);
   return plan;
 }
@@ -199,7 +200,15 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
   let readyEndpoint: ServingEndpointDetailed | undefined;
   try {
     ctx.log.section(message('WaitingForReady', params.endpointName));
-    const waited = await waitUntilReady(deps, params.endpointName, pairs(plan.endpoint.target), remainingMs(plan.deadline), `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`, !plan.endpoint.configChanged, params.timeoutMinutes);
+    const waited = await waitUntilReady(
+      deps,
+      params.endpointName,
+      pairs(plan.endpoint.target),
+      remainingMs(plan.deadline),
+      `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`,
+      !plan.endpoint.configChanged,
+      params.timeoutMinutes,
+    );
     readyEndpoint = waited.result;
     report.polls = waited.polls;
     report.after = snapshots(plan.endpoint.target, waited.result);
@@ -242,7 +251,12 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
       return rollbackAndFail(deps, rollout, text, false);
     }
     if (clientRequestId && outputs.inferenceTableName) {
-      report.inferenceLogCheck = await verifyInferenceLog(deps, { warehouseId: params.warehouseId!, table: outputs.inferenceTableName, clientRequestId, minutes: params.verifyInferenceLogMinutes });
+      report.inferenceLogCheck = await verifyInferenceLog(deps, {
+        warehouseId: params.warehouseId!,
+        table: outputs.inferenceTableName,
+        clientRequestId,
+        minutes: params.verifyInferenceLogMinutes,
+      });
     }
   } else if (params.smokeTestPayload) {
     notes.push(message('SmokeSkippedUnchanged'));

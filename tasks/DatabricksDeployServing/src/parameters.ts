@@ -73,22 +73,30 @@ export function buildServingParameters(taskInputs: InputSource, vars: VariableSo
       trafficMode !== 'rollback' && inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'warehouseId'], ({ verifyInferenceLogMinutes, warehouseId }) =>
-      verifyInferenceLogMinutes > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by verifyInferenceLogMinutes (the payload table is read on a SQL warehouse)' } : undefined,
+      verifyInferenceLogMinutes > 0 && warehouseId === undefined
+        ? { input: 'warehouseId', rule: 'is required by verifyInferenceLogMinutes (the payload table is read on a SQL warehouse)' }
+        : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'inferenceTable'], ({ verifyInferenceLogMinutes, inferenceTable }) =>
       verifyInferenceLogMinutes > 0 && !inferenceTable ? { input: 'verifyInferenceLogMinutes', rule: 'needs inferenceTable true (there is no payload table to check)' } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'smokeTestPayload'], ({ verifyInferenceLogMinutes, smokeTestPayload }) =>
-      verifyInferenceLogMinutes > 0 && smokeTestPayload === undefined ? { input: 'verifyInferenceLogMinutes', rule: 'needs smokeTestPayload (the check looks for the smoke request)' } : undefined,
+      verifyInferenceLogMinutes > 0 && smokeTestPayload === undefined
+        ? { input: 'verifyInferenceLogMinutes', rule: 'needs smokeTestPayload (the check looks for the smoke request)' }
+        : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'waitForReady'], ({ verifyInferenceLogMinutes, waitForReady }) =>
-      verifyInferenceLogMinutes > 0 && !waitForReady ? { input: 'verifyInferenceLogMinutes', rule: 'needs waitForReady true (the smoke test runs once the endpoint is ready)' } : undefined,
+      verifyInferenceLogMinutes > 0 && !waitForReady
+        ? { input: 'verifyInferenceLogMinutes', rule: 'needs waitForReady true (the smoke test runs once the endpoint is ready)' }
+        : undefined,
     ),
     when(['inferenceRetentionDays', 'inferenceTable'], ({ inferenceRetentionDays, inferenceTable }) =>
       inferenceRetentionDays > 0 && !inferenceTable ? { input: 'inferenceRetentionDays', rule: 'needs inferenceTable true (there is no payload table to clean)' } : undefined,
     ),
     when(['inferenceRetentionDays', 'warehouseId'], ({ inferenceRetentionDays, warehouseId }) =>
-      inferenceRetentionDays > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required when inferenceRetentionDays is more than 0 (the retention job runs its DELETE on that SQL warehouse)' } : undefined,
+      inferenceRetentionDays > 0 && warehouseId === undefined
+        ? { input: 'warehouseId', rule: 'is required when inferenceRetentionDays is more than 0 (the retention job runs its DELETE on that SQL warehouse)' }
+        : undefined,
     ),
     when(['tags'], ({ tags }) => {
       const reserved = tags.find((t) => isRecordTag(t.key));

@@ -69,7 +69,7 @@ export function describeServing(endpoint: ServingEndpointDetailed | undefined): 
   const config = endpoint.config;
   const routes = new Map((config?.traffic_config?.routes ?? []).map((r) => [r.served_entity_name ?? r.served_model_name, r.traffic_percentage]));
   const served = (config?.served_entities ?? []).map((s) => `${s.name}=v${s.entity_version}${routes.has(s.name) ? ` ${routes.get(s.name)}%` : ''}`).join(', ') || 'nothing';
-  const pending = endpoint.state?.config_update === 'IN_PROGRESS' ? endpoint.pending_config?.served_entities ?? [] : [];
+  const pending = endpoint.state?.config_update === 'IN_PROGRESS' ? (endpoint.pending_config?.served_entities ?? []) : [];
   return `${served}${config?.config_version !== undefined ? ` (config ${config.config_version})` : ''}${pending.length ? `; still rolling out: ${pairsText(pending)}` : ''}`;
 }
 
@@ -107,26 +107,36 @@ export function waitUntilReady(
   priorFailureIsHistory = false,
   limitMinutes = timeoutMs / 60_000,
 ): Promise<PollResult<ServingEndpointDetailed>> {
-  return deps.ctx.log.group(`${what}: status of ${endpointName}`, () => poll<ServingEndpointDetailed, ServingEndpointDetailed>({
-    read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
-    evaluate: (endpoint) => {
-      const verdict = evaluateReadiness(endpoint, wanted, priorFailureIsHistory);
-      if (verdict.kind === 'ready') return { done: true, result: endpoint };
-      if (verdict.kind === 'failed') throw new EndpointUpdateFailed(`${what} failed: ${verdict.reason}.`, endpoint);
-      return { done: false, status: verdict.status };
-    },
-    ...pollSettings(deps, endpointName, timeoutMs, what, limitMinutes),
-  }));
+  return deps.ctx.log.group(`${what}: status of ${endpointName}`, () =>
+    poll<ServingEndpointDetailed, ServingEndpointDetailed>({
+      read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
+      evaluate: (endpoint) => {
+        const verdict = evaluateReadiness(endpoint, wanted, priorFailureIsHistory);
+        if (verdict.kind === 'ready') return { done: true, result: endpoint };
+        if (verdict.kind === 'failed') throw new EndpointUpdateFailed(`${what} failed: ${verdict.reason}.`, endpoint);
+        return { done: false, status: verdict.status };
+      },
+      ...pollSettings(deps, endpointName, timeoutMs, what, limitMinutes),
+    }),
+  );
 }
 
 /** Waits for an update someone else started to end (any outcome), before planning ours. */
-export async function waitUntilSettled(deps: WaitDeps, endpointName: string, timeoutMs: number, what = 'The update already in progress', whose = 'an update started before this task'): Promise<ServingEndpointDetailed> {
-  const { result } = await deps.ctx.log.group(`${what}: status of ${endpointName}`, () => poll<ServingEndpointDetailed, ServingEndpointDetailed>({
-    read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
-    evaluate: (endpoint) =>
-      endpoint.state?.config_update === 'IN_PROGRESS' ? { done: false, status: `config_update IN_PROGRESS (${whose})` } : { done: true, result: endpoint },
-    ...pollSettings(deps, endpointName, timeoutMs, what),
-  }));
+export async function waitUntilSettled(
+  deps: WaitDeps,
+  endpointName: string,
+  timeoutMs: number,
+  what = 'The update already in progress',
+  whose = 'an update started before this task',
+): Promise<ServingEndpointDetailed> {
+  const { result } = await deps.ctx.log.group(`${what}: status of ${endpointName}`, () =>
+    poll<ServingEndpointDetailed, ServingEndpointDetailed>({
+      read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
+      evaluate: (endpoint) =>
+        endpoint.state?.config_update === 'IN_PROGRESS' ? { done: false, status: `config_update IN_PROGRESS (${whose})` } : { done: true, result: endpoint },
+      ...pollSettings(deps, endpointName, timeoutMs, what),
+    }),
+  );
   return result;
 }
 

@@ -108,8 +108,15 @@ function managedFields(settings: JobSettings | undefined): unknown {
   return {
     name: settings?.name,
     tags: settings?.tags ?? {},
-    tasks: (settings?.tasks ?? []).length === 1 && task ? [{ task_key: task.task_key, sql_task: { warehouse_id: task.sql_task?.warehouse_id, file: task.sql_task?.file }, timeout_seconds: task.timeout_seconds }] : settings?.tasks?.map((t) => t.task_key),
-    schedule: settings?.schedule && { quartz_cron_expression: settings.schedule.quartz_cron_expression, timezone_id: settings.schedule.timezone_id, pause_status: settings.schedule.pause_status ?? 'UNPAUSED' },
+    tasks:
+      (settings?.tasks ?? []).length === 1 && task
+        ? [{ task_key: task.task_key, sql_task: { warehouse_id: task.sql_task?.warehouse_id, file: task.sql_task?.file }, timeout_seconds: task.timeout_seconds }]
+        : settings?.tasks?.map((t) => t.task_key),
+    schedule: settings?.schedule && {
+      quartz_cron_expression: settings.schedule.quartz_cron_expression,
+      timezone_id: settings.schedule.timezone_id,
+      pause_status: settings.schedule.pause_status ?? 'UNPAUSED',
+    },
     max_concurrent_runs: settings?.max_concurrent_runs,
     queue: { enabled: settings?.queue?.enabled ?? false },
   };
@@ -132,7 +139,10 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
   const sqlPath = retentionSqlPath(wish.endpointName);
   const named = await listJobsByName(client, jobName, signal);
   const ours = named.filter((j) => isOurs(j, wish.endpointName));
-  const foreign = named.filter((j) => !isOurs(j, wish.endpointName)).map((j) => j.job_id!).filter((id) => id !== undefined);
+  const foreign = named
+    .filter((j) => !isOurs(j, wish.endpointName))
+    .map((j) => j.job_id!)
+    .filter((id) => id !== undefined);
   const current = ours[0]?.job_id !== undefined ? await getJobAllPages(client, ours[0].job_id, signal) : undefined;
   const currentSql = current || wish.days > 0 ? await readWorkspaceFile(client, sqlPath) : undefined;
   const resource = `retention job "${jobName}"`;
@@ -149,7 +159,8 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
   const base = { wish, report, current, foreign, writeFile: false, writeJob: false };
 
   if (wish.days === 0) {
-    if (!current) return { ...base, changes: currentSql !== undefined ? [{ action: 'delete', resource: `retention SQL file ${sqlPath}` }] : [], writeFile: currentSql !== undefined };
+    if (!current)
+      return { ...base, changes: currentSql !== undefined ? [{ action: 'delete', resource: `retention SQL file ${sqlPath}` }] : [], writeFile: currentSql !== undefined };
     report.action = 'delete';
     return {
       ...base,
@@ -168,13 +179,18 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
   const fields: NonNullable<ChangeEntry['fields']> = [];
   const before = current?.settings;
   if (writeFile) fields.push({ path: 'delete rows older than (days)', before: daysOf(currentSql), after: wish.days });
-  if (writeFile && daysOf(currentSql) === wish.days) fields.push({ path: `SQL file ${sqlPath}`, before: currentSql === undefined ? undefined : '(other text)', after: '(rewritten)' });
+  if (writeFile && daysOf(currentSql) === wish.days)
+    fields.push({ path: `SQL file ${sqlPath}`, before: currentSql === undefined ? undefined : '(other text)', after: '(rewritten)' });
   if (!current) fields.push({ path: 'table', after: report.table }, { path: 'warehouse', after: wish.warehouseId }, { path: 'schedule', after: 'daily at 03:00 UTC' });
   else if (writeJob) {
     const task = before?.tasks?.[0]?.sql_task;
     if (task?.warehouse_id !== wish.warehouseId) fields.push({ path: 'warehouse', before: task?.warehouse_id, after: wish.warehouseId });
     if (JSON.stringify(managedFields({ schedule: before?.schedule })) !== JSON.stringify(managedFields({ schedule: settings.schedule }))) {
-      fields.push({ path: 'schedule', before: before?.schedule ? `${before.schedule.quartz_cron_expression} ${before.schedule.timezone_id} ${before.schedule.pause_status ?? ''}`.trim() : undefined, after: '0 0 3 * * ? UTC UNPAUSED' });
+      fields.push({
+        path: 'schedule',
+        before: before?.schedule ? `${before.schedule.quartz_cron_expression} ${before.schedule.timezone_id} ${before.schedule.pause_status ?? ''}`.trim() : undefined,
+        after: '0 0 3 * * ? UTC UNPAUSED',
+      });
     }
     if (fields.length === (writeFile ? 1 : 0)) fields.push({ path: 'job settings', before: '(edited outside the task)', after: '(restored)' });
   }
@@ -215,7 +231,11 @@ export function describeRetention(r: RetentionReport, dryRun: boolean): string {
     if (r.action === 'delete') return dryRun ? `would remove the retention job ${r.jobName} (${r.jobId})` : `off; the retention job ${r.jobName} (${r.jobId}) was removed`;
     return 'off (no retention job)';
   }
-  const what = `${r.days} day(s): job ${r.jobName}${r.jobId !== undefined ? ` (${r.jobId})` : ''} deletes older rows of ${r.table} ${r.schedule ?? ''} on warehouse ${r.warehouseId}`.replace(/\s+/g, ' ');
+  const what =
+    `${r.days} day(s): job ${r.jobName}${r.jobId !== undefined ? ` (${r.jobId})` : ''} deletes older rows of ${r.table} ${r.schedule ?? ''} on warehouse ${r.warehouseId}`.replace(
+      /\s+/g,
+      ' ',
+    );
   const verb = { create: dryRun ? 'would be created' : 'created', update: dryRun ? 'would be updated' : 'updated', delete: 'removed', noop: 'unchanged' }[r.action];
   return `${what} (${verb})`;
 }

@@ -67,20 +67,20 @@ export async function planRollback(deps: TaskDeps, params: RollbackServingParame
     const record = readRecord(endpoint.tags);
     switch (record.kind) {
       case 'none':
-        return decide(
-          message('RollbackNoRecord', name, RECORD_TAG, name),
-        );
+        return decide(message('RollbackNoRecord', name, RECORD_TAG, name));
       case 'incomplete':
-        return decide(
-          message('RollbackRecordIncomplete', name, record.header.at),
-        );
+        return decide(message('RollbackRecordIncomplete', name, record.header.at));
       case 'corrupt':
         return decide(message('RollbackRecordUnusable', name, record.reason));
     }
     const recorded = record.config;
     report.rollback = { performed: false, restored: snapshots(recorded), reason: `trafficMode rollback (record of ${record.header.at})`, succeeded: false };
     const recordedText = describeConfig(recorded);
-    ctx.log.info(record.header.configVersion !== undefined ? message('RecordFoundConfig', name, record.header.at, record.header.configVersion, record.header.state, recordedText) : message('RecordFound', name, record.header.at, record.header.state, recordedText));
+    ctx.log.info(
+      record.header.configVersion !== undefined
+        ? message('RecordFoundConfig', name, record.header.at, record.header.configVersion, record.header.state, recordedText)
+        : message('RecordFound', name, record.header.at, record.header.state, recordedText),
+    );
     if (endpoint.state?.config_update === 'IN_PROGRESS' && deps.dryRun) plan.notes.push(message('RollbackPlanDuringUpdate', name, params.timeoutMinutes));
     const planned: RollbackPlan = { ...plan, endpoint, record, recorded };
     comparePlan(planned, endpoint);

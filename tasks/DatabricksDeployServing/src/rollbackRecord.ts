@@ -49,10 +49,7 @@ export interface RecordHeader {
 }
 
 export type ReadRecord =
-  | { kind: 'none' }
-  | { kind: 'incomplete'; header: RecordHeader }
-  | { kind: 'corrupt'; reason: string }
-  | { kind: 'ok'; header: RecordHeader; config: ServingConfig };
+  { kind: 'none' } | { kind: 'incomplete'; header: RecordHeader } | { kind: 'corrupt'; reason: string } | { kind: 'ok'; header: RecordHeader; config: ServingConfig };
 
 /** The tags to write (header first) and the stale part keys to delete. */
 export interface RecordWrite {

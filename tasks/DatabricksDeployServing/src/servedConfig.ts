@@ -187,9 +187,7 @@ export function targetConfig(current: ServingConfig | undefined, requested: Serv
 function canary(current: ServingConfig, wanted: ServedEntity, percent: number): TargetConfig {
   const sameName = current.entities.find((e) => e.name === wanted.name);
   if (sameName && (sameName.entityName !== wanted.entityName || sameName.entityVersion !== wanted.entityVersion)) {
-    throw new TrafficPlanError(
-      message('CanaryNameTaken', wanted.name, sameName.entityName, sameName.entityVersion),
-    );
+    throw new TrafficPlanError(message('CanaryNameTaken', wanted.name, sameName.entityName, sameName.entityVersion));
   }
   const others = current.entities.filter((e) => e.name !== wanted.name);
   if (others.length === 0) {
@@ -210,9 +208,7 @@ function promote(current: ServingConfig, wanted: ServedEntity, nameWasGiven: boo
   if (!served && !nameWasGiven) served = current.entities.find(sameVersion);
   if (!served) {
     const list = current.entities.map((e) => `${e.name} (${e.entityName} version ${e.entityVersion})`).join(', ');
-    throw new TrafficPlanError(
-      message('PromoteNotServed', wanted.entityName, wanted.entityVersion, list),
-    );
+    throw new TrafficPlanError(message('PromoteNotServed', wanted.entityName, wanted.entityVersion, list));
   }
   const promoted: ServedEntity = { ...wanted, name: served.name, carried: served.carried };
   const removed = current.entities.filter((e) => e !== served).map((e) => e.name);

@@ -59,22 +59,42 @@ export async function runSmokeTest(client: DatabricksClient, clock: Clock, reque
     const latencyMs = clock.now() - started;
     const predictions = answer.predictions;
     if (!Array.isArray(predictions)) {
-      return { kind: 'ran', via, result: { ok: false, status: 200, latencyMs, summary: `the answer has no predictions array (keys: ${Object.keys(answer).slice(0, 10).join(', ') || 'none'})` } };
+      return {
+        kind: 'ran',
+        via,
+        result: { ok: false, status: 200, latencyMs, summary: `the answer has no predictions array (keys: ${Object.keys(answer).slice(0, 10).join(', ') || 'none'})` },
+      };
     }
-    const first = predictions.slice(0, SHOWN_VALUES).map((p) => JSON.stringify(p)).join(', ');
+    const first = predictions
+      .slice(0, SHOWN_VALUES)
+      .map((p) => JSON.stringify(p))
+      .join(', ');
     const shown = first.length > SHOWN_CHARS ? `${first.slice(0, SHOWN_CHARS)}…` : first;
     const more = predictions.length > SHOWN_VALUES ? ', …' : '';
-    return { kind: 'ran', via, result: { ok: true, status: 200, predictions: predictions.length, latencyMs, summary: `${predictions.length} prediction(s) in ${latencyMs} ms: [${shown}${more}]` } };
+    return {
+      kind: 'ran',
+      via,
+      result: { ok: true, status: 200, predictions: predictions.length, latencyMs, summary: `${predictions.length} prediction(s) in ${latencyMs} ms: [${shown}${more}]` },
+    };
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     const latencyMs = clock.now() - started;
-    if (request.routeOptimizedUrl && ((e instanceof DatabricksApiError && (e.statusCode === 401 || e.statusCode === 403)) || (e instanceof RequestError && UNREACHABLE_CODES.has(e.code)))) {
+    if (
+      request.routeOptimizedUrl &&
+      ((e instanceof DatabricksApiError && (e.statusCode === 401 || e.statusCode === 403)) || (e instanceof RequestError && UNREACHABLE_CODES.has(e.code)))
+    ) {
       const answer = e instanceof DatabricksApiError ? `HTTP ${e.statusCode} ${e.errorCode}` : e.code;
       return { kind: 'skipped', note: message('SmokeSkippedTokenRefused', request.endpointName, via, answer) };
     }
-    if (e instanceof DatabricksApiError) return { kind: 'ran', via, result: { ok: false, status: e.statusCode, latencyMs, summary: `HTTP ${e.statusCode} ${e.errorCode}: ${e.serviceMessage}` } };
+    if (e instanceof DatabricksApiError)
+      return { kind: 'ran', via, result: { ok: false, status: e.statusCode, latencyMs, summary: `HTTP ${e.statusCode} ${e.errorCode}: ${e.serviceMessage}` } };
     if (e instanceof RequestError) {
-      const what = e.code === 'PARSE_ERROR' ? 'the answer is not JSON' : e.code === 'TIMEOUT' ? 'no answer within 300 s (TIMEOUT); not re-sent: an invocation is not idempotent' : `no answer (${e.code}); not re-sent: an invocation is not idempotent`;
+      const what =
+        e.code === 'PARSE_ERROR'
+          ? 'the answer is not JSON'
+          : e.code === 'TIMEOUT'
+            ? 'no answer within 300 s (TIMEOUT); not re-sent: an invocation is not idempotent'
+            : `no answer (${e.code}); not re-sent: an invocation is not idempotent`;
       return { kind: 'ran', via, result: { ok: false, latencyMs, summary: what } };
     }
     throw e;

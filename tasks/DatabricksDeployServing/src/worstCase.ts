@@ -25,7 +25,8 @@ export function deployServingWorstCase(params: WorstCaseInputs): WorstCasePart[]
   // Without waitForReady only the wait on an update already in progress remains (same deadline).
   if (!params.waitForReady) return [rollout];
   const smoke: WorstCasePart[] = params.smokeTestPayload ? [{ minutes: INVOCATION_TIMEOUT_MS / 60_000, what: 'for the smoke request' }] : [];
-  const inferenceLog: WorstCasePart[] = params.verifyInferenceLogMinutes > 0 ? [{ minutes: params.verifyInferenceLogMinutes, what: 'for the inference-log check (verifyInferenceLogMinutes)' }] : [];
+  const inferenceLog: WorstCasePart[] =
+    params.verifyInferenceLogMinutes > 0 ? [{ minutes: params.verifyInferenceLogMinutes, what: 'for the inference-log check (verifyInferenceLogMinutes)' }] : [];
   const succeeded = [rollout, ...smoke, ...inferenceLog];
   if (!params.rollbackOnFailure) return longestPath([succeeded]);
   const settle: WorstCasePart = { minutes: t, what: 'for the rollback to wait until the timed-out update settles (timeoutMinutes)' };

@@ -10,7 +10,7 @@ import { LegacyMonitorApi } from '../../../shared/api/monitors/legacy';
 import { dashboardPath, type Monitor, type MonitorApi, type MonitorApiPreference } from '../../../shared/api/monitors/model';
 import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
-import type { MonitorView } from './operations';
+import type { FoundMonitor } from './operations';
 import type { RefreshHandle } from './refresh';
 
 /** A lookup that resolves which API to use once, on first use (probing with that table). */
@@ -18,7 +18,7 @@ export function monitorFinder(
   client: DatabricksClient,
   preference: MonitorApiPreference = 'auto',
   onDecided?: (message: string) => void,
-): (table: string) => Promise<MonitorView | undefined> {
+): (table: string) => Promise<FoundMonitor | undefined> {
   let apis: Promise<MonitorApi[]> | undefined;
   const resolve = async (table: string): Promise<MonitorApi[]> => {
     const { api, fallbackReason, decidedBy } = await resolveMonitorApi(client, preference, [table]);
@@ -37,7 +37,7 @@ export function monitorFinder(
   };
 }
 
-function target(client: DatabricksClient, api: MonitorApi, table: string, m: Monitor): MonitorView {
+function target(client: DatabricksClient, api: MonitorApi, table: string, m: Monitor): FoundMonitor {
   const refresh: RefreshHandle = {
     listRefreshes: () => api.listRefreshes(table),
     runRefresh: () => api.runRefresh(table),

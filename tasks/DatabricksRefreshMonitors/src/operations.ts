@@ -26,7 +26,7 @@ import { resolveTargets } from './targets';
 import { message } from './messages';
 
 /** One monitored table as the task sees it, from whichever monitor API manages it. */
-export interface MonitorView {
+export interface FoundMonitor {
   api: 'dataQuality' | 'legacy';
   facts: MonitorFacts & { granularities?: string[] };
   refresh: RefreshHandle;
@@ -37,7 +37,7 @@ export interface MonitorView {
 /** Where the monitors and the metric rows come from: built from the client (tests pass their own). */
 export interface RefreshSources {
   /** The monitor of a table; undefined when the table has none. */
-  findMonitor(table: string): Promise<MonitorView | undefined>;
+  findMonitor(table: string): Promise<FoundMonitor | undefined>;
   /** Runs a gate statement on the warehouse (only called when thresholds are set). */
   runStatement: RunStatement;
 }
@@ -45,7 +45,7 @@ export interface RefreshSources {
 /** plan() of a refresh: the monitored tables (and those skipped), the destinations, the sources. */
 export interface RefreshPlan extends SummaryContext {
   params: RefreshMonitorsParameters;
-  monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>;
+  monitors: ReadonlyArray<{ table: string; monitor: FoundMonitor }>;
   destinations: NotificationDestination[];
   sources: RefreshSources;
 }
@@ -81,7 +81,10 @@ export const refreshMonitorsPhases: TaskPhases<RefreshMonitorsParameters, Refres
 export async function planRefresh(deps: TaskDeps, params: RefreshMonitorsParameters, sources: RefreshSources = refreshSources(deps, params)): Promise<RefreshPlan> {
   const { ctx } = deps;
   const targets = await resolveTargets(deps.client, params, (table) => sources.findMonitor(table), ctx.signal);
-  checkCustomMetrics(params.thresholds, targets.monitors.map((t) => t.monitor.facts));
+  checkCustomMetrics(
+    params.thresholds,
+    targets.monitors.map((t) => t.monitor.facts),
+  );
   if (params.thresholds.length > 0) checkModelIdSlice(params.modelId, targets.monitors);
   // Destinations are resolved before any refresh starts: an unknown name fails here.
   const destinations = [...(await resolveDestinations(deps.client, params.notifyDestinations, 'notifyDestinations')).values()];
@@ -100,7 +103,13 @@ export async function planRefresh(deps: TaskDeps, params: RefreshMonitorsParamet
 /** dryRun: what would be refreshed (a running refresh would be waited on), then the gate on the metrics as they are. */
 export async function plannedRefresh(deps: TaskDeps, plan: RefreshPlan): Promise<RefreshOutcomeData> {
   const refreshes = await planRefreshes(plan.monitors);
-  if (plan.monitors.length > 0) printPlan(deps.ctx.log, refreshes.map((r) => message('TableLine', r.table, r.message ?? '')), true, 'Monitor refreshes');
+  if (plan.monitors.length > 0)
+    printPlan(
+      deps.ctx.log,
+      refreshes.map((r) => message('TableLine', r.table, r.message ?? '')),
+      true,
+      'Monitor refreshes',
+    );
   return gateAndReport(deps, plan, refreshes, true);
 }
 
@@ -122,11 +131,22 @@ async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: Refre
   const { log } = ctx;
   const { params, granularities, destinations } = plan;
   const targets = { monitors: plan.monitors };
-  if (params.thresholds.length > 0) log.section(params.modelId !== undefined ? message('DriftGateSectionSlice', params.thresholds.map((r) => r.text).join('; '), params.modelId) : message('DriftGateSection', params.thresholds.map((r) => r.text).join('; ')));
+  if (params.thresholds.length > 0)
+    log.section(
+      params.modelId !== undefined
+        ? message('DriftGateSectionSlice', params.thresholds.map((r) => r.text).join('; '), params.modelId)
+        : message('DriftGateSection', params.thresholds.map((r) => r.text).join('; ')),
+    );
   const tables = await runPool(targets.monitors, GATE_CONCURRENCY, async ({ table, monitor }, i) => {
     const refresh = refreshes[i]!;
     const facts = { ...monitor.facts, granularity: granularities.get(table), modelId: params.modelId };
-    const result = await tableResult(table, monitor, refresh, params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, plan.sources.runStatement) : undefined, ctx);
+    const result = await tableResult(
+      table,
+      monitor,
+      refresh,
+      params.thresholds.length > 0 ? () => checkTable(table, facts, params.thresholds, params, plan.sources.runStatement) : undefined,
+      ctx,
+    );
     return { ...result, granularity: facts.granularity };
   });
 
@@ -164,7 +184,13 @@ async function gateAndReport(deps: TaskDeps, plan: RefreshPlan, refreshes: Refre
  * a one-time job run (shared/api/notificationDestinations.ts): the message is the run's name. A
  * delivery that fails is a warning; the gate's outcome stands either way.
  */
-async function notifyDrift(deps: TaskDeps, ctx: TaskContext, destinations: readonly NotificationDestination[], gateMessage: string, dryRun: boolean): Promise<NonNullable<DriftReportData['notification']>> {
+async function notifyDrift(
+  deps: TaskDeps,
+  ctx: TaskContext,
+  destinations: readonly NotificationDestination[],
+  gateMessage: string,
+  dryRun: boolean,
+): Promise<NonNullable<DriftReportData['notification']>> {
   const names = destinations.map((d) => d.display_name);
   const build = [ctx.variable('System.CollectionUri'), ctx.variable('System.TeamProject'), ctx.variable('Build.BuildId')];
   const link = build.every((v) => v) ? ` ${build[0]!.replace(/\/+$/, '')}/${encodeURIComponent(build[1]!)}/_build/results?buildId=${build[2]}` : '';
@@ -173,7 +199,10 @@ async function notifyDrift(deps: TaskDeps, ctx: TaskContext, destinations: reado
     ctx.log.info(message('NotifyPlanned', names.join(', '), text));
     return { destinations: names, message: text, planned: true };
   }
-  const token = `ado-drift-${createHash('sha256').update([ctx.variable('System.CollectionId'), build[2], ctx.variable('System.JobId'), ctx.variable('System.JobAttempt'), names.join(',')].join('|')).digest('hex').slice(0, 48)}`;
+  const token = `ado-drift-${createHash('sha256')
+    .update([ctx.variable('System.CollectionId'), build[2], ctx.variable('System.JobId'), ctx.variable('System.JobAttempt'), names.join(',')].join('|'))
+    .digest('hex')
+    .slice(0, 48)}`;
   try {
     const { runId } = await notifyThroughJobRun(deps.client, destinations, text, token);
     ctx.log.info(message('Notified', names.join(', '), runId, text));
@@ -190,7 +219,7 @@ async function notifyDrift(deps: TaskDeps, ctx: TaskContext, destinations: reado
  * A threshold naming a custom metric that none of the monitors has is an input mistake (a typo,
  * or the wrong monitor), reported with a suggestion before any refresh starts.
  */
-function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly MonitorView['facts'][]): void {
+function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly FoundMonitor['facts'][]): void {
   const all = facts.flatMap((f) => f.customMetrics ?? []);
   const names = [...new Set(all.map((c) => c.name))];
   const errors = rules
@@ -203,7 +232,7 @@ function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly M
  * A model id slice only exists on inference log monitors with a model id column: asking for one
  * on another monitor is an input mistake, reported before any refresh starts.
  */
-function checkModelIdSlice(modelId: string | undefined, monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>): void {
+function checkModelIdSlice(modelId: string | undefined, monitors: ReadonlyArray<{ table: string; monitor: FoundMonitor }>): void {
   const errors = monitors.flatMap(({ table, monitor }) => {
     const problem = sliceProblem({ ...monitor.facts, modelId });
     return problem ? [new InputError({ input: 'modelId', rule: `${table}: ${problem}`, value: modelId, fromTask: true })] : [];
@@ -212,7 +241,7 @@ function checkModelIdSlice(modelId: string | undefined, monitors: ReadonlyArray<
 }
 
 /** dryRun: what would be refreshed (a running refresh would be waited on), no write call. */
-async function planRefreshes(monitors: ReadonlyArray<{ table: string; monitor: MonitorView }>): Promise<RefreshOutcome[]> {
+async function planRefreshes(monitors: ReadonlyArray<{ table: string; monitor: FoundMonitor }>): Promise<RefreshOutcome[]> {
   return runPool(monitors, 8, async ({ table, monitor }) => {
     const base = { table, startedByTask: false, timedOut: false, cancelledByTask: false };
     try {
@@ -229,20 +258,25 @@ async function planRefreshes(monitors: ReadonlyArray<{ table: string; monitor: M
 
 function change(r: RefreshOutcome): ChangeEntry {
   const waits = r.refreshId !== undefined;
-  return { action: waits ? 'noop' : 'create', resource: `refresh of the monitor of ${r.table}`, fields: waits ? [{ path: 'refresh_id', before: r.refreshId, after: r.refreshId }] : undefined };
+  return {
+    action: waits ? 'noop' : 'create',
+    resource: `refresh of the monitor of ${r.table}`,
+    fields: waits ? [{ path: 'refresh_id', before: r.refreshId, after: r.refreshId }] : undefined,
+  };
 }
 
 /** Why a refresh outcome keeps the gate from running on this table; undefined when it may run. */
 function refreshProblem(r: RefreshOutcome): string | undefined {
   if (r.error) return message(r.timedOut ? 'RefreshTimedOutError' : 'RefreshCouldNotRun', r.error);
   if (r.timedOut) return r.message ?? message('RefreshDidNotFinish');
-  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') return r.message ? message('RefreshEndedProblemWith', r.refreshId ?? '', r.state, r.message) : message('RefreshEndedProblem', r.refreshId ?? '', r.state);
+  if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN')
+    return r.message ? message('RefreshEndedProblemWith', r.refreshId ?? '', r.state, r.message) : message('RefreshEndedProblem', r.refreshId ?? '', r.state);
   return undefined;
 }
 
 async function tableResult(
   table: string,
-  monitor: MonitorView,
+  monitor: FoundMonitor,
   refresh: RefreshOutcome,
   check: (() => ReturnType<typeof checkTable>) | undefined,
   ctx: TaskContext,
@@ -264,7 +298,9 @@ async function tableResult(
   try {
     const gate = await check();
     const reasons = [...gate.reasons, ...stale];
-    ctx.log.info(`${table}: ${gate.verdict}${gate.columns.some((c) => c.drifted) ? ` (${[...new Set(gate.columns.filter((c) => c.drifted).map((c) => c.column))].join(', ')})` : ''}.`);
+    ctx.log.info(
+      `${table}: ${gate.verdict}${gate.columns.some((c) => c.drifted) ? ` (${[...new Set(gate.columns.filter((c) => c.drifted).map((c) => c.column))].join(', ')})` : ''}.`,
+    );
     for (const reason of gate.reasons) ctx.log.info(`  ${reason}`);
     return { ...base, verdict: gate.verdict, reason: reasons.length > 0 ? reasons.join('\n') : undefined, columns: gate.columns };
   } catch (error) {

@@ -24,15 +24,15 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
       tables.length === 0 && schemaName === undefined ? { input: 'tables', rule: 'set tables and/or schemaName' } : undefined,
     ),
     when(['thresholds', 'warehouseId'], ({ thresholds, warehouseId }) =>
-      thresholds.length > 0 && warehouseId === undefined
-        ? { input: 'warehouseId', rule: 'is required by thresholds (the metric tables are read on a SQL warehouse)' }
-        : undefined,
+      thresholds.length > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by thresholds (the metric tables are read on a SQL warehouse)' } : undefined,
     ),
     when(['evaluationWindows', 'violationWindows'], ({ evaluationWindows, violationWindows }) =>
       violationWindows > evaluationWindows ? { input: 'violationWindows', rule: `must be at most evaluationWindows (${evaluationWindows})` } : undefined,
     ),
     when(['modelId', 'thresholds'], ({ modelId, thresholds }) =>
-      modelId !== undefined && modelId !== ALL_MODEL_IDS && thresholds.length === 0 ? { input: 'modelId', rule: 'needs thresholds (the slice is what the gate reads; without rules there is no gate)' } : undefined,
+      modelId !== undefined && modelId !== ALL_MODEL_IDS && thresholds.length === 0
+        ? { input: 'modelId', rule: 'needs thresholds (the slice is what the gate reads; without rules there is no gate)' }
+        : undefined,
     ),
     when(['columns', 'excludeColumns'], ({ columns, excludeColumns }) => {
       const both = columns.find((c) => excludeColumns.includes(c));

@@ -176,7 +176,11 @@ function settled(base: Pick<RefreshOutcome, 'table' | 'timedOut' | 'cancelledByT
   if (r.state === 'FAILED' || r.state === 'CANCELED' || r.state === 'UNKNOWN') {
     log.warning(r.message ? message('RefreshEndedWith', base.table, r.refreshId ?? '', r.state, r.message) : message('RefreshEnded', base.table, r.refreshId ?? '', r.state));
   } else if (!isActive(r.state)) {
-    log.info(duration !== undefined ? message('RefreshDoneIn', base.table, r.refreshId ?? '', r.state, Math.round(duration)) : message('RefreshDone', base.table, r.refreshId ?? '', r.state));
+    log.info(
+      duration !== undefined
+        ? message('RefreshDoneIn', base.table, r.refreshId ?? '', r.state, Math.round(duration))
+        : message('RefreshDone', base.table, r.refreshId ?? '', r.state),
+    );
   }
   return { ...base, state: r.state, refreshId: r.refreshId, startedByTask, durationSeconds: duration, message: r.message };
 }

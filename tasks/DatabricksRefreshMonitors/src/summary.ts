@@ -29,7 +29,11 @@ export interface SummaryContext {
 
 export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> = {
   // The overall verdict first, with the result in words.
-  heading: ({ report, result }) => `${verdictText(report.verdict, report.tables.flatMap((t) => t.columns))} — ${result}`,
+  heading: ({ report, result }) =>
+    `${verdictText(
+      report.verdict,
+      report.tables.flatMap((t) => t.columns),
+    )} — ${result}`,
   dryRunDetail: 'no refresh was started; the gate ran on the metrics as they are',
   body: (s, outcome, plan) => summaryBody(s, outcome.report, plan),
 };
@@ -48,14 +52,24 @@ export function summaryBody(s: SummaryBuilder, report: DriftReportData, ctx: Sum
     report.tables.map((t) => {
       const drifted = [...new Set(t.columns.filter((c) => c.drifted && !isDataQuality(c)).map((c) => c.column))];
       const breaches = [...new Set(t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.column} (${c.rule})`))];
-      const cells = [tableCell(t.table, ctx.links.get(t.table)), refreshCell(t), t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds), verdictText(t.verdict, t.columns), drifted.map(escapeText).join(', ')];
+      const cells = [
+        tableCell(t.table, ctx.links.get(t.table)),
+        refreshCell(t),
+        t.refresh.durationSeconds === undefined ? '' : duration(t.refresh.durationSeconds),
+        verdictText(t.verdict, t.columns),
+        drifted.map(escapeText).join(', '),
+      ];
       return anyQuality ? [...cells, breaches.map(escapeText).join(', ')] : cells;
     }),
   );
   if (ctx.skipped.length > 0) s.paragraph(`Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
   const n = report.notification;
   if (n) {
-    const how = n.planned ? 'would be notified (dryRun)' : n.error ? `could not be notified: ${escapeText(n.error)}` : `notified through the one-time job run ${escapeText(n.runId ?? '')}`;
+    const how = n.planned
+      ? 'would be notified (dryRun)'
+      : n.error
+        ? `could not be notified: ${escapeText(n.error)}`
+        : `notified through the one-time job run ${escapeText(n.runId ?? '')}`;
     s.paragraph(`**Notification destinations:** ${n.destinations.map(escapeText).join(', ')} ${how}.`);
   }
   for (const t of report.tables) s.raw(tableDetails(t, ctx.granularities.get(t.table)));

@@ -107,7 +107,8 @@ const LANGCHAIN_KEYS: ReadonlyArray<[string, ModelVersionDependency['type']]> = 
  * entries marked `on_behalf_of_user: true`; without resources, the langchain flavor's keys.
  */
 export function modelVersionDependencies(mlmodel: MlModelFile): ModelVersionDependency[] {
-  const resources = mlmodel.auth_policy !== undefined && mlmodel.auth_policy !== null ? record(record(record(mlmodel.auth_policy)?.system_auth_policy)?.resources) : record(mlmodel.resources);
+  const resources =
+    mlmodel.auth_policy !== undefined && mlmodel.auth_policy !== null ? record(record(record(mlmodel.auth_policy)?.system_auth_policy)?.resources) : record(mlmodel.resources);
   const found: ModelVersionDependency[] = [];
   if (resources) {
     const databricks = record(resources.databricks);

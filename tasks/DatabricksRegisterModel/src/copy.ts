@@ -232,7 +232,8 @@ class SasSource {
 
   private tokenOf(credentials: TemporaryModelVersionCredentials): string {
     const token = credentials.azure_user_delegation_sas?.sas_token;
-    if (!token) throw new Error(`generate-temporary-credentials gave no Azure SAS for version ${this.version} of ${this.modelName} (storage_mode ${credentials.storage_mode ?? 'unknown'})`);
+    if (!token)
+      throw new Error(`generate-temporary-credentials gave no Azure SAS for version ${this.version} of ${this.modelName} (storage_mode ${credentials.storage_mode ?? 'unknown'})`);
     return token;
   }
 }

@@ -113,7 +113,11 @@ export async function locateRunModel(deps: LocateDeps, run: Run, artifactPath: s
   deps.log.info(
     `Run ${runId} has no artifacts at '${artifactPath}': registering its logged model ${modelId} (MLflow 3 layout${candidates.length > 1 ? `, step ${stepOf(chosen)}, the largest of ${candidates.length} logged models named '${artifactPath}'` : ''}).`,
   );
-  return loggedModelLocation(deps, chosen, `logged model ${modelId} ('${artifactPath}' of run ${runId}${candidates.length > 1 ? `, step ${stepOf(chosen)}` : ''}, MLflow 3 layout)`);
+  return loggedModelLocation(
+    deps,
+    chosen,
+    `logged model ${modelId} ('${artifactPath}' of run ${runId}${candidates.length > 1 ? `, step ${stepOf(chosen)}` : ''}, MLflow 3 layout)`,
+  );
 }
 
 /** `modelId` given: that logged model. */
@@ -126,7 +130,11 @@ export async function locateLoggedModel(deps: LocateDeps, modelId: string): Prom
     throw error;
   }
   const info = model.info!;
-  return loggedModelLocation(deps, model, `logged model ${modelId}${info.name ? ` ('${info.name}'${info.source_run_id ? ` of run ${info.source_run_id}` : ''})` : ''} (MLflow 3 layout)`);
+  return loggedModelLocation(
+    deps,
+    model,
+    `logged model ${modelId}${info.name ? ` ('${info.name}'${info.source_run_id ? ` of run ${info.source_run_id}` : ''})` : ''} (MLflow 3 layout)`,
+  );
 }
 
 async function loggedModelLocation(deps: LocateDeps, model: LoggedModel, where: string): Promise<ModelLocation> {

@@ -57,7 +57,8 @@ export async function uploadMultipart(deps: MultipartDeps, file: MultipartFile, 
   const session = await initiateUpload(deps.client, file.path, true);
   if (session.kind !== 'multipart') {
     // GCP's resumable protocol: not an Azure Databricks answer.
-    if (file.size > singlePutLimit) throw new Error(`The Files API answered with a resumable upload session for ${file.path}, which this task does not send; the file is too large for one PUT.`);
+    if (file.size > singlePutLimit)
+      throw new Error(`The Files API answered with a resumable upload session for ${file.path}, which this task does not send; the file is too large for one PUT.`);
     await file.singlePut();
     return 'single';
   }

@@ -401,7 +401,11 @@ function storageReport(candidate: Candidate, copy: CopyResult | undefined): Regi
  * The outcome of a plan, applied or not: the report, the message (promoted or not, and why a
  * lost gate fails the step), the result and the outputs. Pure: a test gives it a plan.
  */
-export function outcome(client: Pick<DatabricksClient, 'link'>, planned: Pick<RegisterModelPlan, 'params' | 'registration' | 'warnings'>, input: OutcomeInput): RegisterModelOutcome {
+export function outcome(
+  client: Pick<DatabricksClient, 'link'>,
+  planned: Pick<RegisterModelPlan, 'params' | 'registration' | 'warnings'>,
+  input: OutcomeInput,
+): RegisterModelOutcome {
   const { params, registration: plan } = planned;
   const version = input.version ?? plan.candidate.version;
   const versionText = version?.version;

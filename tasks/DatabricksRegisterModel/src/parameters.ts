@@ -46,7 +46,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
   const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['registerFrom', 'runId', 'experimentName', 'modelId'], ({ registerFrom, runId, experimentName, modelId }) => {
       if (registerFrom !== 'run') return undefined;
-      if (runId === undefined && experimentName === undefined && modelId === undefined) return { input: 'runId', rule: 'registerFrom is run: set runId, experimentName or modelId' };
+      if (runId === undefined && experimentName === undefined && modelId === undefined)
+        return { input: 'runId', rule: 'registerFrom is run: set runId, experimentName or modelId' };
       if (runId !== undefined && experimentName !== undefined) return { input: 'runId', rule: 'set runId or experimentName, not both' };
       if (modelId !== undefined && (runId !== undefined || experimentName !== undefined)) {
         return { input: 'modelId', rule: 'names the logged model directly: set modelId, or runId/experimentName (+ artifactPath), not both' };

@@ -134,9 +134,7 @@ async function createGuarded(
   } catch (error) {
     failure = error;
   }
-  const appeared = (await findSourceVersions(deps, request.modelName, source, runId)).filter(
-    (v) => !before.has(v.version) && v.status === 'PENDING_REGISTRATION',
-  );
+  const appeared = (await findSourceVersions(deps, request.modelName, source, runId)).filter((v) => !before.has(v.version) && v.status === 'PENDING_REGISTRATION');
   const keep = created ? Number(created.version) : appeared[0]?.version;
   if (keep === undefined) throw failure;
   const removed: number[] = [];
@@ -207,18 +205,20 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
   };
   const first = settle(finalized);
   if (first.done) return first.result;
-  const { result } = await deps.log.group(message('WaitingForVersion', versionId, request.modelName, request.timeoutMinutes), () => poll({
-    read: () => getRegistryModelVersion(deps.client, request.modelName, versionId),
-    evaluate: settle,
-    clock: deps.clock,
-    timeoutMs: request.timeoutMinutes * 60_000,
-    initialIntervalMs: 3_000,
-    maxIntervalMs: 15_000,
-    signal: deps.signal,
-    onStatus: (status) => deps.log.info(message('VersionStatus', versionId, status)),
-    onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
-    describeTimeout: (last) =>
-      `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,
-  }));
+  const { result } = await deps.log.group(message('WaitingForVersion', versionId, request.modelName, request.timeoutMinutes), () =>
+    poll({
+      read: () => getRegistryModelVersion(deps.client, request.modelName, versionId),
+      evaluate: settle,
+      clock: deps.clock,
+      timeoutMs: request.timeoutMinutes * 60_000,
+      initialIntervalMs: 3_000,
+      maxIntervalMs: 15_000,
+      signal: deps.signal,
+      onStatus: (status) => deps.log.info(message('VersionStatus', versionId, status)),
+      onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
+      describeTimeout: (last) =>
+        `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,
+    }),
+  );
   return result;
 }

@@ -24,20 +24,28 @@ export function summaryBody(s: SummaryBuilder, report: RegistrationReportData, p
   const gateReason = plan.registration.gate?.decision.reason;
   const baselineCell = (value: string | undefined) => (gate ? (value ?? '—') : 'no gate');
   const rows = [
-    ['version', link(report.version, report.versionUrl), baselineCell(gate?.baselineVersion === undefined ? undefined : `${link(gate.baselineVersion, plan.links.baselineVersionUrl)} (${escapeMd(gate.baselineAlias)})`)],
+    [
+      'version',
+      link(report.version, report.versionUrl),
+      baselineCell(gate?.baselineVersion === undefined ? undefined : `${link(gate.baselineVersion, plan.links.baselineVersionUrl)} (${escapeMd(gate.baselineAlias)})`),
+    ],
     ['run', report.runId ? link(report.runId, report.runUrl) : '—', baselineCell(baselineRunId === undefined ? undefined : link(baselineRunId, plan.links.baselineRunUrl))],
   ];
   if (gate) rows.push([escapeMd(gate.metric), gate.candidate === undefined ? '—' : format(gate.candidate), gate.baseline === undefined ? '—' : format(gate.baseline)]);
   s.table(['', 'candidate', 'baseline'], rows);
-  if (gate && gateReason) s.paragraph(`**Gate** (${gate.goal}, min improvement ${format(gate.minImprovement)}): ${escapeMd(gateReason)}. Promoted: **${report.promoted ? 'yes' : 'no'}**.`);
+  if (gate && gateReason)
+    s.paragraph(`**Gate** (${gate.goal}, min improvement ${format(gate.minImprovement)}): ${escapeMd(gateReason)}. Promoted: **${report.promoted ? 'yes' : 'no'}**.`);
   if (report.reused) s.paragraph('The run was already registered as this version (READY): reused, not registered again.');
-  if (report.model && !report.reused) s.paragraph(`**Model**: ${escapeMd(report.model.where)}; ${report.model.files} file(s), ${formatBytes(report.model.bytes)}; source \`${report.model.source}\`.`);
+  if (report.model && !report.reused)
+    s.paragraph(`**Model**: ${escapeMd(report.model.where)}; ${report.model.files} file(s), ${formatBytes(report.model.bytes)}; source \`${report.model.source}\`.`);
   if (report.storage) {
     const route = report.storage.route ? ROUTE_TEXT[report.storage.route] : 'temporary credentials';
     s.paragraph(`**Storage route**: ${escapeMd(route)}. Why: ${escapeMd(report.storage.reason)}.`);
   }
   if (report.filesCopied !== undefined) {
-    s.paragraph(`Copied ${report.filesCopied} file(s), ${formatBytes(report.bytesCopied ?? 0)}${report.storage?.route ? ` through ${escapeMd(ROUTE_TEXT[report.storage.route])}` : ''}.`);
+    s.paragraph(
+      `Copied ${report.filesCopied} file(s), ${formatBytes(report.bytesCopied ?? 0)}${report.storage?.route ? ` through ${escapeMd(ROUTE_TEXT[report.storage.route])}` : ''}.`,
+    );
   }
   const aliasChanges = (report.changes ?? []).filter((c) => c.resource.startsWith('alias '));
   if (aliasChanges.length > 0) {
@@ -53,6 +61,9 @@ export function summaryBody(s: SummaryBuilder, report: RegistrationReportData, p
   const tags = Object.entries(report.tags);
   if (tags.length > 0) {
     s.heading('Tags', 3);
-    s.table(['key', 'value'], tags.map(([k, v]) => [escapeMd(k), escapeMd(v)]));
+    s.table(
+      ['key', 'value'],
+      tags.map(([k, v]) => [escapeMd(k), escapeMd(v)]),
+    );
   }
 }

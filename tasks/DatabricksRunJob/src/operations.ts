@@ -104,7 +104,19 @@ export async function planRunJob(deps: TaskDeps, params: RunJobParameters): Prom
   };
   // Parameter values only in the log, which the agent masks secrets in; the summary and the
   // report (attachments the agent does not mask) name the parameters without their values.
-  return { params, job, jobId, jobName, parameters, token, planLines: planOf(job, parameters, params, token, false), logLines: planOf(job, parameters, params, token, true), report, outputs: {}, notes: [] };
+  return {
+    params,
+    job,
+    jobId,
+    jobName,
+    parameters,
+    token,
+    planLines: planOf(job, parameters, params, token, false),
+    logLines: planOf(job, parameters, params, token, true),
+    report,
+    outputs: {},
+    notes: [],
+  };
 }
 
 /** dryRun: nothing is started. */
@@ -120,7 +132,11 @@ export async function applyRunJob(deps: TaskDeps, plan: RunJobPlan): Promise<Run
   let run: Run | undefined;
   const deadline = ctx.clock.deadline(params.timeoutMinutes * 60_000);
   try {
-    const started = await runNow(client, { job_id: jobId, job_parameters: params.jobParameters.length ? parameters : undefined, idempotency_token: token, queue: { enabled: true } }, ctx.signal);
+    const started = await runNow(
+      client,
+      { job_id: jobId, job_parameters: params.jobParameters.length ? parameters : undefined, idempotency_token: token, queue: { enabled: true } },
+      ctx.signal,
+    );
     const runId = started.run_id!;
     report.runId = outputs.jobRunId = runId;
     run = await getRun(client, runId, { signal: ctx.signal });
@@ -166,12 +182,20 @@ async function repair(deps: RunJobDeps, plan: RunJobPlan, runId: number): Promis
   const { client, ctx } = deps;
   const { report, parameters: jobParameters } = plan;
   const full = await getRunAllPages(client, runId, { includeHistory: true, signal: ctx.signal });
-  const failed = latestTaskAttempts(full.tasks).filter(taskFailed).map((t) => t.task_key ?? String(t.run_id));
+  const failed = latestTaskAttempts(full.tasks)
+    .filter(taskFailed)
+    .map((t) => t.task_key ?? String(t.run_id));
   const latestRepair = (full.repair_history ?? []).filter((h) => h.type === 'REPAIR').at(-1)?.id;
   ctx.log.info(message('Repairing', runId, resultState(full), failed.join(', ') || message('ItsFailedTasks')));
   const answer = await repairRun(
     client,
-    { run_id: runId, rerun_all_failed_tasks: true, rerun_dependent_tasks: true, latest_repair_id: latestRepair, job_parameters: Object.keys(jobParameters).length ? jobParameters : undefined },
+    {
+      run_id: runId,
+      rerun_all_failed_tasks: true,
+      rerun_dependent_tasks: true,
+      latest_repair_id: latestRepair,
+      job_parameters: Object.keys(jobParameters).length ? jobParameters : undefined,
+    },
     ctx.signal,
   );
   report.action = 'repaired';
@@ -327,7 +351,11 @@ async function readOutputs(deps: RunJobDeps, plan: RunJobPlan, tasks: RunTask[],
   } else if (found) {
     report.mlflowRunId = outputs.mlflowRunId = found.runId;
     report.mlflowRunSource = 'tagSearch';
-    ctx.log.info(found.matched === 'taskRun' ? message('MlflowRunTaggedTask', found.runId, params.experimentName, chosen.run_id ?? '') : message('MlflowRunTaggedJob', found.runId, params.experimentName, runId));
+    ctx.log.info(
+      found.matched === 'taskRun'
+        ? message('MlflowRunTaggedTask', found.runId, params.experimentName, chosen.run_id ?? '')
+        : message('MlflowRunTaggedJob', found.runId, params.experimentName, runId),
+    );
   } else {
     ctx.log.warning(message('NoTaggedRun', params.experimentName, chosen.run_id ?? '?', runId));
   }
@@ -349,7 +377,10 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
       return await getJobAllPages(client, params.job.jobId, ctx.signal);
     } catch (e) {
       // A missing job: 404 (RESOURCE_DOES_NOT_EXIST or no code) or, as older Jobs API versions answer, 400 INVALID_PARAMETER_VALUE (databricks-sdk-py databricks/sdk/service/jobs.py, JobsAPI.get).
-      if (isNotFound(e) || (e instanceof DatabricksApiError && e.statusCode === 400 && e.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist|not found/i.test(e.serviceMessage))) {
+      if (
+        isNotFound(e) ||
+        (e instanceof DatabricksApiError && e.statusCode === 400 && e.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist|not found/i.test(e.serviceMessage))
+      ) {
         throw inputError('jobId', `no job ${params.job.jobId} exists in ${client.workspaceUrl}, or the service connection may not see it (it needs CAN_MANAGE_RUN on the job)`);
       }
       throw e;
@@ -361,7 +392,12 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
     throw inputError('jobName', `no job of ${client.workspaceUrl} visible to the service connection is named "${name}" (names are matched exactly, ignoring case)`);
   }
   if (found.length > 1) {
-    const list = found.map((j) => `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? ` by ${j.creator_user_name}` : ''}${j.created_time ? ` created ${new Date(j.created_time).toISOString().slice(0, 10)}` : ''}`).join(', ');
+    const list = found
+      .map(
+        (j) =>
+          `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? ` by ${j.creator_user_name}` : ''}${j.created_time ? ` created ${new Date(j.created_time).toISOString().slice(0, 10)}` : ''}`,
+      )
+      .join(', ');
     throw inputError('jobName', `${found.length} jobs are named "${name}": ${list}; set jobId to the one to run`);
   }
   ctx.log.info(message('JobFound', name, found[0]!.job_id ?? ''));
@@ -379,7 +415,12 @@ function checkAgainstJob(params: RunJobParameters, job: Job): void {
   const unknown = params.jobParameters.map((kv) => kv.key).filter((k) => !defined.includes(k));
   if (unknown.length) {
     const what = defined.length ? `its parameters are ${defined.join(', ')}` : 'it defines no job parameters';
-    errors.push(new InputError({ input: 'jobParameters', rule: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of job ${job.job_id} (${what}); add them to the job first` }));
+    errors.push(
+      new InputError({
+        input: 'jobParameters',
+        rule: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of job ${job.job_id} (${what}); add them to the job first`,
+      }),
+    );
   }
   if (errors.length) throw new InputErrors(errors);
 }
@@ -403,8 +444,12 @@ function planOf(job: Job, parameters: Record<string, string>, params: RunJobPara
     if (Object.hasOwn(parameters, name)) lines.push(withValues ? `+ ${name}=${parameters[name]}` : `+ ${name} (set by the step)`);
     else lines.push(`  ${name}=${defaults.get(name) ?? ''} (job default)`);
   }
-  lines.push(`Idempotency token: ${token} (${params.repairOnRetry ? 'shared by every attempt of this step: a re-attempt repairs or reuses the same run' : `attempt ${params.step.attempt} only`})`);
-  lines.push(params.waitForCompletion ? `Wait: up to ${params.timeoutMinutes} min${params.cancelOnTimeout ? ', then cancel the run' : ''}` : 'Wait: no (waitForCompletion is false)');
+  lines.push(
+    `Idempotency token: ${token} (${params.repairOnRetry ? 'shared by every attempt of this step: a re-attempt repairs or reuses the same run' : `attempt ${params.step.attempt} only`})`,
+  );
+  lines.push(
+    params.waitForCompletion ? `Wait: up to ${params.timeoutMinutes} min${params.cancelOnTimeout ? ', then cancel the run' : ''}` : 'Wait: no (waitForCompletion is false)',
+  );
   return lines;
 }
 

@@ -8,15 +8,7 @@
 import type { Run, RunTask } from '../../../shared/api/jobs';
 import { message } from './messages';
 
-export type RunVerdict =
-  | 'success'
-  | 'successWithFailures'
-  | 'failed'
-  | 'canceled'
-  | 'timedOut'
-  | 'skipped'
-  | 'concurrencyLimit'
-  | 'internalError';
+export type RunVerdict = 'success' | 'successWithFailures' | 'failed' | 'canceled' | 'timedOut' | 'skipped' | 'concurrencyLimit' | 'internalError';
 
 const TERMINAL_LEGACY = new Set(['TERMINATED', 'SKIPPED', 'INTERNAL_ERROR']);
 
@@ -67,7 +59,8 @@ export function verdictOf(run: StateCarrier): RunVerdict {
   const life = run.state?.life_cycle_state;
   if (code === 'SUCCESS' || (code === undefined && result === 'SUCCESS')) return 'success';
   if (code === 'SUCCESS_WITH_FAILURES' || result === 'SUCCESS_WITH_FAILURES') return 'successWithFailures';
-  if (code === 'MAX_CONCURRENT_RUNS_EXCEEDED' || code === 'WORKSPACE_RUN_LIMIT_EXCEEDED' || code === 'MAX_JOB_QUEUE_SIZE_EXCEEDED' || result === 'MAXIMUM_CONCURRENT_RUNS_REACHED') return 'concurrencyLimit';
+  if (code === 'MAX_CONCURRENT_RUNS_EXCEEDED' || code === 'WORKSPACE_RUN_LIMIT_EXCEEDED' || code === 'MAX_JOB_QUEUE_SIZE_EXCEEDED' || result === 'MAXIMUM_CONCURRENT_RUNS_REACHED')
+    return 'concurrencyLimit';
   if (code === 'SKIPPED' || life === 'SKIPPED') return 'skipped';
   if (code === 'INTERNAL_ERROR' || life === 'INTERNAL_ERROR' || run.status?.termination_details?.type === 'INTERNAL_ERROR') return 'internalError';
   if (result === 'TIMEDOUT') return 'timedOut';

@@ -31,7 +31,18 @@ declare module '../workspace' {
 const OPERATORS = new Set(['EQUAL', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL', 'IS_NULL', 'IS_NOT_NULL']);
 const AGGREGATIONS = new Set(['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN', 'MIN', 'MAX', 'STDDEV']);
 /** Fields PATCH may name in update_mask (top level, or one level down). */
-const UPDATABLE = new Set(['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'custom_summary', 'custom_description', 'run_as', 'run_as_user_name']);
+const UPDATABLE = new Set([
+  'display_name',
+  'query_text',
+  'warehouse_id',
+  'evaluation',
+  'schedule',
+  'parent_path',
+  'custom_summary',
+  'custom_description',
+  'run_as',
+  'run_as_user_name',
+]);
 
 export interface DestinationRecord {
   id: string;
@@ -55,7 +66,8 @@ export class AlertStore {
     for (const t of tasks) {
       if (!t.task_key) fail(400, 'INVALID_PARAMETER_VALUE', 'task_key is required.');
       if (!t.condition_task) fail(400, 'INVALID_PARAMETER_VALUE', 'The fake runs condition tasks only.');
-      if (!['EQUAL_TO', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL'].includes(t.condition_task.op)) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid condition_task.op '${t.condition_task.op}'.`);
+      if (!['EQUAL_TO', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL'].includes(t.condition_task.op))
+        fail(400, 'INVALID_PARAMETER_VALUE', `Invalid condition_task.op '${t.condition_task.op}'.`);
     }
     const onSuccess = body.webhook_notifications?.on_success ?? [];
     if (onSuccess.length > 3) fail(400, 'INVALID_PARAMETER_VALUE', 'A maximum of 3 destinations can be specified for the on_success property.');
@@ -90,7 +102,8 @@ function validate(a: Partial<sql.AlertV2>): void {
   if (!e.source?.name) fail(400, 'INVALID_PARAMETER_VALUE', 'evaluation.source.name is required.');
   if (e.source.aggregation !== undefined && !AGGREGATIONS.has(e.source.aggregation)) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid aggregation '${e.source.aggregation}'.`);
   for (const s of e.notification?.subscriptions ?? []) {
-    if ((s.user_email === undefined) === (s.destination_id === undefined)) fail(400, 'INVALID_PARAMETER_VALUE', 'A subscription needs exactly one of user_email and destination_id.');
+    if ((s.user_email === undefined) === (s.destination_id === undefined))
+      fail(400, 'INVALID_PARAMETER_VALUE', 'A subscription needs exactly one of user_email and destination_id.');
   }
   const s = a.schedule ?? fail(400, 'INVALID_PARAMETER_VALUE', 'schedule is required.');
   if (!s.quartz_cron_schedule || !s.timezone_id) fail(400, 'INVALID_PARAMETER_VALUE', 'schedule.quartz_cron_schedule and schedule.timezone_id are required.');
@@ -171,7 +184,10 @@ function list(ctx: RequestContext) {
 function update(ctx: RequestContext) {
   const alert = find(ctx);
   if (alert.lifecycle_state === 'DELETED') fail(400, 'INVALID_STATE', `Alert ${alert.id} is in the trash.`);
-  const mask = (ctx.query.get('update_mask') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const mask = (ctx.query.get('update_mask') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (mask.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', 'update_mask is required.');
   const body = writable((ctx.body ?? {}) as Partial<sql.AlertV2>) as Record<string, unknown>;
   const next = structuredClone(alert) as unknown as Record<string, Record<string, unknown> | unknown>;
@@ -211,6 +227,8 @@ export const alertRoutes: RouteModule = {
     workspace.route('DELETE', '/api/2.0/alerts/:id', trash);
     workspace.route('GET', '/api/2.0/notification-destinations', listDestinations);
     workspace.route('GET', '/api/2.0/notification-destinations/:id', getDestination);
-    workspace.route('POST', '/api/2.2/jobs/runs/submit', (ctx) => json(200, { run_id: ctx.workspace.state.alerts.submitNotificationRun((ctx.body ?? {}) as Partial<jobs.SubmitRun>) }));
+    workspace.route('POST', '/api/2.2/jobs/runs/submit', (ctx) =>
+      json(200, { run_id: ctx.workspace.state.alerts.submitNotificationRun((ctx.body ?? {}) as Partial<jobs.SubmitRun>) }),
+    );
   },
 };

@@ -207,7 +207,8 @@ export class ObjectStore {
       if (p.part_number !== i + 1) fail(400, 'INVALID_PARAMETER_VALUE', `Parts must be numbered 1..n in order; got ${String(p.part_number)} at position ${i + 1}.`);
       if (session.etags.get(i + 1) !== p.etag) fail(400, 'INVALID_PARAMETER_VALUE', `Part ${i + 1}: ETag ${String(p.etag)} does not match the uploaded part.`);
     });
-    if (parts.length === 0 || session.next !== parts.length + 1 || session.waiting.size > 0) fail(400, 'INVALID_PARAMETER_VALUE', 'Not every uploaded part is listed, or a listed part was not uploaded.');
+    if (parts.length === 0 || session.next !== parts.length + 1 || session.waiting.size > 0)
+      fail(400, 'INVALID_PARAMETER_VALUE', 'Not every uploaded part is listed, or a listed part was not uploaded.');
     this.multipart.delete(token);
     this.completedMultipart++;
     this.commit(session.key, session.file);
@@ -270,7 +271,8 @@ export class ObjectStore {
     };
     try {
       const key = decodeKey(url.pathname);
-      if (record.authorization) return reply(400, 'InvalidAuthenticationInfo', 'Authentication information is not given in the correct format: a SAS and an Authorization header were both sent.');
+      if (record.authorization)
+        return reply(400, 'InvalidAuthenticationInfo', 'Authentication information is not given in the correct format: a SAS and an Authorization header were both sent.');
       if (this.firewalledPrefix !== undefined && key.startsWith(this.firewalledPrefix)) {
         req.resume();
         return reply(403, 'AuthorizationFailure', 'This request is not authorized to perform this operation.');
@@ -554,7 +556,9 @@ function postFile(ctx: RequestContext) {
   const store = ctx.workspace.state.objects;
   const action = ctx.query.get('action');
   if (action === 'initiate-upload') {
-    const key = ctx.workspace.state.ucModels.fileKeyForUpload(path) ?? (path.startsWith('/Volumes/') ? path : fail(400, 'INVALID_PARAMETER_VALUE', `Path ${path} is not under /Volumes or /Models.`));
+    const key =
+      ctx.workspace.state.ucModels.fileKeyForUpload(path) ??
+      (path.startsWith('/Volumes/') ? path : fail(400, 'INVALID_PARAMETER_VALUE', `Path ${path} is not under /Volumes or /Models.`));
     if (!(ctx.query.bool('overwrite') ?? false) && store.get(key)) fail(409, 'ALREADY_EXISTS', `The file being created already exists: ${path}`);
     return json(200, { multipart_upload: { session_token: store.startMultipart(key) } });
   }
@@ -569,7 +573,8 @@ function postFile(ctx: RequestContext) {
 }
 
 function requireExpireTime(body: { expire_time?: string }): void {
-  if (!body.expire_time || Number.isNaN(Date.parse(body.expire_time)) || !/Z$/.test(body.expire_time)) fail(400, 'INVALID_PARAMETER_VALUE', "expire_time must be an RFC 3339 time in UTC ('Z').");
+  if (!body.expire_time || Number.isNaN(Date.parse(body.expire_time)) || !/Z$/.test(body.expire_time))
+    fail(400, 'INVALID_PARAMETER_VALUE', "expire_time must be an RFC 3339 time in UTC ('Z').");
 }
 
 async function createUploadPartUrls(ctx: RequestContext) {
@@ -577,7 +582,8 @@ async function createUploadPartUrls(ctx: RequestContext) {
   requireExpireTime(body);
   const start = body.start_part_number ?? 0;
   const count = body.count ?? 0;
-  if (!Number.isInteger(start) || start < 1 || !Number.isInteger(count) || count < 1 || count > 100) fail(400, 'INVALID_PARAMETER_VALUE', 'start_part_number ≥ 1 and count 1–100 are required.');
+  if (!Number.isInteger(start) || start < 1 || !Number.isInteger(count) || count < 1 || count > 100)
+    fail(400, 'INVALID_PARAMETER_VALUE', 'start_part_number ≥ 1 and count 1–100 are required.');
   const store = ctx.workspace.state.objects;
   const session = store.multipart.get(body.session_token ?? '');
   if (!session) fail(400, 'INVALID_PARAMETER_VALUE', 'Unknown or finished upload session.');
@@ -595,7 +601,14 @@ async function createAbortUploadUrl(ctx: RequestContext) {
 export const filesRoutes: RouteModule = {
   name: 'files',
   install(workspace: FakeWorkspace): void {
-    workspace.defineState('objects', () => new ObjectStore(() => workspace.now(), (ms) => workspace.scaled(ms)));
+    workspace.defineState(
+      'objects',
+      () =>
+        new ObjectStore(
+          () => workspace.now(),
+          (ms) => workspace.scaled(ms),
+        ),
+    );
     workspace.route('PUT', `${FILES}/*path`, putFile, { stream: true });
     workspace.route('GET', `${FILES}/*path`, getFile);
     workspace.route('HEAD', `${FILES}/*path`, headFile);

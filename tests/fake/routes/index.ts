@@ -15,4 +15,16 @@ import { ucModelRoutes } from './ucModels';
 import { jobsRoutes } from './jobs';
 import { workspaceFilesRoutes } from './workspaceFiles';
 
-export const routeModules: readonly RouteModule[] = [identityRoutes, unityCatalogRoutes, sqlRoutes, monitorRoutes, alertRoutes, servingRoutes, filesRoutes, mlflowRoutes, ucModelRoutes, jobsRoutes, workspaceFilesRoutes];
+export const routeModules: readonly RouteModule[] = [
+  identityRoutes,
+  unityCatalogRoutes,
+  sqlRoutes,
+  monitorRoutes,
+  alertRoutes,
+  servingRoutes,
+  filesRoutes,
+  mlflowRoutes,
+  ucModelRoutes,
+  jobsRoutes,
+  workspaceFilesRoutes,
+];

@@ -296,7 +296,7 @@ export class JobsStore {
     if (keys.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', `Run ${run.run_id} has no task to repair.`);
     if (body.rerun_dependent_tasks) {
       const chosen = new Set(keys);
-      for (let grew = true; grew; ) {
+      for (let grew = true; grew;) {
         grew = false;
         for (const t of tasks) {
           if (!chosen.has(t.task_key) && (t.depends_on ?? []).some((d) => chosen.has(d.task_key))) {
@@ -347,7 +347,14 @@ export class JobsStore {
       if (now < end) return { life: 'TERMINATING', start, message: 'Cancelling the run.' };
       return { life: 'TERMINATED', result: 'CANCELED', start, end, settled: end, message: 'Run cancelled.' };
     };
-    if (run.skipped) return { life: 'TERMINATED', result: 'MAXIMUM_CONCURRENT_RUNS_REACHED', settled: run.created, end: run.created, message: 'Skipped: the job reached its maximum number of concurrent runs.' };
+    if (run.skipped)
+      return {
+        life: 'TERMINATED',
+        result: 'MAXIMUM_CONCURRENT_RUNS_REACHED',
+        settled: run.created,
+        end: run.created,
+        message: 'Skipped: the job reached its maximum number of concurrent runs.',
+      };
     const runStart = this.runStart(run, now);
     let begin = runStart === undefined ? undefined : Math.max(runStart, attempt.eligibleAt);
     if (begin !== undefined && depth < 1000) {
@@ -360,7 +367,13 @@ export class JobsStore {
         }
         if (d.result !== 'SUCCESS') {
           if (cancelAt !== undefined && cancelAt <= d.settled) return cancelled();
-          return { life: 'TERMINATED', result: d.result === 'CANCELED' ? 'UPSTREAM_CANCELED' : 'UPSTREAM_FAILED', settled: d.settled, end: d.settled, message: `Upstream task ${dep.task_key} did not succeed.` };
+          return {
+            life: 'TERMINATED',
+            result: d.result === 'CANCELED' ? 'UPSTREAM_CANCELED' : 'UPSTREAM_FAILED',
+            settled: d.settled,
+            end: d.settled,
+            message: `Upstream task ${dep.task_key} did not succeed.`,
+          };
         }
         begin = Math.max(begin, d.settled);
       }
@@ -368,7 +381,8 @@ export class JobsStore {
     const end = begin === undefined ? undefined : begin + scaled(attempt.script.durationMs ?? DEFAULT_DURATION_MS);
     // A repair clears the cancel, so a cancel always concerns the attempts of the current segment.
     if (cancelAt !== undefined && (end === undefined || cancelAt < end)) return cancelled(begin !== undefined && begin <= cancelAt ? begin : undefined);
-    if (begin === undefined || now < begin) return { life: runStart === undefined || now < runStart ? 'PENDING' : 'BLOCKED', message: runStart === undefined ? 'Waiting in the queue.' : 'Waiting for upstream tasks.' };
+    if (begin === undefined || now < begin)
+      return { life: runStart === undefined || now < runStart ? 'PENDING' : 'BLOCKED', message: runStart === undefined ? 'Waiting in the queue.' : 'Waiting for upstream tasks.' };
     if (now < end!) return { life: 'RUNNING', start: begin, message: 'In run' };
     const settled = end! + scaled(this.terminatingMs);
     if (now < settled) return { life: 'TERMINATING', start: begin, end, message: 'Terminating' };
@@ -381,9 +395,17 @@ export class JobsStore {
     const tasks = new Map<string, TaskView>();
     for (const key of run.attempts.keys()) tasks.set(key, this.taskView(run, key, now));
     const all = [...tasks.values()];
-    if (run.skipped) return { life: 'SKIPPED', result: 'MAXIMUM_CONCURRENT_RUNS_REACHED', settled: run.created, message: 'Skipped: the job reached its maximum number of concurrent runs.', tasks };
+    if (run.skipped)
+      return {
+        life: 'SKIPPED',
+        result: 'MAXIMUM_CONCURRENT_RUNS_REACHED',
+        settled: run.created,
+        message: 'Skipped: the job reached its maximum number of concurrent runs.',
+        tasks,
+      };
     const runStart = this.runStart(run, now);
-    if (now < run.created + this.workspace.scaled(this.pendingMs) && run.cancelRequestedAt === undefined && run.repairs.length === 0) return { life: 'PENDING', message: 'Waiting for the cluster.', tasks };
+    if (now < run.created + this.workspace.scaled(this.pendingMs) && run.cancelRequestedAt === undefined && run.repairs.length === 0)
+      return { life: 'PENDING', message: 'Waiting for the cluster.', tasks };
     if (runStart === undefined && run.cancelRequestedAt === undefined) return { life: 'QUEUED', message: 'Queued: the job reached its maximum number of concurrent runs.', tasks };
     const starts = all.map((t) => t.start).filter((s): s is number => s !== undefined);
     const start = starts.length ? Math.min(...starts) : undefined;
@@ -422,7 +444,13 @@ export class JobsStore {
     const defaults = new Map((job.settings.parameters ?? []).map((p) => [p.name, p.default]));
     const history: RepairHistoryItem[] = [
       { type: 'ORIGINAL', start_time: run.created, end_time: run.repairs[0]?.at ?? v.settled ?? 0, task_run_ids: [...run.attempts.values()].map((a) => a[0]!.run_id) },
-      ...run.repairs.map((r, i): RepairHistoryItem => ({ type: 'REPAIR', id: r.id, start_time: r.at, end_time: run.repairs[i + 1]?.at ?? v.settled ?? 0, task_run_ids: r.taskRunIds })),
+      ...run.repairs.map((r, i): RepairHistoryItem => ({
+        type: 'REPAIR',
+        id: r.id,
+        start_time: r.at,
+        end_time: run.repairs[i + 1]?.at ?? v.settled ?? 0,
+        task_run_ids: r.taskRunIds,
+      })),
     ];
     const rendered: Run = {
       job_id: run.job_id,
@@ -466,7 +494,11 @@ export class JobsStore {
       start_time: t.start ?? 0,
       end_time: t.settled ?? 0,
       run_duration: t.start !== undefined ? Math.round(((t.end ?? this.workspace.now()) - t.start) / this.workspace.timeScale) : 0,
-      state: { life_cycle_state: (life === 'TERMINATED' && t.result === 'INTERNAL_ERROR' ? 'INTERNAL_ERROR' : life) as never, result_state: t.result as never, state_message: t.message },
+      state: {
+        life_cycle_state: (life === 'TERMINATED' && t.result === 'INTERNAL_ERROR' ? 'INTERNAL_ERROR' : life) as never,
+        result_state: t.result as never,
+        state_message: t.message,
+      },
       ...(this.legacyStateOnly ? {} : { status: taskStatus(t) }),
     };
   }
@@ -528,7 +560,8 @@ export class JobsStore {
 function runStatus(life: string, result: string | undefined, message: string, run: StoredRun): Run['status'] {
   if (life === 'PENDING' || life === 'RUNNING' || life === 'BLOCKED') return { state: life };
   if (life === 'QUEUED') return { state: 'QUEUED', queue_details: { code: 'MAX_CONCURRENT_RUNS_REACHED', message } };
-  if (life === 'TERMINATING') return { state: 'TERMINATING', termination_details: run.cancelRequestedAt !== undefined ? { code: 'USER_CANCELED', type: 'SUCCESS', message: 'Run cancelled.' } : undefined };
+  if (life === 'TERMINATING')
+    return { state: 'TERMINATING', termination_details: run.cancelRequestedAt !== undefined ? { code: 'USER_CANCELED', type: 'SUCCESS', message: 'Run cancelled.' } : undefined };
   return { state: 'TERMINATED', termination_details: termination(result, message) };
 }
 
@@ -588,9 +621,7 @@ function listJobs(ctx: RequestContext) {
   const limit = ctx.query.int('limit') ?? 20;
   if (limit < 1 || limit > 100) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid limit ${limit}: must be between 1 and 100.`);
   const name = ctx.query.get('name');
-  const all = [...store.jobs.values()]
-    .filter((j) => name === undefined || (j.settings.name ?? '').toLowerCase() === name.toLowerCase())
-    .sort((a, b) => a.job_id - b.job_id);
+  const all = [...store.jobs.values()].filter((j) => name === undefined || (j.settings.name ?? '').toLowerCase() === name.toLowerCase()).sort((a, b) => a.job_id - b.job_id);
   const token = ctx.query.get('page_token');
   const offset = token ? decodeOffset(token) : (ctx.query.int('offset') ?? 0);
   const page = all.slice(offset, offset + limit);

@@ -312,7 +312,10 @@ export function matches(run: Run, clause: Clause): boolean {
       return actual <= v;
     case 'LIKE':
     case 'ILIKE': {
-      const pattern = String(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+      const pattern = String(v)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.');
       return new RegExp(`^${pattern}$`, clause.op === 'ILIKE' ? 'i' : '').test(String(actual));
     }
   }
@@ -376,7 +379,8 @@ function searchRuns(ctx: RequestContext) {
   const body = (ctx.body ?? {}) as SearchBody;
   if (!Array.isArray(body.experiment_ids) || body.experiment_ids.length === 0) fail(400, 'INVALID_PARAMETER_VALUE', 'experiment_ids must be a non-empty list.');
   const maxResults = body.max_results ?? 1000;
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50_000) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 50000.`);
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50_000)
+    fail(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 50000.`);
   let clauses: Clause[];
   try {
     clauses = parseFilter(body.filter ?? '');
@@ -450,7 +454,13 @@ async function credentialsForRead(ctx: RequestContext) {
   const credential_infos = [];
   for (const path of body.path) {
     const key = store.artifactKey(run, path);
-    credential_infos.push({ run_id: run.info!.run_id, path, signed_uri: await objects.signedUrl(key), type: 'AZURE_SAS_URI', headers: [{ name: 'x-ms-blob-type', value: 'BlockBlob' }] });
+    credential_infos.push({
+      run_id: run.info!.run_id,
+      path,
+      signed_uri: await objects.signedUrl(key),
+      type: 'AZURE_SAS_URI',
+      headers: [{ name: 'x-ms-blob-type', value: 'BlockBlob' }],
+    });
   }
   return json(200, { credential_infos });
 }

@@ -207,7 +207,15 @@ export class ServingStore {
   private recordEntities(ep: StoredEndpoint, config: StoredConfig): void {
     for (const e of config.entities) {
       if (this.servedEntityHistory.some((h) => h.id === e.id)) continue;
-      this.servedEntityHistory.push({ id: e.id, endpoint: ep.name, endpointId: ep.id, name: e.input.name, entityName: e.input.entity_name, entityVersion: e.input.entity_version, at: this.ws.now() });
+      this.servedEntityHistory.push({
+        id: e.id,
+        endpoint: ep.name,
+        endpointId: ep.id,
+        name: e.input.name,
+        entityName: e.input.entity_name,
+        entityVersion: e.input.entity_version,
+        at: this.ws.now(),
+      });
     }
   }
 
@@ -250,7 +258,12 @@ export class ServingStore {
   }
 
   /** An endpoint that already serves `config` (READY), for seeding. */
-  seed(name: string, entities: ServedEntityInput[], routes: Route[] | undefined, extra: { aiGateway?: AiGatewayConfig; tags?: EndpointTag[]; notifications?: EmailNotifications } = {}): StoredEndpoint {
+  seed(
+    name: string,
+    entities: ServedEntityInput[],
+    routes: Route[] | undefined,
+    extra: { aiGateway?: AiGatewayConfig; tags?: EndpointTag[]; notifications?: EmailNotifications } = {},
+  ): StoredEndpoint {
     const now = this.ws.now();
     const config = this.buildConfig(entities, routes, 1);
     for (const e of config.entities) this.markReady(e);
@@ -349,7 +362,11 @@ export class ServingStore {
 
   create(body: CreateBody): StoredEndpoint {
     if (typeof body.name !== 'string' || !NAME.test(body.name)) {
-      fail(400, 'INVALID_PARAMETER_VALUE', `Endpoint name '${String(body.name)}' is invalid: it may only contain alphanumeric characters, dashes and underscores, at most 63 characters.`);
+      fail(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Endpoint name '${String(body.name)}' is invalid: it may only contain alphanumeric characters, dashes and underscores, at most 63 characters.`,
+      );
     }
     if (this.endpoints.has(body.name)) fail(409, 'RESOURCE_ALREADY_EXISTS', `Endpoint with name '${body.name}' already exists.`);
     const entities = body.config?.served_entities;
@@ -502,7 +519,8 @@ export class ServingStore {
     for (const r of finalRoutes) {
       const target = r.served_entity_name ?? r.served_model_name;
       if (!target || !names.has(target)) fail(400, 'INVALID_PARAMETER_VALUE', `Route to '${String(target)}', which is not a served entity of this config.`);
-      if (!Number.isInteger(r.traffic_percentage) || r.traffic_percentage < 0 || r.traffic_percentage > 100) fail(400, 'INVALID_PARAMETER_VALUE', 'traffic_percentage must be an integer from 0 to 100.');
+      if (!Number.isInteger(r.traffic_percentage) || r.traffic_percentage < 0 || r.traffic_percentage > 100)
+        fail(400, 'INVALID_PARAMETER_VALUE', 'traffic_percentage must be an integer from 0 to 100.');
       total += r.traffic_percentage;
     }
     if (total !== 100) fail(400, 'INVALID_PARAMETER_VALUE', `The traffic percentages add up to ${total}, not 100.`);
@@ -514,7 +532,8 @@ export class ServingStore {
     // Entities already served with the same settings carry over as they are (no redeploy).
     for (const e of config.entities) {
       const same = ep.config?.entities.find((x) => sameInput(x.input, e.input));
-      if (same) Object.assign(e, { id: same.id, created: same.created, deployment: same.deployment, message: same.message, buildLogs: same.buildLogs, serverLogs: same.serverLogs });
+      if (same)
+        Object.assign(e, { id: same.id, created: same.created, deployment: same.deployment, message: same.message, buildLogs: same.buildLogs, serverLogs: same.serverLogs });
       else e.buildLogs = buildLogLines(e.input, false).slice(0, 3).join('\n');
     }
     const failure = this.failures.get(ep.name)?.shift();
@@ -541,7 +560,8 @@ export class ServingStore {
       victim.deployment = f.deployment ?? 'DEPLOYMENT_FAILED';
       victim.message = f.message ?? 'Served entity creation failed: the container image build failed. Check the build logs.';
       victim.buildLogs = buildLogLines(victim.input, f.phase !== 'container').join('\n');
-      if (f.phase === 'container') victim.serverLogs = `Traceback (most recent call last):\n  File "/model/loader.py", line 12, in load\nModuleNotFoundError: No module named 'sklearn_extra'\nModel server exited with code 1`;
+      if (f.phase === 'container')
+        victim.serverLogs = `Traceback (most recent call last):\n  File "/model/loader.py", line 12, in load\nModuleNotFoundError: No module named 'sklearn_extra'\nModel server exited with code 1`;
       ep.lastOutcome = f.outcome ?? 'UPDATE_FAILED';
       r.settled = 'failed';
       return;
@@ -608,7 +628,17 @@ export class ServingStore {
     await this.ws.state.sql.exec(
       `INSERT INTO ${fullName} (databricks_request_id, client_request_id, request_date, request_time, status_code, sampling_fraction, execution_duration_ms, request, response, served_entity_id, requester)
        VALUES (:id, :client, CAST(:t AS DATE), :t, :status, 1.0, :ms, :req, :resp, :entity, :requester)`,
-      { id: r.databricks_request_id, client: r.client_request_id, t: new Date(r.request_time), status: r.status_code, ms: r.execution_duration_ms, req: r.request, resp: r.response, entity: r.served_entity_id, requester: r.requester },
+      {
+        id: r.databricks_request_id,
+        client: r.client_request_id,
+        t: new Date(r.request_time),
+        status: r.status_code,
+        ms: r.execution_duration_ms,
+        req: r.request,
+        resp: r.response,
+        entity: r.served_entity_id,
+        requester: r.requester,
+      },
     );
   }
 }
@@ -642,7 +672,15 @@ function entityOutput(e: StoredEntity): ServedEntityOutput {
 
 function sameInput(a: ServedEntityInput, b: ServedEntityInput): boolean {
   const norm = (e: ServedEntityInput) =>
-    JSON.stringify([e.name, e.entity_name?.toLowerCase(), e.entity_version, e.workload_size, e.workload_type ?? 'CPU', e.scale_to_zero_enabled ?? false, Object.entries(e.environment_vars ?? {}).sort()]);
+    JSON.stringify([
+      e.name,
+      e.entity_name?.toLowerCase(),
+      e.entity_version,
+      e.workload_size,
+      e.workload_type ?? 'CPU',
+      e.scale_to_zero_enabled ?? false,
+      Object.entries(e.environment_vars ?? {}).sort(),
+    ]);
   return norm(a) === norm(b);
 }
 
@@ -653,7 +691,7 @@ function buildLogLines(e: ServedEntityInput, failed: boolean): string[] {
     'Step 2/4: installing python=3.11 mlflow==2.19.0 scikit-learn==1.5.2',
     'Step 3/4: copying model artifacts',
   ];
-  if (failed) return [...lines, "ERROR: Could not find a version that satisfies the requirement sklearn-extra==0.9.9", 'Image build failed.'];
+  if (failed) return [...lines, 'ERROR: Could not find a version that satisfies the requirement sklearn-extra==0.9.9', 'Image build failed.'];
   return [...lines, 'Step 4/4: image pushed', 'Image build succeeded.'];
 }
 
@@ -679,8 +717,10 @@ function validateGateway(next: AiGatewayConfig, current: AiGatewayConfig | undef
   if (t?.enabled && (!t.catalog_name || !t.schema_name)) fail(400, 'INVALID_PARAMETER_VALUE', 'catalog_name and schema_name are required to enable the inference table.');
   const c = current?.inference_table_config;
   if (c?.enabled && t) {
-    const moved = (c.catalog_name ?? '') !== (t.catalog_name ?? '') || (c.schema_name ?? '') !== (t.schema_name ?? '') || (c.table_name_prefix ?? '') !== (t.table_name_prefix ?? '');
-    if (moved) fail(400, 'INVALID_PARAMETER_VALUE', 'Cannot update the catalog name, schema name or table name prefix of an enabled inference table: disable the inference table first.');
+    const moved =
+      (c.catalog_name ?? '') !== (t.catalog_name ?? '') || (c.schema_name ?? '') !== (t.schema_name ?? '') || (c.table_name_prefix ?? '') !== (t.table_name_prefix ?? '');
+    if (moved)
+      fail(400, 'INVALID_PARAMETER_VALUE', 'Cannot update the catalog name, schema name or table name prefix of an enabled inference table: disable the inference table first.');
   }
   for (const l of next.rate_limits ?? []) {
     if (l.renewal_period !== 'minute') fail(400, 'INVALID_PARAMETER_VALUE', "rate_limits renewal_period must be 'minute'.");
@@ -738,7 +778,13 @@ export const servingRoutes: RouteModule = {
       return store;
     });
     workspace.route('POST', BASE, (ctx) => limited(() => json(200, store(ctx).detailed(store(ctx).create((ctx.body ?? {}) as CreateBody)))));
-    workspace.route('GET', BASE, (ctx) => json(200, { endpoints: store(ctx).names().map((n) => store(ctx).detailed(store(ctx).get(n)!)) }));
+    workspace.route('GET', BASE, (ctx) =>
+      json(200, {
+        endpoints: store(ctx)
+          .names()
+          .map((n) => store(ctx).detailed(store(ctx).get(n)!)),
+      }),
+    );
     workspace.route('GET', `${BASE}/:name`, (ctx) => {
       const ep = store(ctx).get(ctx.params.name!);
       if (ep) store(ctx).noteRead(ep);
@@ -751,13 +797,17 @@ export const servingRoutes: RouteModule = {
       const ep = store(ctx).patchNotifications(ctx.params.name!, (ctx.body ?? {}) as never);
       return json(200, { name: ep.name, email_notifications: ep.notifications });
     });
-    workspace.route('GET', `${BASE}/:name/served-models/:entity/build-logs`, (ctx) => json(200, { logs: store(ctx).entityForLogs(ctx.params.name!, ctx.params.entity!).buildLogs }));
+    workspace.route('GET', `${BASE}/:name/served-models/:entity/build-logs`, (ctx) =>
+      json(200, { logs: store(ctx).entityForLogs(ctx.params.name!, ctx.params.entity!).buildLogs }),
+    );
     workspace.route('GET', `${BASE}/:name/served-models/:entity/logs`, (ctx) => {
       const entity = store(ctx).entityForLogs(ctx.params.name!, ctx.params.entity!);
       if (entity.serverLogs === undefined) return error(400, 'INVALID_STATE', `The container of served entity '${ctx.params.entity}' has not started: no server logs yet.`);
       return json(200, { logs: entity.serverLogs });
     });
     workspace.route('POST', '/serving-endpoints/:name/invocations', (ctx) => store(ctx).invoke(ctx.params.name!, ctx.body, ctx.requestId, ctx.subject));
-    workspace.route('POST', '/route-optimized/:id/serving-endpoints/:name/invocations', (ctx) => store(ctx).invokeDataPlane(ctx.params.id!, ctx.params.name!, ctx.body, ctx.requestId, ctx.subject));
+    workspace.route('POST', '/route-optimized/:id/serving-endpoints/:name/invocations', (ctx) =>
+      store(ctx).invokeDataPlane(ctx.params.id!, ctx.params.name!, ctx.body, ctx.requestId, ctx.subject),
+    );
   },
 };

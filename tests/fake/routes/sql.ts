@@ -314,7 +314,8 @@ async function getChunk(ctx: RequestContext) {
   if (statement.state !== 'SUCCEEDED' || !statement.result) fail(400, 'BAD_REQUEST', `Statement ${statement.id} has no result (state ${statement.state}).`);
   const index = Number(ctx.params.chunk);
   const count = Math.ceil(rowsOf(statement).rows.length / store.chunkRows);
-  if (!Number.isInteger(index) || index < 0 || index >= Math.max(1, count)) fail(400, 'INVALID_PARAMETER_VALUE', `Chunk index ${ctx.params.chunk} is out of range (0..${count - 1}).`);
+  if (!Number.isInteger(index) || index < 0 || index >= Math.max(1, count))
+    fail(400, 'INVALID_PARAMETER_VALUE', `Chunk index ${ctx.params.chunk} is out of range (0..${count - 1}).`);
   return json(200, chunkData(statement, store, index));
 }
 

@@ -128,7 +128,16 @@ export class UcModelStore {
 
   addVersion(
     model: FakeModel,
-    spec: { source: string; runId?: string; modelId?: string; dependencies?: Array<{ type: string; name: string }>; description?: string; tags?: Record<string, string>; createdBy: string; status?: VersionStatus },
+    spec: {
+      source: string;
+      runId?: string;
+      modelId?: string;
+      dependencies?: Array<{ type: string; name: string }>;
+      description?: string;
+      tags?: Record<string, string>;
+      createdBy: string;
+      status?: VersionStatus;
+    },
   ): FakeModelVersion {
     const version = model.nextVersion++;
     const versionId = randomUUID();
@@ -206,7 +215,11 @@ export class UcModelStore {
       fail(400, 'INVALID_STATE', `Model version ${model.info.full_name}/${v.version} is not pending registration.`);
     }
     if (!this.files(v).has('MLmodel')) {
-      fail(400, 'INVALID_PARAMETER_VALUE', `Model version ${model.info.full_name}/${v.version} has no MLmodel file in its storage location: upload the model files before finalizing.`);
+      fail(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Model version ${model.info.full_name}/${v.version} has no MLmodel file in its storage location: upload the model files before finalizing.`,
+      );
     }
     const failure = this.failures.get(model.info.full_name);
     if (failure !== undefined) {
@@ -375,7 +388,10 @@ function putAlias(ctx: RequestContext) {
   const v = store.requireVersion(model, body.version_num);
   if (store.status(v) !== 'READY') fail(400, 'INVALID_PARAMETER_VALUE', `Model version ${model.info.full_name}/${v.version} is not READY.`);
   model.aliases.set(alias, v.version);
-  return json(200, store.aliasesOf(model).find((a) => a.alias_name === alias));
+  return json(
+    200,
+    store.aliasesOf(model).find((a) => a.alias_name === alias),
+  );
 }
 
 function deleteAlias(ctx: RequestContext) {

@@ -85,7 +85,7 @@ function body<T>(ctx: RequestContext): T {
 }
 
 function requirePath(value: unknown): string {
-  if (typeof value !== 'string' || value === '') fail(400, 'INVALID_PARAMETER_VALUE', "Missing required field: path");
+  if (typeof value !== 'string' || value === '') fail(400, 'INVALID_PARAMETER_VALUE', 'Missing required field: path');
   return value;
 }
 

@@ -222,10 +222,27 @@ export function metricRows(o: MetricRowsOptions): { profile: GeneratedRow[]; dri
           );
         for (const logType of logTypes) {
           for (const c of o.columns) {
-            const scripted = Object.fromEntries(Object.entries((logType === 'INPUT' ? o.stats?.(at(c.name)) : undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined));
-            profile.push({ values: { ...group(c.name, c.kind === 'numeric' ? 'double' : 'string'), ...profileStats(c, wi, logType), ...scripted, ...(logType === 'INPUT' ? customs(c.name, false) : {}) } });
+            const scripted = Object.fromEntries(
+              Object.entries((logType === 'INPUT' ? o.stats?.(at(c.name)) : undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined),
+            );
+            profile.push({
+              values: {
+                ...group(c.name, c.kind === 'numeric' ? 'double' : 'string'),
+                ...profileStats(c, wi, logType),
+                ...scripted,
+                ...(logType === 'INPUT' ? customs(c.name, false) : {}),
+              },
+            });
           }
-          profile.push({ values: { ...group(':table', ':table'), log_type: logType, count: 1000 + wi * 10, ...(o.problemType && logType === 'INPUT' ? quality(o.problemType, wi) : {}), ...(logType === 'INPUT' ? customs(':table', false) : {}) } });
+          profile.push({
+            values: {
+              ...group(':table', ':table'),
+              log_type: logType,
+              count: 1000 + wi * 10,
+              ...(o.problemType && logType === 'INPUT' ? quality(o.problemType, wi) : {}),
+              ...(logType === 'INPUT' ? customs(':table', false) : {}),
+            },
+          });
         }
         const types: Array<'CONSECUTIVE' | 'BASELINE'> = o.baseline ? ['CONSECUTIVE', 'BASELINE'] : ['CONSECUTIVE'];
         for (const driftType of types) {
@@ -254,14 +271,28 @@ function struct(start: Date, end: Date): { sql: string; params: Record<string, S
 }
 
 function profileStats(c: MetricColumn, window: number, logType: string): GeneratedRow['values'] {
-  const base = { log_type: logType, count: 1000 + window * 10, num_nulls: 5, percent_null: 0.5, distinct_count: c.kind === 'numeric' ? 800 : 4, percent_distinct: c.kind === 'numeric' ? 80 : 0.4 };
+  const base = {
+    log_type: logType,
+    count: 1000 + window * 10,
+    num_nulls: 5,
+    percent_null: 0.5,
+    distinct_count: c.kind === 'numeric' ? 800 : 4,
+    percent_distinct: c.kind === 'numeric' ? 80 : 0.4,
+  };
   if (c.kind === 'categorical') return base;
   const avg = 40 + window;
   return { ...base, avg, min: 18, max: 90, stddev: 12.5, median: avg - 1, num_zeros: 0, percent_zeros: 0, num_nan: 0, percent_nan: 0 };
 }
 
 function quality(problemType: 'classification' | 'regression', window: number): GeneratedRow['values'] {
-  if (problemType === 'regression') return { mean_squared_error: 4 + window / 10, root_mean_squared_error: 2 + window / 40, mean_average_error: 1.6, mean_absolute_percentage_error: 0.08, r2_score: 0.82 - window / 100 };
+  if (problemType === 'regression')
+    return {
+      mean_squared_error: 4 + window / 10,
+      root_mean_squared_error: 2 + window / 40,
+      mean_average_error: 1.6,
+      mean_absolute_percentage_error: 0.08,
+      r2_score: 0.82 - window / 100,
+    };
   const f1 = 0.86 - window / 100;
   const averaged = (v: number) => ({ sql: "named_struct('one_vs_all', NULL, 'macro', :macro, 'weighted', :weighted)", params: { macro: v, weighted: v + 0.01 } });
   return { accuracy_score: f1 + 0.02, precision: averaged(f1 + 0.01), recall: averaged(f1 - 0.01), f1_score: averaged(f1), roc_auc_score: 0.91 };

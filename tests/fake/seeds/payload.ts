@@ -32,7 +32,15 @@ export async function insertPayloadRows(ws: FakeWorkspace, fullName: string, row
     await ws.state.sql.exec(
       `INSERT INTO ${fullName} (databricks_request_id, client_request_id, request_date, request_time, status_code, sampling_fraction, execution_duration_ms, request, response, served_entity_id)
        VALUES (:id, :client, CAST(:t AS DATE), :t, :status, 1.0, 12, :req, :resp, :entity)`,
-      { id: r.requestId, client: r.clientRequestId ?? null, t: r.time, status: r.status ?? 200, req: JSON.stringify(r.request), resp: JSON.stringify(r.response), entity: r.servedEntityId },
+      {
+        id: r.requestId,
+        client: r.clientRequestId ?? null,
+        t: r.time,
+        status: r.status ?? 200,
+        req: JSON.stringify(r.request),
+        resp: JSON.stringify(r.response),
+        entity: r.servedEntityId,
+      },
     );
   }
 }
@@ -100,7 +108,14 @@ export async function seedUnpackableEndpoint(ws: FakeWorkspace, opts: { endpoint
       response: { predictions: [1, 0] },
       servedEntityId,
     })),
-    { requestId: 'failed', time: at(9), status: 500, request: requestIn('dataframe_records', [{ tenure: 1, monthly_charges: 1 }]), response: { error_code: 'INTERNAL_ERROR' }, servedEntityId },
+    {
+      requestId: 'failed',
+      time: at(9),
+      status: 500,
+      request: requestIn('dataframe_records', [{ tenure: 1, monthly_charges: 1 }]),
+      response: { error_code: 'INTERNAL_ERROR' },
+      servedEntityId,
+    },
   ]);
   return { endpoint, model, payloadTable, servedEntityId };
 }

@@ -42,7 +42,11 @@ export interface LoggedRunSpec extends Omit<RunSpec, 'experimentName'> {
 
 export const DEFAULT_EXPERIMENT = '/Shared/churn-training';
 
-export function mlmodelText(signature: LoggedRunSpec['signature'] = 'outputs', modelId?: string, options: { mlflowVersion?: string; loaderModule?: string; extra?: string; artifactPath?: string } = {}): string {
+export function mlmodelText(
+  signature: LoggedRunSpec['signature'] = 'outputs',
+  modelId?: string,
+  options: { mlflowVersion?: string; loaderModule?: string; extra?: string; artifactPath?: string } = {},
+): string {
   const lines = [
     `artifact_path: ${options.artifactPath ?? 'model'}`,
     'flavors:',

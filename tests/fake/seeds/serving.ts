@@ -62,7 +62,14 @@ export function seedServingEndpoint(ws: FakeWorkspace, seed: EndpointSeed): Stor
   }));
   const routes = entities.map((e, i) => ({ served_entity_name: e.name, traffic_percentage: seed.served[i]!.traffic ?? (i === 0 ? 100 : 0) }));
   const aiGateway: AiGatewayConfig | undefined = seed.inferenceTable
-    ? { inference_table_config: { catalog_name: seed.inferenceTable.catalog, schema_name: seed.inferenceTable.schema, table_name_prefix: seed.inferenceTable.prefix, enabled: true } }
+    ? {
+        inference_table_config: {
+          catalog_name: seed.inferenceTable.catalog,
+          schema_name: seed.inferenceTable.schema,
+          table_name_prefix: seed.inferenceTable.prefix,
+          enabled: true,
+        },
+      }
     : undefined;
   return ws.state.serving.seed(seed.name, entities, routes, {
     aiGateway,

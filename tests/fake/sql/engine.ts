@@ -75,7 +75,10 @@ export class SqlEngine {
 
   /** Runs Databricks SQL with JS values as named parameters (seeding and assertions). */
   exec(sql: string, params: Record<string, SeedValue> = {}): Promise<SqlResult> {
-    return this.execute(sql, Object.entries(params).map(([name, value]) => seedParameter(name, value)));
+    return this.execute(
+      sql,
+      Object.entries(params).map(([name, value]) => seedParameter(name, value)),
+    );
   }
 
   /** Runs one statement; parameters use the Statement API's typed-string form. */
@@ -95,7 +98,12 @@ export class SqlEngine {
     const values: Record<string, string | null> = {};
     for (const name of translated.parameters) {
       const p = params.find((q) => q.name === name);
-      if (!p) throw new SqlExecutionError(`Found the unbound parameter: ${name}. Please, fix \`args\` and provide a mapping of the parameter to a SQL literal.`, 'UNBOUND_SQL_PARAMETER', '42P02');
+      if (!p)
+        throw new SqlExecutionError(
+          `Found the unbound parameter: ${name}. Please, fix \`args\` and provide a mapping of the parameter to a SQL literal.`,
+          'UNBOUND_SQL_PARAMETER',
+          '42P02',
+        );
       values[name] = p.value ?? null;
     }
     let reader;

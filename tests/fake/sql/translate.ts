@@ -150,8 +150,7 @@ function quoteIdent(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Rewrites
 
-const isWord = (t: Token | undefined, word?: string): boolean =>
-  t !== undefined && t.kind === 'word' && (word === undefined || t.text.toLowerCase() === word);
+const isWord = (t: Token | undefined, word?: string): boolean => t !== undefined && t.kind === 'word' && (word === undefined || t.text.toLowerCase() === word);
 const isPunct = (t: Token | undefined, p: string): boolean => t !== undefined && t.kind === 'punct' && t.text === p;
 const isName = (t: Token | undefined): boolean => t !== undefined && (t.kind === 'word' || t.kind === 'quoted');
 const nameOf = (t: Token): string => (t.kind === 'quoted' ? t.value! : t.text);

@@ -25,8 +25,13 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
 
   const seedTable = () => ws().state.sql.exec(`CREATE TABLE ${TABLE} (\`timestamp\` TIMESTAMP, model_id STRING, tenure DOUBLE, plan STRING, prediction BIGINT, label BIGINT)`);
   /** Write calls; a read-only statement (the probe of system.serving.served_entities is a SELECT, allowed in plan mode) is a read. */
-  const readOnlyStatement = (w: { path: string; body?: unknown }) => w.path === '/api/2.0/sql/statements' && /^\s*SELECT\b/i.test((w.body as { statement?: string } | undefined)?.statement ?? '');
-  const writes = () => ws().writeRequests().filter((w) => !readOnlyStatement(w)).map((w) => `${w.method} ${w.path}`);
+  const readOnlyStatement = (w: { path: string; body?: unknown }) =>
+    w.path === '/api/2.0/sql/statements' && /^\s*SELECT\b/i.test((w.body as { statement?: string } | undefined)?.statement ?? '');
+  const writes = () =>
+    ws()
+      .writeRequests()
+      .filter((w) => !readOnlyStatement(w))
+      .map((w) => `${w.method} ${w.path}`);
   const monitor = (inputs: Record<string, string>): Promise<TaskRun> => suite.run(inputs);
   const report = (run: TaskRun) => reportOf<MonitorReportData>(run);
   const summary = (run: TaskRun) => readFileSync(run.summaries[0]!, 'utf8');
@@ -53,7 +58,10 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.equal(r.data.status, 'ACTIVE');
     assert.ok(run.progress.length > 0, 'progress while waiting');
     // The ACTIVE wait's poll lines sit in one closed group.
-    assert.ok(logGroupsOf(run.stdout).some((g) => g.title === `Status of the monitor of ${TABLE}`), run.stdout);
+    assert.ok(
+      logGroupsOf(run.stdout).some((g) => g.title === `Status of the monitor of ${TABLE}`),
+      run.stdout,
+    );
   });
 
   it('updates with a minimal mask, then a re-run with the same inputs makes no write call', async () => {
@@ -63,7 +71,10 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     const update = await monitor({ schedule: '0 0 6 * * ?', timezone: 'Europe/Amsterdam' });
     assert.equal(update.result, 'Succeeded', update.stdout);
     const patch = ws().writeRequests();
-    assert.deepEqual(patch.map((w) => [w.method, w.query.update_mask]), [['PATCH', 'data_profiling_config.schedule']]);
+    assert.deepEqual(
+      patch.map((w) => [w.method, w.query.update_mask]),
+      [['PATCH', 'data_profiling_config.schedule']],
+    );
     assert.match(update.stdout, /- schedule: 0 0 0 \* \* \? \(UTC\)/);
     ws().reset();
     const again = await monitor({ schedule: '0 0 6 * * ?', timezone: 'Europe/Amsterdam' });
@@ -72,7 +83,12 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.match(again.resultMessage ?? '', /is up to date \(ACTIVE\); nothing changed/);
   });
 
-  for (const [mode, code] of [['endpointNotFound', 'ENDPOINT_NOT_FOUND'], ['featureDisabled', 'FEATURE_DISABLED'], ['featureNotEnabled', 'FEATURE_NOT_ENABLED'], ['notImplemented', 'NOT_IMPLEMENTED']] as const) {
+  for (const [mode, code] of [
+    ['endpointNotFound', 'ENDPOINT_NOT_FOUND'],
+    ['featureDisabled', 'FEATURE_DISABLED'],
+    ['featureNotEnabled', 'FEATURE_NOT_ENABLED'],
+    ['notImplemented', 'NOT_IMPLEMENTED'],
+  ] as const) {
     it(`falls back to the legacy API when the per-table v1 probe says it is unavailable (${code})`, async () => {
       await seedTable();
       ws().state.monitors.v1Mode = mode;
@@ -90,11 +106,19 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     await ws().state.sql.exec(`CREATE TABLE ${TABLE} (\`timestamp\` TIMESTAMP, model_id STRING, tenure DOUBLE, prediction BIGINT, proba DOUBLE)`);
     const created = await monitor({ predictionProbabilityColumn: 'proba' });
     assert.equal(created.result, 'Succeeded', created.stdout);
-    assert.match(created.stdout, /Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.churn_inference\) answered 404 RESOURCE_DOES_NOT_EXIST about the monitor/);
+    assert.match(
+      created.stdout,
+      /Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.churn_inference\) answered 404 RESOURCE_DOES_NOT_EXIST about the monitor/,
+    );
     assert.ok(!ws().requests.some((r) => r.path === '/api/data-quality/v1/monitors' && r.method === 'GET'));
     assert.equal(ws().state.monitors.get(TABLE)!.profile.predictionProba, 'proba');
-    const post = ws().writeRequests().find((w) => w.method === 'POST')!;
-    assert.equal((post.body as { data_profiling_config: { inference_log: { prediction_probability_column: string } } }).data_profiling_config.inference_log.prediction_probability_column, 'proba');
+    const post = ws()
+      .writeRequests()
+      .find((w) => w.method === 'POST')!;
+    assert.equal(
+      (post.body as { data_profiling_config: { inference_log: { prediction_probability_column: string } } }).data_profiling_config.inference_log.prediction_probability_column,
+      'proba',
+    );
   });
 
   it('predictionProbabilityColumn on the legacy API: sent as prediction_proba_col, with a note', async () => {
@@ -114,7 +138,10 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
       assert.equal(run.result, 'Succeeded', run.stdout);
       assert.equal(fault.fired, 1);
       assert.equal(ws().requests.filter((r) => r.method === 'POST' && r.path === path).length, 1, 'the create was sent once');
-      assert.ok(run.warnings.some((w) => /answer to the create of the monitor of main\.ml_mon\.churn_inference was lost .*it exists, so it was not created again/.test(w)), run.warnings.join('\n'));
+      assert.ok(
+        run.warnings.some((w) => /answer to the create of the monitor of main\.ml_mon\.churn_inference was lost .*it exists, so it was not created again/.test(w)),
+        run.warnings.join('\n'),
+      );
     });
   }
 
@@ -123,23 +150,45 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     const path = `/api/2.1/unity-catalog/tables/${TABLE}/monitor`;
     ws().faults.add({ method: 'POST', path, kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
     // The read right after the lost answer does not see the new monitor yet (eventual consistency).
-    ws().faults.add({ method: 'GET', path, offset: 1, times: 1, status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Cannot find Monitor with ID: /metastores:x/tables:y/' } });
+    ws().faults.add({
+      method: 'GET',
+      path,
+      offset: 1,
+      times: 1,
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Cannot find Monitor with ID: /metastores:x/tables:y/' },
+    });
     const run = await monitor({ monitorApi: 'legacy' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     const posts = ws().requests.filter((r) => r.method === 'POST' && r.path === path);
-    assert.deepEqual(posts.map((r) => r.status), [504, 409]);
-    assert.ok(run.warnings.some((w) => /sent again after a lost answer and the first one had been processed: it exists as asked for/.test(w)), run.warnings.join('\n'));
+    assert.deepEqual(
+      posts.map((r) => r.status),
+      [504, 409],
+    );
+    assert.ok(
+      run.warnings.some((w) => /sent again after a lost answer and the first one had been processed: it exists as asked for/.test(w)),
+      run.warnings.join('\n'),
+    );
   });
 
   it('a lost alert create answer: found by name, never a second alert', async () => {
     await seedTable();
-    const fault = ws().faults.add({ method: 'POST', path: '/api/2.0/alerts', kind: 'afterHandler', status: 504, body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' } });
+    const fault = ws().faults.add({
+      method: 'POST',
+      path: '/api/2.0/alerts',
+      kind: 'afterHandler',
+      status: 504,
+      body: { error_code: 'DEADLINE_EXCEEDED', message: 'Gateway timeout' },
+    });
     const run = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.equal(fault.fired, 1);
     assert.equal(ws().state.alerts.active().length, 1);
     assert.equal(ws().requests.filter((r) => r.method === 'POST' && r.path === '/api/2.0/alerts').length, 1);
-    assert.ok(run.warnings.some((w) => /create of the alert .* was lost/.test(w)), run.warnings.join('\n'));
+    assert.ok(
+      run.warnings.some((w) => /create of the alert .* was lost/.test(w)),
+      run.warnings.join('\n'),
+    );
   });
 
   it('legacy update keeps data_classification_config, on_new_classification_tag_detected and the dashboard', async () => {
@@ -152,13 +201,18 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     ws().reset();
     const run = await monitor({ monitorApi: 'legacy', schedule: '0 0 6 * * ?' });
     assert.equal(run.result, 'Succeeded', run.stdout);
-    const put = ws().writeRequests().find((w) => w.method === 'PUT')!;
+    const put = ws()
+      .writeRequests()
+      .find((w) => w.method === 'PUT')!;
     const body = put.body as { dashboard_id?: string; data_classification_config?: object; notifications?: { on_new_classification_tag_detected?: object } };
     assert.equal(body.dashboard_id, dashboard);
     assert.deepEqual(body.data_classification_config, { enabled: true });
     assert.deepEqual(body.notifications?.on_new_classification_tag_detected, { email_addresses: ['privacy@contoso.com'] });
     const after = ws().state.monitors.get(TABLE)!;
-    assert.deepEqual([after.dataClassification, after.classificationTagNotify, after.schedule?.cron], [{ enabled: true }, { email_addresses: ['privacy@contoso.com'] }, '0 0 6 * * ?']);
+    assert.deepEqual(
+      [after.dataClassification, after.classificationTagNotify, after.schedule?.cron],
+      [{ enabled: true }, { email_addresses: ['privacy@contoso.com'] }, '0 0 6 * * ?'],
+    );
   });
 
   it('forced legacy uses the legacy API even where v1 is available', async () => {
@@ -179,7 +233,7 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.deepEqual(writes(), []);
   });
 
-  it('a monitor that ends in ERROR fails the task with the monitor\'s message', async () => {
+  it("a monitor that ends in ERROR fails the task with the monitor's message", async () => {
     await seedTable();
     ws().state.monitors.failNextCreate = { status: 'ERROR', message: 'The baseline table has no column tenure.' };
     const run = await monitor({});
@@ -212,11 +266,19 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     assert.equal(first.result, 'Succeeded', first.stdout);
     assert.deepEqual(first.warnings, [], 'no warning when no alert of the same name exists');
     const alerts = () => ws().state.alerts.active();
-    assert.deepEqual(alerts().map((a) => a.display_name), [`[mlops] ${TABLE}: population_stability_index >= 0.2`]);
+    assert.deepEqual(
+      alerts().map((a) => a.display_name),
+      [`[mlops] ${TABLE}: population_stability_index >= 0.2`],
+    );
     ws().reset();
     const update = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, ds@contoso.com' });
     assert.equal(update.result, 'Succeeded', update.stdout);
-    assert.deepEqual(ws().writeRequests().map((w) => `${w.method} ${w.query.update_mask}`), ['PATCH evaluation']);
+    assert.deepEqual(
+      ws()
+        .writeRequests()
+        .map((w) => `${w.method} ${w.query.update_mask}`),
+      ['PATCH evaluation'],
+    );
     ws().reset();
     const again = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, ds@contoso.com' });
     assert.equal(again.result, 'Succeeded', again.stdout);
@@ -247,7 +309,10 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     ws().state.alerts.addDestination('On-call PagerDuty', 'PAGERDUTY');
     const run = await monitor({ driftAlerts: 'js_distance > 0.1 -> destination:MLOps Teams' });
     assert.equal(run.result, 'Failed');
-    assert.match(run.resultMessage ?? '', /driftAlerts: there is no notification destination named "MLOps Teams"\. Available: "MLOps Slack" \(SLACK\), "On-call PagerDuty" \(PAGERDUTY\)\./);
+    assert.match(
+      run.resultMessage ?? '',
+      /driftAlerts: there is no notification destination named "MLOps Teams"\. Available: "MLOps Slack" \(SLACK\), "On-call PagerDuty" \(PAGERDUTY\)\./,
+    );
     assert.deepEqual(writes(), []);
     assert.equal(ws().state.monitors.get(TABLE), undefined);
   });
@@ -280,7 +345,10 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
       const storageGets = ws().state.objects.storageRequests.filter((r) => r.method === 'GET' && r.path.endsWith('/MLmodel'));
       assert.equal(storageGets.length, 1);
       assert.ok(storageGets.every((r) => r.status === 200 && !r.authorization));
-      assert.deepEqual(writes().filter((w) => !/generate-temporary-credentials|create-download-url/.test(w)), []);
+      assert.deepEqual(
+        writes().filter((w) => !/generate-temporary-credentials|create-download-url/.test(w)),
+        [],
+      );
     });
   }
 
@@ -291,9 +359,17 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     ['outputSchema not two-part', { outputSchema: 'main' }, /outputSchema/],
     ['a driftAlerts rule that does not parse', { driftAlerts: 'psi >> 0.2 mlops@contoso.com' }, /driftAlerts/],
     ['a driftAlerts destination without a name', { driftAlerts: 'js_distance > 0.1 -> destination:' }, /driftAlerts.*names no destination/],
-    ['predictionProbabilityColumn on a snapshot', { profileType: 'snapshot', predictionProbabilityColumn: 'proba' }, /Input 'predictionProbabilityColumn' .*: applies to inference-log monitors only/],
+    [
+      'predictionProbabilityColumn on a snapshot',
+      { profileType: 'snapshot', predictionProbabilityColumn: 'proba' },
+      /Input 'predictionProbabilityColumn' .*: applies to inference-log monitors only/,
+    ],
     ['predictionProbabilityColumn not a column name', { predictionProbabilityColumn: 'pro ba;' }, /predictionProbabilityColumn/],
-    ['predictionProbabilityColumn equal to predictionColumn', { predictionProbabilityColumn: 'prediction' }, /Input 'predictionProbabilityColumn' .*: must differ from predictionColumn/],
+    [
+      'predictionProbabilityColumn equal to predictionColumn',
+      { predictionProbabilityColumn: 'prediction' },
+      /Input 'predictionProbabilityColumn' .*: must differ from predictionColumn/,
+    ],
   ];
   for (const [what, inputs, input] of badInputs) {
     it(`bad input (${what}) fails before any request`, async () => {

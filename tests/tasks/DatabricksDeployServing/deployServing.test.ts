@@ -83,20 +83,37 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(off.result, 'Succeeded', off.stdout);
     assert.deepEqual(tracking(), { enabled: false });
     assert.deepEqual(
-      suite.cloud.workspace.writeRequests().filter((r) => r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`),
+      suite.cloud.workspace
+        .writeRequests()
+        .filter((r) => r.path.startsWith('/api/'))
+        .map((r) => `${r.method} ${r.path}`),
       [`PUT /api/2.0/serving-endpoints/${EP}/ai-gateway`],
       'only the AI Gateway changes (then the smoke test runs)',
     );
   });
 
   it('canary then promote', async () => {
-    seedServingEndpoint(suite.cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' }, tags: [{ key: 'owner', value: 'mlops' }] });
+    seedServingEndpoint(suite.cloud.workspace, {
+      name: EP,
+      served: [{ model: MODEL, version: 7 }],
+      inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' },
+      tags: [{ key: 'owner', value: 'mlops' }],
+    });
     const canary = await deploy({ modelVersion: '8', trafficMode: 'canary', canaryPercent: '20' });
     assert.equal(canary.result, 'Succeeded', canary.stdout);
-    assert.deepEqual(report(canary).data.after.map((e) => [e.name, e.trafficPercent]), [['churn_model-7', 80], ['churn_model-8', 20]]);
+    assert.deepEqual(
+      report(canary).data.after.map((e) => [e.name, e.trafficPercent]),
+      [
+        ['churn_model-7', 80],
+        ['churn_model-8', 20],
+      ],
+    );
     const promote = await deploy({ modelVersion: '8', trafficMode: 'promote' });
     assert.equal(promote.result, 'Succeeded', promote.stdout);
-    assert.deepEqual(report(promote).data.after.map((e) => [e.name, e.trafficPercent]), [['churn_model-8', 100]]);
+    assert.deepEqual(
+      report(promote).data.after.map((e) => [e.name, e.trafficPercent]),
+      [['churn_model-8', 100]],
+    );
   });
 
   it('a failed update is explained and rolled back', async () => {
@@ -106,7 +123,10 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(run.result, 'Failed');
     // task-lib escapes % as %AZP25 in ##vso messages; the runTask helper unescapes it.
     assert.match(run.resultMessage ?? '', /Rolled back: churn-scoring serves churn_model-7 \(v7\) 100% again/);
-    assert.ok(run.errors.some((e) => e.includes('churn_model-8: DEPLOYMENT_FAILED: Container build failed')), run.errors.join('\n'));
+    assert.ok(
+      run.errors.some((e) => e.includes('churn_model-8: DEPLOYMENT_FAILED: Container build failed')),
+      run.errors.join('\n'),
+    );
     // Remote text cannot issue agent commands.
     assert.equal(run.commands.filter((c) => c.area === 'task' && c.event === 'complete').length, 1);
     assert.equal(report(run).data.rollback?.succeeded, true);
@@ -114,7 +134,12 @@ describe('DatabricksDeployServing (bundled task)', function () {
 
   it('another update replaces ours with version 9 under the same entity name during the wait: fails and rolls back', async () => {
     seedModel(suite.cloud.workspace, { fullName: MODEL, latestVersion: 9 });
-    seedServingEndpoint(suite.cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' }, tags: [{ key: 'owner', value: 'mlops' }] });
+    seedServingEndpoint(suite.cloud.workspace, {
+      name: EP,
+      served: [{ model: MODEL, version: 7 }],
+      inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' },
+      tags: [{ key: 'owner', value: 'mlops' }],
+    });
     const serving = suite.cloud.workspace.state.serving;
     const configPath = `/api/2.0/serving-endpoints/${EP}/config`;
     let replaced = false;
@@ -124,7 +149,9 @@ describe('DatabricksDeployServing (bundled task)', function () {
       if (replaced || r.method !== 'PUT' || r.path !== configPath || r.status !== 200) return;
       replaced = true;
       const ours = serving.detailed(serving.get(EP)!).pending_config!.served_entities!.find((e) => e.name === 'churn_model-8')!;
-      serving.startRollout(EP, [{ name: 'churn_model-8', entity_name: MODEL, entity_version: '9', workload_size: ours.workload_size, scale_to_zero_enabled: ours.scale_to_zero_enabled }]);
+      serving.startRollout(EP, [
+        { name: 'churn_model-8', entity_name: MODEL, entity_version: '9', workload_size: ours.workload_size, scale_to_zero_enabled: ours.scale_to_zero_enabled },
+      ]);
     });
     const run = await deploy({ modelVersion: '8' });
     assert.ok(replaced, 'the interloping update happened');
@@ -168,7 +195,11 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const served = store.get(EP)!.config!.entities.map((e) => `${e.input.name}=v${e.input.entity_version}`);
     assert.deepEqual(served, ['churn_model-7=v7']);
     const puts = suite.cloud.workspace.writeRequests().filter((w) => w.method === 'PUT' && w.path.endsWith('/config'));
-    assert.deepEqual(puts.map((p) => p.status), [200, 200], 'no rollback PUT refused while rolling out');
+    assert.deepEqual(
+      puts.map((p) => p.status),
+      [200, 200],
+      'no rollback PUT refused while rolling out',
+    );
     assert.equal(report(run).data.rollback?.succeeded, true);
   });
 
@@ -208,11 +239,20 @@ describe('DatabricksDeployServing (bundled task)', function () {
     suite.cloud.workspace.state.serving.dataPlaneTokenRefused = true;
     const skipped = await deploy({ modelVersion: '7' });
     assert.equal(skipped.result, 'Succeeded', skipped.stdout);
-    assert.ok(skipped.warnings.some((w) => /Smoke test skipped: churn-scoring is route-optimized and its host .* could not be used with the pipeline's token \(HTTP 401 UNAUTHENTICATED\)/.test(w)), skipped.warnings.join('\n'));
+    assert.ok(
+      skipped.warnings.some((w) =>
+        /Smoke test skipped: churn-scoring is route-optimized and its host .* could not be used with the pipeline's token \(HTTP 401 UNAUTHENTICATED\)/.test(w),
+      ),
+      skipped.warnings.join('\n'),
+    );
   });
 
   it('verifyInferenceLogMinutes: the smoke request carries a client_request_id and is found in the payload table', async () => {
-    seedServingEndpoint(suite.cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
+    seedServingEndpoint(suite.cloud.workspace, {
+      name: EP,
+      served: [{ model: MODEL, version: 7 }],
+      inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' },
+    });
     // Rows reach the payload table 2 min after the request (1.2 s here). The check may wait an
     // hour (36 s here): it ends when the row is found, so only a broken task would use it all.
     suite.cloud.workspace.state.serving.payloadDeliveryMs = 2 * 60_000;
@@ -230,14 +270,24 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.match(summary, /\*\*Inference log:\*\* ✅ received: The smoke request reached `?main\.ml\\_logs\.churn\\_scoring\\_payload`? \(found after \d+ (min|s)/);
     assert.match(run.stdout, /usually arrive within an hour/);
     // The only warning: the worst case (45 min rollout + 45 + 45 min of rollback) against the job timeout.
-    assert.deepEqual(run.warnings.filter((w) => !/default job timeout/.test(w)), []);
+    assert.deepEqual(
+      run.warnings.filter((w) => !/default job timeout/.test(w)),
+      [],
+    );
   });
 
   it('verifyInferenceLogMinutes: not found in time is a warning, not a failure', async () => {
-    seedServingEndpoint(suite.cloud.workspace, { name: EP, served: [{ model: MODEL, version: 7 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' } });
+    seedServingEndpoint(suite.cloud.workspace, {
+      name: EP,
+      served: [{ model: MODEL, version: 7 }],
+      inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' },
+    });
     const run = await deploy({ modelVersion: '8', warehouseId: DEFAULT_WAREHOUSE_ID, verifyInferenceLogMinutes: '1' });
     assert.equal(run.result, 'Succeeded', run.stdout);
-    assert.ok(run.warnings.some((w) => /was not yet in main\.ml_logs\.churn_scoring_payload after 1 min; payload rows usually arrive within an hour/.test(w)), run.warnings.join('\n'));
+    assert.ok(
+      run.warnings.some((w) => /was not yet in main\.ml_logs\.churn_scoring_payload after 1 min; payload rows usually arrive within an hour/.test(w)),
+      run.warnings.join('\n'),
+    );
     assert.match(run.stdout, /the table does not exist yet/);
     assert.match(summaryOf(run), /\*\*Inference log:\*\* ⚠️ not yet/);
   });
@@ -256,13 +306,19 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.match(message, /cancelled \(SIGTERM\)/);
     // The readiness wait's status lines sit in a group, closed although the wait was cut short.
     const wait = logGroupsOf(run.stdout).find((g) => g.title === `The update of ${EP}: status of ${EP}`);
-    assert.ok(wait?.lines.some((l) => l.startsWith(`${EP}: config_update IN_PROGRESS`)), run.stdout);
+    assert.ok(
+      wait?.lines.some((l) => l.startsWith(`${EP}: config_update IN_PROGRESS`)),
+      run.stdout,
+    );
     assert.match(message, /The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: .*\(the endpoint accepts no config change while an update is in progress\)/);
     assert.match(message, /State left: churn_model-7=v7 100% \(config 1\); still rolling out: churn_model-8=v8/);
     assert.match(message, /recorded on the endpoint \(tags databricks-mlops-rollback\*\): to restore it, run DatabricksDeployServing with trafficMode: rollback/);
     // The only write after the signal is the one rollback attempt.
     assert.deepEqual(
-      suite.cloud.workspace.writeRequests().filter((r) => r.time >= signalledAt).map((r) => `${r.method} ${r.path} ${r.status}`),
+      suite.cloud.workspace
+        .writeRequests()
+        .filter((r) => r.time >= signalledAt)
+        .map((r) => `${r.method} ${r.path} ${r.status}`),
       [`PUT /api/2.0/serving-endpoints/${EP}/config 409`],
     );
     // What it did before exiting: outputs and the report.
@@ -290,16 +346,34 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.ok(signalledAt > 0, run.stdout);
     assert.ok(Date.now() - signalledAt <= 5_000);
     assert.equal(run.result, 'Failed');
-    assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)\. The rollback of churn-scoring to churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% was accepted and is rolling out/);
+    assert.match(
+      run.resultMessage ?? '',
+      /cancelled \(SIGTERM\)\. The rollback of churn-scoring to churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% was accepted and is rolling out/,
+    );
     const puts = suite.cloud.workspace.writeRequests().filter((r) => r.method === 'PUT' && r.path === configPath);
-    assert.deepEqual(puts.map((r) => r.status), [200, 200]);
-    assert.deepEqual((puts[1]!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version), ['7']);
+    assert.deepEqual(
+      puts.map((r) => r.status),
+      [200, 200],
+    );
+    assert.deepEqual(
+      (puts[1]!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version),
+      ['7'],
+    );
     serving.endRollout(EP);
-    assert.deepEqual(serving.get(EP)!.config!.entities.map((e) => e.input.entity_version), ['7']);
+    assert.deepEqual(
+      serving.get(EP)!.config!.entities.map((e) => e.input.entity_version),
+      ['7'],
+    );
   });
 
   it('records the served config on the endpoint before the config PUT (every kept field, the traffic routes)', async () => {
-    seedServingEndpoint(suite.cloud.workspace, { name: EP, served: [{ model: MODEL, version: 6, traffic: 30, workloadSize: 'Medium', scaleToZero: false }, { model: MODEL, version: 7, traffic: 70 }] });
+    seedServingEndpoint(suite.cloud.workspace, {
+      name: EP,
+      served: [
+        { model: MODEL, version: 6, traffic: 30, workloadSize: 'Medium', scaleToZero: false },
+        { model: MODEL, version: 7, traffic: 70 },
+      ],
+    });
     const ep = suite.cloud.workspace.state.serving.get(EP)!;
     Object.assign(ep.config!.entities[0]!.input, { environment_vars: { MODE: 'strict', SECRET: '{{secrets/ml/key}}' }, burst_scaling_enabled: false });
     const run = await deploy({ modelVersion: '8' });
@@ -312,7 +386,10 @@ describe('DatabricksDeployServing (bundled task)', function () {
     if (record.kind !== 'ok') return;
     assert.deepEqual(record.config.traffic, { 'churn_model-6': 30, 'churn_model-7': 70 });
     const v6 = record.config.entities.find((e) => e.name === 'churn_model-6')!;
-    assert.deepEqual([v6.entityVersion, v6.workloadSize, v6.scaleToZero, v6.environmentVars, v6.carried], ['6', 'Medium', false, { MODE: 'strict', SECRET: '{{secrets/ml/key}}' }, { burst_scaling_enabled: false }]);
+    assert.deepEqual(
+      [v6.entityVersion, v6.workloadSize, v6.scaleToZero, v6.environmentVars, v6.carried],
+      ['6', 'Medium', false, { MODE: 'strict', SECRET: '{{secrets/ml/key}}' }, { burst_scaling_enabled: false }],
+    );
     assert.match(run.stdout, /Recorded the served config on churn-scoring \(tags databricks-mlops-rollback\*/);
     // A re-run changes nothing and leaves the record alone (the tag diff neither deletes nor rewrites it).
     suite.cloud.workspace.reset();
@@ -332,7 +409,10 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.match(run.resultMessage ?? '', /Rolled back serving endpoint churn-scoring: it serves churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% again/);
     const ep = suite.cloud.workspace.state.serving.get(EP)!;
-    assert.deepEqual(ep.config!.entities.map((e) => e.input.entity_version), ['7']);
+    assert.deepEqual(
+      ep.config!.entities.map((e) => e.input.entity_version),
+      ['7'],
+    );
     assert.deepEqual([run.outputs.servedEntityName, run.outputs.servedVersion], ['churn_model-7', '7']);
     assert.match(ep.tags.find((t) => t.key === 'databricks-mlops-rollback')!.value ?? '', /state=used/);
     assert.equal(report(run).data.rollback?.succeeded, true);
@@ -350,20 +430,29 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const serving = suite.cloud.workspace.state.serving;
     serving.startRollout(EP, [{ name: 'churn_model-9', entity_name: MODEL, entity_version: '9', workload_size: 'Small', scale_to_zero_enabled: true }], undefined, { held: true });
     let ended = false;
-    const run = await rollback({}, {
-      onStdout: (chunk) => {
-        if (!ended && chunk.includes('config_update IN_PROGRESS (an update, to be rolled back once it ends)')) {
-          ended = true;
-          serving.endRollout(EP);
-        }
+    const run = await rollback(
+      {},
+      {
+        onStdout: (chunk) => {
+          if (!ended && chunk.includes('config_update IN_PROGRESS (an update, to be rolled back once it ends)')) {
+            ended = true;
+            serving.endRollout(EP);
+          }
+        },
       },
-    });
+    );
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.ok(ended, 'the task waited for the update in progress');
     assert.ok(run.progress.length > 0, 'progress while waiting');
     const puts = suite.cloud.workspace.writeRequests().filter((r) => r.method === 'PUT');
-    assert.deepEqual((puts.at(-1)!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version), ['7']);
-    assert.deepEqual(serving.get(EP)!.config!.entities.map((e) => e.input.entity_version), ['7']);
+    assert.deepEqual(
+      (puts.at(-1)!.body as { served_entities: Array<{ entity_version: string }> }).served_entities.map((e) => e.entity_version),
+      ['7'],
+    );
+    assert.deepEqual(
+      serving.get(EP)!.config!.entities.map((e) => e.input.entity_version),
+      ['7'],
+    );
   });
 
   it('warns when its worst case exceeds the 60-minute default job timeout, naming timeoutInMinutes', async () => {
@@ -371,7 +460,11 @@ describe('DatabricksDeployServing (bundled task)', function () {
     const run = await deploy({ modelVersion: '8' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.ok(
-      run.warnings.some((w) => /DatabricksDeployServing can run for up to 135 min with these inputs \(45 min for the rollout.* \+ 45 min for the rollback to wait until the timed-out update settles.* \+ 45 min for the restored config to be ready.*\), longer than the 60-minute default job timeout.*timeoutInMinutes to at least 140/.test(w)),
+      run.warnings.some((w) =>
+        /DatabricksDeployServing can run for up to 135 min with these inputs \(45 min for the rollout.* \+ 45 min for the rollback to wait until the timed-out update settles.* \+ 45 min for the restored config to be ready.*\), longer than the 60-minute default job timeout.*timeoutInMinutes to at least 140/.test(
+          w,
+        ),
+      ),
       run.warnings.join('\n'),
     );
     const short = await deploy({ modelVersion: '8', timeoutMinutes: '15' });
@@ -387,7 +480,10 @@ describe('DatabricksDeployServing (bundled task)', function () {
     assert.ok(sigterm.signalledAt > 0, run.stdout);
     assert.ok(Date.now() - sigterm.signalledAt <= 5_000);
     assert.equal(run.result, 'Failed');
-    assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)\. The restore of churn-scoring to churn_model-7 .* was sent and is rolling out \(churn_model-8=v8 100% \(config 2\); still rolling out: churn_model-7=v7\); run trafficMode rollback again/);
+    assert.match(
+      run.resultMessage ?? '',
+      /cancelled \(SIGTERM\)\. The restore of churn-scoring to churn_model-7 .* was sent and is rolling out \(churn_model-8=v8 100% \(config 2\); still rolling out: churn_model-7=v7\); run trafficMode rollback again/,
+    );
     assert.equal(report(run).data.rollback?.succeeded, false);
   });
 
@@ -423,13 +519,21 @@ describe('DatabricksDeployServing (bundled task)', function () {
     ['canaryPercent 100', { trafficMode: 'canary', canaryPercent: '100' }, /canaryPercent/],
     ['canaryPercent 150', { trafficMode: 'canary', canaryPercent: '150' }, /canaryPercent/],
     ['an unknown workloadSize', { workloadSize: 'Huge' }, /workloadSize/],
-    ['an unknown workloadType', { workloadType: 'GPU_XXL' }, /workloadType' \(from the task\): must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM/],
+    [
+      'an unknown workloadType',
+      { workloadType: 'GPU_XXL' },
+      /workloadType' \(from the task\): must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM/,
+    ],
     ['an endpoint name with spaces', { endpointName: 'churn scoring' }, /endpointName/],
     ['a smokeTestPayload that is not JSON', { smokeTestPayload: '{"dataframe_records": [' }, /smokeTestPayload/],
     ['verifyInferenceLogMinutes without warehouseId', { verifyInferenceLogMinutes: '5' }, /Input 'warehouseId'.*is required by verifyInferenceLogMinutes/],
     ['verifyInferenceLogMinutes not a number', { verifyInferenceLogMinutes: 'soon', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
     ['verifyInferenceLogMinutes above 180', { verifyInferenceLogMinutes: '600', warehouseId: DEFAULT_WAREHOUSE_ID }, /verifyInferenceLogMinutes/],
-    ['verifyInferenceLogMinutes without an inference table', { verifyInferenceLogMinutes: '5', warehouseId: DEFAULT_WAREHOUSE_ID, inferenceTable: 'false' }, /verifyInferenceLogMinutes.*needs inferenceTable true/],
+    [
+      'verifyInferenceLogMinutes without an inference table',
+      { verifyInferenceLogMinutes: '5', warehouseId: DEFAULT_WAREHOUSE_ID, inferenceTable: 'false' },
+      /verifyInferenceLogMinutes.*needs inferenceTable true/,
+    ],
     ['a warehouseId with a space', { warehouseId: 'abc def' }, /warehouseId/],
     ['a tag under the reserved rollback-record key', { tags: 'databricks-mlops-rollback-1=x' }, /tags.*reserved/],
     ['no modelName outside trafficMode rollback', { modelName: '' }, /Input 'modelName'.*is required \(except with trafficMode rollback\)/],

@@ -47,11 +47,17 @@ describe('DatabricksDeployServing inference retention (bundled task)', function 
     const sql = suite.cloud.workspace.state.workspaceFiles.text(SQL_PATH) ?? '';
     assert.match(sql, /DELETE FROM `main`\.`ml_logs`\.`churn_scoring_payload` WHERE request_date < date_sub\(current_date\(\), 90\);/);
     // The payload table appears with the first logged request: the DELETE only runs once it exists.
-    assert.match(sql, /IF EXISTS \(SELECT 1 FROM `main`\.information_schema\.tables\s+WHERE lower\(table_schema\) = lower\('ml_logs'\) AND lower\(table_name\) = lower\('churn_scoring_payload'\)\) THEN/);
+    assert.match(
+      sql,
+      /IF EXISTS \(SELECT 1 FROM `main`\.information_schema\.tables\s+WHERE lower\(table_schema\) = lower\('ml_logs'\) AND lower\(table_name\) = lower\('churn_scoring_payload'\)\) THEN/,
+    );
     const r1 = report(created).retention!;
     assert.equal(r1.action, 'create');
     assert.equal(r1.jobId, job.job_id);
-    assert.match(readFileSync(created.summaries[0]!, 'utf8'), /Inference retention: 90 day\(s\): job \\\[mlops\\\] churn-scoring inference retention \(\d+\) deletes older rows of main\.ml\\_logs\.churn\\_scoring\\_payload daily at 03:00 UTC/);
+    assert.match(
+      readFileSync(created.summaries[0]!, 'utf8'),
+      /Inference retention: 90 day\(s\): job \\\[mlops\\\] churn-scoring inference retention \(\d+\) deletes older rows of main\.ml\\_logs\.churn\\_scoring\\_payload daily at 03:00 UTC/,
+    );
 
     // Unchanged: nothing written.
     suite.cloud.workspace.reset();
@@ -65,13 +71,22 @@ describe('DatabricksDeployServing inference retention (bundled task)', function 
     const shorter = await deploy({ inferenceRetentionDays: '30' });
     assert.equal(shorter.result, 'Succeeded', shorter.stdout);
     assert.match(suite.cloud.workspace.state.workspaceFiles.text(SQL_PATH) ?? '', /date_sub\(current_date\(\), 30\)/);
-    assert.deepEqual(retentionWrites().map((r) => r.path), ['/api/2.0/workspace/mkdirs', '/api/2.0/workspace/import']);
-    assert.match(shorter.stdout, /~ retention job "\[mlops\] churn-scoring inference retention"\n {4}- delete rows older than \(days\): 90\n {4}\+ delete rows older than \(days\): 30/);
+    assert.deepEqual(
+      retentionWrites().map((r) => r.path),
+      ['/api/2.0/workspace/mkdirs', '/api/2.0/workspace/import'],
+    );
+    assert.match(
+      shorter.stdout,
+      /~ retention job "\[mlops\] churn-scoring inference retention"\n {4}- delete rows older than \(days\): 90\n {4}\+ delete rows older than \(days\): 30/,
+    );
     assert.equal(report(shorter).retention?.action, 'update');
     suite.cloud.workspace.reset();
     const moved = await deploy({ inferenceRetentionDays: '30', warehouseId: '0123456789abcdef' });
     assert.equal(moved.result, 'Succeeded', moved.stdout);
-    assert.deepEqual(retentionWrites().map((r) => r.path), ['/api/2.2/jobs/reset']);
+    assert.deepEqual(
+      retentionWrites().map((r) => r.path),
+      ['/api/2.2/jobs/reset'],
+    );
     assert.equal(ourJobs()[0]!.settings.tasks?.[0]?.sql_task?.warehouse_id, '0123456789abcdef');
     assert.equal(ourJobs().length, 1);
 
@@ -92,7 +107,10 @@ describe('DatabricksDeployServing inference retention (bundled task)', function 
     const run = await deploy({ inferenceRetentionDays: '90', dryRun: 'true' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
-    assert.match(run.stdout, /\+ retention job "\[mlops\] churn-scoring inference retention"\n {4}\+ delete rows older than \(days\): 90\n {4}\+ table: main\.ml_logs\.churn_scoring_payload\n {4}\+ warehouse: abcdef1234567890\n {4}\+ schedule: daily at 03:00 UTC/);
+    assert.match(
+      run.stdout,
+      /\+ retention job "\[mlops\] churn-scoring inference retention"\n {4}\+ delete rows older than \(days\): 90\n {4}\+ table: main\.ml_logs\.churn_scoring_payload\n {4}\+ warehouse: abcdef1234567890\n {4}\+ schedule: daily at 03:00 UTC/,
+    );
     assert.equal(report(run).retention?.action, 'create');
   });
 
@@ -101,7 +119,10 @@ describe('DatabricksDeployServing inference retention (bundled task)', function 
     const run = await deploy({ inferenceRetentionDays: '90' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.equal(ourJobs().length, 2);
-    assert.ok(run.warnings.some((w) => /is also named .* not managed by this task/.test(w)), run.warnings.join('\n'));
+    assert.ok(
+      run.warnings.some((w) => /is also named .* not managed by this task/.test(w)),
+      run.warnings.join('\n'),
+    );
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [

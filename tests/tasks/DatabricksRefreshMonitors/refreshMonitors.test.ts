@@ -71,7 +71,7 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
   describe('refreshes', () => {
     it('two monitors at once: outputs, summary (verdict first, worst column first) and the report at reportPath', async () => {
-      await seed({ table: CHURN, pastRefreshes: 2, severity: (c) => (c.window === c.windows - 1 ? { age: 0.45, income: 0.25 }[c.column] ?? 0.03 : 0.03) });
+      await seed({ table: CHURN, pastRefreshes: 2, severity: (c) => (c.window === c.windows - 1 ? ({ age: 0.45, income: 0.25 }[c.column] ?? 0.03) : 0.03) });
       await seed({ table: FRAUD, pastRefreshes: 2 });
       // Both refreshes run until both were started: a task that waited for one before starting
       // the other would never see the first end (and time out).
@@ -102,20 +102,33 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.match(md, /\| \[main\.ml\\_mon\.fraud\\_inference\]\([^)]+\) \| SUCCESS #\d+ \| \d+ s \| No drift \| {2}\|/);
       const churnDetails = md.slice(md.indexOf('#### main.ml\\_mon.churn\\_inference'));
       const rows = churnDetails.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Column'));
-      assert.deepEqual(rows.slice(0, 2).map((l) => l.split(' | ')[0]), ['| age', '| income'], 'worst column first');
+      assert.deepEqual(
+        rows.slice(0, 2).map((l) => l.split(' | ')[0]),
+        ['| age', '| income'],
+        'worst column first',
+      );
       assert.match(rows[0]!, /\| 0\.45 \(>= 0\.2\) \| \*\*0\.45\*\* \| 1\/1 \| \*\*yes\*\* \|/);
-      assert.ok(rows.slice(2).every((l) => l.endsWith('| no |')), 'columns without drift after the drifted ones');
+      assert.ok(
+        rows.slice(2).every((l) => l.endsWith('| no |')),
+        'columns without drift after the drifted ones',
+      );
 
       const r = report(run);
       assert.equal(r.kind, 'drift');
       assert.equal(r.result, 'Failed');
       assert.equal(r.data.verdict, 'drift');
       assert.deepEqual(r.data.driftedColumns, [`${CHURN}.age`, `${CHURN}.income`]);
-      assert.deepEqual(r.data.tables.map((t) => [t.table, t.verdict, t.monitorApi, t.refresh.startedByTask]), [
-        [CHURN, 'drift', 'dataQuality', true],
-        [FRAUD, 'no-drift', 'dataQuality', true],
-      ]);
-      assert.deepEqual(r.data.tables.map((t) => t.granularity), ['1 day', '1 day']);
+      assert.deepEqual(
+        r.data.tables.map((t) => [t.table, t.verdict, t.monitorApi, t.refresh.startedByTask]),
+        [
+          [CHURN, 'drift', 'dataQuality', true],
+          [FRAUD, 'no-drift', 'dataQuality', true],
+        ],
+      );
+      assert.deepEqual(
+        r.data.tables.map((t) => t.granularity),
+        ['1 day', '1 day'],
+      );
       assert.ok(existsSync(reportPath));
       assert.deepEqual(JSON.parse(readFileSync(reportPath, 'utf8')), r, 'the file at reportPath is the attached report');
       assert.ok(run.progress.length > 0, 'progress while waiting');
@@ -156,7 +169,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       const refreshes = tables.map((t) => ws().state.monitors.get(t)!.refreshes);
       assert.ok(refreshes.every((list) => list.length === 1 && ws().state.monitors.refreshState(list[0]!) === 'SUCCESS'));
       assert.equal(peak, 10, 'refreshes in flight at most');
-      assert.deepEqual(Object.values(JSON.parse(run.outputs.refreshStates!)), tables.map(() => 'SUCCESS'));
+      assert.deepEqual(
+        Object.values(JSON.parse(run.outputs.refreshStates!)),
+        tables.map(() => 'SUCCESS'),
+      );
       // Polls: one GET of each refresh per poll, never a burst: at most one read per poll interval.
       const gets = ws().requests.filter((r) => r.method === 'GET' && /\/refreshes\/\d+$/.test(r.path));
       const perRefresh = new Map<string, typeof gets>();
@@ -193,8 +209,14 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(run.result, 'Failed', run.stdout);
       assert.match(run.resultMessage ?? '', /Could not check main\.ml_mon\.churn_inference: The refresh \d+ ended FAILED: Serverless compute ran out of memory/);
       assert.deepEqual(JSON.parse(run.outputs.refreshStates!), { [CHURN]: 'FAILED', [FRAUD]: 'SUCCESS' });
-      assert.deepEqual(report(run).data.tables.map((t) => t.verdict), ['error', 'no-drift']);
-      assert.ok(run.errors.some((e) => e.includes('Serverless compute ran out of memory')), run.errors.join('\n'));
+      assert.deepEqual(
+        report(run).data.tables.map((t) => t.verdict),
+        ['error', 'no-drift'],
+      );
+      assert.ok(
+        run.errors.some((e) => e.includes('Serverless compute ran out of memory')),
+        run.errors.join('\n'),
+      );
     });
 
     it('on timeout cancels the refreshes it started and reports them', async () => {
@@ -220,10 +242,18 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.ok(exitedAt - signalledAt <= 5_000, `exited ${exitedAt - signalledAt} ms after SIGTERM`);
       assert.equal(run.result, 'Failed');
       assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
-      assert.deepEqual(ws().writeRequests().filter((r) => r.time >= signalledAt), []);
+      assert.deepEqual(
+        ws()
+          .writeRequests()
+          .filter((r) => r.time >= signalledAt),
+        [],
+      );
       // The refresh lines sit in a group, closed although the wait was cut short.
       const wait = logGroupsOf(run.stdout).find((g) => /^Waiting for 1 monitor refresh\(es\) \(up to 60 min\)$/.test(g.title));
-      assert.ok(wait?.lines.some((l) => l.includes(`${CHURN}: started refresh`)), run.stdout);
+      assert.ok(
+        wait?.lines.some((l) => l.includes(`${CHURN}: started refresh`)),
+        run.stdout,
+      );
     });
 
     it('dryRun starts no refresh and makes no write call; the gate reads the metrics as they are', async () => {
@@ -237,12 +267,19 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       // The only POSTs are the gate's SELECT statements (read-only, allowed in plan mode).
       const writes = ws().writeRequests();
       assert.ok(writes.length > 0 && writes.every((r) => r.path === '/api/2.0/sql/statements'), JSON.stringify(writes.map((r) => r.path)));
-      assert.ok(ws().state.sql.statementsMatching(/.*/s).every((s) => /^\s*SELECT\b/i.test(s.sql)));
+      assert.ok(
+        ws()
+          .state.sql.statementsMatching(/.*/s)
+          .every((s) => /^\s*SELECT\b/i.test(s.sql)),
+      );
       assert.match(run.stdout, new RegExp(`${CHURN}: would wait on refresh \\d+ \\(RUNNING\\)`));
       assert.match(run.stdout, new RegExp(`${FRAUD}: would start a refresh`));
       const r = report(run);
       assert.equal(r.dryRun, true);
-      assert.deepEqual(r.data.changes?.map((c) => c.action), ['noop', 'create']);
+      assert.deepEqual(
+        r.data.changes?.map((c) => c.action),
+        ['noop', 'create'],
+      );
       assert.match(summary(run), /\*\*Plan mode \(dryRun\):\*\* nothing was written; no refresh was started/);
       assert.equal(run.outputs.driftedColumns, `${CHURN}.age`);
     });
@@ -276,9 +313,19 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
         assert.equal(run.result, 'Succeeded', run.stdout);
         assert.deepEqual(Object.keys(JSON.parse(run.outputs.refreshStates!)), [CHURN]);
         assert.ok(!ws().requests.some((r) => r.path === '/api/data-quality/v1/monitors'), 'never the v1 list call');
-        assert.ok(ws().requests.some((r) => r.path === '/api/2.1/unity-catalog/tables'), 'the schema is enumerated through Unity Catalog');
-        assert.deepEqual(report(run).data.tables.map((t) => t.monitorApi), ['legacy']);
-        if (monitorApi === 'auto') assert.match(run.stdout, /Monitor API: legacy quality monitors API, because the data quality API is not available here \(FEATURE_NOT_ENABLED\)\. Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.[a-z_]+\) answered 400 FEATURE_NOT_ENABLED/);
+        assert.ok(
+          ws().requests.some((r) => r.path === '/api/2.1/unity-catalog/tables'),
+          'the schema is enumerated through Unity Catalog',
+        );
+        assert.deepEqual(
+          report(run).data.tables.map((t) => t.monitorApi),
+          ['legacy'],
+        );
+        if (monitorApi === 'auto')
+          assert.match(
+            run.stdout,
+            /Monitor API: legacy quality monitors API, because the data quality API is not available here \(FEATURE_NOT_ENABLED\)\. Decided by: GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.[a-z_]+\) answered 400 FEATURE_NOT_ENABLED/,
+          );
         else assert.ok(!ws().requests.some((r) => r.path.startsWith('/api/data-quality/')), 'no v1 request when legacy is forced');
       });
     }
@@ -301,7 +348,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       const run = await refresh({ tables: `${CHURN}\nmain.ml_mon.raw_events` });
 
       assert.equal(run.result, 'Failed');
-      assert.match(run.resultMessage ?? '', /The table main\.ml_mon\.raw_events has no data quality monitor\. Create one with DatabricksCreateMonitor, or remove the table from tables\./);
+      assert.match(
+        run.resultMessage ?? '',
+        /The table main\.ml_mon\.raw_events has no data quality monitor\. Create one with DatabricksCreateMonitor, or remove the table from tables\./,
+      );
       assert.deepEqual(ws().writeRequests(), []);
     });
   });
@@ -315,12 +365,20 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
       assert.equal(run.result, 'SucceededWithIssues', run.stdout);
       const delivered = ws().state.alerts.delivered;
-      assert.deepEqual(delivered.map((d) => d.destinationId), [slack.id, pager.id]);
+      assert.deepEqual(
+        delivered.map((d) => d.destinationId),
+        [slack.id, pager.id],
+      );
       assert.match(delivered[0]!.message, /^\[mlops\] Drift detected: 1 column\(s\) in main\.ml_mon\.churn_inference \(onDrift: warn\)\./);
-      const submit = ws().writeRequests().find((w) => w.path === '/api/2.2/jobs/runs/submit')!;
+      const submit = ws()
+        .writeRequests()
+        .find((w) => w.path === '/api/2.2/jobs/runs/submit')!;
       const body = submit.body as { idempotency_token: string; tasks: Array<{ condition_task?: object; new_cluster?: object }> };
       assert.match(body.idempotency_token, /^ado-drift-[0-9a-f]{48}$/);
-      assert.ok(body.tasks.every((t) => t.condition_task && !t.new_cluster), 'no compute');
+      assert.ok(
+        body.tasks.every((t) => t.condition_task && !t.new_cluster),
+        'no compute',
+      );
       assert.match(summary(run), /\*\*Notification destinations:\*\* MLOps Slack, On-call PagerDuty notified through the one-time job run \d+\./);
       assert.deepEqual(report(run).data.notification?.destinations, ['MLOps Slack', 'On-call PagerDuty']);
     });
@@ -392,7 +450,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       await seed({ table: CHURN, customMetrics: [{ name: 'high_income_share', type: 'AGGREGATE', inputColumns: [':table'] }] });
       const run = await refresh({ tables: CHURN, thresholds: 'high_income_shares > 0.3' });
       assert.equal(run.result, 'Failed');
-      assert.match(run.resultMessage ?? '', /Input 'thresholds'.*unknown metric "high_income_shares": neither a built-in metric nor a custom metric of the monitors \(the monitors' custom metrics are high_income_share\); did you mean high_income_share\?/);
+      assert.match(
+        run.resultMessage ?? '',
+        /Input 'thresholds'.*unknown metric "high_income_shares": neither a built-in metric nor a custom metric of the monitors \(the monitors' custom metrics are high_income_share\); did you mean high_income_share\?/,
+      );
       assert.deepEqual(refreshStarts(), []);
       assert.deepEqual(ws().writeRequests(), []);
     });
@@ -427,11 +488,21 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(run.outputs.driftDetected, 'true');
       const data = report(run).data;
       assert.equal(data.modelId, CANARY);
-      assert.deepEqual([...new Set(data.tables[0]!.columns.filter((c) => c.drifted).map((c) => `${c.column} ${c.rule}`))].sort(), ['prediction percent_null > 1', 'prediction population_stability_index >= 0.1']);
+      assert.deepEqual([...new Set(data.tables[0]!.columns.filter((c) => c.drifted).map((c) => `${c.column} ${c.rule}`))].sort(), [
+        'prediction percent_null > 1',
+        'prediction population_stability_index >= 0.1',
+      ]);
       assert.ok(summary(run).includes('judged on the rows of model id main.ml.churn\\_model/8 only;'), summary(run));
-      const reads = ws().state.sql.statementsMatching(/_metrics/).slice(before);
+      const reads = ws()
+        .state.sql.statementsMatching(/_metrics/)
+        .slice(before);
       assert.ok(reads.length >= 2);
-      for (const r of reads) assert.deepEqual(r.params.find((p) => p.name === 'model_id'), { name: 'model_id', value: CANARY, type: 'STRING' }, r.sql);
+      for (const r of reads)
+        assert.deepEqual(
+          r.params.find((p) => p.name === 'model_id'),
+          { name: 'model_id', value: CANARY, type: 'STRING' },
+          r.sql,
+        );
     });
 
     it('a slice with no rows yet is not enough data (onInsufficientData), naming the model ids there are', async () => {
@@ -439,7 +510,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       const run = await refresh({ ...gate, modelId: 'main.ml.churn_model/9' });
       assert.equal(run.result, 'Failed', run.stdout);
       assert.equal(report(run).data.verdict, 'insufficient-data');
-      assert.match(run.stdout, /no CONSECUTIVE drift metrics for model id main\.ml\.churn_model\/9 yet: the metric table holds model ids main\.ml\.churn_model\/7, main\.ml\.churn_model\/8/);
+      assert.match(
+        run.stdout,
+        /no CONSECUTIVE drift metrics for model id main\.ml\.churn_model\/9 yet: the metric table holds model ids main\.ml\.churn_model\/7, main\.ml\.churn_model\/8/,
+      );
     });
 
     it('* is all models (overriding a settings-file slice); a slice on a monitor without model ids fails before any refresh', async () => {
@@ -484,14 +558,25 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(run.result, 'SucceededWithIssues', run.stdout);
       assert.equal(run.outputs.driftedColumns, `${CHURN}.:table`);
       const f1 = report(run).data.tables[0]!.columns.find((c) => c.metric === 'f1_score.macro')!;
-      assert.deepEqual(f1.windows.map((w) => Number(w.value?.toFixed(4))), [0.86, 0.85, 0.84]);
-      assert.deepEqual(f1.windows.map((w) => w.violated), [false, false, true]);
+      assert.deepEqual(
+        f1.windows.map((w) => Number(w.value?.toFixed(4))),
+        [0.86, 0.85, 0.84],
+      );
+      assert.deepEqual(
+        f1.windows.map((w) => w.violated),
+        [false, false, true],
+      );
       assert.equal(f1.drifted, true);
       const profileReads = ws().state.sql.statementsMatching(/_profile_metrics/);
       assert.equal(profileReads.length, 1);
       assert.deepEqual(
         profileReads[0]!.params.map((p) => [p.name, p.value]).sort(),
-        [['all_models', '*'], ['granularity', '1 day'], ['log_type', 'INPUT'], ['windows', '3']],
+        [
+          ['all_models', '*'],
+          ['granularity', '1 day'],
+          ['log_type', 'INPUT'],
+          ['windows', '3'],
+        ],
         'values are named parameters',
       );
     });
@@ -504,7 +589,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(run.result, 'SucceededWithIssues', run.stdout);
       const [churn, fraud] = report(run).data.tables;
       assert.equal(churn!.verdict, 'drift');
-      assert.deepEqual(churn!.columns.find((c) => c.column === 'age')!.windows.map((w) => w.violated), [true, false, true]);
+      assert.deepEqual(
+        churn!.columns.find((c) => c.column === 'age')!.windows.map((w) => w.violated),
+        [true, false, true],
+      );
       // Only the latest breaks the rule: 1 of 3 is not drift.
       assert.equal(fraud!.verdict, 'no-drift');
       assert.equal(fraud!.columns.find((c) => c.column === 'age')!.violations, 1);
@@ -519,7 +607,10 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       await seed({ table: CHURN });
       const run = await refresh({ tables: CHURN, thresholds: 'drift_score > 0.2' });
       assert.equal(run.result, 'Failed');
-      assert.match(run.resultMessage ?? '', /Input 'thresholds'.*unknown metric "drift_score": neither a built-in metric nor a custom metric of the monitors \(the monitors have no custom metrics\)/);
+      assert.match(
+        run.resultMessage ?? '',
+        /Input 'thresholds'.*unknown metric "drift_score": neither a built-in metric nor a custom metric of the monitors \(the monitors have no custom metrics\)/,
+      );
       assert.deepEqual(ws().writeRequests(), []);
     });
     for (const [rule, message] of badRules) {
@@ -544,14 +635,14 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       return file;
     }
 
-    it('an explicit onDrift: fail on the step wins over the file\'s warn, although fail is the default', async () => {
+    it("an explicit onDrift: fail on the step wins over the file's warn, although fail is the default", async () => {
       await drift();
       const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'fail', configFile: settingsFile({ onDrift: 'warn' }) });
       assert.equal(run.result, 'Failed', run.stdout);
       assert.match(run.resultMessage ?? '', /\(onDrift: fail\)/);
     });
 
-    it('onDrift left out (the agent passes fromFile) takes the file\'s warn', async () => {
+    it("onDrift left out (the agent passes fromFile) takes the file's warn", async () => {
       await drift();
       const run = await refresh({ tables: CHURN, thresholds: PSI, configFile: settingsFile({ onDrift: 'warn' }) });
       assert.equal(run.result, 'SucceededWithIssues', run.stdout);
@@ -573,7 +664,7 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       assert.equal(builtIn.outputs.reportPath, join(builtIn.tempDir, 'databricks-drift-report.json'));
     });
 
-    it('an explicit waitForCompletion: true on the step wins over the file\'s false', async () => {
+    it("an explicit waitForCompletion: true on the step wins over the file's false", async () => {
       await seed({ table: CHURN });
       const run = await refresh({ tables: CHURN, waitForCompletion: 'true', configFile: settingsFile({ waitForCompletion: false }) });
       assert.equal(run.result, 'Succeeded', run.stdout);
@@ -587,7 +678,11 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
     /** insufficient data: CONSECUTIVE drift with a single window (its metrics are null). */
     const insufficient = () => seed({ table: CHURN });
 
-    for (const [onDrift, expected] of [['fail', 'Failed'], ['warn', 'SucceededWithIssues'], ['ignore', 'Succeeded']] as const) {
+    for (const [onDrift, expected] of [
+      ['fail', 'Failed'],
+      ['warn', 'SucceededWithIssues'],
+      ['ignore', 'Succeeded'],
+    ] as const) {
       it(`drift with onDrift ${onDrift} → ${expected}`, async () => {
         await drift();
         const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift, onInsufficientData: 'fail' });
@@ -597,7 +692,11 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
       });
     }
 
-    for (const [onInsufficientData, expected] of [['warn', 'SucceededWithIssues'], ['pass', 'Succeeded'], ['fail', 'Failed']] as const) {
+    for (const [onInsufficientData, expected] of [
+      ['warn', 'SucceededWithIssues'],
+      ['pass', 'Succeeded'],
+      ['fail', 'Failed'],
+    ] as const) {
       it(`insufficient data with onInsufficientData ${onInsufficientData} → ${expected}`, async () => {
         await insufficient();
         const run = await refresh({ tables: CHURN, thresholds: PSI, driftType: 'CONSECUTIVE', onDrift: 'fail', onInsufficientData });
@@ -625,10 +724,16 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
     for (const settings of errorSettings) {
       it(`a query FAILED inside an HTTP 200 is an error (Failed) with onDrift ${settings.onDrift}, onInsufficientData ${settings.onInsufficientData}`, async () => {
         await drift();
-        ws().state.sql.script({ match: /_drift_metrics/, fail: { errorCode: 'BAD_REQUEST', message: '[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table', sqlState: '42501' } });
+        ws().state.sql.script({
+          match: /_drift_metrics/,
+          fail: { errorCode: 'BAD_REQUEST', message: '[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table', sqlState: '42501' },
+        });
         const run = await refresh({ tables: CHURN, thresholds: PSI, ...settings });
         assert.equal(run.result, 'Failed', run.stdout);
-        assert.match(run.resultMessage ?? '', /Could not check main\.ml_mon\.churn_inference: Reading the metric tables failed: The SQL statement failed \(BAD_REQUEST\): \[INSUFFICIENT_PERMISSIONS\]/);
+        assert.match(
+          run.resultMessage ?? '',
+          /Could not check main\.ml_mon\.churn_inference: Reading the metric tables failed: The SQL statement failed \(BAD_REQUEST\): \[INSUFFICIENT_PERMISSIONS\]/,
+        );
         assert.equal(run.outputs.driftDetected, 'false', 'an error is never reported as drift');
         assert.equal(report(run).data.verdict, 'error');
         const statement = ws().requests.find((r) => r.method === 'POST' && r.path === '/api/2.0/sql/statements');
@@ -638,7 +743,12 @@ describe('DatabricksRefreshMonitors (bundled task)', function () {
 
     it('permission denied on the refresh is an error even with onDrift ignore', async () => {
       await seed({ table: CHURN });
-      ws().faults.add({ method: 'POST', path: '*/refreshes', status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'User does not have MANAGE on table main.ml_mon.churn_inference.' } });
+      ws().faults.add({
+        method: 'POST',
+        path: '*/refreshes',
+        status: 403,
+        body: { error_code: 'PERMISSION_DENIED', message: 'User does not have MANAGE on table main.ml_mon.churn_inference.' },
+      });
       const run = await refresh({ tables: CHURN, thresholds: PSI, onDrift: 'ignore', onInsufficientData: 'pass' });
       assert.equal(run.result, 'Failed', run.stdout);
       assert.match(run.resultMessage ?? '', /PERMISSION_DENIED|does not have MANAGE/);

@@ -53,7 +53,12 @@ export async function seedMonitoredTable(ws: FakeWorkspace, o: MonitoredTableOpt
       { name: 'age', type: 'INT' },
       { name: 'income', type: 'DOUBLE' },
       { name: 'region', type: 'STRING' },
-      ...(inferenceLog ? [{ name: 'prediction', type: 'INT' }, { name: 'label', type: 'INT' }] : []),
+      ...(inferenceLog
+        ? [
+            { name: 'prediction', type: 'INT' },
+            { name: 'label', type: 'INT' },
+          ]
+        : []),
     ],
   });
   const outputSchema = ws.state.uc.addSchema(o.outputSchema ?? `${catalogName}.${schemaName}`);

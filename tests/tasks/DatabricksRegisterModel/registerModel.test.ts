@@ -47,7 +47,7 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
   });
   const run = (inputs: Record<string, string>) => suite.run(inputs);
 
-  it('registers a run\'s model, gates it against the champion and promotes it: outputs, summary and report', async () => {
+  it("registers a run's model, gates it against the champion and promotes it: outputs, summary and report", async () => {
     const champion = seedLoggedRun(suite.cloud.workspace, { metrics: { f1_score: 0.81 } });
     seedModelVersion(suite.cloud.workspace, { modelName: MODEL, run: champion, aliases: ['champion'] });
     const candidate = seedLoggedRun(suite.cloud.workspace, { metrics: { f1_score: 0.84 } });
@@ -93,7 +93,10 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
     const candidate = seedLoggedRun(suite.cloud.workspace, { metrics: { f1_score: 0.84 } });
     const result = await run({ runId: candidate.info!.run_id!, candidateAliases: 'challenger', dryRun: 'true' });
     assert.equal(result.result, 'Succeeded', result.stdout);
-    assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+    assert.deepEqual(
+      suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+      [],
+    );
     assert.match(result.stdout, /\+ model version main\.ml\.churn_model\/\(new\)/);
     assert.match(summaryOf(result), /\*\*Plan mode \(dryRun\):\*\* nothing was written\./);
     assert.equal(reportOf(result).dryRun, true);
@@ -123,8 +126,8 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
     assert.match(result.resultMessage ?? '', /Alias changes need ownership of the registered model/);
   });
 
-  describe('finding the model as MLflow\'s _register_model does', () => {
-    it('MLflow 3 (the default of current runtimes): registers the run\'s logged model as models:/<id> with model_id and run_id, and records the version on it', async () => {
+  describe("finding the model as MLflow's _register_model does", () => {
+    it("MLflow 3 (the default of current runtimes): registers the run's logged model as models:/<id> with model_id and run_id, and records the version on it", async () => {
       const candidate = seedLoggedRun(suite.cloud.workspace, { metrics: { f1_score: 0.84 } });
       const logged = loggedModelsOf(suite.cloud.workspace, candidate)[0]!.info!;
       const result = await run({ runId: candidate.info!.run_id! });
@@ -134,7 +137,7 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.equal(v.modelId, logged.model_id);
       assert.equal(v.runId, candidate.info!.run_id);
       assert.deepEqual(versionFiles(suite.cloud.workspace, 1), sourceFiles(suite.cloud.workspace, modelFilesPrefix(suite.cloud.workspace, candidate)));
-      assert.ok(!suite.cloud.workspace.requests.some((r) => r.path.endsWith('/artifacts/credentials-for-read')), 'nothing is read from the run\'s own artifacts');
+      assert.ok(!suite.cloud.workspace.requests.some((r) => r.path.endsWith('/artifacts/credentials-for-read')), "nothing is read from the run's own artifacts");
       assert.match(result.stdout, new RegExp(`registering its logged model ${logged.model_id} \\(MLflow 3 layout\\)`));
       const create = suite.cloud.workspace.requests.find((r) => r.path.endsWith('/model-versions/create'))!.body as Record<string, unknown>;
       assert.equal(create.model_id, logged.model_id);
@@ -194,12 +197,21 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.match(message, new RegExp(`Run ${candidate.info!.run_id} has no model at 'model'`));
       assert.match(message, /no directory 'model' \(MLflow 2 layout\)/);
       assert.match(message, /no logged model named 'model' with source run .* \(MLflow 3 layout\)/);
-      assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
     });
 
     it('a workspace without the logged-model routes (404 on search): the same clear error', async () => {
       const candidate = seedLoggedRun(suite.cloud.workspace);
-      suite.cloud.workspace.faults.add({ method: 'POST', path: '/api/2.0/mlflow/logged-models/search', status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: 'No API found' }, times: Infinity });
+      suite.cloud.workspace.faults.add({
+        method: 'POST',
+        path: '/api/2.0/mlflow/logged-models/search',
+        status: 404,
+        body: { error_code: 'ENDPOINT_NOT_FOUND', message: 'No API found' },
+        times: Infinity,
+      });
       const result = await run({ runId: candidate.info!.run_id! });
       assert.equal(result.result, 'Failed');
       assert.match(result.resultMessage ?? '', /has no model at 'model'.*\(MLflow 2 layout\).*\(MLflow 3 layout\)/s);
@@ -210,7 +222,10 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       const result = await run({ runId: candidate.info!.run_id! });
       assert.equal(result.result, 'Failed');
       assert.match(result.resultMessage ?? '', /is LOGGED_MODEL_UPLOAD_FAILED, not LOGGED_MODEL_READY/);
-      assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
     });
 
     it('lost create answer with a models:/ source: exactly one version, continued', async () => {
@@ -248,7 +263,10 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
         const second = await run({ runId: candidate.info!.run_id! });
         assert.equal(second.result, 'Succeeded', second.stdout);
         assert.equal(second.outputs.modelVersion, '1');
-        assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+        assert.deepEqual(
+          suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+          [],
+        );
         assert.equal(reportOf(second).data.reused, true);
       });
     }
@@ -272,12 +290,21 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
     for (const status of [404, 500]) {
       it(`flag RPC answering ${status}: false with a warning, the credentials route (ADLS SAS), never a failure`, async () => {
         const candidate = seedLoggedRun(suite.cloud.workspace);
-        suite.cloud.workspace.faults.add({ method: 'GET', path: FLAG, status, body: { error_code: status === 404 ? 'ENDPOINT_NOT_FOUND' : 'INTERNAL_ERROR', message: 'boom' }, times: Infinity });
+        suite.cloud.workspace.faults.add({
+          method: 'GET',
+          path: FLAG,
+          status,
+          body: { error_code: status === 404 ? 'ENDPOINT_NOT_FOUND' : 'INTERNAL_ERROR', message: 'boom' },
+          times: Infinity,
+        });
         const result = await run({ runId: candidate.info!.run_id! });
         assert.equal(result.result, 'SucceededWithIssues', result.stdout);
         assert.match(result.stdout, /Failed to confirm whether the Files API takes model files in this workspace .*falling back to temporary credentials/);
         assert.ok(!suite.cloud.workspace.requests.some((r) => r.method === 'PUT' && r.path.startsWith('/api/2.0/fs/files/Models/')));
-        assert.ok(suite.cloud.workspace.state.objects.storageRequests.some((r) => r.method === 'PATCH'), 'DFS appends with the SAS');
+        assert.ok(
+          suite.cloud.workspace.state.objects.storageRequests.some((r) => r.method === 'PATCH'),
+          'DFS appends with the SAS',
+        );
         assert.deepEqual(versionFiles(suite.cloud.workspace, 1), sourceFiles(suite.cloud.workspace, modelFilesPrefix(suite.cloud.workspace, candidate)));
         assert.equal(reportOf(result).data.storage?.flagSource, 'error');
       });
@@ -313,7 +340,10 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       const result = await run({ runId: candidate.info!.run_id!, copyConcurrency: '1' });
       assert.equal(result.result, 'Succeeded', result.stdout);
       assert.ok(suite.cloud.workspace.requests.filter((r) => r.path.endsWith('/generate-temporary-credentials')).length >= 5, 'renewed before each file');
-      assert.deepEqual(suite.cloud.workspace.state.objects.storageRequests.filter((r) => r.status === 403), []);
+      assert.deepEqual(
+        suite.cloud.workspace.state.objects.storageRequests.filter((r) => r.status === 403),
+        [],
+      );
     });
 
     it('DEFAULT_STORAGE: presigned upload URLs (fs/create-upload-url), one PUT per file with the returned headers', async () => {
@@ -323,7 +353,10 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       const result = await run({ runId: candidate.info!.run_id! });
       assert.equal(result.result, 'Succeeded', result.stdout);
       const urls = suite.cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-url');
-      assert.deepEqual(urls.map((r) => (r.body as { path: string }).path).sort(), [...sourceFiles(suite.cloud.workspace, modelFilesPrefix(suite.cloud.workspace, candidate)).keys()].map((f) => `/Models/main/ml/churn_model/1/${f}`).sort());
+      assert.deepEqual(
+        urls.map((r) => (r.body as { path: string }).path).sort(),
+        [...sourceFiles(suite.cloud.workspace, modelFilesPrefix(suite.cloud.workspace, candidate)).keys()].map((f) => `/Models/main/ml/churn_model/1/${f}`).sort(),
+      );
       const puts = suite.cloud.workspace.state.objects.storageRequests.filter((r) => r.method === 'PUT');
       assert.equal(puts.length, 5);
       assert.ok(puts.every((r) => r.status === 201 && !r.authorization));
@@ -370,15 +403,27 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       const candidate = seedLoggedRun(suite.cloud.workspace);
       const result = await run({ runId: candidate.info!.run_id!, dryRun: 'true' });
       assert.equal(result.result, 'Succeeded', result.stdout);
-      assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path) && !r.path.endsWith('/generate-temporary-credentials')), []);
+      assert.deepEqual(
+        suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path) && !r.path.endsWith('/generate-temporary-credentials')),
+        [],
+      );
       const read = suite.cloud.workspace.requests.filter((r) => r.path.endsWith('/generate-temporary-credentials'));
-      assert.ok(read.every((r) => (r.body as { operation: string }).operation === 'MODEL_VERSION_OPERATION_READ'), 'plan mode only reads');
-      assert.match(result.stdout, /Storage route: presigned URLs \(default storage\): the workspace's models artifact repository flag is false, and the model's storage mode is DEFAULT_STORAGE/);
+      assert.ok(
+        read.every((r) => (r.body as { operation: string }).operation === 'MODEL_VERSION_OPERATION_READ'),
+        'plan mode only reads',
+      );
+      assert.match(
+        result.stdout,
+        /Storage route: presigned URLs \(default storage\): the workspace's models artifact repository flag is false, and the model's storage mode is DEFAULT_STORAGE/,
+      );
       const data = reportOf(result).data;
       assert.equal(data.model?.layout, 'mlflow3');
       assert.equal(data.model?.files, 5);
       assert.ok((data.model?.bytes ?? 0) > 0);
-      assert.deepEqual({ route: data.storage?.route, flag: data.storage?.flag, storageMode: data.storage?.storageMode }, { route: 'presigned', flag: false, storageMode: 'DEFAULT_STORAGE' });
+      assert.deepEqual(
+        { route: data.storage?.route, flag: data.storage?.flag, storageMode: data.storage?.storageMode },
+        { route: 'presigned', flag: false, storageMode: 'DEFAULT_STORAGE' },
+      );
       const summary = summaryOf(result);
       assert.match(summary, /\*\*Model\*\*: logged model m-[0-9a-f]+ .*MLflow 3 layout.*; 5 file\(s\)/);
       assert.match(summary, /\*\*Storage route\*\*: presigned URLs \(default storage\)\. Why: .*DEFAULT\\_STORAGE/);
@@ -439,16 +484,19 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       assert.deepEqual(suite.cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(2)!.dependencies, [{ type: 'DATABRICKS_MODEL_ENDPOINT', name: 'system-endpoint' }]);
     });
 
-    it('a Feature Store-packaged model is refused with MLflow\'s reason, before any write', async () => {
+    it("a Feature Store-packaged model is refused with MLflow's reason, before any write", async () => {
       const fs = seedLoggedRun(suite.cloud.workspace, { loaderModule: 'databricks.feature_store.mlflow_model' });
       const result = await run({ runId: fs.info!.run_id! });
       assert.equal(result.result, 'Failed');
       assert.match(result.resultMessage ?? '', /This model was packaged by Databricks Feature Store and can only be registered on a Databricks cluster/);
-      assert.deepEqual(suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        suite.cloud.workspace.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
     });
   });
 
-  describe('large files through the Files API: the SDK\'s multipart protocol above 50 MiB', () => {
+  describe("large files through the Files API: the SDK's multipart protocol above 50 MiB", () => {
     const BYTES = 60 * 1024 * 1024;
     const copiedBin = () => suite.cloud.workspace.state.ucModels.files(suite.cloud.workspace.state.ucModels.getModel(MODEL)!.versions.get(1)!).get('data/model.bin');
 
@@ -459,8 +507,14 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       const path = '/api/2.0/fs/files/Models/main/ml/churn_model/1/data/model.bin';
       const initiate = suite.cloud.workspace.requests.filter((r) => r.method === 'POST' && r.path === path && r.query.action === 'initiate-upload');
       assert.equal(initiate.length, 1);
-      const partUrls = suite.cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-part-urls').map((r) => r.body as { start_part_number: number; count: number; expire_time: string });
-      assert.deepEqual(partUrls.map((b) => b.start_part_number), [1, 2, 3, 4, 5, 6], '10 MiB parts (the smallest size giving ≤ 100 parts)');
+      const partUrls = suite.cloud.workspace.requests
+        .filter((r) => r.path === '/api/2.0/fs/create-upload-part-urls')
+        .map((r) => r.body as { start_part_number: number; count: number; expire_time: string });
+      assert.deepEqual(
+        partUrls.map((b) => b.start_part_number),
+        [1, 2, 3, 4, 5, 6],
+        '10 MiB parts (the smallest size giving ≤ 100 parts)',
+      );
       assert.ok(partUrls.every((b) => b.count === 1 && /Z$/.test(b.expire_time)));
       const complete = suite.cloud.workspace.requests.find((r) => r.method === 'POST' && r.path === path && r.query.action === 'complete-upload')!;
       assert.equal(complete.query.upload_type, 'multipart');
@@ -483,9 +537,14 @@ describe('DatabricksRegisterModel task (bundled, fake cloud)', function () {
       };
       const result = await run({ runId: candidate.info!.run_id! });
       assert.equal(result.result, 'Succeeded', result.stdout);
-      const starts = suite.cloud.workspace.requests.filter((r) => r.path === '/api/2.0/fs/create-upload-part-urls').map((r) => (r.body as { start_part_number: number }).start_part_number);
+      const starts = suite.cloud.workspace.requests
+        .filter((r) => r.path === '/api/2.0/fs/create-upload-part-urls')
+        .map((r) => (r.body as { start_part_number: number }).start_part_number);
       // Part 3 asked for twice (the next part's URL is asked for while a part is sent, so the order interleaves).
-      assert.deepEqual([...starts].sort((a, b) => a - b), [1, 2, 3, 3, 4, 5, 6]);
+      assert.deepEqual(
+        [...starts].sort((a, b) => a - b),
+        [1, 2, 3, 3, 4, 5, 6],
+      );
       assert.equal(copiedBin()?.sha256, await generatedSha256(BYTES, 20260504));
     });
 

@@ -39,7 +39,14 @@ describe('DatabricksRunJob (bundled task)', function () {
   const runJob = (inputs: Record<string, string>, opts: Partial<RunTaskOptions> = {}): Promise<TaskRun> =>
     suite.run(inputs, {
       ...opts,
-      variables: { 'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001', 'System.StageName': 'Train', 'System.PhaseName': 'train', 'System.TaskInstanceName': 'train', 'System.JobAttempt': '1', ...opts.variables },
+      variables: {
+        'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001',
+        'System.StageName': 'Train',
+        'System.PhaseName': 'train',
+        'System.TaskInstanceName': 'train',
+        'System.JobAttempt': '1',
+        ...opts.variables,
+      },
     });
 
   /** The run's state well after everything settled (the fake evaluates lazily from the clock). */
@@ -55,12 +62,18 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(long.result, 'Succeeded', long.stdout);
     const warning = long.warnings.find((w) => /default job timeout/.test(w));
     assert.ok(warning, long.warnings.join('\n'));
-    assert.match(warning, /^DatabricksRunJob can run for up to 121 min with these inputs \(120 min waiting for the run \(timeoutMinutes\) \+ 1 min for the run cancelled at the timeout to end \(cancelOnTimeout\)\).*set the job's timeoutInMinutes to at least 130 /);
+    assert.match(
+      warning,
+      /^DatabricksRunJob can run for up to 121 min with these inputs \(120 min waiting for the run \(timeoutMinutes\) \+ 1 min for the run cancelled at the timeout to end \(cancelOnTimeout\)\).*set the job's timeoutInMinutes to at least 130 /,
+    );
     // Printed before anything is started, so it is there even if the job timeout then cuts the task off.
     assert.ok(long.stdout.indexOf('default job timeout') < long.stdout.indexOf('Waiting for run'), long.stdout);
     const short = await runJob({ jobId: String(job.job_id), timeoutMinutes: '45' });
     assert.equal(short.result, 'Succeeded', short.stdout);
-    assert.deepEqual(short.warnings.filter((w) => /job timeout/.test(w)), []);
+    assert.deepEqual(
+      short.warnings.filter((w) => /job timeout/.test(w)),
+      [],
+    );
   });
 
   it('runs a job by id: run link first, task states, progress, outputs, summary and report', async () => {
@@ -88,7 +101,14 @@ describe('DatabricksRunJob (bundled task)', function () {
     const report = reportOf(run);
     assert.equal(report.kind, 'job');
     assert.equal(report.data.action, 'started');
-    assert.deepEqual(report.data.tasks.map((t) => [t.taskKey, t.resultState]), [['prep', 'SUCCESS'], ['train', 'SUCCESS'], ['log', 'SUCCESS']]);
+    assert.deepEqual(
+      report.data.tasks.map((t) => [t.taskKey, t.resultState]),
+      [
+        ['prep', 'SUCCESS'],
+        ['train', 'SUCCESS'],
+        ['log', 'SUCCESS'],
+      ],
+    );
     assert.equal(report.data.outputTask, 'log');
     const summary = readFileSync(run.summaries[0]!, 'utf8');
     assert.match(summary, /## ✅ Databricks run \d+ of job `churn training`/);
@@ -131,18 +151,30 @@ describe('DatabricksRunJob (bundled task)', function () {
   });
 
   it('a failing task: its message, error and the end of its trace and logs in the log; the downstream task did not run', async () => {
-    const trace = Array.from({ length: 60 }, (_, i) => `  File "/Workspace/train.py", line ${i + 1}, in train`).join('\n') + '\nValueError: Input contains NaN ##vso[task.complete result=Succeeded]';
+    const trace =
+      Array.from({ length: 60 }, (_, i) => `  File "/Workspace/train.py", line ${i + 1}, in train`).join('\n') +
+      '\nValueError: Input contains NaN ##vso[task.complete result=Succeeded]';
     const job = jobs().addJob({
       name: 'churn training',
       tasks: [
-        { key: 'prep', kind: 'python', script: { durationMs: MINUTE, result: 'FAILED', error: 'ValueError: Input contains NaN', errorTrace: trace, logs: 'reading 1200 rows\nfound NaN in column tenure' } },
+        {
+          key: 'prep',
+          kind: 'python',
+          script: { durationMs: MINUTE, result: 'FAILED', error: 'ValueError: Input contains NaN', errorTrace: trace, logs: 'reading 1200 rows\nfound NaN in column tenure' },
+        },
         { key: 'train', dependsOn: ['prep'] },
       ],
     });
     const run = await runJob({ jobId: String(job.job_id) });
     assert.equal(run.result, 'Failed');
-    assert.match(run.resultMessage ?? '', /Run \d+ of job churn training failed\. Failed task\(s\): prep FAILED: ValueError: Input contains NaN; train did not run \(UPSTREAM_FAILED\)/);
-    assert.ok(run.errors.some((e) => e.startsWith('Task prep FAILED')), run.errors.join('\n'));
+    assert.match(
+      run.resultMessage ?? '',
+      /Run \d+ of job churn training failed\. Failed task\(s\): prep FAILED: ValueError: Input contains NaN; train did not run \(UPSTREAM_FAILED\)/,
+    );
+    assert.ok(
+      run.errors.some((e) => e.startsWith('Task prep FAILED')),
+      run.errors.join('\n'),
+    );
     assert.match(run.stdout, /##\[group\]Error trace of prep \(last lines\)\n…\n {2}File "\/Workspace\/train\.py", line 22, in train/);
     assert.doesNotMatch(run.stdout, /line 21, in train/);
     assert.match(run.stdout, /found NaN in column tenure/);
@@ -168,7 +200,10 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(finalState(stored!.run_id).result, 'CANCELED');
     assert.deepEqual(reportOf(run).data.stopped, { why: 'cancelled', runCancelled: true, detail: 'runs/cancel was sent; the run ends CANCELED.' });
     // The task states are grouped per poll (one mechanism, shared/runtime/output.ts), every group closed.
-    assert.ok(logGroupsOf(run.stdout).some((g) => g.lines.includes('  train: RUNNING')), run.stdout);
+    assert.ok(
+      logGroupsOf(run.stdout).some((g) => g.lines.includes('  train: RUNNING')),
+      run.stdout,
+    );
   });
 
   it('with cancelOnTimeout false a cancelled step leaves the Databricks run running', async () => {
@@ -220,7 +255,14 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(second.outputs.jobRunId, first.outputs.jobRunId);
     assert.equal(jobs().runsOf(job.job_id).length, 1);
     const stored = jobs().runsOf(job.job_id)[0]!;
-    assert.deepEqual([...stored.attempts].map(([key, attempts]) => [key, attempts.length]), [['prep', 1], ['train', 2], ['report', 1]]);
+    assert.deepEqual(
+      [...stored.attempts].map(([key, attempts]) => [key, attempts.length]),
+      [
+        ['prep', 1],
+        ['train', 2],
+        ['report', 1],
+      ],
+    );
     const repair = suite.cloud.workspace.requests.find((r) => r.path === '/api/2.2/jobs/runs/repair');
     assert.deepEqual(repair?.body, { run_id: stored.run_id, rerun_all_failed_tasks: true, rerun_dependent_tasks: true });
     assert.match(second.stdout, /repairing it \(re-running train and the tasks after them\)/);
@@ -248,7 +290,10 @@ describe('DatabricksRunJob (bundled task)', function () {
     assert.equal(reportOf(run).data.mlflowRunSource, 'tagSearch');
     assert.match(run.stdout, /tagged with the task run \d+/);
 
-    const byJob = jobs().addJob({ name: 'churn training 2', tasks: [{ key: 'train', script: { durationMs: MINUTE, mlflowRun: { experimentName: EXPERIMENT, tagWith: 'job' }, notebookExit: 'done' } }] });
+    const byJob = jobs().addJob({
+      name: 'churn training 2',
+      tasks: [{ key: 'train', script: { durationMs: MINUTE, mlflowRun: { experimentName: EXPERIMENT, tagWith: 'job' }, notebookExit: 'done' } }],
+    });
     const second = await runJob({ jobId: String(byJob.job_id), experimentName: EXPERIMENT }, { variables: { 'System.TaskInstanceName': 'train2' } });
     assert.equal(second.result, 'Succeeded', second.stdout);
     assert.equal(second.outputs.mlflowRunId, jobs().runsOf(byJob.job_id)[0]!.attempts.get('train')![0]!.mlflowRunId);
@@ -258,7 +303,10 @@ describe('DatabricksRunJob (bundled task)', function () {
   it('RegisterModel registers the run the training hands back (the outputs chain)', async () => {
     suite.cloud.workspace.state.uc.addSchema('main.ml');
     const trained = seedLoggedRun(suite.cloud.workspace, { metrics: { f1_score: 0.84 } });
-    const job = jobs().addJob({ name: 'churn training', tasks: [{ key: 'train', script: { durationMs: MINUTE, notebookExit: JSON.stringify({ run_id: trained.info!.run_id }) } }] });
+    const job = jobs().addJob({
+      name: 'churn training',
+      tasks: [{ key: 'train', script: { durationMs: MINUTE, notebookExit: JSON.stringify({ run_id: trained.info!.run_id }) } }],
+    });
     const train = await runJob({ jobId: String(job.job_id) });
     assert.equal(train.result, 'Succeeded', train.stdout);
     const register = await runTask({
@@ -290,7 +338,10 @@ describe('DatabricksRunJob (bundled task)', function () {
       });
       assert.equal(run.result, 'Succeeded', run.stdout);
       assert.ok(run.durationMs >= 90 * MINUTE * scale, `the run lasted only ${run.durationMs} ms`);
-      assert.deepEqual(slow.workspace.requests.filter((r) => r.status === 401).map((r) => r.path), []);
+      assert.deepEqual(
+        slow.workspace.requests.filter((r) => r.status === 401).map((r) => r.path),
+        [],
+      );
       const databricksTokens = slow.authority.issued.filter((t) => t.audience === 'databricks').length;
       assert.ok(databricksTokens >= 4, `only ${databricksTokens} Databricks token(s) over 90 task minutes`);
     } finally {
@@ -333,7 +384,10 @@ describe('DatabricksRunJob (bundled task)', function () {
     const run = await runJob({ jobId: String(job.job_id), jobParameters: 'git_sha=abc', dryRun: 'true' });
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.deepEqual(suite.cloud.workspace.writeRequests(), []);
-    assert.match(run.stdout, /Job: churn training \(\d+\), 3 task\(s\)\n {2}prep \(notebook_task\)\n {2}train \(notebook_task\) after prep\n {2}log \(notebook_task\) after train\nJob parameters:\n\+ git_sha=abc\n {2}ado_build_id= \(job default\)/);
+    assert.match(
+      run.stdout,
+      /Job: churn training \(\d+\), 3 task\(s\)\n {2}prep \(notebook_task\)\n {2}train \(notebook_task\) after prep\n {2}log \(notebook_task\) after train\nJob parameters:\n\+ git_sha=abc\n {2}ado_build_id= \(job default\)/,
+    );
     assert.match(run.resultMessage ?? '', /Plan mode \(dryRun\): would run job churn training/);
     assert.equal(reportOf(run).dryRun, true);
   });
@@ -345,7 +399,12 @@ describe('DatabricksRunJob (bundled task)', function () {
     ['a timeout of 0', { jobId: '1', timeoutMinutes: '0' }, /Input 'timeoutMinutes'.*integer from 1 to 10080/, false],
     ['a job parameter line without =', { jobId: '1', jobParameters: 'git_sha' }, /Input 'jobParameters'.*line 1: must be key=value/, false],
     ['an outputTask the job does not have', { outputTask: 'evaluate' }, /Input 'outputTask'.*is not a task of job \d+; its tasks are prep, train, log/, true],
-    ['a job parameter the job does not define', { jobParameters: 'gitsha=abc' }, /Input 'jobParameters'.*gitsha is not a parameter of job \d+ \(its parameters are git_sha, ado_build_id\)/, true],
+    [
+      'a job parameter the job does not define',
+      { jobParameters: 'gitsha=abc' },
+      /Input 'jobParameters'.*gitsha is not a parameter of job \d+ \(its parameters are git_sha, ado_build_id\)/,
+      true,
+    ],
     ['a job that does not exist', { jobId: '999' }, /Input 'jobId'.*no job 999 exists/, false],
   ];
   for (const [what, inputs, message, needsJob] of badInputs) {

@@ -48,7 +48,10 @@ describe('task connection (bundled task, agent env-var contract)', function () {
     const calls = cloud.workspace.requests;
     assert.ok(calls.length > 0);
     for (const r of calls) assert.ok(r.managementHeaders, `${r.method} ${r.path} without management headers`);
-    assert.ok([...cloud.workspace.users].some((u) => u.userName === c.clientId && u.autoProvisioned), 'principal auto-added');
+    assert.ok(
+      [...cloud.workspace.users].some((u) => u.userName === c.clientId && u.autoProvisioned),
+      'principal auto-added',
+    );
   });
 
   it('uses the authority of a sovereign-cloud connection', async () => {
@@ -103,7 +106,10 @@ describe('task connection (bundled task, agent env-var contract)', function () {
     assert.ok(exitedAfter <= 5_000, `exited ${exitedAfter} ms after SIGTERM`);
     assert.equal(run.result, 'Failed');
     assert.match(run.resultMessage ?? '', /cancelled \(SIGTERM\)/);
-    assert.ok(cloud.workspace.requests.every((r) => r.time <= signalledAt), 'a request was sent after SIGTERM');
+    assert.ok(
+      cloud.workspace.requests.every((r) => r.time <= signalledAt),
+      'a request was sent after SIGTERM',
+    );
   });
 
   it('Windows agent: stops within 5 s on CTRL_BREAK (SIGBREAK) during a retry wait, like SIGTERM', async function () {
@@ -134,7 +140,10 @@ describe('task connection (bundled task, agent env-var contract)', function () {
     assert.equal(run.signal, null, 'the task exited by itself (SIGUSR2 unhandled would have killed it)');
     assert.equal(run.result, 'Failed');
     assert.match(run.resultMessage ?? '', /cancelled \(SIGBREAK\)/);
-    assert.ok(cloud.workspace.requests.every((r) => r.time <= signalledAt), 'a request was sent after SIGBREAK');
+    assert.ok(
+      cloud.workspace.requests.every((r) => r.time <= signalledAt),
+      'a request was sent after SIGBREAK',
+    );
   });
 
   describe('through the agent proxy', () => {
@@ -182,7 +191,12 @@ describe('task connection (bundled task, agent env-var contract)', function () {
     it('goes direct for hosts on the bypass list', async () => {
       tunnels.length = 0;
       const c = cloud.taskConnection('ServicePrincipalSecret');
-      const run = await runTask({ task: TASK, env: c.env, variables: { 'Agent.ProxyUrl': proxyUrl, 'Agent.ProxyBypassList': JSON.stringify(['127\\.0\\.0\\.1']) }, inputs: { ...c.inputs, ...INPUTS } });
+      const run = await runTask({
+        task: TASK,
+        env: c.env,
+        variables: { 'Agent.ProxyUrl': proxyUrl, 'Agent.ProxyBypassList': JSON.stringify(['127\\.0\\.0\\.1']) },
+        inputs: { ...c.inputs, ...INPUTS },
+      });
       assert.ok(connected(run), run.stdout + run.stderr);
       assert.deepEqual(tunnels, []);
     });

@@ -56,7 +56,7 @@ describe('bundled tasks on Node 24', function () {
     assert.match(version, /^v24\./, `${node} is ${version || 'not runnable'}: DATABRICKS_MLOPS_NODE24 must name a Node 24 binary`);
   });
 
-  it('DatabricksRegisterModel: registers a run\'s model and waits until READY', async () => {
+  it("DatabricksRegisterModel: registers a run's model and waits until READY", async () => {
     cloud.workspace.state.uc.addSchema('main.ml');
     const candidate = seedLoggedRun(cloud.workspace);
     const r = await run('DatabricksRegisterModel', { modelName: 'main.ml.churn_model', runId: candidate.info!.run_id! });
@@ -82,8 +82,16 @@ describe('bundled tasks on Node 24', function () {
 
   it('DatabricksCreateMonitor: creates the monitor and waits until ACTIVE', async () => {
     cloud.workspace.state.uc.addSchema('main.ml_mon');
-    await cloud.workspace.state.sql.exec('CREATE TABLE main.ml_mon.churn_inference (`timestamp` TIMESTAMP, model_id STRING, tenure DOUBLE, plan STRING, prediction BIGINT, label BIGINT)');
-    const r = await run('DatabricksCreateMonitor', { tableName: 'main.ml_mon.churn_inference', outputSchema: 'main.ml_mon', warehouseId: DEFAULT_WAREHOUSE_ID, labelColumn: 'label', granularities: '1 day' });
+    await cloud.workspace.state.sql.exec(
+      'CREATE TABLE main.ml_mon.churn_inference (`timestamp` TIMESTAMP, model_id STRING, tenure DOUBLE, plan STRING, prediction BIGINT, label BIGINT)',
+    );
+    const r = await run('DatabricksCreateMonitor', {
+      tableName: 'main.ml_mon.churn_inference',
+      outputSchema: 'main.ml_mon',
+      warehouseId: DEFAULT_WAREHOUSE_ID,
+      labelColumn: 'label',
+      granularities: '1 day',
+    });
     ranThrough(r);
     assert.equal(r.outputs.profileMetricsTable, 'main.ml_mon.churn_inference_profile_metrics');
     assert.match(r.stdout, /Monitor of main\.ml_mon\.churn_inference: ACTIVE\./);
@@ -93,16 +101,34 @@ describe('bundled tasks on Node 24', function () {
     cloud.workspace.state.monitors.refreshPendingMs = 5_000;
     cloud.workspace.state.monitors.refreshDurationMs = 30_000;
     await seedMonitoredTable(cloud.workspace, { table: 'main.ml_mon.churn_inference', pastRefreshes: 2 });
-    const r = await run('DatabricksRefreshMonitors', { tables: 'main.ml_mon.churn_inference', warehouseId: DEFAULT_WAREHOUSE_ID, thresholds: 'population_stability_index >= 0.2', onDrift: 'fail' });
+    const r = await run('DatabricksRefreshMonitors', {
+      tables: 'main.ml_mon.churn_inference',
+      warehouseId: DEFAULT_WAREHOUSE_ID,
+      thresholds: 'population_stability_index >= 0.2',
+      onDrift: 'fail',
+    });
     ranThrough(r);
     assert.deepEqual(JSON.parse(r.outputs.refreshStates!), { 'main.ml_mon.churn_inference': 'SUCCESS' });
   });
 
   it('DatabricksRunJob: runs a job and follows it to the end', async () => {
-    const job = cloud.workspace.state.jobs.addJob({ name: 'churn training', tasks: [{ key: 'train', script: { durationMs: 2 * MINUTE, notebookExit: '0123456789abcdef0123456789abcdef' } }] });
-    const r = await run('DatabricksRunJob', { jobId: String(job.job_id), timeoutMinutes: '30' }, {
-      variables: { 'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001', 'System.StageName': 'Train', 'System.PhaseName': 'train', 'System.TaskInstanceName': 'train', 'System.JobAttempt': '1' },
+    const job = cloud.workspace.state.jobs.addJob({
+      name: 'churn training',
+      tasks: [{ key: 'train', script: { durationMs: 2 * MINUTE, notebookExit: '0123456789abcdef0123456789abcdef' } }],
     });
+    const r = await run(
+      'DatabricksRunJob',
+      { jobId: String(job.job_id), timeoutMinutes: '30' },
+      {
+        variables: {
+          'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001',
+          'System.StageName': 'Train',
+          'System.PhaseName': 'train',
+          'System.TaskInstanceName': 'train',
+          'System.JobAttempt': '1',
+        },
+      },
+    );
     ranThrough(r);
     assert.equal(r.outputs.resultState, 'SUCCESS');
     assert.equal(r.outputs.mlflowRunId, '0123456789abcdef0123456789abcdef');

@@ -54,11 +54,11 @@ export function useTabBrowser(opts: { productionBundle?: boolean } = {}): TabBro
   });
   return {
     get browser() {
-      assert.ok(browser, 'Chromium starts in the suite\'s before hook');
+      assert.ok(browser, "Chromium starts in the suite's before hook");
       return browser;
     },
     get harness() {
-      assert.ok(harness, 'the harness starts in the suite\'s before hook');
+      assert.ok(harness, "the harness starts in the suite's before hook");
       return harness;
     },
   };

@@ -21,7 +21,9 @@ const client: BuildAttachmentsClient = {
   async getAttachments(project, buildId, type) {
     return names.map((name, index) => ({
       name,
-      _links: { self: { href: `${location.origin}/harness-org/${project}/_apis/build/builds/${buildId}/${TIMELINE_ID}/${recordId(index)}/attachments/${type}/${encodeURIComponent(name)}` } },
+      _links: {
+        self: { href: `${location.origin}/harness-org/${project}/_apis/build/builds/${buildId}/${TIMELINE_ID}/${recordId(index)}/attachments/${type}/${encodeURIComponent(name)}` },
+      },
     }));
   },
   async getAttachment(project, buildId, timelineId, record, _type, name) {

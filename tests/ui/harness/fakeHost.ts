@@ -22,12 +22,15 @@ interface RpcMessage {
   result?: unknown;
 }
 
-
 const query = new URLSearchParams(location.search);
 const frame = document.querySelector('iframe') as HTMLIFrameElement;
 const log: Array<{ instanceId?: string; methodName?: string; params?: unknown[] }> = [];
 const hostWindow = window as unknown as {
-  hostLog: typeof log; loadSucceeded?: boolean; loadFailed?: unknown; lastResize?: unknown[]; showStage?: (id: number) => void;
+  hostLog: typeof log;
+  loadSucceeded?: boolean;
+  loadFailed?: unknown;
+  lastResize?: unknown[];
+  showStage?: (id: number) => void;
 };
 hostWindow.hostLog = log;
 
@@ -43,9 +46,10 @@ function post(message: object): void {
 }
 
 const proxy = (id: number): object => ({ __proxyFunctionId: id, _channelId: 1 });
-const palette = query.get('theme') === 'dark'
-  ? { 'palette-neutral-0': '30, 30, 30', 'palette-neutral-2': '22, 22, 22', 'palette-neutral-100': '255, 255, 255', 'text-primary-color': 'rgba(255, 255, 255, .9)' }
-  : { 'palette-neutral-0': '255, 255, 255', 'palette-neutral-2': '248, 248, 248', 'palette-neutral-100': '0, 0, 0', 'text-primary-color': 'rgba(0, 0, 0, .9)' };
+const palette =
+  query.get('theme') === 'dark'
+    ? { 'palette-neutral-0': '30, 30, 30', 'palette-neutral-2': '22, 22, 22', 'palette-neutral-100': '255, 255, 255', 'text-primary-color': 'rgba(255, 255, 255, .9)' }
+    : { 'palette-neutral-0': '255, 255, 255', 'palette-neutral-2': '248, 248, 248', 'palette-neutral-100': '0, 0, 0', 'text-primary-color': 'rgba(0, 0, 0, .9)' };
 // The REST root carries the attachment list so the harness server knows what to list.
 const restRoot = `${location.origin}/api/${encodeURIComponent(query.get('reports') ?? '')}/`;
 const releaseRoot = `${location.origin}/vsrm/`;

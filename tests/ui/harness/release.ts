@@ -23,9 +23,19 @@ export const RELEASES = [
     environments: [
       { id: 301, releaseId: 77, name: 'Dev', status: 4, deploySteps: [{ attempt: 1, releaseDeployPhases: [{ name: 'Agent job', runPlanId: PLANS.dev }] }] },
       {
-        id: 302, releaseId: 77, name: 'Prod', status: 16,
+        id: 302,
+        releaseId: 77,
+        name: 'Prod',
+        status: 16,
         deploySteps: [
-          { attempt: 2, releaseDeployPhases: [{ name: 'Deploy', runPlanId: PLANS.prodDeploy }, { name: 'Gate', runPlanId: PLANS.prodGate }, { name: 'Approve rollout', runPlanId: null }] },
+          {
+            attempt: 2,
+            releaseDeployPhases: [
+              { name: 'Deploy', runPlanId: PLANS.prodDeploy },
+              { name: 'Gate', runPlanId: PLANS.prodGate },
+              { name: 'Approve rollout', runPlanId: null },
+            ],
+          },
           { attempt: 1, releaseDeployPhases: [{ name: 'Deploy', runPlanId: PLANS.prodAttempt1 }] },
         ],
       },

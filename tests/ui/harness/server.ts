@@ -49,7 +49,8 @@ async function bundle(root: string, entry: string): Promise<string> {
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-const HOST_PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Fake host</title>' +
+const HOST_PAGE =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Fake host</title>' +
   '<style>body{margin:0}iframe{border:0;width:100%;height:100vh;display:block}</style></head>' +
   '<body><iframe title="Databricks MLOps"></iframe><script src="/fake-host.js"></script></body></html>';
 const GUID = '[0-9a-fA-F-]{36}';
@@ -57,7 +58,9 @@ const LIST_ROUTE = new RegExp(`^/api/([^/]*)/(${GUID})/_apis/build/builds/(\\d+)
 // The Release API (ReleaseRestClient, under the release resource area's root `/vsrm/`).
 const RELEASE_ROUTE = new RegExp(`^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)$`);
 const RELEASE_LIST_ROUTE = new RegExp(`^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)/environments/(\\d+)/attempts/(\\d+)/plan/(${GUID})/attachments/([^/]+)$`);
-const RELEASE_GET_ROUTE = new RegExp(`^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)/environments/(\\d+)/attempts/(\\d+)/plan/(${GUID})/timelines/(${GUID})/records/(${GUID})/attachments/([^/]+)/([^/]+)$`);
+const RELEASE_GET_ROUTE = new RegExp(
+  `^/vsrm/(${GUID})/_apis/Release/releases/(\\d+)/environments/(\\d+)/attempts/(\\d+)/plan/(${GUID})/timelines/(${GUID})/records/(${GUID})/attachments/([^/]+)/([^/]+)$`,
+);
 const GET_ROUTE = new RegExp(`^/api/([^/]*)/(${GUID})/_apis/build/builds/(\\d+)/(${GUID})/(${GUID})/attachments/([^/]+)/([^/]+)$`);
 
 export async function startHarness(tabDir?: string): Promise<Harness> {
@@ -94,10 +97,20 @@ export async function startHarness(tabDir?: string): Promise<Harness> {
       if (list) {
         const names = RELEASE_ATTACHMENTS[`${list[2]}/${list[3]}/${list[4]}/${list[5]}`];
         if (!names || list[6] !== 'databricks-mlops-report') return notFound();
-        return send(200, 'application/json', JSON.stringify(names.map((name, index) => ({
-          name, type: list[6], timelineId: RELEASE_TIMELINE_ID, recordId: releaseRecordId(index),
-          createdOn: '2025-05-27T09:00:00Z', modifiedOn: '2025-05-27T09:00:00Z',
-        }))));
+        return send(
+          200,
+          'application/json',
+          JSON.stringify(
+            names.map((name, index) => ({
+              name,
+              type: list[6],
+              timelineId: RELEASE_TIMELINE_ID,
+              recordId: releaseRecordId(index),
+              createdOn: '2025-05-27T09:00:00Z',
+              modifiedOn: '2025-05-27T09:00:00Z',
+            })),
+          ),
+        );
       }
       const get = RELEASE_GET_ROUTE.exec(rawPath);
       if (get) {
@@ -116,10 +129,20 @@ export async function startHarness(tabDir?: string): Promise<Harness> {
       if (list) {
         const names = segments[2].split(',').filter((name) => name.length > 0);
         const origin = `http://${request.headers.host}`;
-        return send(200, 'application/json', JSON.stringify(names.map((name, index) => ({
-          name,
-          _links: { self: { href: `${origin}/api/${segments[2]}/${list[2]}/_apis/build/builds/${list[3]}/0c4e3b1f-7e3d-4a5c-9a51-6f0a2d1e9b77/a1b2c3d4-0000-4000-8000-${String(index).padStart(12, '0')}/attachments/${list[4]}/${encodeURIComponent(name)}` } },
-        }))));
+        return send(
+          200,
+          'application/json',
+          JSON.stringify(
+            names.map((name, index) => ({
+              name,
+              _links: {
+                self: {
+                  href: `${origin}/api/${segments[2]}/${list[2]}/_apis/build/builds/${list[3]}/0c4e3b1f-7e3d-4a5c-9a51-6f0a2d1e9b77/a1b2c3d4-0000-4000-8000-${String(index).padStart(12, '0')}/attachments/${list[4]}/${encodeURIComponent(name)}`,
+                },
+              },
+            })),
+          ),
+        );
       }
       const get = GET_ROUTE.exec(rawPath);
       const body = get ? readFixture(segments[segments.length - 1]) : undefined;

@@ -9,12 +9,18 @@ describe('auth/authority', () => {
   });
 
   it('prefers activeDirectoryAuthority, then environmentAuthorityUrl, over the environment', () => {
-    assert.equal(resolveAuthorityHost({ environment: 'AzureCloud', activeDirectoryAuthority: 'https://login.sovereign.example/', environmentAuthorityUrl: 'https://old.example/' }), 'https://login.sovereign.example');
+    assert.equal(
+      resolveAuthorityHost({ environment: 'AzureCloud', activeDirectoryAuthority: 'https://login.sovereign.example/', environmentAuthorityUrl: 'https://old.example/' }),
+      'https://login.sovereign.example',
+    );
     assert.equal(resolveAuthorityHost({ environment: 'AzureCloud', activeDirectoryAuthority: '  ', environmentAuthorityUrl: 'https://adal.example//' }), 'https://adal.example');
   });
 
   it('uses the endpoint data for Azure Stack and falls back to the public cloud otherwise', () => {
-    assert.equal(resolveAuthorityHost({ environment: 'AzureStack', activeDirectoryAuthority: 'https://adfs.local.azurestack.external/adfs/' }), 'https://adfs.local.azurestack.external/adfs');
+    assert.equal(
+      resolveAuthorityHost({ environment: 'AzureStack', activeDirectoryAuthority: 'https://adfs.local.azurestack.external/adfs/' }),
+      'https://adfs.local.azurestack.external/adfs',
+    );
     assert.equal(resolveAuthorityHost({ environment: 'AzureStack' }), 'https://login.microsoftonline.com');
     assert.equal(resolveAuthorityHost({}), 'https://login.microsoftonline.com');
   });

@@ -77,6 +77,13 @@ describe('auth in a task process (task-lib, NODE_EXTRA_CA_CERTS)', function () {
     const run = await runNode({ ...env, TEST_CONNECTION_ID: connectionId });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const oidc = azure.ado.oidcRequests.filter((r) => r.connectionId === connectionId);
-    assert.deepEqual(oidc.map((r) => [r.apiVersionFrom, r.status]), [['accept', 200], ['accept', 200], ['accept', 200]]);
+    assert.deepEqual(
+      oidc.map((r) => [r.apiVersionFrom, r.status]),
+      [
+        ['accept', 200],
+        ['accept', 200],
+        ['accept', 200],
+      ],
+    );
   });
 });

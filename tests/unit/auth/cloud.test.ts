@@ -66,7 +66,14 @@ describe('fake cloud with the auth module', function () {
 
     const me = new URL('/api/2.0/preview/scim/v2/Me', workspace.url);
     const call = async (extra: Record<string, string>) =>
-      send({ method: 'GET', url: me, headers: new Headers({ Authorization: `Bearer ${(await sources.databricks.getToken()).token}`, ...extra }), timeoutMs: 10_000, idempotent: true, attempt: 1 });
+      send({
+        method: 'GET',
+        url: me,
+        headers: new Headers({ Authorization: `Bearer ${(await sources.databricks.getToken()).token}`, ...extra }),
+        timeoutMs: 10_000,
+        idempotent: true,
+        attempt: 1,
+      });
 
     const refused = await call({});
     assert.equal(refused.status, 403);

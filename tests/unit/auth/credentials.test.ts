@@ -39,7 +39,11 @@ describe('auth/credentials against the fake Entra ID', function () {
     it(`${scheme}: gets Databricks, management and ARM tokens for the app`, async () => {
       const { conn, clientId } = connect(scheme);
       const { spy, sources } = sourcesFor(conn);
-      for (const [source, audience] of [[sources.databricks, 'databricks'], [sources.management, 'management'], [sources.arm, 'arm']] as const) {
+      for (const [source, audience] of [
+        [sources.databricks, 'databricks'],
+        [sources.management, 'management'],
+        [sources.arm, 'arm'],
+      ] as const) {
         const token = await source.getToken();
         const check = azure.authority.verify(token.token, audience);
         assert.ok(check.ok, `${audience}: ${JSON.stringify(check)}`);
@@ -96,7 +100,7 @@ describe('auth/credentials against the fake Entra ID', function () {
     });
   });
 
-  it('works for a sovereign cloud: the connection authority and that cloud\'s management endpoint', async () => {
+  it("works for a sovereign cloud: the connection authority and that cloud's management endpoint", async () => {
     const { conn, clientId } = connect('ServicePrincipalSecret', { environment: 'AzureUSGovernment' });
     assert.equal(conn.managementEndpoint, 'https://management.core.usgovcloudapi.net/');
     assert.equal(conn.authorityHost, azure.entra.url);
@@ -126,9 +130,14 @@ describe('auth/credentials against the fake Entra ID', function () {
     const proxy = { url: 'http://user@proxy.contoso.com:3128', username: 'user', password: 'p@ss', bypass: ['127\\.0\\.0\\.1', 'login\\.bypassed\\.example'] };
 
     it('routes the authority through the agent proxy unless it is on the bypass list', () => {
-      assert.deepEqual((pipelineOptions('https://login.microsoftonline.com', { proxy })).proxyOptions, { host: 'http://proxy.contoso.com', port: 3128, username: 'user', password: 'p@ss' });
-      assert.equal((pipelineOptions('https://login.bypassed.example', { proxy })).proxyOptions, undefined);
-      assert.equal((pipelineOptions(undefined, { proxy })).proxyOptions, undefined);
+      assert.deepEqual(pipelineOptions('https://login.microsoftonline.com', { proxy }).proxyOptions, {
+        host: 'http://proxy.contoso.com',
+        port: 3128,
+        username: 'user',
+        password: 'p@ss',
+      });
+      assert.equal(pipelineOptions('https://login.bypassed.example', { proxy }).proxyOptions, undefined);
+      assert.equal(pipelineOptions(undefined, { proxy }).proxyOptions, undefined);
     });
 
     it('adds TLS settings only when the agent has certificates, keeping the default CAs', () => {

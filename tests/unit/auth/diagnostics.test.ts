@@ -40,7 +40,11 @@ describe('auth/diagnostics explainAuthFailure', () => {
       ['DELETE', '/api/2.1/unity-catalog/models/main.ml.churn/aliases/champion'],
       ['POST', '/api/2.0/mlflow/registered-models/alias'],
     ] as const) {
-      assert.match(explain(403, 'PERMISSION_DENIED', 'User does not have MANAGE on Model', path, false, method)!, /requires ownership of the registered model/, `${method} ${path}`);
+      assert.match(
+        explain(403, 'PERMISSION_DENIED', 'User does not have MANAGE on Model', path, false, method)!,
+        /requires ownership of the registered model/,
+        `${method} ${path}`,
+      );
     }
     // Reading a version by alias is not an alias change.
     assert.match(explain(403, 'PERMISSION_DENIED', 'denied', '/api/2.1/unity-catalog/models/main.ml.churn/aliases/champion', false, 'GET')!, /USE CATALOG.*CREATE MODEL VERSION/);

@@ -43,13 +43,17 @@ describe('fake Azure services', function () {
         });
         const { oidcToken } = (await oidc.json()) as { oidcToken: string };
         await delay(150);
-        const res = await post(azure.entra.tokenEndpoint(azure.tenantId), form({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          scope: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default',
-          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-          client_assertion: oidcToken,
-        }), { 'content-type': 'application/x-www-form-urlencoded' });
+        const res = await post(
+          azure.entra.tokenEndpoint(azure.tenantId),
+          form({
+            grant_type: 'client_credentials',
+            client_id: clientId,
+            scope: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default',
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: oidcToken,
+          }),
+          { 'content-type': 'application/x-www-form-urlencoded' },
+        );
         const body = (await res.json()) as { error: string; error_description: string; error_codes: number[] };
         assert.equal(res.status, 401);
         assert.equal(body.error, 'invalid_client');
@@ -64,7 +68,9 @@ describe('fake Azure services', function () {
       const { clientId, env, connectionId } = azure.connectionEnv('ServicePrincipalSecret');
       const secret = env[`ENDPOINT_AUTH_PARAMETER_${connectionId}_SERVICEPRINCIPALKEY`]!;
       const token = (fields: Record<string, string>) =>
-        post(azure.entra.tokenEndpoint(azure.tenantId), form({ grant_type: 'client_credentials', ...fields }), { 'content-type': 'application/x-www-form-urlencoded' }).then(async (r) => [r.status, ((await r.json()) as { error_codes: number[] }).error_codes[0]]);
+        post(azure.entra.tokenEndpoint(azure.tenantId), form({ grant_type: 'client_credentials', ...fields }), { 'content-type': 'application/x-www-form-urlencoded' }).then(
+          async (r) => [r.status, ((await r.json()) as { error_codes: number[] }).error_codes[0]],
+        );
       assert.deepEqual(await token({ client_id: 'nobody', client_secret: 'x', scope: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default' }), [400, 700016]);
       assert.deepEqual(await token({ client_id: clientId, client_secret: secret, scope: 'https://graph.microsoft.com/.default' }), [400, 500011]);
       assert.deepEqual(await token({ client_id: clientId, client_secret: secret, scope: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d' }), [400, 1002012]);
@@ -112,11 +118,16 @@ describe('fake Azure services', function () {
       azure.arm.registerWorkspace({ resourceId: id('closed'), workspaceUrl: 'adb-2.azuredatabricks.net', readers: ['someone-else'] });
       const list = await get(`${azure.arm.url}/subscriptions/${sub}/providers/Microsoft.Databricks/workspaces?api-version=2024-05-01`, { authorization: `Bearer ${reader}` });
       const { value } = (await list.json()) as { value: Array<{ id: string; properties: { workspaceUrl: string } }> };
-      assert.deepEqual(value.map((w) => [w.id, w.properties.workspaceUrl]), [[id('open'), 'adb-1.azuredatabricks.net']]);
+      assert.deepEqual(
+        value.map((w) => [w.id, w.properties.workspaceUrl]),
+        [[id('open'), 'adb-1.azuredatabricks.net']],
+      );
       const noVersion = await get(`${azure.arm.url}${id('open')}`, { authorization: `Bearer ${reader}` });
       assert.equal(noVersion.status, 400);
       assert.equal(((await noVersion.json()) as { error: { code: string } }).error.code, 'MissingApiVersionParameter');
-      const wrongAudience = await get(`${azure.arm.url}${id('open')}?api-version=2024-05-01`, { authorization: `Bearer ${azure.authority.issue('databricks', 'reader-app').token}` });
+      const wrongAudience = await get(`${azure.arm.url}${id('open')}?api-version=2024-05-01`, {
+        authorization: `Bearer ${azure.authority.issue('databricks', 'reader-app').token}`,
+      });
       assert.equal(((await wrongAudience.json()) as { error: { code: string } }).error.code, 'InvalidAuthenticationTokenAudience');
     });
   });

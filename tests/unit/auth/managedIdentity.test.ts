@@ -36,7 +36,11 @@ describe('auth/credentials managed identity against the fake endpoint', function
     const databricks = await sources.databricks.getToken();
     const management = await sources.management.getToken();
     const arm = await sources.arm.getToken();
-    for (const [token, audience] of [[databricks, 'databricks'], [management, 'management'], [arm, 'arm']] as const) {
+    for (const [token, audience] of [
+      [databricks, 'databricks'],
+      [management, 'management'],
+      [arm, 'arm'],
+    ] as const) {
       const check = azure.authority.verify(token.token, audience);
       assert.ok(check.ok, audience);
       assert.equal(check.token.subject, azure.msi.systemAssignedClientId);

@@ -68,7 +68,10 @@ describe('auth/oidc createOidcTokenFetcher', function () {
     const check = azure.authority.verify(token, 'oidc');
     assert.ok(check.ok);
     assert.equal(check.token.subject, azure.ado.subjectFor(connectionId));
-    assert.deepEqual(spy.masked.map((m) => m.value), [token]);
+    assert.deepEqual(
+      spy.masked.map((m) => m.value),
+      [token],
+    );
   });
 
   it('fetches a new token on every call', async () => {
@@ -85,7 +88,10 @@ describe('auth/oidc createOidcTokenFetcher', function () {
     const n = azure.ado.oidcRequests.length;
     azure.ado.failNextOidcRequests(3, 503);
     assert.ok(azure.authority.verify(await fetchToken(), 'oidc').ok);
-    assert.deepEqual(requestsSince(n).map((r) => r.status), [503, 503, 503, 200]);
+    assert.deepEqual(
+      requestsSince(n).map((r) => r.status),
+      [503, 503, 503, 200],
+    );
     assert.deepEqual(clock.slept, [2000, 4000, 6000]);
   });
 
@@ -122,7 +128,10 @@ describe('auth/oidc createOidcTokenFetcher', function () {
 
   it('names the connection when Azure DevOps will not issue a token for it', async () => {
     const fetchToken = createOidcTokenFetcher(context({ connectionId: 'unknown-connection' }), { send, setSecret: () => undefined, clock: recordingClock() });
-    await assert.rejects(fetchToken(), /service connection 'unknown-connection' \(HTTP 400\): Service connection 'unknown-connection' could not be found.*Check that the pipeline is authorized/);
+    await assert.rejects(
+      fetchToken(),
+      /service connection 'unknown-connection' \(HTTP 400\): Service connection 'unknown-connection' could not be found.*Check that the pipeline is authorized/,
+    );
   });
 
   it('stops waiting when cancelled during back-off', async () => {
@@ -159,9 +168,15 @@ describe('auth/oidc createOidcTokenFetcher', function () {
       assert.ok(check.ok);
       assert.equal(check.token.subject, azure.ado.subjectFor(connectionId));
       assert.ok(azure.ado.locationRequests >= 1);
-      assert.deepEqual(requestsSince(n).map((r) => [r.apiVersionFrom, r.status]), [['accept', 200]]);
+      assert.deepEqual(
+        requestsSince(n).map((r) => [r.apiVersionFrom, r.status]),
+        [['accept', 200]],
+      );
       assert.equal(send.sent.length, sentBefore, 'the injected transport is not used on this path');
-      assert.deepEqual(spy.masked.map((m) => m.value), [token]);
+      assert.deepEqual(
+        spy.masked.map((m) => m.value),
+        [token],
+      );
     });
 
     it('retries its 5xx answers too', async () => {

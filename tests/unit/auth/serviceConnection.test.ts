@@ -40,13 +40,18 @@ function expectConnectionError(env: Record<string, string>, pattern: RegExp): vo
 describe('auth/serviceConnection readAzureRmConnection', () => {
   it('reads a workload identity federation connection with its OIDC context', () => {
     const conn = read(
-      agentEnv('WorkloadIdentityFederation', { tenantid: TENANT, serviceprincipalid: CLIENT }, {}, {
-        SYSTEM_COLLECTIONURI: 'https://dev.azure.com/org/',
-        SYSTEM_TEAMPROJECTID: 'proj',
-        SYSTEM_HOSTTYPE: 'build',
-        SYSTEM_PLANID: 'p',
-        SYSTEM_JOBID: 'j',
-      }),
+      agentEnv(
+        'WorkloadIdentityFederation',
+        { tenantid: TENANT, serviceprincipalid: CLIENT },
+        {},
+        {
+          SYSTEM_COLLECTIONURI: 'https://dev.azure.com/org/',
+          SYSTEM_TEAMPROJECTID: 'proj',
+          SYSTEM_HOSTTYPE: 'build',
+          SYSTEM_PLANID: 'p',
+          SYSTEM_JOBID: 'j',
+        },
+      ),
     );
     assert.equal(conn.scheme, 'WorkloadIdentityFederation');
     if (conn.scheme !== 'WorkloadIdentityFederation') return;
@@ -72,7 +77,10 @@ describe('auth/serviceConnection readAzureRmConnection', () => {
   it('compares scheme names case-insensitively', () => {
     assert.equal(read(agentEnv('workloadidentityfederation', { tenantid: TENANT, serviceprincipalid: CLIENT })).scheme, 'WorkloadIdentityFederation');
     assert.equal(read(agentEnv('MANAGEDSERVICEIDENTITY', {})).scheme, 'ManagedServiceIdentity');
-    assert.equal(read(agentEnv('servicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'SPNKEY', serviceprincipalkey: 's' })).scheme, 'ServicePrincipalSecret');
+    assert.equal(
+      read(agentEnv('servicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'SPNKEY', serviceprincipalkey: 's' })).scheme,
+      'ServicePrincipalSecret',
+    );
   });
 
   it('reads a ServicePrincipal secret connection, keeping the secret byte for byte', () => {
@@ -111,11 +119,16 @@ describe('auth/serviceConnection readAzureRmConnection', () => {
   });
 
   it('reads an Azure Stack connection from its endpoint data', () => {
-    const env = agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnKey', serviceprincipalkey: 'k' }, {
-      environment: 'AzureStack',
-      activeDirectoryAuthority: 'https://login.stack.contoso.local/',
-      activeDirectoryServiceEndpointResourceId: 'https://management.stack.contoso.local/abc',
-    }, { [`ENDPOINT_URL_${ID}`]: 'https://management.stack.contoso.local' });
+    const env = agentEnv(
+      'ServicePrincipal',
+      { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnKey', serviceprincipalkey: 'k' },
+      {
+        environment: 'AzureStack',
+        activeDirectoryAuthority: 'https://login.stack.contoso.local/',
+        activeDirectoryServiceEndpointResourceId: 'https://management.stack.contoso.local/abc',
+      },
+      { [`ENDPOINT_URL_${ID}`]: 'https://management.stack.contoso.local' },
+    );
     const conn = read(env);
     assert.equal(conn.authorityHost, 'https://login.stack.contoso.local');
     assert.equal(conn.managementEndpoint, 'https://management.stack.contoso.local/abc');
@@ -124,15 +137,27 @@ describe('auth/serviceConnection readAzureRmConnection', () => {
 
   it('names the connection and what is missing', () => {
     expectConnectionError(agentEnv('ServicePrincipal', { serviceprincipalid: CLIENT, serviceprincipalkey: 'k' }), /tenant id \(authorization parameter tenantid\)/);
-    expectConnectionError(agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnKey' }), /no client secret \(authorization parameter serviceprincipalkey\)/);
-    expectConnectionError(agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnKey', serviceprincipalkey: '   ' }), /no client secret/);
-    expectConnectionError(agentEnv('ServicePrincipal', { tenantid: TENANT, authenticationType: 'spnCertificate', servicePrincipalCertificate: 'x' }), /service principal \(client\) id/);
+    expectConnectionError(
+      agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnKey' }),
+      /no client secret \(authorization parameter serviceprincipalkey\)/,
+    );
+    expectConnectionError(
+      agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnKey', serviceprincipalkey: '   ' }),
+      /no client secret/,
+    );
+    expectConnectionError(
+      agentEnv('ServicePrincipal', { tenantid: TENANT, authenticationType: 'spnCertificate', servicePrincipalCertificate: 'x' }),
+      /service principal \(client\) id/,
+    );
     expectConnectionError(agentEnv('WorkloadIdentityFederation', { serviceprincipalid: CLIENT }), /WorkloadIdentityFederation\) has no tenant id/);
   });
 
   it('refuses a certificate without its private key', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    expectConnectionError(agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnCertificate', servicePrincipalCertificate: pem }), /both the CERTIFICATE and the PRIVATE KEY/);
+    expectConnectionError(
+      agentEnv('ServicePrincipal', { tenantid: TENANT, serviceprincipalid: CLIENT, authenticationType: 'spnCertificate', servicePrincipalCertificate: pem }),
+      /both the CERTIFICATE and the PRIVATE KEY/,
+    );
   });
 
   it('refuses unsupported schemes and authentication types', () => {
@@ -152,8 +177,18 @@ describe('auth/serviceConnection readAzureRmConnection', () => {
     expectConnectionError(noToken, /SystemVssConnection/);
     const noUri = { ...base };
     delete noUri.SYSTEM_OIDCREQUESTURI;
-    expectConnectionError({ ...noUri, SYSTEM_COLLECTIONURI: 'https://dev.azure.com/org/', SYSTEM_PLANID: 'p' }, /System\.OidcRequestUri is not set and neither are System\.TeamProjectId, System\.HostType, System\.JobId/);
-    const fallback = read({ ...noUri, SYSTEM_COLLECTIONURI: 'https://dev.azure.com/org/', SYSTEM_TEAMPROJECTID: 'proj', SYSTEM_HOSTTYPE: 'build', SYSTEM_PLANID: 'p', SYSTEM_JOBID: 'j' });
+    expectConnectionError(
+      { ...noUri, SYSTEM_COLLECTIONURI: 'https://dev.azure.com/org/', SYSTEM_PLANID: 'p' },
+      /System\.OidcRequestUri is not set and neither are System\.TeamProjectId, System\.HostType, System\.JobId/,
+    );
+    const fallback = read({
+      ...noUri,
+      SYSTEM_COLLECTIONURI: 'https://dev.azure.com/org/',
+      SYSTEM_TEAMPROJECTID: 'proj',
+      SYSTEM_HOSTTYPE: 'build',
+      SYSTEM_PLANID: 'p',
+      SYSTEM_JOBID: 'j',
+    });
     if (fallback.scheme === 'WorkloadIdentityFederation') assert.equal(fallback.oidc.oidcRequestUri, undefined);
     else assert.fail('expected WorkloadIdentityFederation');
   });

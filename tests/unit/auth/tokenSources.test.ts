@@ -134,11 +134,14 @@ describe('auth/tokenSources', function () {
 
   it('tries again after a failure instead of caching it', async () => {
     let calls = 0;
-    const source = createTokenCycler(async () => {
-      calls++;
-      if (calls === 1) throw new Error('transient');
-      return { token: 't', expiresOnTimestamp: Date.now() + 3_600_000 };
-    }, { clock: createClock(1) });
+    const source = createTokenCycler(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error('transient');
+        return { token: 't', expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+      { clock: createClock(1) },
+    );
     await assert.rejects(source.getToken(), /transient/);
     assert.equal((await source.getToken()).token, 't');
     assert.equal(calls, 2);
@@ -146,7 +149,10 @@ describe('auth/tokenSources', function () {
 
   it('does not refetch a short-lived token on every call (refreshes at half its lifetime)', async () => {
     let calls = 0;
-    const source = createTokenCycler(async () => ({ token: `t${++calls}`, expiresOnTimestamp: Date.now() + 60_000 }), { clock: createClock(1), refreshWindowMs: REFRESH_MARGIN_MS });
+    const source = createTokenCycler(async () => ({ token: `t${++calls}`, expiresOnTimestamp: Date.now() + 60_000 }), {
+      clock: createClock(1),
+      refreshWindowMs: REFRESH_MARGIN_MS,
+    });
     await source.getToken();
     await source.getToken();
     assert.equal(calls, 1);
@@ -155,6 +161,9 @@ describe('auth/tokenSources', function () {
   it('explains that a cloud without a service-management endpoint cannot use the management token', async () => {
     const conn: AzureRmConnection = { ...setup('ServicePrincipalSecret').conn, managementEndpoint: undefined, environment: 'AzureStack' };
     const sources = createTokenSources(conn, { send: undiciSend(azure.ca.pem), http: { ca: azure.ca.pem }, setSecret: () => undefined, clock: createClock(1) });
-    await assert.rejects(sources.management.getToken(), (e: unknown) => e instanceof ConnectionError && /activeDirectoryServiceEndpointResourceId.*Use workspaceUrl/.test(e.message));
+    await assert.rejects(
+      sources.management.getToken(),
+      (e: unknown) => e instanceof ConnectionError && /activeDirectoryServiceEndpointResourceId.*Use workspaceUrl/.test(e.message),
+    );
   });
 });

@@ -50,7 +50,9 @@ describe('auth/workspace', function () {
 
   it('uses workspaceUrl as given, without a trailing slash and without calling ARM', async () => {
     const before = send.sent.length;
-    assert.deepEqual(await resolveWorkspace({ workspaceUrl: 'https://adb-1.2.azuredatabricks.net/' }, { send: throwingOnError(send), arm: sources.arm, armUrl }), { url: 'https://adb-1.2.azuredatabricks.net' });
+    assert.deepEqual(await resolveWorkspace({ workspaceUrl: 'https://adb-1.2.azuredatabricks.net/' }, { send: throwingOnError(send), arm: sources.arm, armUrl }), {
+      url: 'https://adb-1.2.azuredatabricks.net',
+    });
     assert.equal(send.sent.length, before);
   });
 

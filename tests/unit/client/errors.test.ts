@@ -64,7 +64,10 @@ describe('errorPolicy', () => {
     const policy = errorPolicy();
     const ok = await policy.sendRequest(request(), async (r) => response(r, 200, { a: 1 }));
     assert.deepEqual(ok.bodyJson, { a: 1 });
-    await assert.rejects(policy.sendRequest(request(), async (r) => response(r, 200, '{"a":')), (e: RequestError) => e.code === 'PARSE_ERROR');
+    await assert.rejects(
+      policy.sendRequest(request(), async (r) => response(r, 200, '{"a":')),
+      (e: RequestError) => e.code === 'PARSE_ERROR',
+    );
   });
   it('classifies errors by error_code, not status (MLflow answers RESOURCE_ALREADY_EXISTS with 400)', async () => {
     const policy = errorPolicy();

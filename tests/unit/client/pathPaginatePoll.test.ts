@@ -34,7 +34,12 @@ describe('paginate', () => {
       b: { items: [4], next_page_token: 'a' },
     };
     const tokens: Array<string | undefined> = [];
-    const all = await collect(paginate(async (t) => (tokens.push(t), pages[t ?? '']), (p) => p.items));
+    const all = await collect(
+      paginate(
+        async (t) => (tokens.push(t), pages[t ?? '']),
+        (p) => p.items,
+      ),
+    );
     assert.deepEqual(all, [1, 2, 3, 4]);
     assert.deepEqual(tokens, [undefined, 'a', 'b']);
   });
@@ -63,7 +68,10 @@ describe('poll', () => {
     const r = await p;
     assert.equal(r.result, 'ready');
     const gaps = reads.slice(1).map((t, i) => t - reads[i]);
-    assert.ok(gaps.every((g) => g >= 2_000 && g <= 15_000), `gaps ${gaps}`);
+    assert.ok(
+      gaps.every((g) => g >= 2_000 && g <= 15_000),
+      `gaps ${gaps}`,
+    );
     assert.equal(gaps[gaps.length - 1], 15_000);
     assert.deepEqual(statuses, ['creating', 'updating']);
     // Detection delay after readiness (t = 60 s) is at most one capped interval.
@@ -71,8 +79,17 @@ describe('poll', () => {
   });
 
   it('times out with the last value, reading once more at the deadline', async () => {
-    const p = poll({ read: async () => Date.now(), evaluate: () => ({ done: false, status: 'x' }), clock: createClock(1), timeoutMs: 30_000, describeTimeout: (v) => `still x at ${v}` });
-    const settled = p.then(() => undefined, (e: unknown) => e);
+    const p = poll({
+      read: async () => Date.now(),
+      evaluate: () => ({ done: false, status: 'x' }),
+      clock: createClock(1),
+      timeoutMs: 30_000,
+      describeTimeout: (v) => `still x at ${v}`,
+    });
+    const settled = p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await timers.tickAsync(31_000);
     const e = (await settled) as PollTimeoutError<number>;
     assert.ok(e instanceof PollTimeoutError);
@@ -84,7 +101,10 @@ describe('poll', () => {
     const c = new AbortController();
     let reads = 0;
     const p = poll({ read: async () => ++reads, evaluate: () => ({ done: false, status: 'x' }), clock: createClock(1), timeoutMs: 60_000, signal: c.signal });
-    const settled = p.then(() => undefined, (e: unknown) => e);
+    const settled = p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await timers.tickAsync(100);
     c.abort(new CancelledError('SIGTERM'));
     await timers.tickAsync(60_000);
@@ -94,9 +114,19 @@ describe('poll', () => {
 
   it('honours a time scale', async () => {
     const reads: number[] = [];
-    const p = poll({ read: async () => (reads.push(Date.now()), reads.length), evaluate: (n) => (n >= 3 ? { done: true, result: n } : { done: false, status: 's' }), clock: createClock(0.01), timeoutMs: 60_000, initialIntervalMs: 10_000, factor: 1 });
+    const p = poll({
+      read: async () => (reads.push(Date.now()), reads.length),
+      evaluate: (n) => (n >= 3 ? { done: true, result: n } : { done: false, status: 's' }),
+      clock: createClock(0.01),
+      timeoutMs: 60_000,
+      initialIntervalMs: 10_000,
+      factor: 1,
+    });
     await timers.tickAsync(1_000);
     await p;
-    assert.deepEqual(reads.slice(1).map((t, i) => t - reads[i]), [100, 100]);
+    assert.deepEqual(
+      reads.slice(1).map((t, i) => t - reads[i]),
+      [100, 100],
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('retryPolicy (fake timers, injected next)', () => {
   }
 
   it('waits exactly Retry-After seconds', async () => {
-    const s = scripted((r) => response(r, 429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '7' }), (r) => response(r, 200, { ok: true }));
+    const s = scripted(
+      (r) => response(r, 429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '7' }),
+      (r) => response(r, 200, { ok: true }),
+    );
     const p = pipeline(s.send)(request());
     await timers.tickAsync(6_999);
     assert.equal(s.times.length, 1);
@@ -43,7 +46,10 @@ describe('retryPolicy (fake timers, injected next)', () => {
 
   it('waits until a Retry-After HTTP date', async () => {
     const at = new Date(Date.now() + 12_000).toUTCString();
-    const s = scripted((r) => response(r, 503, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'later' }, { 'retry-after': at }), (r) => response(r, 200, {}));
+    const s = scripted(
+      (r) => response(r, 503, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'later' }, { 'retry-after': at }),
+      (r) => response(r, 200, {}),
+    );
     const p = pipeline(s.send)(request('POST'));
     await timers.tickAsync(12_000);
     await p;
@@ -56,21 +62,33 @@ describe('retryPolicy (fake timers, injected next)', () => {
     const p = pipeline(s.send)(request());
     await timers.tickAsync(7_000);
     await p;
-    assert.deepEqual(s.times.slice(1).map((t, i) => t - s.times[i]), [1000, 2000, 4000]);
+    assert.deepEqual(
+      s.times.slice(1).map((t, i) => t - s.times[i]),
+      [1000, 2000, 4000],
+    );
   });
 
   it('does not retry a 500 on POST, but does on GET', async () => {
-    const s1 = scripted((r) => response(r, 500, { error_code: 'INTERNAL_ERROR', message: 'x' }), (r) => response(r, 200, {}));
+    const s1 = scripted(
+      (r) => response(r, 500, { error_code: 'INTERNAL_ERROR', message: 'x' }),
+      (r) => response(r, 200, {}),
+    );
     await assert.rejects(pipeline(s1.send)(request('POST')), (e: DatabricksApiError) => e.statusCode === 500 && e.attempts === 1);
     assert.equal(s1.times.length, 1);
-    const s2 = scripted((r) => response(r, 500, { error_code: 'INTERNAL_ERROR', message: 'x' }), (r) => response(r, 200, {}));
+    const s2 = scripted(
+      (r) => response(r, 500, { error_code: 'INTERNAL_ERROR', message: 'x' }),
+      (r) => response(r, 200, {}),
+    );
     const p = pipeline(s2.send)(request('GET'));
     await timers.tickAsync(1_000);
     assert.equal((await p).status, 200);
   });
 
   it('retries network errors on POST', async () => {
-    const s = scripted((r) => new RequestError('ECONNRESET', 'reset', r), (r) => response(r, 200, {}));
+    const s = scripted(
+      (r) => new RequestError('ECONNRESET', 'reset', r),
+      (r) => response(r, 200, {}),
+    );
     const p = pipeline(s.send)(request('POST'));
     await timers.tickAsync(1_000);
     assert.equal((await p).status, 200);
@@ -79,7 +97,10 @@ describe('retryPolicy (fake timers, injected next)', () => {
   it('gives up with the ORIGINAL error once the budget is spent', async () => {
     const s = scripted((r) => response(r, 429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Workspace rate limit of 50 updates per 5 minutes reached' }));
     const p = pipeline(s.send, 20_000)(request('PUT'));
-    const settled = p.then(() => undefined, (e: unknown) => e);
+    const settled = p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await timers.tickAsync(60_000);
     const error = (await settled) as DatabricksApiError;
     assert.ok(error instanceof DatabricksApiError);
@@ -98,9 +119,15 @@ describe('retryPolicy (fake timers, injected next)', () => {
 
   it('stops waiting when the signal aborts and never sends again', async () => {
     const controller = new AbortController();
-    const s = scripted((r) => response(r, 503, {}), (r) => response(r, 200, {}));
+    const s = scripted(
+      (r) => response(r, 503, {}),
+      (r) => response(r, 200, {}),
+    );
     const p = pipeline(s.send)(request('GET', '/x', { signal: controller.signal }));
-    const settled = p.then(() => undefined, (e: unknown) => e);
+    const settled = p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await timers.tickAsync(100);
     controller.abort(new CancelledError('SIGTERM'));
     await timers.tickAsync(10_000);

@@ -31,7 +31,8 @@ describe('retry strategies (pure functions)', () => {
     });
     it('a create sent with resendAfterLostAnswer false is not re-sent after a lost answer, but still after 429/503 or a refused connection', () => {
       assert.equal(retryReason(apiError(504, 'DEADLINE_EXCEEDED'), false, false), undefined);
-      for (const code of ['TIMEOUT', 'ECONNRESET', 'SOCKET_CLOSED', 'ETIMEDOUT', 'EPIPE'] as const) assert.equal(retryReason(networkError(code, 'POST'), false, false), undefined, code);
+      for (const code of ['TIMEOUT', 'ECONNRESET', 'SOCKET_CLOSED', 'ETIMEDOUT', 'EPIPE'] as const)
+        assert.equal(retryReason(networkError(code, 'POST'), false, false), undefined, code);
       assert.equal(retryReason(apiError(503, 'TEMPORARILY_UNAVAILABLE'), false, false), 'unavailable');
       assert.equal(retryReason(apiError(429, 'X'), false, false), 'throttled');
       assert.equal(retryReason(networkError('ECONNREFUSED', 'POST'), false, false), 'network');
@@ -57,25 +58,44 @@ describe('retry strategies (pure functions)', () => {
 
   describe('retryDelayFromDetails', () => {
     it('reads "1.5s"', () => assert.equal(retryDelayFromDetails([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: '1.5s' }]), 1500));
-    it('reads {seconds, nanos}', () => assert.equal(retryDelayFromDetails([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: { seconds: 2, nanos: 500_000_000 } }]), 2500));
+    it('reads {seconds, nanos}', () =>
+      assert.equal(retryDelayFromDetails([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: { seconds: 2, nanos: 500_000_000 } }]), 2500));
     it('ignores other details', () => assert.equal(retryDelayFromDetails([{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', request_id: 'x' }]), undefined));
   });
 
   describe('exponentialBackoffDelay', () => {
     it('doubles from 1 s with jitter in [d/2, d]', () => {
-      assert.equal(exponentialBackoffDelay(1, {}, () => 0), 500);
-      assert.equal(exponentialBackoffDelay(1, {}, () => 1), 1000);
-      assert.equal(exponentialBackoffDelay(3, {}, () => 1), 4000);
+      assert.equal(
+        exponentialBackoffDelay(1, {}, () => 0),
+        500,
+      );
+      assert.equal(
+        exponentialBackoffDelay(1, {}, () => 1),
+        1000,
+      );
+      assert.equal(
+        exponentialBackoffDelay(3, {}, () => 1),
+        4000,
+      );
     });
     it('caps at 30 s', () => {
-      assert.equal(exponentialBackoffDelay(10, {}, () => 1), 30_000);
-      assert.equal(exponentialBackoffDelay(100, {}, () => 1), 30_000);
+      assert.equal(
+        exponentialBackoffDelay(10, {}, () => 1),
+        30_000,
+      );
+      assert.equal(
+        exponentialBackoffDelay(100, {}, () => 1),
+        30_000,
+      );
     });
   });
 
   describe('linearBackoffDelay', () => {
     it('grows by 2 s a retry and caps at 15 s', () => {
-      assert.deepEqual([1, 2, 3, 7, 8, 20].map((n) => linearBackoffDelay(n)), [2000, 4000, 6000, 14_000, 15_000, 15_000]);
+      assert.deepEqual(
+        [1, 2, 3, 7, 8, 20].map((n) => linearBackoffDelay(n)),
+        [2000, 4000, 6000, 14_000, 15_000, 15_000],
+      );
       assert.equal(linearBackoffDelay(2, { stepMs: 500, maxDelayMs: 800 }), 800);
     });
   });
@@ -83,7 +103,11 @@ describe('retry strategies (pure functions)', () => {
   describe('decideRetry', () => {
     it('prefers Retry-After over RetryInfo over back-off', () => {
       const info = [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: '3s' }];
-      assert.deepEqual(decideRetry(apiError(429, 'X', { 'retry-after': '9' }, info), { idempotent: true, retryNumber: 1, nowMs: 0 }), { reason: 'throttled', delayMs: 9000, source: 'retry-after' });
+      assert.deepEqual(decideRetry(apiError(429, 'X', { 'retry-after': '9' }, info), { idempotent: true, retryNumber: 1, nowMs: 0 }), {
+        reason: 'throttled',
+        delayMs: 9000,
+        source: 'retry-after',
+      });
       assert.deepEqual(decideRetry(apiError(429, 'X', {}, info), { idempotent: true, retryNumber: 1, nowMs: 0 }), { reason: 'throttled', delayMs: 3000, source: 'retry-info' });
       assert.equal(decideRetry(apiError(503, 'X'), { idempotent: true, retryNumber: 2, nowMs: 0, random: () => 1 })?.delayMs, 2000);
     });

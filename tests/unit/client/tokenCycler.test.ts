@@ -46,7 +46,10 @@ describe('token cycler and bearer policy', () => {
     const cycler = createTokenCycler(() => src.getToken(), { clock: createClock(1) });
     const all = Promise.all([cycler.getToken(), cycler.getToken(), cycler.getToken()]);
     await timers.tickAsync(10);
-    assert.deepEqual((await all).map((t) => t.token), ['t1', 't1', 't1']);
+    assert.deepEqual(
+      (await all).map((t) => t.token),
+      ['t1', 't1', 't1'],
+    );
     assert.equal(src.calls.length, 1);
   });
 
@@ -63,6 +66,9 @@ describe('token cycler and bearer policy', () => {
     assert.deepEqual(seen, ['Bearer t1', 'Bearer t2']);
     const insecure = request();
     insecure.url = new URL('http://adb-1.azuredatabricks.net/api/2.0/x');
-    await assert.rejects(policy.sendRequest(insecure, async (r) => response(r, 200)), /must use https/);
+    await assert.rejects(
+      policy.sendRequest(insecure, async (r) => response(r, 200)),
+      /must use https/,
+    );
   });
 });

@@ -124,7 +124,10 @@ describe('fetch transport (real sockets on 127.0.0.1)', function () {
       await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
       const plainBase = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
       try {
-        for (const [t, url] of [[createFetchTransport(), `${plainBase}/hang`], [transport(), `${base}/hang`]] as const) {
+        for (const [t, url] of [
+          [createFetchTransport(), `${plainBase}/hang`],
+          [transport(), `${base}/hang`],
+        ] as const) {
           const abort = new AbortController();
           const answer = t(req(url, { signal: abort.signal }));
           let settled = false;

@@ -42,7 +42,10 @@ describe('loadConfig: validation errors', () => {
     });
     it('reports every syntax error', () => {
       const path = file('environments:\n  dev: {}\n  dev: {}\ndefaults: {}\ndefaults: {}\n');
-      assert.deepEqual(errorsOf(() => load(path)).map((e) => e.source?.line), [3, 5]);
+      assert.deepEqual(
+        errorsOf(() => load(path)).map((e) => e.source?.line),
+        [3, 5],
+      );
     });
     it('reports an alias without its anchor', () => {
       assert.match(only('environments:\n  dev: *missing\n').rule, /is not valid YAML/);
@@ -98,14 +101,13 @@ describe('loadConfig: validation errors', () => {
     });
     it('inside a rule mapping', () => {
       const e = only('environments:\n  dev:\n    monitoring:\n      driftAlerts:\n        - { metric: js_distance, op: ">", threshold: 0.1, email: a@b.co }\n');
-      assert.deepEqual([e.rule, e.source?.path, e.source?.line], [
-        'unknown key "email"; did you mean "emails"?',
-        'environments.dev.monitoring.driftAlerts[0].email',
-        5,
-      ]);
+      assert.deepEqual([e.rule, e.source?.path, e.source?.line], ['unknown key "email"; did you mean "emails"?', 'environments.dev.monitoring.driftAlerts[0].email', 5]);
     });
     it('listing the keys when nothing is close', () => {
-      assert.equal(only('environments:\n  dev:\n    inferenceTable:\n      keepForever: true\n').rule, 'unknown key "keepForever"; expected one of enabled, catalog, schema, tablePrefix, retentionDays');
+      assert.equal(
+        only('environments:\n  dev:\n    inferenceTable:\n      keepForever: true\n').rule,
+        'unknown key "keepForever"; expected one of enabled, catalog, schema, tablePrefix, retentionDays',
+      );
     });
   });
 
@@ -122,13 +124,49 @@ describe('loadConfig: validation errors', () => {
       ['inferenceTable:\n      catalog: [a, b]', 'inferenceCatalog', 'must be a string', 'environments.dev.inferenceTable.catalog', undefined],
       ['monitoring:\n      refreshTimeoutMinutes: soon', 'timeoutMinutes', 'must be an integer', 'environments.dev.monitoring.refreshTimeoutMinutes', 'soon'],
       ['monitoring:\n      granularities: 7', 'granularities', 'must be a string or a list of strings', 'environments.dev.monitoring.granularities', '7'],
-      ['monitoring:\n      granularities: ["1 day", "2 days"]', 'granularities', 'must be one of 5 minutes, 30 minutes, 1 hour, 1 day, 1 week, 2 weeks, 3 weeks, 4 weeks, 1 month, 1 year', 'environments.dev.monitoring.granularities[1]', '2 days'],
-      ['monitoring:\n      notifyEmails: ["a@b.co, c@d.co"]', 'notifyEmails', 'list elements must be non-empty, without commas or line breaks', 'environments.dev.monitoring.notifyEmails[0]', 'a@b.co, c@d.co'],
-      ['monitoring:\n      slicingExpressions: ["region", ""]', 'slicingExpressions', 'list elements must be non-empty single lines', 'environments.dev.monitoring.slicingExpressions[1]', ''],
-      ['monitoring:\n      thresholds: [{ metric: js_distance, op: "=", threshold: 0.1 }]', 'thresholds', 'must be one of <, <=, >, >=', 'environments.dev.monitoring.thresholds[0].op', '='],
-      ['monitoring:\n      thresholds: [{ metric: js_distance, op: ">", threshold: high }]', 'thresholds', 'must be a number', 'environments.dev.monitoring.thresholds[0].threshold', 'high'],
+      [
+        'monitoring:\n      granularities: ["1 day", "2 days"]',
+        'granularities',
+        'must be one of 5 minutes, 30 minutes, 1 hour, 1 day, 1 week, 2 weeks, 3 weeks, 4 weeks, 1 month, 1 year',
+        'environments.dev.monitoring.granularities[1]',
+        '2 days',
+      ],
+      [
+        'monitoring:\n      notifyEmails: ["a@b.co, c@d.co"]',
+        'notifyEmails',
+        'list elements must be non-empty, without commas or line breaks',
+        'environments.dev.monitoring.notifyEmails[0]',
+        'a@b.co, c@d.co',
+      ],
+      [
+        'monitoring:\n      slicingExpressions: ["region", ""]',
+        'slicingExpressions',
+        'list elements must be non-empty single lines',
+        'environments.dev.monitoring.slicingExpressions[1]',
+        '',
+      ],
+      [
+        'monitoring:\n      thresholds: [{ metric: js_distance, op: "=", threshold: 0.1 }]',
+        'thresholds',
+        'must be one of <, <=, >, >=',
+        'environments.dev.monitoring.thresholds[0].op',
+        '=',
+      ],
+      [
+        'monitoring:\n      thresholds: [{ metric: js_distance, op: ">", threshold: high }]',
+        'thresholds',
+        'must be a number',
+        'environments.dev.monitoring.thresholds[0].threshold',
+        'high',
+      ],
       ['monitoring:\n      thresholds: [{ metric: js_distance, op: ">" }]', 'thresholds', 'is required', 'environments.dev.monitoring.thresholds[0].threshold', undefined],
-      ['monitoring:\n      driftAlerts: [42]', 'driftAlerts', 'each alert must be a rule string or a mapping {metric, op, threshold, emails}', 'environments.dev.monitoring.driftAlerts[0]', '42'],
+      [
+        'monitoring:\n      driftAlerts: [42]',
+        'driftAlerts',
+        'each alert must be a rule string or a mapping {metric, op, threshold, emails}',
+        'environments.dev.monitoring.driftAlerts[0]',
+        '42',
+      ],
       ['serving:\n      tags: { "a=b": 1 }', 'configFile', 'keys must not contain = or line breaks', 'environments.dev.serving.tags["a=b"]', 'a=b'],
       ['serving:\n      tags: { team: [ml] }', 'tags', 'must be a string, number or boolean on one line', 'environments.dev.serving.tags.team', undefined],
       ['serving:\n      smokeTestPayload: 5', 'smokeTestPayload', 'must be JSON text, a file path, or a mapping', 'environments.dev.serving.smokeTestPayload', '5'],
@@ -146,11 +184,14 @@ describe('loadConfig: validation errors', () => {
     it('checks every environment and defaults, reporting all errors in line order', () => {
       const path = file('environments:\n  dev:\n    serving: { canaryPercent: x }\n  prod:\n    serving: { scaleToZero: 1 }\ndefaults:\n  registry: { metricGoal: best }\n');
       const errors = errorsOf(() => load(path, 'dev'));
-      assert.deepEqual(errors.map((e) => [e.input, e.source?.path, e.source?.line]), [
-        ['canaryPercent', 'environments.dev.serving.canaryPercent', 3],
-        ['scaleToZero', 'environments.prod.serving.scaleToZero', 5],
-        ['metricGoal', 'defaults.registry.metricGoal', 7],
-      ]);
+      assert.deepEqual(
+        errors.map((e) => [e.input, e.source?.path, e.source?.line]),
+        [
+          ['canaryPercent', 'environments.dev.serving.canaryPercent', 3],
+          ['scaleToZero', 'environments.prod.serving.scaleToZero', 5],
+          ['metricGoal', 'defaults.registry.metricGoal', 7],
+        ],
+      );
     });
   });
 

@@ -48,10 +48,10 @@ describe('config templates', () => {
     assert.deepEqual(registry.source, { kind: 'existingVersion', version: 'latest' });
     assert.equal(registry.gate?.failIfNotImproved, true);
     const monitor = build(createMonitor, inputs);
-    assert.deepEqual(monitor.driftAlerts.map((a) => a.text), [
-      'population_stability_index >= 0.05 -> ml-ops-team@example.com, data-science-lead@example.com',
-      'chi_squared_test.pvalue < 0.01 -> ml-ops-team@example.com',
-    ]);
+    assert.deepEqual(
+      monitor.driftAlerts.map((a) => a.text),
+      ['population_stability_index >= 0.05 -> ml-ops-team@example.com, data-science-lead@example.com', 'chi_squared_test.pvalue < 0.01 -> ml-ops-team@example.com'],
+    );
     const refresh = build(refreshMonitors, inputs);
     assert.equal(refresh.thresholds.length, 4);
     assert.deepEqual(refresh.tables, ['mlops_prod.churn.churn_predictions']);

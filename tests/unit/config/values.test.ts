@@ -28,20 +28,27 @@ describe('config values', () => {
       const v = values('environments:\n  dev:\n    monitoring:\n      granularities:\n        - 1 day\n        - 1 week\n', 'DatabricksCreateMonitor');
       const granularities = v.get('granularities');
       assert.equal(granularities?.value, '1 day\n1 week');
-      assert.deepEqual(granularities?.items?.map((i) => [i.path, i.line]), [
-        ['environments.dev.monitoring.granularities[0]', 5],
-        ['environments.dev.monitoring.granularities[1]', 6],
-      ]);
+      assert.deepEqual(
+        granularities?.items?.map((i) => [i.path, i.line]),
+        [
+          ['environments.dev.monitoring.granularities[0]', 5],
+          ['environments.dev.monitoring.granularities[1]', 6],
+        ],
+      );
     });
     it('keeps strings as they are (comma lists, block scalars)', () => {
-      const text = 'environments:\n  dev:\n    monitoring:\n      notifyEmails: a@contoso.com, b@contoso.com\n      thresholds: |\n        js_distance > 0.1\n        ks_test.pvalue < 0.05\n';
+      const text =
+        'environments:\n  dev:\n    monitoring:\n      notifyEmails: a@contoso.com, b@contoso.com\n      thresholds: |\n        js_distance > 0.1\n        ks_test.pvalue < 0.05\n';
       assert.equal(value(text, 'DatabricksCreateMonitor', 'notifyEmails'), 'a@contoso.com, b@contoso.com');
       assert.equal(value(text, 'DatabricksRefreshMonitors', 'thresholds'), 'js_distance > 0.1\nks_test.pvalue < 0.05\n');
     });
     it('turns key: value mappings into key=value lines', () => {
       const v = values('environments:\n  dev:\n    serving:\n      tags:\n        team: ml\n        tier: 2\n        public: false\n', 'DatabricksDeployServing');
       assert.equal(v.get('tags')?.value, 'team=ml\ntier=2\npublic=false');
-      assert.deepEqual(v.get('tags')?.items?.map((i) => i.path), ['environments.dev.serving.tags.team', 'environments.dev.serving.tags.tier', 'environments.dev.serving.tags.public']);
+      assert.deepEqual(
+        v.get('tags')?.items?.map((i) => i.path),
+        ['environments.dev.serving.tags.team', 'environments.dev.serving.tags.tier', 'environments.dev.serving.tags.public'],
+      );
     });
     it('turns rule mappings into rule text', () => {
       const text = [
@@ -106,7 +113,10 @@ describe('config values', () => {
       assert.deepEqual(keys('DatabricksRefreshMonitors'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', warehouseId: 'w1', timeoutMinutes: '99', tables: 'a.b.t1' });
     });
     it('RefreshMonitors falls back to monitoring.tableName, DeployServing prefers serving.modelName', () => {
-      const v = values('environments:\n  dev:\n    registry: { modelName: a.b.r }\n    serving: { modelName: a.b.s }\n    monitoring: { tableName: a.b.t }\n', 'DatabricksRefreshMonitors');
+      const v = values(
+        'environments:\n  dev:\n    registry: { modelName: a.b.r }\n    serving: { modelName: a.b.s }\n    monitoring: { tableName: a.b.t }\n',
+        'DatabricksRefreshMonitors',
+      );
       assert.equal(v.get('tables')?.source.path, 'environments.dev.monitoring.tableName');
       const d = values('environments:\n  dev:\n    registry: { modelName: a.b.r }\n    serving: { modelName: a.b.s }\n', 'DatabricksDeployServing');
       assert.equal(d.get('modelName')?.value, 'a.b.s');
@@ -197,47 +207,69 @@ describe('config values', () => {
 
   describe('errors about values from the file', () => {
     it('name the file, the path and the line of the value', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving:\n      endpointName: ep\n      modelVersion: 3\n      canaryPercent: 150\n    inferenceTable: { enabled: false }\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving:\n      endpointName: ep\n      modelVersion: 3\n      canaryPercent: 150\n    inferenceTable: { enabled: false }\n',
+      );
       const error = expectError(() => build(deployServing, { azureSubscription: 'c', configFile: path_, modelName: 'a.b.c' }), 'canaryPercent');
       assert.equal(error.message, `Input 'canaryPercent' (from ${path_} at environments.dev.serving.canaryPercent, line 7): must be an integer from 1 to 99; got "150".`);
     });
     it('point at the list element', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring:\n      tableName: a.b.c\n      outputSchema: a.b\n      notifyEmails:\n        - ok@contoso.com\n        - not-an-address\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring:\n      tableName: a.b.c\n      outputSchema: a.b\n      notifyEmails:\n        - ok@contoso.com\n        - not-an-address\n',
+      );
       const error = expectError(() => build(createMonitor, { azureSubscription: 'c', configFile: path_ }), 'notifyEmails');
       assert.equal(error.message, `Input 'notifyEmails' (from ${path_} at environments.dev.monitoring.notifyEmails[1], line 9): must be an e-mail address; got "not-an-address".`);
     });
     it('point at the mapping entry', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving:\n      endpointName: ep\n      modelVersion: 1\n      environmentVars:\n        GOOD: x\n        bad-name: secret-value\n    inferenceTable: { enabled: false }\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving:\n      endpointName: ep\n      modelVersion: 1\n      environmentVars:\n        GOOD: x\n        bad-name: secret-value\n    inferenceTable: { enabled: false }\n',
+      );
       const error = expectError(() => build(deployServing, { azureSubscription: 'c', configFile: path_, modelName: 'a.b.c' }), 'environmentVars');
       assert.equal(error.source?.path, 'environments.dev.serving.environmentVars.bad-name');
       assert.equal(error.source?.line, 9);
       assert.ok(!error.message.includes('secret-value'));
     });
     it('name the line inside a block scalar', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring:\n      tables: a.b.c\n      warehouseId: w1\n      thresholds: |\n        js_distance > 0.1\n        psi > 0.2\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring:\n      tables: a.b.c\n      warehouseId: w1\n      thresholds: |\n        js_distance > 0.1\n        psi > 0.2\n',
+      );
       const error = expectError(() => build(refreshMonitors, { azureSubscription: 'c', configFile: path_ }), 'thresholds');
-      assert.equal(error.message, `Input 'thresholds' (from ${path_} at environments.dev.monitoring.thresholds, line 7): line 2: unknown metric "psi"; did you mean population_stability_index?; got "psi > 0.2".`);
+      assert.equal(
+        error.message,
+        `Input 'thresholds' (from ${path_} at environments.dev.monitoring.thresholds, line 7): line 2: unknown metric "psi"; did you mean population_stability_index?; got "psi > 0.2".`,
+      );
     });
     it('name defaults when the value came from there', () => {
-      const path_ = file('defaults:\n  monitoring:\n    schedule: "0 0 * * *"\nenvironments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring: { tableName: a.b.c, outputSchema: a.b }\n');
+      const path_ = file(
+        'defaults:\n  monitoring:\n    schedule: "0 0 * * *"\nenvironments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring: { tableName: a.b.c, outputSchema: a.b }\n',
+      );
       const error = expectError(() => build(createMonitor, { azureSubscription: 'c', configFile: path_ }), 'schedule');
       assert.equal(error.source?.path, 'defaults.monitoring.schedule');
       assert.equal(error.source?.line, 3);
     });
     it('disappear when the task overrides the bad value', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring: { tableName: a.b.c, outputSchema: a.b, timezone: Mars/Base }\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    monitoring: { tableName: a.b.c, outputSchema: a.b, timezone: Mars/Base }\n',
+      );
       assert.equal(build(createMonitor, { azureSubscription: 'c', configFile: path_, timezone: 'Europe/Amsterdam' }).schedule.timezoneId, 'Europe/Amsterdam');
     });
     it('mix task and file values in one report', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net/path\n    monitoring: { tableName: a.b.c, outputSchema: a.b, granularities: ["2 weeks", "1 month"] }\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net/path\n    monitoring: { tableName: a.b.c, outputSchema: a.b, granularities: ["2 weeks", "1 month"] }\n',
+      );
       const errors = errorsOf(() => build(createMonitor, { azureSubscription: 'c', configFile: path_, granularities: '2 days' }));
-      assert.deepEqual(errors.map((e) => [e.input, e.source?.path ?? 'task']), [
-        ['workspaceUrl', 'environments.dev.workspaceUrl'],
-        ['granularities', 'task'],
-      ]);
+      assert.deepEqual(
+        errors.map((e) => [e.input, e.source?.path ?? 'task']),
+        [
+          ['workspaceUrl', 'environments.dev.workspaceUrl'],
+          ['granularities', 'task'],
+        ],
+      );
     });
     it('name the file for cross-field rules on file values', () => {
-      const path_ = file('environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving: { endpointName: ep, modelName: a.b.c, modelVersion: 2, modelAlias: champion }\n    inferenceTable: { enabled: false }\n');
+      const path_ = file(
+        'environments:\n  dev:\n    workspaceUrl: https://adb-1.2.azuredatabricks.net\n    serving: { endpointName: ep, modelName: a.b.c, modelVersion: 2, modelAlias: champion }\n    inferenceTable: { enabled: false }\n',
+      );
       const error = expectError(() => build(deployServing, { azureSubscription: 'c', configFile: path_ }), 'modelVersion', 'set only one of modelVersion and modelAlias');
       assert.equal(error.source?.path, 'environments.dev.serving.modelVersion');
     });

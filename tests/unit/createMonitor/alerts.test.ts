@@ -59,7 +59,11 @@ describe('CreateMonitor drift alerts', function () {
     });
 
     it('runs one hour after a daily monitor schedule, in its time zone; other schedules as they are', () => {
-      assert.deepEqual(alertBody(rule('js_distance > 0.1 -> a@contoso.com'), TARGET).schedule, { quartz_cron_schedule: '0 0 7 * * ?', timezone_id: 'Europe/Amsterdam', pause_status: 'UNPAUSED' });
+      assert.deepEqual(alertBody(rule('js_distance > 0.1 -> a@contoso.com'), TARGET).schedule, {
+        quartz_cron_schedule: '0 0 7 * * ?',
+        timezone_id: 'Europe/Amsterdam',
+        pause_status: 'UNPAUSED',
+      });
       assert.equal(alertSchedule('0 30 23 * * ?'), '0 30 23 * * ?');
       assert.equal(alertSchedule('0 0 6 ? * MON'), '0 0 6 ? * MON');
       assert.equal(alertSchedule('0 0 */4 * * ?'), '0 0 */4 * * ?');
@@ -71,7 +75,11 @@ describe('CreateMonitor drift alerts', function () {
         ...structuredClone(wanted),
         id: 'x',
         lifecycle_state: 'ACTIVE',
-        evaluation: { ...structuredClone(wanted.evaluation), state: 'TRIGGERED', notification: { ...wanted.evaluation.notification, subscriptions: [{ user_email: 'B@contoso.com' }, { user_email: 'a@contoso.com' }] } },
+        evaluation: {
+          ...structuredClone(wanted.evaluation),
+          state: 'TRIGGERED',
+          notification: { ...wanted.evaluation.notification, subscriptions: [{ user_email: 'B@contoso.com' }, { user_email: 'a@contoso.com' }] },
+        },
       };
       assert.deepEqual(changedAlertFields(stored, wanted), []);
       assert.deepEqual(changedAlertFields(stored, alertBody(rule('population_stability_index >= 0.3 -> a@contoso.com, b@contoso.com'), TARGET)), ['evaluation']);
@@ -132,22 +140,16 @@ describe('CreateMonitor drift alerts', function () {
         severity: (c) => (c.window === 2 && c.model === '*' && !c.slice ? (c.column === 'tenure' ? 0.35 : 0.05) : c.model === '*' && !c.slice ? 0.9 : 0.7),
       });
       const result = await runSelect(t.client(), DEFAULT_WAREHOUSE_ID, alertQuery(rule('population_stability_index >= 0.2 -> a@contoso.com'), TARGET));
-      assert.deepEqual(
-        result.rows.map((r) => [r.column_name, r.value]).sort(),
-        [
-          ['plan', 0.05],
-          ['tenure', 0.35],
-        ],
-      );
+      assert.deepEqual(result.rows.map((r) => [r.column_name, r.value]).sort(), [
+        ['plan', 0.05],
+        ['tenure', 0.35],
+      ]);
       // ks_test exists for numeric columns only (plan is categorical): NULL there, ignored by MIN.
       const ks = await runSelect(t.client(), DEFAULT_WAREHOUSE_ID, alertQuery(rule('ks_test.pvalue < 0.05 -> a@contoso.com'), TARGET));
-      assert.deepEqual(
-        ks.rows.map((r) => [r.column_name, r.value]).sort(),
-        [
-          ['plan', null],
-          ['tenure', 0.0001],
-        ],
-      );
+      assert.deepEqual(ks.rows.map((r) => [r.column_name, r.value]).sort(), [
+        ['plan', null],
+        ['tenure', 0.0001],
+      ]);
     });
   });
 
@@ -162,7 +164,12 @@ describe('CreateMonitor drift alerts', function () {
       const first = await run({ driftAlerts: rules });
       assert.equal(first.result, 'Succeeded', first.message);
       assert.match(first.message, /2 alert\(s\) created/);
-      assert.deepEqual(alertsOf().map((a) => a.display_name).sort(), [`[mlops] ${TABLE}: ks_test.pvalue < 0.05`, `[mlops] ${TABLE}: population_stability_index >= 0.2`]);
+      assert.deepEqual(
+        alertsOf()
+          .map((a) => a.display_name)
+          .sort(),
+        [`[mlops] ${TABLE}: ks_test.pvalue < 0.05`, `[mlops] ${TABLE}: population_stability_index >= 0.2`],
+      );
       assert.ok(first.report.alerts.every((a) => a.action === 'create' && a.id && a.url?.includes('/sql/alerts-v2/')));
       const psi = alertsOf().find((a) => a.display_name.endsWith('population_stability_index >= 0.2'))!;
       assert.match(psi.query_text, /FROM `main`\.`ml_mon`\.`churn_inference_drift_metrics`/);
@@ -176,7 +183,10 @@ describe('CreateMonitor drift alerts', function () {
       const changed = await run({ driftAlerts: rules.replace('-> mlops@contoso.com\n', '-> oncall@contoso.com\n') });
       assert.equal(changed.result, 'Succeeded', changed.message);
       const writes = t.ws.writeRequests();
-      assert.deepEqual(writes.map((w) => `${w.method} ${w.query.update_mask}`), ['PATCH evaluation']);
+      assert.deepEqual(
+        writes.map((w) => `${w.method} ${w.query.update_mask}`),
+        ['PATCH evaluation'],
+      );
       assert.equal(alertsOf().length, 2);
       assert.deepEqual(t.ws.state.alerts.alerts.get(psi.id!)!.evaluation.notification?.subscriptions, [{ user_email: 'oncall@contoso.com' }]);
     });
@@ -186,13 +196,23 @@ describe('CreateMonitor drift alerts', function () {
       const r = await run({ driftAlerts: 'population_stability_index >= 0.25 -> mlops@contoso.com', baselineTableName: 'main.ml.churn_training' });
       assert.equal(r.result, 'Succeeded', r.message);
       assert.match(r.message, /1 alert\(s\) created, 1 alert\(s\) moved to the trash/);
-      assert.deepEqual(alertsOf().map((a) => a.display_name), [`[mlops] ${TABLE}: population_stability_index >= 0.25`]);
+      assert.deepEqual(
+        alertsOf().map((a) => a.display_name),
+        [`[mlops] ${TABLE}: population_stability_index >= 0.25`],
+      );
       assert.match(alertsOf()[0]!.query_text, /drift_type = 'BASELINE'/);
-      assert.ok(r.planLines.some((l) => l.startsWith(`- alert "[mlops] ${TABLE}: population_stability_index >= 0.2"`)), r.planLines.join('\n'));
+      assert.ok(
+        r.planLines.some((l) => l.startsWith(`- alert "[mlops] ${TABLE}: population_stability_index >= 0.2"`)),
+        r.planLines.join('\n'),
+      );
     });
 
     it('with two alerts of the same name already there, updates the oldest and warns', async () => {
-      const wanted = alertBody(rule('population_stability_index >= 0.2 -> mlops@contoso.com'), { ...TARGET, driftType: 'CONSECUTIVE', schedule: { quartzCronExpression: '0 0 0 * * ?', timezoneId: 'UTC' } });
+      const wanted = alertBody(rule('population_stability_index >= 0.2 -> mlops@contoso.com'), {
+        ...TARGET,
+        driftType: 'CONSECUTIVE',
+        schedule: { quartzCronExpression: '0 0 0 * * ?', timezoneId: 'UTC' },
+      });
       await createAlert(t.client(), { ...wanted, warehouse_id: DEFAULT_WAREHOUSE_ID });
       await createAlert(t.client(), wanted);
       const r = recorder();
@@ -206,7 +226,10 @@ describe('CreateMonitor drift alerts', function () {
     it('dryRun lists the alerts it would create and writes nothing', async () => {
       const result = await createMonitor({ client: t.client({ readOnly: true }), ctx: rec().ctx }, params({ driftAlerts: 'js_distance > 0.1 -> mlops@contoso.com' }));
       assert.equal(result.result, 'Succeeded', result.message);
-      assert.ok(result.planLines.some((l) => l === `+ alert "[mlops] ${TABLE}: js_distance > 0.1"`), result.planLines.join('\n'));
+      assert.ok(
+        result.planLines.some((l) => l === `+ alert "[mlops] ${TABLE}: js_distance > 0.1"`),
+        result.planLines.join('\n'),
+      );
       assert.deepEqual(t.ws.writeRequests(), []);
     });
   });

@@ -19,7 +19,15 @@ export function spec(overrides: Partial<MonitorSpec> = {}): MonitorSpec {
     tableName: TABLE,
     outputSchema: 'main.ml_mon',
     assetsDir: `/Workspace/Shared/lakehouse_monitoring/${TABLE}`,
-    profile: { type: 'inferenceLog', problemType: 'classification', predictionColumn: 'prediction', labelColumn: 'label', modelIdColumn: 'model_id', timestampColumn: 'timestamp', granularities: ['1 day'] },
+    profile: {
+      type: 'inferenceLog',
+      problemType: 'classification',
+      predictionColumn: 'prediction',
+      labelColumn: 'label',
+      modelIdColumn: 'model_id',
+      timestampColumn: 'timestamp',
+      granularities: ['1 day'],
+    },
     slicingExpressions: [],
     customMetrics: [],
     schedule: { quartzCronExpression: '0 0 0 * * ?', timezoneId: 'UTC' },
@@ -31,7 +39,7 @@ export function spec(overrides: Partial<MonitorSpec> = {}): MonitorSpec {
 
 /** Reads until `done`; the bound is a give-up for a broken fake (20 s), not a window the test depends on. */
 async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (const giveUp = Date.now() + 20_000; Date.now() < giveUp; ) {
+  for (const giveUp = Date.now() + 20_000; Date.now() < giveUp;) {
     const v = await read();
     if (done(v)) return v;
     await new Promise((r) => setTimeout(r, 5));
@@ -64,13 +72,17 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         const created = await api.create(spec());
         assert.equal(created.status, 'PENDING');
         assert.equal(created.api, preference);
-        const active = await waitFor(() => api.get(TABLE), (m) => m?.status === 'ACTIVE');
+        const active = await waitFor(
+          () => api.get(TABLE),
+          (m) => m?.status === 'ACTIVE',
+        );
         assert.equal(active!.profileMetricsTable, 'main.ml_mon.churn_inference_profile_metrics');
         assert.equal(active!.driftMetricsTable, 'main.ml_mon.churn_inference_drift_metrics');
         assert.equal(active!.outputSchema, 'main.ml_mon');
         assert.deepEqual(active!.profile, spec().profile);
         assert.deepEqual(active!.notifyEmails, ['mlops@contoso.com']);
-        const rawPath = preference === 'legacy' ? `/api/2.1/unity-catalog/tables/${TABLE}/monitor` : `/api/data-quality/v1/monitors/table/${t.ws.state.uc.getTable(TABLE)!.table_id}`;
+        const rawPath =
+          preference === 'legacy' ? `/api/2.1/unity-catalog/tables/${TABLE}/monitor` : `/api/data-quality/v1/monitors/table/${t.ws.state.uc.getTable(TABLE)!.table_id}`;
         const raw = JSON.stringify(await t.client().get(rawPath));
         assert.doesNotMatch(raw, /"warehouse_id"|skip_builtin_dashboard/);
         assert.match(raw, preference === 'legacy' ? /"prediction_col":"prediction"/ : /"prediction_column":"prediction".*"AGGREGATION_GRANULARITY_1_DAY"/);
@@ -92,29 +104,54 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         assert.equal(second.errorCode, 'RESOURCE_CONFLICT');
         assert.equal(second.statusCode, 409);
         t.ws.state.monitors.endRefresh(TABLE, Number(refresh.refreshId));
-        const done = await waitFor(() => api.getRefresh(TABLE, refresh.refreshId), (r) => r.state === 'SUCCESS');
+        const done = await waitFor(
+          () => api.getRefresh(TABLE, refresh.refreshId),
+          (r) => r.state === 'SUCCESS',
+        );
         assert.ok(done.endTimeMs! >= done.startTimeMs!);
-        assert.deepEqual((await api.listRefreshes(TABLE)).map((r) => r.refreshId), [refresh.refreshId]);
+        assert.deepEqual(
+          (await api.listRefreshes(TABLE)).map((r) => r.refreshId),
+          [refresh.refreshId],
+        );
         // One window only: consecutive drift has no previous window → NULL metrics.
-        const rows = await runSelect(t.client(), DEFAULT_WAREHOUSE_ID, 'SELECT column_name, drift_type, population_stability_index AS psi FROM main.ml_mon.churn_inference_drift_metrics WHERE slice_key IS NULL AND model_id = :m ORDER BY column_name', { m: '*' });
-        assert.deepEqual(rows.rows.map((r) => [r.column_name, r.drift_type, r.psi]), [
-          ['age', 'CONSECUTIVE', null],
-          ['label', 'CONSECUTIVE', null],
-          ['plan', 'CONSECUTIVE', null],
-          ['prediction', 'CONSECUTIVE', null],
-        ]);
+        const rows = await runSelect(
+          t.client(),
+          DEFAULT_WAREHOUSE_ID,
+          'SELECT column_name, drift_type, population_stability_index AS psi FROM main.ml_mon.churn_inference_drift_metrics WHERE slice_key IS NULL AND model_id = :m ORDER BY column_name',
+          { m: '*' },
+        );
+        assert.deepEqual(
+          rows.rows.map((r) => [r.column_name, r.drift_type, r.psi]),
+          [
+            ['age', 'CONSECUTIVE', null],
+            ['label', 'CONSECUTIVE', null],
+            ['plan', 'CONSECUTIVE', null],
+            ['prediction', 'CONSECUTIVE', null],
+          ],
+        );
       });
 
       it("writes one slice per model id of the monitored table besides the all-models '*' rows", async () => {
-        await t.ws.state.sql.exec(`INSERT INTO ${TABLE} VALUES (TIMESTAMP '2026-05-04 01:00:00', 'main.ml.churn_model/7', 30, 'basic', 1, 1), (TIMESTAMP '2026-05-04 02:00:00', 'main.ml.churn_model/8', 40, 'pro', 0, 1), (TIMESTAMP '2026-05-04 03:00:00', NULL, 50, 'pro', 0, 0)`);
+        await t.ws.state.sql.exec(
+          `INSERT INTO ${TABLE} VALUES (TIMESTAMP '2026-05-04 01:00:00', 'main.ml.churn_model/7', 30, 'basic', 1, 1), (TIMESTAMP '2026-05-04 02:00:00', 'main.ml.churn_model/8', 40, 'pro', 0, 1), (TIMESTAMP '2026-05-04 03:00:00', NULL, 50, 'pro', 0, 0)`,
+        );
         await api.create(spec());
         t.ws.state.monitors.holdRefreshes = true;
         const refresh = await api.runRefresh(TABLE);
         t.ws.state.monitors.endRefresh(TABLE, Number(refresh.refreshId));
-        await waitFor(() => api.getRefresh(TABLE, refresh.refreshId), (r) => r.state === 'SUCCESS');
+        await waitFor(
+          () => api.getRefresh(TABLE, refresh.refreshId),
+          (r) => r.state === 'SUCCESS',
+        );
         for (const table of ['main.ml_mon.churn_inference_drift_metrics', 'main.ml_mon.churn_inference_profile_metrics']) {
-          const rows = await runSelect(t.client(), DEFAULT_WAREHOUSE_ID, `SELECT DISTINCT model_id FROM ${table} WHERE slice_key IS NULL AND column_name = :c ORDER BY model_id`, { c: 'age' });
-          assert.deepEqual(rows.rows.map((r) => r.model_id), ['*', 'main.ml.churn_model/7', 'main.ml.churn_model/8'], table);
+          const rows = await runSelect(t.client(), DEFAULT_WAREHOUSE_ID, `SELECT DISTINCT model_id FROM ${table} WHERE slice_key IS NULL AND column_name = :c ORDER BY model_id`, {
+            c: 'age',
+          });
+          assert.deepEqual(
+            rows.rows.map((r) => r.model_id),
+            ['*', 'main.ml.churn_model/7', 'main.ml.churn_model/8'],
+            table,
+          );
         }
       });
 
@@ -130,14 +167,20 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
         const posts = t.ws.requests.filter((q) => q.method === 'POST' && /\/refreshes(\/\d+\/cancel)?$/.test(q.path));
         assert.ok(posts.length >= 3);
         for (const q of posts) assert.ok(q.body !== undefined && typeof q.body === 'object', `${q.path} has a JSON body`);
-        assert.deepEqual(posts.filter((q) => q.path.endsWith('/cancel')).map((q) => q.body), [{}]);
+        assert.deepEqual(
+          posts.filter((q) => q.path.endsWith('/cancel')).map((q) => q.body),
+          [{}],
+        );
       });
 
       it('reports a FAILED refresh with its message', async () => {
         t.ws.state.monitors.refreshFailures.set(TABLE, 'Spark job failed: out of memory');
         await api.create(spec());
         const r = await api.runRefresh(TABLE);
-        const done = await waitFor(() => api.getRefresh(TABLE, r.refreshId), (x) => x.state === 'FAILED');
+        const done = await waitFor(
+          () => api.getRefresh(TABLE, r.refreshId),
+          (x) => x.state === 'FAILED',
+        );
         assert.equal(done.message, 'Spark job failed: out of memory');
       });
     });
@@ -166,12 +209,20 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
   it('auto probes v1 with a per-table read, never the list call, and falls back only when v1 is unavailable', async () => {
     const chosen = await resolveMonitorApi(t.client(), 'auto', ['main.ml_mon.missing', TABLE]);
     assert.equal(chosen.api.kind, 'dataQuality');
-    assert.match(chosen.decidedBy!, /^GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.churn_inference\) answered 404 RESOURCE_DOES_NOT_EXIST about the monitor$/);
+    assert.match(
+      chosen.decidedBy!,
+      /^GET \/api\/data-quality\/v1\/monitors\/table\/[0-9a-f-]+ \(main\.ml_mon\.churn_inference\) answered 404 RESOURCE_DOES_NOT_EXIST about the monitor$/,
+    );
     assert.ok(!t.ws.requests.some((r) => r.path === '/api/data-quality/v1/monitors'), 'the list route is never called');
     await assert.rejects(t.client().get('/api/data-quality/v1/monitors'), /NOT_IMPLEMENTED \(HTTP 501\)/);
     await chosen.api.create(spec());
     assert.match((await resolveMonitorApi(t.client(), 'auto', [TABLE])).decidedBy!, /answered 200$/);
-    for (const [mode, code] of [['endpointNotFound', 'ENDPOINT_NOT_FOUND'], ['featureDisabled', 'FEATURE_DISABLED'], ['featureNotEnabled', 'FEATURE_NOT_ENABLED'], ['notImplemented', 'NOT_IMPLEMENTED']] as const) {
+    for (const [mode, code] of [
+      ['endpointNotFound', 'ENDPOINT_NOT_FOUND'],
+      ['featureDisabled', 'FEATURE_DISABLED'],
+      ['featureNotEnabled', 'FEATURE_NOT_ENABLED'],
+      ['notImplemented', 'NOT_IMPLEMENTED'],
+    ] as const) {
       t.ws.state.monitors.v1Mode = mode;
       const fallback = await resolveMonitorApi(t.client(), 'auto', [TABLE]);
       assert.equal(fallback.api.kind, 'legacy', mode);
@@ -193,7 +244,9 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
 
   it('refuses an inference-log monitor naming a column the table lacks', async () => {
     const { api } = await resolveMonitorApi(t.client(), 'dataQuality');
-    const e = await api.create(spec({ profile: { ...(spec().profile as Extract<MonitorSpec['profile'], { type: 'inferenceLog' }>), labelColumn: 'churned' } })).catch((x: unknown) => x);
+    const e = await api
+      .create(spec({ profile: { ...(spec().profile as Extract<MonitorSpec['profile'], { type: 'inferenceLog' }>), labelColumn: 'churned' } }))
+      .catch((x: unknown) => x);
     assert.match(String(e), /The label column 'churned' does not exist/);
   });
 
@@ -202,7 +255,10 @@ describe('monitors: both APIs behind one interface, against the fake', () => {
       profile: 'p',
       drift: 'd',
       modelIdColumn: 'model_id',
-      columns: [{ name: 'age', kind: 'numeric' }, { name: 'plan', kind: 'categorical' }],
+      columns: [
+        { name: 'age', kind: 'numeric' },
+        { name: 'plan', kind: 'categorical' },
+      ],
       windows: 3,
       baseline: true,
       models: ['churn/1'],

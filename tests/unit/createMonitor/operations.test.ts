@@ -27,8 +27,13 @@ describe('CreateMonitor operations', function () {
 
   const run = (p: CreateMonitorParameters, readOnly = false) => createMonitor({ client: t.client({ readOnly }), ctx: rec.ctx }, p);
   /** Write calls; the read-only probe of system.serving.served_entities (a SELECT statement) is a read. */
-  const isProbe = (r: { path: string; body?: unknown }) => r.path === '/api/2.0/sql/statements' && (r.body as { statement?: string } | undefined)?.statement === SERVED_ENTITIES_PROBE;
-  const writes = () => t.ws.writeRequests().filter((r) => !isProbe(r)).map((r) => `${r.method} ${r.path}`);
+  const isProbe = (r: { path: string; body?: unknown }) =>
+    r.path === '/api/2.0/sql/statements' && (r.body as { statement?: string } | undefined)?.statement === SERVED_ENTITIES_PROBE;
+  const writes = () =>
+    t.ws
+      .writeRequests()
+      .filter((r) => !isProbe(r))
+      .map((r) => `${r.method} ${r.path}`);
   const statementsBesidesProbe = () => [...t.ws.state.sql.statements.values()].filter((s) => s.sql !== SERVED_ENTITIES_PROBE).length;
 
   describe('on an existing table', () => {
@@ -93,7 +98,12 @@ describe('CreateMonitor operations', function () {
         const r = await run(params());
         assert.equal(r.result, 'Succeeded', r.message);
         assert.equal(r.outputs.monitorApiUsed, 'legacy');
-        assert.match(r.apiChoice, new RegExp(`legacy quality monitors API.*because the data quality API is not available here \\(${mode === 'endpointNotFound' ? 'ENDPOINT_NOT_FOUND' : 'FEATURE_DISABLED'}\\)`));
+        assert.match(
+          r.apiChoice,
+          new RegExp(
+            `legacy quality monitors API.*because the data quality API is not available here \\(${mode === 'endpointNotFound' ? 'ENDPOINT_NOT_FOUND' : 'FEATURE_DISABLED'}\\)`,
+          ),
+        );
         assert.deepEqual(writes(), [`POST /api/2.1/unity-catalog/tables/${TABLE}/monitor`]);
       });
     }
@@ -106,7 +116,10 @@ describe('CreateMonitor operations', function () {
       assert.equal(r.outputs.monitorApiUsed, 'legacy');
       assert.match(r.apiChoice, /as monitorApi asks/);
       const put = t.ws.writeRequests();
-      assert.deepEqual(put.map((w) => w.method), ['PUT']);
+      assert.deepEqual(
+        put.map((w) => w.method),
+        ['PUT'],
+      );
       assert.deepEqual(t.ws.state.monitors.get(TABLE)!.profile.granularities, ['1 week']);
       assert.equal(t.ws.state.monitors.get(TABLE)!.assetsDir, `/Workspace/Shared/lakehouse_monitoring/${TABLE}`);
     });
@@ -124,13 +137,16 @@ describe('CreateMonitor operations', function () {
       assert.equal(same.result, 'Succeeded', same.message);
     });
 
-    it('a monitor that ends in ERROR fails the task with the monitor\'s message', async () => {
+    it("a monitor that ends in ERROR fails the task with the monitor's message", async () => {
       t.ws.state.monitors.failNextCreate = { status: 'ERROR', message: 'Column `prediction` has an unsupported type ##vso[task.complete result=Succeeded]' };
       const r = await run(params());
       assert.equal(r.result, 'Failed');
       assert.match(r.message, /The monitor of main\.ml_mon\.churn_inference is ERROR: Column `prediction` has an unsupported type/);
       assert.equal(r.report.status, 'ERROR');
-      assert.ok(rec.lines.some((l) => l.kind === 'error' && l.text.includes('unsupported type')), 'remote text goes through log.error');
+      assert.ok(
+        rec.lines.some((l) => l.kind === 'error' && l.text.includes('unsupported type')),
+        'remote text goes through log.error',
+      );
     });
 
     it('times out with a clear message when the monitor stays PENDING', async () => {
@@ -144,7 +160,10 @@ describe('CreateMonitor operations', function () {
       const created = await run(params({ monitorApi: 'auto' }), true);
       assert.equal(created.result, 'Succeeded', created.message);
       assert.match(created.message, /Plan mode \(dryRun\): 1 change\(s\) planned/);
-      assert.ok(created.planLines.some((l) => l.startsWith('+ monitor of main.ml_mon.churn_inference (data quality API)')), created.planLines.join('\n'));
+      assert.ok(
+        created.planLines.some((l) => l.startsWith('+ monitor of main.ml_mon.churn_inference (data quality API)')),
+        created.planLines.join('\n'),
+      );
       assert.deepEqual(writes(), []);
       await run(params());
       t.ws.reset();
@@ -184,13 +203,20 @@ describe('CreateMonitor operations', function () {
       entityId = await seedUnpackSource(t.ws);
     });
 
-    it('creates the view from the endpoint\'s payload table and model signature; every request format unpacks', async () => {
+    it("creates the view from the endpoint's payload table and model signature; every request format unpacks", async () => {
       const r = await run(params({ unpackFromEndpoint: ENDPOINT }));
       assert.equal(r.result, 'Succeeded', r.message);
       assert.match(r.message, /view main\.ml_mon\.churn_inference created/);
-      assert.deepEqual(r.report.unpackView, { name: TABLE, sourceTable: PAYLOAD, requestFormats: ['dataframe_records', 'dataframe_split', 'instances', 'inputs'], features: ['tenure', 'monthly_charges'] });
+      assert.deepEqual(r.report.unpackView, {
+        name: TABLE,
+        sourceTable: PAYLOAD,
+        requestFormats: ['dataframe_records', 'dataframe_split', 'instances', 'inputs'],
+        features: ['tenure', 'monthly_charges'],
+      });
       assert.equal(t.ws.state.uc.getTable(TABLE)?.table_type, 'VIEW');
-      const rows = await t.ws.state.sql.exec(`SELECT databricks_request_id, model_id, tenure, monthly_charges, prediction, client_request_id FROM ${TABLE} ORDER BY \`timestamp\`, tenure`);
+      const rows = await t.ws.state.sql.exec(
+        `SELECT databricks_request_id, model_id, tenure, monthly_charges, prediction, client_request_id FROM ${TABLE} ORDER BY \`timestamp\`, tenure`,
+      );
       // The model id is the served version, <model>/<version>, through system.serving.served_entities.
       const id = `${MODEL}/1`;
       assert.deepEqual(rows.rows, [
@@ -245,7 +271,10 @@ describe('CreateMonitor operations', function () {
       assert.ok(plan.planLines.includes('    + model_id: served_entity_id (system.serving.served_entities cannot be read)'), plan.planLines.join('\n'));
       const r = await run(params({ unpackFromEndpoint: ENDPOINT }));
       assert.equal(r.result, 'Succeeded', r.message);
-      assert.match(r.notes.join('\n'), /holds the bare served entity id, not <model>\/<version>: system\.serving\.served_entities cannot be read here \(.*TABLE_OR_VIEW_NOT_FOUND.*\)\. .*grant this connection's principal SELECT on system\.serving\.served_entities/);
+      assert.match(
+        r.notes.join('\n'),
+        /holds the bare served entity id, not <model>\/<version>: system\.serving\.served_entities cannot be read here \(.*TABLE_OR_VIEW_NOT_FOUND.*\)\. .*grant this connection's principal SELECT on system\.serving\.served_entities/,
+      );
       const rows = await t.ws.state.sql.exec(`SELECT DISTINCT model_id FROM ${TABLE}`);
       assert.deepEqual(rows.rows, [[entityId]]);
       // Readable again: the next run replaces the view with the <model>/<version> one.

@@ -28,7 +28,15 @@ const immutable = { changed: [], fields: [], immutable: [{ field: 'assets_dir', 
 
 describe('CreateMonitor phases (direct)', () => {
   it('planned: the changes that write are counted; none: up to date', () => {
-    const some = plannedMonitor(plan({ changes: [{ action: 'update', resource: 'monitor' }, { action: 'noop', resource: 'view' }, { action: 'create', resource: 'alert' }] }));
+    const some = plannedMonitor(
+      plan({
+        changes: [
+          { action: 'update', resource: 'monitor' },
+          { action: 'noop', resource: 'view' },
+          { action: 'create', resource: 'alert' },
+        ],
+      }),
+    );
     assert.equal(some.message, `Plan mode (dryRun): 2 change(s) planned for the monitor of ${TABLE}; nothing was written.`);
     assert.equal(plannedMonitor(plan()).message, `Plan mode (dryRun): the monitor of ${TABLE} is up to date; nothing to change.`);
   });
@@ -45,7 +53,10 @@ describe('CreateMonitor phases (direct)', () => {
   it('the success message names what changed', () => {
     const report: MonitorReportData = { tableName: TABLE, monitorApi: 'dataQuality', action: 'create', status: 'ACTIVE', alerts: [] };
     const alerts = [{ action: 'create' }, { action: 'create' }, { action: 'delete' }] as AlertPlan[];
-    assert.equal(successMessage(TABLE, report, 'create', alerts, true), `The monitor of ${TABLE} was created (ACTIVE); view ${TABLE} created, 2 alert(s) created, 1 alert(s) moved to the trash.`);
+    assert.equal(
+      successMessage(TABLE, report, 'create', alerts, true),
+      `The monitor of ${TABLE} was created (ACTIVE); view ${TABLE} created, 2 alert(s) created, 1 alert(s) moved to the trash.`,
+    );
     assert.equal(successMessage(TABLE, { ...report, action: 'noop' }, 'noop', [], false), `The monitor of ${TABLE} is up to date (ACTIVE); nothing changed.`);
   });
 });

@@ -48,10 +48,16 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
       { id: 3, name: 'n3', score: 0.75, ts: '2025-01-04T00:00:00.000Z', ok: false, win: '2025-01-04T00:00:00.000Z' },
       { id: 4, name: 'n4', score: 1, ts: '2025-01-05T00:00:00.000Z', ok: true, win: '2025-01-05T00:00:00.000Z' },
     ]);
-    assert.deepEqual(r.columns.map((c) => c.typeName), ['LONG', 'STRING', 'DOUBLE', 'TIMESTAMP', 'BOOLEAN', 'TIMESTAMP']);
+    assert.deepEqual(
+      r.columns.map((c) => c.typeName),
+      ['LONG', 'STRING', 'DOUBLE', 'TIMESTAMP', 'BOOLEAN', 'TIMESTAMP'],
+    );
     const post = t.ws.requests.find((q) => q.method === 'POST')!;
     const body = post.body as { parameters: Array<{ name: string; value: string; type: string }> };
-    assert.deepEqual(body.parameters.map((p) => p.type), ['BIGINT', 'TIMESTAMP', 'STRING']);
+    assert.deepEqual(
+      body.parameters.map((p) => p.type),
+      ['BIGINT', 'TIMESTAMP', 'STRING'],
+    );
     assert.ok(body.parameters.every((p) => typeof p.value === 'string'));
   });
 
@@ -67,7 +73,10 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
   it('follows every result chunk', async () => {
     t.ws.state.sql.chunkRows = 10;
     const r = await runSelect(t.client(), WH, `SELECT id FROM ${T} ORDER BY id`);
-    assert.deepEqual(r.rows.map((row) => row.id), Array.from({ length: 25 }, (_, i) => i));
+    assert.deepEqual(
+      r.rows.map((row) => row.id),
+      Array.from({ length: 25 }, (_, i) => i),
+    );
     const chunkGets = t.ws.requests.filter((q) => /\/result\/chunks\/\d+$/.test(q.path)).map((q) => q.path.split('/').pop());
     assert.deepEqual(chunkGets, ['1', '2']);
   });
@@ -111,9 +120,15 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
     const unbound = await runSelect(t.client(), WH, `SELECT * FROM ${T} WHERE id = :nope`).catch((x: unknown) => x);
     assert.ok(unbound instanceof StatementFailedError);
     assert.equal(unbound.sqlState, '42P02');
-    const complex = await t.client().post('/api/2.0/sql/statements', { warehouse_id: WH, statement: 'SELECT :a', parameters: [{ name: 'a', value: '[1]', type: 'ARRAY<INT>' }] }).catch((x: unknown) => x);
+    const complex = await t
+      .client()
+      .post('/api/2.0/sql/statements', { warehouse_id: WH, statement: 'SELECT :a', parameters: [{ name: 'a', value: '[1]', type: 'ARRAY<INT>' }] })
+      .catch((x: unknown) => x);
     assert.match(String(complex), /complex types are not supported/);
-    const wait = await t.client().post('/api/2.0/sql/statements', { warehouse_id: WH, statement: 'SELECT 1', wait_timeout: '3s' }).catch((x: unknown) => x);
+    const wait = await t
+      .client()
+      .post('/api/2.0/sql/statements', { warehouse_id: WH, statement: 'SELECT 1', wait_timeout: '3s' })
+      .catch((x: unknown) => x);
     assert.match(String(wait), /wait_timeout must be 0s or between 5s and 50s/);
     const warehouse = await runSelect(t.client(), 'nope', 'SELECT 1').catch((x: unknown) => x);
     assert.match(String(warehouse), /Warehouse nope does not exist/);
@@ -122,7 +137,12 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
   it('cancels: on_wait_timeout CANCEL, POST cancel, and our own timeout', async () => {
     t.ws.state.sql.script({ match: /slow/, runningMs: 3_600_000 });
     const c = t.client();
-    const r = await c.post<{ statement_id: string; status: { state: string } }>('/api/2.0/sql/statements', { warehouse_id: WH, statement: `SELECT 'slow'`, wait_timeout: '5s', on_wait_timeout: 'CANCEL' });
+    const r = await c.post<{ statement_id: string; status: { state: string } }>('/api/2.0/sql/statements', {
+      warehouse_id: WH,
+      statement: `SELECT 'slow'`,
+      wait_timeout: '5s',
+      on_wait_timeout: 'CANCEL',
+    });
     assert.equal(r.status.state, 'CANCELED');
 
     const r2 = await c.post<{ statement_id: string; status: { state: string } }>('/api/2.0/sql/statements', { warehouse_id: WH, statement: `SELECT 'slow'`, wait_timeout: '0s' });
@@ -149,7 +169,10 @@ describe('SQL statements: fake engine and shared/api/sql', () => {
     assert.equal(t.ws.state.uc.getTable('main.ml_logs.recent')!.table_type, 'VIEW');
     await executeStatement(t.client(), WH, `CREATE OR REPLACE VIEW main.ml_logs.recent AS SELECT id FROM ${T}`);
     assert.equal(t.ws.state.uc.getTable('main.ml_logs.recent')!.table_id, id, 'replace keeps the table id');
-    assert.deepEqual(t.ws.state.uc.getTable('main.ml_logs.recent')!.columns!.map((c) => c.name), ['id']);
+    assert.deepEqual(
+      t.ws.state.uc.getTable('main.ml_logs.recent')!.columns!.map((c) => c.name),
+      ['id'],
+    );
   });
 });
 
@@ -161,7 +184,9 @@ describe('SQL translation (fake only)', () => {
     assert.deepEqual(r.parameters, ['c']);
   });
   it('translates from_json, element_at, named_struct and LATERAL VIEW posexplode', () => {
-    const r = translateSql("SELECT element_at(a, i + 1), named_struct('x', 1) FROM t LATERAL VIEW OUTER posexplode(from_json(j, 'struct<v:array<double>>').v) e AS i, v", { catalogs });
+    const r = translateSql("SELECT element_at(a, i + 1), named_struct('x', 1) FROM t LATERAL VIEW OUTER posexplode(from_json(j, 'struct<v:array<double>>').v) e AS i, v", {
+      catalogs,
+    });
     assert.equal(
       r.sql,
       `SELECT list_extract(a, i + 1), struct_pack("x" := 1) FROM t LEFT JOIN LATERAL (SELECT unnest(range(len(__e))) AS i, unnest(__e) AS v FROM (SELECT from_json(j, '{"v":["DOUBLE"]}').v AS __e)) e ON true`,

@@ -32,7 +32,10 @@ describe('CreateMonitor: unpacking the payload table', () => {
     ]);
     assert.equal(SPEC.predictionType, 'BIGINT');
     assert.throws(() => parseSignature('artifact_path: model\n', 'models:/x/1'), SignatureError);
-    const tensor = parseSignature(`signature:\n  inputs: '[{"type": "double", "name": "a"}]'\n  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'\n`, 'x');
+    const tensor = parseSignature(
+      `signature:\n  inputs: '[{"type": "double", "name": "a"}]'\n  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'\n`,
+      'x',
+    );
     assert.equal(tensor.predictionType, 'DOUBLE');
     // A name that could end a SQL quote is refused before any SQL is generated.
     for (const name of ["a') ; DROP TABLE x; --", 'a\\', 'a`b', 'a"b', 'a\nb']) {
@@ -54,7 +57,18 @@ describe('CreateMonitor: unpacking the payload table', () => {
           `INSERT INTO ${SPEC.payloadTable} (databricks_request_id, request_time, status_code, request, response, served_entity_id) VALUES (:id, :t, :status, :req, :resp, 'se-churn-3')`,
           { id, t: at(h), status, req: JSON.stringify(request), resp: JSON.stringify(response) },
         );
-      await insert('records', 1, 200, { dataframe_records: [{ tenure: 3, plan: 'basic', 'support calls': 1 }, { tenure: 40.5, plan: 'pro', 'support calls': 0 }] }, { predictions: [1, 0] });
+      await insert(
+        'records',
+        1,
+        200,
+        {
+          dataframe_records: [
+            { tenure: 3, plan: 'basic', 'support calls': 1 },
+            { tenure: 40.5, plan: 'pro', 'support calls': 0 },
+          ],
+        },
+        { predictions: [1, 0] },
+      );
       await insert('split', 2, 200, { dataframe_split: { columns: ['plan', 'tenure', 'support calls'], data: [['pro', 12, 2]] } }, { predictions: [0] });
       await insert('instances', 3, 200, { instances: [{ tenure: 7, plan: 'basic', 'support calls': 4 }] }, { predictions: [1] });
       await insert('inputs', 4, 200, { inputs: [{ tenure: 9, plan: 'pro', 'support calls': null }] }, { predictions: [0] });
@@ -63,7 +77,9 @@ describe('CreateMonitor: unpacking the payload table', () => {
     });
 
     it('yields one row per prediction for every request format, successful requests only', async () => {
-      const r = await engine.exec(`SELECT databricks_request_id, \`timestamp\`, model_id, tenure, plan, \`support calls\`, prediction FROM ${SPEC.viewName} ORDER BY \`timestamp\`, tenure`);
+      const r = await engine.exec(
+        `SELECT databricks_request_id, \`timestamp\`, model_id, tenure, plan, \`support calls\`, prediction FROM ${SPEC.viewName} ORDER BY \`timestamp\`, tenure`,
+      );
       assert.deepEqual(r.rows, [
         ['records', '2025-01-01T01:00:00.000Z', 'se-churn-3', '3', 'basic', '1', '1'],
         ['records', '2025-01-01T01:00:00.000Z', 'se-churn-3', '40.5', 'pro', '0', '0'],
@@ -75,7 +91,10 @@ describe('CreateMonitor: unpacking the payload table', () => {
 
     it('has the columns the monitor is told about, with the signature types', async () => {
       const columns = await engine.describe(SPEC.viewName);
-      assert.deepEqual(columns.map((c) => c.name), viewColumns(SPEC));
+      assert.deepEqual(
+        columns.map((c) => c.name),
+        viewColumns(SPEC),
+      );
       assert.deepEqual(
         columns.map((c) => c.typeText),
         ['timestamp', 'string', 'string', 'string', 'double', 'string', 'bigint', 'bigint'],
@@ -91,10 +110,22 @@ describe('CreateMonitor: unpacking the payload table', () => {
       uc.addSchema('main.ml_mon');
       engine = new SqlEngine(() => uc);
       await engine.exec(`CREATE TABLE ${SPEC.payloadTable} (${PAYLOAD_COLUMNS_DDL})`);
-      await engine.exec('CREATE TABLE system.serving.served_entities (served_entity_id STRING, served_entity_name STRING, entity_name STRING, entity_version STRING, change_time TIMESTAMP)');
+      await engine.exec(
+        'CREATE TABLE system.serving.served_entities (served_entity_id STRING, served_entity_name STRING, entity_name STRING, entity_version STRING, change_time TIMESTAMP)',
+      );
       // Version 7 has two history rows (a config change): it must not double its predictions.
-      for (const [id, name, version, h] of [['se-7', 'churn-7', '7', 1], ['se-7', 'churn-7', '7', 2], ['se-8', 'churn-8', '8', 3]] as const) {
-        await engine.exec('INSERT INTO system.serving.served_entities VALUES (:id, :name, :model, :version, :t)', { id, name, model: 'main.ml.churn_model', version, t: new Date(Date.UTC(2025, 0, 1, h)) });
+      for (const [id, name, version, h] of [
+        ['se-7', 'churn-7', '7', 1],
+        ['se-7', 'churn-7', '7', 2],
+        ['se-8', 'churn-8', '8', 3],
+      ] as const) {
+        await engine.exec('INSERT INTO system.serving.served_entities VALUES (:id, :name, :model, :version, :t)', {
+          id,
+          name,
+          model: 'main.ml.churn_model',
+          version,
+          t: new Date(Date.UTC(2025, 0, 1, h)),
+        });
       }
       const insert = (id: string, entity: string, tenure: number) =>
         engine.exec(

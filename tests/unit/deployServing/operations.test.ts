@@ -14,7 +14,11 @@ import { MODEL, params, startWorld, type World } from './support';
 
 /** A deployment's plan then apply (plan mode: its planned outcome), as the runner runs them; retention left out. */
 async function deployServing(d: { client: DatabricksClient; ctx: TaskContext }, p: DeployServingParameters) {
-  const { outcome } = await runPhases({ plan: planDeploy, planLines: (plan) => deployServingPhases.planLines?.(plan), planned: (_deps, plan) => plannedDeploy(plan), apply: applyDeploy }, testDeps(d.client, d.ctx), p);
+  const { outcome } = await runPhases(
+    { plan: planDeploy, planLines: (plan) => deployServingPhases.planLines?.(plan), planned: (_deps, plan) => plannedDeploy(plan), apply: applyDeploy },
+    testDeps(d.client, d.ctx),
+    p,
+  );
   return outcome;
 }
 
@@ -28,7 +32,11 @@ function writes(w: World): RecordedRequest[] {
 function servedPairs(w: World): Array<[string, string, number]> {
   const ep = w.ws.state.serving.get(EP)!;
   const d = w.ws.state.serving.detailed(ep);
-  return (d.config?.served_entities ?? []).map((e) => [e.name!, e.entity_version!, d.config!.traffic_config!.routes!.find((r) => r.served_entity_name === e.name)!.traffic_percentage]);
+  return (d.config?.served_entities ?? []).map((e) => [
+    e.name!,
+    e.entity_version!,
+    d.config!.traffic_config!.routes!.find((r) => r.served_entity_name === e.name)!.traffic_percentage,
+  ]);
 }
 
 /** Ends someone else's held rollout once the task has read the endpoint `reads` times since now. */
@@ -79,7 +87,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.deepEqual(body.tags, [{ key: 'owner', value: 'mlops' }]);
     assert.deepEqual(body.email_notifications, { on_update_failure: ['mlops@contoso.com'] });
     // Nothing but the create and the smoke test was written.
-    assert.deepEqual(writes(w).map((q) => `${q.method} ${q.path}`), ['POST /api/2.0/serving-endpoints', `POST /serving-endpoints/${EP}/invocations`]);
+    assert.deepEqual(
+      writes(w).map((q) => `${q.method} ${q.path}`),
+      ['POST /api/2.0/serving-endpoints', `POST /serving-endpoints/${EP}/invocations`],
+    );
     assert.deepEqual(servedPairs(w), [['churn_model-8', '8', 100]]);
 
     assert.equal(r.outputs.endpointUrl, `${w.ws.url}/serving-endpoints/${EP}/invocations`);
@@ -110,7 +121,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.equal(r.result, 'Succeeded', r.message);
     // The served config is recorded on the endpoint (rollback record tags) before the PUT.
-    assert.deepEqual(writes(w).map((q) => `${q.method} ${q.path}`), [`PATCH /api/2.0/serving-endpoints/${EP}/tags`, `PUT ${CONFIG_PATH}`, `POST /serving-endpoints/${EP}/invocations`]);
+    assert.deepEqual(
+      writes(w).map((q) => `${q.method} ${q.path}`),
+      [`PATCH /api/2.0/serving-endpoints/${EP}/tags`, `PUT ${CONFIG_PATH}`, `POST /serving-endpoints/${EP}/invocations`],
+    );
     const record = readRecord((writes(w)[0]!.body as { add_tags: Array<{ key: string; value: string }> }).add_tags);
     assert.equal(record.kind, 'ok');
     assert.deepEqual(record.kind === 'ok' && record.config.traffic, { 'churn_model-7': 100 });
@@ -118,7 +132,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.deepEqual(put.traffic_config, { routes: [{ served_entity_name: 'churn_model-8', traffic_percentage: 100 }] });
     assert.deepEqual(servedPairs(w), [['churn_model-8', '8', 100]]);
     assert.equal(r.report.action, 'update');
-    assert.deepEqual(r.report.before.map((e) => [e.name, e.trafficPercent]), [['churn_model-7', 100]]);
+    assert.deepEqual(
+      r.report.before.map((e) => [e.name, e.trafficPercent]),
+      [['churn_model-7', 100]],
+    );
   });
 
   it('canary: the served version keeps 100 − canaryPercent, the new one gets canaryPercent', async () => {
@@ -126,19 +143,46 @@ describe('DeployServing operations (against the fake workspace)', function () {
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'canary', percent: 10 } }));
     assert.equal(r.result, 'Succeeded', r.message);
     const put = writes(w).find((q) => q.method === 'PUT')!.body as EndpointCoreConfigInput;
-    assert.deepEqual(put.served_entities?.map((e) => [e.name, e.entity_version]), [['churn_model-7', '7'], ['churn_model-8', '8']]);
-    assert.deepEqual(servedPairs(w), [['churn_model-7', '7', 90], ['churn_model-8', '8', 10]]);
+    assert.deepEqual(
+      put.served_entities?.map((e) => [e.name, e.entity_version]),
+      [
+        ['churn_model-7', '7'],
+        ['churn_model-8', '8'],
+      ],
+    );
+    assert.deepEqual(servedPairs(w), [
+      ['churn_model-7', '7', 90],
+      ['churn_model-8', '8', 10],
+    ]);
   });
 
   it('canary keeps the entity with the most traffic and drops a third one', async () => {
-    seedServingEndpoint(w.ws, { name: EP, served: [{ model: MODEL, version: 6, traffic: 20 }, { model: MODEL, version: 7, traffic: 80 }] });
+    seedServingEndpoint(w.ws, {
+      name: EP,
+      served: [
+        { model: MODEL, version: 6, traffic: 20 },
+        { model: MODEL, version: 7, traffic: 80 },
+      ],
+    });
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'canary', percent: 25 } }));
     assert.equal(r.result, 'Succeeded', r.message);
-    assert.deepEqual(servedPairs(w), [['churn_model-7', '7', 75], ['churn_model-8', '8', 25]]);
+    assert.deepEqual(servedPairs(w), [
+      ['churn_model-7', '7', 75],
+      ['churn_model-8', '8', 25],
+    ]);
   });
 
   it('promote: the canary version takes 100% and the others are removed', async () => {
-    seedServingEndpoint(w.ws, { name: EP, served: [{ model: MODEL, version: 7, traffic: 90 }, { model: MODEL, version: 8, traffic: 10 }], inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' }, tags: [{ key: 'owner', value: 'mlops' }], notifyOnFailure: ['mlops@contoso.com'] });
+    seedServingEndpoint(w.ws, {
+      name: EP,
+      served: [
+        { model: MODEL, version: 7, traffic: 90 },
+        { model: MODEL, version: 8, traffic: 10 },
+      ],
+      inferenceTable: { catalog: 'main', schema: 'ml_logs', prefix: 'churn_scoring' },
+      tags: [{ key: 'owner', value: 'mlops' }],
+      notifyOnFailure: ['mlops@contoso.com'],
+    });
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'promote' } }));
     assert.equal(r.result, 'Succeeded', r.message);
     assert.deepEqual(servedPairs(w), [['churn_model-8', '8', 100]]);
@@ -146,7 +190,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
 
   it('promote fails before any write when the version is not served yet', async () => {
     seedV7(w);
-    await assert.rejects(deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'promote' } })), /Promote needs main\.ml\.churn_model version 8 to be served already/);
+    await assert.rejects(
+      deployServing({ client: w.client(), ctx: w.ctx }, params({ traffic: { mode: 'promote' } })),
+      /Promote needs main\.ml\.churn_model version 8 to be served already/,
+    );
     assert.equal(writes(w).length, 0);
   });
 
@@ -241,7 +288,15 @@ describe('DeployServing operations (against the fake workspace)', function () {
     seedV7(w);
     // The rollout lasts eight successful reads, so the faulted ones all fall inside the wait.
     w.ws.state.serving.rolloutReads = 8;
-    w.ws.faults.add({ method: 'GET', path: `/api/2.0/serving-endpoints/${EP}`, status: 429, headers: { 'Retry-After': '2' }, offset: 2, times: 2, body: { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' } });
+    w.ws.faults.add({
+      method: 'GET',
+      path: `/api/2.0/serving-endpoints/${EP}`,
+      status: 429,
+      headers: { 'Retry-After': '2' },
+      offset: 2,
+      times: 2,
+      body: { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' },
+    });
     w.ws.faults.add({ method: 'GET', path: `/api/2.0/serving-endpoints/${EP}`, status: 503, offset: 5, times: 2 });
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.equal(r.result, 'Succeeded', r.message);
@@ -261,7 +316,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.equal(r.result, 'Succeeded', r.message);
     const creates = w.ws.requests.filter((q) => q.method === 'POST' && q.path === '/api/2.0/serving-endpoints');
-    assert.deepEqual(creates.map((q) => q.status), [429, 200]);
+    assert.deepEqual(
+      creates.map((q) => q.status),
+      [429, 200],
+    );
     // The retry waited the 60 s of workspace time (60 ms) the answer asked for (10 ms for timer rounding).
     assert.ok(creates[1]!.time - creates[0]!.time >= 60 - 10, `retried ${creates[1]!.time - creates[0]!.time} ms after the refusal`);
   });
@@ -292,7 +350,10 @@ describe('DeployServing operations (against the fake workspace)', function () {
     assert.equal(r.result, 'Succeeded', r.message);
     assert.match(w.text('info'), /in progress; waiting for it to end before planning/);
     // The canary was planned against what the other update left: version 6.
-    assert.deepEqual(servedPairs(w), [['churn_model-6', '6', 80], ['churn_model-8', '8', 20]]);
+    assert.deepEqual(servedPairs(w), [
+      ['churn_model-6', '6', 80],
+      ['churn_model-8', '8', 20],
+    ]);
     assert.ok(w.ws.requests.every((q) => q.status !== 409));
   });
 
@@ -304,7 +365,9 @@ describe('DeployServing operations (against the fake workspace)', function () {
       store.beforeNextUpdate((name) => {
         // The other update is in progress until the task, refused, has read the endpoint back
         // and waited on it; the task's own update takes the usual time.
-        store.startRollout(name, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }], undefined, { held: true });
+        store.startRollout(name, [{ name: 'churn_model-6', entity_name: MODEL, entity_version: '6', workload_size: 'Small', scale_to_zero_enabled: true }], undefined, {
+          held: true,
+        });
         endOtherUpdateAfterReads(w, 2);
       });
       const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
@@ -321,7 +384,9 @@ describe('DeployServing operations (against the fake workspace)', function () {
     w.ws.state.serving.get(EP)!.aiGateway!.usage_tracking_config = { enabled: true };
     const r = await deployServing({ client: w.client(), ctx: w.ctx }, params());
     assert.equal(r.result, 'Succeeded', r.message);
-    const gw = writes(w).filter((q) => q.path.endsWith('/ai-gateway')).map((q) => q.body as AiGatewayConfig);
+    const gw = writes(w)
+      .filter((q) => q.path.endsWith('/ai-gateway'))
+      .map((q) => q.body as AiGatewayConfig);
     assert.deepEqual(gw, [
       { inference_table_config: { catalog_name: 'main', schema_name: 'old_logs', table_name_prefix: 'old_prefix', enabled: false }, usage_tracking_config: { enabled: true } },
       { inference_table_config: { catalog_name: 'main', schema_name: 'ml_logs', table_name_prefix: 'churn_scoring', enabled: true }, usage_tracking_config: { enabled: true } },
@@ -334,17 +399,44 @@ describe('DeployServing operations (against the fake workspace)', function () {
 
   it('a refused enable after disabling fails with a message that says payload logging is off', async () => {
     seedV7(w, { inferenceTable: { catalog: 'main', schema: 'old_logs', prefix: 'old_prefix' } });
-    w.ws.faults.add({ method: 'PUT', path: `/api/2.0/serving-endpoints/${EP}/ai-gateway`, offset: 1, status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'User does not have CREATE TABLE on schema main.ml_logs' } });
-    await assert.rejects(deployServing({ client: w.client(), ctx: w.ctx }, params()), /was disabled to move it, but enabling it at main\.ml_logs\.churn_scoring_payload was refused: PERMISSION_DENIED[\s\S]*Payload logging is off/);
+    w.ws.faults.add({
+      method: 'PUT',
+      path: `/api/2.0/serving-endpoints/${EP}/ai-gateway`,
+      offset: 1,
+      status: 403,
+      body: { error_code: 'PERMISSION_DENIED', message: 'User does not have CREATE TABLE on schema main.ml_logs' },
+    });
+    await assert.rejects(
+      deployServing({ client: w.client(), ctx: w.ctx }, params()),
+      /was disabled to move it, but enabling it at main\.ml_logs\.churn_scoring_payload was refused: PERMISSION_DENIED[\s\S]*Payload logging is off/,
+    );
     assert.equal(writes(w).filter((q) => q.path === CONFIG_PATH).length, 0);
   });
 
   it('patches only the tags that differ and keeps the others', async () => {
-    seedV7(w, { tags: [{ key: 'owner', value: 'someone' }, { key: 'cost_center', value: '42' }] });
-    const r = await deployServing({ client: w.client(), ctx: w.ctx }, params({ tags: [{ key: 'owner', value: 'mlops' }, { key: 'team', value: 'churn' }] }));
+    seedV7(w, {
+      tags: [
+        { key: 'owner', value: 'someone' },
+        { key: 'cost_center', value: '42' },
+      ],
+    });
+    const r = await deployServing(
+      { client: w.client(), ctx: w.ctx },
+      params({
+        tags: [
+          { key: 'owner', value: 'mlops' },
+          { key: 'team', value: 'churn' },
+        ],
+      }),
+    );
     assert.equal(r.result, 'Succeeded', r.message);
     const patch = writes(w).find((q) => q.path.endsWith('/tags'))!;
-    assert.deepEqual(patch.body, { add_tags: [{ key: 'owner', value: 'mlops' }, { key: 'team', value: 'churn' }] });
+    assert.deepEqual(patch.body, {
+      add_tags: [
+        { key: 'owner', value: 'mlops' },
+        { key: 'team', value: 'churn' },
+      ],
+    });
     assert.deepEqual(
       w.ws.state.serving
         .get(EP)!
@@ -357,11 +449,17 @@ describe('DeployServing operations (against the fake workspace)', function () {
 
   it('dryRun prints the diff and writes nothing', async () => {
     seedV7(w, { inferenceTable: { catalog: 'main', schema: 'old_logs', prefix: 'old_prefix' } });
-    const r = await deployServing({ client: w.client({ readOnly: true }), ctx: w.ctx }, params({ traffic: { mode: 'canary', percent: 10 }, tags: [{ key: 'team', value: 'churn' }] }));
+    const r = await deployServing(
+      { client: w.client({ readOnly: true }), ctx: w.ctx },
+      params({ traffic: { mode: 'canary', percent: 10 }, tags: [{ key: 'team', value: 'churn' }] }),
+    );
     assert.equal(r.result, 'Succeeded', r.message);
     assert.deepEqual(writes(w), []);
     assert.match(r.message, /Plan mode \(dryRun\): 4 change\(s\) planned/);
-    assert.match(w.text('remote'), /\+ tag databricks-mlops-rollback: restores churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% \(2 tag\(s\), \d+ characters encoded\)/);
+    assert.match(
+      w.text('remote'),
+      /\+ tag databricks-mlops-rollback: restores churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100% \(2 tag\(s\), \d+ characters encoded\)/,
+    );
     const plan = w.text('remote');
     assert.match(plan, /- churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 100%/);
     assert.match(plan, /\+ churn_model-7 \(main\.ml\.churn_model v7, Small CPU scale to zero\) 90%/);
@@ -400,8 +498,14 @@ describe('DeployServing operations (against the fake workspace)', function () {
     // in the same millisecond. After it: the one rollback PUT (refused: the update is in
     // progress) and one read describing what is left.
     const after = w.ws.requests.slice(cancelling + 1);
-    assert.deepEqual(after.map((q) => `${q.method} ${q.path} ${q.status}`), [`PUT ${CONFIG_PATH} 409`, `GET /api/2.0/serving-endpoints/${EP} 200`]);
-    assert.match(r.message, /cancelled \(SIGTERM\)\. The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: .* \(the endpoint accepts no config change while an update is in progress\)\. State left: churn_model-7=v7 100% \(config 1\); still rolling out: churn_model-8=v8/);
+    assert.deepEqual(
+      after.map((q) => `${q.method} ${q.path} ${q.status}`),
+      [`PUT ${CONFIG_PATH} 409`, `GET /api/2.0/serving-endpoints/${EP} 200`],
+    );
+    assert.match(
+      r.message,
+      /cancelled \(SIGTERM\)\. The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: .* \(the endpoint accepts no config change while an update is in progress\)\. State left: churn_model-7=v7 100% \(config 1\); still rolling out: churn_model-8=v8/,
+    );
     assert.match(r.message, /run DatabricksDeployServing with trafficMode: rollback/);
     assert.equal(r.report.rollback?.performed, false);
   });

@@ -9,14 +9,30 @@ import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError, DatabricksApiError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
 import type { TaskContext } from '../../../shared/runtime/task';
-import { cancelledAfterApply, howToRestoreMessage, refusedRollbackMessage, rollbackAndFail, successMessage, upToDateMessage } from '../../../tasks/DatabricksDeployServing/src/failedRollout';
+import {
+  cancelledAfterApply,
+  howToRestoreMessage,
+  refusedRollbackMessage,
+  rollbackAndFail,
+  successMessage,
+  upToDateMessage,
+} from '../../../tasks/DatabricksDeployServing/src/failedRollout';
 import { plannedDeploy, type DeployPlan, type EndpointPlan } from '../../../tasks/DatabricksDeployServing/src/operations';
 import { plannedRollback, type RollbackPlan } from '../../../tasks/DatabricksDeployServing/src/rollbackMode';
 import { rollbackLine } from '../../../tasks/DatabricksDeployServing/src/summary';
 import type { ServedEntity, ServingConfig } from '../../../tasks/DatabricksDeployServing/src/servedConfig';
 import { params } from './support';
 
-const entity = (version: string): ServedEntity => ({ name: `churn_model-${version}`, entityName: 'main.ml.churn_model', entityVersion: version, workloadSize: 'Small', workloadType: 'CPU', scaleToZero: true, environmentVars: {}, carried: {} });
+const entity = (version: string): ServedEntity => ({
+  name: `churn_model-${version}`,
+  entityName: 'main.ml.churn_model',
+  entityVersion: version,
+  workloadSize: 'Small',
+  workloadType: 'CPU',
+  scaleToZero: true,
+  environmentVars: {},
+  carried: {},
+});
 const config = (version: string): ServingConfig => ({ entities: [entity(version)], traffic: { [`churn_model-${version}`]: 100 } });
 
 function endpointPlan(over: Partial<EndpointPlan> = {}): EndpointPlan {
@@ -41,7 +57,15 @@ function deployPlan(endpoint: EndpointPlan, action: DeployPlan['report']['action
 function logRecorder(): { lines: string[]; ctx: TaskContext } {
   const lines: string[] = [];
   const push = (text: string) => void lines.push(text);
-  const log = { info: push, warning: push, error: push, debug: () => undefined, section: push, remote: push, group: (_t: string, f: () => void) => f() } as unknown as TaskContext['log'];
+  const log = {
+    info: push,
+    warning: push,
+    error: push,
+    debug: () => undefined,
+    section: push,
+    remote: push,
+    group: (_t: string, f: () => void) => f(),
+  } as unknown as TaskContext['log'];
   return { lines, ctx: { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined } };
 }
 
@@ -80,7 +104,13 @@ describe('DeployServing phases (direct)', () => {
 
     it('the failure after a refused rollback names the failure, the refusal and what serves now', () => {
       assert.equal(
-        refusedRollbackMessage('The smoke test of churn-scoring failed: HTTP 500.', 'churn-scoring', 'churn_model-7 (v7) 100%', 'RESOURCE_CONFLICT: update in progress', 'churn_model-8=v8 100%'),
+        refusedRollbackMessage(
+          'The smoke test of churn-scoring failed: HTTP 500.',
+          'churn-scoring',
+          'churn_model-7 (v7) 100%',
+          'RESOURCE_CONFLICT: update in progress',
+          'churn_model-8=v8 100%',
+        ),
         'The smoke test of churn-scoring failed: HTTP 500. The rollback to churn_model-7 (v7) 100% was refused (RESOURCE_CONFLICT: update in progress). churn-scoring serves churn_model-8=v8 100%.',
       );
     });
@@ -91,7 +121,10 @@ describe('DeployServing phases (direct)', () => {
     });
 
     it('the summary line of a refused rollback', () => {
-      assert.equal(rollbackLine({ performed: false, succeeded: false, reason: 'r', restored: [{ name: 'churn_model-7', entityName: 'm', entityVersion: '7', trafficPercent: 100 }] }), '**Rollback:** refused (to churn\\_model-7 100%)');
+      assert.equal(
+        rollbackLine({ performed: false, succeeded: false, reason: 'r', restored: [{ name: 'churn_model-7', entityName: 'm', entityVersion: '7', trafficPercent: 100 }] }),
+        '**Rollback:** refused (to churn\\_model-7 100%)',
+      );
     });
   });
 
@@ -100,7 +133,10 @@ describe('DeployServing phases (direct)', () => {
       const serving: ServingEndpointDetailed = {
         name: 'churn-scoring',
         state: { config_update: 'NOT_UPDATING', ready: 'READY' },
-        config: { served_entities: [{ name: 'churn_model-8', entity_name: 'main.ml.churn_model', entity_version: '8' }], traffic_config: { routes: [{ served_entity_name: 'churn_model-8', traffic_percentage: 100 }] } },
+        config: {
+          served_entities: [{ name: 'churn_model-8', entity_name: 'main.ml.churn_model', entity_version: '8' }],
+          traffic_config: { routes: [{ served_entity_name: 'churn_model-8', traffic_percentage: 100 }] },
+        },
       } as ServingEndpointDetailed;
       const calls: string[] = [];
       const client = {
@@ -111,16 +147,29 @@ describe('DeployServing phases (direct)', () => {
         put: async (path: string) => {
           calls.push(`PUT ${path}`);
           const request = { method: 'PUT', url: new URL(`https://w${path}`), headers: new Headers() };
-          throw new DatabricksApiError({ statusCode: 400, errorCode: 'INVALID_PARAMETER_VALUE', message: 'the config is invalid', request: request as never, response: {} as never });
+          throw new DatabricksApiError({
+            statusCode: 400,
+            errorCode: 'INVALID_PARAMETER_VALUE',
+            message: 'the config is invalid',
+            request: request as never,
+            response: {} as never,
+          });
         },
       } as unknown as DatabricksClient;
       const { ctx, lines } = logRecorder();
       const plan = deployPlan(endpointPlan({ before: config('7'), target: config('8') }), 'update');
       const o = await rollbackAndFail({ client, ctx }, { plan, appliedAt: 0, notes: [] }, 'The smoke test of churn-scoring failed: HTTP 500.', false);
       assert.equal(o.result, 'Failed');
-      assert.equal(o.message, 'The smoke test of churn-scoring failed: HTTP 500. The rollback to churn_model-7 (v7) 100% was refused (INVALID_PARAMETER_VALUE: the config is invalid). churn-scoring serves churn_model-8=v8 100%.');
+      assert.equal(
+        o.message,
+        'The smoke test of churn-scoring failed: HTTP 500. The rollback to churn_model-7 (v7) 100% was refused (INVALID_PARAMETER_VALUE: the config is invalid). churn-scoring serves churn_model-8=v8 100%.',
+      );
       assert.deepEqual(plan.report.rollback && { performed: plan.report.rollback.performed, succeeded: plan.report.rollback.succeeded }, { performed: false, succeeded: false });
-      assert.deepEqual(calls, ['GET /api/2.0/serving-endpoints/churn-scoring', 'PUT /api/2.0/serving-endpoints/churn-scoring/config', 'GET /api/2.0/serving-endpoints/churn-scoring']);
+      assert.deepEqual(calls, [
+        'GET /api/2.0/serving-endpoints/churn-scoring',
+        'PUT /api/2.0/serving-endpoints/churn-scoring/config',
+        'GET /api/2.0/serving-endpoints/churn-scoring',
+      ]);
       assert.ok(lines.includes('Rollback refused: INVALID_PARAMETER_VALUE: the config is invalid'));
     });
 
@@ -136,7 +185,14 @@ describe('DeployServing phases (direct)', () => {
   describe('cancelledAfterApply', () => {
     it('the one rollback PUT refused as busy (409): Failed, the state left and how to restore it later', async () => {
       const calls: string[] = [];
-      const serving = { name: 'churn-scoring', state: { config_update: 'IN_PROGRESS' }, config: { served_entities: [{ name: 'churn_model-7', entity_name: 'main.ml.churn_model', entity_version: '7' }], traffic_config: { routes: [{ served_entity_name: 'churn_model-7', traffic_percentage: 100 }] } } };
+      const serving = {
+        name: 'churn-scoring',
+        state: { config_update: 'IN_PROGRESS' },
+        config: {
+          served_entities: [{ name: 'churn_model-7', entity_name: 'main.ml.churn_model', entity_version: '7' }],
+          traffic_config: { routes: [{ served_entity_name: 'churn_model-7', traffic_percentage: 100 }] },
+        },
+      };
       const client = {
         get: async (path: string) => (calls.push(`GET ${path}`), serving),
         put: async (path: string, _body: unknown, options: { timeoutMs?: number }) => {
@@ -148,7 +204,10 @@ describe('DeployServing phases (direct)', () => {
       const plan = deployPlan(endpointPlan({ before: config('7'), target: config('8'), record: { complete: true } as EndpointPlan['record'] }), 'update');
       const o = await cancelledAfterApply({ client, ctx: logRecorder().ctx }, { plan, appliedAt: 0, notes: [] }, new CancelledError('The pipeline cancelled the step.'));
       assert.equal(o.result, 'Failed');
-      assert.match(o.message, /^The pipeline cancelled the step\. The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: update in progress \(the endpoint accepts no config change while an update is in progress\)\. State left: /);
+      assert.match(
+        o.message,
+        /^The pipeline cancelled the step\. The rollback of churn-scoring was refused: 409 RESOURCE_CONFLICT: update in progress \(the endpoint accepts no config change while an update is in progress\)\. State left: /,
+      );
       assert.match(o.message, /run DatabricksDeployServing with trafficMode: rollback/);
       assert.equal(calls[0], 'PUT /api/2.0/serving-endpoints/churn-scoring/config within 1500 ms');
       assert.deepEqual(plan.report.failure, { stage: 'wait', message: 'The pipeline cancelled the step.' });
@@ -158,7 +217,13 @@ describe('DeployServing phases (direct)', () => {
 
   describe('plannedRollback', () => {
     it('a used record on an endpoint that changed since: Failed, nothing to write', () => {
-      const endpoint = { name: 'churn-scoring', config: { served_entities: [{ name: 'churn_model-8', entity_name: 'main.ml.churn_model', entity_version: '8' }], traffic_config: { routes: [{ served_entity_name: 'churn_model-8', traffic_percentage: 100 }] } } } as ServingEndpointDetailed;
+      const endpoint = {
+        name: 'churn-scoring',
+        config: {
+          served_entities: [{ name: 'churn_model-8', entity_name: 'main.ml.churn_model', entity_version: '8' }],
+          traffic_config: { routes: [{ served_entity_name: 'churn_model-8', traffic_percentage: 100 }] },
+        },
+      } as ServingEndpointDetailed;
       const plan = {
         mode: 'rollback',
         params: { endpointName: 'churn-scoring' },

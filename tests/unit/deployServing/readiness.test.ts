@@ -38,12 +38,12 @@ describe('DeployServing readiness rule', () => {
   });
 
   it('another entity name, a missing entity or an extra entity is not the requested config', () => {
-    assert.match(
-      (evaluateReadiness(endpoint([entity('other-8', '8')]), WANT_V8) as { reason: string }).reason,
-      /serves other-8=v8 instead of churn_model-8=v8/,
-    );
+    assert.match((evaluateReadiness(endpoint([entity('other-8', '8')]), WANT_V8) as { reason: string }).reason, /serves other-8=v8 instead of churn_model-8=v8/);
     const canary: WantedPair[] = [...WANT_V8, { name: 'churn_model-7', entityName: MODEL, entityVersion: '7' }];
-    assert.match((evaluateReadiness(endpoint([entity('churn_model-8', '8')]), canary) as { reason: string }).reason, /serves churn_model-8=v8 instead of churn_model-8=v8, churn_model-7=v7/);
+    assert.match(
+      (evaluateReadiness(endpoint([entity('churn_model-8', '8')]), canary) as { reason: string }).reason,
+      /serves churn_model-8=v8 instead of churn_model-8=v8, churn_model-7=v7/,
+    );
     assert.match(
       (evaluateReadiness(endpoint([entity('churn_model-8', '8'), entity('churn_model-7', '7')]), WANT_V8) as { reason: string }).reason,
       /serves churn_model-8=v8, churn_model-7=v7 instead of churn_model-8=v8/,
@@ -67,8 +67,14 @@ describe('DeployServing readiness rule', () => {
   });
 
   it('a failed or cancelled update and a failed entity are failures', () => {
-    assert.deepEqual(evaluateReadiness(endpoint([entity('churn_model-7', '7')], { update: 'UPDATE_FAILED' }), WANT_V8), { kind: 'failed', reason: 'the endpoint update ended UPDATE_FAILED' });
-    assert.deepEqual(evaluateReadiness(endpoint([entity('churn_model-7', '7')], { update: 'UPDATE_CANCELED' }), WANT_V8), { kind: 'failed', reason: 'the endpoint update ended UPDATE_CANCELED' });
+    assert.deepEqual(evaluateReadiness(endpoint([entity('churn_model-7', '7')], { update: 'UPDATE_FAILED' }), WANT_V8), {
+      kind: 'failed',
+      reason: 'the endpoint update ended UPDATE_FAILED',
+    });
+    assert.deepEqual(evaluateReadiness(endpoint([entity('churn_model-7', '7')], { update: 'UPDATE_CANCELED' }), WANT_V8), {
+      kind: 'failed',
+      reason: 'the endpoint update ended UPDATE_CANCELED',
+    });
     assert.deepEqual(
       evaluateReadiness(endpoint([entity('churn_model-7', '7')], { update: 'IN_PROGRESS', pending: [entity('churn_model-8', '8', 'DEPLOYMENT_FAILED')] }), WANT_V8),
       { kind: 'failed', reason: 'served entity churn_model-8 is DEPLOYMENT_FAILED' },

@@ -4,8 +4,26 @@ import type { ServingConfig } from '../../../tasks/DatabricksDeployServing/src/s
 
 const CONFIG: ServingConfig = {
   entities: [
-    { name: 'churn-7', entityName: 'main.ml.churn', entityVersion: '7', workloadSize: 'Small', workloadType: 'CPU', scaleToZero: true, environmentVars: { A: '1' }, carried: { instance_profile_arn: 'arn:aws:iam::1:instance-profile/p' } },
-    { name: 'churn-8', entityName: 'main.ml.churn', entityVersion: '8', workloadSize: undefined, workloadType: 'GPU_SMALL', scaleToZero: false, environmentVars: {}, carried: { min_provisioned_concurrency: 4, max_provisioned_concurrency: 8 } },
+    {
+      name: 'churn-7',
+      entityName: 'main.ml.churn',
+      entityVersion: '7',
+      workloadSize: 'Small',
+      workloadType: 'CPU',
+      scaleToZero: true,
+      environmentVars: { A: '1' },
+      carried: { instance_profile_arn: 'arn:aws:iam::1:instance-profile/p' },
+    },
+    {
+      name: 'churn-8',
+      entityName: 'main.ml.churn',
+      entityVersion: '8',
+      workloadSize: undefined,
+      workloadType: 'GPU_SMALL',
+      scaleToZero: false,
+      environmentVars: {},
+      carried: { min_provisioned_concurrency: 4, max_provisioned_concurrency: 8 },
+    },
   ],
   traffic: { 'churn-7': 90, 'churn-8': 10 },
 };
@@ -28,16 +46,29 @@ describe('DeployServing rollback record (endpoint tags)', () => {
     assert.ok(long.complete && long.addTags.length > 2, `${long.addTags.length} tags`);
     assert.deepEqual(readRecord(long.addTags).kind, 'ok');
     const short = recordWrite(CONFIG, long.addTags, new Date());
-    assert.deepEqual(short.deleteTags, long.addTags.slice(short.addTags.length).map((t) => t.key));
+    assert.deepEqual(
+      short.deleteTags,
+      long.addTags.slice(short.addTags.length).map((t) => t.key),
+    );
   });
 
   it('a record too large is marked incomplete, never cut', () => {
     const env = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`V${i}`, Buffer.from(`${i}`.repeat(40)).toString('hex') + Math.random().toString(36).repeat(8)]));
-    const huge: ServingConfig = { entities: Array.from({ length: 15 }, (_, i) => ({ ...CONFIG.entities[0]!, name: `e-${i}`, environmentVars: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, `${v}${i}${Math.random()}`])) })), traffic: {} };
+    const huge: ServingConfig = {
+      entities: Array.from({ length: 15 }, (_, i) => ({
+        ...CONFIG.entities[0]!,
+        name: `e-${i}`,
+        environmentVars: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, `${v}${i}${Math.random()}`])),
+      })),
+      traffic: {},
+    };
     const w = recordWrite(huge, [], new Date());
     assert.equal(w.complete, false);
     assert.ok(w.encodedLength > MAX_PARTS * MAX_TAG_VALUE);
-    assert.deepEqual(w.addTags.map((t) => t.key), [RECORD_TAG]);
+    assert.deepEqual(
+      w.addTags.map((t) => t.key),
+      [RECORD_TAG],
+    );
     assert.equal(readRecord(w.addTags).kind, 'incomplete');
   });
 

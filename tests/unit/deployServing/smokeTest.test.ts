@@ -9,7 +9,12 @@ describe('DeployServing smoke test: the data-plane host of a route-optimized end
     assert.equal(dataPlaneBase(`${ws}/route-optimized/abc/serving-endpoints/churn/invocations`, ws), `${ws}/route-optimized/abc`);
   });
   it('never sends the token to another host, or over http', () => {
-    for (const url of ['https://evil.example.com/serving-endpoints/churn/invocations', 'http://1234.serving.azuredatabricks.net', 'https://azuredatabricks.net.evil.com', 'not a url']) {
+    for (const url of [
+      'https://evil.example.com/serving-endpoints/churn/invocations',
+      'http://1234.serving.azuredatabricks.net',
+      'https://azuredatabricks.net.evil.com',
+      'not a url',
+    ]) {
       const r = dataPlaneBase(url, ws);
       assert.equal(typeof r, 'object', url);
     }

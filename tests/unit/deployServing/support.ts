@@ -70,7 +70,12 @@ export function params(overrides: Partial<DeployServingParameters> = {}): Deploy
     notifyOnFailure: ['mlops@contoso.com'],
     waitForReady: true,
     timeoutMinutes: 45,
-    smokeTestPayload: { dataframe_records: [{ tenure: 3, charges: 70.5 }, { tenure: 40, charges: 20 }] },
+    smokeTestPayload: {
+      dataframe_records: [
+        { tenure: 3, charges: 70.5 },
+        { tenure: 40, charges: 20 },
+      ],
+    },
     rollbackOnFailure: true,
     verifyInferenceLogMinutes: 0,
     inferenceRetentionDays: 0,

@@ -68,7 +68,12 @@ describe('fake workspace: bearer authentication', () => {
     const r = await h.call('GET', ME, { token: t });
     assert.equal(r.status, 400);
     assert.match(r.headers.get('content-type')!, /text\/html/);
-    assert.match(r.text, new RegExp(`<title>Error 400 io\\.jsonwebtoken\\.IncorrectClaimException: Expected aud claim to be: ${DATABRICKS_APP_ID}, but was: https://management\\.core\\.windows\\.net/\\.</title>`));
+    assert.match(
+      r.text,
+      new RegExp(
+        `<title>Error 400 io\\.jsonwebtoken\\.IncorrectClaimException: Expected aud claim to be: ${DATABRICKS_APP_ID}, but was: https://management\\.core\\.windows\\.net/\\.</title>`,
+      ),
+    );
     assert.match(r.text, /Problem accessing \/api\/2\.0\/preview\/scim\/v2\/Me/);
   });
 

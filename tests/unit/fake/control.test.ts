@@ -18,7 +18,10 @@ describe('fake workspace: control API', () => {
   });
 
   it('adds fault rules without a token, and never records its own requests', async () => {
-    const add = await h.call('POST', '/__fake/faults', { token: null, body: { method: 'GET', path: { regex: '/tables/main\\.' }, status: 503, headers: { 'Retry-After': '1' }, times: 'Infinity' } });
+    const add = await h.call('POST', '/__fake/faults', {
+      token: null,
+      body: { method: 'GET', path: { regex: '/tables/main\\.' }, status: 503, headers: { 'Retry-After': '1' }, times: 'Infinity' },
+    });
     assert.equal(add.status, 200);
     const { id } = add.json<{ id: number }>();
     assert.ok(id > 0);

@@ -83,10 +83,13 @@ describe('fake faults: over HTTPS', () => {
     assert.equal(body.error_code, 'REQUEST_LIMIT_EXCEEDED');
     assert.equal(body.details[0]!.request_id, r.headers.get('x-request-id'));
     assert.equal((await h.call('GET', TABLE)).status, 200, 'times defaults to 1');
-    assert.deepEqual(h.ws.requests.map((q) => [q.status, q.faults]), [
-      [429, ['respond']],
-      [200, []],
-    ]);
+    assert.deepEqual(
+      h.ws.requests.map((q) => [q.status, q.faults]),
+      [
+        [429, ['respond']],
+        [200, []],
+      ],
+    );
   });
 
   it('respond: sends a given body, as JSON text or an object', async () => {

@@ -53,9 +53,12 @@ describe('input manifests', () => {
         assert.equal(readFileSync(taskJsonFile, 'utf8'), `${JSON.stringify(withGeneratedInputs(taskJson, manifest), null, 2)}\n`);
       });
 
-      it('put the common inputs around the task\'s own, connection first and advanced last', () => {
+      it("put the common inputs around the task's own, connection first and advanced last", () => {
         const { inputs, groups } = taskJsonParts(manifest);
-        assert.deepEqual(inputs.slice(0, Object.keys(connectionInputs).length).map((i) => i.name), Object.keys(connectionInputs));
+        assert.deepEqual(
+          inputs.slice(0, Object.keys(connectionInputs).length).map((i) => i.name),
+          Object.keys(connectionInputs),
+        );
         assert.equal(inputs.at(-1)?.name, 'retryBudgetSeconds');
         assert.equal(groups[0].name, 'connection');
         assert.equal(groups.at(-1)?.name, 'advanced');
@@ -108,30 +111,45 @@ describe('input manifests', () => {
     });
 
     it('a key of another task, or a renamed key set on the wrong input', () => {
-      assert.match(checkManifest(deployWith('pollSeconds', settable({ settings: 'job.jobId' })))[0], /pollSeconds: shared\/runtime\/configSchema\.ts SECTIONS\.job\.jobId does not list DatabricksDeployServing/);
+      assert.match(
+        checkManifest(deployWith('pollSeconds', settable({ settings: 'job.jobId' })))[0],
+        /pollSeconds: shared\/runtime\/configSchema\.ts SECTIONS\.job\.jobId does not list DatabricksDeployServing/,
+      );
       assert.ok(
-        checkManifest(deployWith('pollSeconds', settable({ settings: 'inferenceTable.catalog' }))).some((p) => p.includes('SECTIONS.inferenceTable.catalog sets input inferenceCatalog, not pollSeconds')),
+        checkManifest(deployWith('pollSeconds', settable({ settings: 'inferenceTable.catalog' }))).some((p) =>
+          p.includes('SECTIONS.inferenceTable.catalog sets input inferenceCatalog, not pollSeconds'),
+        ),
       );
     });
 
-    it('pick-list values that differ from the settings file\'s', () => {
+    it("pick-list values that differ from the settings file's", () => {
       const workloadSize = DEPLOY_SERVING.inputs.workloadSize;
       const problems = checkManifest(deployWith('workloadSize', { ...workloadSize, options: { ...workloadSize.options, Huge: 'Huge' } }));
       assert.match(problems[0], /workloadSize: the pick-list values \(Small, Medium, Large, Huge\) differ from shared\/runtime\/configSchema\.ts SECTIONS\.serving\.workloadSize/);
     });
 
     it('a default that differs from the one the settings-file schema describes', () => {
-      const problems = checkManifest(deployWith('timeoutMinutes', { ...DEPLOY_SERVING.inputs.timeoutMinutes, default: '50', help: 'Minutes to wait for readiness, `50` when not set anywhere.' }));
+      const problems = checkManifest(
+        deployWith('timeoutMinutes', { ...DEPLOY_SERVING.inputs.timeoutMinutes, default: '50', help: 'Minutes to wait for readiness, `50` when not set anywhere.' }),
+      );
       assert.deepEqual(problems, [
-        'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input timeoutMinutes: shared/runtime/configSchema.ts SECTIONS.serving.timeoutMinutes describes the default as 45, the manifest\'s default is 50',
+        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input timeoutMinutes: shared/runtime/configSchema.ts SECTIONS.serving.timeoutMinutes describes the default as 45, the manifest's default is 50",
       ]);
     });
 
     it('a checkbox, a default the help does not state, or a first option other than fromFile, on an input the file can set', () => {
       const waitForReady = DEPLOY_SERVING.inputs.waitForReady;
-      assert.ok(checkManifest(deployWith('waitForReady', { ...waitForReady, type: 'boolean', options: undefined })).some((p) => /waitForReady: a checkbox cannot say "not set"/.test(p)));
-      assert.ok(checkManifest(deployWith('waitForReady', { ...waitForReady, help: HELP })).some((p) => /waitForReady: the help must state the built-in default \(Default: on\)/.test(p)));
-      assert.ok(checkManifest(deployWith('waitForReady', { ...waitForReady, options: { true: 'On', false: 'Off' } })).some((p) => /waitForReady: the settings file can set it, so its first option must be fromFile/.test(p)));
+      assert.ok(
+        checkManifest(deployWith('waitForReady', { ...waitForReady, type: 'boolean', options: undefined })).some((p) => /waitForReady: a checkbox cannot say "not set"/.test(p)),
+      );
+      assert.ok(
+        checkManifest(deployWith('waitForReady', { ...waitForReady, help: HELP })).some((p) => /waitForReady: the help must state the built-in default \(Default: on\)/.test(p)),
+      );
+      assert.ok(
+        checkManifest(deployWith('waitForReady', { ...waitForReady, options: { true: 'On', false: 'Off' } })).some((p) =>
+          /waitForReady: the settings file can set it, so its first option must be fromFile/.test(p),
+        ),
+      );
     });
 
     it('an input without a rule (Parameters would never read it), a bad default, an unknown group or visibleRule input', () => {
@@ -150,16 +168,26 @@ describe('input manifests', () => {
         'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: has no rule, so Parameters would never read it',
         'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: visibleRule refers to waitForIt, which is not an input of DatabricksDeployServing',
       ]);
-      assert.match(checkManifest(deployWith('pollSeconds', settable({ default: 'soon', help: HELP })))[0], /pollSeconds: the default "soon" fails its own rule \(must be an integer from 5 to 300\)/);
+      assert.match(
+        checkManifest(deployWith('pollSeconds', settable({ default: 'soon', help: HELP })))[0],
+        /pollSeconds: the default "soon" fails its own rule \(must be an integer from 5 to 300\)/,
+      );
     });
 
     it('an input declared twice (a task input named like a common one)', () => {
-      const problems = checkManifest(deployWith('dryRun', { type: 'string', label: 'x', group: 'rollout', help: HELP, default: 'false', rule: () => booleanRule(), doc: { rule: '' } }));
-      assert.match(problems[0], /^tasks\/DatabricksDeployServing\/src\/inputs\.ts: input dryRun is declared twice for DatabricksDeployServing \(also in shared\/runtime\/commonInputs\.ts\)/);
+      const problems = checkManifest(
+        deployWith('dryRun', { type: 'string', label: 'x', group: 'rollout', help: HELP, default: 'false', rule: () => booleanRule(), doc: { rule: '' } }),
+      );
+      assert.match(
+        problems[0],
+        /^tasks\/DatabricksDeployServing\/src\/inputs\.ts: input dryRun is declared twice for DatabricksDeployServing \(also in shared\/runtime\/commonInputs\.ts\)/,
+      );
     });
 
     it('an instanceNameFormat that shows a missing input', () => {
-      assert.deepEqual(checkManifest(DEPLOY_SERVING, { instanceNameFormat: 'Deploy $(modelNam)' }), ['tasks/DatabricksDeployServing/task.json: instanceNameFormat shows $(modelNam), which is not an input']);
+      assert.deepEqual(checkManifest(DEPLOY_SERVING, { instanceNameFormat: 'Deploy $(modelNam)' }), [
+        'tasks/DatabricksDeployServing/task.json: instanceNameFormat shows $(modelNam), which is not an input',
+      ]);
     });
 
     it('an input Parameters reads but neither passes on nor maps', () => {
@@ -171,7 +199,10 @@ describe('input manifests', () => {
     });
 
     it('docs/INPUTS.md without the markers of a task', () => {
-      assert.throws(() => withGeneratedDoc('# Task inputs\n', MANIFESTS), /docs\/INPUTS\.md: the markers of the common inputs are missing; add the lines\n<!-- inputs:common begin/);
+      assert.throws(
+        () => withGeneratedDoc('# Task inputs\n', MANIFESTS),
+        /docs\/INPUTS\.md: the markers of the common inputs are missing; add the lines\n<!-- inputs:common begin/,
+      );
     });
   });
 });

@@ -11,11 +11,7 @@
 
 /** What a default cell says: no default, the input is required, a literal, or a value the
  * task computes at run time (described in words, so task.json must leave it empty). */
-export type DocDefault =
-  | { kind: 'none' }
-  | { kind: 'required' }
-  | { kind: 'literal'; value: string }
-  | { kind: 'computed'; text: string };
+export type DocDefault = { kind: 'none' } | { kind: 'required' } | { kind: 'literal'; value: string } | { kind: 'computed'; text: string };
 
 export interface DocInput {
   name: string;

@@ -41,7 +41,12 @@ function target(link: Link): { file: string; anchor?: string } | undefined {
     return undefined;
   }
   const [path, anchor] = link.url.split('#');
-  const file = path === '' ? link.from : relative(root, join(root, dirname(link.from), path)).split('\\').join('/');
+  const file =
+    path === ''
+      ? link.from
+      : relative(root, join(root, dirname(link.from), path))
+          .split('\\')
+          .join('/');
   return { file, anchor };
 }
 
@@ -53,7 +58,14 @@ function allLinks(): Link[] {
     links.push(...linksIn(`${json.helpUrl ?? ''} ${json.helpMarkDown ?? ''}`, `tasks/${task}/task.json`));
   }
   links.push(...linksIn(read('vss-extension.json'), 'vss-extension.json'));
-  const markdown = ['overview.md', 'README.md', 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const markdown = [
+    'overview.md',
+    'README.md',
+    'CHANGELOG.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   for (const file of markdown.filter((f) => existsSync(join(root, f)))) links.push(...linksIn(read(file), file));
   return links;
 }
@@ -62,8 +74,14 @@ describe('links into the repository', () => {
   const links = allLinks();
 
   it('finds the links of task.json, the manifest and the Markdown files', () => {
-    assert.ok(links.some((l) => l.from.endsWith('task.json')), 'no helpUrl links found');
-    assert.ok(links.some((l) => l.from === 'vss-extension.json' && l.url.includes('#getting-started')), 'no getting-started link found');
+    assert.ok(
+      links.some((l) => l.from.endsWith('task.json')),
+      'no helpUrl links found',
+    );
+    assert.ok(
+      links.some((l) => l.from === 'vss-extension.json' && l.url.includes('#getting-started')),
+      'no getting-started link found',
+    );
   });
 
   it('every link to a file names one that exists, and every fragment a heading in it', () => {

@@ -43,7 +43,13 @@ describe('task localization files', () => {
     });
     assert.equal(loc.friendlyName, 'ms-resource:loc.friendlyName');
     assert.equal(loc.groups[0]!.displayName, 'ms-resource:loc.group.displayName.job');
-    assert.deepEqual(loc.inputs[0], { name: 'jobName', type: 'string', label: 'ms-resource:loc.input.label.jobName', helpMarkDown: 'ms-resource:loc.input.help.jobName', groupName: 'job' });
+    assert.deepEqual(loc.inputs[0], {
+      name: 'jobName',
+      type: 'string',
+      label: 'ms-resource:loc.input.label.jobName',
+      helpMarkDown: 'ms-resource:loc.input.help.jobName',
+      groupName: 'job',
+    });
     assert.deepEqual(loc.inputs[1], { name: 'dryRun', type: 'boolean', label: 'ms-resource:loc.input.label.dryRun' }, 'no help key for an input without help');
     assert.deepEqual(loc.messages, { Started: 'ms-resource:loc.messages.Started' });
     assert.equal(loc.id, 'x');

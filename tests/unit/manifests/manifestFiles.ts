@@ -8,13 +8,7 @@ import { dirname, join } from 'node:path';
 
 const PACKAGE_NAME = 'databricks-mlops-azure-pipelines';
 
-export const TASK_NAMES = [
-  'DatabricksRegisterModel',
-  'DatabricksDeployServing',
-  'DatabricksCreateMonitor',
-  'DatabricksRefreshMonitors',
-  'DatabricksRunJob',
-] as const;
+export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors', 'DatabricksRunJob'] as const;
 
 export type TaskName = (typeof TASK_NAMES)[number];
 

@@ -184,8 +184,14 @@ describe('printed messages: one declaration each, all used, arguments for every 
     it('refuses a key declared twice, naming both places', () => {
       const task = TASK_NAMES[0];
       const own = Object.keys(read(`tasks/${task}/messages.json`))[0]!;
-      assert.throws(() => l.taskMessages(task, undefined, { [own]: 'x' }), new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/messages\\.json declares`));
-      assert.throws(() => l.taskMessages(task, { JobTimeoutWarning: 'x' }, shared), /shared\/runtime\/messages\.json declares message JobTimeoutWarning, which tasks\/.*\/task\.json declares/);
+      assert.throws(
+        () => l.taskMessages(task, undefined, { [own]: 'x' }),
+        new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/messages\\.json declares`),
+      );
+      assert.throws(
+        () => l.taskMessages(task, { JobTimeoutWarning: 'x' }, shared),
+        /shared\/runtime\/messages\.json declares message JobTimeoutWarning, which tasks\/.*\/task\.json declares/,
+      );
     });
   });
 });

@@ -29,34 +29,98 @@ const INTERFACE_COMMON_INPUTS = ['azureSubscription', 'workspaceUrl', 'workspace
 const INTERFACE: Record<TaskName, { inputs: string[]; outputs: string[] }> = {
   DatabricksRegisterModel: {
     inputs: [
-      'modelName', 'registerFrom', 'runId', 'experimentName', 'runFilter', 'artifactPath', 'modelVersion',
-      'description', 'tags', 'compareMetric', 'metricGoal', 'minImprovement', 'promoteOnTie', 'baselineAlias',
-      'candidateAliases', 'promoteAliases', 'failIfNotImproved', 'modelId', 'copyConcurrency',
+      'modelName',
+      'registerFrom',
+      'runId',
+      'experimentName',
+      'runFilter',
+      'artifactPath',
+      'modelVersion',
+      'description',
+      'tags',
+      'compareMetric',
+      'metricGoal',
+      'minImprovement',
+      'promoteOnTie',
+      'baselineAlias',
+      'candidateAliases',
+      'promoteAliases',
+      'failIfNotImproved',
+      'modelId',
+      'copyConcurrency',
     ],
     outputs: ['modelVersion', 'modelUri', 'promoted', 'candidateMetric', 'baselineMetric', 'baselineVersion', 'runId'],
   },
   DatabricksDeployServing: {
     inputs: [
-      'endpointName', 'modelName', 'modelVersion', 'modelAlias', 'servedEntityName', 'workloadSize', 'workloadType',
-      'scaleToZero', 'environmentVars', 'trafficMode', 'canaryPercent', 'inferenceTable', 'inferenceCatalog',
-      'inferenceSchema', 'inferenceTablePrefix', 'rateLimitPerMinute', 'tags', 'notifyOnFailure', 'waitForReady',
-      'timeoutMinutes', 'smokeTestPayload', 'rollbackOnFailure', 'warehouseId', 'inferenceRetentionDays',
+      'endpointName',
+      'modelName',
+      'modelVersion',
+      'modelAlias',
+      'servedEntityName',
+      'workloadSize',
+      'workloadType',
+      'scaleToZero',
+      'environmentVars',
+      'trafficMode',
+      'canaryPercent',
+      'inferenceTable',
+      'inferenceCatalog',
+      'inferenceSchema',
+      'inferenceTablePrefix',
+      'rateLimitPerMinute',
+      'tags',
+      'notifyOnFailure',
+      'waitForReady',
+      'timeoutMinutes',
+      'smokeTestPayload',
+      'rollbackOnFailure',
+      'warehouseId',
+      'inferenceRetentionDays',
     ],
     outputs: ['endpointUrl', 'endpointId', 'servedEntityName', 'servedVersion', 'inferenceTableName'],
   },
   DatabricksCreateMonitor: {
     inputs: [
-      'tableName', 'unpackFromEndpoint', 'profileType', 'problemType', 'predictionColumn', 'labelColumn',
-      'modelIdColumn', 'timestampColumn', 'granularities', 'baselineTableName', 'slicingExpressions',
-      'customMetricsFile', 'outputSchema', 'assetsDir', 'schedule', 'timezone', 'notifyEmails', 'driftAlerts',
-      'warehouseId', 'monitorApi', 'refreshAfterCreate',
+      'tableName',
+      'unpackFromEndpoint',
+      'profileType',
+      'problemType',
+      'predictionColumn',
+      'labelColumn',
+      'modelIdColumn',
+      'timestampColumn',
+      'granularities',
+      'baselineTableName',
+      'slicingExpressions',
+      'customMetricsFile',
+      'outputSchema',
+      'assetsDir',
+      'schedule',
+      'timezone',
+      'notifyEmails',
+      'driftAlerts',
+      'warehouseId',
+      'monitorApi',
+      'refreshAfterCreate',
     ],
     outputs: ['profileMetricsTable', 'driftMetricsTable', 'dashboardUrl', 'monitorApiUsed'],
   },
   DatabricksRefreshMonitors: {
     inputs: [
-      'tables', 'schemaName', 'concurrency', 'waitForCompletion', 'timeoutMinutes', 'warehouseId', 'driftType',
-      'thresholds', 'columns', 'excludeColumns', 'evaluationWindows', 'violationWindows', 'onDrift',
+      'tables',
+      'schemaName',
+      'concurrency',
+      'waitForCompletion',
+      'timeoutMinutes',
+      'warehouseId',
+      'driftType',
+      'thresholds',
+      'columns',
+      'excludeColumns',
+      'evaluationWindows',
+      'violationWindows',
+      'onDrift',
       'onInsufficientData',
     ],
     outputs: ['driftDetected', 'driftedColumns', 'refreshStates', 'reportPath'],
@@ -142,7 +206,7 @@ describe('task.json manifests', () => {
         assert.equal(task.$schema, SCHEMA_URL);
         assert.deepEqual(task.version, { Major: 1, Minor: 0, Patch: 0 });
         assert.equal(task.minimumAgentVersion, '4.248.0');
-        assert.equal(task.category, 'Deploy', 'like Microsoft\'s deployment tasks (AzureCLIV2)');
+        assert.equal(task.category, 'Deploy', "like Microsoft's deployment tasks (AzureCLIV2)");
         assert.ok(task.description && task.helpMarkDown && task.author, 'description, helpMarkDown and author are set');
       });
 
@@ -221,7 +285,10 @@ describe('task.json manifests', () => {
           assert.ok(group.displayName, `group ${group.name} has no displayName`);
           if (documented.displayName) assert.equal(group.displayName, documented.displayName);
           assert.equal(typeof group.isExpanded, 'boolean', `group ${group.name}: isExpanded`);
-          assert.ok(inputs.some((input) => input.groupName === group.name), `group ${group.name} has no input`);
+          assert.ok(
+            inputs.some((input) => input.groupName === group.name),
+            `group ${group.name} has no input`,
+          );
         }
         assert.equal(groups.find((group) => group.name === 'connection')?.isExpanded, true);
         assert.equal(groups.find((group) => group.name === 'advanced')?.isExpanded, false);
@@ -306,15 +373,8 @@ describe('task.json manifests', () => {
 
       it('declares exactly the contract output variables, described', () => {
         const outputs = task.outputVariables ?? [];
-        assert.deepEqual(
-          outputs.map((output) => output.name).sort(),
-          [...INTERFACE[name].outputs, ...DOCUMENTED_OUTPUT_ADDITIONS[name]].sort(),
-        );
-        assert.deepEqual(
-          outputs.map((output) => output.name).sort(),
-          [...doc.outputs].sort(),
-          'docs/INPUTS.md lists the same outputs',
-        );
+        assert.deepEqual(outputs.map((output) => output.name).sort(), [...INTERFACE[name].outputs, ...DOCUMENTED_OUTPUT_ADDITIONS[name]].sort());
+        assert.deepEqual(outputs.map((output) => output.name).sort(), [...doc.outputs].sort(), 'docs/INPUTS.md lists the same outputs');
         for (const output of outputs) assert.ok(output.description, `${output.name}: no description`);
       });
 
@@ -343,7 +403,10 @@ describe('visibleRule parser', () => {
     assert.deepEqual(parseVisibleRule("compareMetric != ''").predicates, [{ input: 'compareMetric', operator: '!=', value: '' }]);
     const rule = parseVisibleRule('action = Create Or Update || scope != Resource Group');
     assert.equal(rule.join, '||');
-    assert.deepEqual(rule.predicates.map((p) => p.value), ['Create Or Update', 'Resource Group']);
+    assert.deepEqual(
+      rule.predicates.map((p) => p.value),
+      ['Create Or Update', 'Resource Group'],
+    );
   });
 
   it('rejects what the editor cannot read', () => {

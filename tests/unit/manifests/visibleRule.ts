@@ -17,8 +17,7 @@ export interface VisibleRule {
 }
 
 const COMPARISON = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(==|=|!=|<=|>=|<|>)\s*([A-Za-z0-9. ]*?)\s*(''|"")?\s*$/;
-const TEXT_OPERATOR =
-  /^\s*([A-Za-z][A-Za-z0-9]*)\s+(NotContains|NotEndsWith|NotStartsWith|Contains|EndsWith|StartsWith)\s+([A-Za-z0-9. ]+?)\s*$/;
+const TEXT_OPERATOR = /^\s*([A-Za-z][A-Za-z0-9]*)\s+(NotContains|NotEndsWith|NotStartsWith|Contains|EndsWith|StartsWith)\s+([A-Za-z0-9. ]+?)\s*$/;
 
 function parsePredicate(text: string): VisiblePredicate {
   const match = COMPARISON.exec(text) ?? TEXT_OPERATOR.exec(text);

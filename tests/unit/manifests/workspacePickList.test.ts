@@ -19,11 +19,14 @@ import { repoRoot } from '../../helpers/repo';
 const root = repoRoot();
 const tasks = readdirSync(join(root, 'tasks'))
   .filter((t) => existsSync(join(root, 'tasks', t, 'task.json')))
-  .map((t) => JSON.parse(readFileSync(join(root, 'tasks', t, 'task.json'), 'utf8')) as {
-    name: string;
-    inputs: Array<{ name: string; properties?: Record<string, string> }>;
-    dataSourceBindings?: Array<Record<string, string>>;
-  });
+  .map(
+    (t) =>
+      JSON.parse(readFileSync(join(root, 'tasks', t, 'task.json'), 'utf8')) as {
+        name: string;
+        inputs: Array<{ name: string; properties?: Record<string, string> }>;
+        dataSourceBindings?: Array<Record<string, string>>;
+      },
+  );
 
 /** The server's template subset the endpoint URL uses: {{{var}}} and {{{#if var}}}…{{{/if}}}. */
 function render(template: string, values: Record<string, string>): string {
@@ -50,7 +53,7 @@ describe('workspace pick list (data source binding)', () => {
     it(`lists the subscription's workspaces for a connection URL ${url}`, () => {
       const binding = bindings[0].binding!;
       const first = new URL(render(binding.endpointUrl, { 'endpoint.url': url, 'endpoint.subscriptionId': SUBSCRIPTION, nextQueryParam: '' }));
-      assert.equal(first.host, new URL(url).host, 'the host is the connection\'s, never glued to the path');
+      assert.equal(first.host, new URL(url).host, "the host is the connection's, never glued to the path");
       // ARM accepts the '//' that a trailing '/' gives (AzureAppConfigurationExportV10 relies on it).
       assert.equal(first.pathname.replace(/\/{2,}/g, '/'), `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Databricks/workspaces`);
       assert.match(first.search, /^\?api-version=\d{4}-\d{2}-\d{2}$/);
@@ -65,7 +68,10 @@ describe('workspace pick list (data source binding)', () => {
     assert.equal(binding.resultSelector, 'jsonpath:$.value[*]');
     assert.equal(binding.initialContextTemplate, '{"nextQueryParam": ""}');
     assert.equal(binding.callbackRequiredTemplate, '{{isTokenPresent response.nextLink}}');
-    assert.equal(binding.callbackContextTemplate, '{"nextQueryParam": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParamKeyValue %24skiptoken,skipToken}}{{/getTokenValue}}"}');
+    assert.equal(
+      binding.callbackContextTemplate,
+      '{"nextQueryParam": "{{#getTokenValue response.nextLink}}{{extractUrlQueryParamKeyValue %24skiptoken,skipToken}}{{/getTokenValue}}"}',
+    );
     assert.ok(JSON.parse(binding.initialContextTemplate) && JSON.parse(binding.callbackContextTemplate.replace(/\{\{[^}]*\}\}/g, '')));
   });
 

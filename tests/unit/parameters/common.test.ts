@@ -142,7 +142,7 @@ describe('common parameters', () => {
       assert.deepEqual(params.common.config, { file: path.join(dir(), 'model.yml'), environment: 'dev' });
     });
 
-    it('treats the sources directory (the agent\'s value for an empty filePath input) as not set', () => {
+    it("treats the sources directory (the agent's value for an empty filePath input) as not set", () => {
       const params = run({ configFile: dir() }, { 'Build.SourcesDirectory': dir(), 'System.DefaultWorkingDirectory': dir() });
       assert.equal(params.common.config, undefined);
     });
@@ -168,7 +168,7 @@ describe('InputError messages', () => {
     assert.equal(new InputError({ input: 'x', rule: 'bad', value: 'a\nb' }).message, "Input 'x': bad.");
     assert.match(new InputError({ input: 'x', rule: 'bad', value: 'y'.repeat(500) }).message, /got "y{120}…"\.$/);
   });
-  it('InputErrors with one error has that error\'s message', () => {
+  it("InputErrors with one error has that error's message", () => {
     const error = new InputError({ input: 'x', rule: 'bad' });
     assert.equal(new InputErrors([error]).message, error.message);
   });

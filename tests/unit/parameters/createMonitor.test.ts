@@ -62,7 +62,14 @@ describe('DatabricksCreateMonitor parameters', () => {
 
   describe('profile', () => {
     it('reads an inference-log profile', () => {
-      const p = run({ problemType: 'regression', predictionColumn: 'price_hat', labelColumn: 'price', modelIdColumn: 'version', timestampColumn: 'ts', granularities: '1 hour, 1 day,1 week' });
+      const p = run({
+        problemType: 'regression',
+        predictionColumn: 'price_hat',
+        labelColumn: 'price',
+        modelIdColumn: 'version',
+        timestampColumn: 'ts',
+        granularities: '1 hour, 1 day,1 week',
+      });
       assert.deepEqual(p.profile, {
         type: 'inferenceLog',
         problemType: 'regression',
@@ -74,20 +81,26 @@ describe('DatabricksCreateMonitor parameters', () => {
       });
     });
     it('reads time-series and snapshot profiles', () => {
-      assert.deepEqual(run({ profileType: 'timeSeries', granularities: '30 minutes' }).profile, { type: 'timeSeries', timestampColumn: 'timestamp', granularities: ['30 minutes'] });
+      assert.deepEqual(run({ profileType: 'timeSeries', granularities: '30 minutes' }).profile, {
+        type: 'timeSeries',
+        timestampColumn: 'timestamp',
+        granularities: ['30 minutes'],
+      });
       assert.deepEqual(run({ profileType: 'SNAPSHOT' }).profile, { type: 'snapshot' });
     });
     it('rejects unknown pick-list values', () => {
       const errors = errorsOf(() => run({ profileType: 'streaming', problemType: 'ranking', monitorApi: 'v2' }));
-      assert.deepEqual(errors.map((e) => e.rule), [
-        'must be one of inferenceLog, timeSeries, snapshot',
-        'must be one of classification, regression',
-        'must be one of auto, dataQuality, legacy',
-      ]);
+      assert.deepEqual(
+        errors.map((e) => e.rule),
+        ['must be one of inferenceLog, timeSeries, snapshot', 'must be one of classification, regression', 'must be one of auto, dataQuality, legacy'],
+      );
     });
     it('rejects bad column names', () => {
       const errors = errorsOf(() => run({ predictionColumn: 'pred col', labelColumn: '1label', modelIdColumn: 'model.id', timestampColumn: '`ts`' }));
-      assert.deepEqual(errors.map((e) => e.input), ['predictionColumn', 'labelColumn', 'modelIdColumn', 'timestampColumn']);
+      assert.deepEqual(
+        errors.map((e) => e.input),
+        ['predictionColumn', 'labelColumn', 'modelIdColumn', 'timestampColumn'],
+      );
       assert.ok(errors.every((e) => e.rule.startsWith('must be a column name')));
     });
     it('refuses one column in two roles', () => {
@@ -98,7 +111,12 @@ describe('DatabricksCreateMonitor parameters', () => {
     });
     for (const bad of ['2 days', '1 days', 'daily', '7 days']) {
       it(`rejects granularity ${JSON.stringify(bad)}`, () => {
-        expectError(() => run({ granularities: `1 day, ${bad}` }), 'granularities', 'item 2: must be one of 5 minutes, 30 minutes, 1 hour, 1 day, 1 week, 2 weeks, 3 weeks, 4 weeks, 1 month, 1 year', `got "${bad}"`);
+        expectError(
+          () => run({ granularities: `1 day, ${bad}` }),
+          'granularities',
+          'item 2: must be one of 5 minutes, 30 minutes, 1 hour, 1 day, 1 week, 2 weeks, 3 weeks, 4 weeks, 1 month, 1 year',
+          `got "${bad}"`,
+        );
       });
     }
     it('normalises granularity spelling and refuses duplicates', () => {
@@ -163,10 +181,13 @@ describe('DatabricksCreateMonitor parameters', () => {
     });
     it('rejects a bad address and a repeated one', () => {
       const errors = errorsOf(() => run({ notifyEmails: 'ml@contoso.com, ops@, ML@contoso.com' }));
-      assert.deepEqual(errors.map((e) => e.message), [
-        `Input 'notifyEmails' (from the task): item 2: must be an e-mail address; got "ops@".`,
-        `Input 'notifyEmails' (from the task): item 3: repeats item 1; got "ML@contoso.com".`,
-      ]);
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        [
+          `Input 'notifyEmails' (from the task): item 2: must be an e-mail address; got "ops@".`,
+          `Input 'notifyEmails' (from the task): item 3: repeats item 1; got "ML@contoso.com".`,
+        ],
+      );
     });
   });
 
@@ -212,22 +233,21 @@ describe('DatabricksCreateMonitor parameters', () => {
       const errors = errorsOf(() =>
         run({
           warehouseId: 'abc123',
-          driftAlerts: [
-            'js_distance > 0.1',
-            'js_distance > 0.1 ->',
-            'js_distance > 0.1 -> not-an-email',
-            'f1_score < 0.8 -> a@contoso.com',
-            'psi >= 0.2 -> a@contoso.com',
-          ].join('\n'),
+          driftAlerts: ['js_distance > 0.1', 'js_distance > 0.1 ->', 'js_distance > 0.1 -> not-an-email', 'f1_score < 0.8 -> a@contoso.com', 'psi >= 0.2 -> a@contoso.com'].join(
+            '\n',
+          ),
         }),
       );
-      assert.deepEqual(errors.map((e) => e.rule), [
-        'line 1: must look like "<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >= then "-> <email or destination:<name>>[, …]"',
-        'line 2: needs at least one recipient after "->": an e-mail address or destination:<notification destination name>',
-        'line 3: "not-an-email" is neither an e-mail address nor destination:<notification destination name>',
-        'line 4: f1_score is a profile table metric; only drift table metrics are allowed here: population_stability_index, js_distance, ks_test, chi_squared_test, wasserstein_distance, tv_distance, l_infinity_distance, count_delta, avg_delta, percent_null_delta, percent_zeros_delta, percent_distinct_delta',
-        'line 5: unknown metric "psi"; did you mean population_stability_index?',
-      ]);
+      assert.deepEqual(
+        errors.map((e) => e.rule),
+        [
+          'line 1: must look like "<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >= then "-> <email or destination:<name>>[, …]"',
+          'line 2: needs at least one recipient after "->": an e-mail address or destination:<notification destination name>',
+          'line 3: "not-an-email" is neither an e-mail address nor destination:<notification destination name>',
+          'line 4: f1_score is a profile table metric; only drift table metrics are allowed here: population_stability_index, js_distance, ks_test, chi_squared_test, wasserstein_distance, tv_distance, l_infinity_distance, count_delta, avg_delta, percent_null_delta, percent_zeros_delta, percent_distinct_delta',
+          'line 5: unknown metric "psi"; did you mean population_stability_index?',
+        ],
+      );
       assert.equal(errors[4].value, 'psi >= 0.2 -> a@contoso.com');
     });
   });
@@ -287,7 +307,7 @@ describe('DatabricksCreateMonitor parameters', () => {
       ['an unknown key', metrics.replace('type: derived', 'type: derived\n  window: 7'), 'at [1].window, line 9: unknown key'],
       ['no input columns', metrics.replace('input_columns: [price]', 'input_columns: []'), 'at [0].input_columns, line 5: must list at least one column'],
       ['an unknown output type', metrics.replace('output_data_type: double', 'output_data_type: decimal'), 'at [0].output_data_type, line 6: must be one of double'],
-      ['bad StructField JSON', metrics.replace('output_data_type: double', "output_data_type: '{\"name\": 1'"), 'must be StructField JSON with a "type"'],
+      ['bad StructField JSON', metrics.replace('output_data_type: double', 'output_data_type: \'{"name": 1\''), 'must be StructField JSON with a "type"'],
       ['an empty definition', metrics.replace('definition: avg(log(abs(`{{input_column}}`) + 1))', 'definition: " "'), 'at [0].definition, line 4: must not be empty'],
       ['a bad name', metrics.replace('name: log_avg_price', 'name: log avg'), 'at [0].name, line 2: must be a name of letters, digits and _'],
       ['a name used twice', metrics.replace('name: pct_high_value', 'name: log_avg_price'), 'the metric name "log_avg_price" is used twice'],
@@ -303,13 +323,19 @@ describe('DatabricksCreateMonitor parameters', () => {
     const p = run({ monitorApi: 'legacy', refreshAfterCreate: 'true', timeoutMinutes: '120' });
     assert.deepEqual([p.monitorApi, p.refreshAfterCreate, p.timeoutMinutes], ['legacy', true, 120]);
     const errors = errorsOf(() => run({ refreshAfterCreate: 'yes', timeoutMinutes: '121' }));
-    assert.deepEqual(errors.map((e) => e.input), ['refreshAfterCreate', 'timeoutMinutes']);
+    assert.deepEqual(
+      errors.map((e) => e.input),
+      ['refreshAfterCreate', 'timeoutMinutes'],
+    );
   });
 
   it('reports every invalid input together with their names', () => {
     const errors = errorsOf(() =>
       run({ granularities: '2 days', notifyEmails: 'a@b.co,b@b.co,c@b.co,d@b.co,e@b.co,f@b.co', schedule: '0 0 0 * * *', outputSchema: 'main', driftAlerts: 'oops' }),
     );
-    assert.deepEqual(errors.map((e) => e.input), ['granularities', 'outputSchema', 'schedule', 'notifyEmails', 'driftAlerts']);
+    assert.deepEqual(
+      errors.map((e) => e.input),
+      ['granularities', 'outputSchema', 'schedule', 'notifyEmails', 'driftAlerts'],
+    );
   });
 });

@@ -80,7 +80,11 @@ describe('DatabricksDeployServing parameters', () => {
       expectError(() => run({ workloadSize: 'XLarge' }), 'workloadSize', 'must be one of Small, Medium, Large; got "XLarge"');
     });
     it('rejects an unknown workloadType', () => {
-      expectError(() => run({ workloadType: 'TPU' }), 'workloadType', 'must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM');
+      expectError(
+        () => run({ workloadType: 'TPU' }),
+        'workloadType',
+        'must be one of CPU, CPU_MEDIUM, CPU_LARGE, GPU_SMALL, GPU_MEDIUM, GPU_LARGE, GPU_XLARGE, GPU_XLARGE_8, MULTIGPU_MEDIUM',
+      );
     });
     it('reads scaleToZero', () => {
       assert.equal(run({ scaleToZero: 'false' }).scaleToZero, false);
@@ -121,7 +125,11 @@ describe('DatabricksDeployServing parameters', () => {
     });
     for (const bad of ['0', '100', '150', '12.5', 'ten']) {
       it(`rejects canaryPercent ${bad}`, () => {
-        expectError(() => run({ trafficMode: 'canary', canaryPercent: bad }), 'canaryPercent', `Input 'canaryPercent' (from the task): must be an integer from 1 to 99; got "${bad}".`);
+        expectError(
+          () => run({ trafficMode: 'canary', canaryPercent: bad }),
+          'canaryPercent',
+          `Input 'canaryPercent' (from the task): must be an integer from 1 to 99; got "${bad}".`,
+        );
       });
     }
     it('rejects an unknown trafficMode', () => {
@@ -135,17 +143,20 @@ describe('DatabricksDeployServing parameters', () => {
     });
     it('needs catalog and schema when enabled', () => {
       const errors = errorsOf(() => run({ inferenceCatalog: undefined, inferenceSchema: undefined }));
-      assert.deepEqual(errors.map((e) => e.message), [
-        "Input 'inferenceCatalog': is required when inferenceTable is true.",
-        "Input 'inferenceSchema': is required when inferenceTable is true.",
-      ]);
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        ["Input 'inferenceCatalog': is required when inferenceTable is true.", "Input 'inferenceSchema': is required when inferenceTable is true."],
+      );
     });
     it('takes a prefix', () => {
       assert.equal(run({ inferenceTablePrefix: 'churn_v2' }).inferenceTable?.tablePrefix, 'churn_v2');
     });
     it('validates the names', () => {
       const errors = errorsOf(() => run({ inferenceCatalog: 'main.x', inferenceSchema: 'ml logs', inferenceTablePrefix: 'churn-ep', inferenceTable: 'maybe' }));
-      assert.deepEqual(errors.map((e) => e.input), ['inferenceTable', 'inferenceCatalog', 'inferenceSchema', 'inferenceTablePrefix']);
+      assert.deepEqual(
+        errors.map((e) => e.input),
+        ['inferenceTable', 'inferenceCatalog', 'inferenceSchema', 'inferenceTablePrefix'],
+      );
       assert.match(errors[1].message, /must be an identifier of letters, digits, _ or -/);
       assert.match(errors[3].message, /must be letters, digits or _/);
     });
@@ -186,7 +197,10 @@ describe('DatabricksDeployServing parameters', () => {
       const p = run({ waitForReady: 'false', timeoutMinutes: '720', rollbackOnFailure: 'false' });
       assert.deepEqual([p.waitForReady, p.timeoutMinutes, p.rollbackOnFailure], [false, 720, false]);
       const errors = errorsOf(() => run({ waitForReady: 'no', timeoutMinutes: '721', rollbackOnFailure: '0' }));
-      assert.deepEqual(errors.map((e) => e.input), ['waitForReady', 'timeoutMinutes', 'rollbackOnFailure']);
+      assert.deepEqual(
+        errors.map((e) => e.input),
+        ['waitForReady', 'timeoutMinutes', 'rollbackOnFailure'],
+      );
     });
   });
 
@@ -205,7 +219,11 @@ describe('DatabricksDeployServing parameters', () => {
       expectError(() => run({ smokeTestPayload: '{"inputs": [1,}' }), 'smokeTestPayload', 'the JSON text is not valid JSON');
     });
     it('rejects a missing file', () => {
-      expectError(() => run({ smokeTestPayload: 'nope.json' }, { 'System.DefaultWorkingDirectory': dir() }), 'smokeTestPayload', `there is no file ${path.join(dir(), 'nope.json')}`);
+      expectError(
+        () => run({ smokeTestPayload: 'nope.json' }, { 'System.DefaultWorkingDirectory': dir() }),
+        'smokeTestPayload',
+        `there is no file ${path.join(dir(), 'nope.json')}`,
+      );
     });
     it('rejects a file that is not JSON', () => {
       const file = writeFile(dir(), 'bad.json', 'inputs: [1]');
@@ -213,16 +231,15 @@ describe('DatabricksDeployServing parameters', () => {
     });
     it('rejects an array and an object without a known key', () => {
       expectError(() => run({ smokeTestPayload: '[1, 2]' }), 'smokeTestPayload', 'must be a JSON object');
-      expectError(
-        () => run({ smokeTestPayload: '{"rows": []}' }),
-        'smokeTestPayload',
-        'must have one of the keys dataframe_records, dataframe_split, instances, inputs',
-      );
+      expectError(() => run({ smokeTestPayload: '{"rows": []}' }), 'smokeTestPayload', 'must have one of the keys dataframe_records, dataframe_split, instances, inputs');
     });
   });
 
   it('reports every invalid input together with their names', () => {
     const errors = errorsOf(() => run({ endpointName: 'my endpoint', canaryPercent: '150', workloadSize: 'Huge', smokeTestPayload: 'not json', modelAlias: 'champion' }));
-    assert.deepEqual(errors.map((e) => e.input), ['endpointName', 'workloadSize', 'canaryPercent', 'smokeTestPayload', 'modelVersion']);
+    assert.deepEqual(
+      errors.map((e) => e.input),
+      ['endpointName', 'workloadSize', 'canaryPercent', 'smokeTestPayload', 'modelVersion'],
+    );
   });
 });

@@ -18,7 +18,17 @@ function problem(text: string, tables: readonly ('drift' | 'profile')[] = ALL): 
 
 describe('threshold rules', () => {
   it('parse with or without spaces, any number notation, any metric case', () => {
-    assert.deepEqual(parsed('js_distance>0.1'), { metric: 'js_distance', field: undefined, table: 'drift', scope: 'column', category: 'drift', column: 'js_distance', op: '>', value: 0.1, text: 'js_distance > 0.1' });
+    assert.deepEqual(parsed('js_distance>0.1'), {
+      metric: 'js_distance',
+      field: undefined,
+      table: 'drift',
+      scope: 'column',
+      category: 'drift',
+      column: 'js_distance',
+      op: '>',
+      value: 0.1,
+      text: 'js_distance > 0.1',
+    });
     assert.equal(parsed('avg_delta < -0.5').value, -0.5);
     assert.equal(parsed('count_delta >= 1e3').value, 1000);
     assert.equal(parsed('Population_Stability_Index <= .25').metric, 'population_stability_index');
@@ -68,7 +78,14 @@ describe('threshold rules', () => {
 
 describe('data-quality rules and custom metrics', () => {
   it('column statistics of the profile table are data-quality rules on each column', () => {
-    for (const [text, column] of [['max > 120', 'max'], ['min < 0', 'min'], ['num_nulls > 10', 'num_nulls'], ['avg >= 50', 'avg'], ['stddev > 30', 'stddev'], ['percent_null > 5', 'percent_null']] as const) {
+    for (const [text, column] of [
+      ['max > 120', 'max'],
+      ['min < 0', 'min'],
+      ['num_nulls > 10', 'num_nulls'],
+      ['avg >= 50', 'avg'],
+      ['stddev > 30', 'stddev'],
+      ['percent_null > 5', 'percent_null'],
+    ] as const) {
       const r = parsed(text);
       assert.deepEqual([r.table, r.scope, r.category, r.column], ['profile', 'column', 'data-quality', column], text);
     }
@@ -94,22 +111,22 @@ describe('drift alert rules', () => {
   it('parse the condition and the recipients', () => {
     const result = parseDriftAlert('chi_squared_test.pvalue < 0.01 ->ops@contoso.com,  ml@contoso.com');
     assert.ok(result.ok);
-    assert.deepEqual([result.value.column, result.value.op, result.value.value, result.value.emails, result.value.text], [
-      'chi_squared_test.pvalue',
-      '<',
-      0.01,
-      ['ops@contoso.com', 'ml@contoso.com'],
-      'chi_squared_test.pvalue < 0.01 -> ops@contoso.com, ml@contoso.com',
-    ]);
+    assert.deepEqual(
+      [result.value.column, result.value.op, result.value.value, result.value.emails, result.value.text],
+      ['chi_squared_test.pvalue', '<', 0.01, ['ops@contoso.com', 'ml@contoso.com'], 'chi_squared_test.pvalue < 0.01 -> ops@contoso.com, ml@contoso.com'],
+    );
   });
   it('take notification destinations by name next to e-mail addresses', () => {
     const result = parseDriftAlert('population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, Destination: PagerDuty on-call');
     assert.ok(result.ok);
-    assert.deepEqual([result.value.emails, result.value.destinations, result.value.text], [
-      ['mlops@contoso.com'],
-      ['MLOps Slack', 'PagerDuty on-call'],
-      'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:PagerDuty on-call',
-    ]);
+    assert.deepEqual(
+      [result.value.emails, result.value.destinations, result.value.text],
+      [
+        ['mlops@contoso.com'],
+        ['MLOps Slack', 'PagerDuty on-call'],
+        'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:PagerDuty on-call',
+      ],
+    );
     const only = parseDriftAlert('js_distance > 0.1 -> destination:Teams');
     assert.ok(only.ok);
     assert.deepEqual([only.value.emails, only.value.destinations], [[], ['Teams']]);

@@ -39,7 +39,10 @@ describe('DatabricksRefreshMonitors parameters', () => {
     });
     it('reports bad and repeated tables by line', () => {
       const errors = errorsOf(() => run({ tables: 'main.ml.a\nmain.ml\nmain.ml.a' }));
-      assert.deepEqual(errors.map((e) => e.rule), ['line 2: must be a three-part name catalog.schema.table, each part letters, digits, _ or - (backticks allowed around a part)', 'line 3: repeats line 1']);
+      assert.deepEqual(
+        errors.map((e) => e.rule),
+        ['line 2: must be a three-part name catalog.schema.table, each part letters, digits, _ or - (backticks allowed around a part)', 'line 3: repeats line 1'],
+      );
     });
     it('rejects a schemaName that is not two parts', () => {
       expectError(() => run({ schemaName: 'main' }), 'schemaName', 'must be a two-part name catalog.schema');
@@ -56,7 +59,10 @@ describe('DatabricksRefreshMonitors parameters', () => {
       const p = run({ waitForCompletion: 'false', timeoutMinutes: '1440' });
       assert.deepEqual([p.waitForCompletion, p.timeoutMinutes], [false, 1440]);
       const errors = errorsOf(() => run({ waitForCompletion: 'nope', timeoutMinutes: '1441' }));
-      assert.deepEqual(errors.map((e) => e.input), ['waitForCompletion', 'timeoutMinutes']);
+      assert.deepEqual(
+        errors.map((e) => e.input),
+        ['waitForCompletion', 'timeoutMinutes'],
+      );
     });
   });
 
@@ -78,13 +84,16 @@ describe('DatabricksRefreshMonitors parameters', () => {
     });
     it('report each bad rule with its line and text', () => {
       const errors = errorsOf(() => run({ warehouseId: 'abc123', thresholds: 'psi >> 0.2\nwasserstien_distance > 1\njs_distance > high\nks_test < 0.05\njs_distance' }));
-      assert.deepEqual(errors.map((e) => e.message), [
-        `Input 'thresholds' (from the task): line 1: unknown metric "psi"; did you mean population_stability_index?; got "psi >> 0.2".`,
-        `Input 'thresholds' (from the task): line 2: unknown metric "wasserstien_distance"; did you mean wasserstein_distance?; got "wasserstien_distance > 1".`,
-        `Input 'thresholds' (from the task): line 3: the threshold "high" is not a number; got "js_distance > high".`,
-        `Input 'thresholds' (from the task): line 4: ks_test is a struct; name a field: ks_test.pvalue or ks_test.statistic; got "ks_test < 0.05".`,
-        `Input 'thresholds' (from the task): line 5: needs a comparison after the metric: "<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=; got "js_distance".`,
-      ]);
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        [
+          `Input 'thresholds' (from the task): line 1: unknown metric "psi"; did you mean population_stability_index?; got "psi >> 0.2".`,
+          `Input 'thresholds' (from the task): line 2: unknown metric "wasserstien_distance"; did you mean wasserstein_distance?; got "wasserstien_distance > 1".`,
+          `Input 'thresholds' (from the task): line 3: the threshold "high" is not a number; got "js_distance > high".`,
+          `Input 'thresholds' (from the task): line 4: ks_test is a struct; name a field: ks_test.pvalue or ks_test.statistic; got "ks_test < 0.05".`,
+          `Input 'thresholds' (from the task): line 5: needs a comparison after the metric: "<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=; got "js_distance".`,
+        ],
+      );
     });
     it('reject an unknown operator', () => {
       expectError(() => run({ warehouseId: 'abc123', thresholds: 'population_stability_index >> 0.2' }), 'thresholds', 'line 1: unknown operator ">>"; use <, <=, > or >=');
@@ -109,9 +118,20 @@ describe('DatabricksRefreshMonitors parameters', () => {
     });
     it('rejects bad values', () => {
       const errors = errorsOf(() =>
-        run({ driftType: 'ROLLING', columns: 'age, 2nd col', excludeColumns: 'id, id', evaluationWindows: '101', violationWindows: '0', onDrift: 'stop', onInsufficientData: 'skip' }),
+        run({
+          driftType: 'ROLLING',
+          columns: 'age, 2nd col',
+          excludeColumns: 'id, id',
+          evaluationWindows: '101',
+          violationWindows: '0',
+          onDrift: 'stop',
+          onInsufficientData: 'skip',
+        }),
       );
-      assert.deepEqual(errors.map((e) => e.input), ['driftType', 'columns', 'excludeColumns', 'evaluationWindows', 'violationWindows', 'onDrift', 'onInsufficientData']);
+      assert.deepEqual(
+        errors.map((e) => e.input),
+        ['driftType', 'columns', 'excludeColumns', 'evaluationWindows', 'violationWindows', 'onDrift', 'onInsufficientData'],
+      );
     });
     it('needs violationWindows ≤ evaluationWindows', () => {
       expectError(() => run({ evaluationWindows: '2', violationWindows: '3' }), 'violationWindows', 'must be at most evaluationWindows (2)');
@@ -136,6 +156,9 @@ describe('DatabricksRefreshMonitors parameters', () => {
 
   it('reports every invalid input together with their names', () => {
     const errors = errorsOf(() => run({ tables: 'x', concurrency: '100', thresholds: 'psi >> 0.2', onDrift: 'explode' }));
-    assert.deepEqual(errors.map((e) => e.input), ['tables', 'concurrency', 'thresholds', 'onDrift']);
+    assert.deepEqual(
+      errors.map((e) => e.input),
+      ['tables', 'concurrency', 'thresholds', 'onDrift'],
+    );
   });
 });

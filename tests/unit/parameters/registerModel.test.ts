@@ -82,7 +82,14 @@ describe('DatabricksRegisterModel parameters', () => {
 
   describe('artifactPath', () => {
     it('takes a relative path', () => {
-      assert.deepEqual(run({ artifactPath: 'models/churn' }).source, { kind: 'run', runId: RUN_ID, experimentName: undefined, runFilter: undefined, modelId: undefined, artifactPath: 'models/churn' });
+      assert.deepEqual(run({ artifactPath: 'models/churn' }).source, {
+        kind: 'run',
+        runId: RUN_ID,
+        experimentName: undefined,
+        runFilter: undefined,
+        modelId: undefined,
+        artifactPath: 'models/churn',
+      });
     });
     for (const bad of ['/model', '../model', 'a/../b', 'a//b']) {
       it(`rejects ${bad}`, () => {
@@ -114,9 +121,9 @@ describe('DatabricksRegisterModel parameters', () => {
         errors.map((e) => e.message),
         [
           "Input 'tags' (from the task): line 2: must be key=value.",
-          "Input 'tags' (from the task): line 3: key must be letters, digits, _ . - / or spaces, at most 250 characters; got \"bad:key\".",
-          "Input 'tags' (from the task): line 4: duplicate key (also on line 1); got \"a\".",
-          "Input 'tags' (from the task): line 5: the value of \"long\" must be at most 5000 characters.",
+          'Input \'tags\' (from the task): line 3: key must be letters, digits, _ . - / or spaces, at most 250 characters; got "bad:key".',
+          'Input \'tags\' (from the task): line 4: duplicate key (also on line 1); got "a".',
+          'Input \'tags\' (from the task): line 5: the value of "long" must be at most 5000 characters.',
         ],
       );
     });
@@ -156,10 +163,13 @@ describe('DatabricksRegisterModel parameters', () => {
     }
     it('rejects non-boolean promoteOnTie and failIfNotImproved', () => {
       const errors = errorsOf(() => run({ promoteOnTie: '1', failIfNotImproved: 'no' }));
-      assert.deepEqual(errors.map((e) => [e.input, e.rule]), [
-        ['promoteOnTie', 'must be true or false'],
-        ['failIfNotImproved', 'must be true or false'],
-      ]);
+      assert.deepEqual(
+        errors.map((e) => [e.input, e.rule]),
+        [
+          ['promoteOnTie', 'must be true or false'],
+          ['failIfNotImproved', 'must be true or false'],
+        ],
+      );
     });
     for (const bad of ['latest', 'Latest', '1champion', 'champ ion', 'a'.repeat(256)]) {
       it(`rejects baselineAlias ${JSON.stringify(bad.slice(0, 20))}`, () => {
@@ -184,11 +194,7 @@ describe('DatabricksRegisterModel parameters', () => {
       expectError(() => run({ candidateAliases: 'challenger, champion' }), 'candidateAliases', '"champion" is also in promoteAliases');
     });
     it('refuses the baselineAlias among candidateAliases when the gate is on', () => {
-      expectError(
-        () => run({ compareMetric: 'f1', baselineAlias: 'prod', candidateAliases: 'prod' }),
-        'candidateAliases',
-        'must not contain the baselineAlias "prod"',
-      );
+      expectError(() => run({ compareMetric: 'f1', baselineAlias: 'prod', candidateAliases: 'prod' }), 'candidateAliases', 'must not contain the baselineAlias "prod"');
     });
   });
 
@@ -225,7 +231,12 @@ describe('DatabricksRegisterModel parameters', () => {
     });
     it('keep other refs as they are and add a slash to the collection URI', () => {
       const tags = lineageTags(
-        mapVariableSource({ 'Build.SourceBranch': 'refs/pull/12/merge', 'Build.BuildId': '9', 'System.CollectionUri': 'https://tfs.contoso.com/tfs/Default', 'System.TeamProject': 'p' }),
+        mapVariableSource({
+          'Build.SourceBranch': 'refs/pull/12/merge',
+          'Build.BuildId': '9',
+          'System.CollectionUri': 'https://tfs.contoso.com/tfs/Default',
+          'System.TeamProject': 'p',
+        }),
       );
       assert.deepEqual(tags, [
         { key: 'branch', value: 'refs/pull/12/merge' },

@@ -20,7 +20,11 @@ describe('DeployServing inference retention parameters and SQL', () => {
 
   it('needs a warehouse and an inference table', () => {
     expectError(() => build(buildParameters, { ...BASE, inferenceRetentionDays: '30' }), 'warehouseId', 'required when inferenceRetentionDays');
-    expectError(() => build(buildParameters, { ...BASE, inferenceRetentionDays: '30', warehouseId: 'w1', inferenceTable: 'false' }), 'inferenceRetentionDays', 'needs inferenceTable true');
+    expectError(
+      () => build(buildParameters, { ...BASE, inferenceRetentionDays: '30', warehouseId: 'w1', inferenceTable: 'false' }),
+      'inferenceRetentionDays',
+      'needs inferenceTable true',
+    );
     expectError(() => build(buildParameters, { ...BASE, inferenceRetentionDays: '3651', warehouseId: 'w1' }), 'inferenceRetentionDays', 'from 0 to 3650');
   });
 

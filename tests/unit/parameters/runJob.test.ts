@@ -27,7 +27,7 @@ describe('DatabricksRunJob parameters', () => {
     assert.deepEqual(p.step, { collectionId: 'local', buildId: 'local', stage: '', job: '', step: 'DatabricksRunJob', attempt: 1 });
   });
 
-  it('reads the job: section of the settings file; a jobId on the task replaces the file\'s jobName', () => {
+  it("reads the job: section of the settings file; a jobId on the task replaces the file's jobName", () => {
     const configFile = writeFile(dir(), 'mlops.yml', FILE);
     const fromFile = build(buildParameters, { azureSubscription: 'c', configFile });
     assert.deepEqual(fromFile.job, { kind: 'name', jobName: 'churn training' });
@@ -41,7 +41,11 @@ describe('DatabricksRunJob parameters', () => {
   });
 
   it('reads the pipeline step the idempotency token comes from', () => {
-    const p = build(buildParameters, { ...CONNECTION, jobId: '1' }, { 'System.CollectionId': 'c1', 'Build.BuildId': '9', 'System.StageName': 'Train', 'System.PhaseName': 'train', 'System.TaskInstanceName': 'run', 'System.JobAttempt': '3' });
+    const p = build(
+      buildParameters,
+      { ...CONNECTION, jobId: '1' },
+      { 'System.CollectionId': 'c1', 'Build.BuildId': '9', 'System.StageName': 'Train', 'System.PhaseName': 'train', 'System.TaskInstanceName': 'run', 'System.JobAttempt': '3' },
+    );
     assert.deepEqual(p.step, { collectionId: 'c1', buildId: '9', stage: 'Train', job: 'train', step: 'run', attempt: 3 });
   });
 

@@ -41,7 +41,10 @@ function manifestOutputs(manifests: readonly TaskManifest[]): (taskRef: string) 
   const byRef = new Map<string, readonly string[]>();
   for (const m of manifests) {
     const outputs = (m as TaskManifest & { outputVariables?: Array<{ name: string }> }).outputVariables ?? [];
-    byRef.set(taskReference(m).toLowerCase(), outputs.map((o) => o.name));
+    byRef.set(
+      taskReference(m).toLowerCase(),
+      outputs.map((o) => o.name),
+    );
   }
   return (taskRef) => byRef.get(taskRef.toLowerCase());
 }
@@ -83,7 +86,7 @@ describe('pipeline schema generation (tests/helpers/pipelineSchema)', () => {
 
   it('keeps every required input required for a task without a settings file', () => {
     const plain: TaskManifest = { ...sample, inputs: sample.inputs!.filter((i) => i.name !== 'configFile') };
-    const inputsNode = ((taskSchemaEntries(plain).inputs.properties as SchemaNode).inputs as SchemaNode);
+    const inputsNode = (taskSchemaEntries(plain).inputs.properties as SchemaNode).inputs as SchemaNode;
     assert.deepEqual(inputsNode.required, ['azureSubscription', 'target']);
     assert.equal(inputsNode.anyOf, undefined);
   });
@@ -94,7 +97,7 @@ describe('pipeline schema generation (tests/helpers/pipelineSchema)', () => {
     const task = (extended.definitions as SchemaNode).task as SchemaNode;
     assert.equal((task.anyOf as unknown[]).length, 2);
     assert.equal((((task.properties as SchemaNode).task as SchemaNode).anyOf as unknown[]).length, 2);
-    assert.equal(((((base.definitions as SchemaNode).task as SchemaNode).anyOf) as unknown[]).length, 1, 'the input schema is not modified');
+    assert.equal((((base.definitions as SchemaNode).task as SchemaNode).anyOf as unknown[]).length, 1, 'the input schema is not modified');
     assert.throws(() => extendServiceSchema({ definitions: {} }, [sample]), /definitions\.task is not an object/);
   });
 
@@ -180,8 +183,7 @@ describe('pipelines validate against the Azure Pipelines schema with our tasks',
     }
   });
 
-  const deploy = (inputs: string): string =>
-    ['steps:', '  - task: DatabricksDeployServing@1', '    inputs:', '      azureSubscription: mlops-dev', inputs].join('\n') + '\n';
+  const deploy = (inputs: string): string => ['steps:', '  - task: DatabricksDeployServing@1', '    inputs:', '      azureSubscription: mlops-dev', inputs].join('\n') + '\n';
 
   it('accepts a valid step of our task (the baseline of the failing cases below)', async () => {
     assert.deepEqual(await validator.validate(deploy('      endpointName: churn\n      modelName: main.ml.churn\n      trafficMode: canary')), []);
@@ -189,7 +191,10 @@ describe('pipelines validate against the Azure Pipelines schema with our tasks',
 
   it('reports a misspelled input of our task', async () => {
     const diagnostics = await validator.validate(deploy('      endpointNme: churn\n      modelName: main.ml.churn'));
-    assert.ok(diagnostics.some((d) => d.line === 5 && /Unexpected property endpointNme/.test(d.message)), formatDiagnostics('typo', diagnostics));
+    assert.ok(
+      diagnostics.some((d) => d.line === 5 && /Unexpected property endpointNme/.test(d.message)),
+      formatDiagnostics('typo', diagnostics),
+    );
   });
 
   it('reports a value that is not in a pick list', async () => {
@@ -206,18 +211,25 @@ describe('pipelines validate against the Azure Pipelines schema with our tasks',
     const withSample = new PipelineValidator(extendServiceSchema(JSON.parse(readFileSync(serviceSchemaPath()!, 'utf8')) as SchemaNode, [sample]));
     const step = (inputs: string): string => `steps:\n  - task: SampleTask@2\n    inputs:\n      azureSubscription: c\n${inputs}\n`;
     const missing = await withSample.validate(step('      mode: fast'));
-    assert.ok(missing.some((d) => /Missing property "target"/.test(d.message)), formatDiagnostics('missing', missing));
+    assert.ok(
+      missing.some((d) => /Missing property "target"/.test(d.message)),
+      formatDiagnostics('missing', missing),
+    );
     assert.deepEqual(await withSample.validate(step('      configFile: settings.yml')), []);
   });
 
   it('reports a step without the service connection even with a settings file', async () => {
     const text = 'steps:\n  - task: DatabricksRefreshMonitors@1\n    inputs:\n      configFile: settings.yml\n';
     const diagnostics = await validator.validate(text);
-    assert.ok(diagnostics.some((d) => /Missing property "azureSubscription"/.test(d.message)), formatDiagnostics('connection', diagnostics));
+    assert.ok(
+      diagnostics.some((d) => /Missing property "azureSubscription"/.test(d.message)),
+      formatDiagnostics('connection', diagnostics),
+    );
   });
 
   it('tolerates a template expression in a name the pattern checks, but not a literal that breaks it', async () => {
-    const job = (name: string) => `parameters:\n  - name: envs\n    type: object\n    default: [dev]\njobs:\n  - \${{ each env in parameters.envs }}:\n      - job: ${name}\n        steps:\n          - script: echo hi\n`;
+    const job = (name: string) =>
+      `parameters:\n  - name: envs\n    type: object\n    default: [dev]\njobs:\n  - \${{ each env in parameters.envs }}:\n      - job: ${name}\n        steps:\n          - script: echo hi\n`;
     assert.deepEqual(await validator.validate(job('refresh_${{ env }}')), []);
     assert.match(formatDiagnostics('x', await validator.validate(job('refresh.${{ env }}'))), /does not match the pattern/);
     assert.match(formatDiagnostics('x', await validator.validate(job('re fresh'))), /does not match the pattern/);

@@ -29,24 +29,60 @@ function rows(metric: string, series: Record<string, Array<number | null | undef
 }
 
 describe('refresh monitors: gate SQL', () => {
-  const tables = { driftMetricsTable: 'main.ml_mon.churn_drift_metrics', profileMetricsTable: 'main.ml_mon.churn_profile_metrics', granularity: '1 day', modelIdColumn: 'model_id' };
-  const rules = [rule('population_stability_index >= 0.2'), rule('ks_test.pvalue < 0.05'), rule('f1_score < 0.8'), rule('js_distance > 0.1'), rule('population_stability_index > 0.5')];
+  const tables = {
+    driftMetricsTable: 'main.ml_mon.churn_drift_metrics',
+    profileMetricsTable: 'main.ml_mon.churn_profile_metrics',
+    granularity: '1 day',
+    modelIdColumn: 'model_id',
+  };
+  const rules = [
+    rule('population_stability_index >= 0.2'),
+    rule('ks_test.pvalue < 0.05'),
+    rule('f1_score < 0.8'),
+    rule('js_distance > 0.1'),
+    rule('population_stability_index > 0.5'),
+  ];
 
   it('puts every value in named parameters and none in the SQL text', () => {
-    const drift = driftStatement(tables, rules.filter((r) => r.table === 'drift'), { driftType: 'CONSECUTIVE', windows: 7 });
-    const profile = profileStatement(tables, rules.filter((r) => r.table === 'profile'), { windows: 7 });
+    const drift = driftStatement(
+      tables,
+      rules.filter((r) => r.table === 'drift'),
+      { driftType: 'CONSECUTIVE', windows: 7 },
+    );
+    const profile = profileStatement(
+      tables,
+      rules.filter((r) => r.table === 'profile'),
+      { windows: 7 },
+    );
     for (const s of [drift, profile]) {
       // No literal of any kind: every value is a parameter.
       assert.doesNotMatch(s.statement, /['"]/);
       assert.doesNotMatch(s.statement, /\b7\b|CONSECUTIVE|1 day|INPUT|0\.2|0\.05|0\.8/);
       for (const p of s.parameters) assert.ok(s.statement.includes(`:${p.name}`), `:${p.name} is used`);
-      assert.deepEqual(s.parameters.find((p) => p.name === 'windows'), { name: 'windows', value: '7', type: 'INT' });
+      assert.deepEqual(
+        s.parameters.find((p) => p.name === 'windows'),
+        { name: 'windows', value: '7', type: 'INT' },
+      );
     }
     assert.deepEqual(
       drift.parameters.map((p) => [p.name, p.value]),
-      [['drift_type', 'CONSECUTIVE'], ['table_level', ':table'], ['granularity', '1 day'], ['all_models', '*'], ['windows', '7']],
+      [
+        ['drift_type', 'CONSECUTIVE'],
+        ['table_level', ':table'],
+        ['granularity', '1 day'],
+        ['all_models', '*'],
+        ['windows', '7'],
+      ],
     );
-    assert.deepEqual(profile.parameters.map((p) => [p.name, p.value]), [['log_type', 'INPUT'], ['granularity', '1 day'], ['all_models', '*'], ['windows', '7']]);
+    assert.deepEqual(
+      profile.parameters.map((p) => [p.name, p.value]),
+      [
+        ['log_type', 'INPUT'],
+        ['granularity', '1 day'],
+        ['all_models', '*'],
+        ['windows', '7'],
+      ],
+    );
     // One select per distinct metric column, quoted.
     assert.deepEqual(drift.metrics, ['population_stability_index', 'ks_test.pvalue', 'js_distance']);
     assert.match(drift.statement, /CAST\(`ks_test`\.`pvalue` AS DOUBLE\) AS m1/);
@@ -58,7 +94,10 @@ describe('refresh monitors: gate SQL', () => {
 
   it('leaves out the granularity and model filters when the monitor has none', () => {
     const s = driftStatement({ driftMetricsTable: 'c.s.t_drift_metrics' }, [rules[0]!], { driftType: 'BASELINE', windows: 1 });
-    assert.deepEqual(s.parameters.map((p) => p.name), ['drift_type', 'table_level', 'windows']);
+    assert.deepEqual(
+      s.parameters.map((p) => p.name),
+      ['drift_type', 'table_level', 'windows'],
+    );
     assert.doesNotMatch(s.statement, /granularity|all_models/);
   });
 
@@ -88,10 +127,13 @@ describe('refresh monitors: gate SQL', () => {
       ['population_stability_index', 'ks_test.pvalue'],
       METRIC_ALIAS,
     );
-    assert.deepEqual(parsed.rows.map((r) => [r.column, r.rank, r.start, r.values]), [
-      ['age', 1, '2025-01-02T00:00:00.000Z', [0.25, null]],
-      ['age', 2, '2025-01-01T00:00:00.000Z', [0.1, null]],
-    ]);
+    assert.deepEqual(
+      parsed.rows.map((r) => [r.column, r.rank, r.start, r.values]),
+      [
+        ['age', 1, '2025-01-02T00:00:00.000Z', [0.25, null]],
+        ['age', 2, '2025-01-01T00:00:00.000Z', [0.1, null]],
+      ],
+    );
     assert.throws(() => parseMetricRows([{ column_name: 'age', window_rank: null }], ['x'], METRIC_ALIAS), /window rank/);
   });
 });
@@ -138,7 +180,15 @@ describe('refresh monitors: rule evaluation', () => {
     const byColumn = Object.fromEntries(e.columns.map((c) => [c.column, c]));
     assert.equal(byColumn.twoWithLatest!.drifted, true);
     assert.equal(byColumn.twoWithLatest!.violations, 2);
-    assert.deepEqual(byColumn.twoWithLatest!.windows.map((w) => [w.value, w.violated]), [[0.0, false], [0.25, true], [0.1, false], [0.3, true]]);
+    assert.deepEqual(
+      byColumn.twoWithLatest!.windows.map((w) => [w.value, w.violated]),
+      [
+        [0.0, false],
+        [0.25, true],
+        [0.1, false],
+        [0.3, true],
+      ],
+    );
     assert.equal(byColumn.twoWithLatest!.windows[3]!.start, '2025-01-20T00:00:00Z');
     assert.equal(byColumn.threeNotLatest!.drifted, false);
     assert.equal(byColumn.oneOnlyLatest!.drifted, false);
@@ -147,7 +197,10 @@ describe('refresh monitors: rule evaluation', () => {
     // Worst first when aggregated.
     const gate = tableGate([e]);
     assert.equal(gate.verdict, 'drift');
-    assert.deepEqual(gate.columns.map((c) => c.column), ['twoWithLatest', 'allFour', 'oneOnlyLatest', 'threeNotLatest']);
+    assert.deepEqual(
+      gate.columns.map((c) => c.column),
+      ['twoWithLatest', 'allFour', 'oneOnlyLatest', 'threeNotLatest'],
+    );
   });
 
   it('decides with fewer windows than M only when the answer is certain', () => {
@@ -178,7 +231,10 @@ describe('refresh monitors: rule evaluation', () => {
     const ks = rule('ks_test.pvalue < 0.05');
     const e = evaluateRule('t', ks, rows(ks.column, { age: [0.5], city: [null] }), SETTINGS, 'x');
     assert.equal(e.insufficient, undefined);
-    assert.deepEqual(e.columns.map((c) => c.column), ['age']);
+    assert.deepEqual(
+      e.columns.map((c) => c.column),
+      ['age'],
+    );
     assert.equal(tableGate([e]).verdict, 'no-drift');
   });
 
@@ -188,12 +244,18 @@ describe('refresh monitors: rule evaluation', () => {
     const only = evaluateRule('t', psi, data, { ...SETTINGS, columns: ['income', 'city'] }, 'x');
     assert.deepEqual(only.columns.map((c) => c.column).sort(), ['city', 'income']);
     const excluded = evaluateRule('t', psi, data, { ...SETTINGS, excludeColumns: ['age', 'city'] }, 'x');
-    assert.deepEqual(excluded.columns.map((c) => c.column), ['income']);
+    assert.deepEqual(
+      excluded.columns.map((c) => c.column),
+      ['income'],
+    );
     const missing = evaluateRule('t', psi, data, { ...SETTINGS, columns: ['nope'] }, 'x');
     assert.match(missing.insufficient!, /no rows for the selected columns/);
     const f1 = rule('f1_score < 0.8');
     const model = evaluateRule('t', f1, rows(f1.column, { ':table': [0.7], age: [0.1] }), { ...SETTINGS, columns: ['age'] }, 'x');
-    assert.deepEqual(model.columns.map((c) => [c.column, c.drifted]), [[':table', true]]);
+    assert.deepEqual(
+      model.columns.map((c) => [c.column, c.drifted]),
+      [[':table', true]],
+    );
   });
 
   it('merges the all-models (*) and NULL model rows of one window', () => {
@@ -228,7 +290,24 @@ describe('refresh monitors: verdicts and task result', () => {
     refresh: { state: 'SUCCESS', startedByTask: true },
     verdict,
     reason,
-    columns: verdict === 'drift' ? [{ table: name, column: 'age', rule: 'population_stability_index >= 0.2', metric: 'population_stability_index', threshold: 0.2, op: '>=', latest: 0.3, windows: [], violations: 1, drifted: true, severity: 0.5 }] : [],
+    columns:
+      verdict === 'drift'
+        ? [
+            {
+              table: name,
+              column: 'age',
+              rule: 'population_stability_index >= 0.2',
+              metric: 'population_stability_index',
+              threshold: 0.2,
+              op: '>=',
+              latest: 0.3,
+              windows: [],
+              violations: 1,
+              drifted: true,
+              severity: 0.5,
+            },
+          ]
+        : [],
   });
 
   it('maps each outcome under each setting', () => {

@@ -27,7 +27,10 @@ interface DriftSeed {
   ksP?: number | null;
 }
 
-async function engineWithTables(drift: DriftSeed[], profile: Array<{ day: number; column: string; logType?: string; f1: number | null; model?: string | null }>): Promise<SqlEngine> {
+async function engineWithTables(
+  drift: DriftSeed[],
+  profile: Array<{ day: number; column: string; logType?: string; f1: number | null; model?: string | null }>,
+): Promise<SqlEngine> {
   const uc = new UnityCatalogStore(() => Date.now());
   uc.addSchema('main.ml_mon');
   const engine = new SqlEngine(() => uc);
@@ -104,14 +107,23 @@ describe('refresh monitors: gate SQL on the SQL engine', () => {
       ],
     );
     const e = evaluateRule(DRIFT, psi, data, { evaluationWindows: 3, violationWindows: 3, columns: [], excludeColumns: [] }, 'none');
-    assert.deepEqual(e.columns.map((c) => [c.column, c.drifted, c.violations]), [['age', true, 3], ['city', false, 0]]);
+    assert.deepEqual(
+      e.columns.map((c) => [c.column, c.drifted, c.violations]),
+      [
+        ['age', true, 3],
+        ['city', false, 0],
+      ],
+    );
     assert.equal(e.columns[0]!.windows[0]!.end, '2025-01-04T00:00:00.000Z');
   });
 
   it('counts rows without a model id (not an inference log) as whole-table rows', async () => {
     const engine = await engineWithTables([{ day: 0, column: 'age', model: null, psi: 0.3 }], []);
     const data = await run(engine, driftStatement(tables, [psi], { driftType: 'BASELINE', windows: 1 }));
-    assert.deepEqual(data.rows.map((r) => r.values), [[0.3]]);
+    assert.deepEqual(
+      data.rows.map((r) => r.values),
+      [[0.3]],
+    );
     const noFilters = await run(engine, driftStatement({ driftMetricsTable: DRIFT }, [psi], { driftType: 'BASELINE', windows: 1 }));
     assert.equal(noFilters.rows.length, 1);
   });
@@ -135,7 +147,10 @@ describe('refresh monitors: gate SQL on the SQL engine', () => {
     );
     const data = await run(engine, profileStatement(tables, [f1], { windows: 2 }));
     const e = evaluateRule(PROFILE, f1, data, { evaluationWindows: 2, violationWindows: 1, columns: [], excludeColumns: [] }, 'none');
-    assert.deepEqual(e.columns.map((c) => [c.column, c.latest, c.windows.map((w) => w.value), c.drifted]), [[':table', 0.7, [0.9, 0.7], true]]);
+    assert.deepEqual(
+      e.columns.map((c) => [c.column, c.latest, c.windows.map((w) => w.value), c.drifted]),
+      [[':table', 0.7, [0.9, 0.7], true]],
+    );
   });
 
   describe('one model id slice (modelId)', () => {
@@ -155,12 +170,27 @@ describe('refresh monitors: gate SQL on the SQL engine', () => {
     it("reads only the slice's rows, its own windows ranked, the model id compared case-insensitively", async () => {
       const engine = await engineWithTables(seeds(), []);
       const statement = driftStatement(slice('Main.ML.churn_model/8'), [psi], { driftType: 'BASELINE', windows: 3 });
-      assert.deepEqual(statement.parameters.find((p) => p.name === 'model_id'), { name: 'model_id', value: 'Main.ML.churn_model/8' });
-      assert.equal(statement.parameters.find((p) => p.name === 'all_models'), undefined);
+      assert.deepEqual(
+        statement.parameters.find((p) => p.name === 'model_id'),
+        { name: 'model_id', value: 'Main.ML.churn_model/8' },
+      );
+      assert.equal(
+        statement.parameters.find((p) => p.name === 'all_models'),
+        undefined,
+      );
       const data = await run(engine, statement);
-      assert.deepEqual(data.rows.map((r) => [r.rank, r.column, r.values]), [[1, 'age', [0.3]], [2, 'age', [0.3]]]);
+      assert.deepEqual(
+        data.rows.map((r) => [r.rank, r.column, r.values]),
+        [
+          [1, 'age', [0.3]],
+          [2, 'age', [0.3]],
+        ],
+      );
       const all = await run(engine, driftStatement(tables, [psi], { driftType: 'BASELINE', windows: 3 }));
-      assert.deepEqual(all.rows.map((r) => r.values), [[0.05], [0.05], [0.05]]);
+      assert.deepEqual(
+        all.rows.map((r) => r.values),
+        [[0.05], [0.05], [0.05]],
+      );
     });
 
     it('lists the model ids a metric table holds (not *, not sliced rows only)', async () => {

@@ -13,7 +13,6 @@ import { startTestWorkspace, type TestWorkspace } from '../../helpers/testWorksp
 const TIME_SCALE = 0.001;
 const CHURN = 'main.ml_mon.churn_inference';
 
-
 describe('refresh monitors: monitor finder and targets (in-process, fake workspace)', function () {
   this.timeout(20_000);
   let t: TestWorkspace;
@@ -53,10 +52,16 @@ describe('refresh monitors: monitor finder and targets (in-process, fake workspa
 
       const started = await view.refresh.runRefresh();
       assert.equal(started.state, 'PENDING');
-      assert.deepEqual((await view.refresh.listRefreshes()).map((r) => r.refreshId), [started.refreshId]);
+      assert.deepEqual(
+        (await view.refresh.listRefreshes()).map((r) => r.refreshId),
+        [started.refreshId],
+      );
       await view.refresh.cancelRefresh(started.refreshId);
       assert.equal((await view.refresh.getRefresh(started.refreshId)).state, 'CANCELED');
-      assert.ok(paths().every((p) => !/\/monitor(\/|$)/.test(p)), `no legacy call: ${paths().join('\n')}`);
+      assert.ok(
+        paths().every((p) => !/\/monitor(\/|$)/.test(p)),
+        `no legacy call: ${paths().join('\n')}`,
+      );
       assert.ok(paths('POST').every((p) => p.startsWith(`POST /api/data-quality/v1/monitors/table/${monitor.tableId}/refreshes`)));
     });
 
@@ -103,11 +108,17 @@ describe('refresh monitors: monitor finder and targets (in-process, fake workspa
       for (const n of ['b_raw', 'd_raw']) t.ws.state.uc.addTable({ fullName: `main.fleet.${n}`, columns: [{ name: 'id', type: 'BIGINT' }] });
 
       const targets = await resolveTargets(t.client(), { tables: [], schemaName: 'main.fleet' }, monitorFinder(t.client()));
-      assert.deepEqual(targets.monitors.map((m) => m.table), monitored);
+      assert.deepEqual(
+        targets.monitors.map((m) => m.table),
+        monitored,
+      );
       assert.deepEqual(targets.skipped, ['main.fleet.b_raw', 'main.fleet.d_raw']);
       const pages = t.ws.requests.filter((r) => r.path === '/api/2.1/unity-catalog/tables');
       assert.equal(pages.length, 3, 'five tables in pages of two');
-      assert.deepEqual(pages.map((r) => r.query.page_token === undefined), [true, false, false]);
+      assert.deepEqual(
+        pages.map((r) => r.query.page_token === undefined),
+        [true, false, false],
+      );
     });
 
     it('a listed table without monitor is an error naming it; listed and discovered tables are not doubled', async () => {
@@ -119,7 +130,10 @@ describe('refresh monitors: monitor finder and targets (in-process, fake workspa
         return true;
       });
       const both = await resolveTargets(t.client(), { tables: [CHURN.toUpperCase()], schemaName: 'main.ml_mon' }, monitorFinder(t.client()));
-      assert.deepEqual(both.monitors.map((m) => m.table), [CHURN]);
+      assert.deepEqual(
+        both.monitors.map((m) => m.table),
+        [CHURN],
+      );
       assert.ok(both.skipped.includes('main.ml_mon.raw_events'));
     });
   });
@@ -136,8 +150,21 @@ describe('refresh monitors: monitor finder and targets (in-process, fake workspa
       t.ws.onAnswered((r) => {
         if (r.method === 'GET' && r.path.endsWith(`/refreshes/${scheduled.id}`)) t.ws.state.monitors.endRefresh(CHURN, scheduled.id);
       });
-      const outcomes = await refreshAll(targets, { concurrency: 5, waitForCompletion: true, timeoutMinutes: 60, clock: t.clock, signal: new AbortController().signal, log: quietLog });
-      assert.deepEqual(outcomes.map((o) => [o.state, o.startedByTask]), [['SUCCESS', false], ['SUCCESS', true]]);
+      const outcomes = await refreshAll(targets, {
+        concurrency: 5,
+        waitForCompletion: true,
+        timeoutMinutes: 60,
+        clock: t.clock,
+        signal: new AbortController().signal,
+        log: quietLog,
+      });
+      assert.deepEqual(
+        outcomes.map((o) => [o.state, o.startedByTask]),
+        [
+          ['SUCCESS', false],
+          ['SUCCESS', true],
+        ],
+      );
       assert.equal(outcomes[0]!.refreshId, String(scheduled.id));
       assert.equal(paths('POST').length, 1, 'one refresh started');
     });

@@ -13,7 +13,7 @@ import type { TaskContext } from '../../../shared/runtime/task';
 import { UnityCatalogStore } from '../../fake/routes/unityCatalog';
 import { SqlEngine } from '../../fake/sql/engine';
 import type { RunStatement } from '../../../tasks/DatabricksRefreshMonitors/src/gate/check';
-import { applyRefresh, planRefresh, plannedRefresh, type MonitorView, type RefreshSources } from '../../../tasks/DatabricksRefreshMonitors/src/operations';
+import { applyRefresh, planRefresh, plannedRefresh, type FoundMonitor, type RefreshSources } from '../../../tasks/DatabricksRefreshMonitors/src/operations';
 import { refreshMonitorsSummary } from '../../../tasks/DatabricksRefreshMonitors/src/summary';
 import { outcomeSummary } from '../../../shared/runtime/report';
 import { testDeps } from '../../helpers/taskPhases';
@@ -34,7 +34,16 @@ const T0 = Date.UTC(2025, 0, 1);
 
 function log(lines: string[]): TaskLog {
   const add = (l: string) => void lines.push(l);
-  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined, group: logGroups(add).group };
+  return {
+    info: add,
+    remote: add,
+    warning: (l) => add(`WARN ${l}`),
+    error: (l) => add(`ERR ${l}`),
+    debug: () => undefined,
+    section: add,
+    progress: () => undefined,
+    group: logGroups(add).group,
+  };
 }
 
 /** A refresh that ends at once in `end`. */
@@ -52,7 +61,9 @@ async function seededEngine(psiByTable: Record<string, number[]>): Promise<SqlEn
   uc.addSchema('main.mon');
   const engine = new SqlEngine(() => uc);
   for (const [table, values] of Object.entries(psiByTable)) {
-    await engine.exec(`CREATE TABLE main.mon.${table}_drift_metrics (window STRUCT(start TIMESTAMP, \`end\` TIMESTAMP), granularity VARCHAR, model_id VARCHAR, slice_key VARCHAR, column_name VARCHAR, drift_type VARCHAR, population_stability_index DOUBLE)`);
+    await engine.exec(
+      `CREATE TABLE main.mon.${table}_drift_metrics (window STRUCT(start TIMESTAMP, \`end\` TIMESTAMP), granularity VARCHAR, model_id VARCHAR, slice_key VARCHAR, column_name VARCHAR, drift_type VARCHAR, population_stability_index DOUBLE)`,
+    );
     for (const [i, psi] of values.entries()) {
       for (const column of ['age', 'income']) {
         await engine.exec(`INSERT INTO main.mon.${table}_drift_metrics VALUES ({'start': :s, 'end': :e}, '1 day', '*', NULL, :c, 'BASELINE', :v)`, {
@@ -94,11 +105,17 @@ describe('refresh monitors: operations', () => {
   const lines: string[] = [];
   const ctx: TaskContext = { log: log(lines), signal: new AbortController().signal, clock: createClock(0.001), variable: () => undefined };
 
-  function monitor(table: string, end: RefreshState, calls: string[]): MonitorView {
+  function monitor(table: string, end: RefreshState, calls: string[]): FoundMonitor {
     return {
       api: 'legacy',
       refresh: instantRefresh(end, calls),
-      facts: { driftMetricsTable: `main.mon.${table}_drift_metrics`, baselineTableName: 'main.mon.base', granularities: ['1 day'], modelIdColumn: 'model_id', profileType: 'inferenceLog' },
+      facts: {
+        driftMetricsTable: `main.mon.${table}_drift_metrics`,
+        baselineTableName: 'main.mon.base',
+        granularities: ['1 day'],
+        modelIdColumn: 'model_id',
+        profileType: 'inferenceLog',
+      },
     };
   }
 
@@ -109,7 +126,7 @@ describe('refresh monitors: operations', () => {
       const r = await engine.execute(s.statement, s.parameters);
       return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
     };
-    const views: Record<string, MonitorView> = {
+    const views: Record<string, FoundMonitor> = {
       'main.mon.drifted': monitor('drifted', 'SUCCESS', calls),
       'main.mon.young': monitor('young', 'SUCCESS', calls),
       'main.mon.fine': monitor('fine', 'SUCCESS', calls),
@@ -138,7 +155,13 @@ describe('refresh monitors: operations', () => {
     assert.deepEqual(outcome.outputs, {
       driftDetected: true,
       driftedColumns: 'main.mon.drifted.age',
-      refreshStates: JSON.stringify({ 'main.mon.drifted': 'SUCCESS', 'main.mon.young': 'SUCCESS', 'main.mon.fine': 'SUCCESS', 'main.mon.broken': 'FAILED', 'main.mon.missing_table': 'SUCCESS' }),
+      refreshStates: JSON.stringify({
+        'main.mon.drifted': 'SUCCESS',
+        'main.mon.young': 'SUCCESS',
+        'main.mon.fine': 'SUCCESS',
+        'main.mon.broken': 'FAILED',
+        'main.mon.missing_table': 'SUCCESS',
+      }),
       reportPath: p.reportPath,
     });
     assert.equal(calls.filter((c) => c === 'run').length, 5);
@@ -175,7 +198,7 @@ describe('refresh monitors: operations', () => {
     };
     const running = monitor('drifted', 'SUCCESS', calls);
     running.refresh = { ...running.refresh, listRefreshes: async () => (calls.push('list'), [{ refreshId: '3', state: 'RUNNING' }]) };
-    const views: Record<string, MonitorView> = { 'main.mon.drifted': running, 'main.mon.fine': monitor('fine', 'SUCCESS', calls) };
+    const views: Record<string, FoundMonitor> = { 'main.mon.drifted': running, 'main.mon.fine': monitor('fine', 'SUCCESS', calls) };
     lines.length = 0;
     const outcome = await refreshMonitors(ctx, params({ tables: Object.keys(views), common: { dryRun: true } as RefreshMonitorsParameters['common'] }), {
       client: {} as DatabricksClient,
@@ -196,7 +219,12 @@ describe('refresh monitors: operations', () => {
 
   it('a schema without a monitored table: insufficient data, decided by onInsufficientData', async () => {
     const client = { get: async () => ({ tables: [{ full_name: 'main.mon.raw', table_type: 'MANAGED' }] }) } as unknown as DatabricksClient;
-    const outcome = await refreshMonitors(ctx, params({ schemaName: 'main.mon', onInsufficientData: 'pass' }), { client, workspaceUrl: 'https://adb', findMonitor: async () => undefined, runStatement: async () => [] });
+    const outcome = await refreshMonitors(ctx, params({ schemaName: 'main.mon', onInsufficientData: 'pass' }), {
+      client,
+      workspaceUrl: 'https://adb',
+      findMonitor: async () => undefined,
+      runStatement: async () => [],
+    });
     assert.equal(outcome.result, 'Succeeded');
     assert.equal(outcome.message, 'No monitored table found in main.mon; nothing was refreshed or checked (onInsufficientData: pass).');
     assert.equal(outcome.report.verdict, 'insufficient-data');

@@ -17,8 +17,14 @@ describe('refresh monitors: promise pool', () => {
       return i * 10;
     });
     assert.equal(peak, 4);
-    assert.deepEqual(results, items.map((i) => i * 10));
-    assert.deepEqual([...started].sort((a, b) => a - b), items);
+    assert.deepEqual(
+      results,
+      items.map((i) => i * 10),
+    );
+    assert.deepEqual(
+      [...started].sort((a, b) => a - b),
+      items,
+    );
   });
 
   it('runs everything at once when the limit exceeds the items, and handles no items', async () => {
@@ -51,6 +57,9 @@ describe('refresh monitors: promise pool', () => {
   });
 
   it('refuses a limit that is not a positive integer', async () => {
-    await assert.rejects(runPool([1], 0, () => Promise.resolve(1)), RangeError);
+    await assert.rejects(
+      runPool([1], 0, () => Promise.resolve(1)),
+      RangeError,
+    );
   });
 });

@@ -10,7 +10,15 @@ import { DatabricksApiError } from '../../../shared/client/errors';
 import { CancelledError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
 import { logGroups, type TaskLog } from '../../../shared/runtime/output';
-import { isAlreadyRunning, POLL_INITIAL_MS, POLL_STEADY_MS, refreshAll, type RefreshHandle, type RefreshSnapshot, type RefreshState } from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
+import {
+  isAlreadyRunning,
+  POLL_INITIAL_MS,
+  POLL_STEADY_MS,
+  refreshAll,
+  type RefreshHandle,
+  type RefreshSnapshot,
+  type RefreshState,
+} from '../../../tasks/DatabricksRefreshMonitors/src/refresh';
 
 const SCALE = 1;
 const clock = createClock(SCALE);
@@ -32,7 +40,16 @@ async function drive<T>(run: Promise<T>): Promise<T> {
 
 function silentLog(lines: string[] = []): TaskLog {
   const add = (l: string) => void lines.push(l);
-  return { info: add, remote: add, warning: (l) => add(`WARN ${l}`), error: (l) => add(`ERR ${l}`), debug: () => undefined, section: add, progress: () => undefined, group: logGroups(add).group };
+  return {
+    info: add,
+    remote: add,
+    warning: (l) => add(`WARN ${l}`),
+    error: (l) => add(`ERR ${l}`),
+    debug: () => undefined,
+    section: add,
+    progress: () => undefined,
+    group: logGroups(add).group,
+  };
 }
 
 interface Calls {
@@ -71,7 +88,13 @@ class ScriptedMonitor implements RefreshHandle {
     const elapsed = Date.now() - r.startedAt;
     const done = r.cancelled || elapsed >= clock.scale(this.durationMs);
     const state: RefreshState = r.cancelled ? 'CANCELED' : done ? r.end : elapsed < clock.scale(1000) ? 'PENDING' : 'RUNNING';
-    return { refreshId: r.id, state, startTimeMs: r.startedAt, endTimeMs: done ? r.startedAt + clock.scale(this.durationMs) : undefined, message: state === 'FAILED' ? 'Out of memory' : undefined };
+    return {
+      refreshId: r.id,
+      state,
+      startTimeMs: r.startedAt,
+      endTimeMs: done ? r.startedAt + clock.scale(this.durationMs) : undefined,
+      message: state === 'FAILED' ? 'Out of memory' : undefined,
+    };
   }
 
   private settle(): void {
@@ -114,7 +137,14 @@ class ScriptedMonitor implements RefreshHandle {
 }
 
 function conflict(): DatabricksApiError {
-  const request = { method: 'POST', url: new URL('https://x/api/2.1/unity-catalog/tables/c.s.t/monitor/refreshes'), headers: new Headers(), timeoutMs: 1, idempotent: false, attempt: 1 } as const;
+  const request = {
+    method: 'POST',
+    url: new URL('https://x/api/2.1/unity-catalog/tables/c.s.t/monitor/refreshes'),
+    headers: new Headers(),
+    timeoutMs: 1,
+    idempotent: false,
+    attempt: 1,
+  } as const;
   return new DatabricksApiError({
     statusCode: 409,
     errorCode: 'RESOURCE_CONFLICT',
@@ -163,9 +193,20 @@ describe('refresh monitors: refresh orchestration', () => {
   it('refreshes two monitors at once and waits for both', async () => {
     const monitors = [new ScriptedMonitor(120_000), new ScriptedMonitor(60_000)];
     const started = Date.now();
-    const out = await drive(refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options()));
+    const out = await drive(
+      refreshAll(
+        monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })),
+        options(),
+      ),
+    );
     const wall = (Date.now() - started) / SCALE;
-    assert.deepEqual(out.map((o) => [o.table, o.state, o.startedByTask, o.timedOut]), [['c.s.t0', 'SUCCESS', true, false], ['c.s.t1', 'SUCCESS', true, false]]);
+    assert.deepEqual(
+      out.map((o) => [o.table, o.state, o.startedByTask, o.timedOut]),
+      [
+        ['c.s.t0', 'SUCCESS', true, false],
+        ['c.s.t1', 'SUCCESS', true, false],
+      ],
+    );
     assert.equal(ScriptedMonitor.peak, 2);
     // It waited for the longer refresh, and stopped at the first read after each refresh's end:
     // reads come 10 s, 15 s, 22.5 s, then 25 s apart (a loaded machine only makes them later,
@@ -179,7 +220,12 @@ describe('refresh monitors: refresh orchestration', () => {
   it('keeps at most `concurrency` refreshes in flight over fifty monitors, one GET per refresh per poll', async () => {
     const monitors = Array.from({ length: 50 }, () => new ScriptedMonitor(100_000));
     const started = Date.now();
-    const out = await drive(refreshAll(monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })), options({ concurrency: 10 })));
+    const out = await drive(
+      refreshAll(
+        monitors.map((m, i) => ({ table: `c.s.t${i}`, refresh: m })),
+        options({ concurrency: 10 }),
+      ),
+    );
     const wall = (Date.now() - started) / SCALE;
     assert.ok(out.every((o) => o.state === 'SUCCESS'));
     assert.equal(ScriptedMonitor.peak, 10);
@@ -227,8 +273,22 @@ describe('refresh monitors: refresh orchestration', () => {
     const lines: string[] = [];
     const bad = new ScriptedMonitor(20_000, 'FAILED');
     const good = new ScriptedMonitor(20_000);
-    const out = await drive(refreshAll([{ table: 'c.s.bad', refresh: bad }, { table: 'c.s.good', refresh: good }], options({ log: silentLog(lines) })));
-    assert.deepEqual(out.map((o) => [o.state, o.message]), [['FAILED', 'Out of memory'], ['SUCCESS', undefined]]);
+    const out = await drive(
+      refreshAll(
+        [
+          { table: 'c.s.bad', refresh: bad },
+          { table: 'c.s.good', refresh: good },
+        ],
+        options({ log: silentLog(lines) }),
+      ),
+    );
+    assert.deepEqual(
+      out.map((o) => [o.state, o.message]),
+      [
+        ['FAILED', 'Out of memory'],
+        ['SUCCESS', undefined],
+      ],
+    );
     assert.ok(lines.includes('WARN c.s.bad: refresh 1 ended FAILED: Out of memory'));
   });
 
@@ -237,15 +297,24 @@ describe('refresh monitors: refresh orchestration', () => {
     const theirs = new ScriptedMonitor(10 * 60_000);
     theirs.startExternal();
     const queued = new ScriptedMonitor(1_000);
-    const out = await drive(refreshAll(
-      [{ table: 'c.s.mine', refresh: mine }, { table: 'c.s.theirs', refresh: theirs }, { table: 'c.s.queued', refresh: queued }],
-      options({ concurrency: 2, timeoutMinutes: 1 }),
-    ));
-    assert.deepEqual(out.map((o) => [o.table, o.state, o.timedOut, o.cancelledByTask]), [
-      ['c.s.mine', 'CANCELED', true, true],
-      ['c.s.theirs', 'RUNNING', true, false],
-      ['c.s.queued', 'NOT_STARTED', true, false],
-    ]);
+    const out = await drive(
+      refreshAll(
+        [
+          { table: 'c.s.mine', refresh: mine },
+          { table: 'c.s.theirs', refresh: theirs },
+          { table: 'c.s.queued', refresh: queued },
+        ],
+        options({ concurrency: 2, timeoutMinutes: 1 }),
+      ),
+    );
+    assert.deepEqual(
+      out.map((o) => [o.table, o.state, o.timedOut, o.cancelledByTask]),
+      [
+        ['c.s.mine', 'CANCELED', true, true],
+        ['c.s.theirs', 'RUNNING', true, false],
+        ['c.s.queued', 'NOT_STARTED', true, false],
+      ],
+    );
     assert.deepEqual([mine.calls.cancel, theirs.calls.cancel, queued.calls.run + queued.calls.list], [1, 0, 0]);
   });
 

@@ -4,7 +4,7 @@ import { modelVersionDependencies, parseMlModel, refuseFeatureStoreModel } from 
 const parse = (text: string) => parseMlModel(text, 'MLmodel');
 
 describe('RegisterModel: MLmodel dependencies and checks (as MLflow computes them)', () => {
-  it('without resources, falls back to the langchain flavor\'s databricks_dependency keys', () => {
+  it("without resources, falls back to the langchain flavor's databricks_dependency keys", () => {
     const mlmodel = parse(
       [
         'flavors:',
@@ -25,7 +25,9 @@ describe('RegisterModel: MLmodel dependencies and checks (as MLflow computes the
   });
 
   it('resources present (even empty): no langchain fallback', () => {
-    const mlmodel = parse(['resources:', '  api_version: "1"', 'flavors:', '  langchain:', '    databricks_dependency:', '      databricks_llm_endpoint_name: [llm-ep]'].join('\n'));
+    const mlmodel = parse(
+      ['resources:', '  api_version: "1"', 'flavors:', '  langchain:', '    databricks_dependency:', '      databricks_llm_endpoint_name: [llm-ep]'].join('\n'),
+    );
     assert.deepEqual(modelVersionDependencies(mlmodel), []);
   });
 
@@ -34,7 +36,10 @@ describe('RegisterModel: MLmodel dependencies and checks (as MLflow computes the
   });
 
   it('refuses the Feature Store loader only', () => {
-    assert.throws(() => refuseFeatureStoreModel(parse('flavors:\n  python_function:\n    loader_module: databricks.feature_store.mlflow_model\n'), 'x'), /packaged by Databricks Feature Store/);
+    assert.throws(
+      () => refuseFeatureStoreModel(parse('flavors:\n  python_function:\n    loader_module: databricks.feature_store.mlflow_model\n'), 'x'),
+      /packaged by Databricks Feature Store/,
+    );
     refuseFeatureStoreModel(parse('flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n'), 'x');
   });
 });

@@ -95,7 +95,10 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       h.ws.reset();
       const outcome = await registerModel(h.deps(), params(inputs));
       assert.equal(outcome.result, 'Succeeded', outcome.message);
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
       assert.equal(outcome.outputs?.modelVersion, '1');
       assert.equal(outcome.outputs?.promoted, true, 'the version already holds champion: still promoted');
       assert.equal(reportOf(outcome).reused, true);
@@ -119,24 +122,36 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
         registerModel(h.deps(), params({ experimentName: '/Shared/churn-training', runFilter: "tags.git_sha = 'f00d'" })),
         new RegExp(`${running.info!.run_id}, which is RUNNING: no FINISHED run matches`),
       );
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
     });
 
-    it('reports the service\'s syntax error of a runFilter, before any write', async () => {
+    it("reports the service's syntax error of a runFilter, before any write", async () => {
       seedLoggedRun(h.ws);
       await assert.rejects(
         registerModel(h.deps(), params({ experimentName: '/Shared/churn-training', runFilter: "tags.git_sha == 'f00d'" })),
         (e: Error) => /INVALID_PARAMETER_VALUE \(HTTP 400\)/.test(e.message) && /Invalid filter/.test(e.message),
       );
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
     });
 
     it('refuses a model without a signature (Unity Catalog needs outputs), before any write', async () => {
       const run = seedLoggedRun(h.ws, { signature: 'inputsOnly' });
-      await assert.rejects(registerModel(h.deps(), params({ runId: run.info!.run_id })), /signature without outputs\. Unity Catalog requires a model signature with outputs; log the model with a signature \(mlflow\.models\.infer_signature/);
+      await assert.rejects(
+        registerModel(h.deps(), params({ runId: run.info!.run_id })),
+        /signature without outputs\. Unity Catalog requires a model signature with outputs; log the model with a signature \(mlflow\.models\.infer_signature/,
+      );
       const none = seedLoggedRun(h.ws, { signature: 'none' });
       await assert.rejects(registerModel(h.deps(), params({ runId: none.info!.run_id })), /has no signature\. Unity Catalog requires a model signature with outputs/);
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
       assert.equal(h.ws.state.ucModels.getModel(MODEL), undefined);
     });
 
@@ -146,7 +161,8 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       h.ws.state.ucModels.failNextFinalize(MODEL, 'Model files failed validation: model.pkl is not loadable.');
       await assert.rejects(
         registerModel(h.deps(), params({ runId: run.info!.run_id, candidateAliases: 'challenger' })),
-        (e: Error) => e instanceof RegistrationFailedError && /Version 1 of main\.ml\.churn_model failed registration \(FAILED_REGISTRATION\): Model files failed validation/.test(e.message),
+        (e: Error) =>
+          e instanceof RegistrationFailedError && /Version 1 of main\.ml\.churn_model failed registration \(FAILED_REGISTRATION\): Model files failed validation/.test(e.message),
       );
       assert.equal(h.ws.state.ucModels.getModel(MODEL)!.aliases.size, 0, 'no alias points at a failed version');
     });
@@ -194,8 +210,14 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
         assert.equal(outcome.result, 'Succeeded', outcome.message);
         assert.deepEqual(versionFiles(h.ws, 1), sourceFiles(h.ws, run.info!.run_id!));
         const storage = h.ws.state.objects.storageRequests;
-        assert.ok(storage.some((r) => r.method === 'PATCH'), 'DFS append/flush calls were made');
-        assert.ok(storage.every((r) => !r.authorization), 'the Databricks token is never sent to storage');
+        assert.ok(
+          storage.some((r) => r.method === 'PATCH'),
+          'DFS append/flush calls were made',
+        );
+        assert.ok(
+          storage.every((r) => !r.authorization),
+          'the Databricks token is never sent to storage',
+        );
         assert.ok(h.ws.requests.some((r) => r.path.endsWith('/generate-temporary-credentials')));
       });
     }
@@ -205,7 +227,10 @@ describe('DatabricksRegisterModel operations (fake workspace)', function () {
       const deps = h.deps({ dryRun: true });
       const outcome = await registerModel(deps, params({ runId: run.info!.run_id, candidateAliases: 'challenger', dryRun: 'true' }));
       assert.equal(outcome.result, 'Succeeded');
-      assert.deepEqual(h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)), []);
+      assert.deepEqual(
+        h.ws.writeRequests().filter((r) => !READ_ONLY_POST.test(r.path)),
+        [],
+      );
       assert.equal(h.ws.state.ucModels.getModel(MODEL), undefined);
       const plan = deps.log.text();
       assert.match(plan, /\+ registered model main\.ml\.churn_model/);

@@ -33,7 +33,11 @@ describe('DatabricksRegisterModel outcome()', () => {
     const quiet = outcome(client, { params: p, registration: plan({ gate: lostGate, promoted: false }), warnings: [] }, { dryRun: false, version: version('3'), changes: [] });
     assert.equal(quiet.result, 'Succeeded');
     assert.equal(quiet.message, `${MODEL} version 3: not promoted.`);
-    const warned = outcome(client, { params: p, registration: plan({ gate: lostGate, promoted: false }), warnings: ['flag RPC failed'] }, { dryRun: false, version: version('3'), changes: [] });
+    const warned = outcome(
+      client,
+      { params: p, registration: plan({ gate: lostGate, promoted: false }), warnings: ['flag RPC failed'] },
+      { dryRun: false, version: version('3'), changes: [] },
+    );
     assert.equal(warned.result, 'SucceededWithIssues');
   });
 

@@ -20,7 +20,6 @@ import { StorageClient } from '../../../shared/client/storage';
 export const SP = '0a1b2c3d-1111-2222-3333-444455556666';
 export const TIME_SCALE = 0.01;
 
-
 export interface Harness {
   ws: FakeWorkspace;
   clock: Clock;

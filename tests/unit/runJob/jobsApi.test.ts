@@ -22,7 +22,7 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
   const settle = (runId: number) => jobs().view(jobs().runs.get(runId)!, Date.now() + 3_600_000);
   /** Reads until the run is in `life`; the 20 s bound is a give-up for a broken fake, not a window the test depends on. */
   async function until(runId: number, life: string): Promise<void> {
-    for (const giveUp = Date.now() + 20_000; Date.now() < giveUp; ) {
+    for (const giveUp = Date.now() + 20_000; Date.now() < giveUp;) {
       const r = await getRun(t.client(), runId);
       if ((r.status?.state ?? r.state?.life_cycle_state) === life) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -61,7 +61,10 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
     assert.equal(a.run_id, b.run_id);
     assert.notEqual(a.run_id, c.run_id);
     await assert.rejects(runNow(t.client(), { job_id: job.job_id, idempotency_token: 'x'.repeat(65) }), (e: unknown) => e instanceof DatabricksApiError && e.statusCode === 400);
-    await assert.rejects(runNow(t.client(), { job_id: 12345 }), (e: unknown) => e instanceof DatabricksApiError && e.statusCode === 404 && /Job 12345 does not exist/.test(e.serviceMessage));
+    await assert.rejects(
+      runNow(t.client(), { job_id: 12345 }),
+      (e: unknown) => e instanceof DatabricksApiError && e.statusCode === 404 && /Job 12345 does not exist/.test(e.serviceMessage),
+    );
   });
 
   it('moves a run PENDING → RUNNING → TERMINATED, queues a second run behind the first', async () => {
@@ -105,7 +108,13 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
   });
 
   it('cancel ends the run CANCELED; repair re-runs the failed tasks and needs latest_repair_id the second time', async () => {
-    const job = jobs().addJob({ name: 'j', tasks: [{ key: 'a', script: { durationMs: 1000 } }, { key: 'b', dependsOn: ['a'], script: { durationMs: 100_000 } }] });
+    const job = jobs().addJob({
+      name: 'j',
+      tasks: [
+        { key: 'a', script: { durationMs: 1000 } },
+        { key: 'b', dependsOn: ['a'], script: { durationMs: 100_000 } },
+      ],
+    });
     const { run_id } = await runNow(t.client(), { job_id: job.job_id });
     await until(run_id!, 'RUNNING');
     await assert.rejects(repairRun(t.client(), { run_id: run_id!, rerun_all_failed_tasks: true }), /in progress/);
@@ -114,7 +123,10 @@ describe('Jobs API module against the fake Jobs API 2.2', function () {
     assert.equal(settle(run_id!).result, 'CANCELED');
     const first = await repairRun(t.client(), { run_id: run_id!, rerun_all_failed_tasks: true, rerun_dependent_tasks: true });
     const run = await getRunAllPages(t.client(), run_id!, { includeHistory: true });
-    assert.deepEqual(run.repair_history?.map((h) => h.type), ['ORIGINAL', 'REPAIR']);
+    assert.deepEqual(
+      run.repair_history?.map((h) => h.type),
+      ['ORIGINAL', 'REPAIR'],
+    );
     assert.equal(run.repair_history?.[1]?.id, first.repair_id);
     await cancelRun(t.client(), run_id!);
     await until(run_id!, 'TERMINATED');

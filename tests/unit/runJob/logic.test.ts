@@ -12,14 +12,32 @@ import { pollIntervalMs } from '../../../tasks/DatabricksRunJob/src/wait';
 describe('DatabricksRunJob logic', () => {
   describe('run state (runs/get status, state deprecated)', () => {
     const cases: Array<[string, Run, boolean, RunVerdict, string]> = [
-      ['status SUCCESS', { status: { state: 'TERMINATED', termination_details: { code: 'SUCCESS', type: 'SUCCESS' } }, state: { life_cycle_state: 'TERMINATED', result_state: 'SUCCESS' } }, true, 'success', 'SUCCESS'],
+      [
+        'status SUCCESS',
+        { status: { state: 'TERMINATED', termination_details: { code: 'SUCCESS', type: 'SUCCESS' } }, state: { life_cycle_state: 'TERMINATED', result_state: 'SUCCESS' } },
+        true,
+        'success',
+        'SUCCESS',
+      ],
       ['status only, failed', { status: { state: 'TERMINATED', termination_details: { code: 'RUN_EXECUTION_ERROR', type: 'CLIENT_ERROR' } } }, true, 'failed', 'FAILED'],
       ['status only, user cancel', { status: { state: 'TERMINATED', termination_details: { code: 'USER_CANCELED', type: 'SUCCESS' } } }, true, 'canceled', 'CANCELED'],
       ['legacy SKIPPED', { state: { life_cycle_state: 'SKIPPED' } }, true, 'skipped', 'SKIPPED'],
       ['legacy INTERNAL_ERROR', { state: { life_cycle_state: 'INTERNAL_ERROR' } }, true, 'internalError', 'INTERNAL_ERROR'],
       ['legacy TIMEDOUT', { state: { life_cycle_state: 'TERMINATED', result_state: 'TIMEDOUT' } }, true, 'timedOut', 'TIMEDOUT'],
-      ['concurrency code', { status: { state: 'TERMINATED', termination_details: { code: 'MAX_CONCURRENT_RUNS_EXCEEDED', type: 'CLIENT_ERROR' } } }, true, 'concurrencyLimit', 'MAXIMUM_CONCURRENT_RUNS_REACHED'],
-      ['with failures', { status: { state: 'TERMINATED', termination_details: { code: 'SUCCESS_WITH_FAILURES', type: 'SUCCESS' } } }, true, 'successWithFailures', 'SUCCESS_WITH_FAILURES'],
+      [
+        'concurrency code',
+        { status: { state: 'TERMINATED', termination_details: { code: 'MAX_CONCURRENT_RUNS_EXCEEDED', type: 'CLIENT_ERROR' } } },
+        true,
+        'concurrencyLimit',
+        'MAXIMUM_CONCURRENT_RUNS_REACHED',
+      ],
+      [
+        'with failures',
+        { status: { state: 'TERMINATED', termination_details: { code: 'SUCCESS_WITH_FAILURES', type: 'SUCCESS' } } },
+        true,
+        'successWithFailures',
+        'SUCCESS_WITH_FAILURES',
+      ],
       ['running (status wins over a stale state)', { status: { state: 'RUNNING' }, state: { life_cycle_state: 'TERMINATED' } }, false, 'failed', 'UNKNOWN'],
       ['legacy running', { state: { life_cycle_state: 'RUNNING' } }, false, 'failed', 'UNKNOWN'],
     ];
@@ -43,7 +61,14 @@ describe('DatabricksRunJob logic', () => {
   });
 
   describe('idempotency token', () => {
-    const vars = { 'System.CollectionId': 'c1', 'Build.BuildId': '4711', 'System.StageName': 'Train', 'System.PhaseName': 'train', 'System.TaskInstanceName': 'train', 'System.JobAttempt': '2' };
+    const vars = {
+      'System.CollectionId': 'c1',
+      'Build.BuildId': '4711',
+      'System.StageName': 'Train',
+      'System.PhaseName': 'train',
+      'System.TaskInstanceName': 'train',
+      'System.JobAttempt': '2',
+    };
     const step = pipelineStep(mapVariableSource(vars));
 
     it('is at most 64 characters and the same for every attempt with repairOnRetry', () => {
@@ -73,12 +98,17 @@ describe('DatabricksRunJob logic', () => {
       assert.deepEqual(runIdFromExitValue(` ${id}\n`), { runId: id });
     });
     it('finds none in other values', () => {
-      for (const value of [undefined, '', 'done', '[1,2]', '{"run_id": 5}', '{not json', 'null', JSON.stringify({ run_id: 'a b' })]) assert.equal(runIdFromExitValue(value), undefined, String(value));
+      for (const value of [undefined, '', 'done', '[1,2]', '{"run_id": 5}', '{not json', 'null', JSON.stringify({ run_id: 'a b' })])
+        assert.equal(runIdFromExitValue(value), undefined, String(value));
     });
   });
 
   it('chooses the named task, the only one, or the last to finish', () => {
-    const tasks: RunTask[] = [{ task_key: 'a', end_time: 30 }, { task_key: 'b', end_time: 50 }, { task_key: 'c', end_time: 0 }];
+    const tasks: RunTask[] = [
+      { task_key: 'a', end_time: 30 },
+      { task_key: 'b', end_time: 50 },
+      { task_key: 'c', end_time: 0 },
+    ];
     assert.equal(chooseOutputTask(tasks, 'a')?.task_key, 'a');
     assert.equal(chooseOutputTask(tasks, 'x'), undefined);
     assert.equal(chooseOutputTask(tasks, undefined)?.task_key, 'b');
@@ -86,14 +116,30 @@ describe('DatabricksRunJob logic', () => {
   });
 
   it('keeps the latest attempt of each task', () => {
-    const tasks: RunTask[] = [{ task_key: 'a', run_id: 1, attempt_number: 0 }, { task_key: 'b', run_id: 2 }, { task_key: 'a', run_id: 3, attempt_number: 1 }];
-    assert.deepEqual(latestTaskAttempts(tasks).map((t) => t.run_id), [3, 2]);
+    const tasks: RunTask[] = [
+      { task_key: 'a', run_id: 1, attempt_number: 0 },
+      { task_key: 'b', run_id: 2 },
+      { task_key: 'a', run_id: 3, attempt_number: 1 },
+    ];
+    assert.deepEqual(
+      latestTaskAttempts(tasks).map((t) => t.run_id),
+      [3, 2],
+    );
   });
 
   it('polls like the SDK waiters: n seconds capped at 10, plus 50-750 ms jitter', () => {
-    assert.equal(pollIntervalMs(1, () => 0), 1050);
-    assert.equal(pollIntervalMs(3, () => 0.5), 3400);
-    assert.equal(pollIntervalMs(50, () => 0.999), 10_749);
+    assert.equal(
+      pollIntervalMs(1, () => 0),
+      1050,
+    );
+    assert.equal(
+      pollIntervalMs(3, () => 0.5),
+      3400,
+    );
+    assert.equal(
+      pollIntervalMs(50, () => 0.999),
+      10_749,
+    );
   });
 
   it('keeps the end of a trace', () => {

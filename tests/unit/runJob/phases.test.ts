@@ -14,13 +14,28 @@ import { build, CONNECTION } from '../parameters/support';
 
 const JOB = {
   job_id: 42,
-  settings: { name: 'churn training', tasks: [{ task_key: 'train', notebook_task: {} }], parameters: [{ name: 'git_sha', default: 'main' }, { name: 'secret', default: '' }] },
+  settings: {
+    name: 'churn training',
+    tasks: [{ task_key: 'train', notebook_task: {} }],
+    parameters: [
+      { name: 'git_sha', default: 'main' },
+      { name: 'secret', default: '' },
+    ],
+  },
 };
 
 function ctx(): { lines: string[]; ctx: TaskContext } {
   const lines: string[] = [];
   const push = (text: string) => void lines.push(text);
-  const log = { info: push, warning: push, error: push, debug: () => undefined, section: push, remote: push, group: (_t: string, f: () => void) => f() } as unknown as TaskContext['log'];
+  const log = {
+    info: push,
+    warning: push,
+    error: push,
+    debug: () => undefined,
+    section: push,
+    remote: push,
+    group: (_t: string, f: () => void) => f(),
+  } as unknown as TaskContext['log'];
   return { lines, ctx: { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined } };
 }
 

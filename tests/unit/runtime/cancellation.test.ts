@@ -20,9 +20,15 @@ describe('installCancellation', () => {
     assert.deepEqual([...CANCEL_SIGNALS].sort(), ['SIGBREAK', 'SIGINT', 'SIGTERM']);
     const before = CANCEL_SIGNALS.map((s) => process.listenerCount(s));
     const cancellation = installCancellation(() => undefined);
-    assert.deepEqual(CANCEL_SIGNALS.map((s) => process.listenerCount(s)), before.map((n) => n + 1));
+    assert.deepEqual(
+      CANCEL_SIGNALS.map((s) => process.listenerCount(s)),
+      before.map((n) => n + 1),
+    );
     cancellation.dispose();
-    assert.deepEqual(CANCEL_SIGNALS.map((s) => process.listenerCount(s)), before);
+    assert.deepEqual(
+      CANCEL_SIGNALS.map((s) => process.listenerCount(s)),
+      before,
+    );
   });
 
   for (const sig of ['SIGBREAK', 'SIGTERM', 'SIGINT'] as const) {
@@ -45,7 +51,7 @@ describe('installCancellation', () => {
     });
   }
 
-  it('the agent\'s Windows sequence CTRL_C then CTRL_BREAK keeps the first cause and one watchdog', () => {
+  it("the agent's Windows sequence CTRL_C then CTRL_BREAK keeps the first cause and one watchdog", () => {
     const forced: string[] = [];
     const cancellation = installCancellation((message) => forced.push(message), 4_000);
     try {

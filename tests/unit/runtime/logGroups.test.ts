@@ -13,15 +13,27 @@ function recorder() {
 describe('log groups', () => {
   it('wraps a synchronous body and returns its value', () => {
     const r = recorder();
-    assert.equal(r.group('Poll', () => (r.lines.push('a'), 7)), 7);
+    assert.equal(
+      r.group('Poll', () => (r.lines.push('a'), 7)),
+      7,
+    );
     assert.deepEqual(r.lines, ['##[group]Poll', 'a', '##[endgroup]']);
   });
 
   it('closes the group when an async body resolves, rejects or throws', async () => {
     const r = recorder();
     assert.equal(await r.group('ok', async () => 'done'), 'done');
-    await assert.rejects(r.group('late failure', () => Promise.reject(new Error('boom'))), /boom/);
-    assert.throws(() => r.group('sync failure', () => { throw new Error('bang'); }), /bang/);
+    await assert.rejects(
+      r.group('late failure', () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
+    assert.throws(
+      () =>
+        r.group('sync failure', () => {
+          throw new Error('bang');
+        }),
+      /bang/,
+    );
     assert.deepEqual(r.lines, ['##[group]ok', '##[endgroup]', '##[group]late failure', '##[endgroup]', '##[group]sync failure', '##[endgroup]']);
   });
 

@@ -8,7 +8,7 @@ describe('Node version guard', () => {
     assert.equal(MINIMUM_NODE_MAJOR, 20);
   });
 
-  it('rejects Node 16 (the agent\'s glibc fallback) and older, saying why and what to do', () => {
+  it("rejects Node 16 (the agent's glibc fallback) and older, saying why and what to do", () => {
     const message = nodeVersionProblem('16.20.2', '4.252.0');
     assert.ok(message);
     assert.match(message, /needs Node\.js 20 or later, but the agent \(agent 4\.252\.0\) started it on Node\.js 16\.20\.2/);
@@ -20,9 +20,19 @@ describe('Node version guard', () => {
   it('writes an error issue and a Failed task.complete, then exits 1, only when too old', () => {
     const written: string[] = [];
     const exits: number[] = [];
-    enforceNodeVersion('20.20.2', undefined, (t) => written.push(t), (c) => exits.push(c));
+    enforceNodeVersion(
+      '20.20.2',
+      undefined,
+      (t) => written.push(t),
+      (c) => exits.push(c),
+    );
     assert.deepEqual([written, exits], [[], []]);
-    enforceNodeVersion('16.20.2', undefined, (t) => written.push(t), (c) => exits.push(c));
+    enforceNodeVersion(
+      '16.20.2',
+      undefined,
+      (t) => written.push(t),
+      (c) => exits.push(c),
+    );
     assert.deepEqual(exits, [1]);
     const lines = written.join('').trimEnd().split('\n');
     assert.equal(lines.length, 2);

@@ -23,7 +23,15 @@ function deps(dryRun: boolean, calls: string[]): TaskDeps {
   return { client, ctx, dryRun, storage: () => assert.fail('no storage'), setSecret: () => undefined };
 }
 
-const outcome = (over: Partial<Outcome<{ n: number }>> = {}): Outcome<{ n: number }> => ({ result: 'Succeeded', message: 'Done *now*', outputs: {}, report: { n: 1 }, notes: [], planLines: [], ...over });
+const outcome = (over: Partial<Outcome<{ n: number }>> = {}): Outcome<{ n: number }> => ({
+  result: 'Succeeded',
+  message: 'Done *now*',
+  outputs: {},
+  report: { n: 1 },
+  notes: [],
+  planLines: [],
+  ...over,
+});
 
 describe('task shape', () => {
   describe('SummaryBuilder', () => {
@@ -38,7 +46,31 @@ describe('task shape', () => {
         .toString();
       assert.equal(
         md,
-        ['## Title', '', 'one', 'two', '', '- a', '- b', '', '| task | n |', '|---|---:|', '| x | 1 |', '', '<details><summary>Plan</summary>', '', '```diff', '+ x', '```', '</details>', '', '````text', 'has ``` inside', '````', ''].join('\n'),
+        [
+          '## Title',
+          '',
+          'one',
+          'two',
+          '',
+          '- a',
+          '- b',
+          '',
+          '| task | n |',
+          '|---|---:|',
+          '| x | 1 |',
+          '',
+          '<details><summary>Plan</summary>',
+          '',
+          '```diff',
+          '+ x',
+          '```',
+          '</details>',
+          '',
+          '````text',
+          'has ``` inside',
+          '````',
+          '',
+        ].join('\n'),
       );
     });
 
@@ -76,7 +108,28 @@ describe('task shape', () => {
 
     it('icon and heading, the escaped message, the body, notes, the plan block, the footer, in that order', () => {
       const md = outcomeSummary(parts, outcome({ result: 'SucceededWithIssues', notes: ['a_b'], planLines: ['+ x'] }), { link: 'https://w/x' }, false);
-      assert.equal(md, ['## ⚠️ Thing `x`', '', 'Done \\*now\\*', '', '**N:** 1', '', '- a\\_b', '', '<details><summary>Changes</summary>', '', '```diff', '+ x', '```', '</details>', '', '[open](https://w/x)', ''].join('\n'));
+      assert.equal(
+        md,
+        [
+          '## ⚠️ Thing `x`',
+          '',
+          'Done \\*now\\*',
+          '',
+          '**N:** 1',
+          '',
+          '- a\\_b',
+          '',
+          '<details><summary>Changes</summary>',
+          '',
+          '```diff',
+          '+ x',
+          '```',
+          '</details>',
+          '',
+          '[open](https://w/x)',
+          '',
+        ].join('\n'),
+      );
     });
 
     it('dryRun: the one sentence, with what the task still did', () => {

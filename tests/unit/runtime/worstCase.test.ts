@@ -16,7 +16,11 @@ describe('worst case against the job timeout', () => {
   it('warns only above the 60-minute default and names timeoutInMinutes with a figure that covers the worst case', () => {
     assert.equal(DEFAULT_JOB_TIMEOUT_MINUTES, 60);
     assert.equal(jobTimeoutWarning('T', [{ minutes: 60, what: 'a' }]), undefined);
-    const warning = jobTimeoutWarning('T', [{ minutes: 45, what: 'for a' }, { minutes: 45, what: 'for b' }, { minutes: 0, what: 'for nothing' }])!;
+    const warning = jobTimeoutWarning('T', [
+      { minutes: 45, what: 'for a' },
+      { minutes: 45, what: 'for b' },
+      { minutes: 0, what: 'for nothing' },
+    ])!;
     assert.match(warning, /^T can run for up to 90 min with these inputs \(45 min for a \+ 45 min for b\), longer than the 60-minute default job timeout/);
     assert.match(warning, /set the job's timeoutInMinutes to at least 95 /);
     assert.doesNotMatch(warning, /nothing/);
@@ -26,13 +30,23 @@ describe('worst case against the job timeout', () => {
 
   it('longestPath picks the longest way a run can go', () => {
     const a = [{ minutes: 10, what: 'a' }];
-    const b = [{ minutes: 6, what: 'b' }, { minutes: 6, what: 'c' }];
+    const b = [
+      { minutes: 6, what: 'b' },
+      { minutes: 6, what: 'c' },
+    ];
     assert.deepEqual(longestPath([a, b]), b);
     assert.deepEqual(longestPath([]), []);
   });
 
   it('DeployServing: rollout, then on a readiness timeout the rollback waits for the update to settle and for the restored config', () => {
-    const base = { traffic: { mode: 'replace' as const }, timeoutMinutes: 45, waitForReady: true, rollbackOnFailure: true, smokeTestPayload: undefined, verifyInferenceLogMinutes: 0 };
+    const base = {
+      traffic: { mode: 'replace' as const },
+      timeoutMinutes: 45,
+      waitForReady: true,
+      rollbackOnFailure: true,
+      smokeTestPayload: undefined,
+      verifyInferenceLogMinutes: 0,
+    };
     assert.equal(total(deployServingWorstCase(base)), 135);
     assert.equal(total(deployServingWorstCase({ ...base, timeoutMinutes: 15 })), 45);
     assert.equal(total(deployServingWorstCase({ ...base, rollbackOnFailure: false })), 45);

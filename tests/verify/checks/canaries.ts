@@ -59,10 +59,7 @@ function keyLines(keyPem: string): string[] {
 }
 
 function tokenCanaries(cloud: FakeCloud): Canary[] {
-  return [
-    ...cloud.authority.issued.map((t) => ({ kind: `${t.audience} token`, value: t.token })),
-    { kind: 'Azure DevOps job token', value: cloud.ado.systemAccessToken },
-  ];
+  return [...cloud.authority.issued.map((t) => ({ kind: `${t.audience} token`, value: t.token })), { kind: 'Azure DevOps job token', value: cloud.ado.systemAccessToken }];
 }
 
 /** Where each canary found in the run's output and files appears (kinds, never values). */
@@ -86,7 +83,8 @@ export async function canaryCheck(pkg: PackagedTasks, scenarios: Scenario[], opt
         const found = leaks(run, canaries);
         if (found.length) return { ok: false, detail: `leaked ${found.join('; ')}` };
         // A run that never got a token proves nothing about masking.
-        if (!world.cloud.authority.issued.some((t) => t.audience === 'databricks')) return { ok: false, detail: `no Databricks token was issued, the secrets were not exercised (${outcome(run)})` };
+        if (!world.cloud.authority.issued.some((t) => t.audience === 'databricks'))
+          return { ok: false, detail: `no Databricks token was issued, the secrets were not exercised (${outcome(run)})` };
         return { ok: true, detail: `${canaries.length} canaries absent from output and ${runEvidence(run).length - 2} files (${outcome(run)})` };
       }),
     ),

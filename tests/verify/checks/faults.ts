@@ -36,7 +36,10 @@ export interface FaultClass {
 const CLASSES: readonly FaultClass[] = [
   { name: '429-retry-after-seconds', rule: (s) => ({ method: s.method, path: s.path, status: 429, headers: { 'Retry-After': '3' }, times: 2 }) },
   // An HTTP date is wall-clock time: 2 s from now, whatever the time scale.
-  { name: '429-retry-after-date', rule: (s) => ({ method: s.method, path: s.path, status: 429, headers: { 'Retry-After': new Date(Date.now() + 2_000).toUTCString() }, times: 1 }) },
+  {
+    name: '429-retry-after-date',
+    rule: (s) => ({ method: s.method, path: s.path, status: 429, headers: { 'Retry-After': new Date(Date.now() + 2_000).toUTCString() }, times: 1 }),
+  },
   { name: '503', rule: (s) => ({ method: s.method, path: s.path, status: 503, times: 2 }) },
   { name: '504', rule: (s) => ({ method: s.method, path: s.path, status: 504, times: 2 }) },
   { name: 'connection-reset', rule: (s) => ({ method: s.method, path: s.path, kind: 'reset', times: 1 }) },

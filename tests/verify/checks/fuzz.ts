@@ -32,7 +32,10 @@ function invalidGenerators(task: PackagedTask, spec: FuzzSpec): Map<string, fc.A
     if (input.type === 'boolean') add(input.name, fc.constantFrom('yes', 'no', '1', '0', 'on', 'TRUE!', 'tru'));
     if (input.type === 'pickList' && input.options && Object.keys(input.options).length) {
       const options = Object.keys(input.options).map((o) => o.toLowerCase());
-      add(input.name, fc.string({ minLength: 1, maxLength: 12 }).filter((v) => v.trim() !== '' && !options.includes(v.trim().toLowerCase())));
+      add(
+        input.name,
+        fc.string({ minLength: 1, maxLength: 12 }).filter((v) => v.trim() !== '' && !options.includes(v.trim().toLowerCase())),
+      );
     }
   }
   for (const [name, values] of [...Object.entries(COMMON_INVALID), ...Object.entries(spec.invalid)]) if (values.length) add(name, fc.constantFrom(...values));

@@ -37,7 +37,7 @@ export async function tokenLifetimeCheck(pkg: PackagedTasks, opts: VerifyOptions
       const rejected = ws.requests.filter((r) => r.status === 401);
       const issued = cloud.authority.issued;
       const count = (audience: string) => issued.filter((t) => t.audience === audience).length;
-      const waitedMin = ((run.durationMs / TIME_SCALE) / MINUTE).toFixed(0);
+      const waitedMin = (run.durationMs / TIME_SCALE / MINUTE).toFixed(0);
       const problems: string[] = [];
       if (!succeeded(run)) problems.push(`run ${outcome(run)}`);
       // Without a full hour of waiting the tokens were never old enough to matter.

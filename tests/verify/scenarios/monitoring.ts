@@ -74,7 +74,15 @@ export function monitoringScenarios(timeScale: number): Scenario[] {
           outputSchemaName: OUTPUT_SCHEMA,
           outputSchemaId: schema.schema_id!,
           assetsDir: `/Workspace/Shared/lakehouse_monitoring/${TABLE}`,
-          profile: { kind: 'inference_log', problemType: 'CLASSIFICATION', prediction: 'prediction', label: 'label', modelId: 'model_id', timestamp: 'timestamp', granularities: ['1 day'] },
+          profile: {
+            kind: 'inference_log',
+            problemType: 'CLASSIFICATION',
+            prediction: 'prediction',
+            label: 'label',
+            modelId: 'model_id',
+            timestamp: 'timestamp',
+            granularities: ['1 day'],
+          },
           // A baseline gives the first refresh's window something to compare with.
           baselineTableName: 'main.ml_mon.churn_baseline',
           slicingExprs: [],

@@ -39,21 +39,34 @@ function label(entity: ServedEntitySnapshot): string {
 function splitBar(caption: string, entities: ServedEntitySnapshot[], swatches: Swatches): HTMLElement {
   const serving = entities.filter((entity) => entity.trafficPercent > 0);
   const description = serving.map((entity) => `${label(entity)} ${entity.trafficPercent}%`).join(', ');
-  return h('div', { class: 'split' },
+  return h(
+    'div',
+    { class: 'split' },
     h('div', { class: 'split__caption' }, caption),
     serving.length === 0
       ? h('div', { class: 'split__empty' }, entities.length === 0 ? 'nothing served' : 'no traffic routed')
-      : h('div', { class: 'split__bar', role: 'img', 'aria-label': `${caption}: ${description}` },
-        serving.map((entity) => h('div', {
-          class: `split__segment swatch-${swatches.index(entity)}`,
-          style: `flex-basis: ${entity.trafficPercent}%`,
-          title: `${entity.name}: ${entity.entityName} version ${entity.entityVersion}, ${entity.trafficPercent}% of traffic`,
-          'data-percent': entity.trafficPercent,
-        }, entity.trafficPercent >= MIN_LABELLED_PERCENT ? `${label(entity)} ${entity.trafficPercent}%` : null))));
+      : h(
+          'div',
+          { class: 'split__bar', role: 'img', 'aria-label': `${caption}: ${description}` },
+          serving.map((entity) =>
+            h(
+              'div',
+              {
+                class: `split__segment swatch-${swatches.index(entity)}`,
+                style: `flex-basis: ${entity.trafficPercent}%`,
+                title: `${entity.name}: ${entity.entityName} version ${entity.entityVersion}, ${entity.trafficPercent}% of traffic`,
+                'data-percent': entity.trafficPercent,
+              },
+              entity.trafficPercent >= MIN_LABELLED_PERCENT ? `${label(entity)} ${entity.trafficPercent}%` : null,
+            ),
+          ),
+        ),
+  );
 }
 
 function entitiesTable(entities: ServedEntitySnapshot[], swatches: Swatches): HTMLElement {
-  return table(['Served entity', 'Model', 'Version', 'Traffic', 'State', 'Size', 'Scale to zero'],
+  return table(
+    ['Served entity', 'Model', 'Version', 'Traffic', 'State', 'Size', 'Scale to zero'],
     entities.map((entity) => [
       h('span', { class: 'legend' }, h('span', { class: `legend__swatch swatch-${swatches.index(entity)}`, 'aria-hidden': 'true' }), entity.name),
       entity.entityName,
@@ -62,7 +75,9 @@ function entitiesTable(entities: ServedEntitySnapshot[], swatches: Swatches): HT
       entity.state ?? '',
       entity.workloadSize ?? '',
       yesNo(entity.scaleToZero) ?? '',
-    ]), 'entities');
+    ]),
+    'entities',
+  );
 }
 
 export function renderDeployment(data: DeploymentReportData, dryRun: boolean | undefined): KindView {
@@ -78,48 +93,79 @@ export function renderDeployment(data: DeploymentReportData, dryRun: boolean | u
       ['Inference table', data.inferenceTableName],
       ['Inference retention', retentionText(data.retention, dryRun)],
     ]),
-    section(dryRun ? 'Traffic split (planned)' : 'Traffic split', 'traffic',
-      h('div', { class: 'splits' },
-        splitBar('Before', before, swatches),
-        splitBar(dryRun ? 'Planned' : 'After', after, swatches)),
-      after.length > 0 ? entitiesTable(after, swatches) : null),
+    section(
+      dryRun ? 'Traffic split (planned)' : 'Traffic split',
+      'traffic',
+      h('div', { class: 'splits' }, splitBar('Before', before, swatches), splitBar(dryRun ? 'Planned' : 'After', after, swatches)),
+      after.length > 0 ? entitiesTable(after, swatches) : null,
+    ),
   ];
   if (data.smokeTest) {
     const smoke = data.smokeTest;
-    body.push(section('Smoke test', 'smoke',
-      h('p', null, chip(smoke.ok ? 'Passed' : 'Failed', smoke.ok ? 'success' : 'danger'), ' ', smoke.summary),
-      facts([
-        ['HTTP status', smoke.status],
-        ['Predictions', smoke.predictions],
-        ['Latency', smoke.latencyMs != null ? `${smoke.latencyMs} ms` : undefined],
-      ])));
+    body.push(
+      section(
+        'Smoke test',
+        'smoke',
+        h('p', null, chip(smoke.ok ? 'Passed' : 'Failed', smoke.ok ? 'success' : 'danger'), ' ', smoke.summary),
+        facts([
+          ['HTTP status', smoke.status],
+          ['Predictions', smoke.predictions],
+          ['Latency', smoke.latencyMs != null ? `${smoke.latencyMs} ms` : undefined],
+        ]),
+      ),
+    );
   }
   if (data.inferenceLogCheck) {
     const check = data.inferenceLogCheck;
-    body.push(section('Inference log', 'inference-log',
-      h('p', null, chip(check.found ? 'Received' : 'Not yet', check.found ? 'success' : 'warning'), ' ', check.message),
-      facts([
-        ['Payload table', check.table],
-        ['client_request_id', check.clientRequestId],
-        ['Waited', `${check.waitedSeconds} s`],
-      ])));
+    body.push(
+      section(
+        'Inference log',
+        'inference-log',
+        h('p', null, chip(check.found ? 'Received' : 'Not yet', check.found ? 'success' : 'warning'), ' ', check.message),
+        facts([
+          ['Payload table', check.table],
+          ['client_request_id', check.clientRequestId],
+          ['Waited', `${check.waitedSeconds} s`],
+        ]),
+      ),
+    );
   }
   if (data.failure) {
     const failure = data.failure;
-    body.push(section('Failure', 'failure', callout('danger', `Failed ${STAGE[failure.stage] ?? failure.stage}`,
-      h('p', null, failure.message),
-      failure.entityMessages && failure.entityMessages.length > 0
-        ? h('ul', { class: 'messages' }, failure.entityMessages.map((m) => h('li', null, h('strong', null, m.name), ': ', m.message)))
-        : null)));
+    body.push(
+      section(
+        'Failure',
+        'failure',
+        callout(
+          'danger',
+          `Failed ${STAGE[failure.stage] ?? failure.stage}`,
+          h('p', null, failure.message),
+          failure.entityMessages && failure.entityMessages.length > 0
+            ? h(
+                'ul',
+                { class: 'messages' },
+                failure.entityMessages.map((m) => h('li', null, h('strong', null, m.name), ': ', m.message)),
+              )
+            : null,
+        ),
+      ),
+    );
   }
   if (data.rollback) {
     const rollback = data.rollback;
     const tone = !rollback.performed ? 'warning' : rollback.succeeded ? 'info' : 'danger';
-    const heading = !rollback.performed ? 'Not rolled back'
-      : rollback.succeeded ? 'Rolled back to the previous configuration' : 'Rollback failed: the endpoint may be in a mixed state';
-    body.push(section('Rollback', 'rollback', callout(tone, heading,
-      h('p', null, rollback.reason),
-      rollback.restored && rollback.restored.length > 0 ? splitBar('Restored', rollback.restored, swatches) : null)));
+    const heading = !rollback.performed
+      ? 'Not rolled back'
+      : rollback.succeeded
+        ? 'Rolled back to the previous configuration'
+        : 'Rollback failed: the endpoint may be in a mixed state';
+    body.push(
+      section(
+        'Rollback',
+        'rollback',
+        callout(tone, heading, h('p', null, rollback.reason), rollback.restored && rollback.restored.length > 0 ? splitBar('Restored', rollback.restored, swatches) : null),
+      ),
+    );
   }
   const changes = renderChanges(data.changes, dryRun);
   if (changes) body.push(changes);

@@ -21,10 +21,14 @@ function verdictBanner(data: DriftReportData): { tone: Tone; heading: string } {
       const suffix = data.onDrift === 'ignore' ? ' (ignored: onDrift is ignore)' : '';
       return { tone, heading: `Drift detected${suffix}` };
     }
-    case 'no-drift': return { tone: 'success', heading: 'No drift' };
-    case 'insufficient-data': return { tone: data.onInsufficientData === 'fail' ? 'danger' : 'warning', heading: 'Insufficient data' };
-    case 'error': return { tone: 'danger', heading: 'Drift check could not run' };
-    default: return { tone: 'neutral', heading: 'Not evaluated' };
+    case 'no-drift':
+      return { tone: 'success', heading: 'No drift' };
+    case 'insufficient-data':
+      return { tone: data.onInsufficientData === 'fail' ? 'danger' : 'warning', heading: 'Insufficient data' };
+    case 'error':
+      return { tone: 'danger', heading: 'Drift check could not run' };
+    default:
+      return { tone: 'neutral', heading: 'Not evaluated' };
   }
 }
 
@@ -45,8 +49,9 @@ function ruleText(column: Pick<DriftColumnResult, 'metric' | 'op' | 'threshold'>
 
 /** Worst first: drifted columns, then by how far past the threshold, then by violations. */
 export function worstFirst(columns: DriftColumnResult[]): DriftColumnResult[] {
-  return [...columns].sort((a, b) =>
-    Number(b.drifted) - Number(a.drifted) || (b.severity ?? 0) - (a.severity ?? 0) || b.violations - a.violations || a.column.localeCompare(b.column));
+  return [...columns].sort(
+    (a, b) => Number(b.drifted) - Number(a.drifted) || (b.severity ?? 0) - (a.severity ?? 0) || b.violations - a.violations || a.column.localeCompare(b.column),
+  );
 }
 
 /** value/threshold, the quantity the bar's length shows (capped by the scale). */
@@ -62,27 +67,39 @@ function latestBar(column: DriftColumnResult): HTMLElement {
   }
   const r = ratio(column.latest, column.threshold);
   const width = (Math.max(0, Math.min(r, SCALE_IN_THRESHOLDS)) / SCALE_IN_THRESHOLDS) * 100;
-  return h('div', { class: `threshold-bar${latestViolated ? ' threshold-bar--violated' : ''}` },
-    h('div', {
-      class: 'threshold-bar__track',
-      role: 'img',
-      'aria-label': `${column.metric} ${formatNumber(column.latest)}, threshold ${column.op} ${formatNumber(column.threshold)}`,
-    },
-    h('div', { class: 'threshold-bar__fill', style: `width: ${width.toFixed(2)}%`, 'data-ratio': r.toFixed(4) }),
-    h('div', { class: 'threshold-bar__threshold', title: `threshold ${column.op} ${formatNumber(column.threshold)}` })),
-    h('span', { class: 'threshold-bar__value' }, formatNumber(column.latest),
-      r > SCALE_IN_THRESHOLDS ? h('span', { class: 'threshold-bar__over' }, `${formatNumber(r)}× threshold`) : null));
+  return h(
+    'div',
+    { class: `threshold-bar${latestViolated ? ' threshold-bar--violated' : ''}` },
+    h(
+      'div',
+      {
+        class: 'threshold-bar__track',
+        role: 'img',
+        'aria-label': `${column.metric} ${formatNumber(column.latest)}, threshold ${column.op} ${formatNumber(column.threshold)}`,
+      },
+      h('div', { class: 'threshold-bar__fill', style: `width: ${width.toFixed(2)}%`, 'data-ratio': r.toFixed(4) }),
+      h('div', { class: 'threshold-bar__threshold', title: `threshold ${column.op} ${formatNumber(column.threshold)}` }),
+    ),
+    h(
+      'span',
+      { class: 'threshold-bar__value' },
+      formatNumber(column.latest),
+      r > SCALE_IN_THRESHOLDS ? h('span', { class: 'threshold-bar__over' }, `${formatNumber(r)}× threshold`) : null,
+    ),
+  );
 }
 
 /** The metric across the windows, oldest first, as small columns with the threshold as a line. */
 function windowsChart(column: DriftColumnResult): HTMLElement {
   const values = column.windows.map((w) => w.value).filter((v): v is number => v != null && Number.isFinite(v));
   const top = Math.max(column.threshold, ...values) * 1.1 || 1;
-  return h('div', { class: 'windows' },
-    h('div', { class: 'windows__plot', role: 'img', 'aria-label': `${column.metric} per window: ${column.windows.map((w) => formatNumber(w.value)).join(', ')}` },
-      column.threshold > 0 && column.threshold <= top
-        ? h('div', { class: 'windows__threshold', style: `bottom: ${((column.threshold / top) * 100).toFixed(1)}%` })
-        : null,
+  return h(
+    'div',
+    { class: 'windows' },
+    h(
+      'div',
+      { class: 'windows__plot', role: 'img', 'aria-label': `${column.metric} per window: ${column.windows.map((w) => formatNumber(w.value)).join(', ')}` },
+      column.threshold > 0 && column.threshold <= top ? h('div', { class: 'windows__threshold', style: `bottom: ${((column.threshold / top) * 100).toFixed(1)}%` }) : null,
       column.windows.map((w) => {
         const height = w.value == null ? 0 : Math.max(2, (Math.max(0, w.value) / top) * 100);
         return h('div', {
@@ -90,10 +107,15 @@ function windowsChart(column: DriftColumnResult): HTMLElement {
           style: `height: ${height.toFixed(1)}%`,
           title: `${formatWindow(w.start)} – ${formatWindow(w.end)}: ${w.value == null ? 'no value' : formatNumber(w.value)}${w.violated ? ' (breaks the rule)' : ''}`,
         });
-      })),
-    h('div', { class: 'windows__axis' },
+      }),
+    ),
+    h(
+      'div',
+      { class: 'windows__axis' },
       h('span', null, column.windows.length > 0 ? formatWindow(column.windows[0].start) : ''),
-      h('span', null, column.windows.length > 1 ? formatWindow(column.windows[column.windows.length - 1].start) : '')));
+      h('span', null, column.windows.length > 1 ? formatWindow(column.windows[column.windows.length - 1].start) : ''),
+    ),
+  );
 }
 
 /** A column-statistic rule (range, nulls…), not drift. */
@@ -102,14 +124,20 @@ function isDataQuality(column: Pick<DriftColumnResult, 'category'>): boolean {
 }
 
 function columnRow(column: DriftColumnResult): HTMLElement {
-  return h('div', { class: `drift-column${column.drifted ? ' drift-column--drifted' : ''}`, role: 'row', 'data-column': column.column, 'data-category': column.category ?? 'drift' },
-    h('div', { class: 'drift-column__name', role: 'rowheader' },
+  return h(
+    'div',
+    { class: `drift-column${column.drifted ? ' drift-column--drifted' : ''}`, role: 'row', 'data-column': column.column, 'data-category': column.category ?? 'drift' },
+    h(
+      'div',
+      { class: 'drift-column__name', role: 'rowheader' },
       h('strong', null, column.column),
       column.drifted ? chip(isDataQuality(column) ? 'breached' : 'drifted', 'danger') : null,
-      h('div', { class: 'drift-column__rule' }, code(ruleText(column)))),
+      h('div', { class: 'drift-column__rule' }, code(ruleText(column))),
+    ),
     h('div', { role: 'cell' }, latestBar(column)),
     h('div', { role: 'cell' }, windowsChart(column)),
-    h('div', { class: 'drift-column__count', role: 'cell' }, `${column.violations} of ${column.windows.length}`));
+    h('div', { class: 'drift-column__count', role: 'cell' }, `${column.violations} of ${column.windows.length}`),
+  );
 }
 
 function refreshText(table: DriftTableResult): string {
@@ -122,13 +150,19 @@ function refreshText(table: DriftTableResult): string {
 }
 
 function columnsTable(label: string, columns: DriftColumnResult[], kind: 'drift' | 'data-quality'): HTMLElement {
-  return h('div', { class: 'drift-columns', role: 'table', 'aria-label': label, 'data-kind': kind },
-    h('div', { class: 'drift-column drift-column--header', role: 'row' },
+  return h(
+    'div',
+    { class: 'drift-columns', role: 'table', 'aria-label': label, 'data-kind': kind },
+    h(
+      'div',
+      { class: 'drift-column drift-column--header', role: 'row' },
       h('div', { role: 'columnheader' }, 'Column'),
       h('div', { role: 'columnheader' }, 'Latest window vs threshold'),
       h('div', { role: 'columnheader' }, 'Across windows'),
-      h('div', { role: 'columnheader' }, 'Broke the rule')),
-    columns.map(columnRow));
+      h('div', { role: 'columnheader' }, 'Broke the rule'),
+    ),
+    columns.map(columnRow),
+  );
 }
 
 function renderTable(table: DriftTableResult, reasonShownAbove: boolean): HTMLElement {
@@ -136,14 +170,17 @@ function renderTable(table: DriftTableResult, reasonShownAbove: boolean): HTMLEl
   const columns = worstFirst(table.columns ?? []);
   const drift = columns.filter((c) => !isDataQuality(c));
   const quality = columns.filter(isDataQuality);
-  return h('section', { class: 'section drift-table', 'data-table': table.table },
+  return h(
+    'section',
+    { class: 'section drift-table', 'data-table': table.table },
     h('h3', { class: 'section__title' }, code(table.table), ' ', chip(verdictText, tone), h('span', { class: 'drift-table__refresh' }, refreshText(table))),
     table.reason && !reasonShownAbove ? h('p', { class: 'drift-table__reason' }, table.reason) : null,
     table.refresh.message ? h('p', { class: 'drift-table__reason' }, table.refresh.message) : null,
     columns.length === 0 ? h('p', { class: 'muted' }, 'No column was evaluated.') : null,
     drift.length > 0 ? columnsTable(`Columns of ${table.table}, worst first`, drift, 'drift') : null,
     quality.length > 0 ? h('h4', { class: 'drift-table__group' }, 'Data quality (column statistics)') : null,
-    quality.length > 0 ? columnsTable(`Data-quality rules of ${table.table}, worst first`, quality, 'data-quality') : null);
+    quality.length > 0 ? columnsTable(`Data-quality rules of ${table.table}, worst first`, quality, 'data-quality') : null,
+  );
 }
 
 export function renderDrift(data: DriftReportData): KindView {
@@ -154,11 +191,36 @@ export function renderDrift(data: DriftReportData): KindView {
   const drifted = (data.driftedColumns ?? []).filter((c) => driftedOnly.has(c) || !breached.has(c));
   // Without drifted columns to list, the banner gives the reason of the first table with this verdict.
   const reasonTable = drifted.length === 0 && data.verdict !== 'drift' ? tables.find((t) => t.verdict === data.verdict && t.reason) : undefined;
-  const banner = callout(tone, drifted.length === 0 && breached.size > 0 && data.verdict === 'drift' ? heading.replace('Drift detected', 'Data-quality rule broken') : heading,
+  const banner = callout(
+    tone,
+    drifted.length === 0 && breached.size > 0 && data.verdict === 'drift' ? heading.replace('Drift detected', 'Data-quality rule broken') : heading,
     drifted.length > 0
-      ? h('p', null, `${drifted.length} column${drifted.length === 1 ? '' : 's'} drifted: `, h('span', { class: 'inline-list' }, drifted.map((c) => code(c))))
-      : reasonTable ? h('p', null, reasonTable.reason ?? '') : null,
-    breached.size > 0 ? h('p', null, `${breached.size} column${breached.size === 1 ? '' : 's'} broke a data-quality rule: `, h('span', { class: 'inline-list' }, [...breached].map((c) => code(c)))) : null);
+      ? h(
+          'p',
+          null,
+          `${drifted.length} column${drifted.length === 1 ? '' : 's'} drifted: `,
+          h(
+            'span',
+            { class: 'inline-list' },
+            drifted.map((c) => code(c)),
+          ),
+        )
+      : reasonTable
+        ? h('p', null, reasonTable.reason ?? '')
+        : null,
+    breached.size > 0
+      ? h(
+          'p',
+          null,
+          `${breached.size} column${breached.size === 1 ? '' : 's'} broke a data-quality rule: `,
+          h(
+            'span',
+            { class: 'inline-list' },
+            [...breached].map((c) => code(c)),
+          ),
+        )
+      : null,
+  );
   banner.classList.add('verdict');
   const body: Node[] = [
     banner,
@@ -167,10 +229,23 @@ export function renderDrift(data: DriftReportData): KindView {
       ['Counts as drift', `when ${data.violationWindows} of the last ${data.evaluationWindows} window${data.evaluationWindows === 1 ? '' : 's'} break a rule, the latest included`],
       ['On drift', ON_DRIFT[data.onDrift] ?? data.onDrift],
       ['On insufficient data', ON_INSUFFICIENT[data.onInsufficientData] ?? data.onInsufficientData],
-      ['Rules', data.rules && data.rules.length > 0 ? h('span', { class: 'inline-list' }, data.rules.map((r) => code(ruleText(r)))) : undefined, true],
-      ['Notified', data.notification
-        ? `${data.notification.destinations.join(', ')}${data.notification.planned ? ' (planned, dryRun)' : data.notification.error ? ` (failed: ${data.notification.error})` : data.notification.runId ? ` (job run ${data.notification.runId})` : ''}`
-        : undefined],
+      [
+        'Rules',
+        data.rules && data.rules.length > 0
+          ? h(
+              'span',
+              { class: 'inline-list' },
+              data.rules.map((r) => code(ruleText(r))),
+            )
+          : undefined,
+        true,
+      ],
+      [
+        'Notified',
+        data.notification
+          ? `${data.notification.destinations.join(', ')}${data.notification.planned ? ' (planned, dryRun)' : data.notification.error ? ` (failed: ${data.notification.error})` : data.notification.runId ? ` (job run ${data.notification.runId})` : ''}`
+          : undefined,
+      ],
     ]),
     ...tables.map((table) => renderTable(table, table === reasonTable)),
   ];

@@ -25,16 +25,39 @@ export function renderMonitor(data: MonitorReportData, dryRun: boolean | undefin
   ];
   if (data.unpackView) {
     const view = data.unpackView;
-    body.push(section('Inference view', 'view', facts([
-      ['View', code(view.name)],
-      ['Reads', code(view.sourceTable)],
-      ['Request formats', view.requestFormats.join(', ')],
-      ['Features', view.features.length > 0 ? h('span', { class: 'inline-list' }, view.features.map((f) => code(f))) : undefined],
-    ])));
+    body.push(
+      section(
+        'Inference view',
+        'view',
+        facts([
+          ['View', code(view.name)],
+          ['Reads', code(view.sourceTable)],
+          ['Request formats', view.requestFormats.join(', ')],
+          [
+            'Features',
+            view.features.length > 0
+              ? h(
+                  'span',
+                  { class: 'inline-list' },
+                  view.features.map((f) => code(f)),
+                )
+              : undefined,
+          ],
+        ]),
+      ),
+    );
   }
   if (data.alerts && data.alerts.length > 0) {
-    body.push(section('Alerts', 'alerts', table(['Alert', 'Rule', 'Change'],
-      data.alerts.map((alert) => [link(alert.displayName, alert.url), code(alert.rule), chip(action(alert.action), alert.action === 'noop' ? 'neutral' : 'info')]))));
+    body.push(
+      section(
+        'Alerts',
+        'alerts',
+        table(
+          ['Alert', 'Rule', 'Change'],
+          data.alerts.map((alert) => [link(alert.displayName, alert.url), code(alert.rule), chip(action(alert.action), alert.action === 'noop' ? 'neutral' : 'info')]),
+        ),
+      ),
+    );
   }
   const changes = renderChanges(data.changes, dryRun);
   if (changes) body.push(changes);

@@ -43,24 +43,52 @@ export function code(text: string): HTMLElement {
 
 /** A coloured box with a heading line, for verdicts, failures and rollbacks. */
 export function callout(tone: Tone, heading: string, ...children: Child[]): HTMLElement {
-  return h('div', { class: `callout callout--${tone}`, role: tone === 'danger' ? 'alert' : 'status' },
+  return h(
+    'div',
+    { class: `callout callout--${tone}`, role: tone === 'danger' ? 'alert' : 'status' },
     h('div', { class: 'callout__heading' }, h('span', { class: 'callout__icon', 'aria-hidden': 'true' }, icon(tone)), heading),
-    ...children);
+    ...children,
+  );
 }
 
 function icon(tone: Tone): string {
   switch (tone) {
-    case 'success': return '✓';
-    case 'danger': return '✕';
-    case 'warning': return '!';
-    default: return 'i';
+    case 'success':
+      return '✓';
+    case 'danger':
+      return '✕';
+    case 'warning':
+      return '!';
+    default:
+      return 'i';
   }
 }
 
 export function table(headers: string[], rows: Child[][], className = ''): HTMLElement {
-  return h('table', { class: `grid ${className}`.trim() },
-    h('thead', null, h('tr', null, headers.map((header) => h('th', { scope: 'col' }, header)))),
-    h('tbody', null, rows.map((cells) => h('tr', null, cells.map((cell) => h('td', null, cell))))));
+  return h(
+    'table',
+    { class: `grid ${className}`.trim() },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headers.map((header) => h('th', { scope: 'col' }, header)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.map((cells) =>
+        h(
+          'tr',
+          null,
+          cells.map((cell) => h('td', null, cell)),
+        ),
+      ),
+    ),
+  );
 }
 
 export function yesNo(value: boolean | undefined): string | undefined {

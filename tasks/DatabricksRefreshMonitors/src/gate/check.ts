@@ -81,7 +81,10 @@ export async function checkTable(table: string, facts: MonitorFacts, rules: read
   if (profile.length > 0) {
     const statement = profileStatement(facts, profile, { windows });
     const data = parseMetricRows(await run(statement), statement.metrics, METRIC_ALIAS);
-    const noRows = facts.modelId !== undefined && data.rows.length === 0 ? await noSliceRows('no profile metrics', facts, facts.profileMetricsTable!, run) : 'no profile metrics for the whole table yet';
+    const noRows =
+      facts.modelId !== undefined && data.rows.length === 0
+        ? await noSliceRows('no profile metrics', facts, facts.profileMetricsTable!, run)
+        : 'no profile metrics for the whole table yet';
     for (const rule of profile) evaluations.push(evaluateRule(table, rule, data, settings, noRows));
   }
   return tableGate(evaluations, notes);

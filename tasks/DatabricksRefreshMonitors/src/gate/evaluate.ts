@@ -157,7 +157,11 @@ export function evaluateRule(table: string, rule: MetricCondition, data: MetricR
     });
   }
   if (columns.length === 0) {
-    return { rule, columns, insufficient: `${rule.column} is null in all ${windowCount} window(s) for ${subject} (drift needs two windows, or a baseline; or the metric does not apply)` };
+    return {
+      rule,
+      columns,
+      insufficient: `${rule.column} is null in all ${windowCount} window(s) for ${subject} (drift needs two windows, or a baseline; or the metric does not apply)`,
+    };
   }
   if (!latestSeen) return { rule, columns, insufficient: `${rule.column} is null in the latest window for ${subject}` };
   if (undecided && !columns.some((c) => c.drifted)) return { rule, columns, insufficient: undecided };

@@ -45,11 +45,7 @@ export function metricColumns(rules: readonly MetricCondition[]): string[] {
   return [...new Set(rules.map((r) => r.column))];
 }
 
-export function driftStatement(
-  tables: MetricTablesInfo,
-  rules: readonly MetricCondition[],
-  options: { driftType: 'BASELINE' | 'CONSECUTIVE'; windows: number },
-): GateStatement {
+export function driftStatement(tables: MetricTablesInfo, rules: readonly MetricCondition[], options: { driftType: 'BASELINE' | 'CONSECUTIVE'; windows: number }): GateStatement {
   if (!tables.driftMetricsTable) throw new Error('The monitor reports no drift metrics table.');
   return rankedStatement(tables.driftMetricsTable, metricColumns(rules), tables, options.windows, [
     ['drift_type = :drift_type', { name: 'drift_type', value: options.driftType }],
@@ -60,9 +56,7 @@ export function driftStatement(
 /** Model-quality rows (':table') and per-column profile rows of the monitored data (log_type INPUT). */
 export function profileStatement(tables: MetricTablesInfo, rules: readonly MetricCondition[], options: { windows: number }): GateStatement {
   if (!tables.profileMetricsTable) throw new Error('The monitor reports no profile metrics table.');
-  return rankedStatement(tables.profileMetricsTable, metricColumns(rules), tables, options.windows, [
-    ['log_type = :log_type', { name: 'log_type', value: 'INPUT' }],
-  ]);
+  return rankedStatement(tables.profileMetricsTable, metricColumns(rules), tables, options.windows, [['log_type = :log_type', { name: 'log_type', value: 'INPUT' }]]);
 }
 
 type Condition = [sql: string, parameter?: StatementParameterListItem];
@@ -70,7 +64,7 @@ type Condition = [sql: string, parameter?: StatementParameterListItem];
 /** The rows of one model id slice, or of all models (the '*' rows; NULL where a table has none). */
 function modelCondition(info: MetricTablesInfo): Condition[] {
   if (info.modelIdColumn === undefined) {
-    if (info.modelId !== undefined) throw new Error('A model id slice needs the monitor\'s model id column.');
+    if (info.modelId !== undefined) throw new Error("A model id slice needs the monitor's model id column.");
     return [];
   }
   const model = quotePart(info.modelIdColumn, 'model id column');

@@ -6,11 +6,18 @@ import { type CustomMetric, GRANULARITY_ENUM, GRANULARITY_TEXT, metricTableNames
 import type { MonitorStore } from './store';
 import { checkColumns, emptyToUndefined, findRefresh, tableById } from './tables';
 
-
 type V1Config = Record<string, unknown> & {
   output_schema_id?: string;
   assets_dir?: string;
-  inference_log?: { problem_type?: string; prediction_column?: string; prediction_probability_column?: string; label_column?: string; model_id_column?: string; timestamp_column?: string; granularities?: string[] };
+  inference_log?: {
+    problem_type?: string;
+    prediction_column?: string;
+    prediction_probability_column?: string;
+    label_column?: string;
+    model_id_column?: string;
+    timestamp_column?: string;
+    granularities?: string[];
+  };
   time_series?: { timestamp_column?: string; granularities?: string[] };
   snapshot?: object;
   baseline_table_name?: string;
@@ -49,7 +56,8 @@ function v1Profile(c: V1Config): Profile {
   if (kinds !== 1) fail(400, 'INVALID_PARAMETER_VALUE', 'Exactly one of inference_log, time_series and snapshot must be given.');
   if (c.inference_log) {
     const l = c.inference_log;
-    if (l.problem_type !== 'INFERENCE_PROBLEM_TYPE_CLASSIFICATION' && l.problem_type !== 'INFERENCE_PROBLEM_TYPE_REGRESSION') fail(400, 'INVALID_PARAMETER_VALUE', `Invalid problem_type '${l.problem_type}'.`);
+    if (l.problem_type !== 'INFERENCE_PROBLEM_TYPE_CLASSIFICATION' && l.problem_type !== 'INFERENCE_PROBLEM_TYPE_REGRESSION')
+      fail(400, 'INVALID_PARAMETER_VALUE', `Invalid problem_type '${l.problem_type}'.`);
     return {
       kind: 'inference_log',
       problemType: l.problem_type === 'INFERENCE_PROBLEM_TYPE_REGRESSION' ? 'REGRESSION' : 'CLASSIFICATION',
@@ -257,4 +265,3 @@ export function v1Cancel(ctx: RequestContext) {
   store.cancelRefresh(r);
   return json(200, { refresh: renderV1Refresh(store, m, r) });
 }
-

@@ -60,4 +60,3 @@ export const monitorRoutes: RouteModule = {
     workspace.route('POST', `${v1}/:type/:id/refreshes/:rid/cancel`, v1Cancel);
   },
 };
-

@@ -5,7 +5,6 @@ import { type CustomMetric, metricTableNames, type MonitorRecord, type Profile, 
 import type { MonitorStore } from './store';
 import { checkColumns, emptyToUndefined, findRefresh, requireTable } from './tables';
 
-
 type LegacyBody = Partial<catalog.CreateMonitor>;
 
 function legacyProfile(body: LegacyBody): Profile {
@@ -56,7 +55,17 @@ function renderLegacy(store: MonitorStore, m: MonitorRecord): catalog.MonitorInf
     assets_dir: m.assetsDir,
     output_schema_name: m.outputSchemaName,
     ...(p.kind === 'inference_log'
-      ? { inference_log: { problem_type: problem, prediction_col: p.prediction!, prediction_proba_col: p.predictionProba, label_col: p.label, model_id_col: p.modelId!, timestamp_col: p.timestamp!, granularities: p.granularities ?? [] } }
+      ? {
+          inference_log: {
+            problem_type: problem,
+            prediction_col: p.prediction!,
+            prediction_proba_col: p.predictionProba,
+            label_col: p.label,
+            model_id_col: p.modelId!,
+            timestamp_col: p.timestamp!,
+            granularities: p.granularities ?? [],
+          },
+        }
       : {}),
     data_classification_config: m.dataClassification,
     ...(p.kind === 'time_series' ? { time_series: { timestamp_col: p.timestamp!, granularities: p.granularities ?? [] } } : {}),
@@ -67,7 +76,10 @@ function renderLegacy(store: MonitorStore, m: MonitorRecord): catalog.MonitorInf
     schedule: m.schedule ? { quartz_cron_expression: m.schedule.cron, timezone_id: m.schedule.timezone, pause_status: 'UNPAUSED' } : undefined,
     notifications:
       m.emails.length > 0 || m.classificationTagNotify
-        ? { ...(m.emails.length > 0 ? { on_failure: { email_addresses: m.emails } } : {}), ...(m.classificationTagNotify ? { on_new_classification_tag_detected: m.classificationTagNotify } : {}) }
+        ? {
+            ...(m.emails.length > 0 ? { on_failure: { email_addresses: m.emails } } : {}),
+            ...(m.classificationTagNotify ? { on_new_classification_tag_detected: m.classificationTagNotify } : {}),
+          }
         : undefined,
     profile_metrics_table_name: names.profile,
     drift_metrics_table_name: names.drift,
@@ -163,7 +175,6 @@ export function renderLegacyRefresh(store: MonitorStore, r: RefreshRecord): cata
   };
 }
 
-
 export async function legacyRefreshes(ctx: RequestContext) {
   const store = ctx.workspace.state.monitors;
   const m = legacyMonitor(ctx);
@@ -185,4 +196,3 @@ export function legacyCancel(ctx: RequestContext) {
   store.cancelRefresh(findRefresh(legacyMonitor(ctx), ctx.params.id));
   return json(200, {});
 }
-

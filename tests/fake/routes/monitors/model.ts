@@ -83,7 +83,6 @@ export const GRANULARITY_ENUM: Record<string, string> = {
 };
 export const GRANULARITY_TEXT = Object.fromEntries(Object.entries(GRANULARITY_ENUM).map(([t, e]) => [e, t]));
 
-
 export function metricTableNames(m: Pick<MonitorRecord, 'tableName' | 'outputSchemaName'>): { profile: string; drift: string } {
   const short = m.tableName.split('.').pop()!;
   return { profile: `${m.outputSchemaName}.${short}_profile_metrics`, drift: `${m.outputSchemaName}.${short}_drift_metrics` };

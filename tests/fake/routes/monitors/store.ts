@@ -230,7 +230,9 @@ export class MonitorStore {
     const scripted = this.modelIds.get(m.tableName);
     if (scripted) return scripted;
     try {
-      const r = await this.workspace.state.sql.exec(`SELECT DISTINCT \`${column.replace(/`/g, '``')}\` AS id FROM ${m.tableName} WHERE \`${column.replace(/`/g, '``')}\` IS NOT NULL ORDER BY id`);
+      const r = await this.workspace.state.sql.exec(
+        `SELECT DISTINCT \`${column.replace(/`/g, '``')}\` AS id FROM ${m.tableName} WHERE \`${column.replace(/`/g, '``')}\` IS NOT NULL ORDER BY id`,
+      );
       return r.rows.map((row) => row[0]).filter((id): id is string => typeof id === 'string' && id !== '*');
     } catch {
       return []; // a table seeded in Unity Catalog only
@@ -250,4 +252,3 @@ export class MonitorStore {
 function ucMaps(ws: FakeWorkspace): { tables: Map<string, catalog.TableInfo>; schemas: Map<string, catalog.SchemaInfo> } {
   return ws.state.uc as unknown as { tables: Map<string, catalog.TableInfo>; schemas: Map<string, catalog.SchemaInfo> };
 }
-

@@ -3,7 +3,6 @@ import type { catalog } from '@databricks/sdk-experimental';
 import { fail, type RequestContext } from '../../http';
 import { GRANULARITY_ENUM, type MonitorRecord, type Profile, type RefreshRecord } from './model';
 
-
 export function requireTable(ctx: RequestContext, fullName: string): catalog.TableInfo {
   const parts = fullName.toLowerCase().split('.');
   if (parts.length !== 3 || parts.some((p) => p === '')) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid table name '${fullName}': expected the form <catalog>.<schema>.<table>.`);
@@ -19,7 +18,13 @@ export function tableById(ctx: RequestContext, tableId: string): catalog.TableIn
 
 export function checkColumns(table: catalog.TableInfo, profile: Profile): void {
   const names = new Set((table.columns ?? []).map((c) => c.name));
-  for (const [role, column] of Object.entries({ prediction: profile.prediction, label: profile.label, model_id: profile.modelId, timestamp: profile.timestamp, prediction_proba: profile.predictionProba })) {
+  for (const [role, column] of Object.entries({
+    prediction: profile.prediction,
+    label: profile.label,
+    model_id: profile.modelId,
+    timestamp: profile.timestamp,
+    prediction_proba: profile.predictionProba,
+  })) {
     if (column !== undefined && !names.has(column)) fail(400, 'INVALID_PARAMETER_VALUE', `The ${role} column '${column}' does not exist in table '${table.full_name}'.`);
   }
   for (const g of profile.granularities ?? []) if (!GRANULARITY_ENUM[g]) fail(400, 'INVALID_PARAMETER_VALUE', `Invalid granularity '${g}'.`);
@@ -28,7 +33,6 @@ export function checkColumns(table: catalog.TableInfo, profile: Profile): void {
 export function emptyToUndefined<T>(list: T[] | undefined): T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
-
 
 export function findRefresh(m: MonitorRecord, id: string | undefined): RefreshRecord {
   return m.refreshes.find((r) => String(r.id) === id) ?? fail(404, 'RESOURCE_DOES_NOT_EXIST', `Refresh ${id} does not exist for table '${m.tableName}'.`);
