@@ -17,6 +17,7 @@
 import type { z } from 'zod';
 import { FROM_SETTINGS_FILE } from './inputs';
 import { optional, required as requiredRule, withDefault, type ValueRule } from './rules/core';
+import { booleanRule } from './rules/generic';
 
 /** What a rule may need from the run: where relative paths are resolved. */
 export interface RuleContext {
@@ -84,6 +85,36 @@ export interface TaskInputManifest<M extends InputDeclarations = InputDeclaratio
   groups: readonly GroupDeclaration[];
   /** The task's own inputs, in editor order (the common inputs are added around them). */
   inputs: M;
+}
+
+/** What a boolean the settings file can set declares; settableBoolean adds the rest. */
+export interface SettableBooleanDeclaration {
+  label: string;
+  group: string;
+  help: string;
+  /** The built-in default; absent: left out, nothing is changed (the help says what). */
+  default?: 'true' | 'false';
+  settings: string;
+  visibleRule?: string;
+  parameter?: true;
+  doc?: InputDoc;
+}
+
+/**
+ * A boolean the settings file can set (docs/INPUTS.md, Precedence): not a checkbox, whose
+ * task.json default would hide the file, but an editable pick list `Settings file, else on|off` /
+ * On / Off (editable, so `$(variable)` values still work), read with the boolean rule.
+ */
+export function settableBoolean<const D extends SettableBooleanDeclaration>(d: D) {
+  const otherwise = d.default === undefined ? 'unchanged' : d.default === 'true' ? 'on' : 'off';
+  return {
+    ...d,
+    type: 'pickList',
+    options: { [FROM_SETTINGS_FILE]: `Settings file, else ${otherwise}`, true: 'On', false: 'Off' },
+    properties: { EditableOptions: 'True' },
+    rule: () => booleanRule(),
+    doc: d.doc ?? { rule: '' },
+  } as const satisfies InputDeclaration;
 }
 
 /** Declares a task's inputs; the value types of Parameters are inferred from the rules. */

@@ -5,8 +5,8 @@
  */
 import { GRANULARITIES } from '../../../shared/monitoring/granularity';
 import { MONITOR_APIS, PROBLEM_TYPES, PROFILE_TYPES } from '../../../shared/monitoring/choices';
-import { defineTaskInputs } from '../../../shared/runtime/inputManifest';
-import { booleanRule, choiceRule, emailRule, integerRule, textRule, timeZoneRule } from '../../../shared/runtime/rules/generic';
+import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/inputManifest';
+import { choiceRule, emailRule, integerRule, textRule, timeZoneRule } from '../../../shared/runtime/rules/generic';
 import { columnNameRule, endpointNameRule, ucNameRule, warehouseIdRule, workspacePathRule } from '../../../shared/runtime/rules/databricks';
 import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
 import { driftAlertRule } from '../../../shared/monitoring/metricRules';
@@ -216,19 +216,14 @@ export const INPUTS = defineTaskInputs(
       help: 'The IANA time zone of the schedule, e.g. `Europe/Amsterdam`. Default `UTC`.',
       doc: { rule: 'IANA zone id (checked with Intl)' },
     },
-    refreshAfterCreate: {
-      type: 'pickList',
+    refreshAfterCreate: settableBoolean({
       label: 'Refresh after create',
       group: 'outputs',
-      options: { fromFile: 'Settings file, else off', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'false',
       settings: 'monitoring.refreshAfterCreate',
       parameter: true,
-      rule: () => booleanRule(),
       help: 'Start a refresh as soon as the monitor is created or updated. Default: off, the schedule runs the first refresh.',
-      doc: { rule: '' },
-    },
+    }),
     notifyEmails: {
       type: 'string',
       label: 'Notify on refresh failure',

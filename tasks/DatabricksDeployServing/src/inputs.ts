@@ -4,9 +4,9 @@
  * and parameters.ts reads exactly these inputs. The common inputs are in shared/runtime/commonInputs.ts.
  */
 import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
-import { defineTaskInputs } from '../../../shared/runtime/inputManifest';
+import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/inputManifest';
 import { aliasRule, endpointNameRule, identifierRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
-import { booleanRule, choiceRule, emailRule, integerRule, patternRule, positiveIntegerRule } from '../../../shared/runtime/rules/generic';
+import { choiceRule, emailRule, integerRule, patternRule, positiveIntegerRule } from '../../../shared/runtime/rules/generic';
 import { commaListRule, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 import { jsonObjectOrFileRule, type JsonObject } from '../../../shared/runtime/rules/files';
 
@@ -131,19 +131,14 @@ export const INPUTS = defineTaskInputs(
       help: 'The compute type: `CPU` (default), `CPU_MEDIUM`, `CPU_LARGE`, `GPU_SMALL`, `GPU_MEDIUM`, `GPU_LARGE`, `GPU_XLARGE`, `GPU_XLARGE_8` or `MULTIGPU_MEDIUM`. Which types are offered depends on the region.',
       doc: { rule: 'one of them' },
     },
-    scaleToZero: {
-      type: 'pickList',
+    scaleToZero: settableBoolean({
       label: 'Scale to zero',
       group: 'compute',
-      options: { fromFile: 'Settings file, else on', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'true',
       settings: 'serving.scaleToZero',
       parameter: true,
-      rule: () => booleanRule(),
       help: 'Let the served entity scale down to zero when idle (the first request after idling is slow). Default: on. Turn it off for latency-sensitive production endpoints.',
-      doc: { rule: '' },
-    },
+    }),
     environmentVars: {
       type: 'multiLine',
       label: 'Environment variables',
@@ -186,18 +181,13 @@ export const INPUTS = defineTaskInputs(
       help: 'The share of traffic routed to the new version in canary mode, an integer from 1 to 99. Default `10`.',
       doc: { rule: 'integer 1–99' },
     },
-    inferenceTable: {
-      type: 'pickList',
+    inferenceTable: settableBoolean({
       label: 'Enable inference table',
       group: 'inference',
-      options: { fromFile: 'Settings file, else on', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'true',
       settings: 'inferenceTable.enabled',
-      rule: () => booleanRule(),
       help: 'Log requests and responses to an AI Gateway inference table in Unity Catalog (needed to monitor the model). Default: on. Needs **Inference catalog** and **Inference schema**.',
-      doc: { rule: '' },
-    },
+    }),
     inferenceCatalog: {
       type: 'string',
       label: 'Inference catalog',
@@ -238,18 +228,14 @@ export const INPUTS = defineTaskInputs(
       help: 'Optional AI Gateway rate limit for the whole endpoint, a positive integer of calls per minute, e.g. `600`. Empty (the default): no endpoint rate limit.',
       doc: { rule: 'positive integer' },
     },
-    usageTracking: {
-      type: 'pickList',
+    usageTracking: settableBoolean({
       label: 'Usage tracking',
       group: 'inference',
-      options: { fromFile: 'Settings file, else unchanged', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       settings: 'serving.usageTracking',
       parameter: true,
-      rule: () => booleanRule(),
       help: 'AI Gateway usage tracking: when on, Databricks records every request to the endpoint (caller, token counts) in the system tables `system.serving.endpoint_usage` and `system.serving.served_entities`, which account admins can query for cost and usage reports. Left out (the default, also when the settings file does not set it): the endpoint keeps what it has, and a new endpoint is created without it. On or off is applied with the rest of the AI Gateway configuration and shown in plan mode.',
       doc: { note: 'added', rule: "`true` / `false`: sets `ai_gateway.usage_tracking_config.enabled`; left out, the endpoint's setting is kept (a new endpoint gets none)" },
-    },
+    }),
     warehouseId: {
       type: 'string',
       label: 'SQL warehouse ID',
@@ -278,19 +264,14 @@ export const INPUTS = defineTaskInputs(
         rule: 'integer 0–3650 (settings file `inferenceTable.retentionDays`); > 0 needs `inferenceTable` and `warehouseId`: a Databricks-side daily job deletes payload rows older than N days; 0 removes that job',
       },
     },
-    waitForReady: {
-      type: 'pickList',
+    waitForReady: settableBoolean({
       label: 'Wait until ready',
       group: 'rollout',
-      options: { fromFile: 'Settings file, else on', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'true',
       settings: 'serving.waitForReady',
       parameter: true,
-      rule: () => booleanRule(),
       help: 'Wait until the update is finished, the endpoint is `READY`, every served entity is `DEPLOYMENT_READY` and the served versions are the requested ones. Default: on.',
-      doc: { rule: '' },
-    },
+    }),
     timeoutMinutes: {
       type: 'string',
       label: 'Timeout (minutes)',
@@ -314,19 +295,14 @@ export const INPUTS = defineTaskInputs(
       help: 'A request sent to the endpoint\'s `invocations` URL once it is ready: JSON object text, or the path of a file holding one, e.g. `{"dataframe_records": [{"tenure": 12, "plan": "basic"}]}`. The object has one of `dataframe_records`, `dataframe_split`, `instances` or `inputs`. Empty (the default): no smoke test.',
       doc: { rule: 'JSON object text, or a path to an existing file holding one; the object has one of `dataframe_records`, `dataframe_split`, `instances`, `inputs`' },
     },
-    rollbackOnFailure: {
-      type: 'pickList',
+    rollbackOnFailure: settableBoolean({
       label: 'Roll back on failure',
       group: 'rollout',
-      options: { fromFile: 'Settings file, else on', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'true',
       settings: 'serving.rollbackOnFailure',
       parameter: true,
-      rule: () => booleanRule(),
       help: 'When the update fails, the readiness wait fails or times out, or the smoke test fails, restore the previously served entities and traffic. Default: on.',
-      doc: { rule: '' },
-    },
+    }),
     verifyInferenceLogMinutes: {
       type: 'string',
       label: 'Verify the inference log (minutes)',

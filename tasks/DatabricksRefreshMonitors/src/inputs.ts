@@ -4,8 +4,8 @@
  * and parameters.ts reads exactly these inputs. The common inputs are in shared/runtime/commonInputs.ts.
  */
 import { DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA } from '../../../shared/monitoring/choices';
-import { defineTaskInputs } from '../../../shared/runtime/inputManifest';
-import { booleanRule, choiceRule, integerRule, textRule } from '../../../shared/runtime/rules/generic';
+import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/inputManifest';
+import { choiceRule, integerRule, textRule } from '../../../shared/runtime/rules/generic';
 import { columnNameRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
 import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists';
 import { outputFileRule } from '../../../shared/runtime/rules/files';
@@ -71,19 +71,14 @@ export const INPUTS = defineTaskInputs(
       help: 'How many refreshes run at once, an integer from 1 to 50. Default `5`.',
       doc: { rule: 'integer 1–50' },
     },
-    waitForCompletion: {
-      type: 'pickList',
+    waitForCompletion: settableBoolean({
       label: 'Wait for completion',
       group: 'refresh',
-      options: { fromFile: 'Settings file, else on', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'true',
       settings: 'monitoring.waitForCompletion',
       parameter: true,
-      rule: () => booleanRule(),
       help: 'Wait until every refresh has finished before the drift gate runs. Default: on. When off, the refreshes are started and the task does not wait for them.',
-      doc: { rule: '' },
-    },
+    }),
     timeoutMinutes: {
       type: 'string',
       label: 'Timeout (minutes)',

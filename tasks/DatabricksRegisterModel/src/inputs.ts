@@ -4,9 +4,9 @@
  * and parameters.ts reads exactly these inputs. The common inputs are in shared/runtime/commonInputs.ts.
  */
 import { METRIC_GOALS, REGISTER_FROM } from '../../../shared/runtime/choices';
-import { defineTaskInputs } from '../../../shared/runtime/inputManifest';
+import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/inputManifest';
 import { aliasRule, artifactPathRule, metricKeyRule, runIdRule, ucNameRule, versionOrLatestRule } from '../../../shared/runtime/rules/databricks';
-import { booleanRule, choiceRule, integerRule, nonNegativeNumberRule, patternRule, textRule } from '../../../shared/runtime/rules/generic';
+import { choiceRule, integerRule, nonNegativeNumberRule, patternRule, textRule } from '../../../shared/runtime/rules/generic';
 import { commaListRule, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 
 const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
@@ -158,19 +158,14 @@ export const INPUTS = defineTaskInputs(
       help: "The least improvement over the baseline that counts as better, a finite number ≥ 0 in the metric's units, e.g. `0.005`. Default `0`: any strict improvement wins; a tie does not unless **Promote on tie** is checked.",
       doc: { rule: 'finite number ≥ 0' },
     },
-    promoteOnTie: {
-      type: 'pickList',
+    promoteOnTie: settableBoolean({
       label: 'Promote on tie',
       group: 'gate',
       visibleRule: "compareMetric != ''",
-      options: { fromFile: 'Settings file, else off', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'false',
       settings: 'registry.promoteOnTie',
-      rule: () => booleanRule(),
       help: "Promote the candidate when its metric equals the baseline's. Default: off: a tie keeps the baseline.",
-      doc: { rule: '' },
-    },
+    }),
     baselineAlias: {
       type: 'string',
       label: 'Baseline alias',
@@ -182,19 +177,14 @@ export const INPUTS = defineTaskInputs(
       help: 'The alias of the version the candidate is compared with, e.g. `champion` (default). If the model has no such alias, the candidate wins. An alias name is a letter or `_` followed by letters, digits, `_` or `-` (at most 255 characters), and not `latest`.',
       doc: { rule: 'alias name `[A-Za-z_][A-Za-z0-9_-]*`, ≤ 255, not `latest`' },
     },
-    failIfNotImproved: {
-      type: 'pickList',
+    failIfNotImproved: settableBoolean({
       label: 'Fail if not improved',
       group: 'gate',
       visibleRule: "compareMetric != ''",
-      options: { fromFile: 'Settings file, else off', true: 'On', false: 'Off' },
-      properties: { EditableOptions: 'True' },
       default: 'false',
       settings: 'registry.failIfNotImproved',
-      rule: () => booleanRule(),
       help: 'Fail the task when the candidate does not beat the baseline. Default: off, the task succeeds with the output variable `promoted` set to `false`.',
-      doc: { rule: '' },
-    },
+    }),
     candidateAliases: {
       type: 'string',
       label: 'Candidate aliases',

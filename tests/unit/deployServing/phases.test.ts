@@ -3,6 +3,7 @@
  * vs a create, the messages, and the failure after a refused rollback (a stub client refuses
  * the PUT).
  */
+import { quietLog, recordingLog } from '../../helpers/recordingLog';
 import assert from 'node:assert/strict';
 import type { ServingEndpointDetailed } from '../../../shared/api/serving';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
@@ -54,19 +55,8 @@ function deployPlan(endpoint: EndpointPlan, action: DeployPlan['report']['action
   };
 }
 
-function logRecorder(): { lines: string[]; ctx: TaskContext } {
-  const lines: string[] = [];
-  const push = (text: string) => void lines.push(text);
-  const log = {
-    info: push,
-    warning: push,
-    error: push,
-    debug: () => undefined,
-    section: push,
-    remote: push,
-    group: (_t: string, f: () => void) => f(),
-  } as unknown as TaskContext['log'];
-  return { lines, ctx: { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined } };
+function quietCtx(): TaskContext {
+  return { log: quietLog, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined };
 }
 
 describe('DeployServing phases (direct)', () => {
@@ -156,7 +146,8 @@ describe('DeployServing phases (direct)', () => {
           });
         },
       } as unknown as DatabricksClient;
-      const { ctx, lines } = logRecorder();
+      const log = recordingLog();
+      const ctx: TaskContext = { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined };
       const plan = deployPlan(endpointPlan({ before: config('7'), target: config('8') }), 'update');
       const o = await rollbackAndFail({ client, ctx }, { plan, appliedAt: 0, notes: [] }, 'The smoke test of churn-scoring failed: HTTP 500.', false);
       assert.equal(o.result, 'Failed');
@@ -170,14 +161,17 @@ describe('DeployServing phases (direct)', () => {
         'PUT /api/2.0/serving-endpoints/churn-scoring/config',
         'GET /api/2.0/serving-endpoints/churn-scoring',
       ]);
-      assert.ok(lines.includes('Rollback refused: INVALID_PARAMETER_VALUE: the config is invalid'));
+      assert.ok(
+        log.lines.some((l) => l.kind === 'error' && l.text === 'Rollback refused: INVALID_PARAMETER_VALUE: the config is invalid'),
+        log.text(),
+      );
     });
 
     it('rollbackOnFailure false: no PUT, the endpoint left as it is', async () => {
       const client = { put: async () => assert.fail('no PUT'), get: async () => assert.fail('no read') } as unknown as DatabricksClient;
       const plan = deployPlan(endpointPlan({ before: config('7') }), 'update');
       plan.params = { ...plan.params, rollbackOnFailure: false };
-      const o = await rollbackAndFail({ client, ctx: logRecorder().ctx }, { plan, appliedAt: 0, notes: [] }, 'Boom.', false);
+      const o = await rollbackAndFail({ client, ctx: quietCtx() }, { plan, appliedAt: 0, notes: [] }, 'Boom.', false);
       assert.equal(o.message, 'Boom. rollbackOnFailure is false: the endpoint was left as it is.');
     });
   });
@@ -202,7 +196,7 @@ describe('DeployServing phases (direct)', () => {
         },
       } as unknown as DatabricksClient;
       const plan = deployPlan(endpointPlan({ before: config('7'), target: config('8'), record: { complete: true } as EndpointPlan['record'] }), 'update');
-      const o = await cancelledAfterApply({ client, ctx: logRecorder().ctx }, { plan, appliedAt: 0, notes: [] }, new CancelledError('The pipeline cancelled the step.'));
+      const o = await cancelledAfterApply({ client, ctx: quietCtx() }, { plan, appliedAt: 0, notes: [] }, new CancelledError('The pipeline cancelled the step.'));
       assert.equal(o.result, 'Failed');
       assert.match(
         o.message,

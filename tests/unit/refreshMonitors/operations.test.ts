@@ -2,13 +2,13 @@
  * The whole operation in-process: scripted refreshes, metric tables on the fake's SQL engine
  * (DuckDB), the real gate, and the outcome (result, outputs, report, summary).
  */
+import { recordingLog } from '../../helpers/recordingLog';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { createClock } from '../../../shared/runtime/clock';
-import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import type { TaskContext } from '../../../shared/runtime/task';
 import { UnityCatalogStore } from '../../fake/routes/unityCatalog';
 import { SqlEngine } from '../../fake/sql/engine';
@@ -31,20 +31,6 @@ async function refreshMonitors(ctx: TaskContext, p: RefreshMonitorsParameters, d
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
-
-function log(lines: string[]): TaskLog {
-  const add = (l: string) => void lines.push(l);
-  return {
-    info: add,
-    remote: add,
-    warning: (l) => add(`WARN ${l}`),
-    error: (l) => add(`ERR ${l}`),
-    debug: () => undefined,
-    section: add,
-    progress: () => undefined,
-    group: logGroups(add).group,
-  };
-}
 
 /** A refresh that ends at once in `end`. */
 function instantRefresh(end: RefreshState, calls: string[]): RefreshHandle {
@@ -102,8 +88,8 @@ function params(over: Partial<RefreshMonitorsParameters>): RefreshMonitorsParame
 }
 
 describe('refresh monitors: operations', () => {
-  const lines: string[] = [];
-  const ctx: TaskContext = { log: log(lines), signal: new AbortController().signal, clock: createClock(0.001), variable: () => undefined };
+  const log = recordingLog();
+  const ctx: TaskContext = { log, signal: new AbortController().signal, clock: createClock(0.001), variable: () => undefined };
 
   function monitor(table: string, end: RefreshState, calls: string[]): FoundMonitor {
     return {
@@ -199,7 +185,7 @@ describe('refresh monitors: operations', () => {
     const running = monitor('drifted', 'SUCCESS', calls);
     running.refresh = { ...running.refresh, listRefreshes: async () => (calls.push('list'), [{ refreshId: '3', state: 'RUNNING' }]) };
     const views: Record<string, FoundMonitor> = { 'main.mon.drifted': running, 'main.mon.fine': monitor('fine', 'SUCCESS', calls) };
-    lines.length = 0;
+    log.clear();
     const outcome = await refreshMonitors(ctx, params({ tables: Object.keys(views), common: { dryRun: true } as RefreshMonitorsParameters['common'] }), {
       client: {} as DatabricksClient,
       workspaceUrl: 'https://adb',
@@ -211,8 +197,14 @@ describe('refresh monitors: operations', () => {
       { action: 'noop', resource: 'refresh of the monitor of main.mon.drifted', fields: [{ path: 'refresh_id', before: '3', after: '3' }] },
       { action: 'create', resource: 'refresh of the monitor of main.mon.fine', fields: undefined },
     ]);
-    assert.ok(lines.includes('Monitor refreshes (dryRun: nothing will be written)'), lines.join('\n'));
-    assert.ok(lines.includes('main.mon.drifted: would wait on refresh 3 (RUNNING).\nmain.mon.fine: would start a refresh.'), lines.join('\n'));
+    assert.ok(
+      log.lines.some((l) => l.text === 'Monitor refreshes (dryRun: nothing will be written)'),
+      log.text(),
+    );
+    assert.ok(
+      log.lines.some((l) => l.text === 'main.mon.drifted: would wait on refresh 3 (RUNNING).\nmain.mon.fine: would start a refresh.'),
+      log.text(),
+    );
     assert.equal(outcome.report.tables[0]!.verdict, 'drift');
     assert.match(outcome.summaryMarkdown, /\*\*Plan mode \(dryRun\):\*\* nothing was written; no refresh was started; the gate ran on the metrics as they are\./);
   });

@@ -4,12 +4,12 @@
  * bound, waiting on a running refresh, the "already running" answer, FAILED refreshes, the
  * timeout with cancel, and how many reads each refresh costs.
  */
+import { quietLog, recordingLog } from '../../helpers/recordingLog';
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { DatabricksApiError } from '../../../shared/client/errors';
 import { CancelledError } from '../../../shared/client/errors';
 import { createClock } from '../../../shared/runtime/clock';
-import { logGroups, type TaskLog } from '../../../shared/runtime/output';
 import {
   isAlreadyRunning,
   POLL_INITIAL_MS,
@@ -36,20 +36,6 @@ async function drive<T>(run: Promise<T>): Promise<T> {
     else await timers.nextAsync();
   }
   return run;
-}
-
-function silentLog(lines: string[] = []): TaskLog {
-  const add = (l: string) => void lines.push(l);
-  return {
-    info: add,
-    remote: add,
-    warning: (l) => add(`WARN ${l}`),
-    error: (l) => add(`ERR ${l}`),
-    debug: () => undefined,
-    section: add,
-    progress: () => undefined,
-    group: logGroups(add).group,
-  };
 }
 
 interface Calls {
@@ -178,7 +164,7 @@ const options = (over: Partial<Parameters<typeof refreshAll>[1]> = {}) => ({
   timeoutMinutes: 60,
   clock,
   signal: new AbortController().signal,
-  log: silentLog(),
+  log: quietLog,
   ...over,
 });
 
@@ -270,7 +256,7 @@ describe('refresh monitors: refresh orchestration', () => {
   });
 
   it('reports a FAILED refresh with the service message and goes on with the others', async () => {
-    const lines: string[] = [];
+    const log = recordingLog();
     const bad = new ScriptedMonitor(20_000, 'FAILED');
     const good = new ScriptedMonitor(20_000);
     const out = await drive(
@@ -279,7 +265,7 @@ describe('refresh monitors: refresh orchestration', () => {
           { table: 'c.s.bad', refresh: bad },
           { table: 'c.s.good', refresh: good },
         ],
-        options({ log: silentLog(lines) }),
+        options({ log }),
       ),
     );
     assert.deepEqual(
@@ -289,7 +275,10 @@ describe('refresh monitors: refresh orchestration', () => {
         ['SUCCESS', undefined],
       ],
     );
-    assert.ok(lines.includes('WARN c.s.bad: refresh 1 ended FAILED: Out of memory'));
+    assert.ok(
+      log.lines.some((l) => l.kind === 'warning' && l.text === 'c.s.bad: refresh 1 ended FAILED: Out of memory'),
+      log.text(),
+    );
   });
 
   it('cancels the refreshes it started at the timeout, leaves others running and does not start queued ones', async () => {

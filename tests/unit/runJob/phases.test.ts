@@ -2,6 +2,7 @@
  * RunJob's phases called directly with a stub client: the plan (parameter values kept out of
  * the summary's lines), the planned outcome, and what a cancellation or a timeout leaves.
  */
+import { recordingLog } from '../../helpers/recordingLog';
 import assert from 'node:assert/strict';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError, DatabricksApiError } from '../../../shared/client/errors';
@@ -24,19 +25,9 @@ const JOB = {
   },
 };
 
-function ctx(): { lines: string[]; ctx: TaskContext } {
-  const lines: string[] = [];
-  const push = (text: string) => void lines.push(text);
-  const log = {
-    info: push,
-    warning: push,
-    error: push,
-    debug: () => undefined,
-    section: push,
-    remote: push,
-    group: (_t: string, f: () => void) => f(),
-  } as unknown as TaskContext['log'];
-  return { lines, ctx: { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined } };
+function ctx(): { log: ReturnType<typeof recordingLog>; ctx: TaskContext } {
+  const log = recordingLog();
+  return { log, ctx: { log, signal: new AbortController().signal, clock: createClock(1), variable: () => undefined } };
 }
 
 function stub(post: (path: string) => unknown = () => ({})): { client: DatabricksClient; calls: string[] } {
