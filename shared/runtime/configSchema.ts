@@ -17,7 +17,8 @@
 import { z } from 'zod';
 import { COMPARISON_OPS, DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA, PROBLEM_TYPES, PROFILE_TYPES } from '../monitoring/choices';
 import { GRANULARITIES } from '../monitoring/granularity';
-import { METRIC_GOALS, REGISTER_FROM, TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from './choices';
+import { METRIC_GOALS, REGISTER_FROM } from '../registry/choices';
+import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../serving/choices';
 
 export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors', 'DatabricksRunJob'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];

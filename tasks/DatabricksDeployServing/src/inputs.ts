@@ -3,7 +3,7 @@
  * inputs and groups and the tables of docs/INPUTS.md are generated from this list by the build,
  * and parameters.ts reads exactly these inputs. The common inputs are in shared/runtime/commonInputs.ts.
  */
-import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/runtime/choices';
+import { TRAFFIC_MODES, WORKLOAD_SIZES, WORKLOAD_TYPES } from '../../../shared/serving/choices';
 import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/inputManifest';
 import { aliasRule, endpointNameRule, identifierRule, ucNameRule, warehouseIdRule } from '../../../shared/runtime/rules/databricks';
 import { choiceRule, emailRule, integerRule, patternRule, positiveIntegerRule } from '../../../shared/runtime/rules/generic';

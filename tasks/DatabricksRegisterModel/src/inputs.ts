@@ -3,7 +3,7 @@
  * inputs and groups and the tables of docs/INPUTS.md are generated from this list by the build,
  * and parameters.ts reads exactly these inputs. The common inputs are in shared/runtime/commonInputs.ts.
  */
-import { METRIC_GOALS, REGISTER_FROM } from '../../../shared/runtime/choices';
+import { METRIC_GOALS, REGISTER_FROM } from '../../../shared/registry/choices';
 import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/inputManifest';
 import { aliasRule, artifactPathRule, metricKeyRule, runIdRule, ucNameRule, versionOrLatestRule } from '../../../shared/runtime/rules/databricks';
 import { choiceRule, integerRule, nonNegativeNumberRule, patternRule, textRule } from '../../../shared/runtime/rules/generic';

@@ -2,7 +2,7 @@
  * Parameters of DatabricksRegisterModel: every input read and validated (docs/INPUTS.md),
  * plus the lineage tags taken from the pipeline's variables.
  */
-import type { METRIC_GOALS } from '../../../shared/runtime/choices';
+import type { METRIC_GOALS } from '../../../shared/registry/choices';
 import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../shared/runtime/commonParameters';
 import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';

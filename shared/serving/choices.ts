@@ -1,11 +1,4 @@
-/**
- * The fixed value sets of the task inputs (pick lists and enumerated items), in one place so
- * the Parameters modules, the config-file schema (and the JSON Schema generated from it) and
- * the docs cannot disagree.
- */
-
-export const REGISTER_FROM = ['run', 'existingVersion'] as const;
-export const METRIC_GOALS = ['maximize', 'minimize'] as const;
+/** The fixed value sets of the serving inputs (DatabricksDeployServing's manifest, Parameters and the settings-file schema read them). */
 
 export const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'] as const;
 /** go-sdk `service/serving/model.go` `ServingModelWorkloadType` (v0.175.0); regional availability varies. */
