@@ -25,6 +25,8 @@ let taskDir: string | undefined;
 /** The packaged task.json's messages, once read; null when there is none beside the code. */
 let manifestMessages: Readonly<Record<string, string>> | null | undefined;
 let resourcePathSet = false;
+/** Per catalog, whether the packaged task.json declares all its keys (checked once per useTaskStrings). */
+let checkedCatalogs = new WeakMap<MessageCatalog, boolean>();
 
 /**
  * Where the task's task.json (with its `messages`) and Strings/ are: the bundle's folder in a
@@ -34,6 +36,7 @@ export function useTaskStrings(dir: string): void {
   taskDir = dir;
   manifestMessages = undefined;
   resourcePathSet = false;
+  checkedCatalogs = new WeakMap();
 }
 
 function packagedMessages(): Readonly<Record<string, string>> | null {
@@ -48,8 +51,12 @@ function packagedMessages(): Readonly<Record<string, string>> | null {
 
 /** Whether tl.loc can answer every key of `catalog` (the packaged task.json declares them all). */
 function localized(catalog: MessageCatalog): boolean {
+  const known = checkedCatalogs.get(catalog);
+  if (known !== undefined) return known;
   const packaged = packagedMessages();
-  if (packaged === null || !Object.keys(catalog).every((key) => key in packaged)) return false;
+  const answers = packaged !== null && Object.keys(catalog).every((key) => key in packaged);
+  checkedCatalogs.set(catalog, answers);
+  if (!answers) return false;
   if (!resourcePathSet) {
     tl.setResourcePath(join(taskDir!, 'task.json'), true);
     resourcePathSet = true;

@@ -5,7 +5,7 @@
  * Successful requests only (status_code 200).
  *
  * Model id: the payload table names the served entity only by `served_entity_id`, which joins
- * to `system.serving.served_entities` (reference §1.5 DDL, §1.6 pattern). Where that system
+ * to `system.serving.served_entities` (the payload table's served_entity_id column and the Databricks inference-table monitoring starter notebook's pattern). Where that system
  * table can be read, the model id is `<entity_name>/<entity_version>` (e.g.
  * `main.ml.churn_model/8`: one monitor slice per served model version, a value a pipeline can
  * name); otherwise, and for a request whose entity the system table does not list (yet), the
@@ -36,7 +36,7 @@ export interface ViewSpec {
 
 export type ModelIdSource = 'servedEntities' | 'servedEntityId';
 
-/** The system table that maps a served_entity_id to its model and version (reference §1.6). */
+/** The system table that maps a served_entity_id to its model and version (Databricks system tables: system.serving). */
 export const SERVED_ENTITIES_TABLE = 'system.serving.served_entities';
 
 /** The statement that tells whether the served entities system table can be read here (reads no row). */

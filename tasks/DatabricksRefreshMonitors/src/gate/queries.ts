@@ -1,7 +1,7 @@
 /**
  * The SQL the drift gate runs on a SQL warehouse: one statement per metric table, reading the
  * whole-table rows (slice_key IS NULL) of the last N windows, either of all models together
- * (the model id column `'*'`, reference §3.3) or of one model id slice (`modelId`: e.g. the
+ * (the model id column `'*'`, as the filter `model_id != "*"` of databricks/mlops-stacks' monitoring/metric_violation_check_query.py reads them) or of one model id slice (`modelId`: e.g. the
  * canary's `catalog.schema.model/8`, compared case-insensitively as Unity Catalog names are).
  *
  * Every value (drift type, window count, granularity, the ':table' marker, the all-models

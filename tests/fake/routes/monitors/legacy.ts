@@ -110,17 +110,8 @@ export async function legacyCreate(ctx: RequestContext) {
   const m = await store.create({
     tableName: table.full_name!,
     tableId: table.table_id!,
-    outputSchemaName: schema.full_name!,
-    outputSchemaId: schema.schema_id!,
     assetsDir: body.assets_dir,
-    profile,
-    baselineTableName: body.baseline_table_name,
-    slicingExprs: body.slicing_exprs ?? [],
-    customMetrics: legacyMetrics(body.custom_metrics),
-    schedule: body.schedule ? { cron: body.schedule.quartz_cron_expression, timezone: body.schedule.timezone_id } : undefined,
-    emails: body.notifications?.on_failure?.email_addresses ?? [],
-    dataClassification: body.data_classification_config,
-    classificationTagNotify: body.notifications?.on_new_classification_tag_detected,
+    ...legacySettings(body, schema, profile),
     warehouseId: body.warehouse_id,
     skipBuiltinDashboard: body.skip_builtin_dashboard,
   });
@@ -142,6 +133,15 @@ export function legacyUpdate(ctx: RequestContext) {
   const profile = legacyProfile(body);
   checkColumns(requireTable(ctx, m.tableName), profile);
   Object.assign(m, {
+    ...legacySettings(body, schema, profile),
+    monitorVersion: m.monitorVersion + 1,
+  });
+  return json(200, renderLegacy(ctx.workspace.state.monitors, m));
+}
+
+/** The settings a create and an update both take from the body. */
+function legacySettings(body: LegacyBody, schema: ReturnType<typeof requireSchemaByName>, profile: ReturnType<typeof legacyProfile>) {
+  return {
     outputSchemaName: schema.full_name!,
     outputSchemaId: schema.schema_id!,
     profile,
@@ -152,9 +152,7 @@ export function legacyUpdate(ctx: RequestContext) {
     emails: body.notifications?.on_failure?.email_addresses ?? [],
     dataClassification: body.data_classification_config,
     classificationTagNotify: body.notifications?.on_new_classification_tag_detected,
-    monitorVersion: m.monitorVersion + 1,
-  });
-  return json(200, renderLegacy(ctx.workspace.state.monitors, m));
+  };
 }
 
 export function legacyDelete(ctx: RequestContext) {
