@@ -207,6 +207,7 @@ describe('results tab in Chromium', function () {
     }
     assert.match(await card.locator(`.drift-table[data-table="${data.tables[1].table}"] .section__title`).innerText(), /no drift/);
     assert.match(await card.locator('.facts').first().innerText(), /Counts as drift\s+when 2 of the last 4 windows break a rule/);
+    assert.match(await card.locator('.facts').first().innerText(), /Model\s+main\.ml\.churn_model\/8/, 'the model id slice the rules were judged on');
   });
 
   it('shows insufficient data as its own outcome, with the reason', async () => {

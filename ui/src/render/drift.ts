@@ -227,6 +227,8 @@ export function renderDrift(data: DriftReportData): KindView {
     facts([
       ['Compared with', data.driftType === 'CONSECUTIVE' ? 'the previous window' : 'the baseline table'],
       ['Counts as drift', `when ${data.violationWindows} of the last ${data.evaluationWindows} window${data.evaluationWindows === 1 ? '' : 's'} break a rule, the latest included`],
+      // RefreshMonitors modelId: the rules were judged on that model's rows only (`*`: all models).
+      ['Model', data.modelId === undefined ? undefined : data.modelId === '*' ? 'all models' : code(data.modelId)],
       ['On drift', ON_DRIFT[data.onDrift] ?? data.onDrift],
       ['On insufficient data', ON_INSUFFICIENT[data.onInsufficientData] ?? data.onInsufficientData],
       [
