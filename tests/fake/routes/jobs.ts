@@ -23,9 +23,14 @@
  * script declares are logged when the task attempt is created, tagged as MLflow tags runs in a
  * job (`mlflow.databricks.jobID`, `mlflow.databricks.jobRunID`; the latter holds the task run id
  * unless the script says 'job', since which one the service writes is unconfirmed).
+ *
+ * A SQL task over a workspace file that no script describes really runs its file (sql/script.ts) on
+ * the fake's SQL engine when its attempt starts, and fails with the statement's error.
  */
 import type { Job, JobSettings, RepairHistoryItem, Run, RunNow, RunOutput, RunTask, RepairRun } from '@databricks/sdk-experimental/dist/apis/jobs/model';
 import { fail, json, type RequestContext } from '../http';
+import { SqlExecutionError } from '../sql/engine';
+import { runScript } from '../sql/script';
 import type { FakeWorkspace, RouteModule } from '../workspace';
 
 declare module '../workspace' {
@@ -85,6 +90,8 @@ interface TaskAttempt {
   script: TaskScript;
   result: TaskResult;
   mlflowRunId?: string;
+  /** An unscripted SQL file task: the file really runs on the fake's SQL engine when the attempt starts. */
+  sqlFile?: { path: string; warehouseId: string; ran?: Promise<void> };
 }
 
 interface StoredRun {
@@ -244,6 +251,11 @@ export class JobsStore {
       script,
       result: number < (script.failAttempts ?? 0) ? 'FAILED' : (script.result ?? 'SUCCESS'),
     };
+    const task = this.requireJob(run.job_id).settings.tasks?.find((t) => t.task_key === taskKey);
+    const file = task?.sql_task?.file;
+    if (file && (file.source ?? 'WORKSPACE') === 'WORKSPACE' && !this.scripts.get(run.job_id)?.has(taskKey)) {
+      attempt.sqlFile = { path: file.path, warehouseId: task.sql_task!.warehouse_id };
+    }
     if (script.mlflowRun && !run.skipped) {
       const m = script.mlflowRun;
       const logged = this.workspace.state.mlflow.addRun({
@@ -264,6 +276,11 @@ export class JobsStore {
     run.attempts.set(taskKey, list);
     this.taskRuns.set(attempt.run_id, { run, attempt });
     return attempt;
+  }
+
+  /** The run a task run belongs to. */
+  runOfTask(taskRunId: number): StoredRun | undefined {
+    return this.taskRuns.get(taskRunId)?.run;
   }
 
   requireRun(runId: number | undefined): StoredRun {
@@ -316,6 +333,46 @@ export class JobsStore {
     const id = this.nextRepairId++;
     run.repairs.push({ id, at: now, taskRunIds });
     return { repair_id: id };
+  }
+
+  /**
+   * Runs the SQL files of the run's unscripted SQL tasks whose attempt has started by now (once
+   * each): a statement that fails, a missing file or an unknown warehouse ends the task FAILED with
+   * the error as its message. Called before a run is read, so the rest stays evaluated from the clock.
+   */
+  async executeDue(run: StoredRun): Promise<void> {
+    const now = this.workspace.now();
+    const running: Array<Promise<void>> = [];
+    for (const key of run.attempts.keys()) {
+      const attempt = this.latest(run, key);
+      if (!attempt.sqlFile) continue;
+      if (!attempt.sqlFile.ran && this.taskView(run, key, now).start !== undefined) attempt.sqlFile.ran = this.runSqlFile(attempt);
+      if (attempt.sqlFile.ran) running.push(attempt.sqlFile.ran);
+    }
+    await Promise.all(running);
+  }
+
+  /** Runs the due SQL files of a run (tests: after moving time on, without reading the run through the API). */
+  async settleSql(runId: number): Promise<void> {
+    await this.executeDue(this.requireRun(runId));
+  }
+
+  private async runSqlFile(attempt: TaskAttempt): Promise<void> {
+    const { path, warehouseId } = attempt.sqlFile!;
+    const failWith = (error: string) => {
+      attempt.result = 'FAILED';
+      attempt.script = { ...attempt.script, error };
+    };
+    const sqlStore = this.workspace.state.sql;
+    if (!sqlStore.warehouses.has(warehouseId)) return failWith(`Warehouse ${warehouseId} does not exist.`);
+    const text = this.workspace.state.workspaceFiles.text(path);
+    if (text === undefined) return failWith(`The SQL file ${path} does not exist.`);
+    try {
+      await runScript(text, (statement) => sqlStore.exec(statement));
+    } catch (e) {
+      if (!(e instanceof SqlExecutionError)) throw e;
+      failWith(e.message);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -685,14 +742,19 @@ function runNow(ctx: RequestContext) {
   return json(200, ctx.workspace.state.jobs.runNow(body<RunNow>(ctx)));
 }
 
-function getRun(ctx: RequestContext) {
+async function getRun(ctx: RequestContext) {
   const store = ctx.workspace.state.jobs;
   const run = store.requireRun(numberOf(ctx.query.get('run_id'), 'run_id'));
+  await store.executeDue(run);
   return json(200, store.renderRun(run, { includeHistory: ctx.query.bool('include_history') ?? false, pageToken: ctx.query.get('page_token') }));
 }
 
-function getOutput(ctx: RequestContext) {
-  return json(200, ctx.workspace.state.jobs.output(numberOf(ctx.query.get('run_id'), 'run_id')));
+async function getOutput(ctx: RequestContext) {
+  const store = ctx.workspace.state.jobs;
+  const id = numberOf(ctx.query.get('run_id'), 'run_id');
+  const run = id === undefined ? undefined : (store.runs.get(id) ?? store.runOfTask(id));
+  if (run) await store.executeDue(run);
+  return json(200, store.output(id));
 }
 
 function cancelRun(ctx: RequestContext) {

@@ -20,6 +20,9 @@
  *   `STRUCT("a" INTEGER)`, `T[]`, `MAP(K, V)`.
  * - `named_struct('a', x, 'b', y)` → `struct_pack("a" := x, "b" := y)`.
  * - `current_timestamp()` / `current_date()` → `current_timestamp` / `current_date`.
+ * - `date_sub(d, n)` / `date_add(d, n)` → DATE ∓ INTEGER.
+ * - `<catalog>.information_schema.<tables|columns|views|schemata>` → DuckDB's information schema
+ *   narrowed to that catalog's database.
  */
 import { parseColumnType, type SparkType } from '../routes/columnTypes';
 
@@ -30,6 +33,9 @@ export interface Token {
   /** The source text (for `string` and `quoted`, the decoded content is in `value`). */
   text: string;
   value?: string;
+  /** Where the token is in the tokenized text: [start, end) (tokenize sets them; rewrites need not). */
+  start?: number;
+  end?: number;
 }
 
 export interface TranslateOptions {
@@ -64,6 +70,8 @@ export function tokenize(sql: string): Token[] {
   let i = 0;
   const n = sql.length;
   while (i < n) {
+    // Tokens cover the text without gaps: each one ends where the next starts.
+    if (tokens.length > 0) tokens[tokens.length - 1]!.end = i;
     const ch = sql[i]!;
     const rest = sql.slice(i);
     let m: RegExpExecArray | null;
@@ -110,6 +118,8 @@ export function tokenize(sql: string): Token[] {
     }
     i += tokens[tokens.length - 1]!.text.length;
   }
+  if (tokens.length > 0) tokens[tokens.length - 1]!.end = n;
+  tokens.forEach((t, k) => (t.start = k === 0 ? 0 : tokens[k - 1]!.end));
   return tokens;
 }
 
@@ -170,6 +180,12 @@ function rewrite(tokens: Token[], options: TranslateOptions, parameters: Set<str
     if (isName(t) && !isPunct(prev, '.')) {
       // A dotted name chain starting here: rename a catalog in a three-part name.
       const chain = nameChain(tokens, i);
+      if (chain.length === 3 && nameOf(tokens[chain[1]!]!).toLowerCase() === 'information_schema') {
+        const replaced = catalogInformationSchema(tokens, chain, options);
+        out.push(...replaced.tokens);
+        i = replaced.end;
+        continue;
+      }
       if (chain.length >= 3 && options.catalogs.has(nameOf(t).toLowerCase())) {
         out.push({ kind: 'quoted', text: quoteIdent(duckCatalogName(nameOf(t))) });
         continue;
@@ -182,6 +198,12 @@ function rewrite(tokens: Token[], options: TranslateOptions, parameters: Set<str
     if ((isWord(t, 'current_timestamp') || isWord(t, 'current_date')) && isPunct(tokens[i + 1], '(') && isPunct(tokens[i + 2], ')')) {
       out.push({ kind: 'word', text: t.text });
       i += 2;
+      continue;
+    }
+    if ((isWord(t, 'date_sub') || isWord(t, 'date_add')) && isPunct(nextSignificant(tokens, i), '(')) {
+      const replaced = dateShift(tokens, i, options, parameters);
+      out.push(...replaced.tokens);
+      i = replaced.end;
       continue;
     }
     if (isWord(t, 'element_at') && isPunct(nextSignificant(tokens, i), '(')) {
@@ -276,6 +298,66 @@ function render(tokens: Token[], options: TranslateOptions, parameters: Set<stri
     .map((t) => t.text)
     .join('')
     .trim();
+}
+
+/**
+ * `date_sub(start, days)` / `date_add(start, days)`: Databricks shifts a date by whole days; DuckDB's
+ * functions of those names take other arguments, and DATE ± INTEGER is a DATE there.
+ */
+function dateShift(tokens: Token[], i: number, options: TranslateOptions, parameters: Set<string>): { tokens: Token[]; end: number } {
+  const open = significantIndex(tokens, i + 1);
+  const close = matchingParen(tokens, open);
+  const args = splitArgs(tokens, open, close);
+  if (args.length !== 2) throw new SqlSyntaxError(`${tokens[i]!.text} takes 2 arguments (start date, days), got ${args.length}`);
+  const op = isWord(tokens[i], 'date_sub') ? '-' : '+';
+  const text = `(CAST((${render(args[0]!, options, parameters)}) AS DATE) ${op} CAST((${render(args[1]!, options, parameters)}) AS INTEGER))`;
+  return { tokens: [{ kind: 'punct', text }], end: close };
+}
+
+/** The catalog column of each information_schema view the fake answers. */
+const INFORMATION_SCHEMA_CATALOG_COLUMN: Readonly<Record<string, string>> = { tables: 'table_catalog', columns: 'table_catalog', views: 'table_catalog', schemata: 'catalog_name' };
+/** Words that may follow a table reference without being its alias. */
+const AFTER_TABLE = new Set([
+  'where',
+  'join',
+  'inner',
+  'left',
+  'right',
+  'full',
+  'cross',
+  'natural',
+  'on',
+  'using',
+  'group',
+  'order',
+  'limit',
+  'having',
+  'union',
+  'except',
+  'intersect',
+  'qualify',
+  'window',
+]);
+
+/**
+ * `<catalog>.information_schema.<view>`: in Databricks each catalog has its own information schema
+ * listing that catalog's objects (https://learn.microsoft.com/azure/databricks/sql/language-manual/sql-ref-information-schema);
+ * DuckDB has one, over every attached database. The view becomes that one, narrowed to the catalog's
+ * DuckDB database and answering the Unity Catalog name. A catalog that is not attached has no
+ * tables yet: its views are empty.
+ */
+function catalogInformationSchema(tokens: Token[], chain: number[], options: TranslateOptions): { tokens: Token[]; end: number } {
+  const catalog = nameOf(tokens[chain[0]!]!).toLowerCase();
+  const view = nameOf(tokens[chain[2]!]!).toLowerCase();
+  const column = INFORMATION_SCHEMA_CATALOG_COLUMN[view];
+  if (!column) throw new SqlSyntaxError(`the fake answers information_schema.${Object.keys(INFORMATION_SCHEMA_CATALOG_COLUMN).join('/')} only, got ${view}`);
+  const duck = options.catalogs.has(catalog) ? duckCatalogName(catalog) : '';
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const end = chain[2]!;
+  const next = nextSignificant(tokens, end);
+  const aliased = next !== undefined && (next.kind === 'quoted' || (next.kind === 'word' && !AFTER_TABLE.has(next.text.toLowerCase())));
+  const text = `(SELECT * REPLACE (${literal(catalog)} AS ${column}) FROM information_schema.${view} WHERE ${column} = ${literal(duck)})${aliased ? '' : ` AS ${view}`}`;
+  return { tokens: [{ kind: 'punct', text }], end };
 }
 
 function fromJson(tokens: Token[], i: number, options: TranslateOptions, parameters: Set<string>): { tokens: Token[]; end: number } | undefined {
