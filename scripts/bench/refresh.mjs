@@ -3,6 +3,9 @@
 // sequential loop written here over the same API module (start one, poll every 25 s until it
 // ends, then the next), measured in the same run at the same time scale. Figures: wall time as
 // a ratio to D and the number of workspace API calls. Goal: wall ≤ 1.2·D + one poll interval.
+// The task runs at a scale where D lasts 12 s real, so that its process start and authentication
+// (real milliseconds, not scaled) do not count hundreds of times over; the naive loop, 50·D long
+// and entirely in scaled waits, runs at a 4× smaller scale. Each wall is a ratio to its own D.
 // Needs the compiled modules in out/ (npx tsc -p tsconfig.json) and the task bundle.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -11,9 +14,10 @@ import { root } from '../lib.mjs';
 const require = createRequire(import.meta.url);
 
 const MONITORS = 50;
-/** D in task time, and the scale at which it lasts a few seconds (10 min → 3 s). */
+/** D in task time, and the scales at which it lasts 12 s (the task) and 3 s (the naive loop) real. */
 const D_MS = 10 * 60_000;
-const SCALE = 0.005;
+const SCALE = 0.02;
+const NAIVE_SCALE = 0.005;
 /** The task's steady poll interval (tasks/DatabricksRefreshMonitors/src/refresh.ts), used by the naive loop too. */
 const POLL_MS = 25_000;
 
@@ -72,7 +76,7 @@ async function concurrentTask(cloud) {
 async function naiveLoop() {
   const { startTestWorkspace } = require(join(root, 'out/tests/helpers/testWorkspace.js'));
   const { DataQualityMonitorApi } = require(join(root, 'out/shared/api/monitors/dataQuality.js'));
-  const t = await startTestWorkspace({ timeScale: SCALE });
+  const t = await startTestWorkspace({ timeScale: NAIVE_SCALE });
   try {
     await seedFleet(t.ws);
     const api = new DataQualityMonitorApi(t.client());
@@ -104,28 +108,35 @@ export async function run({ naive: withNaive = true } = {}) {
   }
   const naive = withNaive ? await naiveLoop() : { wallMs: NaN, total: NaN, starts: NaN, polls: NaN };
   const ratio = (ms) => (ms / d).toFixed(3);
+  const naiveRatio = (ms) => (ms / (D_MS * NAIVE_SCALE)).toFixed(3);
+  const refreshPass = task.refreshPhaseMs / d <= goal;
+  // The fake writes each monitor's metric rows (DuckDB) inside the GET that first sees SUCCESS: real
+  // time no service refresh costs, so the goal is judged on the wall without it.
+  const wallPass = (task.wallMs - task.fakeMetricWritesMs) / d <= goal;
   const note = `D = 10 min task time = ${d} ms real (scale ${SCALE}); ${MONITORS} monitors`;
   return [
     {
       metric: 'task wall / D (spawn → exit, concurrency 50)',
       value: ratio(task.wallMs),
       unit: '× D',
-      goal: `≤ ${goal.toFixed(3)} (1.2·D + one 25 s poll)`,
-      note: `${note}; includes process start, auth and 50 monitor lookups`,
+      goal: '(judged without the fake’s writes: next row)',
+      note: `${note}; includes process start, auth, 50 monitor lookups and the fake's metric-table writes (next row)`,
     },
     {
       metric: "task wall / D, the fake's metric-table writes excluded",
       value: ratio(task.wallMs - task.fakeMetricWritesMs),
       unit: '× D',
-      goal: `≤ ${goal.toFixed(3)}`,
-      note: `the slowest refresh GET took ${task.fakeMetricWritesMs} ms real while the fake wrote 50 monitors' metric rows`,
+      goal: `≤ ${goal.toFixed(3)} (1.2·D + one 25 s poll)`,
+      note: `${wallPass ? 'ok' : 'OVER the goal'}; the slowest refresh GET took ${task.fakeMetricWritesMs} ms real while the fake wrote 50 monitors' metric rows`,
+      pass: wallPass,
     },
     {
       metric: 'task refresh phase / D (first start → last poll sent)',
       value: ratio(task.refreshPhaseMs),
       unit: '× D',
       goal: `≤ ${goal.toFixed(3)}`,
-      note: `${note}; real ms: ${task.beforeFirstStartMs} spawn → first start, ${task.startSpreadMs} first → last start, ${task.lastEndToLastPollMs} last end → last poll`,
+      note: `${refreshPass ? 'ok' : 'OVER the goal'}; ${note}; real ms: ${task.beforeFirstStartMs} spawn → first start, ${task.startSpreadMs} first → last start, ${task.lastEndToLastPollMs} last end → last poll`,
+      pass: refreshPass,
     },
     {
       metric: 'task API calls',
@@ -134,8 +145,14 @@ export async function run({ naive: withNaive = true } = {}) {
       goal: '',
       note: `${task.starts} starts, ${task.polls} refresh GETs (${(task.polls / MONITORS).toFixed(1)} per refresh); the rest: API probe, lookups, lists`,
     },
-    { metric: 'naive sequential loop wall / D', value: ratio(naive.wallMs), unit: '× D', goal: '(baseline)', note: 'start one, GET every 25 s until done, next; same API module' },
+    {
+      metric: 'naive sequential loop wall / D',
+      value: naiveRatio(naive.wallMs),
+      unit: '× D',
+      goal: '(baseline)',
+      note: `start one, GET every 25 s until done, next; same API module; D = ${D_MS * NAIVE_SCALE} ms real (scale ${NAIVE_SCALE})`,
+    },
     { metric: 'naive sequential loop API calls', value: naive.total, unit: 'requests', goal: '(baseline)', note: `${naive.starts} starts, ${naive.polls} refresh GETs` },
-    { metric: 'speed-up over the naive loop', value: (naive.wallMs / task.wallMs).toFixed(1), unit: '×', goal: '', note: '' },
+    { metric: 'speed-up over the naive loop', value: (naive.wallMs / NAIVE_SCALE / (task.wallMs / SCALE)).toFixed(1), unit: '×', goal: '', note: 'in task time' },
   ];
 }
