@@ -88,11 +88,15 @@ export function parseMetricCondition(text: string, tables: readonly MetricTable[
  */
 export function metricConditionOf(mapping: ConditionMapping, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
   const m = typeof mapping.metric === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/.exec(mapping.metric.trim()) : null;
-  if (!m) return fail('must be a metric name, e.g. population_stability_index or ks_test.pvalue', { path: ['metric'] });
+  if (!m)
+    return fail('must be a metric name, e.g. population_stability_index or ks_test.pvalue', {
+      path: ['metric'],
+      got: typeof mapping.metric === 'string' ? mapping.metric : undefined,
+    });
   const name = metricName(m[1], m[2], tables, allowCustom);
   if (!name.ok) return { ...name, path: ['metric'], got: mapping.metric };
   const op = COMPARISON_OPS.find((o) => o === mapping.op);
-  if (!op) return fail(unknownOperator(String(mapping.op)), { path: ['op'] });
+  if (!op) return fail(unknownOperator(String(mapping.op)), { path: ['op'], got: String(mapping.op) });
   const value = mapping.threshold;
   if (typeof value !== 'number' || !Number.isFinite(value)) return fail(notANumber(String(value)), { path: ['threshold'] });
   return ok(condition(name.value, op, value, String(value)));

@@ -205,6 +205,19 @@ describe('typed settings-file values', () => {
       assert.equal(error.value, 'psi');
     });
 
+    it('a failure of a rule mapping names the key it is about', () => {
+      const issues = (value: Record<string, unknown>) =>
+        (thresholdRule().safeParse(value as never, { reportInput: true }).error?.issues ?? []).map((i) => [i.path, i.message, i.input]);
+      assert.deepEqual(issues({ metric: 'ks_test.pvalue', op: '=~', threshold: 0.05 }), [[['op'], 'unknown operator "=~"; use <, <=, > or >=', '=~']]);
+      assert.deepEqual(issues({ metric: 'ks_test.pvalue', op: '<', threshold: Infinity }), [
+        [['threshold'], 'the threshold "Infinity" is not a number', { metric: 'ks_test.pvalue', op: '<', threshold: Infinity }],
+      ]);
+      assert.deepEqual(issues({ metric: 'js_distance >= 3', op: '<', threshold: 1 }), [
+        [['metric'], 'must be a metric name, e.g. population_stability_index or ks_test.pvalue', 'js_distance >= 3'],
+      ]);
+      assert.deepEqual(issues({ metric: 'js_distance.pvalue', op: '<', threshold: 1 }), [[['metric'], 'js_distance is a number and has no field "pvalue"', 'js_distance.pvalue']]);
+    });
+
     it('RefreshMonitors and CreateMonitor read the mapping form into the same rules as the text form', () => {
       const file = settings(
         '    monitoring:',
