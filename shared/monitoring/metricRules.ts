@@ -1,7 +1,9 @@
 /**
  * Threshold rules (`<metric>[.<field>] <op> <number>`) and drift-alert rules (the same, then
  * `-> <email>[, <email>…]`) over the metric tables of a data profiling monitor, parsed into
- * typed conditions that say which table and column to read (the metrics: metrics.ts).
+ * typed conditions that say which table and column to read (the metrics: metrics.ts). The
+ * settings file may also give a rule as a mapping `{metric, op, threshold[, emails]}`, read as
+ * it is (metricConditionOf, driftAlertOf) rather than turned into rule text.
  *
  * The monitor's custom metrics are named as they are (thresholds only): a name that is neither a
  * known metric nor close to one is kept as a custom metric, and checked against each monitor's
@@ -12,6 +14,7 @@ import { type Check, fail, ok, rule, type ValueRule } from '../runtime/rules/cor
 import { isEmailAddress, parseDecimal } from '../runtime/rules/generic';
 import { splitCommaList } from '../runtime/rules/lists';
 import { closestName } from '../runtime/suggest';
+import type { Segment, YamlValue } from '../runtime/yamlDocument';
 import { COMPARISON_OPS, type ComparisonOp } from './choices';
 import { METRICS, SHORTHANDS, type MetricCategory, type MetricInfo, type MetricScope, type MetricTable } from './metrics';
 
@@ -44,16 +47,69 @@ const CONDITION_SHAPE = '"<metric>[.<field>] <op> <number>" with <op> one of <, 
 /** A custom metric until the monitor says what it is (resolveCustomMetric). */
 const CUSTOM: MetricInfo = { table: 'profile', scope: 'column', category: 'custom' };
 
+/** A condition in the settings file's mapping form: `{ metric, op, threshold }`. */
+export interface ConditionMapping {
+  metric: string;
+  op: string;
+  threshold: number;
+}
+
+/** A drift alert in the settings file's mapping form: `{ metric, op, threshold, emails }`. */
+export interface DriftAlertMapping extends ConditionMapping {
+  /** A comma list, or a list with one recipient an element. */
+  emails: string | readonly string[];
+}
+
+interface MetricName {
+  metric: string;
+  field?: string;
+  info: MetricInfo;
+}
+
 export function parseMetricCondition(text: string, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*(.*)$/s.exec(text.trim());
   if (!m) return fail(`must look like ${CONDITION_SHAPE}, e.g. "population_stability_index >= 0.2"`);
+  const name = metricName(m[1], m[2], tables, allowCustom);
+  if (!name.ok) return name;
+
+  const rest = /^([<>=!]+)\s*(.*)$/s.exec(m[3]);
+  if (!rest) return fail(`needs a comparison after the metric: ${CONDITION_SHAPE}`);
+  const op = COMPARISON_OPS.find((o) => o === rest[1]);
+  if (!op) return fail(unknownOperator(rest[1]));
+  const valueText = rest[2].trim();
+  const value = parseDecimal(valueText);
+  if (value === undefined) return fail(notANumber(valueText));
+  return ok(condition(name.value, op, value, valueText));
+}
+
+/**
+ * The mapping form of a condition, read as it is (its threshold is the YAML number); a failure
+ * names the key it is about (`metric`, `op` or `threshold`).
+ */
+export function metricConditionOf(mapping: ConditionMapping, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
+  const m = typeof mapping.metric === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/.exec(mapping.metric.trim()) : null;
+  if (!m)
+    return fail('must be a metric name, e.g. population_stability_index or ks_test.pvalue', {
+      path: ['metric'],
+      got: typeof mapping.metric === 'string' ? mapping.metric : undefined,
+    });
+  const name = metricName(m[1], m[2], tables, allowCustom);
+  if (!name.ok) return { ...name, path: ['metric'], got: mapping.metric };
+  const op = COMPARISON_OPS.find((o) => o === mapping.op);
+  if (!op) return fail(unknownOperator(String(mapping.op)), { path: ['op'], got: String(mapping.op) });
+  const value = mapping.threshold;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fail(notANumber(String(value)), { path: ['threshold'] });
+  return ok(condition(name.value, op, value, String(value)));
+}
+
+function metricName(metricText: string, fieldText: string | undefined, tables: readonly MetricTable[], allowCustom: boolean): Check<MetricName> {
   // Custom metric names keep their case (they are column names of the metric tables).
-  const metric = METRICS[m[1].toLowerCase()] ? m[1].toLowerCase() : m[1];
+  const metric = METRICS[metricText.toLowerCase()] ? metricText.toLowerCase() : metricText;
   let info: MetricInfo | undefined = METRICS[metric];
   if (!info && allowCustom && !suggestionFor(metric.toLowerCase(), tables)) info = CUSTOM;
   if (!info || !tables.includes(info.table)) return fail(unknownMetric(metric.toLowerCase(), tables));
 
-  let field: string | undefined = m[2]?.toLowerCase();
+  let field: string | undefined = fieldText?.toLowerCase();
   if (info.fields) {
     field ??= info.defaultField;
     if (field === undefined) return fail(`${metric} is a struct; name a field: ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
@@ -61,17 +117,20 @@ export function parseMetricCondition(text: string, tables: readonly MetricTable[
   } else if (field !== undefined) {
     return fail(`${metric} is a number and has no field "${field}"`);
   }
+  return ok({ metric, field, info });
+}
 
-  const rest = /^([<>=!]+)\s*(.*)$/s.exec(m[3]);
-  if (!rest) return fail(`needs a comparison after the metric: ${CONDITION_SHAPE}`);
-  const op = COMPARISON_OPS.find((o) => o === rest[1]);
-  if (!op) return fail(`unknown operator "${rest[1]}"; use <, <=, > or >=`);
-  const valueText = rest[2].trim();
-  const value = parseDecimal(valueText);
-  if (value === undefined) return fail(`the threshold "${valueText}" is not a number`);
+function unknownOperator(op: string): string {
+  return `unknown operator "${op}"; use <, <=, > or >=`;
+}
 
+function notANumber(valueText: string): string {
+  return `the threshold "${valueText}" is not a number`;
+}
+
+function condition({ metric, field, info }: MetricName, op: ComparisonOp, value: number, valueText: string): MetricCondition {
   const name = field === undefined ? metric : `${metric}.${field}`;
-  return ok({
+  return {
     metric,
     field,
     table: info.table,
@@ -81,7 +140,7 @@ export function parseMetricCondition(text: string, tables: readonly MetricTable[
     op,
     value,
     text: `${name} ${op} ${valueText}`,
-  });
+  };
 }
 
 function unknownMetric(metric: string, tables: readonly MetricTable[]): string {
@@ -133,31 +192,71 @@ export function parseDriftAlert(text: string): Check<DriftAlertRule> {
   if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email or destination:<name>>[, …]"`);
   const condition = parseMetricCondition(text.slice(0, arrow), ['drift']);
   if (!condition.ok) return condition;
-  const recipients = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
+  const recipients = splitCommaList(text.slice(arrow + 2)).map((item) => ({ text: item.text }));
   if (recipients.length === 0) return fail('needs at least one recipient after "->": an e-mail address or destination:<notification destination name>');
+  return withRecipients(condition.value, recipients);
+}
+
+/**
+ * The mapping form of a drift alert, read as it is: `emails` a comma list, or a list with one
+ * recipient an element (so a destination's display name may hold a comma).
+ */
+export function driftAlertOf(mapping: DriftAlertMapping): Check<DriftAlertRule> {
+  const condition = metricConditionOf(mapping, ['drift']);
+  if (!condition.ok) return condition;
+  const { emails } = mapping;
+  const recipients: Recipient[] =
+    typeof emails === 'string'
+      ? splitCommaList(emails).map((item) => ({ text: item.text, path: ['emails'] }))
+      : Array.isArray(emails)
+        ? emails.map((email: unknown, index) => ({ text: String(email).trim(), path: ['emails', index] }))
+        : [];
+  if (recipients.length === 0) return fail('needs at least one recipient in emails: an e-mail address or destination:<notification destination name>', { path: ['emails'] });
+  return withRecipients(condition.value, recipients);
+}
+
+interface Recipient {
+  text: string;
+  /** In the mapping form: where the recipient is (`['emails', 1]`). */
+  path?: readonly Segment[];
+}
+
+function withRecipients(condition: MetricCondition, recipients: readonly Recipient[]): Check<DriftAlertRule> {
   const emails: string[] = [];
   const destinations: string[] = [];
-  for (const r of recipients) {
+  for (const { text: r, path } of recipients) {
+    const at = path && { path, got: r };
     if (DESTINATION_PREFIX.test(r)) {
       const name = r.replace(DESTINATION_PREFIX, '').trim();
-      if (name === '') return fail(`"${r}" names no destination: write destination:<display name>, e.g. destination:MLOps Slack`);
+      if (name === '') return fail(`"${r}" names no destination: write destination:<display name>, e.g. destination:MLOps Slack`, at);
       if (!destinations.includes(name)) destinations.push(name);
     } else if (isEmailAddress(r)) {
       if (!emails.some((e) => e.toLowerCase() === r.toLowerCase())) emails.push(r);
     } else {
-      return fail(`"${r}" is neither an e-mail address nor destination:<notification destination name>`);
+      return fail(`"${r}" is neither an e-mail address nor destination:<notification destination name>`, at);
     }
   }
   const shown = [...emails, ...destinations.map((d) => `destination:${d}`)];
-  return ok({ ...condition.value, emails, destinations, text: `${condition.value.text} -> ${shown.join(', ')}` });
+  return ok({ ...condition, emails, destinations, text: `${condition.text} -> ${shown.join(', ')}` });
 }
 
-/** A threshold over the drift table or the profile table. */
+function isMapping(value: YamlValue): value is { readonly [key: string]: YamlValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A threshold over the drift table or the profile table: rule text, or the mapping form. */
 export function thresholdRule(): ValueRule<MetricCondition> {
-  return rule((text) => parseMetricCondition(text, ['drift', 'profile'], true));
+  return rule(
+    (text) => parseMetricCondition(text, ['drift', 'profile'], true),
+    (value) =>
+      isMapping(value) ? metricConditionOf(value as unknown as ConditionMapping, ['drift', 'profile'], true) : fail('must be a rule string or a mapping {metric, op, threshold}'),
+  );
 }
 
-/** A drift alert: a drift-table condition and who is notified. */
+/** A drift alert: a drift-table condition and who is notified; rule text, or the mapping form. */
 export function driftAlertRule(): ValueRule<DriftAlertRule> {
-  return rule((text) => parseDriftAlert(text));
+  return rule(
+    (text) => parseDriftAlert(text),
+    (value) => (isMapping(value) ? driftAlertOf(value as unknown as DriftAlertMapping) : fail('must be a rule string or a mapping {metric, op, threshold, emails}')),
+  );
 }

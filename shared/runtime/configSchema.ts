@@ -31,12 +31,17 @@ const MONITOR_TASKS: readonly TaskName[] = [...CREATE, ...REFRESH];
 const RUN_JOB: readonly TaskName[] = ['DatabricksRunJob'];
 
 /**
- * How a YAML value becomes the task input's text:
- * - text, integer, number, boolean, version: the scalar as text (`true`, `10`, `0.5`);
- * - commaList, lines: a string as is, or a YAML list, one element per line;
- * - keyValue: a mapping `key: value`, a list of `key=value` strings, or `key=value` lines;
- * - driftAlerts, thresholds: a list of rule strings or of mappings {metric, op, threshold[, emails]};
- * - json: JSON text or a file path, or a mapping (sent as JSON).
+ * The YAML types a field takes (checked here); the task's input rule then reads the value as it
+ * is, never as text made from it (shared/runtime/config/layers.ts):
+ * - text, version: a string (version also an integer), read like input text;
+ * - integer, number, boolean: the YAML number or boolean itself (a quoted "10" is refused here);
+ * - commaList, lines: a string, read like input text (split at commas / lines), or a YAML list,
+ *   each element one item as it is (a comma inside an element is part of it);
+ * - keyValue: a mapping `key: value` (each entry as it is: any key, a value with line breaks),
+ *   a list of `key=value` strings, or `key=value` lines;
+ * - driftAlerts, thresholds: a string of rule lines, or a list of rule strings and mappings
+ *   {metric, op, threshold[, emails]} (emails a comma list or a list);
+ * - json: JSON text or a file path, or a mapping (the object itself).
  */
 export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'version' | 'commaList' | 'lines' | 'keyValue' | 'driftAlerts' | 'thresholds' | 'json';
 
@@ -187,7 +192,6 @@ export const SECTIONS: Readonly<Record<SectionName, Readonly<Record<string, Fiel
 // zod schema
 
 const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
-const COMMA_ITEM = /^[^,\r\n]*[^\s,][^,\r\n]*$/;
 
 function oneOf(values: readonly string[]) {
   return z.enum(values as [string, ...string[]], { error: `must be one of ${values.join(', ')}` });
@@ -196,7 +200,7 @@ function oneOf(values: readonly string[]) {
 const lineItem = () => z.string({ error: 'must be a string' }).regex(ONE_LINE, { error: 'list elements must be non-empty single lines' });
 const stringOrList = (item: z.ZodType) => z.union([z.string(), z.array(item)], { error: 'must be a string or a list of strings' });
 
-const scalarValue = z.union([z.string().regex(/^[^\r\n]*$/), z.number(), z.boolean()], { error: 'must be a string, number or boolean on one line' });
+const scalarValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
 
 const ruleObject = {
   metric: z.string({ error: 'must be a metric name' }).meta({ description: 'Metric, e.g. population_stability_index or ks_test.pvalue.' }),
@@ -217,13 +221,11 @@ function valueSchema(spec: FieldSpec): z.ZodType {
     case 'version':
       return z.union([z.int(), z.string()], { error: 'must be a version number or "latest"' });
     case 'commaList':
-      return stringOrList(
-        spec.values ? oneOf(spec.values) : z.string({ error: 'must be a string' }).regex(COMMA_ITEM, { error: 'list elements must be non-empty, without commas or line breaks' }),
-      );
+      return stringOrList(spec.values ? oneOf(spec.values) : lineItem());
     case 'lines':
       return stringOrList(lineItem());
     case 'keyValue':
-      return z.union([z.record(z.string().regex(/^[^=\r\n]+$/, { error: 'keys must not contain = or line breaks' }), scalarValue), z.array(lineItem()), z.string()], {
+      return z.union([z.record(z.string(), scalarValue), z.array(lineItem()), z.string()], {
         error: 'must be a mapping of key: value, a list of "key=value" strings, or key=value lines',
       });
     case 'driftAlerts':

@@ -16,6 +16,7 @@
  */
 import type { z } from 'zod';
 import { FROM_SETTINGS_FILE } from './inputs';
+import type { InputSchema } from './params';
 import { optional, required as requiredRule, withDefault, type ValueRule } from './rules/core';
 import { booleanRule } from './rules/generic';
 
@@ -66,7 +67,7 @@ export interface InputDeclaration<T = unknown> {
    * computed).
    */
   parameter?: true;
-  /** The rule that turns the input text into its typed value; absent for inputs read before Parameters (configFile, environment). */
+  /** The rule that turns the input text (or the settings file's typed value) into its typed value; absent for inputs read before Parameters (configFile, environment). */
   rule?: (context: RuleContext) => ValueRule<T>;
   doc: InputDoc;
 }
@@ -151,9 +152,9 @@ export function directParameters<M extends InputDeclarations>(manifest: TaskInpu
   return direct as ManifestParameters<M>;
 }
 
-/** The complete input schemas (raw text or undefined → value) of the inputs that have a rule. */
-export function inputSchemas(inputs: InputDeclarations, context: RuleContext): Record<string, z.ZodType<unknown, string | undefined>> {
-  const schemas: Record<string, z.ZodType<unknown, string | undefined>> = {};
+/** The complete input schemas (input text, a typed settings-file value, or undefined → value) of the inputs that have a rule. */
+export function inputSchemas(inputs: InputDeclarations, context: RuleContext): Record<string, InputSchema> {
+  const schemas: Record<string, InputSchema> = {};
   for (const [name, declaration] of Object.entries(inputs)) {
     if (!declaration.rule) continue;
     const valueRule = declaration.rule(context);

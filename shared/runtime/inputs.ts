@@ -5,6 +5,7 @@
  */
 import type * as TaskLib from 'azure-pipelines-task-lib/task';
 import type { ConfigLocation } from './inputError';
+import type { Segment, YamlValue } from './yamlDocument';
 
 /**
  * The first option of every pick list the settings file can also set, and its task.json
@@ -24,19 +25,26 @@ export interface VariableSource {
   get(name: string): string | undefined;
 }
 
+/**
+ * One input's value: the task's input text, or the settings file's value as YAML typed it
+ * (string, number, boolean, list or mapping), which the rules read as it is; nothing from the
+ * file is turned into input text to be parsed again.
+ */
 export interface InputValue {
-  value: string;
+  value: YamlValue;
   /** Set when the value came from the config file; absent when it was given on the task. */
   source?: ConfigLocation;
   /**
-   * For values built from a YAML list or mapping: the location of each element, so that an
-   * error about line/item N of the value can point at the element itself.
+   * For values from the config file: where a part of the value is (`[3]`: the fourth list
+   * element, `['FOO']`: the mapping key FOO), so that an error about it points at its line.
    */
-  items?: readonly ConfigLocation[];
+  locate?(subPath: readonly Segment[]): ConfigLocation;
 }
 
 /** Inputs that remember where each value came from. */
-export interface ProvenancedInputSource extends InputSource {
+export interface ProvenancedInputSource {
+  /** The value alone: input text, or the settings file's typed value. */
+  get(name: string): YamlValue | undefined;
   lookup(name: string): InputValue | undefined;
 }
 

@@ -13,9 +13,10 @@ import type { z } from 'zod';
 import { InputError, InputErrors } from './inputError';
 import type { InputValue, ProvenancedInputSource } from './inputs';
 import { issueHidesValue, type PositionKind } from './rules/core';
+import type { Segment, YamlValue } from './yamlDocument';
 
-/** A complete input schema: the raw value (undefined when not set) to its parsed form. */
-export type InputSchema = z.ZodType<unknown, string | undefined>;
+/** A complete input schema: the raw value (input text or a typed settings-file value; undefined when not set) to its parsed form. */
+export type InputSchema = z.ZodType<unknown, YamlValue | undefined>;
 export type InputSchemas = Record<string, InputSchema>;
 export type InputValues<S extends InputSchemas> = { [K in keyof S]: z.output<S[K]> };
 
@@ -75,17 +76,26 @@ export function crossFieldError(source: ProvenancedInputSource, failure: CrossFi
 }
 
 function issueToError(input: string, entry: InputValue | undefined, issue: z.core.$ZodIssue): InputError {
-  const position = positionOf(issue.path);
   let source = entry?.source;
   let rule = issue.message;
-  if (position) {
-    // A YAML list element has its own path in the file; a line of task text is named by number.
-    const element = source ? entry?.items?.[position.index - 1] : undefined;
-    if (element) source = element;
-    else rule = `${position.kind} ${position.index}: ${rule}`;
+  if (entry !== undefined && typeof entry.value !== 'string') {
+    // A typed settings-file value: the issue's path is inside it (a list index, a mapping key), with its own line.
+    if (issue.path.length > 0 && entry.locate) source = entry.locate(issue.path.map(toSegment));
+  } else {
+    // Input text (from the task, or a YAML string): a line or item of it is named by number.
+    const position = positionOf(issue.path);
+    if (position) rule = `${position.kind} ${position.index}: ${rule}`;
   }
-  const value = !issueHidesValue(issue) && typeof issue.input === 'string' ? issue.input : undefined;
+  const value = issueHidesValue(issue) ? undefined : quotable(issue.input);
   return new InputError({ input, rule, source, fromTask: entry !== undefined && !entry.source, value });
+}
+
+function quotable(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+function toSegment(key: PropertyKey): Segment {
+  return typeof key === 'number' ? key : String(key);
 }
 
 function positionOf(path: readonly PropertyKey[]): { kind: PositionKind; index: number } | undefined {

@@ -8,6 +8,9 @@ import { yaml } from './yaml';
 
 export type Segment = string | number;
 
+/** A value as YAML gives it: a scalar, a list or a mapping (the settings file's typed values). */
+export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [key: string]: YamlValue };
+
 export interface YamlSyntaxError {
   /** The parser's message (its first line is the sentence). */
   message: string;

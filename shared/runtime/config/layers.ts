@@ -2,8 +2,12 @@
  * Environment layering of the settings file, and the file under the task's own inputs:
  *
  * 1. The environment is picked: the `environment` input, or the only one the file has.
- * 2. `defaults:` is merged under the environment key by key; then the keys the task reads are
- *    turned into input text, each remembering its file, path and line (loading: load.ts).
+ * 2. `defaults:` is merged under the environment key by key; the keys the task reads keep their
+ *    YAML value as it is (string, number, boolean, list or mapping: never turned into input
+ *    text to be parsed again), each with its file, path and line and a way to locate any part
+ *    of it (a list element, a mapping key), so a rule's error about that part names its line
+ *    (loading: load.ts). The input rules take input text and these typed values alike
+ *    (shared/runtime/rules/core.ts).
  * 3. `mergeInputs` puts the task's inputs over the file's values.
  *
  * Where the keys go (same name as the task input unless listed):
@@ -35,15 +39,16 @@
  * (RegisterModel). Otherwise task inputs override the file one by one.
  */
 import type { TaskName } from '../configSchema';
-import { BLOCK_FIELDS, SECTION_NAMES, SECTIONS, type FieldSpec, type SectionName } from '../configSchema';
+import { BLOCK_FIELDS, SECTION_NAMES, SECTIONS, type SectionName } from '../configSchema';
 import { InputError, InputErrors, type ConfigLocation } from '../inputError';
 import { taskInputsOnly, type InputSource, type InputValue, type ProvenancedInputSource } from '../inputs';
 import { closestName } from '../suggest';
-import type { Segment } from '../yamlDocument';
+import type { Segment, YamlValue } from '../yamlDocument';
 import type { Locator } from './locator';
 
 export interface ConfigValue extends InputValue {
   source: ConfigLocation;
+  locate(subPath: readonly Segment[]): ConfigLocation;
 }
 
 export interface ConfigValues {
@@ -133,20 +138,20 @@ function blockValues(task: TaskName, block: Mapping | undefined, base: Segment[]
   const primary = new Map<string, ConfigValue>();
   const fallback = new Map<string, ConfigValue>();
   if (!block) return { primary, fallback };
-  const take = (target: Map<string, ConfigValue>, input: string, spec: FieldSpec, value: unknown, path: Segment[]) => {
-    if (value !== undefined) target.set(input, toInputValue(spec, value, path, where));
+  const take = (target: Map<string, ConfigValue>, input: string, value: unknown, path: Segment[]) => {
+    if (value !== undefined) target.set(input, configValue(value as YamlValue, path, where));
   };
   for (const [key, spec] of Object.entries(BLOCK_FIELDS)) {
-    if (spec.tasks.includes(task)) take(primary, spec.input ?? key, spec, block[key], [...base, key]);
+    if (spec.tasks.includes(task)) take(primary, spec.input ?? key, block[key], [...base, key]);
   }
   for (const section of SECTION_NAMES) {
     const values = block[section] as Mapping | undefined;
     if (!values) continue;
     for (const [key, spec] of Object.entries(SECTIONS[section])) {
-      if (spec.tasks.includes(task)) take(primary, spec.input ?? key, spec, values[key], [...base, section, key]);
+      if (spec.tasks.includes(task)) take(primary, spec.input ?? key, values[key], [...base, section, key]);
     }
     for (const fb of FALLBACKS) {
-      if (fb.task === task && fb.section === section) take(fallback, fb.input, SECTIONS[section][fb.key], values[fb.key], [...base, section, fb.key]);
+      if (fb.task === task && fb.section === section) take(fallback, fb.input, values[fb.key], [...base, section, fb.key]);
     }
   }
   return { primary, fallback };
@@ -163,38 +168,7 @@ function overlay(
   return result;
 }
 
-interface RuleMapping {
-  metric: string;
-  op: string;
-  threshold: number;
-  emails?: string | string[];
-}
-
-/** The input text of a validated YAML value, with the location of each list element. */
-function toInputValue(spec: FieldSpec, value: unknown, path: Segment[], where: Locator): ConfigValue {
-  const source = where.locate(path);
-  if (typeof value !== 'object' || value === null) return { value: String(value), source };
-  if (spec.kind === 'json') return { value: JSON.stringify(value), source };
-
-  const lines: string[] = [];
-  const items: ConfigLocation[] = [];
-  if (Array.isArray(value)) {
-    value.forEach((element: unknown, index) => {
-      lines.push(typeof element === 'object' && element !== null ? ruleText(element as RuleMapping) : String(element));
-      items.push(where.locate([...path, index]));
-    });
-  } else {
-    // keyValue mapping: one key=value line per entry.
-    for (const [key, entry] of Object.entries(value as Mapping)) {
-      lines.push(`${key}=${String(entry)}`);
-      items.push(where.locate([...path, key]));
-    }
-  }
-  return { value: lines.join('\n'), source, items };
-}
-
-function ruleText(rule: RuleMapping): string {
-  const condition = `${rule.metric} ${rule.op} ${rule.threshold}`;
-  if (rule.emails === undefined) return condition;
-  return `${condition} -> ${Array.isArray(rule.emails) ? rule.emails.join(', ') : rule.emails}`;
+/** A value as the file gives it (the schema has checked its YAML type), with the place of it and of its parts. */
+function configValue(value: YamlValue, path: readonly Segment[], where: Locator): ConfigValue {
+  return { value, source: where.locate(path), locate: (subPath) => where.locate([...path, ...subPath]) };
 }

@@ -1,29 +1,37 @@
 /**
- * Reusable zod schemas over task input text. Each `ValueRule<T>` turns a non-empty input
- * string into its parsed form or fails with a rule written for the pipeline author ("must be
- * an integer from 1 to 99"); `required`, `optional` and `withDefault` make a complete input
- * schema out of it (the input is undefined when not set).
+ * Reusable zod schemas over input values. Each `ValueRule<T>` turns a set input into its parsed
+ * form or fails with a rule written for the pipeline author ("must be an integer from 1 to 99");
+ * `required`, `optional` and `withDefault` make a complete input schema out of it (the input is
+ * undefined when not set). A value is the task's input text, or a settings-file value as YAML
+ * typed it: a YAML string is read like input text, a number or boolean by the rules of that
+ * kind directly (the settings-file schema has already refused a wrong YAML type), and lists
+ * and mappings by the list, key=value, JSON and metric rules element by element.
  *
  * This file holds the machinery (Check, rule, scalar, presence); the rules themselves are in
  * generic.ts (numbers, choices, text, e-mail, time zones), databricks.ts (workspace, Unity
  * Catalog, MLflow and serving names), lists.ts (line and comma lists, key=value lines) and
  * files.ts (files to read or write).
  *
- * List rules report every bad element, each with its position: issue path
+ * List rules report every bad element, each with its position. In input text the issue path is
  * `['line', n]` (multi-line inputs, n = line number counting blank lines) or `['item', n]`
- * (comma lists, n = the n-th non-empty item). Parameters turns that into "line 3: …" or,
- * for values from a YAML list in the config file, into the path of the element.
+ * (comma lists, n = the n-th non-empty item), which Parameters shows as "line 3: …". In a typed
+ * value it is the path inside the value (`[2]`, `['FOO']`, `[0, 'emails', 1]`), which
+ * Parameters turns into that part's place in the settings file.
  */
 import { z } from 'zod';
+import type { Segment, YamlValue } from '../yamlDocument';
 
-/** A rule over one input text (the input is set). */
-export type ValueRule<T> = z.ZodType<T, string>;
+/** A rule over one input value (the input is set): input text, or a typed settings-file value. */
+export type ValueRule<T> = z.ZodType<T, YamlValue>;
 
 export type PositionKind = 'line' | 'item';
 
 export interface Failure {
   rule: string;
+  /** The position in input text. */
   at?: { kind: PositionKind; index: number };
+  /** The part of a typed value (list index, mapping key…) the failure is about. */
+  path?: readonly Segment[];
   /** What to quote as the offending value; defaults to the whole input. */
   got?: string;
   /** Never quote the value (it may hold something private, or is too large to be useful). */
@@ -43,12 +51,12 @@ export function fail(rule: string, details: Omit<Failure, 'rule'> = {}): Check<n
 /** Marker in a custom issue's params: the value must not be quoted in the message. */
 const HIDE_VALUE = 'hideValue';
 
-export function addFailure(ctx: z.RefinementCtx<string>, text: string, failure: Failure): void {
+export function addFailure(ctx: z.RefinementCtx<YamlValue>, input: YamlValue, failure: Failure): void {
   ctx.addIssue({
     code: 'custom',
     message: failure.rule,
-    input: failure.got ?? text,
-    path: failure.at ? [failure.at.kind, failure.at.index] : [],
+    input: failure.got ?? input,
+    path: failure.at ? [failure.at.kind, failure.at.index] : [...(failure.path ?? [])],
     params: failure.hideValue ? { [HIDE_VALUE]: true } : undefined,
   });
 }
@@ -58,29 +66,47 @@ export function issueHidesValue(issue: z.core.$ZodIssue): boolean {
   return issue.code === 'custom' && issue.params?.[HIDE_VALUE] === true;
 }
 
-/** A rule from a check function over the raw input text. */
-export function rule<T>(check: (text: string) => Check<T>): ValueRule<T> {
-  return z.string().transform((text, ctx) => {
-    const result = check(text);
+/** Any value, as zod's input of a rule (the rules check what they take themselves). */
+export function anyValue() {
+  return z.custom<YamlValue>();
+}
+
+/**
+ * A rule from a check function over the raw input text (or a YAML string); `typed` checks the
+ * other settings-file values (numbers, booleans, lists, mappings), else those are refused.
+ */
+export function rule<T>(check: (text: string) => Check<T>, typed?: (value: Exclude<YamlValue, string>) => Check<T>): ValueRule<T> {
+  return anyValue().transform((value, ctx) => {
+    const result = typeof value === 'string' ? check(value) : typed ? typed(value) : fail('must be a string');
     if (result.ok) return result.value;
-    addFailure(ctx, text, result);
+    addFailure(ctx, value, result);
     return z.NEVER;
   });
 }
 
-/** A rule over the trimmed text with one rule sentence; `parse` returns undefined when invalid. */
-export function scalar<T>(ruleText: string, parse: (text: string) => T | undefined): ValueRule<T> {
-  return rule((raw) => {
-    const value = parse(raw.trim());
-    return value === undefined ? fail(ruleText) : ok(value);
-  });
+/**
+ * A rule over the trimmed text with one rule sentence; `parse` returns undefined when invalid.
+ * `typed` takes a YAML number or boolean directly (without going through text); without it,
+ * or when it returns undefined, such a value breaks the rule.
+ */
+export function scalar<T>(ruleText: string, parse: (text: string) => T | undefined, typed?: (value: number | boolean) => T | undefined): ValueRule<T> {
+  return rule(
+    (raw) => {
+      const value = parse(raw.trim());
+      return value === undefined ? fail(ruleText) : ok(value);
+    },
+    (yamlValue) => {
+      const value = typed && (typeof yamlValue === 'number' || typeof yamlValue === 'boolean') ? typed(yamlValue) : undefined;
+      return value === undefined ? fail(ruleText) : ok(value);
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Presence
 
 export function required<T>(valueRule: ValueRule<T>) {
-  return z.string({ error: 'is required' }).pipe(valueRule);
+  return z.custom<YamlValue>((value) => value !== undefined, { error: 'is required' }).pipe(valueRule);
 }
 
 export function optional<T>(valueRule: ValueRule<T>) {

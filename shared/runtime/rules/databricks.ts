@@ -65,11 +65,15 @@ export function ucNameRule(parts: 2 | 3, shape: string): ValueRule<string> {
 
 /** `latest` or a positive integer version number. */
 export function versionOrLatestRule(): ValueRule<number | 'latest'> {
-  return scalar<number | 'latest'>('must be "latest" or a positive integer version', (t) => {
-    if (t.toLowerCase() === 'latest') return 'latest';
-    const n = /^\d+$/.test(t) ? Number(t) : NaN;
-    return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
-  });
+  const version = (n: number) => (Number.isSafeInteger(n) && n >= 1 ? n : undefined);
+  return scalar<number | 'latest'>(
+    'must be "latest" or a positive integer version',
+    (t) => {
+      if (t.toLowerCase() === 'latest') return 'latest';
+      return /^\d+$/.test(t) ? version(Number(t)) : undefined;
+    },
+    (v) => (typeof v === 'number' ? version(v) : undefined),
+  );
 }
 
 /** A workspace URL: https, a host, nothing else. Returned as the origin (no trailing slash). */

@@ -1,7 +1,8 @@
 /** Input rules over files: a file to write; JSON object text or the file holding it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fail, ok, rule, type ValueRule } from './core';
+import type { YamlValue } from '../yamlDocument';
+import { fail, ok, rule, type Check, type ValueRule } from './core';
 
 /** A file to write; resolved against `baseDir`. An existing directory is refused. */
 export function outputFileRule(baseDir: string): ValueRule<string> {
@@ -15,10 +16,17 @@ export function outputFileRule(baseDir: string): ValueRule<string> {
 export type JsonObject = { [key: string]: unknown };
 
 /**
- * JSON object text, or the path (resolved against `baseDir`) of a file holding one. `check`
- * adds the caller's own rule over the parsed object.
+ * JSON object text, or the path (resolved against `baseDir`) of a file holding one; in the
+ * settings file also a mapping, taken as the object itself (not turned into JSON text). `check`
+ * adds the caller's own rule over the object.
  */
 export function jsonObjectOrFileRule(baseDir: string, check: (value: JsonObject) => string | undefined): ValueRule<JsonObject> {
+  const mapping = (value: Exclude<YamlValue, string>): Check<JsonObject> => {
+    if (Array.isArray(value)) return fail('must be a JSON object ({…}), not an array', { hideValue: true });
+    if (typeof value !== 'object' || value === null) return fail('must be JSON text, a file path, or a mapping');
+    const problem = check(value as JsonObject);
+    return problem === undefined ? ok(value as JsonObject) : fail(`the mapping ${problem}`, { hideValue: true });
+  };
   return rule((raw) => {
     const text = raw.trim();
     let json = text;
@@ -47,5 +55,5 @@ export function jsonObjectOrFileRule(baseDir: string, check: (value: JsonObject)
     }
     const problem = check(value as JsonObject);
     return problem === undefined ? ok(value as JsonObject) : fail(`${origin} ${problem}`, { hideValue: true });
-  });
+  }, mapping);
 }

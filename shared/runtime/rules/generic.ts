@@ -2,18 +2,23 @@
 import { scalar, type ValueRule } from './core';
 
 export function booleanRule(): ValueRule<boolean> {
-  return scalar('must be true or false', (t) => {
-    const lower = t.toLowerCase();
-    return lower === 'true' ? true : lower === 'false' ? false : undefined;
-  });
+  return scalar(
+    'must be true or false',
+    (t) => {
+      const lower = t.toLowerCase();
+      return lower === 'true' ? true : lower === 'false' ? false : undefined;
+    },
+    (v) => (typeof v === 'boolean' ? v : undefined),
+  );
 }
 
 export function integerRule(min: number, max: number, ruleText = `must be an integer from ${min} to ${max}`): ValueRule<number> {
-  return scalar(ruleText, (t) => {
-    if (!/^[+-]?\d+$/.test(t)) return undefined;
-    const n = Number(t);
-    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
-  });
+  const inRange = (n: number) => (Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined);
+  return scalar(
+    ruleText,
+    (t) => (/^[+-]?\d+$/.test(t) ? inRange(Number(t)) : undefined),
+    (v) => (typeof v === 'number' ? inRange(v) : undefined),
+  );
 }
 
 export function positiveIntegerRule(): ValueRule<number> {
@@ -30,10 +35,12 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 export function nonNegativeNumberRule(): ValueRule<number> {
-  return scalar('must be a number ≥ 0', (t) => {
-    const n = parseDecimal(t);
-    return n !== undefined && n >= 0 ? n : undefined;
-  });
+  const nonNegative = (n: number | undefined) => (n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined);
+  return scalar(
+    'must be a number ≥ 0',
+    (t) => nonNegative(parseDecimal(t)),
+    (v) => (typeof v === 'number' ? nonNegative(v) : undefined),
+  );
 }
 
 /** One of fixed values; matched case-insensitively and returned in its canonical spelling. */

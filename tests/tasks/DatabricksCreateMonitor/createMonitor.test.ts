@@ -3,7 +3,9 @@
  * contract against the fake cloud (time compressed 100×: the monitor's 60 s activation takes 0.6 s).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MonitorReportData } from '../../../shared/runtime/reportTypes';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedUnpackableEndpoint } from '../../fake/seeds/payload';
@@ -301,6 +303,36 @@ describe('DatabricksCreateMonitor (bundled task)', function () {
     const again = await monitor({ driftAlerts: 'population_stability_index >= 0.2 -> mlops@contoso.com, destination:MLOps Slack, destination:Incident webhook' });
     assert.equal(again.result, 'Succeeded', again.stdout);
     assert.deepEqual(writes(), [], 'the same destinations: nothing to update');
+  });
+
+  it('a settings-file drift alert mapping is read as it is: its e-mail list keeps a destination name that holds a comma', async () => {
+    // Until the settings file's values were read typed, the mapping became the rule text
+    // "… -> mlops@contoso.com, destination:Slack, MLOps on-call", split again at every comma.
+    await seedTable();
+    const slack = ws().state.alerts.addDestination('Slack, MLOps on-call', 'SLACK');
+    const dir = mkdtempSync(join(tmpdir(), 'create-monitor-settings-'));
+    const configFile = join(dir, 'mlops.yml');
+    writeFileSync(
+      configFile,
+      [
+        'environments:',
+        '  prod:',
+        '    monitoring:',
+        '      driftAlerts:',
+        '        - metric: population_stability_index',
+        '          op: ">="',
+        '          threshold: 0.2',
+        '          emails: [mlops@contoso.com, "destination:Slack, MLOps on-call"]',
+        '',
+      ].join('\n'),
+    );
+    const run = await monitor({ configFile });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const created = ws().requests.filter((r) => r.method === 'POST' && r.path === '/api/2.0/alerts');
+    assert.equal(created.length, 1, run.stdout);
+    const body = created[0]!.body as { display_name: string; evaluation: { notification?: { subscriptions?: unknown[] } } };
+    assert.equal(body.display_name, `[mlops] ${TABLE}: population_stability_index >= 0.2`);
+    assert.deepEqual(body.evaluation.notification?.subscriptions, [{ user_email: 'mlops@contoso.com' }, { destination_id: slack.id }]);
   });
 
   it('an unknown notification destination is refused before any write, listing the available names', async () => {

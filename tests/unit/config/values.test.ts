@@ -19,17 +19,17 @@ describe('config values', () => {
   const values = (text: string, task: TaskName, environment = 'dev') => loadConfig(file(text), environment, task).values;
   const value = (text: string, task: TaskName, input: string) => values(text, task).get(input)?.value;
 
-  describe('conversion to input text', () => {
-    it('turns scalars into their text', () => {
+  describe('values as YAML typed them (never turned into input text)', () => {
+    it('keeps scalars typed', () => {
       const v = values('environments:\n  dev:\n    retryBudgetSeconds: 60\n    serving:\n      scaleToZero: false\n      canaryPercent: 5\n', 'DatabricksDeployServing');
-      assert.deepEqual([v.get('retryBudgetSeconds')?.value, v.get('scaleToZero')?.value, v.get('canaryPercent')?.value], ['60', 'false', '5']);
+      assert.deepEqual([v.get('retryBudgetSeconds')?.value, v.get('scaleToZero')?.value, v.get('canaryPercent')?.value], [60, false, 5]);
     });
-    it('joins lists one element a line and remembers each element', () => {
+    it('keeps lists, and locates each element', () => {
       const v = values('environments:\n  dev:\n    monitoring:\n      granularities:\n        - 1 day\n        - 1 week\n', 'DatabricksCreateMonitor');
       const granularities = v.get('granularities');
-      assert.equal(granularities?.value, '1 day\n1 week');
+      assert.deepEqual(granularities?.value, ['1 day', '1 week']);
       assert.deepEqual(
-        granularities?.items?.map((i) => [i.path, i.line]),
+        [0, 1].map((i) => granularities?.locate([i])).map((l) => [l?.path, l?.line]),
         [
           ['environments.dev.monitoring.granularities[0]', 5],
           ['environments.dev.monitoring.granularities[1]', 6],
@@ -42,37 +42,40 @@ describe('config values', () => {
       assert.equal(value(text, 'DatabricksCreateMonitor', 'notifyEmails'), 'a@contoso.com, b@contoso.com');
       assert.equal(value(text, 'DatabricksRefreshMonitors', 'thresholds'), 'js_distance > 0.1\nks_test.pvalue < 0.05\n');
     });
-    it('turns key: value mappings into key=value lines', () => {
+    it('keeps key: value mappings, and locates each key', () => {
       const v = values('environments:\n  dev:\n    serving:\n      tags:\n        team: ml\n        tier: 2\n        public: false\n', 'DatabricksDeployServing');
-      assert.equal(v.get('tags')?.value, 'team=ml\ntier=2\npublic=false');
+      assert.deepEqual(v.get('tags')?.value, { team: 'ml', tier: 2, public: false });
       assert.deepEqual(
-        v.get('tags')?.items?.map((i) => i.path),
-        ['environments.dev.serving.tags.team', 'environments.dev.serving.tags.tier', 'environments.dev.serving.tags.public'],
+        ['team', 'tier', 'public'].map((key) => v.get('tags')?.locate([key])).map((l) => [l?.path, l?.line]),
+        [
+          ['environments.dev.serving.tags.team', 5],
+          ['environments.dev.serving.tags.tier', 6],
+          ['environments.dev.serving.tags.public', 7],
+        ],
       );
     });
-    it('turns rule mappings into rule text', () => {
+    it('keeps rule mappings', () => {
       const text = [
         'environments:',
         '  dev:',
         '    monitoring:',
         '      driftAlerts:',
         '        - { metric: population_stability_index, op: ">=", threshold: 0.2, emails: [a@contoso.com, b@contoso.com] }',
-        '        - { metric: js_distance, op: ">", threshold: 0.1, emails: c@contoso.com }',
         '        - ks_test.pvalue < 0.05 -> d@contoso.com',
         '      thresholds:',
         '        - { metric: ks_test.pvalue, op: "<", threshold: 0.05 }',
         '        - f1_score < 0.8',
         '',
       ].join('\n');
-      assert.equal(
-        value(text, 'DatabricksCreateMonitor', 'driftAlerts'),
-        'population_stability_index >= 0.2 -> a@contoso.com, b@contoso.com\njs_distance > 0.1 -> c@contoso.com\nks_test.pvalue < 0.05 -> d@contoso.com',
-      );
-      assert.equal(value(text, 'DatabricksRefreshMonitors', 'thresholds'), 'ks_test.pvalue < 0.05\nf1_score < 0.8');
+      assert.deepEqual(value(text, 'DatabricksCreateMonitor', 'driftAlerts'), [
+        { metric: 'population_stability_index', op: '>=', threshold: 0.2, emails: ['a@contoso.com', 'b@contoso.com'] },
+        'ks_test.pvalue < 0.05 -> d@contoso.com',
+      ]);
+      assert.deepEqual(value(text, 'DatabricksRefreshMonitors', 'thresholds'), [{ metric: 'ks_test.pvalue', op: '<', threshold: 0.05 }, 'f1_score < 0.8']);
     });
-    it('turns a payload mapping into JSON', () => {
+    it('keeps a payload mapping', () => {
       const text = 'environments:\n  dev:\n    serving:\n      smokeTestPayload:\n        inputs: [[1, 2.5, "x"]]\n';
-      assert.equal(value(text, 'DatabricksDeployServing', 'smokeTestPayload'), '{"inputs":[[1,2.5,"x"]]}');
+      assert.deepEqual(value(text, 'DatabricksDeployServing', 'smokeTestPayload'), { inputs: [[1, 2.5, 'x']] });
     });
   });
 
@@ -90,16 +93,16 @@ describe('config values', () => {
     const keys = (task: TaskName) => Object.fromEntries([...values(text, task)].map(([k, v]) => [k, v.value]));
 
     it('RegisterModel: the block and registry', () => {
-      assert.deepEqual(keys('DatabricksRegisterModel'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', modelName: 'a.b.registered', tags: 'x=1', timeoutMinutes: '10' });
+      assert.deepEqual(keys('DatabricksRegisterModel'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', modelName: 'a.b.registered', tags: { x: '1' }, timeoutMinutes: 10 });
     });
     it('DeployServing: serving, inferenceTable under the input names, registry.modelName as a fallback', () => {
       assert.deepEqual(keys('DatabricksDeployServing'), {
         workspaceUrl: 'https://adb-1.2.azuredatabricks.net',
         endpointName: 'ep',
-        tags: 'y=2',
-        timeoutMinutes: '30',
-        rateLimitPerMinute: '5',
-        inferenceTable: 'true',
+        tags: { y: '2' },
+        timeoutMinutes: 30,
+        rateLimitPerMinute: 5,
+        inferenceTable: true,
         inferenceCatalog: 'c',
         inferenceSchema: 's',
         inferenceTablePrefix: 'p',
@@ -107,10 +110,10 @@ describe('config values', () => {
       });
     });
     it('CreateMonitor: monitoring with its own timeoutMinutes', () => {
-      assert.deepEqual(keys('DatabricksCreateMonitor'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', tableName: 'a.b.t', warehouseId: 'w1', timeoutMinutes: '9' });
+      assert.deepEqual(keys('DatabricksCreateMonitor'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', tableName: 'a.b.t', warehouseId: 'w1', timeoutMinutes: 9 });
     });
     it('RefreshMonitors: refreshTimeoutMinutes as timeoutMinutes, tables', () => {
-      assert.deepEqual(keys('DatabricksRefreshMonitors'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', warehouseId: 'w1', timeoutMinutes: '99', tables: 'a.b.t1' });
+      assert.deepEqual(keys('DatabricksRefreshMonitors'), { workspaceUrl: 'https://adb-1.2.azuredatabricks.net', warehouseId: 'w1', timeoutMinutes: 99, tables: ['a.b.t1'] });
     });
     it('RefreshMonitors falls back to monitoring.tableName, DeployServing prefers serving.modelName', () => {
       const v = values(
@@ -148,7 +151,7 @@ describe('config values', () => {
           ['workspaceResourceId', RESOURCE_ID, 'defaults.workspaceResourceId'],
           ['modelAlias', 'champion', 'defaults.serving.modelAlias'],
           ['workloadSize', 'Small', 'defaults.serving.workloadSize'],
-          ['tags', 'team=ml', 'defaults.serving.tags'],
+          ['tags', { team: 'ml' }, 'defaults.serving.tags'],
           ['endpointName', 'ep-dev', 'environments.dev.serving.endpointName'],
         ],
       );
@@ -156,13 +159,13 @@ describe('config values', () => {
     it('are overridden by the environment; a value replaces the default whole (lists and mappings too)', () => {
       const prod = loadConfig(file(text), 'prod', 'DatabricksDeployServing').values;
       assert.equal(prod.get('workloadSize')?.source.path, 'environments.prod.serving.workloadSize');
-      assert.equal(prod.get('tags')?.value, 'tier=gold');
+      assert.deepEqual(prod.get('tags')?.value, { tier: 'gold' });
     });
     it('an environment setting one of a pair drops the default of the other', () => {
       const prod = loadConfig(file(text), 'prod', 'DatabricksDeployServing').values;
       assert.equal(prod.get('workspaceUrl')?.value, 'https://adb-9.9.azuredatabricks.net');
       assert.equal(prod.has('workspaceResourceId'), false);
-      assert.equal(prod.get('modelVersion')?.value, '7');
+      assert.equal(prod.get('modelVersion')?.value, 7);
       assert.equal(prod.has('modelAlias'), false);
     });
   });
@@ -293,14 +296,15 @@ describe('config values', () => {
 });
 
 describe('precedence: the step over the settings file over the built-in default', () => {
+  const locate = () => ({ file: 'c.yml', path: '' });
   const config = {
     file: 'c.yml',
     environment: 'prod',
     environments: ['prod'],
     task: 'DatabricksDeployServing' as const,
     values: new Map([
-      ['canaryPercent', { value: '25', source: { file: 'c.yml', path: 'environments.prod.serving.canaryPercent' } }],
-      ['workloadSize', { value: 'Large', source: { file: 'c.yml', path: 'environments.prod.serving.workloadSize' } }],
+      ['canaryPercent', { value: 25, source: { file: 'c.yml', path: 'environments.prod.serving.canaryPercent' }, locate }],
+      ['workloadSize', { value: 'Large', source: { file: 'c.yml', path: 'environments.prod.serving.workloadSize' }, locate }],
     ]),
   };
 
@@ -314,7 +318,7 @@ describe('precedence: the step over the settings file over the built-in default'
 
   it('an input left out takes the file value; nothing in either leaves it to the built-in default', () => {
     const merged = mergeInputs(mapInputSource({ canaryPercent: '', workloadSize: undefined }), config);
-    assert.equal(merged.get('canaryPercent'), '25');
+    assert.equal(merged.get('canaryPercent'), 25);
     assert.equal(merged.lookup('canaryPercent')?.source?.path, 'environments.prod.serving.canaryPercent');
     assert.equal(merged.get('workloadSize'), 'Large');
     assert.equal(merged.get('timeoutMinutes'), undefined, 'Parameters applies the built-in default');
