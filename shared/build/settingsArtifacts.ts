@@ -59,9 +59,15 @@ function fieldOf(declared: Declared): Omit<FieldSpec, 'tasks'> {
   };
 }
 
-function describe(declared: Declared, field: Omit<FieldSpec, 'tasks'>): string {
+function declarationText(declared: Declared, field: Omit<FieldSpec, 'tasks'>): string {
   const values = field.values ? `, values ${field.values.join('/')}` : '';
   return `${declared.file} (${declared.task} input ${declared.input}: kind ${field.kind}${values}, description "${field.description}")`;
+}
+
+/** An on/off pick list (settableBoolean): fromFile, true, false. */
+function isOnOff(d: InputDeclaration): boolean {
+  const choices = Object.keys(d.options ?? {}).filter((o) => o !== FROM_SETTINGS_FILE);
+  return choices.length === 2 && choices.includes('true') && choices.includes('false');
 }
 
 /** The problems of one declaration on its own. */
@@ -76,12 +82,7 @@ function declarationProblems({ task, input, file, d }: Declared): string[] {
   if (!KEY.test(key)) problems.push(`${at}: settings key '${key}' must be letters and digits, starting with a letter`);
   if (s.section === undefined && (SECTION_NAMES as readonly string[]).includes(key)) problems.push(`${at}: settings key '${key}' is the name of a section`);
   if (s.key === input) problems.push(`${at}: settings key '${key}' is the input's name; leave key out`);
-  const onOff =
-    d.options !== undefined &&
-    Object.keys(d.options)
-      .filter((o) => o !== FROM_SETTINGS_FILE)
-      .sort()
-      .join() === 'false,true';
+  const onOff = isOnOff(d);
   if ((s.kind === 'boolean') !== onOff) {
     problems.push(
       `${at}: ${s.kind === 'boolean' ? 'settings kind boolean needs the on/off pick list (settableBoolean)' : `an on/off pick list has settings kind boolean, not ${s.kind} (use settableBoolean)`}`,
@@ -90,6 +91,11 @@ function declarationProblems({ task, input, file, d }: Declared): string[] {
   if (s.values !== undefined && d.options !== undefined) problems.push(`${at}: settings values are the pick list's options; leave values out`);
   if (settingsValues(d)?.length === 0) problems.push(`${at}: settings values are empty`);
   if (d.options !== undefined && !onOff && s.kind !== 'text') problems.push(`${at}: a pick list sets settings kind text, not ${s.kind}`);
+  // A number the file writes becomes the input's text: the built-in default must be one too.
+  const numeric = s.kind === 'integer' ? /^-?\d+$/ : s.kind === 'number' ? /^-?\d+(\.\d+)?$/ : undefined;
+  if (numeric && d.default !== undefined && d.default !== '' && !numeric.test(d.default)) {
+    problems.push(`${at}: settings kind ${s.kind}, but the default ${JSON.stringify(d.default)} is not one (the kind must fit the rule)`);
+  }
   const description = settingsDescription(d);
   if (description.length < 10) problems.push(`${at}: the settings description "${description}" is missing or too short`);
   const described = describedDefault(description);
@@ -148,7 +154,7 @@ export function settingsFields(manifests: readonly TaskInputManifest[]): { field
     if (known.tasks.includes(entry.task)) continue; // two inputs of one task: reported above
     if (!same(known.field, field)) {
       problems.push(
-        `settings key ${key} is declared differently by ${describe(known.first, known.field)} and ${describe(entry, field)}; declare it once (a shared constant, as shared/monitoring/settings.ts does) and use it in both`,
+        `settings key ${key} is declared differently by ${declarationText(known.first, known.field)} and ${declarationText(entry, field)}; declare it once (a shared constant, as shared/monitoring/settings.ts does) and use it in both`,
       );
     }
     known.tasks.push(entry.task);

@@ -185,6 +185,9 @@ describe('input manifests', () => {
       assert.deepEqual(settingsProblemsWith(deployWith('workloadSize', { ...workloadSize, settings: { ...workloadSize.settings, values: ['Small'] } })), [
         "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input workloadSize: settings values are the pick list's options; leave values out",
       ]);
+      assert.deepEqual(settingsProblemsWith(deployWith('pollSeconds', settable({ default: 'soon', settings: { section: 'serving', kind: 'integer' } }))), [
+        'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: settings kind integer, but the default "soon" is not one (the kind must fit the rule)',
+      ]);
       assert.deepEqual(settingsProblemsWith(deployWith('pollSeconds', settable({ settings: { section: 'serving', key: 'pollSeconds', kind: 'integer' } }))), [
         "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: settings key 'pollSeconds' is the input's name; leave key out",
       ]);
