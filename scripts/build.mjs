@@ -3,9 +3,10 @@
 // LAZY_PACKAGES), checks that each task holds exactly one copy of azure-pipelines-task-lib and of
 // each lazily loaded package, and writes the bundles' third-party notices for packaging.
 // First (scripts/gen-inputs.mjs, on tsc's output): task.json inputs and groups, the input tables
-// of docs/INPUTS.md and the settings file's JSON Schema are generated from the input manifests
-// (tasks/<Name>/src/inputs.ts, shared/runtime/commonInputs.ts), and the build fails, naming the
-// input and the file, where a manifest and the settings-file schema disagree.
+// of docs/INPUTS.md, the settings file's field list (shared/runtime/settingsFields.generated.ts)
+// and its JSON Schema are generated from the input manifests (tasks/<Name>/src/inputs.ts,
+// shared/runtime/commonInputs.ts), and the build fails, naming the input and the file, where a
+// manifest breaks a rule (e.g. two manifests declare one settings key differently).
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -2,17 +2,14 @@
  * Build-time only (scripts/gen-inputs.mjs, never bundled into a task): what the input manifests
  * (tasks/<Task>/src/inputs.ts, shared/runtime/commonInputs.ts) generate — task.json's `groups`
  * and `inputs`, the tables of docs/INPUTS.md — and the checks of what they cannot generate:
- * the settings-file schema (shared/runtime/configSchema.ts) against each input's `settings` key,
  * the precedence rule, groups, visible rules and defaults. Every failure names the input and the
- * file to fix.
+ * file to fix. The settings file's keys are generated from the manifests too (settingsArtifacts.ts).
  */
 import { ADVANCED_GROUP, advancedInputs, CONNECTION_GROUP, connectionInputs } from '../runtime/commonInputs';
-import { BLOCK_FIELDS, SECTIONS, type FieldSpec, type SectionName } from '../runtime/configSchema';
 import { inputSchemas, taskJsonDefault, type GroupDeclaration, type InputDeclaration, type InputDeclarations, type TaskInputManifest } from '../runtime/inputManifest';
 import { FROM_SETTINGS_FILE } from '../runtime/inputs';
 
 export const COMMON_FILE = 'shared/runtime/commonInputs.ts';
-export const SETTINGS_SCHEMA_FILE = 'shared/runtime/configSchema.ts';
 export const INPUTS_DOC_FILE = 'docs/INPUTS.md';
 
 export function manifestFile(task: string): string {
@@ -147,33 +144,6 @@ export function withGeneratedDoc(markdown: string, manifests: readonly TaskInput
 // ---------------------------------------------------------------------------------------------
 // Checks
 
-interface SettingsField {
-  key: string;
-  where: string;
-  spec: FieldSpec;
-}
-
-function settingsField(key: string): SettingsField | undefined {
-  const [first, second, ...rest] = key.split('.');
-  if (second === undefined) return Object.hasOwn(BLOCK_FIELDS, first) ? { key, where: `BLOCK_FIELDS.${first}`, spec: BLOCK_FIELDS[first] } : undefined;
-  if (rest.length > 0 || !Object.hasOwn(SECTIONS, first)) return undefined;
-  const section = SECTIONS[first as SectionName];
-  return Object.hasOwn(section, second) ? { key, where: `SECTIONS.${first}.${second}`, spec: section[second] } : undefined;
-}
-
-function settingsFieldsOf(task: string): SettingsField[] {
-  const fields: SettingsField[] = [];
-  for (const [key, spec] of Object.entries(BLOCK_FIELDS)) if (spec.tasks.includes(task as never)) fields.push({ key, where: `BLOCK_FIELDS.${key}`, spec });
-  for (const [section, specs] of Object.entries(SECTIONS)) {
-    for (const [key, spec] of Object.entries(specs)) if (spec.tasks.includes(task as never)) fields.push({ key: `${section}.${key}`, where: `SECTIONS.${section}.${key}`, spec });
-  }
-  return fields;
-}
-
-function inputOfField(field: SettingsField): string {
-  return field.spec.input ?? field.key.split('.').pop()!;
-}
-
 /** The task's files the checks read: task.json's instanceNameFormat and the source of parameters.ts. */
 export interface TaskSources {
   instanceNameFormat?: string;
@@ -215,16 +185,7 @@ export function checkManifest(manifest: TaskInputManifest, sources: TaskSources 
         else if (!names.has(referenced)) problems.push(`${at}: visibleRule refers to ${referenced}, which is not an input of ${task}`);
       }
     }
-    if (d.settings !== undefined) problems.push(...checkSettable(at, name, d, task));
-  }
-
-  for (const field of settingsFieldsOf(task)) {
-    const input = inputOfField(field);
-    const declared = inputs.find(([n]) => n === input);
-    if (!declared) problems.push(`${SETTINGS_SCHEMA_FILE}: ${field.where} is read by ${task} as input ${input}, which ${manifestFile(task)} does not declare`);
-    else if (declared[1].settings !== field.key) {
-      problems.push(`${declared[2]}: ${task} input ${input} should declare settings: '${field.key}' (${SETTINGS_SCHEMA_FILE} ${field.where} sets it)`);
-    }
+    if (d.settings !== undefined) problems.push(...checkSettable(at, d));
   }
 
   // An input Parameters reads but nothing uses was forgotten half-way: the manifest gives it to
@@ -246,24 +207,11 @@ export function checkManifest(manifest: TaskInputManifest, sources: TaskSources 
   return problems;
 }
 
-function checkSettable(at: string, name: string, d: InputDeclaration, task: string): string[] {
+/** The precedence rule (docs/INPUTS.md) on an input the settings file can set. */
+function checkSettable(at: string, d: InputDeclaration): string[] {
   const problems: string[] = [];
-  const field = settingsField(d.settings!);
-  if (!field) return [`${at}: settings key '${d.settings}' is not declared in ${SETTINGS_SCHEMA_FILE} (BLOCK_FIELDS, or SECTIONS.<section>.<key>)`];
-  if (!field.spec.tasks.includes(task as never)) problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} does not list ${task} in its tasks`);
-  if (inputOfField(field) !== name) problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} sets input ${inputOfField(field)}, not ${name} (give it input: '${name}')`);
   const choices = d.options === undefined ? undefined : Object.keys(d.options).filter((o) => o !== FROM_SETTINGS_FILE);
   const onOff = choices !== undefined && choices.length === 2 && choices.includes('true') && choices.includes('false');
-  if (field.spec.values !== undefined && choices !== undefined && [...field.spec.values].sort().join() !== [...choices].sort().join()) {
-    problems.push(`${at}: the pick-list values (${choices.join(', ')}) differ from ${SETTINGS_SCHEMA_FILE} ${field.where} values (${field.spec.values.join(', ')})`);
-  }
-  if (choices !== undefined && !onOff && field.spec.values === undefined && field.spec.kind === 'text') {
-    problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} has no values, but the input is a pick list (${choices.join(', ')})`);
-  }
-  const described = describedDefault(field.spec.description);
-  if (d.default !== undefined && d.default !== '' && described !== undefined && described !== d.default) {
-    problems.push(`${at}: ${SETTINGS_SCHEMA_FILE} ${field.where} describes the default as ${described}, the manifest's default is ${d.default}`);
-  }
   // Precedence (docs/INPUTS.md): nothing the agent passes for an omitted input may hide the file.
   if (d.type === 'boolean') problems.push(`${at}: a checkbox cannot say "not set"; the settings file can set it, so make it a ${FROM_SETTINGS_FILE} / true / false pick list`);
   if (d.options !== undefined) {
@@ -287,10 +235,4 @@ function checkSettable(at: string, name: string, d: InputDeclaration, task: stri
       );
   }
   return problems;
-}
-
-/** The default a settings-file description states ("(1-720, default 45)", "Small (default), …"), if any. */
-function describedDefault(description: string): string | undefined {
-  const value = /default:? ([^),;]+)[),;]/.exec(description)?.[1] ?? /(\S+) \(default\)/.exec(description)?.[1];
-  return value?.replace(/^"|"$/g, '').split(' = ')[0].trim();
 }

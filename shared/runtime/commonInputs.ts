@@ -27,7 +27,7 @@ export const connectionInputs = defineInputs({
     type: 'string',
     label: 'Workspace URL',
     group: 'connection',
-    settings: 'workspaceUrl',
+    settings: { kind: 'text', description: 'Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net. Exactly one of workspaceUrl / workspaceResourceId.' },
     rule: () => workspaceUrlRule(),
     help: 'The workspace URL, e.g. `https://adb-1234567890123456.7.azuredatabricks.net`. Any `https://` URL is accepted (Private Link and custom domains work); no path other than `/`, no query; a trailing `/` is removed. Give exactly one of **Workspace URL** and **Workspace resource ID**, on the task or in the settings file.',
     doc: {
@@ -39,7 +39,7 @@ export const connectionInputs = defineInputs({
     label: 'Workspace resource ID',
     group: 'connection',
     properties: { EditableOptions: 'True' },
-    settings: 'workspaceResourceId',
+    settings: { kind: 'text', description: 'Azure resource id of the workspace: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>.' },
     rule: () => workspaceResourceIdRule(),
     help: 'The Azure resource ID of the workspace: `/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.Databricks/workspaces/<name>`. The classic editor lists the workspaces the connection can see; you can also type an ID. The workspace URL is then looked up through Azure Resource Manager, and the Azure management token is sent with every call so that a service principal with Contributor or Owner on the workspace is admitted even before it was added as a workspace user. Give exactly one of **Workspace URL** and **Workspace resource ID**.',
     doc: {
@@ -79,7 +79,7 @@ export const advancedInputs = defineInputs({
     label: 'Retry budget (seconds)',
     group: 'advanced',
     default: '300',
-    settings: 'retryBudgetSeconds',
+    settings: { kind: 'integer', description: 'Total seconds the client may spend retrying one call (10-3600, default 300).' },
     rule: () => integerRule(10, 3600),
     help: 'The total time the client may spend retrying one REST call after throttling (HTTP 429), a temporary service error (5xx) or a network failure; `Retry-After` is honoured. An integer from 10 to 3600, e.g. `600`. Default `300`.',
     doc: { note: 'added, group advanced', rule: 'integer 10–3600: total time the client may spend retrying one call' },

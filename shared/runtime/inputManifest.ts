@@ -5,8 +5,10 @@
  *   run by scripts/build.mjs), and so are the tables of docs/INPUTS.md (between markers);
  * - the Parameters reader (readTaskInputs in commonParameters.ts) reads exactly the declared
  *   inputs, each with its rule and its built-in default;
- * - the settings-file key (`settings`) is checked by the build against the settings-file schema
- *   (shared/runtime/configSchema.ts), both ways, and so are its pick-list values.
+ * - the settings-file key (`settings`: section, key, YAML kind, values, description) is where
+ *   the settings file's fields come from: the build generates the runtime's field list
+ *   (shared/runtime/settingsFields.generated.ts: kind, tasks, input, values) and the JSON Schema
+ *   for editors (with the descriptions) from every manifest that declares a key.
  *
  * The agent passes every task.json `defaultValue` for an input the step leaves out, so the
  * task.json default is derived, never written: an input the settings file can set has none
@@ -15,6 +17,7 @@
  * default, applied by the reader.
  */
 import type { z } from 'zod';
+import type { FieldKind, SectionName } from './configSchema';
 import { FROM_SETTINGS_FILE } from './inputs';
 import type { InputSchema } from './params';
 import { optional, required as requiredRule, withDefault, type ValueRule } from './rules/core';
@@ -42,6 +45,25 @@ export interface InputDoc {
   note?: string;
 }
 
+/**
+ * Where the settings file sets an input, and what it may write there. The build turns every
+ * declaration into a settings-file field (shared/runtime/settingsFields.generated.ts and the JSON
+ * Schema): the tasks that read a key are those whose manifest declares it, and a key declared by
+ * several tasks (the common inputs, monitoring.warehouseId) must be declared the same by each.
+ */
+export interface SettingsDeclaration {
+  /** The section of the environment block, e.g. `serving` for `serving.timeoutMinutes`; absent: a key of the block itself (`retryBudgetSeconds`). */
+  section?: SectionName;
+  /** The key in the file when it is not the input's name, e.g. `catalog` (`inferenceTable.catalog`) for the input inferenceCatalog. */
+  key?: string;
+  /** The YAML value the file may give and how it becomes the input's text (configSchema.ts, FieldKind). */
+  kind: FieldKind;
+  /** Allowed values of the scalar or of each list element, for an input without options; a pick list's are its options (minus fromFile). */
+  values?: readonly string[];
+  /** The key's description in the JSON Schema for editors; absent: the first sentence of the help. */
+  description?: string;
+}
+
 export interface InputDeclaration<T = unknown> {
   type: InputType;
   label: string;
@@ -56,11 +78,8 @@ export interface InputDeclaration<T = unknown> {
   required?: boolean;
   /** The built-in default (input text), applied by Parameters when the step and the file give none. */
   default?: string;
-  /**
-   * The settings-file key that can set this input: `section.key` (e.g. `serving.timeoutMinutes`)
-   * or a key of the environment block itself (e.g. `retryBudgetSeconds`). Absent: the file cannot.
-   */
-  settings?: string;
+  /** The settings-file key that can set this input (see SettingsDeclaration). Absent: the file cannot. */
+  settings?: SettingsDeclaration;
   /**
    * true: the typed value goes into the task's Parameters as it is, under the input's name
    * (ManifestParameters, directParameters); otherwise parameters.ts shapes it (nested, renamed,
@@ -95,7 +114,8 @@ export interface SettableBooleanDeclaration {
   help: string;
   /** The built-in default; absent: left out, nothing is changed (the help says what). */
   default?: 'true' | 'false';
-  settings: string;
+  /** The kind is boolean. */
+  settings: Omit<SettingsDeclaration, 'kind' | 'values'>;
   visibleRule?: string;
   parameter?: true;
   doc?: InputDoc;
@@ -110,6 +130,7 @@ export function settableBoolean<const D extends SettableBooleanDeclaration>(d: D
   const otherwise = d.default === undefined ? 'unchanged' : d.default === 'true' ? 'on' : 'off';
   return {
     ...d,
+    settings: { ...d.settings, kind: 'boolean' },
     type: 'pickList',
     options: { [FROM_SETTINGS_FILE]: `Settings file, else ${otherwise}`, true: 'On', false: 'Off' },
     properties: { EditableOptions: 'True' },

@@ -150,8 +150,8 @@ describe('config values', () => {
         [
           ['workspaceResourceId', RESOURCE_ID, 'defaults.workspaceResourceId'],
           ['modelAlias', 'champion', 'defaults.serving.modelAlias'],
-          ['workloadSize', 'Small', 'defaults.serving.workloadSize'],
           ['tags', { team: 'ml' }, 'defaults.serving.tags'],
+          ['workloadSize', 'Small', 'defaults.serving.workloadSize'],
           ['endpointName', 'ep-dev', 'environments.dev.serving.endpointName'],
         ],
       );

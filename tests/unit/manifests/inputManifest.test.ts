@@ -1,34 +1,37 @@
 /**
  * The input manifests (tasks/<Task>/src/inputs.ts, shared/runtime/commonInputs.ts) against what
- * the build generates from them and checks with them (shared/build/inputArtifacts.ts): the
- * committed task.json inputs, docs/INPUTS.md tables and settings JSON Schema are the generated
- * ones, every manifest passes the checks, and a forgotten place fails with a message that names
- * the input and the file.
+ * the build generates from them and checks with them (shared/build/inputArtifacts.ts,
+ * settingsArtifacts.ts): the committed task.json inputs, docs/INPUTS.md tables and settings-file
+ * field list are the generated ones, every manifest passes the checks, and a forgotten place
+ * fails with a message that names the input and the file.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { checkManifest, parametersFile, taskJsonParts, withGeneratedDoc, withGeneratedInputs } from '../../../shared/build/inputArtifacts';
+import { renderSettingsModule, SETTINGS_MODULE_FILE, settingsDescription, settingsFields } from '../../../shared/build/settingsArtifacts';
 import { connectionInputs } from '../../../shared/runtime/commonInputs';
+import { BLOCK_FIELDS, SECTIONS, type FieldSpec } from '../../../shared/runtime/configSchema';
 import { defineTaskInputs, type InputDeclaration, type TaskInputManifest } from '../../../shared/runtime/inputManifest';
 import { booleanRule, integerRule } from '../../../shared/runtime/rules/generic';
-import { INPUTS as CREATE_MONITOR } from '../../../tasks/DatabricksCreateMonitor/src/inputs';
-import { INPUTS as DEPLOY_SERVING } from '../../../tasks/DatabricksDeployServing/src/inputs';
-import { INPUTS as REFRESH_MONITORS } from '../../../tasks/DatabricksRefreshMonitors/src/inputs';
-import { INPUTS as REGISTER_MODEL } from '../../../tasks/DatabricksRegisterModel/src/inputs';
-import { INPUTS as RUN_JOB } from '../../../tasks/DatabricksRunJob/src/inputs';
+import { CREATE_MONITOR, DEPLOY_SERVING, MANIFESTS } from './inputManifests';
 import { findRepoRoot, TASK_NAMES } from './manifestFiles';
 
-const MANIFESTS: readonly TaskInputManifest[] = [REGISTER_MODEL, DEPLOY_SERVING, CREATE_MONITOR, REFRESH_MONITORS, RUN_JOB];
-
-/** A copy of DeployServing's manifest with one input replaced (or added). */
-function deployWith(name: string, declaration: InputDeclaration | undefined): TaskInputManifest {
-  const inputs: Record<string, InputDeclaration> = { ...DEPLOY_SERVING.inputs };
+/** A copy of a manifest (DeployServing's by default) with one input replaced (or added). */
+function deployWith(name: string, declaration: InputDeclaration | undefined, manifest: TaskInputManifest = DEPLOY_SERVING): TaskInputManifest {
+  const inputs: Record<string, InputDeclaration> = { ...manifest.inputs };
   if (declaration === undefined) delete inputs[name];
   else inputs[name] = declaration;
-  return defineTaskInputs(DEPLOY_SERVING.task, DEPLOY_SERVING.groups, inputs);
+  return defineTaskInputs(manifest.task, manifest.groups, inputs);
 }
+
+/** The settings problems of all manifests with one of them replaced. */
+function settingsProblemsWith(changed: TaskInputManifest): string[] {
+  return settingsFields(MANIFESTS.map((m) => (m.task === changed.task ? changed : m))).problems;
+}
+
+const withoutDescriptions = (fields: Readonly<Record<string, FieldSpec>>) => Object.fromEntries(Object.entries(fields).map(([key, { description: _, ...spec }]) => [key, spec]));
 
 const HELP = 'A help text long enough for the editor, stating what the input does.';
 
@@ -71,6 +74,31 @@ describe('input manifests', () => {
     assert.equal(doc, withGeneratedDoc(doc, MANIFESTS));
   });
 
+  it('generate the committed settings-file field list (npm run build writes it), which the tasks load the file with', () => {
+    const { fields, problems } = settingsFields(MANIFESTS);
+    assert.deepEqual(problems, []);
+    assert.equal(readFileSync(join(root, SETTINGS_MODULE_FILE), 'utf8'), renderSettingsModule(fields));
+    assert.deepEqual(BLOCK_FIELDS, withoutDescriptions(fields.block));
+    for (const [section, specs] of Object.entries(fields.sections)) assert.deepEqual(SECTIONS[section as keyof typeof SECTIONS], withoutDescriptions(specs), section);
+  });
+
+  it("derive a settings description from the help's first sentence, without the editor's bold labels", () => {
+    const declaration = (help: string): InputDeclaration => ({
+      type: 'string',
+      label: 'x',
+      group: 'model',
+      help,
+      settings: { section: 'serving', kind: 'text' },
+      doc: { rule: '' },
+    });
+    assert.equal(
+      settingsDescription(declaration('The endpoint, e.g. `churn-scoring`, i.e. a name. It is created when missing.')),
+      'The endpoint, e.g. `churn-scoring`, i.e. a name.',
+    );
+    assert.equal(settingsDescription(declaration('Needs **SQL warehouse ID**. `auto` picks one.')), 'Needs SQL warehouse ID.');
+    assert.equal(settingsDescription(declaration('One sentence without a stop')), 'One sentence without a stop');
+  });
+
   it('give no task.json default to an input the settings file can set (the file is never hidden)', () => {
     for (const manifest of MANIFESTS) {
       const declarations = { ...connectionInputs, ...manifest.inputs } as Record<string, InputDeclaration>;
@@ -94,46 +122,82 @@ describe('input manifests', () => {
       ...extra,
     });
 
-    it('a settings key the settings-file schema does not have', () => {
-      const problems = checkManifest(deployWith('pollSeconds', settable({ settings: 'serving.pollSeconds' })));
-      assert.deepEqual(problems, [
-        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: settings key 'serving.pollSeconds' is not declared in shared/runtime/configSchema.ts (BLOCK_FIELDS, or SECTIONS.<section>.<key>)",
-      ]);
+    it('a new settings key becomes a field of its task, described by the first sentence of its help', () => {
+      const { fields, problems } = settingsFields(
+        MANIFESTS.map((m) => (m === DEPLOY_SERVING ? deployWith('pollSeconds', settable({ settings: { section: 'serving', kind: 'integer' } })) : m)),
+      );
+      assert.deepEqual(problems, []);
+      assert.deepEqual(fields.sections.serving.pollSeconds, {
+        kind: 'integer',
+        tasks: ['DatabricksDeployServing'],
+        description: 'A help text long enough for the editor, stating what the input does.',
+      });
+      assert.deepEqual(fields.sections.inferenceTable.catalog, {
+        kind: 'text',
+        tasks: ['DatabricksDeployServing'],
+        input: 'inferenceCatalog',
+        description: 'Catalog of the inference table (required when enabled).',
+      });
     });
 
-    it('a settings-file key whose input is missing, or does not name the key', () => {
-      assert.deepEqual(checkManifest(deployWith('canaryPercent', undefined)), [
-        'shared/runtime/configSchema.ts: SECTIONS.serving.canaryPercent is read by DatabricksDeployServing as input canaryPercent, which tasks/DatabricksDeployServing/src/inputs.ts does not declare',
-      ]);
-      assert.deepEqual(checkManifest(deployWith('canaryPercent', { ...DEPLOY_SERVING.inputs.canaryPercent, settings: undefined })), [
-        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input canaryPercent should declare settings: 'serving.canaryPercent' (shared/runtime/configSchema.ts SECTIONS.serving.canaryPercent sets it)",
-      ]);
+    it('the tasks of a key are the manifests that declare it (the common inputs: every task)', () => {
+      const { fields } = settingsFields(MANIFESTS);
+      assert.deepEqual(fields.block.retryBudgetSeconds.tasks, [...TASK_NAMES]);
+      assert.deepEqual(fields.sections.monitoring.warehouseId.tasks, ['DatabricksCreateMonitor', 'DatabricksRefreshMonitors']);
+      // A fallback (registry.modelName for DeployServing, shared/runtime/config/layers.ts) is not a key the task declares.
+      assert.deepEqual(fields.sections.registry.modelName.tasks, ['DatabricksRegisterModel']);
+      assert.deepEqual(fields.sections.monitoring.timeoutMinutes.tasks, ['DatabricksCreateMonitor']);
+      assert.deepEqual(fields.sections.monitoring.refreshTimeoutMinutes, {
+        kind: 'integer',
+        tasks: ['DatabricksRefreshMonitors'],
+        input: 'timeoutMinutes',
+        description: 'DatabricksRefreshMonitors: minutes to wait for the refreshes (1-1440, default 60).',
+      });
+      assert.deepEqual(fields.sections.serving.workloadSize.values, ['Small', 'Medium', 'Large']);
     });
 
-    it('a key of another task, or a renamed key set on the wrong input', () => {
+    it('a key two manifests declare differently (kind, input, values or description), naming both', () => {
+      const warehouseId = CREATE_MONITOR.inputs.warehouseId;
+      assert.deepEqual(settingsProblemsWith(deployWith('warehouseId', { ...warehouseId, settings: { ...warehouseId.settings, kind: 'integer' } }, CREATE_MONITOR)), [
+        'settings key monitoring.warehouseId is declared differently by tasks/DatabricksCreateMonitor/src/inputs.ts (DatabricksCreateMonitor input warehouseId: kind integer, description "SQL warehouse for the dashboard, the view, the alerts and the drift gate.") and tasks/DatabricksRefreshMonitors/src/inputs.ts (DatabricksRefreshMonitors input warehouseId: kind text, description "SQL warehouse for the dashboard, the view, the alerts and the drift gate."); declare it once (a shared constant, as shared/monitoring/settings.ts does) and use it in both',
+      ]);
+      const monitorApi = CREATE_MONITOR.inputs.monitorApi;
       assert.match(
-        checkManifest(deployWith('pollSeconds', settable({ settings: 'job.jobId' })))[0],
-        /pollSeconds: shared\/runtime\/configSchema\.ts SECTIONS\.job\.jobId does not list DatabricksDeployServing/,
+        settingsProblemsWith(deployWith('monitorApi', { ...monitorApi, options: { ...monitorApi.options, v2: 'Version 2' } }, CREATE_MONITOR)).join('\n'),
+        /settings key monitoring.monitorApi is declared differently by .*CreateMonitor input monitorApi: kind text, values auto\/dataQuality\/legacy\/v2.* and .*RefreshMonitors input monitorApi: kind text, values auto\/dataQuality\/legacy,/,
       );
-      assert.ok(
-        checkManifest(deployWith('pollSeconds', settable({ settings: 'inferenceTable.catalog' }))).some((p) =>
-          p.includes('SECTIONS.inferenceTable.catalog sets input inferenceCatalog, not pollSeconds'),
-        ),
+      // A key of another task set on a different input.
+      assert.match(
+        settingsProblemsWith(deployWith('pollSeconds', settable({ settings: { section: 'job', key: 'jobId', kind: 'integer' } }))).join('\n'),
+        /settings key job.jobId is declared differently by tasks\/DatabricksDeployServing\/src\/inputs.ts \(DatabricksDeployServing input pollSeconds: kind integer, description .*\) and tasks\/DatabricksRunJob\/src\/inputs.ts \(DatabricksRunJob input jobId/,
       );
     });
 
-    it("pick-list values that differ from the settings file's", () => {
+    it('a key two inputs of one task declare, a kind that does not fit the input, values beside options', () => {
+      assert.deepEqual(settingsProblemsWith(deployWith('pollSeconds', settable({ settings: { section: 'serving', key: 'canaryPercent', kind: 'integer' } }))), [
+        'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds declares settings key serving.canaryPercent, which input canaryPercent (tasks/DatabricksDeployServing/src/inputs.ts) declares too',
+      ]);
+      const waitForReady = DEPLOY_SERVING.inputs.waitForReady;
+      assert.deepEqual(settingsProblemsWith(deployWith('waitForReady', { ...waitForReady, settings: { section: 'serving', kind: 'text' } })), [
+        'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input waitForReady: an on/off pick list has settings kind boolean, not text (use settableBoolean)',
+      ]);
       const workloadSize = DEPLOY_SERVING.inputs.workloadSize;
-      const problems = checkManifest(deployWith('workloadSize', { ...workloadSize, options: { ...workloadSize.options, Huge: 'Huge' } }));
-      assert.match(problems[0], /workloadSize: the pick-list values \(Small, Medium, Large, Huge\) differ from shared\/runtime\/configSchema\.ts SECTIONS\.serving\.workloadSize/);
+      assert.deepEqual(settingsProblemsWith(deployWith('workloadSize', { ...workloadSize, settings: { ...workloadSize.settings, values: ['Small'] } })), [
+        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input workloadSize: settings values are the pick list's options; leave values out",
+      ]);
+      assert.deepEqual(settingsProblemsWith(deployWith('pollSeconds', settable({ default: 'soon', settings: { section: 'serving', kind: 'integer' } }))), [
+        'tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: settings kind integer, but the default "soon" is not one (the kind must fit the rule)',
+      ]);
+      assert.deepEqual(settingsProblemsWith(deployWith('pollSeconds', settable({ settings: { section: 'serving', key: 'pollSeconds', kind: 'integer' } }))), [
+        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input pollSeconds: settings key 'pollSeconds' is the input's name; leave key out",
+      ]);
     });
 
-    it('a default that differs from the one the settings-file schema describes', () => {
-      const problems = checkManifest(
-        deployWith('timeoutMinutes', { ...DEPLOY_SERVING.inputs.timeoutMinutes, default: '50', help: 'Minutes to wait for readiness, `50` when not set anywhere.' }),
-      );
+    it('a settings description that states another default than the manifest', () => {
+      const timeoutMinutes = DEPLOY_SERVING.inputs.timeoutMinutes;
+      const problems = settingsProblemsWith(deployWith('timeoutMinutes', { ...timeoutMinutes, default: '50', help: 'Minutes to wait for readiness, `50` when not set anywhere.' }));
       assert.deepEqual(problems, [
-        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input timeoutMinutes: shared/runtime/configSchema.ts SECTIONS.serving.timeoutMinutes describes the default as 45, the manifest's default is 50",
+        "tasks/DatabricksDeployServing/src/inputs.ts: DatabricksDeployServing input timeoutMinutes: the settings description states the default 45, the manifest's default is 50",
       ]);
     });
 
