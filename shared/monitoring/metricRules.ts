@@ -11,6 +11,7 @@
 import { type Check, fail, ok, rule, type ValueRule } from '../runtime/rules/core';
 import { isEmailAddress, parseDecimal } from '../runtime/rules/generic';
 import { splitCommaList } from '../runtime/rules/lists';
+import { ruleMessage } from '../runtime/rules/messages';
 import { closestName } from '../runtime/suggest';
 import { COMPARISON_OPS, type ComparisonOp } from './choices';
 import { METRICS, SHORTHANDS, type MetricCategory, type MetricInfo, type MetricScope, type MetricTable } from './metrics';
@@ -39,14 +40,18 @@ export interface DriftAlertRule extends MetricCondition {
 /** A recipient naming a notification destination: `destination:<display name>`. */
 const DESTINATION_PREFIX = /^destination:\s*/i;
 
-const CONDITION_SHAPE = '"<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=';
+/** The shape of a condition, for messages (formatted when a rule fails). */
+const conditionShape = () => ruleMessage('ConditionShape');
+
+/** "a or b or c", for messages. */
+const alternatives = (items: readonly string[]) => items.reduce((text, item) => ruleMessage('EitherOr', text, item));
 
 /** A custom metric until the monitor says what it is (resolveCustomMetric). */
 const CUSTOM: MetricInfo = { table: 'profile', scope: 'column', category: 'custom' };
 
 export function parseMetricCondition(text: string, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*(.*)$/s.exec(text.trim());
-  if (!m) return fail(`must look like ${CONDITION_SHAPE}, e.g. "population_stability_index >= 0.2"`);
+  if (!m) return fail(ruleMessage('MustLookLikeCondition', conditionShape()));
   // Custom metric names keep their case (they are column names of the metric tables).
   const metric = METRICS[m[1].toLowerCase()] ? m[1].toLowerCase() : m[1];
   let info: MetricInfo | undefined = METRICS[metric];
@@ -56,19 +61,19 @@ export function parseMetricCondition(text: string, tables: readonly MetricTable[
   let field: string | undefined = m[2]?.toLowerCase();
   if (info.fields) {
     field ??= info.defaultField;
-    if (field === undefined) return fail(`${metric} is a struct; name a field: ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
-    if (!info.fields.includes(field)) return fail(`${metric} has no field "${field}"; use ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
+    if (field === undefined) return fail(ruleMessage('MetricIsStruct', metric, alternatives(info.fields.map((f) => `${metric}.${f}`))));
+    if (!info.fields.includes(field)) return fail(ruleMessage('MetricNoSuchField', metric, field, alternatives(info.fields.map((f) => `${metric}.${f}`))));
   } else if (field !== undefined) {
-    return fail(`${metric} is a number and has no field "${field}"`);
+    return fail(ruleMessage('MetricIsNumber', metric, field));
   }
 
   const rest = /^([<>=!]+)\s*(.*)$/s.exec(m[3]);
-  if (!rest) return fail(`needs a comparison after the metric: ${CONDITION_SHAPE}`);
+  if (!rest) return fail(ruleMessage('NeedsComparison', conditionShape()));
   const op = COMPARISON_OPS.find((o) => o === rest[1]);
-  if (!op) return fail(`unknown operator "${rest[1]}"; use <, <=, > or >=`);
+  if (!op) return fail(ruleMessage('UnknownOperator', rest[1]));
   const valueText = rest[2].trim();
   const value = parseDecimal(valueText);
-  if (value === undefined) return fail(`the threshold "${valueText}" is not a number`);
+  if (value === undefined) return fail(ruleMessage('ThresholdNotNumber', valueText));
 
   const name = field === undefined ? metric : `${metric}.${field}`;
   return ok({
@@ -88,11 +93,11 @@ function unknownMetric(metric: string, tables: readonly MetricTable[]): string {
   const known = Object.keys(METRICS).filter((name) => tables.includes(METRICS[name].table));
   const otherTable: MetricInfo | undefined = METRICS[metric];
   if (otherTable) {
-    return `${metric} is a ${otherTable.table} table metric; only drift table metrics are allowed here: ${known.join(', ')}`;
+    return ruleMessage('OtherTableMetric', metric, otherTable.table, known.join(', '));
   }
   const suggestion = suggestionFor(metric, tables);
-  if (suggestion) return `unknown metric "${metric}"; did you mean ${suggestion}?`;
-  return `unknown metric "${metric}"; known metrics: ${known.join(', ')}`;
+  if (suggestion) return ruleMessage('UnknownMetricDidYouMean', metric, suggestion);
+  return ruleMessage('UnknownMetricKnown', metric, known.join(', '));
 }
 
 /** The known metric a misspelt name probably means. */
@@ -124,28 +129,28 @@ export function resolveCustomMetric(rule: MetricCondition, customMetrics: readon
 /** Why a custom-metric rule matches none of the monitors, with a suggestion. */
 export function unknownCustomMetric(rule: MetricCondition, customNames: readonly string[]): string {
   const suggestion = closestName(rule.metric, [...customNames, ...Object.keys(METRICS)]);
-  const known = customNames.length ? `the monitors' custom metrics are ${customNames.join(', ')}` : 'the monitors have no custom metrics';
-  return `unknown metric "${rule.metric}": neither a built-in metric nor a custom metric of the monitors (${known})${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+  const known = customNames.length ? ruleMessage('MonitorsCustomMetrics', customNames.join(', ')) : ruleMessage('MonitorsNoCustomMetrics');
+  return suggestion ? ruleMessage('UnknownCustomMetricDidYouMean', rule.metric, known, suggestion) : ruleMessage('UnknownCustomMetric', rule.metric, known);
 }
 
 export function parseDriftAlert(text: string): Check<DriftAlertRule> {
   const arrow = text.indexOf('->');
-  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email or destination:<name>>[, …]"`);
+  if (arrow < 0) return fail(ruleMessage('DriftAlertShape', conditionShape()));
   const condition = parseMetricCondition(text.slice(0, arrow), ['drift']);
   if (!condition.ok) return condition;
   const recipients = splitCommaList(text.slice(arrow + 2)).map((item) => item.text);
-  if (recipients.length === 0) return fail('needs at least one recipient after "->": an e-mail address or destination:<notification destination name>');
+  if (recipients.length === 0) return fail(ruleMessage('NeedsRecipient'));
   const emails: string[] = [];
   const destinations: string[] = [];
   for (const r of recipients) {
     if (DESTINATION_PREFIX.test(r)) {
       const name = r.replace(DESTINATION_PREFIX, '').trim();
-      if (name === '') return fail(`"${r}" names no destination: write destination:<display name>, e.g. destination:MLOps Slack`);
+      if (name === '') return fail(ruleMessage('NoDestinationName', r));
       if (!destinations.includes(name)) destinations.push(name);
     } else if (isEmailAddress(r)) {
       if (!emails.some((e) => e.toLowerCase() === r.toLowerCase())) emails.push(r);
     } else {
-      return fail(`"${r}" is neither an e-mail address nor destination:<notification destination name>`);
+      return fail(ruleMessage('NotARecipient', r));
     }
   }
   const shown = [...emails, ...destinations.map((d) => `destination:${d}`)];

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { InputError, InputErrors } from './inputError';
 import type { InputValue, ProvenancedInputSource } from './inputs';
 import { issueHidesValue, type PositionKind } from './rules/core';
+import { ruleMessage } from './rules/messages';
 
 /** A complete input schema: the raw value (undefined when not set) to its parsed form. */
 export type InputSchema = z.ZodType<unknown, string | undefined>;
@@ -82,7 +83,7 @@ function issueToError(input: string, entry: InputValue | undefined, issue: z.cor
     // A YAML list element has its own path in the file; a line of task text is named by number.
     const element = source ? entry?.items?.[position.index - 1] : undefined;
     if (element) source = element;
-    else rule = `${position.kind} ${position.index}: ${rule}`;
+    else rule = ruleMessage(position.kind === 'line' ? 'AtLine' : 'AtItem', position.index, rule);
   }
   const value = !issueHidesValue(issue) && typeof issue.input === 'string' ? issue.input : undefined;
   return new InputError({ input, rule, source, fromTask: entry !== undefined && !entry.source, value });

@@ -13,8 +13,18 @@
  * `['line', n]` (multi-line inputs, n = line number counting blank lines) or `['item', n]`
  * (comma lists, n = the n-th non-empty item). Parameters turns that into "line 3: …" or,
  * for values from a YAML list in the config file, into the path of the element.
+ *
+ * Rule sentences are localizable (shared/runtime/rules/messages.json, rules/messages.ts), and
+ * rules are built when a module loads — `integerRule(1, 99)` in a task's input manifest — which
+ * in the packaged task is before the entry calls useTaskStrings, so tl.loc could not answer yet.
+ * So a rule built ahead carries its sentence as a RuleText (message key + arguments) and the
+ * sentence is formatted when an input breaks it: `scalar` formats its RuleText in the failing
+ * check, `required` through zod's error function; a check that fails (`fail`) is already at
+ * parse time and passes the sentence formatted (ruleMessage). Issues therefore hold finished
+ * text, in the agent's culture, and InputError renders its frame the same way.
  */
 import { z } from 'zod';
+import { formatRule, ruleMessage, type RuleText } from './messages';
 
 /** A rule over one input text (the input is set). */
 export type ValueRule<T> = z.ZodType<T, string>;
@@ -68,11 +78,11 @@ export function rule<T>(check: (text: string) => Check<T>): ValueRule<T> {
   });
 }
 
-/** A rule over the trimmed text with one rule sentence; `parse` returns undefined when invalid. */
-export function scalar<T>(ruleText: string, parse: (text: string) => T | undefined): ValueRule<T> {
+/** A rule over the trimmed text with one rule sentence (formatted when broken); `parse` returns undefined when invalid. */
+export function scalar<T>(ruleText: RuleText, parse: (text: string) => T | undefined): ValueRule<T> {
   return rule((raw) => {
     const value = parse(raw.trim());
-    return value === undefined ? fail(ruleText) : ok(value);
+    return value === undefined ? fail(formatRule(ruleText)) : ok(value);
   });
 }
 
@@ -80,7 +90,7 @@ export function scalar<T>(ruleText: string, parse: (text: string) => T | undefin
 // Presence
 
 export function required<T>(valueRule: ValueRule<T>) {
-  return z.string({ error: 'is required' }).pipe(valueRule);
+  return z.string({ error: () => ruleMessage('Required') }).pipe(valueRule);
 }
 
 export function optional<T>(valueRule: ValueRule<T>) {

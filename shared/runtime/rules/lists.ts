@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { addFailure, issueHidesValue, type Failure, type PositionKind, type ValueRule } from './core';
+import { formatRule, ruleMessage, type RuleText } from './messages';
 
 export interface ListItem {
   /** Line number (multi-line inputs) or item number (comma lists), from 1. */
@@ -30,7 +31,7 @@ export function splitCommaList(text: string): ListItem[] {
 
 export interface ListOptions<T> {
   /** Most items allowed, with the noun for the message ("e-mail addresses"). */
-  max?: { count: number; noun: string };
+  max?: { count: number; noun: RuleText };
   /** Reject repeated items; the key identifies an item. */
   uniqueBy?: (value: T) => string;
 }
@@ -60,7 +61,7 @@ function listRule<T>(kind: PositionKind, split: (text: string) => ListItem[], it
         const first = seen.get(key);
         if (first !== undefined) {
           failed = true;
-          addFailure(ctx, text, { rule: `repeats ${kind} ${first}`, at: { kind, index }, got: itemText });
+          addFailure(ctx, text, { rule: ruleMessage(kind === 'line' ? 'RepeatsLine' : 'RepeatsItem', first), at: { kind, index }, got: itemText });
           continue;
         }
         seen.set(key, index);
@@ -69,7 +70,7 @@ function listRule<T>(kind: PositionKind, split: (text: string) => ListItem[], it
     }
     if (options.max && items.length > options.max.count) {
       failed = true;
-      addFailure(ctx, text, { rule: `must list at most ${options.max.count} ${options.max.noun}, not ${items.length}`, hideValue: true });
+      addFailure(ctx, text, { rule: ruleMessage('ListMax', options.max.count, formatRule(options.max.noun), items.length), hideValue: true });
     }
     return failed ? z.NEVER : values;
   });
@@ -89,7 +90,7 @@ export interface KeyValue {
 }
 
 export interface KeyValueOptions {
-  key: { pattern: RegExp; rule: string; maxLength: number };
+  key: { pattern: RegExp; rule: RuleText; maxLength: number };
   maxValueLength?: number;
   maxEntries?: number;
 }
@@ -112,29 +113,29 @@ export function keyValueLinesRule(options: KeyValueOptions): ValueRule<KeyValue[
       const at = { kind: 'line' as const, index };
       const eq = line.indexOf('=');
       if (eq <= 0) {
-        report({ rule: 'must be key=value', at, hideValue: true });
+        report({ rule: ruleMessage('KeyValueShape'), at, hideValue: true });
         continue;
       }
       const key = line.slice(0, eq).trim();
       const value = line.slice(eq + 1).trim();
       if (key.length > options.key.maxLength || !options.key.pattern.test(key)) {
-        report({ rule: `key ${options.key.rule}`, at, got: key });
+        report({ rule: ruleMessage('KeyRule', formatRule(options.key.rule)), at, got: key });
         continue;
       }
       if (options.maxValueLength !== undefined && value.length > options.maxValueLength) {
-        report({ rule: `the value of "${key}" must be at most ${options.maxValueLength} characters`, at, hideValue: true });
+        report({ rule: ruleMessage('ValueMaxCharacters', key, options.maxValueLength), at, hideValue: true });
         continue;
       }
       const first = firstLine.get(key);
       if (first !== undefined) {
-        report({ rule: `duplicate key (also on line ${first})`, at, got: key });
+        report({ rule: ruleMessage('DuplicateKey', first), at, got: key });
         continue;
       }
       firstLine.set(key, index);
       pairs.push({ key, value });
     }
     if (options.maxEntries !== undefined && lines.length > options.maxEntries) {
-      report({ rule: `must have at most ${options.maxEntries} entries, not ${lines.length}`, hideValue: true });
+      report({ rule: ruleMessage('MaxEntries', options.maxEntries, lines.length), hideValue: true });
     }
     return failed ? z.NEVER : pairs;
   });
