@@ -262,25 +262,42 @@ describe('printed messages: one declaration each, all used, arguments for every 
       l = (await import(pathToFileURL(join(root, 'scripts', 'localize.mjs')).href)) as typeof LocalizeModule;
     });
 
-    it("each task's packaged messages are the shared ones and its own, no key declared twice", () => {
+    it('the shared catalogs are the printed messages and the input-validation sentences', () => {
+      assert.deepEqual(l.SHARED_CATALOGS, ['shared/runtime/messages.json', RULES]);
+      assert.deepEqual(l.sharedMessages(), { 'shared/runtime/messages.json': shared, [RULES]: read(RULES) });
+    });
+
+    it("each task's packaged messages are every shared catalog and its own, no key declared twice", () => {
+      const rules = read(RULES);
+      for (const key of Object.keys(rules)) assert.ok(!(key in shared), `${key} is in both shared catalogs`);
       for (const task of TASK_NAMES) {
         const json = JSON.parse(readFileSync(join(root, 'tasks', task, 'task.json'), 'utf8')) as { messages?: Catalog };
-        const merged = l.taskMessages(task, json.messages, shared);
-        assert.deepEqual(merged, { ...shared, ...read(`tasks/${task}/messages.json`) }, task);
-        for (const key of Object.keys(read(`tasks/${task}/messages.json`))) assert.ok(!(key in shared), `${task}: ${key} is also a shared message`);
+        const merged = l.taskMessages(task, json.messages);
+        assert.deepEqual(merged, { ...shared, ...rules, ...read(`tasks/${task}/messages.json`) }, task);
+        for (const key of Object.keys(read(`tasks/${task}/messages.json`))) assert.ok(!(key in shared) && !(key in rules), `${task}: ${key} is also a shared message`);
       }
     });
 
-    it('refuses a key declared twice, naming both places', () => {
+    it('refuses a key declared twice across all catalogs, naming both places', () => {
       const task = TASK_NAMES[0];
       const own = Object.keys(read(`tasks/${task}/messages.json`))[0]!;
+      const catalogs = l.sharedMessages();
       assert.throws(
-        () => l.taskMessages(task, undefined, { [own]: 'x' }),
+        () => l.taskMessages(task, undefined, { 'shared/runtime/messages.json': { [own]: 'x' } }),
         new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/messages\\.json declares`),
       );
       assert.throws(
-        () => l.taskMessages(task, { JobTimeoutWarning: 'x' }, shared),
+        () => l.taskMessages(task, { JobTimeoutWarning: 'x' }, catalogs),
         /shared\/runtime\/messages\.json declares message JobTimeoutWarning, which tasks\/.*\/task\.json declares/,
+      );
+      // A rule sentence declared again: in the task's own catalog, or in the other shared catalog.
+      assert.throws(
+        () => l.taskMessages(task, undefined, { ...catalogs, [RULES]: { ...catalogs[RULES], [own]: 'x' } }),
+        new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/rules/messages\\.json declares`),
+      );
+      assert.throws(
+        () => l.taskMessages(task, undefined, { ...catalogs, 'shared/runtime/messages.json': { ...shared, Required: 'x' } }),
+        /shared\/runtime\/rules\/messages\.json declares message Required, which shared\/runtime\/messages\.json declares/,
       );
     });
   });
