@@ -17,18 +17,27 @@ import { root } from './lib.mjs';
 export const RESJSON_PATH = join('Strings', 'resources.resjson', 'en-US', 'resources.resjson');
 
 /**
- * The `messages` of a packaged task.json: the shared runtime's messages and the task's own
- * (tasks/<name>/messages.json), besides any the task.json declares itself. A key declared in two
- * of these places is refused (one declaration per message).
+ * The shared message catalogs every task carries, by repository path: the shared runtime's
+ * printed messages (shared/runtime/messages.ts) and the input-validation sentences
+ * (shared/runtime/rules/messages.ts).
  */
-export function taskMessages(name, declared, shared, repo = root) {
+export const SHARED_CATALOGS = ['shared/runtime/messages.json', 'shared/runtime/rules/messages.json'];
+
+/** The shared catalogs, each with its path: `{ [path]: messages }`. */
+export function sharedMessages(repo = root) {
+  return Object.fromEntries(SHARED_CATALOGS.map((path) => [path, JSON.parse(readFileSync(join(repo, path), 'utf8'))]));
+}
+
+/**
+ * The `messages` of a packaged task.json: every shared catalog (`{ [path]: messages }`,
+ * sharedMessages) and the task's own (tasks/<name>/messages.json), besides any the task.json
+ * declares itself. A key declared in two of these places is refused (one declaration per
+ * message: tl.loc has one namespace per task).
+ */
+export function taskMessages(name, declared, shared = sharedMessages(), repo = root) {
   const file = join(repo, 'tasks', name, 'messages.json');
   const own = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const sources = [
-    [`tasks/${name}/task.json`, declared ?? {}],
-    ['shared/runtime/messages.json', shared],
-    [`tasks/${name}/messages.json`, own],
-  ];
+  const sources = [[`tasks/${name}/task.json`, declared ?? {}], ...Object.entries(shared), [`tasks/${name}/messages.json`, own]];
   const merged = {};
   const from = {};
   for (const [where, messages] of sources) {

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { root, pkg, taskNames } from './lib.mjs';
 import { assertMonotonic, releasedVersions, taskVersion } from './versioning.mjs';
 import { rewriteForTestInstall } from './testExtension.mjs';
-import { taskMessages, writeLocalization } from './localize.mjs';
+import { sharedMessages, taskMessages, writeLocalization } from './localize.mjs';
 
 const version = pkg.version;
 const manifest = JSON.parse(readFileSync(join(root, 'vss-extension.json'), 'utf8'));
@@ -39,10 +39,11 @@ const tasks = taskNames().map((name) => ({ name, json: JSON.parse(readFileSync(j
 const changelog = existsSync(join(root, 'CHANGELOG.md')) ? readFileSync(join(root, 'CHANGELOG.md'), 'utf8') : '';
 assertMonotonic(version, releasedVersions(changelog), [...new Set(tasks.map((t) => t.json.version.Major))]);
 for (const { json } of tasks) json.version = taskVersion(version, json.version.Major);
-// The fixed messages each task prints, for tl.loc: the shared runtime's (shared/runtime/messages.json)
-// and the task's own (tasks/<name>/messages.json), each key declared once (shared/runtime/messages.ts).
-const sharedMessages = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8'));
-for (const { name, json } of tasks) json.messages = taskMessages(name, json.messages, sharedMessages);
+// The fixed messages each task prints, for tl.loc: the shared catalogs (shared/runtime/messages.json,
+// the input-validation sentences of shared/runtime/rules/messages.json) and the task's own
+// (tasks/<name>/messages.json), each key declared once across all of them (shared/runtime/messages.ts).
+const shared = sharedMessages();
+for (const { name, json } of tasks) json.messages = taskMessages(name, json.messages, shared);
 
 if (testInstall)
   rewriteForTestInstall(

@@ -17,6 +17,7 @@ import { closestName } from '../runtime/suggest';
 import type { Segment, YamlValue } from '../runtime/yamlDocument';
 import { COMPARISON_OPS, type ComparisonOp } from './choices';
 import { METRICS, SHORTHANDS, type MetricCategory, type MetricInfo, type MetricScope, type MetricTable } from './metrics';
+import { ruleMessage } from '../runtime/rules/messages';
 
 export interface MetricCondition {
   metric: string;
@@ -42,7 +43,11 @@ export interface DriftAlertRule extends MetricCondition {
 /** A recipient naming a notification destination: `destination:<display name>`. */
 const DESTINATION_PREFIX = /^destination:\s*/i;
 
-const CONDITION_SHAPE = '"<metric>[.<field>] <op> <number>" with <op> one of <, <=, >, >=';
+/** The shape of a condition, for messages (formatted when a rule fails). */
+const conditionShape = () => ruleMessage('ConditionShape');
+
+/** "a or b or c", for messages. */
+const alternatives = (items: readonly string[]) => items.reduce((text, item) => ruleMessage('EitherOr', text, item));
 
 /** A custom metric until the monitor says what it is (resolveCustomMetric). */
 const CUSTOM: MetricInfo = { table: 'profile', scope: 'column', category: 'custom' };
@@ -68,12 +73,12 @@ interface MetricName {
 
 export function parseMetricCondition(text: string, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*(.*)$/s.exec(text.trim());
-  if (!m) return fail(`must look like ${CONDITION_SHAPE}, e.g. "population_stability_index >= 0.2"`);
+  if (!m) return fail(ruleMessage('MustLookLikeCondition', conditionShape()));
   const name = metricName(m[1], m[2], tables, allowCustom);
   if (!name.ok) return name;
 
   const rest = /^([<>=!]+)\s*(.*)$/s.exec(m[3]);
-  if (!rest) return fail(`needs a comparison after the metric: ${CONDITION_SHAPE}`);
+  if (!rest) return fail(ruleMessage('NeedsComparison', conditionShape()));
   const op = COMPARISON_OPS.find((o) => o === rest[1]);
   if (!op) return fail(unknownOperator(rest[1]));
   const valueText = rest[2].trim();
@@ -89,7 +94,7 @@ export function parseMetricCondition(text: string, tables: readonly MetricTable[
 export function metricConditionOf(mapping: ConditionMapping, tables: readonly MetricTable[], allowCustom = false): Check<MetricCondition> {
   const m = typeof mapping.metric === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/.exec(mapping.metric.trim()) : null;
   if (!m)
-    return fail('must be a metric name, e.g. population_stability_index or ks_test.pvalue', {
+    return fail(ruleMessage('MustBeMetricName'), {
       path: ['metric'],
       got: typeof mapping.metric === 'string' ? mapping.metric : undefined,
     });
@@ -112,20 +117,20 @@ function metricName(metricText: string, fieldText: string | undefined, tables: r
   let field: string | undefined = fieldText?.toLowerCase();
   if (info.fields) {
     field ??= info.defaultField;
-    if (field === undefined) return fail(`${metric} is a struct; name a field: ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
-    if (!info.fields.includes(field)) return fail(`${metric} has no field "${field}"; use ${info.fields.map((f) => `${metric}.${f}`).join(' or ')}`);
+    if (field === undefined) return fail(ruleMessage('MetricIsStruct', metric, alternatives(info.fields.map((f) => `${metric}.${f}`))));
+    if (!info.fields.includes(field)) return fail(ruleMessage('MetricNoSuchField', metric, field, alternatives(info.fields.map((f) => `${metric}.${f}`))));
   } else if (field !== undefined) {
-    return fail(`${metric} is a number and has no field "${field}"`);
+    return fail(ruleMessage('MetricIsNumber', metric, field));
   }
   return ok({ metric, field, info });
 }
 
 function unknownOperator(op: string): string {
-  return `unknown operator "${op}"; use <, <=, > or >=`;
+  return ruleMessage('UnknownOperator', op);
 }
 
 function notANumber(valueText: string): string {
-  return `the threshold "${valueText}" is not a number`;
+  return ruleMessage('ThresholdNotNumber', valueText);
 }
 
 function condition({ metric, field, info }: MetricName, op: ComparisonOp, value: number, valueText: string): MetricCondition {
@@ -147,11 +152,11 @@ function unknownMetric(metric: string, tables: readonly MetricTable[]): string {
   const known = Object.keys(METRICS).filter((name) => tables.includes(METRICS[name].table));
   const otherTable: MetricInfo | undefined = METRICS[metric];
   if (otherTable) {
-    return `${metric} is a ${otherTable.table} table metric; only drift table metrics are allowed here: ${known.join(', ')}`;
+    return ruleMessage('OtherTableMetric', metric, otherTable.table, known.join(', '));
   }
   const suggestion = suggestionFor(metric, tables);
-  if (suggestion) return `unknown metric "${metric}"; did you mean ${suggestion}?`;
-  return `unknown metric "${metric}"; known metrics: ${known.join(', ')}`;
+  if (suggestion) return ruleMessage('UnknownMetricDidYouMean', metric, suggestion);
+  return ruleMessage('UnknownMetricKnown', metric, known.join(', '));
 }
 
 /** The known metric a misspelt name probably means. */
@@ -183,17 +188,17 @@ export function resolveCustomMetric(rule: MetricCondition, customMetrics: readon
 /** Why a custom-metric rule matches none of the monitors, with a suggestion. */
 export function unknownCustomMetric(rule: MetricCondition, customNames: readonly string[]): string {
   const suggestion = closestName(rule.metric, [...customNames, ...Object.keys(METRICS)]);
-  const known = customNames.length ? `the monitors' custom metrics are ${customNames.join(', ')}` : 'the monitors have no custom metrics';
-  return `unknown metric "${rule.metric}": neither a built-in metric nor a custom metric of the monitors (${known})${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+  const known = customNames.length ? ruleMessage('MonitorsCustomMetrics', customNames.join(', ')) : ruleMessage('MonitorsNoCustomMetrics');
+  return suggestion ? ruleMessage('UnknownCustomMetricDidYouMean', rule.metric, known, suggestion) : ruleMessage('UnknownCustomMetric', rule.metric, known);
 }
 
 export function parseDriftAlert(text: string): Check<DriftAlertRule> {
   const arrow = text.indexOf('->');
-  if (arrow < 0) return fail(`must look like ${CONDITION_SHAPE} then "-> <email or destination:<name>>[, …]"`);
+  if (arrow < 0) return fail(ruleMessage('DriftAlertShape', conditionShape()));
   const condition = parseMetricCondition(text.slice(0, arrow), ['drift']);
   if (!condition.ok) return condition;
   const recipients = splitCommaList(text.slice(arrow + 2)).map((item) => ({ text: item.text }));
-  if (recipients.length === 0) return fail('needs at least one recipient after "->": an e-mail address or destination:<notification destination name>');
+  if (recipients.length === 0) return fail(ruleMessage('NeedsRecipient'));
   return withRecipients(condition.value, recipients);
 }
 
@@ -211,7 +216,7 @@ export function driftAlertOf(mapping: DriftAlertMapping): Check<DriftAlertRule> 
       : Array.isArray(emails)
         ? emails.map((email: unknown, index) => ({ text: String(email).trim(), path: ['emails', index] }))
         : [];
-  if (recipients.length === 0) return fail('needs at least one recipient in emails: an e-mail address or destination:<notification destination name>', { path: ['emails'] });
+  if (recipients.length === 0) return fail(ruleMessage('NeedsRecipientInEmails'), { path: ['emails'] });
   return withRecipients(condition.value, recipients);
 }
 
@@ -228,12 +233,12 @@ function withRecipients(condition: MetricCondition, recipients: readonly Recipie
     const at = path && { path, got: r };
     if (DESTINATION_PREFIX.test(r)) {
       const name = r.replace(DESTINATION_PREFIX, '').trim();
-      if (name === '') return fail(`"${r}" names no destination: write destination:<display name>, e.g. destination:MLOps Slack`, at);
+      if (name === '') return fail(ruleMessage('NoDestinationName', r), at);
       if (!destinations.includes(name)) destinations.push(name);
     } else if (isEmailAddress(r)) {
       if (!emails.some((e) => e.toLowerCase() === r.toLowerCase())) emails.push(r);
     } else {
-      return fail(`"${r}" is neither an e-mail address nor destination:<notification destination name>`, at);
+      return fail(ruleMessage('NotARecipient', r), at);
     }
   }
   const shown = [...emails, ...destinations.map((d) => `destination:${d}`)];
@@ -248,8 +253,7 @@ function isMapping(value: YamlValue): value is { readonly [key: string]: YamlVal
 export function thresholdRule(): ValueRule<MetricCondition> {
   return rule(
     (text) => parseMetricCondition(text, ['drift', 'profile'], true),
-    (value) =>
-      isMapping(value) ? metricConditionOf(value as unknown as ConditionMapping, ['drift', 'profile'], true) : fail('must be a rule string or a mapping {metric, op, threshold}'),
+    (value) => (isMapping(value) ? metricConditionOf(value as unknown as ConditionMapping, ['drift', 'profile'], true) : fail(ruleMessage('RuleStringOrConditionMapping'))),
   );
 }
 
@@ -257,6 +261,6 @@ export function thresholdRule(): ValueRule<MetricCondition> {
 export function driftAlertRule(): ValueRule<DriftAlertRule> {
   return rule(
     (text) => parseDriftAlert(text),
-    (value) => (isMapping(value) ? driftAlertOf(value as unknown as DriftAlertMapping) : fail('must be a rule string or a mapping {metric, op, threshold, emails}')),
+    (value) => (isMapping(value) ? driftAlertOf(value as unknown as DriftAlertMapping) : fail(ruleMessage('RuleStringOrAlertMapping'))),
   );
 }

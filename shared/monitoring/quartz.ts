@@ -15,6 +15,7 @@
  * Ranges may wrap (e.g. hours 22-2, FRI-MON), as Quartz 2 allows; the year range may not.
  */
 import { fail, ok, rule, type ValueRule } from '../runtime/rules/core';
+import { ruleMessage } from '../runtime/rules/messages';
 
 interface FieldSpec {
   name: string;
@@ -47,18 +48,18 @@ const SHAPE = 'seconds minutes hours day-of-month month day-of-week [year]';
 export function quartzCronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
   if (fields.length === 5) {
-    return `has 5 fields (Unix cron); Quartz needs 6 or 7 (${SHAPE}), e.g. "0 0 6 * * ?" for 06:00 every day`;
+    return ruleMessage('CronFiveFields', SHAPE);
   }
-  if (fields.length < 6 || fields.length > 7) return `has ${fields.length} fields; Quartz needs 6 or 7 (${SHAPE})`;
+  if (fields.length < 6 || fields.length > 7) return ruleMessage('CronFieldCount', fields.length, SHAPE);
   for (let i = 0; i < fields.length; i++) {
     const problem = fieldProblem(i, fields[i]);
-    if (problem) return `${FIELDS[i].name} field "${fields[i]}": ${problem}`;
+    if (problem) return ruleMessage('CronField', FIELDS[i].name, fields[i], problem);
   }
   const domAny = fields[DAY_OF_MONTH] === '?';
   const dowAny = fields[DAY_OF_WEEK] === '?';
-  if (domAny && dowAny) return 'day-of-month and day-of-week cannot both be "?"';
+  if (domAny && dowAny) return ruleMessage('CronBothAny');
   if (!domAny && !dowAny) {
-    return 'exactly one of day-of-month and day-of-week must be "?", e.g. "0 0 6 ? * MON-FRI" or "0 0 6 1 * ?"';
+    return ruleMessage('CronOneAny');
   }
   return undefined;
 }
@@ -66,7 +67,7 @@ export function quartzCronProblem(expression: string): string | undefined {
 function fieldProblem(position: number, text: string): string | undefined {
   const spec = FIELDS[position];
   if (text === '?') {
-    return position === DAY_OF_MONTH || position === DAY_OF_WEEK ? undefined : '"?" is only allowed in day-of-month and day-of-week';
+    return position === DAY_OF_MONTH || position === DAY_OF_WEEK ? undefined : ruleMessage('CronQuestionMark');
   }
   if (position === DAY_OF_MONTH) {
     const special = dayOfMonthSpecial(text);
@@ -88,10 +89,10 @@ function dayOfMonthSpecial(text: string): string | undefined | null {
   const upper = text.toUpperCase();
   if (upper === 'L' || upper === 'LW') return undefined;
   const lastOffset = /^L-(\d+)$/.exec(upper);
-  if (lastOffset) return Number(lastOffset[1]) <= 30 ? undefined : 'L-n needs n from 0 to 30';
+  if (lastOffset) return Number(lastOffset[1]) <= 30 ? undefined : ruleMessage('CronLastOffset');
   const weekday = /^(\d+)W$/.exec(upper);
-  if (weekday) return inRange(Number(weekday[1]), 1, 31) ? undefined : 'nW needs a day from 1 to 31';
-  if (/[LW]/.test(upper)) return 'L and W are only allowed alone: L, L-n, LW or nW (not in lists or ranges)';
+  if (weekday) return inRange(Number(weekday[1]), 1, 31) ? undefined : ruleMessage('CronWeekday');
+  if (/[LW]/.test(upper)) return ruleMessage('CronLwAlone');
   return null;
 }
 
@@ -99,34 +100,34 @@ function dayOfWeekSpecial(spec: FieldSpec, text: string): string | undefined | n
   const upper = text.toUpperCase();
   if (upper === 'L') return undefined;
   const last = /^([A-Z0-9]+)L$/.exec(upper);
-  if (last) return valueOf(spec, last[1]) === undefined ? `"${last[1]}" is not a day of the week (1-7 or SUN-SAT)` : undefined;
+  if (last) return valueOf(spec, last[1]) === undefined ? ruleMessage('CronNotDayOfWeek', last[1]) : undefined;
   const nth = /^([A-Z0-9]+)#(\d+)$/.exec(upper);
   if (nth) {
-    if (valueOf(spec, nth[1]) === undefined) return `"${nth[1]}" is not a day of the week (1-7 or SUN-SAT)`;
-    return inRange(Number(nth[2]), 1, 5) ? undefined : 'n#k needs k from 1 to 5';
+    if (valueOf(spec, nth[1]) === undefined) return ruleMessage('CronNotDayOfWeek', nth[1]);
+    return inRange(Number(nth[2]), 1, 5) ? undefined : ruleMessage('CronNth');
   }
-  if (/[L#]/.test(upper)) return 'L and # are only allowed alone: L, nL or n#k (not in lists or ranges)';
+  if (/[L#]/.test(upper)) return ruleMessage('CronLHashAlone');
   return null;
 }
 
 function itemProblem(spec: FieldSpec, item: string): string | undefined {
-  if (item === '') return 'has an empty list item';
+  if (item === '') return ruleMessage('CronEmptyItem');
   const [range, step, ...extra] = item.split('/');
-  if (extra.length > 0) return `"${item}" has more than one /`;
+  if (extra.length > 0) return ruleMessage('CronTwoSlashes', item);
   if (step !== undefined) {
     const stepMax = spec.wraps ? spec.max : spec.max - spec.min;
-    if (!/^\d+$/.test(step) || !inRange(Number(step), 1, stepMax)) return `the increment "${step}" must be an integer from 1 to ${stepMax}`;
+    if (!/^\d+$/.test(step) || !inRange(Number(step), 1, stepMax)) return ruleMessage('CronIncrement', step, stepMax);
   }
   if (range === '*') return undefined;
   const bounds = range.split('-');
-  if (bounds.length > 2) return `"${range}" is not a value or a range a-b`;
+  if (bounds.length > 2) return ruleMessage('CronNotRange', range);
   const values: number[] = [];
   for (const bound of bounds) {
     const value = valueOf(spec, bound);
-    if (value === undefined) return `"${bound}" is not ${allowedValues(spec)}`;
+    if (value === undefined) return ruleMessage('CronNotAllowed', bound, allowedValues(spec));
     values.push(value);
   }
-  if (values.length === 2 && values[0] > values[1] && !spec.wraps) return `the range "${range}" goes backwards`;
+  if (values.length === 2 && values[0] > values[1] && !spec.wraps) return ruleMessage('CronRangeBackwards', range);
   return undefined;
 }
 
@@ -140,8 +141,8 @@ function valueOf(spec: FieldSpec, text: string): number | undefined {
 }
 
 function allowedValues(spec: FieldSpec): string {
-  const names = spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : '';
-  return `a value from ${spec.min} to ${spec.max}${names}`;
+  if (!spec.names) return ruleMessage('CronValueRange', spec.min, spec.max);
+  return ruleMessage('CronValueRangeNames', spec.min, spec.max, spec.names[0], spec.names[spec.names.length - 1]);
 }
 
 function inRange(n: number, min: number, max: number): boolean {
@@ -153,6 +154,6 @@ export function quartzCronRule(): ValueRule<string> {
   return rule((raw) => {
     const expression = raw.trim().replace(/\s+/g, ' ');
     const problem = quartzCronProblem(expression);
-    return problem === undefined ? ok(expression) : fail(`must be a Quartz cron expression: ${problem}`);
+    return problem === undefined ? ok(expression) : fail(ruleMessage('CronExpression', problem));
   });
 }

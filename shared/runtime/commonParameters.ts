@@ -13,6 +13,7 @@ import { commonInputDeclarations } from './commonInputs';
 import { inputSchemas, type InputDeclarations, type ManifestValues, type RuleContext, type TaskInputManifest } from './inputManifest';
 import { FROM_SETTINGS_FILE, type InputSource, type ProvenancedInputSource, type VariableSource } from './inputs';
 import { readInputs, type CrossFieldRule, type When } from './params';
+import { ruleMessage } from './rules/messages';
 
 export type WorkspaceTarget = { kind: 'url'; url: string } | { kind: 'resourceId'; resourceId: string };
 
@@ -56,9 +57,7 @@ export function openTaskInputs<M extends InputDeclarations>(manifest: TaskInputM
   const configFile = taskInputs.get(CONFIG_FILE);
   const environment = taskInputs.get(ENVIRONMENT);
   if (configFile === undefined && environment !== undefined) {
-    throw new InputErrors([
-      new InputError({ input: 'environment', rule: 'is set but configFile is not (environment picks a block of the config file)', value: environment, fromTask: true }),
-    ]);
+    throw new InputErrors([new InputError({ input: 'environment', rule: ruleMessage('EnvironmentWithoutConfigFile'), value: environment, fromTask: true })]);
   }
   const config = configFile === undefined ? undefined : loadConfig(path.resolve(workingDirectory, configFile.trim()), environment, task);
   return { task, manifest, source: mergeInputs(taskInputs, config), vars, config, workingDirectory };
@@ -111,10 +110,10 @@ function commonRules(when: When<CommonValues>): CrossFieldRule<CommonValues>[] {
   return [
     when(['workspaceUrl', 'workspaceResourceId'], (v) => {
       if (v.workspaceUrl === undefined && v.workspaceResourceId === undefined) {
-        return { input: 'workspaceUrl', rule: 'set workspaceUrl or workspaceResourceId, on the task or in the config file' };
+        return { input: 'workspaceUrl', rule: ruleMessage('WorkspaceRequired') };
       }
       if (v.workspaceUrl !== undefined && v.workspaceResourceId !== undefined) {
-        return { input: 'workspaceUrl', rule: 'set only one of workspaceUrl and workspaceResourceId' };
+        return { input: 'workspaceUrl', rule: ruleMessage('WorkspaceOnlyOne') };
       }
       return undefined;
     }),

@@ -2,8 +2,11 @@
  * Errors about task inputs. Every message names the input, where its value came from (the
  * task, or the config file and the path inside it) and the rule it broke, so a pipeline
  * author can fix it without reading code. Parameters collects every failure and throws them
- * together as InputErrors: one run shows all the mistakes, not the first one.
+ * together as InputErrors: one run shows all the mistakes, not the first one. The frame
+ * ("Input 'x' (from …): …") is localizable like the rules (shared/runtime/rules/messages.json),
+ * formatted when the error is made, i.e. while inputs are read.
  */
+import { ruleMessage } from './rules/messages';
 
 /** Where a value sits in the config file. `path` is like environments.prod.serving.canaryPercent. */
 export interface ConfigLocation {
@@ -49,28 +52,26 @@ export class InputErrors extends Error {
   readonly errors: readonly InputError[];
 
   constructor(errors: readonly InputError[]) {
-    super(errors.length === 1 ? errors[0].message : `${errors.length} inputs are invalid:\n${errors.map((e) => `- ${e.message}`).join('\n')}`);
+    super(errors.length === 1 ? errors[0].message : `${ruleMessage('InputsInvalid', errors.length)}\n${errors.map((e) => `- ${e.message}`).join('\n')}`);
     this.errors = errors;
   }
 }
 
 export function describeLocation(location: ConfigLocation): string {
-  let text = location.file;
-  if (location.path) text += ` at ${location.path}`;
-  if (location.line !== undefined) {
-    text += `, line ${location.line}`;
-    if (location.column !== undefined) text += `, column ${location.column}`;
-  }
-  return text;
+  const text = location.path ? ruleMessage('LocationAtPath', location.file, location.path) : location.file;
+  if (location.line === undefined) return text;
+  return location.column === undefined ? ruleMessage('LocationLine', text, location.line) : ruleMessage('LocationLineColumn', text, location.line, location.column);
 }
 
 function formatInputError(init: InputErrorInit): string {
-  let origin = '';
-  if (init.source) origin = ` (from ${describeLocation(init.source)})`;
-  else if (init.fromTask) origin = ' (from the task)';
   const rule = init.rule.replace(/\.$/, '');
   const shown = showValue(init.value);
-  const text = `Input '${init.input}'${origin}: ${rule}${shown === undefined ? '' : `; got ${shown}`}`;
+  const broken = shown === undefined ? rule : ruleMessage('RuleGot', rule, shown);
+  const text = init.source
+    ? ruleMessage('InputErrorFromFile', init.input, describeLocation(init.source), broken)
+    : init.fromTask
+      ? ruleMessage('InputErrorFromTask', init.input, broken)
+      : ruleMessage('InputErrorPlain', init.input, broken);
   return /[?!]$/.test(text) ? text : `${text}.`;
 }
 

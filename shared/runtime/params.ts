@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { InputError, InputErrors } from './inputError';
 import type { InputValue, ProvenancedInputSource } from './inputs';
 import { issueHidesValue, type PositionKind } from './rules/core';
+import { ruleMessage } from './rules/messages';
 import type { Segment, YamlValue } from './yamlDocument';
 
 /** A complete input schema: the raw value (input text or a typed settings-file value; undefined when not set) to its parsed form. */
@@ -84,7 +85,7 @@ function issueToError(input: string, entry: InputValue | undefined, issue: z.cor
   } else {
     // Input text (from the task, or a YAML string): a line or item of it is named by number.
     const position = positionOf(issue.path);
-    if (position) rule = `${position.kind} ${position.index}: ${rule}`;
+    if (position) rule = ruleMessage(position.kind === 'line' ? 'AtLine' : 'AtItem', position.index, rule);
   }
   const value = issueHidesValue(issue) ? undefined : quotable(issue.input);
   return new InputError({ input, rule, source, fromTask: entry !== undefined && !entry.source, value });

@@ -108,8 +108,9 @@ describe('the packaged .vsix', function () {
     const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
     const json = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { messages: Record<string, string> };
     const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
+    const rules = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'rules', 'messages.json'), 'utf8')) as Record<string, string>;
     const own = JSON.parse(readFileSync(join(root, 'tasks', 'DatabricksRunJob', 'messages.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual(json.messages, { ...shared, ...own }, "the shared messages and the task's own are in the packaged task.json");
+    assert.deepEqual(json.messages, { ...shared, ...rules, ...own }, "the shared messages, the rule sentences and the task's own are in the packaged task.json");
     const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
     assert.equal(resources['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
     // A translation beside en-US, as a culture folder would ship one.
@@ -149,8 +150,75 @@ describe('the packaged .vsix', function () {
     assert.doesNotMatch(english.stdout + german.stdout, /Can't find loc string|Resource file haven't been set/);
   });
 
+  it("prints input-validation errors through tl.loc in the agent's culture: the rule sentences and the Input … (from …) frame, rules built at module load included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-rules-'));
+    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
+      const target = join(dir, f);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+    }
+    const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
+    const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
+    assert.equal(resources['loc.messages.IntegerRange'], 'must be an integer from %s to %s');
+    mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
+    writeFileSync(
+      join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
+      JSON.stringify({
+        ...resources,
+        'loc.messages.InputsInvalid': '%s Eingaben sind ungültig:',
+        'loc.messages.InputErrorFromTask': "Eingabe '%s' (aus der Aufgabe): %s",
+        'loc.messages.InputErrorFromFile': "Eingabe '%s' (aus %s): %s",
+        'loc.messages.LocationAtPath': '%s bei %s',
+        'loc.messages.LocationLine': '%s, Zeile %s',
+        'loc.messages.LocationLineColumn': '%s, Zeile %s, Spalte %s',
+        'loc.messages.RuleGot': '%s; erhalten %s',
+        'loc.messages.PositiveInteger': 'muss eine positive ganze Zahl sein',
+        'loc.messages.IntegerRange': 'muss eine ganze Zahl von %s bis %s sein',
+      }),
+    );
+    // jobId on the task breaks positiveIntegerRule(), the file's timeoutMinutes integerRule(1, 10080): both rules are built
+    // when the bundle loads its input manifest, before the entry says where its strings are.
+    const settings = join(dir, 'databricks-mlops.yml');
+    writeFileSync(settings, 'environments:\n  dev:\n    job:\n      timeoutMinutes: 0\n');
+    const start = (culture?: string) =>
+      spawnSync(process.execPath, [join(taskDir, 'index.js')], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          AGENT_TEMPDIRECTORY: dir,
+          INPUT_AZURESUBSCRIPTION: 'c',
+          INPUT_WORKSPACEURL: 'https://adb-1.2.azuredatabricks.net',
+          INPUT_JOBID: '0',
+          INPUT_CONFIGFILE: settings,
+          ...(culture ? { SYSTEM_CULTURE: culture } : {}),
+        },
+        encoding: 'utf8',
+      });
+    const failure = (run: ReturnType<typeof start>) => {
+      const complete = /##vso\[task\.complete result=Failed;[^\]]*\](.*)/.exec(run.stdout);
+      assert.ok(complete, run.stdout + run.stderr);
+      return complete[1]!.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%5D/g, ']').replace(/%3B/g, ';').replace(/%25/g, '%');
+    };
+    const german = failure(start('de-DE'));
+    assert.match(german, /^2 Eingaben sind ungültig:\n/, german);
+    assert.match(german, /- Eingabe 'jobId' \(aus der Aufgabe\): muss eine positive ganze Zahl sein; erhalten "0"\./, german);
+    assert.ok(
+      german.includes(`- Eingabe 'timeoutMinutes' (aus ${settings} bei environments.dev.job.timeoutMinutes, Zeile 4`) &&
+        /\): muss eine ganze Zahl von 1 bis 10080 sein; erhalten "0"\./.test(german),
+      german,
+    );
+    const english = failure(start());
+    assert.match(english, /^2 inputs are invalid:\n/, english);
+    assert.match(english, /- Input 'jobId' \(from the task\): must be a positive integer; got "0"\./, english);
+    assert.ok(english.includes(`- Input 'timeoutMinutes' (from ${settings} at environments.dev.job.timeoutMinutes, line 4`), english);
+    assert.match(english, /\): must be an integer from 1 to 10080; got "0"\./, english);
+  });
+
   it("carries every task's own printed messages (tasks/<task>/messages.json) and the shared ones in task.json messages and resources.resjson", async () => {
-    const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
+    const shared = {
+      ...(JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>),
+      ...(JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'rules', 'messages.json'), 'utf8')) as Record<string, string>),
+    };
     for (const task of TASKS) {
       const own = JSON.parse(readFileSync(join(root, 'tasks', task, 'messages.json'), 'utf8')) as Record<string, string>;
       assert.ok(Object.keys(own).length > 0, `${task} declares its printed messages`);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { BLOCK_FIELDS, configFileSchema, SECTION_NAMES, SECTIONS } from '../configSchema';
 import { InputError } from '../inputError';
+import { ruleMessage } from '../rules/messages';
 import { closestName } from '../suggest';
 import { formatPath, type Segment } from '../yamlDocument';
 import type { Locator } from './locator';
@@ -76,7 +77,7 @@ function schemaError(issue: FlatIssue, where: Locator): InputError {
   const source = where.locate(issue.path, issue.aboutKey);
   if (isUnknownKey(issue)) return new InputError({ input: 'configFile', rule: unknownKeyRule(issue.path), source });
   const input = issue.aboutKey ? 'configFile' : inputForPath(issue.path);
-  const rule = isMissing(issue) && !issue.message.startsWith('is required') ? 'is required' : issue.message;
+  const rule = isMissing(issue) && !issue.message.startsWith('is required') ? ruleMessage('Required') : issue.message;
   const value = typeof issue.input === 'string' || typeof issue.input === 'number' || typeof issue.input === 'boolean' ? String(issue.input) : undefined;
   return new InputError({ input, rule, source, value });
 }
@@ -88,20 +89,19 @@ function suggestedKey(path: readonly Segment[]): string | undefined {
 function unknownKeyRule(path: readonly Segment[]): string {
   const key = String(path[path.length - 1]);
   const close = suggestedKey(path);
-  if (close) return `unknown key "${key}"; did you mean "${close}"?`;
+  if (close) return ruleMessage('UnknownKeyDidYouMean', key, close);
   const home = sectionOf(key);
-  if (home) return `unknown key "${key}" here; it belongs in ${home}`;
-  return `unknown key "${key}"; expected one of ${objectKeysAt(configFileSchema(), path.slice(0, -1)).join(', ')}`;
+  if (home) return ruleMessage('UnknownKeyBelongs', key, home);
+  return ruleMessage('UnknownKeyExpected', key, objectKeysAt(configFileSchema(), path.slice(0, -1)).join(', '));
 }
 
 /** Where a key misplaced at another level belongs, e.g. "the serving section". */
 function sectionOf(key: string): string | undefined {
-  const spelled = (match: string) => (match === key ? '' : ` (as "${match}")`);
   const blockKey = closestName(key, [...Object.keys(BLOCK_FIELDS), ...SECTION_NAMES]);
-  if (blockKey) return `an environment block or defaults${spelled(blockKey)}`;
+  if (blockKey) return blockKey === key ? ruleMessage('BlockOrDefaults') : ruleMessage('BlockOrDefaultsAs', blockKey);
   for (const section of SECTION_NAMES) {
     const match = closestName(key, Object.keys(SECTIONS[section]));
-    if (match) return `the ${section} section${spelled(match)}`;
+    if (match) return match === key ? ruleMessage('SectionNamed', section) : ruleMessage('SectionNamedAs', section, match);
   }
   return undefined;
 }

@@ -42,6 +42,7 @@ import type { TaskName } from '../configSchema';
 import { BLOCK_FIELDS, SECTION_NAMES, SECTIONS, type SectionName } from '../configSchema';
 import { InputError, InputErrors, type ConfigLocation } from '../inputError';
 import { taskInputsOnly, type InputSource, type InputValue, type ProvenancedInputSource } from '../inputs';
+import { ruleMessage } from '../rules/messages';
 import { closestName } from '../suggest';
 import type { Segment, YamlValue } from '../yamlDocument';
 import type { Locator } from './locator';
@@ -116,12 +117,12 @@ export function pickEnvironment(file: string, environments: readonly string[], r
   const wanted = requested?.trim();
   if (wanted === undefined) {
     if (environments.length === 1) return environments[0];
-    throw new InputErrors([new InputError({ input: 'environment', rule: `is required: ${file} defines ${environments.length} environments (${list})` })]);
+    throw new InputErrors([new InputError({ input: 'environment', rule: ruleMessage('EnvironmentRequired', file, environments.length, list) })]);
   }
   if (environments.includes(wanted)) return wanted;
   const close = closestName(wanted, environments);
-  const hint = close ? `did you mean "${close}"? ` : '';
-  throw new InputErrors([new InputError({ input: 'environment', rule: `is not an environment of ${file}; ${hint}available: ${list}`, value: wanted, fromTask: true })]);
+  const rule = close ? ruleMessage('NotAnEnvironmentDidYouMean', file, close, list) : ruleMessage('NotAnEnvironment', file, list);
+  throw new InputErrors([new InputError({ input: 'environment', rule, value: wanted, fromTask: true })]);
 }
 
 export function taskValues(task: TaskName, defaults: Mapping | undefined, environment: Mapping, name: string, where: Locator): Map<string, ConfigValue> {

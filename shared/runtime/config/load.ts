@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import { configFileSchema, type TaskName } from '../configSchema';
 import { InputError, InputErrors, type ConfigLocation } from '../inputError';
+import { ruleMessage } from '../rules/messages';
 import { YamlDocument } from '../yamlDocument';
 import { schemaErrors } from './issues';
 import { pickEnvironment, taskValues, type ConfigValues, type Mapping } from './layers';
@@ -22,15 +23,15 @@ export function loadConfig(file: string, environment: string | undefined, task: 
   const where = new Locator(file, doc);
   const syntax = doc.syntaxErrors;
   if (syntax.length > 0) {
-    throw new InputErrors(syntax.map((error) => fileError(`is not valid YAML: ${firstLine(error.message)}`, { file, path: '', line: error.line, column: error.column })));
+    throw new InputErrors(syntax.map((error) => fileError(ruleMessage('NotValidYaml', firstLine(error.message)), { file, path: '', line: error.line, column: error.column })));
   }
   let data: unknown;
   try {
     data = doc.toJS();
   } catch (error) {
-    throw new InputErrors([fileError(`is not valid YAML: ${(error as Error).message}`, { file, path: '' })]);
+    throw new InputErrors([fileError(ruleMessage('NotValidYaml', (error as Error).message), { file, path: '' })]);
   }
-  if (data == null) throw new InputErrors([fileError('is empty; it needs an environments: mapping', { file, path: '' })]);
+  if (data == null) throw new InputErrors([fileError(ruleMessage('ConfigEmpty'), { file, path: '' })]);
 
   const result = configFileSchema().safeParse(data, { reportInput: true });
   if (!result.success) throw new InputErrors(schemaErrors(result.error.issues, where));
@@ -47,7 +48,8 @@ function readConfigText(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const rule = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read: ${(error as Error).message}`;
+    const rule =
+      code === 'ENOENT' ? ruleMessage('FileNotFound') : code === 'EISDIR' ? ruleMessage('IsDirectoryNotFile') : ruleMessage('CannotBeReadBecause', (error as Error).message);
     throw new InputErrors([new InputError({ input: 'configFile', rule, value: file, fromTask: true })]);
   }
 }

@@ -17,9 +17,19 @@
  * (comma lists, n = the n-th non-empty item), which Parameters shows as "line 3: …". In a typed
  * value it is the path inside the value (`[2]`, `['FOO']`, `[0, 'emails', 1]`), which
  * Parameters turns into that part's place in the settings file.
+ *
+ * Rule sentences are localizable (shared/runtime/rules/messages.json, rules/messages.ts), and
+ * rules are built when a module loads — `integerRule(1, 99)` in a task's input manifest — which
+ * in the packaged task is before the entry calls useTaskStrings, so tl.loc could not answer yet.
+ * So a rule built ahead carries its sentence as a RuleText (message key + arguments) and the
+ * sentence is formatted when an input breaks it: `scalar` formats its RuleText in the failing
+ * check, `required` through zod's error function; a check that fails (`fail`) is already at
+ * parse time and passes the sentence formatted (ruleMessage). Issues therefore hold finished
+ * text, in the agent's culture, and InputError renders its frame the same way.
  */
 import { z } from 'zod';
 import type { Segment, YamlValue } from '../yamlDocument';
+import { formatRule, ruleMessage, type RuleText } from './messages';
 
 /** A rule over one input value (the input is set): input text, or a typed settings-file value. */
 export type ValueRule<T> = z.ZodType<T, YamlValue>;
@@ -77,7 +87,7 @@ export function anyValue() {
  */
 export function rule<T>(check: (text: string) => Check<T>, typed?: (value: Exclude<YamlValue, string>) => Check<T>): ValueRule<T> {
   return anyValue().transform((value, ctx) => {
-    const result = typeof value === 'string' ? check(value) : typed ? typed(value) : fail('must be a string');
+    const result = typeof value === 'string' ? check(value) : typed ? typed(value) : fail(ruleMessage('MustBeString'));
     if (result.ok) return result.value;
     addFailure(ctx, value, result);
     return z.NEVER;
@@ -85,19 +95,19 @@ export function rule<T>(check: (text: string) => Check<T>, typed?: (value: Exclu
 }
 
 /**
- * A rule over the trimmed text with one rule sentence; `parse` returns undefined when invalid.
- * `typed` takes a YAML number or boolean directly (without going through text); without it,
- * or when it returns undefined, such a value breaks the rule.
+ * A rule over the trimmed text with one rule sentence (formatted when broken); `parse` returns
+ * undefined when invalid. `typed` takes a YAML number or boolean directly (without going through
+ * text); without it, or when it returns undefined, such a value breaks the rule.
  */
-export function scalar<T>(ruleText: string, parse: (text: string) => T | undefined, typed?: (value: number | boolean) => T | undefined): ValueRule<T> {
+export function scalar<T>(ruleText: RuleText, parse: (text: string) => T | undefined, typed?: (value: number | boolean) => T | undefined): ValueRule<T> {
   return rule(
     (raw) => {
       const value = parse(raw.trim());
-      return value === undefined ? fail(ruleText) : ok(value);
+      return value === undefined ? fail(formatRule(ruleText)) : ok(value);
     },
     (yamlValue) => {
       const value = typed && (typeof yamlValue === 'number' || typeof yamlValue === 'boolean') ? typed(yamlValue) : undefined;
-      return value === undefined ? fail(ruleText) : ok(value);
+      return value === undefined ? fail(formatRule(ruleText)) : ok(value);
     },
   );
 }
@@ -106,7 +116,7 @@ export function scalar<T>(ruleText: string, parse: (text: string) => T | undefin
 // Presence
 
 export function required<T>(valueRule: ValueRule<T>) {
-  return z.custom<YamlValue>((value) => value !== undefined, { error: 'is required' }).pipe(valueRule);
+  return z.custom<YamlValue>((value) => value !== undefined, { error: () => ruleMessage('Required') }).pipe(valueRule);
 }
 
 export function optional<T>(valueRule: ValueRule<T>) {

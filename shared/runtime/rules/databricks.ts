@@ -4,13 +4,14 @@
  */
 import { scalar, type ValueRule } from './core';
 import { patternRule } from './generic';
+import { ruleText } from './messages';
 
 export function endpointNameRule(): ValueRule<string> {
-  return patternRule(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1 to 63 letters, digits, - or _');
+  return patternRule(/^[A-Za-z0-9_-]{1,63}$/, ruleText('EndpointName'));
 }
 
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const ALIAS_RULE = 'must be an alias name: a letter or _ then letters, digits, _ or -, at most 255 characters, not "latest"';
+const ALIAS_RULE = ruleText('AliasName');
 
 function isAliasName(text: string): boolean {
   return text.length <= 255 && ALIAS.test(text) && text.toLowerCase() !== 'latest';
@@ -22,24 +23,24 @@ export function aliasRule(): ValueRule<string> {
 
 /** A Unity Catalog identifier such as a catalog or schema name. */
 export function identifierRule(): ValueRule<string> {
-  return patternRule(/^[A-Za-z0-9_-]+$/, 'must be an identifier of letters, digits, _ or -', 255);
+  return patternRule(/^[A-Za-z0-9_-]+$/, ruleText('Identifier'), 255);
 }
 
 /** Column names are plain identifiers: the tasks put them into SQL and monitor definitions. */
 export function columnNameRule(): ValueRule<string> {
-  return patternRule(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a column name: a letter or _ then letters, digits or _', 255);
+  return patternRule(/^[A-Za-z_][A-Za-z0-9_]*$/, ruleText('ColumnName'), 255);
 }
 
 export function warehouseIdRule(): ValueRule<string> {
-  return patternRule(/^[A-Za-z0-9]+$/, 'must be a SQL warehouse id (letters and digits)');
+  return patternRule(/^[A-Za-z0-9]+$/, ruleText('WarehouseId'));
 }
 
 export function metricKeyRule(): ValueRule<string> {
-  return patternRule(/^[A-Za-z0-9_.\-/ ]+$/, 'must be an MLflow metric key of letters, digits, _ . - / or spaces, at most 250 characters', 250);
+  return patternRule(/^[A-Za-z0-9_.\-/ ]+$/, ruleText('MetricKey'), 250);
 }
 
 export function runIdRule(): ValueRule<string> {
-  return patternRule(/^[A-Za-z0-9_-]+$/, 'must be an MLflow run id (letters, digits, _ or -)');
+  return patternRule(/^[A-Za-z0-9_-]+$/, ruleText('RunId'));
 }
 
 const NAME_PART = /^(?:`([A-Za-z0-9_-]+)`|([A-Za-z0-9_-]+))$/;
@@ -49,8 +50,7 @@ const NAME_PART = /^(?:`([A-Za-z0-9_-]+)`|([A-Za-z0-9_-]+))$/;
  * Returned without backticks, as the REST APIs take it.
  */
 export function ucNameRule(parts: 2 | 3, shape: string): ValueRule<string> {
-  const count = parts === 2 ? 'a two-part' : 'a three-part';
-  return scalar(`must be ${count} name ${shape}, each part letters, digits, _ or - (backticks allowed around a part)`, (t) => {
+  return scalar(ruleText(parts === 2 ? 'TwoPartName' : 'ThreePartName', shape), (t) => {
     const split = t.split('.');
     if (split.length !== parts) return undefined;
     const clean: string[] = [];
@@ -67,7 +67,7 @@ export function ucNameRule(parts: 2 | 3, shape: string): ValueRule<string> {
 export function versionOrLatestRule(): ValueRule<number | 'latest'> {
   const version = (n: number) => (Number.isSafeInteger(n) && n >= 1 ? n : undefined);
   return scalar<number | 'latest'>(
-    'must be "latest" or a positive integer version',
+    ruleText('VersionOrLatest'),
     (t) => {
       if (t.toLowerCase() === 'latest') return 'latest';
       return /^\d+$/.test(t) ? version(Number(t)) : undefined;
@@ -78,7 +78,7 @@ export function versionOrLatestRule(): ValueRule<number | 'latest'> {
 
 /** A workspace URL: https, a host, nothing else. Returned as the origin (no trailing slash). */
 export function workspaceUrlRule(): ValueRule<string> {
-  return scalar('must be an https:// URL with a host and no path, query or fragment, e.g. https://adb-1234567890123456.7.azuredatabricks.net', (t) => {
+  return scalar(ruleText('WorkspaceUrl'), (t) => {
     let url: URL;
     try {
       url = new URL(t);
@@ -95,14 +95,12 @@ const RESOURCE_ID =
   /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[^/\s]+\/providers\/Microsoft\.Databricks\/workspaces\/[^/\s]+\/?$/i;
 
 export function workspaceResourceIdRule(): ValueRule<string> {
-  return scalar('must be an Azure resource id /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>', (t) =>
-    RESOURCE_ID.test(t) ? t.replace(/\/$/, '') : undefined,
-  );
+  return scalar(ruleText('WorkspaceResourceId'), (t) => (RESOURCE_ID.test(t) ? t.replace(/\/$/, '') : undefined));
 }
 
 /** An absolute workspace path (assets directories). Returned without a trailing slash. */
 export function workspacePathRule(): ValueRule<string> {
-  return scalar('must be an absolute workspace path starting with /Workspace/, /Users/ or /Shared/, without empty or .. segments', (t) => {
+  return scalar(ruleText('WorkspacePath'), (t) => {
     const trimmed = t.replace(/\/+$/, '');
     const m = /^\/(?:Workspace|Users|Shared)(\/.+)$/.exec(trimmed);
     if (!m) return undefined;
@@ -117,7 +115,7 @@ export function workspacePathRule(): ValueRule<string> {
 
 /** A path inside an MLflow run's artifacts. */
 export function artifactPathRule(): ValueRule<string> {
-  return scalar('must be a relative path inside the run (no leading /, no empty or .. segments)', (t) => {
+  return scalar(ruleText('ArtifactPath'), (t) => {
     if (t.startsWith('/')) return undefined;
     return t.split('/').every((s) => s !== '' && s !== '..') ? t : undefined;
   });

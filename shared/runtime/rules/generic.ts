@@ -1,9 +1,10 @@
 /** Generic input rules: booleans, numbers, choices, free text, e-mail addresses, time zones. */
 import { scalar, type ValueRule } from './core';
+import { ruleText, type RuleText } from './messages';
 
 export function booleanRule(): ValueRule<boolean> {
   return scalar(
-    'must be true or false',
+    ruleText('MustBeBoolean'),
     (t) => {
       const lower = t.toLowerCase();
       return lower === 'true' ? true : lower === 'false' ? false : undefined;
@@ -12,17 +13,17 @@ export function booleanRule(): ValueRule<boolean> {
   );
 }
 
-export function integerRule(min: number, max: number, ruleText = `must be an integer from ${min} to ${max}`): ValueRule<number> {
+export function integerRule(min: number, max: number, sentence: RuleText = ruleText('IntegerRange', min, max)): ValueRule<number> {
   const inRange = (n: number) => (Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined);
   return scalar(
-    ruleText,
+    sentence,
     (t) => (/^[+-]?\d+$/.test(t) ? inRange(Number(t)) : undefined),
     (v) => (typeof v === 'number' ? inRange(v) : undefined),
   );
 }
 
 export function positiveIntegerRule(): ValueRule<number> {
-  return integerRule(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+  return integerRule(1, Number.MAX_SAFE_INTEGER, ruleText('PositiveInteger'));
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -37,7 +38,7 @@ export function parseDecimal(text: string): number | undefined {
 export function nonNegativeNumberRule(): ValueRule<number> {
   const nonNegative = (n: number | undefined) => (n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined);
   return scalar(
-    'must be a number ≥ 0',
+    ruleText('NonNegativeNumber'),
     (t) => nonNegative(parseDecimal(t)),
     (v) => (typeof v === 'number' ? nonNegative(v) : undefined),
   );
@@ -46,7 +47,7 @@ export function nonNegativeNumberRule(): ValueRule<number> {
 /** One of fixed values; matched case-insensitively and returned in its canonical spelling. */
 export function choiceRule<const V extends string>(values: readonly V[]): ValueRule<V> {
   const byLower = new Map(values.map((v) => [normalizeChoice(v), v]));
-  return scalar(`must be one of ${values.join(', ')}`, (t) => byLower.get(normalizeChoice(t)));
+  return scalar(ruleText('OneOf', values.join(', ')), (t) => byLower.get(normalizeChoice(t)));
 }
 
 function normalizeChoice(text: string): string {
@@ -55,12 +56,12 @@ function normalizeChoice(text: string): string {
 
 /** Free text, trimmed, with an optional length limit. */
 export function textRule(maxLength?: number): ValueRule<string> {
-  if (maxLength === undefined) return scalar('must not be empty', (t) => t);
-  return scalar(`must be at most ${maxLength} characters`, (t) => (t.length <= maxLength ? t : undefined));
+  if (maxLength === undefined) return scalar(ruleText('NotEmpty'), (t) => t);
+  return scalar(ruleText('MaxCharacters', maxLength), (t) => (t.length <= maxLength ? t : undefined));
 }
 
-export function patternRule(pattern: RegExp, ruleText: string, maxLength = Infinity): ValueRule<string> {
-  return scalar(ruleText, (t) => (t.length <= maxLength && pattern.test(t) ? t : undefined));
+export function patternRule(pattern: RegExp, sentence: RuleText, maxLength = Infinity): ValueRule<string> {
+  return scalar(sentence, (t) => (t.length <= maxLength && pattern.test(t) ? t : undefined));
 }
 
 const EMAIL = /^[^\s@,;<>"()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
@@ -69,7 +70,7 @@ export function isEmailAddress(text: string): boolean {
 }
 
 export function emailRule(): ValueRule<string> {
-  return scalar('must be an e-mail address', (t) => (isEmailAddress(t) ? t : undefined));
+  return scalar(ruleText('EmailAddress'), (t) => (isEmailAddress(t) ? t : undefined));
 }
 
 function isKnownTimeZone(zone: string): boolean {
@@ -87,7 +88,5 @@ function isKnownTimeZone(zone: string): boolean {
 
 /** An IANA zone id as Java (Databricks) and Intl both know it: letters first, no offsets. */
 export function timeZoneRule(): ValueRule<string> {
-  return scalar('must be an IANA time zone id such as UTC or Europe/Amsterdam', (t) =>
-    /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(t) && isKnownTimeZone(t) ? t : undefined,
-  );
+  return scalar(ruleText('TimeZone'), (t) => (/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(t) && isKnownTimeZone(t) ? t : undefined));
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Segment, YamlValue } from '../yamlDocument';
 import { addFailure, anyValue, issueHidesValue, type Failure, type PositionKind, type ValueRule } from './core';
+import { formatRule, ruleMessage, type RuleText } from './messages';
 
 export interface ListItem {
   /** Line number (multi-line inputs) or item number (comma lists), from 1. */
@@ -32,7 +33,7 @@ export function splitCommaList(text: string): ListItem[] {
 
 export interface ListOptions<T> {
   /** Most items allowed, with the noun for the message ("e-mail addresses"). */
-  max?: { count: number; noun: string };
+  max?: { count: number; noun: RuleText };
   /** Reject repeated items; the key identifies an item. */
   uniqueBy?: (value: T) => string;
 }
@@ -57,7 +58,7 @@ function listRule<T>(kind: PositionKind, split: (text: string) => ListItem[], it
   return anyValue().transform((value, ctx) => {
     const items = elementsOf(value, kind, split);
     if (items === undefined) {
-      addFailure(ctx, value, { rule: 'must be a string or a list of strings' });
+      addFailure(ctx, value, { rule: ruleMessage('StringOrStringList') });
       return z.NEVER;
     }
     // A YAML list's elements are named "item N" whatever the field (its "lines" are its elements).
@@ -86,7 +87,12 @@ function listRule<T>(kind: PositionKind, split: (text: string) => ListItem[], it
         const first = seen.get(key);
         if (first !== undefined) {
           failed = true;
-          addFailure(ctx, value, { rule: `repeats ${named} ${first}`, at: element.at, path: element.index === undefined ? undefined : [element.index], got: quoted });
+          addFailure(ctx, value, {
+            rule: ruleMessage(named === 'line' ? 'RepeatsLine' : 'RepeatsItem', first),
+            at: element.at,
+            path: element.index === undefined ? undefined : [element.index],
+            got: quoted,
+          });
           continue;
         }
         seen.set(key, element.number);
@@ -95,7 +101,7 @@ function listRule<T>(kind: PositionKind, split: (text: string) => ListItem[], it
     }
     if (options.max && items.length > options.max.count) {
       failed = true;
-      addFailure(ctx, value, { rule: `must list at most ${options.max.count} ${options.max.noun}, not ${items.length}`, hideValue: true });
+      addFailure(ctx, value, { rule: ruleMessage('ListMax', options.max.count, formatRule(options.max.noun), items.length), hideValue: true });
     }
     return failed ? z.NEVER : values;
   });
@@ -119,7 +125,7 @@ export interface KeyValue {
 }
 
 export interface KeyValueOptions {
-  key: { pattern: RegExp; rule: string; maxLength: number };
+  key: { pattern: RegExp; rule: RuleText; maxLength: number };
   maxValueLength?: number;
   maxEntries?: number;
 }
@@ -173,28 +179,28 @@ export function keyValueLinesRule(options: KeyValueOptions): ValueRule<KeyValue[
     const lines = entriesOf(input);
     for (const { number: index, at, path, pair } of lines) {
       if (pair === undefined) {
-        report({ rule: 'must be key=value', at, path, hideValue: true });
+        report({ rule: ruleMessage('KeyValueShape'), at, path, hideValue: true });
         continue;
       }
       const { key, value } = pair;
       if (key.length > options.key.maxLength || !options.key.pattern.test(key)) {
-        report({ rule: `key ${options.key.rule}`, at, path, got: key });
+        report({ rule: ruleMessage('KeyRule', formatRule(options.key.rule)), at, path, got: key });
         continue;
       }
       if (options.maxValueLength !== undefined && value.length > options.maxValueLength) {
-        report({ rule: `the value of "${key}" must be at most ${options.maxValueLength} characters`, at, path, hideValue: true });
+        report({ rule: ruleMessage('ValueMaxCharacters', key, options.maxValueLength), at, path, hideValue: true });
         continue;
       }
       const first = firstLine.get(key);
       if (first !== undefined) {
-        report({ rule: `duplicate key (also on line ${first})`, at, path, got: key });
+        report({ rule: ruleMessage('DuplicateKey', first), at, path, got: key });
         continue;
       }
       firstLine.set(key, index);
       pairs.push({ key, value });
     }
     if (options.maxEntries !== undefined && lines.length > options.maxEntries) {
-      report({ rule: `must have at most ${options.maxEntries} entries, not ${lines.length}`, hideValue: true });
+      report({ rule: ruleMessage('MaxEntries', options.maxEntries, lines.length), hideValue: true });
     }
     return failed ? z.NEVER : pairs;
   });

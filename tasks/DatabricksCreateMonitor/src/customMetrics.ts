@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { CUSTOM_METRIC_TYPES } from '../../../shared/monitoring/choices';
 import { fail, ok, rule, type ValueRule } from '../../../shared/runtime/rules/core';
+import { ruleMessage } from '../../../shared/runtime/rules/messages';
 import { formatPath, YamlDocument } from '../../../shared/runtime/yamlDocument';
 
 export interface CustomMetric {
@@ -39,7 +40,7 @@ const SPARK_TYPES: Readonly<Record<string, string>> = {
   binary: 'binary',
 };
 
-const outputDataType = z.string({ error: 'must be a Spark type name (e.g. double) or StructField JSON' }).transform((text, ctx) => {
+const outputDataType = z.string({ error: () => ruleMessage('SparkTypeOrStructField') }).transform((text, ctx) => {
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
     try {
@@ -48,12 +49,12 @@ const outputDataType = z.string({ error: 'must be a Spark type name (e.g. double
     } catch {
       // reported below
     }
-    ctx.addIssue({ code: 'custom', message: 'must be StructField JSON with a "type", e.g. {"name":"output","type":"double","nullable":true,"metadata":{}}' });
+    ctx.addIssue({ code: 'custom', message: ruleMessage('StructFieldJson') });
     return z.NEVER;
   }
   const type = SPARK_TYPES[trimmed.toLowerCase()];
   if (type === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be one of ${Object.keys(SPARK_TYPES).join(', ')}, or StructField JSON for other types` });
+    ctx.addIssue({ code: 'custom', message: ruleMessage('SparkTypeOneOf', Object.keys(SPARK_TYPES).join(', ')) });
     return z.NEVER;
   }
   return JSON.stringify({ name: 'output', type, nullable: true, metadata: {} });
@@ -61,48 +62,52 @@ const outputDataType = z.string({ error: 'must be a Spark type name (e.g. double
 
 const customMetricsSchema = z.array(
   z.strictObject({
-    name: z.string({ error: 'must be a metric name' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a name of letters, digits and _' }),
-    type: z.enum(CUSTOM_METRIC_TYPES, { error: `must be one of ${CUSTOM_METRIC_TYPES.join(', ')}` }),
-    definition: z.string({ error: 'must be a SQL (Jinja) template' }).trim().min(1, { error: 'must not be empty' }),
-    input_columns: z.array(z.string().min(1), { error: 'must be a list of column names (or ":table")' }).min(1, { error: 'must list at least one column' }),
+    name: z.string({ error: () => ruleMessage('MetricName') }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: () => ruleMessage('NameLettersDigitsUnderscore') }),
+    type: z.enum(CUSTOM_METRIC_TYPES, { error: () => ruleMessage('OneOf', CUSTOM_METRIC_TYPES.join(', ')) }),
+    definition: z
+      .string({ error: () => ruleMessage('SqlTemplate') })
+      .trim()
+      .min(1, { error: () => ruleMessage('NotEmpty') }),
+    input_columns: z.array(z.string().min(1), { error: () => ruleMessage('ColumnNamesList') }).min(1, { error: () => ruleMessage('AtLeastOneColumn') }),
     output_data_type: outputDataType,
   }),
-  { error: 'must be a list of custom metrics' },
+  { error: () => ruleMessage('CustomMetricsList') },
 );
 
 /** The path of a YAML or JSON list of custom metrics, loaded and validated. */
 export function customMetricsFileRule(baseDir: string): ValueRule<CustomMetric[]> {
   return rule((raw) => {
     const file = path.resolve(baseDir, raw.trim());
-    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return fail(`there is no file ${file}`);
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return fail(ruleMessage('NoSuchFile', file));
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      return fail(`${file} cannot be read: ${(error as Error).message}`, { hideValue: true });
+      return fail(ruleMessage('CannotBeRead', file, (error as Error).message), { hideValue: true });
     }
     const doc = YamlDocument.parse(text);
     const syntax = doc.syntaxErrors[0];
-    if (syntax) return fail(`${file} line ${syntax.line} is not valid YAML or JSON: ${syntax.message.split('\n')[0]}`, { hideValue: true });
+    if (syntax) return fail(ruleMessage('YamlSyntaxAtLine', file, syntax.line, syntax.message.split('\n')[0]), { hideValue: true });
     let content: unknown;
     try {
       content = doc.toJS();
     } catch (error) {
-      return fail(`${file} is not valid YAML or JSON: ${(error as Error).message}`, { hideValue: true });
+      return fail(ruleMessage('NotValidYamlOrJson', file, (error as Error).message), { hideValue: true });
     }
     const result = customMetricsSchema.safeParse(content);
     if (!result.success) {
       const issue = result.error.issues[0];
       const at = (issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path).map((s) => (typeof s === 'number' ? s : String(s)));
-      const message = issue.code === 'unrecognized_keys' ? `unknown key (expected name, type, definition, input_columns, output_data_type)` : issue.message;
+      const message = issue.code === 'unrecognized_keys' ? ruleMessage('CustomMetricUnknownKey') : issue.message;
       const line = doc.lineOf(at);
       const inside = formatPath(at);
-      const where = `${file}${inside ? ` at ${inside}` : ''}${line !== undefined ? `, line ${line}` : ''}`;
-      return fail(`${where}: ${message}`, { hideValue: true });
+      const place = inside ? ruleMessage('LocationAtPath', file, inside) : file;
+      const where = line !== undefined ? ruleMessage('LocationLine', place, line) : place;
+      return fail(ruleMessage('PlaceProblem', where, message), { hideValue: true });
     }
     const names = new Set<string>();
     for (const metric of result.data) {
-      if (names.has(metric.name)) return fail(`${file}: the metric name "${metric.name}" is used twice`, { hideValue: true });
+      if (names.has(metric.name)) return fail(ruleMessage('MetricNameTwice', file, metric.name), { hideValue: true });
       names.add(metric.name);
     }
     return ok(

@@ -13,6 +13,7 @@ import { commaListRule, lineListRule } from '../../../shared/runtime/rules/lists
 import { driftAlertRule } from '../../../shared/monitoring/metricRules';
 import { quartzCronRule } from '../../../shared/monitoring/quartz';
 import { customMetricsFileRule } from './customMetrics';
+import { ruleText } from '../../../shared/runtime/rules/messages';
 
 export const INPUTS = defineTaskInputs(
   'DatabricksCreateMonitor',
@@ -236,7 +237,7 @@ export const INPUTS = defineTaskInputs(
       default: '',
       settings: { section: 'monitoring', kind: 'commaList', description: 'At most 5 e-mail addresses notified when a refresh fails.' },
       parameter: true,
-      rule: () => commaListRule(emailRule(), { max: { count: 5, noun: 'e-mail addresses' }, uniqueBy: (e) => e.toLowerCase() }),
+      rule: () => commaListRule(emailRule(), { max: { count: 5, noun: ruleText('EmailAddressesNoun') }, uniqueBy: (e) => e.toLowerCase() }),
       help: 'Up to 5 e-mail addresses notified when a monitor refresh fails, as a comma list, e.g. `mlops@contoso.com`. Empty (the default): no notification.',
       doc: { type: 'string (comma list)', rule: 'at most 5 e-mail addresses' },
     },

@@ -9,6 +9,7 @@ import { directParameters, type ManifestParameters } from '../../../shared/runti
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import type { CustomMetric } from './customMetrics';
 import { INPUTS } from './inputs';
+import { ruleMessage } from '../../../shared/runtime/rules/messages';
 
 export type { CustomMetric } from './customMetrics';
 
@@ -42,32 +43,30 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['unpackFromEndpoint', 'warehouseId'], ({ unpackFromEndpoint, warehouseId }) =>
-      unpackFromEndpoint !== undefined && warehouseId === undefined
-        ? { input: 'warehouseId', rule: 'is required by unpackFromEndpoint (the view is created with a SQL statement)' }
-        : undefined,
+      unpackFromEndpoint !== undefined && warehouseId === undefined ? { input: 'warehouseId', rule: ruleMessage('UnpackNeedsWarehouse') } : undefined,
     ),
     when(['unpackFromEndpoint', 'labelColumn'], ({ unpackFromEndpoint, labelColumn }) =>
       unpackFromEndpoint !== undefined && labelColumn !== undefined
         ? {
             input: 'labelColumn',
-            rule: 'cannot be used with unpackFromEndpoint: the unpacked payload view has no label column (join labels later into a view of your own and monitor that; see "Joining labels later")',
+            rule: ruleMessage('UnpackNoLabel'),
           }
         : undefined,
     ),
     when(['driftAlerts', 'warehouseId'], ({ driftAlerts, warehouseId }) =>
-      driftAlerts.length > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by driftAlerts (alerts run on a SQL warehouse)' } : undefined,
+      driftAlerts.length > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: ruleMessage('DriftAlertsNeedWarehouse') } : undefined,
     ),
     when(['tableName', 'baselineTableName'], ({ tableName, baselineTableName }) =>
-      baselineTableName === tableName ? { input: 'baselineTableName', rule: 'must differ from tableName' } : undefined,
+      baselineTableName === tableName ? { input: 'baselineTableName', rule: ruleMessage('BaselineDiffersFromTable') } : undefined,
     ),
     when(['profileType', 'predictionProbabilityColumn'], ({ profileType, predictionProbabilityColumn }) =>
       predictionProbabilityColumn !== undefined && profileType !== 'inferenceLog'
-        ? { input: 'predictionProbabilityColumn', rule: `applies to inference-log monitors only (profileType is ${profileType})` }
+        ? { input: 'predictionProbabilityColumn', rule: ruleMessage('ProbabilityInferenceLogOnly', profileType) }
         : undefined,
     ),
     when(['profileType', 'problemType', 'predictionProbabilityColumn'], ({ profileType, problemType, predictionProbabilityColumn }) =>
       predictionProbabilityColumn !== undefined && profileType === 'inferenceLog' && problemType !== 'classification'
-        ? { input: 'predictionProbabilityColumn', rule: 'applies to classification models only (problemType is regression)' }
+        ? { input: 'predictionProbabilityColumn', rule: ruleMessage('ProbabilityClassificationOnly') }
         : undefined,
     ),
     when(['profileType', 'predictionColumn', 'labelColumn', 'modelIdColumn', 'timestampColumn', 'predictionProbabilityColumn'], (c) => {
@@ -82,7 +81,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
       const entries = Object.entries(roles).filter((e): e is [string, string] => e[1] !== undefined);
       for (const [i, [name, column]] of entries.entries()) {
         const other = entries.slice(i + 1).find((e) => e[1] === column);
-        if (other) return { input: other[0], rule: `must differ from ${name} (both are "${column}")` };
+        if (other) return { input: other[0], rule: ruleMessage('ColumnRolesDiffer', name, column) };
       }
       return undefined;
     }),

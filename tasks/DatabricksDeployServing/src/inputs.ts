@@ -9,15 +9,16 @@ import { aliasRule, endpointNameRule, identifierRule, ucNameRule, warehouseIdRul
 import { choiceRule, emailRule, integerRule, patternRule, positiveIntegerRule } from '../../../shared/runtime/rules/generic';
 import { commaListRule, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
 import { jsonObjectOrFileRule, type JsonObject } from '../../../shared/runtime/rules/files';
+import { ruleMessage, ruleText } from '../../../shared/runtime/rules/messages';
 
 const SMOKE_TEST_KEYS = ['dataframe_records', 'dataframe_split', 'instances', 'inputs'];
 
 function smokeTestProblem(payload: JsonObject): string | undefined {
-  return SMOKE_TEST_KEYS.some((key) => Object.hasOwn(payload, key)) ? undefined : `must have one of the keys ${SMOKE_TEST_KEYS.join(', ')}`;
+  return SMOKE_TEST_KEYS.some((key) => Object.hasOwn(payload, key)) ? undefined : ruleMessage('SmokeTestKeys', SMOKE_TEST_KEYS.join(', '));
 }
 
-const ENV_KEY = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: 'must be a variable name: a letter or _ then letters, digits or _', maxLength: 255 };
-const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
+const ENV_KEY = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: ruleText('VariableNameKey'), maxLength: 255 };
+const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: ruleText('TagKey'), maxLength: 250 };
 
 export const INPUTS = defineTaskInputs(
   'DatabricksDeployServing',
@@ -214,7 +215,7 @@ export const INPUTS = defineTaskInputs(
       group: 'inference',
       visibleRule: 'inferenceTable != false',
       settings: { section: 'inferenceTable', key: 'tablePrefix', kind: 'text', description: 'Table name prefix (default: the endpoint name with - replaced by _).' },
-      rule: () => patternRule(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _', 255),
+      rule: () => patternRule(/^[A-Za-z0-9_]+$/, ruleText('LettersDigitsUnderscore'), 255),
       help: 'The table name prefix, letters, digits and `_`, e.g. `churn_scoring`; the table is `<catalog>.<schema>.<prefix>_payload`. Empty (the default): the endpoint name with `-` replaced by `_`.',
       doc: { default: 'endpoint name with `-` → `_`', rule: '`^[A-Za-z0-9_]+$`' },
     },

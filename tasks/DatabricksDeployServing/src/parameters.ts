@@ -6,6 +6,7 @@ import { directParameters, type ManifestParameters } from '../../../shared/runti
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { isRecordTag, RECORD_TAG } from './rollbackRecord';
 import { INPUTS } from './inputs';
+import { ruleMessage } from '../../../shared/runtime/rules/messages';
 
 export type ServedModel = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
 
@@ -58,49 +59,41 @@ export function buildServingParameters(taskInputs: InputSource, vars: VariableSo
   const { common, values: v } = readTaskInputs(opened, (when) => [
     // trafficMode rollback restores the recorded config: no model inputs, no inference table.
     when(['trafficMode', 'modelName'], ({ trafficMode, modelName }) =>
-      trafficMode !== 'rollback' && modelName === undefined ? { input: 'modelName', rule: 'is required (except with trafficMode rollback)' } : undefined,
+      trafficMode !== 'rollback' && modelName === undefined ? { input: 'modelName', rule: ruleMessage('ModelNameRequired') } : undefined,
     ),
     when(['trafficMode', 'modelVersion', 'modelAlias'], ({ trafficMode, modelVersion, modelAlias }) => {
       if (trafficMode === 'rollback') return undefined;
-      if (modelVersion === undefined && modelAlias === undefined) return { input: 'modelVersion', rule: 'set modelVersion or modelAlias' };
-      if (modelVersion !== undefined && modelAlias !== undefined) return { input: 'modelVersion', rule: 'set only one of modelVersion and modelAlias' };
+      if (modelVersion === undefined && modelAlias === undefined) return { input: 'modelVersion', rule: ruleMessage('ModelVersionOrAlias') };
+      if (modelVersion !== undefined && modelAlias !== undefined) return { input: 'modelVersion', rule: ruleMessage('ModelVersionOrAliasOnlyOne') };
       return undefined;
     }),
     when(['trafficMode', 'inferenceTable', 'inferenceCatalog'], ({ trafficMode, inferenceTable, inferenceCatalog }) =>
-      trafficMode !== 'rollback' && inferenceTable && inferenceCatalog === undefined ? { input: 'inferenceCatalog', rule: 'is required when inferenceTable is true' } : undefined,
+      trafficMode !== 'rollback' && inferenceTable && inferenceCatalog === undefined ? { input: 'inferenceCatalog', rule: ruleMessage('RequiredWhenInferenceTable') } : undefined,
     ),
     when(['trafficMode', 'inferenceTable', 'inferenceSchema'], ({ trafficMode, inferenceTable, inferenceSchema }) =>
-      trafficMode !== 'rollback' && inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: 'is required when inferenceTable is true' } : undefined,
+      trafficMode !== 'rollback' && inferenceTable && inferenceSchema === undefined ? { input: 'inferenceSchema', rule: ruleMessage('RequiredWhenInferenceTable') } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'warehouseId'], ({ verifyInferenceLogMinutes, warehouseId }) =>
-      verifyInferenceLogMinutes > 0 && warehouseId === undefined
-        ? { input: 'warehouseId', rule: 'is required by verifyInferenceLogMinutes (the payload table is read on a SQL warehouse)' }
-        : undefined,
+      verifyInferenceLogMinutes > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: ruleMessage('VerifyLogNeedsWarehouse') } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'inferenceTable'], ({ verifyInferenceLogMinutes, inferenceTable }) =>
-      verifyInferenceLogMinutes > 0 && !inferenceTable ? { input: 'verifyInferenceLogMinutes', rule: 'needs inferenceTable true (there is no payload table to check)' } : undefined,
+      verifyInferenceLogMinutes > 0 && !inferenceTable ? { input: 'verifyInferenceLogMinutes', rule: ruleMessage('VerifyLogNeedsInferenceTable') } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'smokeTestPayload'], ({ verifyInferenceLogMinutes, smokeTestPayload }) =>
-      verifyInferenceLogMinutes > 0 && smokeTestPayload === undefined
-        ? { input: 'verifyInferenceLogMinutes', rule: 'needs smokeTestPayload (the check looks for the smoke request)' }
-        : undefined,
+      verifyInferenceLogMinutes > 0 && smokeTestPayload === undefined ? { input: 'verifyInferenceLogMinutes', rule: ruleMessage('VerifyLogNeedsSmokeTest') } : undefined,
     ),
     when(['verifyInferenceLogMinutes', 'waitForReady'], ({ verifyInferenceLogMinutes, waitForReady }) =>
-      verifyInferenceLogMinutes > 0 && !waitForReady
-        ? { input: 'verifyInferenceLogMinutes', rule: 'needs waitForReady true (the smoke test runs once the endpoint is ready)' }
-        : undefined,
+      verifyInferenceLogMinutes > 0 && !waitForReady ? { input: 'verifyInferenceLogMinutes', rule: ruleMessage('VerifyLogNeedsWaitForReady') } : undefined,
     ),
     when(['inferenceRetentionDays', 'inferenceTable'], ({ inferenceRetentionDays, inferenceTable }) =>
-      inferenceRetentionDays > 0 && !inferenceTable ? { input: 'inferenceRetentionDays', rule: 'needs inferenceTable true (there is no payload table to clean)' } : undefined,
+      inferenceRetentionDays > 0 && !inferenceTable ? { input: 'inferenceRetentionDays', rule: ruleMessage('RetentionNeedsInferenceTable') } : undefined,
     ),
     when(['inferenceRetentionDays', 'warehouseId'], ({ inferenceRetentionDays, warehouseId }) =>
-      inferenceRetentionDays > 0 && warehouseId === undefined
-        ? { input: 'warehouseId', rule: 'is required when inferenceRetentionDays is more than 0 (the retention job runs its DELETE on that SQL warehouse)' }
-        : undefined,
+      inferenceRetentionDays > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: ruleMessage('RetentionNeedsWarehouse') } : undefined,
     ),
     when(['tags'], ({ tags }) => {
       const reserved = tags.find((t) => isRecordTag(t.key));
-      return reserved ? { input: 'tags', rule: `tag key '${reserved.key}' is reserved: tags ${RECORD_TAG}* hold the rollback record` } : undefined;
+      return reserved ? { input: 'tags', rule: ruleMessage('ReservedTagKey', reserved.key, RECORD_TAG) } : undefined;
     }),
   ]);
 

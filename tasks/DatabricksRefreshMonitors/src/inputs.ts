@@ -13,6 +13,7 @@ import { outputFileRule } from '../../../shared/runtime/rules/files';
 import { MAX_RUN_DESTINATIONS } from '../../../shared/api/notificationDestinations';
 import { thresholdRule } from '../../../shared/monitoring/metricRules';
 import { scalar, type ValueRule } from '../../../shared/runtime/rules/core';
+import { ruleText } from '../../../shared/runtime/rules/messages';
 
 /** The all-models rows' model id: as `modelId`, the same as leaving it empty (it overrides a settings-file value). */
 export const ALL_MODEL_IDS = '*';
@@ -23,7 +24,7 @@ export const ALL_MODEL_IDS = '*';
  * (`models:/<name>/<version>`, DatabricksRegisterModel's modelUri output) is taken without its scheme.
  */
 export function modelIdRule(): ValueRule<string> {
-  return scalar('must be a model id value on one line, at most 512 characters, e.g. main.ml.churn_model/8 (a models:/ URI is accepted), or * for all models', (t) => {
+  return scalar(ruleText('ModelIdValue'), (t) => {
     const id = t.replace(/^models:\//i, '');
     return id.length > 0 && id.length <= 512 && !/[\r\n]/.test(id) ? id : undefined;
   });
@@ -221,7 +222,7 @@ export const INPUTS = defineTaskInputs(
       default: '',
       settings: { section: 'monitoring', kind: 'commaList', description: 'Up to 3 notification destinations (display names) told when a rule breaks.' },
       parameter: true,
-      rule: () => commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: 'destinations (the job notification limit)' }, uniqueBy: (n) => n.toLowerCase() }),
+      rule: () => commaListRule(textRule(), { max: { count: MAX_RUN_DESTINATIONS, noun: ruleText('DestinationsNoun') }, uniqueBy: (n) => n.toLowerCase() }),
       help: 'Comma list of up to 3 Databricks notification destinations by display name (Slack, Microsoft Teams, PagerDuty, webhook, e-mail list) told when a rule breaks. The message (the gate outcome and a link to this run) is delivered through the destinations by a one-time job run whose success notification goes to them; no webhook is called by the agent.',
       doc: {
         type: 'string (comma list)',

@@ -8,6 +8,7 @@ import { openTaskInputs, readTaskInputs, type CommonParameters } from '../../../
 import { directParameters, type ManifestParameters } from '../../../shared/runtime/inputManifest';
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { ALL_MODEL_IDS, INPUTS } from './inputs';
+import { ruleMessage } from '../../../shared/runtime/rules/messages';
 
 export interface RefreshMonitorsParameters extends ManifestParameters<typeof INPUTS.inputs> {
   common: CommonParameters;
@@ -21,22 +22,20 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
   const opened = openTaskInputs(INPUTS, taskInputs, vars);
   const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['tables', 'schemaName'], ({ tables, schemaName }) =>
-      tables.length === 0 && schemaName === undefined ? { input: 'tables', rule: 'set tables and/or schemaName' } : undefined,
+      tables.length === 0 && schemaName === undefined ? { input: 'tables', rule: ruleMessage('TablesOrSchema') } : undefined,
     ),
     when(['thresholds', 'warehouseId'], ({ thresholds, warehouseId }) =>
-      thresholds.length > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: 'is required by thresholds (the metric tables are read on a SQL warehouse)' } : undefined,
+      thresholds.length > 0 && warehouseId === undefined ? { input: 'warehouseId', rule: ruleMessage('ThresholdsNeedWarehouse') } : undefined,
     ),
     when(['evaluationWindows', 'violationWindows'], ({ evaluationWindows, violationWindows }) =>
-      violationWindows > evaluationWindows ? { input: 'violationWindows', rule: `must be at most evaluationWindows (${evaluationWindows})` } : undefined,
+      violationWindows > evaluationWindows ? { input: 'violationWindows', rule: ruleMessage('ViolationWindowsMax', evaluationWindows) } : undefined,
     ),
     when(['modelId', 'thresholds'], ({ modelId, thresholds }) =>
-      modelId !== undefined && modelId !== ALL_MODEL_IDS && thresholds.length === 0
-        ? { input: 'modelId', rule: 'needs thresholds (the slice is what the gate reads; without rules there is no gate)' }
-        : undefined,
+      modelId !== undefined && modelId !== ALL_MODEL_IDS && thresholds.length === 0 ? { input: 'modelId', rule: ruleMessage('ModelIdNeedsThresholds') } : undefined,
     ),
     when(['columns', 'excludeColumns'], ({ columns, excludeColumns }) => {
       const both = columns.find((c) => excludeColumns.includes(c));
-      return both === undefined ? undefined : { input: 'excludeColumns', rule: `"${both}" is also in columns` };
+      return both === undefined ? undefined : { input: 'excludeColumns', rule: ruleMessage('AlsoInColumns', both) };
     }),
   ]);
 

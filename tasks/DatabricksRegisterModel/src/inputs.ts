@@ -8,8 +8,9 @@ import { defineTaskInputs, settableBoolean } from '../../../shared/runtime/input
 import { aliasRule, artifactPathRule, metricKeyRule, runIdRule, ucNameRule, versionOrLatestRule } from '../../../shared/runtime/rules/databricks';
 import { choiceRule, integerRule, nonNegativeNumberRule, patternRule, textRule } from '../../../shared/runtime/rules/generic';
 import { commaListRule, keyValueLinesRule } from '../../../shared/runtime/rules/lists';
+import { ruleText } from '../../../shared/runtime/rules/messages';
 
-const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: 'must be letters, digits, _ . - / or spaces, at most 250 characters', maxLength: 250 };
+const TAG_KEY = { pattern: /^[A-Za-z0-9_.\-/ ]+$/, rule: ruleText('TagKey'), maxLength: 250 };
 
 export const INPUTS = defineTaskInputs(
   'DatabricksRegisterModel',
@@ -92,7 +93,7 @@ export const INPUTS = defineTaskInputs(
       group: 'source',
       visibleRule: 'registerFrom != existingVersion',
       settings: { section: 'registry', kind: 'text', description: 'Run mode, instead of a run: an MLflow 3 logged model id (m-…) registered directly.' },
-      rule: () => patternRule(/^m-[A-Za-z0-9]+$/, 'must be an MLflow logged model id: m- followed by letters and digits', 100),
+      rule: () => patternRule(/^m-[A-Za-z0-9]+$/, ruleText('LoggedModelId'), 100),
       help: 'Optional. An MLflow 3 logged model id, e.g. `m-0123456789abcdef0123456789abcdef`, registered directly (source `models:/<id>`, with its source run), instead of finding the model from **MLflow run ID** or **Experiment name** + **Artifact path**. Give either this or a run, not both.',
       doc: { rule: 'MLflow 3 logged model id `m-[A-Za-z0-9]+` (≤ 100 chars), registered directly; not together with `runId` / `experimentName`' },
     },

@@ -8,6 +8,7 @@ import { directParameters, type ManifestParameters } from '../../../shared/runti
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import type { KeyValue } from '../../../shared/runtime/rules/lists';
 import { INPUTS } from './inputs';
+import { ruleMessage } from '../../../shared/runtime/rules/messages';
 
 export type ModelSource =
   | {
@@ -46,29 +47,22 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
   const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['registerFrom', 'runId', 'experimentName', 'modelId'], ({ registerFrom, runId, experimentName, modelId }) => {
       if (registerFrom !== 'run') return undefined;
-      if (runId === undefined && experimentName === undefined && modelId === undefined)
-        return { input: 'runId', rule: 'registerFrom is run: set runId, experimentName or modelId' };
-      if (runId !== undefined && experimentName !== undefined) return { input: 'runId', rule: 'set runId or experimentName, not both' };
+      if (runId === undefined && experimentName === undefined && modelId === undefined) return { input: 'runId', rule: ruleMessage('RunSourceRequired') };
+      if (runId !== undefined && experimentName !== undefined) return { input: 'runId', rule: ruleMessage('RunIdOrExperiment') };
       if (modelId !== undefined && (runId !== undefined || experimentName !== undefined)) {
-        return { input: 'modelId', rule: 'names the logged model directly: set modelId, or runId/experimentName (+ artifactPath), not both' };
+        return { input: 'modelId', rule: ruleMessage('ModelIdDirect') };
       }
       return undefined;
     }),
     when(['registerFrom', 'runFilter', 'experimentName'], ({ registerFrom, runFilter, experimentName }) =>
-      registerFrom === 'run' && runFilter !== undefined && experimentName === undefined
-        ? { input: 'runFilter', rule: "applies only with experimentName (it filters that experiment's runs)" }
-        : undefined,
+      registerFrom === 'run' && runFilter !== undefined && experimentName === undefined ? { input: 'runFilter', rule: ruleMessage('RunFilterNeedsExperiment') } : undefined,
     ),
     when(['candidateAliases', 'promoteAliases'], ({ candidateAliases, promoteAliases }) => {
       const both = candidateAliases.find((alias) => promoteAliases.includes(alias));
-      return both === undefined
-        ? undefined
-        : { input: 'candidateAliases', rule: `"${both}" is also in promoteAliases; an alias is either set on every candidate or only on a winner` };
+      return both === undefined ? undefined : { input: 'candidateAliases', rule: ruleMessage('AliasInBothLists', both) };
     }),
     when(['compareMetric', 'candidateAliases', 'baselineAlias'], ({ compareMetric, candidateAliases, baselineAlias }) =>
-      compareMetric !== undefined && candidateAliases.includes(baselineAlias)
-        ? { input: 'candidateAliases', rule: `must not contain the baselineAlias "${baselineAlias}": the candidate would replace the version it is compared with` }
-        : undefined,
+      compareMetric !== undefined && candidateAliases.includes(baselineAlias) ? { input: 'candidateAliases', rule: ruleMessage('CandidateHasBaseline', baselineAlias) } : undefined,
     ),
   ]);
 

@@ -6,9 +6,10 @@
 import { defineTaskInputs } from '../../../shared/runtime/inputManifest';
 import { booleanRule, integerRule, patternRule, positiveIntegerRule, textRule } from '../../../shared/runtime/rules/generic';
 import { keyValueLinesRule } from '../../../shared/runtime/rules/lists';
+import { ruleText } from '../../../shared/runtime/rules/messages';
 
 /** Job parameter names as the Jobs UI accepts them. */
-const PARAMETER_KEY = { pattern: /^[A-Za-z0-9_.-]+$/, rule: 'must be letters, digits, _ . or -, at most 255 characters', maxLength: 255 };
+const PARAMETER_KEY = { pattern: /^[A-Za-z0-9_.-]+$/, rule: ruleText('JobParameterKey'), maxLength: 255 };
 /** Task keys: "alphanumeric, -, _ and ." (JobSettings docstring), at most 100. */
 const TASK_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
 
@@ -102,7 +103,7 @@ export const INPUTS = defineTaskInputs(
         description: 'Task key whose dbutils.notebook.exit value becomes notebookOutput (default: the only task, else the last to finish).',
       },
       parameter: true,
-      rule: () => patternRule(TASK_KEY, 'must be a task key: letters, digits, _ . or -, at most 100 characters', 100),
+      rule: () => patternRule(TASK_KEY, ruleText('TaskKey'), 100),
       help: "The task key whose `dbutils.notebook.exit` value becomes the `notebookOutput` output variable, e.g. `train`. Default: the job's only task, else the last task to finish. Settings file: `job.outputTask`.",
       doc: { default: '`<the only task>`, else the last to finish', rule: 'task key `[A-Za-z0-9_.-]{1,100}`; must be a task of the job' },
     },
@@ -111,7 +112,7 @@ export const INPUTS = defineTaskInputs(
       label: 'MLflow experiment',
       group: 'outputs',
       settings: { section: 'job', kind: 'text', description: 'MLflow experiment searched for the run tagged with this job run when the exit value names none.' },
-      rule: () => patternRule(/^\/\S.*$/, 'must be a workspace path starting with /, e.g. /Shared/churn-training', 4096),
+      rule: () => patternRule(/^\/\S.*$/, ruleText('SlashWorkspacePath'), 4096),
       help: 'Where to find the MLflow run of the training when the exit value names none: the newest run of this experiment tagged with this job run (`mlflow.databricks.jobRunID`) becomes `mlflowRunId`, e.g. `/Shared/mlops/churn-classifier`. Settings file: `job.experimentName`.',
       doc: { rule: 'workspace path starting with `/`' },
     },

@@ -7,6 +7,7 @@ import { directParameters, type ManifestParameters } from '../../../shared/runti
 import type { InputSource, VariableSource } from '../../../shared/runtime/inputs';
 import { pipelineStep, type PipelineStep } from './idempotency';
 import { INPUTS } from './inputs';
+import { ruleMessage } from '../../../shared/runtime/rules/messages';
 
 export type JobRef = { kind: 'id'; jobId: number } | { kind: 'name'; jobName: string };
 
@@ -23,8 +24,8 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
 
   const { common, values: v } = readTaskInputs(opened, (when) => [
     when(['jobId', 'jobName'], ({ jobId, jobName }) => {
-      if (jobId === undefined && jobName === undefined) return { input: 'jobId', rule: 'set jobId or jobName' };
-      if (jobId !== undefined && jobName !== undefined) return { input: 'jobId', rule: 'set only one of jobId and jobName' };
+      if (jobId === undefined && jobName === undefined) return { input: 'jobId', rule: ruleMessage('JobIdOrName') };
+      if (jobId !== undefined && jobName !== undefined) return { input: 'jobId', rule: ruleMessage('JobIdOrNameOnlyOne') };
       return undefined;
     }),
   ]);

@@ -18,6 +18,7 @@ import { buildParameters as deployServing } from '../../../tasks/DatabricksDeplo
 import { buildParameters as refreshMonitors } from '../../../tasks/DatabricksRefreshMonitors/src/parameters';
 import { buildParameters as runJob } from '../../../tasks/DatabricksRunJob/src/parameters';
 import { build, errorsOf, expectError, useTempDir, writeFile } from '../parameters/support';
+import { ruleText } from '../../../shared/runtime/rules/messages';
 
 const WORKSPACE = '    workspaceUrl: https://adb-1.2.azuredatabricks.net';
 
@@ -67,7 +68,7 @@ describe('typed settings-file values', () => {
   });
 
   describe('key: value mappings', () => {
-    const kv = keyValueLinesRule({ key: { pattern: /^.+$/s, rule: 'must not be empty', maxLength: 100 } });
+    const kv = keyValueLinesRule({ key: { pattern: /^.+$/s, rule: ruleText('NotEmpty'), maxLength: 100 } });
 
     it('keep a key with = whole (it is not split into key and value)', () => {
       assert.deepEqual(kv.parse({ 'a=b': 'c' }), [{ key: 'a=b', value: 'c' }]);

@@ -6,10 +6,15 @@
  * call passes as many arguments as its text has %s placeholders, and packaging merges each
  * task's catalog with the shared one without a key declared twice. The packaged task.json
  * `messages` and resources.resjson are checked in tests/package/vsix.test.ts.
+ *
+ * The input-validation sentences (shared/runtime/rules/messages.ts) are a third, shared catalog,
+ * shared/runtime/rules/messages.json, used through ruleMessage(key, ...args) (formatted now) and
+ * ruleText(key, ...args) (formatted when the rule is broken) anywhere in shared/ and tasks/: the
+ * same checks hold for it, and packaging merges it into every task.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../helpers/repo';
 import { TASK_NAMES } from './manifestFiles';
@@ -83,15 +88,15 @@ function splitArguments(args: string): string[] {
   return parts;
 }
 
-/** Every `message(…)` call of a file: the keys named in its first argument and how many arguments follow. */
-function calls(file: string): Call[] {
+/** Every `message(…)` call (or `fn(…)`) of a file: the keys named in its first argument and how many arguments follow. */
+function calls(file: string, fn = 'message'): Call[] {
   const text = readFileSync(file, 'utf8');
   const out: Call[] = [];
-  for (const m of text.matchAll(/(?<![.\w])message\(/g)) {
+  for (const m of text.matchAll(new RegExp(`(?<![.\\w])${fn}\\(`, 'g'))) {
     const before = text.slice(Math.max(0, m.index - 30), m.index);
     const lineStart = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index);
     if (/(function|const|let)\s+$/.test(before) || /^\s*(\*|\/\/|\/\*)|\/\//.test(lineStart)) continue; // a declaration, or a comment
-    const parts = splitArguments(argumentText(text, m.index + 'message'.length));
+    const parts = splitArguments(argumentText(text, m.index + fn.length));
     // Keys are PascalCase (checked below): other literals in the first argument are the values a key is chosen by.
     const keys = [...(parts[0] ?? '').matchAll(/'([A-Z][A-Za-z0-9]*)'/g)].map((k) => k[1]!);
     out.push({ file: relative(root, file), line: text.slice(0, m.index).split('\n').length, keys, args: parts.length - 1 });
@@ -111,6 +116,91 @@ function catalogOf(file: string): 'shared' | 'task' | undefined {
 /** `%s` placeholders; `%%` is a literal percent sign (util.format, which tl.loc uses too). */
 const placeholders = (text: string) => text.replace(/%%/g, '').split('%s').length - 1;
 const read = (path: string): Catalog => JSON.parse(readFileSync(join(root, path), 'utf8')) as Catalog;
+
+const RULES = 'shared/runtime/rules/messages.json';
+const RULES_MODULE = join(root, 'shared', 'runtime', 'rules', 'messages');
+/** The functions of the rule catalog (shared/runtime/rules/messages.ts) that take a key. */
+const RULE_FUNCTIONS = ['ruleMessage', 'ruleText'];
+
+/** Whether a file takes `fn` from the rule catalog's module. */
+function importsRuleFunction(file: string, fn: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  const from = new RegExp(`import \\{[^}]*\\b${fn}\\b[^}]*\\} from '([^']+)'`).exec(text)?.[1];
+  return from !== undefined && resolve(dirname(file), from) === RULES_MODULE;
+}
+
+/** Whether a file declares input rules or validation errors (it imports the rule machinery or its sentences). */
+function declaresRules(file: string): boolean {
+  return [...readFileSync(file, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].some((m) =>
+    [RULES_MODULE, join(root, 'shared', 'runtime', 'rules', 'core')].includes(resolve(dirname(file), m[1]!)),
+  );
+}
+
+describe('input-validation sentences (shared/runtime/rules/messages.json): one declaration each, all used, arguments for every %s', () => {
+  const catalog = read(RULES);
+  const files = [sources(join(root, 'shared')), ...TASK_NAMES.map((task) => sources(join(root, 'tasks', task, 'src')))].flat().filter((f) => f !== `${RULES_MODULE}.ts`);
+  const used = new Set<string>();
+  const ruleCalls = files.flatMap((file) => RULE_FUNCTIONS.flatMap((fn) => (importsRuleFunction(file, fn) ? calls(file, fn) : [])));
+
+  it('every ruleMessage / ruleText call names declared keys and passes one argument per %s', () => {
+    const problems: string[] = [];
+    for (const call of ruleCalls) {
+      const where = `${call.file}:${call.line}`;
+      if (call.keys.length === 0) problems.push(`${where}: the key is not a string literal`);
+      for (const key of call.keys) {
+        used.add(key);
+        if (!(key in catalog)) problems.push(`${where}: ${key} is not declared in ${RULES}`);
+        else if (placeholders(catalog[key]!) !== call.args) problems.push(`${where}: ${key} has ${placeholders(catalog[key]!)} %s, the call passes ${call.args} argument(s)`);
+      }
+    }
+    assert.deepEqual(problems, []);
+    // The rules, the input errors, the settings file, the cross-field rules and the custom-metrics file all use it.
+    for (const part of [
+      'rules/generic.ts',
+      'inputError.ts',
+      'config/load.ts',
+      'commonParameters.ts',
+      'metricRules.ts',
+      'customMetrics.ts',
+      'DatabricksDeployServing/src/parameters.ts',
+    ]) {
+      assert.ok(
+        ruleCalls.some((c) => c.file.endsWith(part)),
+        part,
+      );
+    }
+  });
+
+  it('every declared sentence is used somewhere', () => {
+    assert.deepEqual(
+      Object.keys(catalog).filter((key) => !used.has(key)),
+      [],
+      `${RULES}: declared but never used`,
+    );
+  });
+
+  it('keys are PascalCase names and texts are non-empty single-line strings with %s placeholders only', () => {
+    for (const [key, text] of Object.entries(catalog)) {
+      assert.match(key, /^[A-Z][A-Za-z0-9]*$/, key);
+      assert.ok(typeof text === 'string' && text.trim() !== '' && !/[\r\n]/.test(text), key);
+      assert.doesNotMatch(text.replace(/%%/g, ''), /%(?!s)/, `${key} uses a placeholder other than %s (a percent sign is %%)`);
+      if (text.includes('%%')) assert.ok(placeholders(text) > 0, `${key} has %% but no %s`);
+    }
+  });
+
+  it('no rule sentence is left as a literal where a rule is declared (fail, scalar, patternRule, zod error options, cross-field rules)', () => {
+    const literal = /\b(?:fail|scalar|patternRule)\(\s*['"`]|\b(?:error|message): ['"`][^'"`]|\brule: ['"`](?:is|must|set|needs|applies|cannot)\b/;
+    const problems = files.filter(declaresRules).flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, at: `${relative(root, file)}:${i + 1}` }))
+        .filter(({ line }) => literal.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line) && !line.includes('doc: {'))
+        .map(({ at, line }) => `${at}: ${line.trim()}`),
+    );
+    assert.deepEqual(problems, []);
+    assert.ok(files.filter(declaresRules).length >= 15, 'the files declaring rules are found');
+  });
+});
 
 describe('printed messages: one declaration each, all used, arguments for every %s', () => {
   const shared = read('shared/runtime/messages.json');
@@ -172,25 +262,42 @@ describe('printed messages: one declaration each, all used, arguments for every 
       l = (await import(pathToFileURL(join(root, 'scripts', 'localize.mjs')).href)) as typeof LocalizeModule;
     });
 
-    it("each task's packaged messages are the shared ones and its own, no key declared twice", () => {
+    it('the shared catalogs are the printed messages and the input-validation sentences', () => {
+      assert.deepEqual(l.SHARED_CATALOGS, ['shared/runtime/messages.json', RULES]);
+      assert.deepEqual(l.sharedMessages(), { 'shared/runtime/messages.json': shared, [RULES]: read(RULES) });
+    });
+
+    it("each task's packaged messages are every shared catalog and its own, no key declared twice", () => {
+      const rules = read(RULES);
+      for (const key of Object.keys(rules)) assert.ok(!(key in shared), `${key} is in both shared catalogs`);
       for (const task of TASK_NAMES) {
         const json = JSON.parse(readFileSync(join(root, 'tasks', task, 'task.json'), 'utf8')) as { messages?: Catalog };
-        const merged = l.taskMessages(task, json.messages, shared);
-        assert.deepEqual(merged, { ...shared, ...read(`tasks/${task}/messages.json`) }, task);
-        for (const key of Object.keys(read(`tasks/${task}/messages.json`))) assert.ok(!(key in shared), `${task}: ${key} is also a shared message`);
+        const merged = l.taskMessages(task, json.messages);
+        assert.deepEqual(merged, { ...shared, ...rules, ...read(`tasks/${task}/messages.json`) }, task);
+        for (const key of Object.keys(read(`tasks/${task}/messages.json`))) assert.ok(!(key in shared) && !(key in rules), `${task}: ${key} is also a shared message`);
       }
     });
 
-    it('refuses a key declared twice, naming both places', () => {
+    it('refuses a key declared twice across all catalogs, naming both places', () => {
       const task = TASK_NAMES[0];
       const own = Object.keys(read(`tasks/${task}/messages.json`))[0]!;
+      const catalogs = l.sharedMessages();
       assert.throws(
-        () => l.taskMessages(task, undefined, { [own]: 'x' }),
+        () => l.taskMessages(task, undefined, { 'shared/runtime/messages.json': { [own]: 'x' } }),
         new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/messages\\.json declares`),
       );
       assert.throws(
-        () => l.taskMessages(task, { JobTimeoutWarning: 'x' }, shared),
+        () => l.taskMessages(task, { JobTimeoutWarning: 'x' }, catalogs),
         /shared\/runtime\/messages\.json declares message JobTimeoutWarning, which tasks\/.*\/task\.json declares/,
+      );
+      // A rule sentence declared again: in the task's own catalog, or in the other shared catalog.
+      assert.throws(
+        () => l.taskMessages(task, undefined, { ...catalogs, [RULES]: { ...catalogs[RULES], [own]: 'x' } }),
+        new RegExp(`tasks/${task}/messages\\.json declares message ${own}, which shared/runtime/rules/messages\\.json declares`),
+      );
+      assert.throws(
+        () => l.taskMessages(task, undefined, { ...catalogs, 'shared/runtime/messages.json': { ...shared, Required: 'x' } }),
+        /shared\/runtime\/rules\/messages\.json declares message Required, which shared\/runtime\/messages\.json declares/,
       );
     });
   });
