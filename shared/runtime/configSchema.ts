@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { COMPARISON_OPS } from '../monitoring/choices';
 import { BLOCK_FIELDS, SECTIONS } from './settingsFields.generated';
+import { ruleMessage } from './rules/messages';
 
 export const TASK_NAMES = ['DatabricksRegisterModel', 'DatabricksDeployServing', 'DatabricksCreateMonitor', 'DatabricksRefreshMonitors', 'DatabricksRunJob'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
@@ -79,50 +80,50 @@ const SECTION_DESCRIPTIONS: Readonly<Record<SectionName, string>> = {
 const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
 
 function oneOf(values: readonly string[]) {
-  return z.enum(values as [string, ...string[]], { error: `must be one of ${values.join(', ')}` });
+  return z.enum(values as [string, ...string[]], { error: () => ruleMessage('OneOf', values.join(', ')) });
 }
 
-const lineItem = () => z.string({ error: 'must be a string' }).regex(ONE_LINE, { error: 'list elements must be non-empty single lines' });
-const stringOrList = (item: z.ZodType) => z.union([z.string(), z.array(item)], { error: 'must be a string or a list of strings' });
+const lineItem = () => z.string({ error: () => ruleMessage('MustBeString') }).regex(ONE_LINE, { error: () => ruleMessage('SettingsListElement') });
+const stringOrList = (item: z.ZodType) => z.union([z.string(), z.array(item)], { error: () => ruleMessage('StringOrStringList') });
 
-const scalarValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
+const scalarValue = z.union([z.string(), z.number(), z.boolean()], { error: () => ruleMessage('SettingsScalar') });
 
 const ruleObject = {
-  metric: z.string({ error: 'must be a metric name' }).meta({ description: 'Metric, e.g. population_stability_index or ks_test.pvalue.' }),
+  metric: z.string({ error: () => ruleMessage('MetricName') }).meta({ description: 'Metric, e.g. population_stability_index or ks_test.pvalue.' }),
   op: oneOf(COMPARISON_OPS),
-  threshold: z.number({ error: 'must be a number' }),
+  threshold: z.number({ error: () => ruleMessage('SettingsNumber') }),
 };
 
 function valueSchema(spec: FieldSpec): z.ZodType {
   switch (spec.kind) {
     case 'text':
-      return spec.values ? oneOf(spec.values) : z.string({ error: 'must be a string' });
+      return spec.values ? oneOf(spec.values) : z.string({ error: () => ruleMessage('MustBeString') });
     case 'integer':
-      return z.int({ error: 'must be an integer' });
+      return z.int({ error: () => ruleMessage('SettingsInteger') });
     case 'number':
-      return z.number({ error: 'must be a number' });
+      return z.number({ error: () => ruleMessage('SettingsNumber') });
     case 'boolean':
-      return z.boolean({ error: 'must be true or false' });
+      return z.boolean({ error: () => ruleMessage('MustBeBoolean') });
     case 'version':
-      return z.union([z.int(), z.string()], { error: 'must be a version number or "latest"' });
+      return z.union([z.int(), z.string()], { error: () => ruleMessage('SettingsVersion') });
     case 'commaList':
       return stringOrList(spec.values ? oneOf(spec.values) : lineItem());
     case 'lines':
       return stringOrList(lineItem());
     case 'keyValue':
       return z.union([z.record(z.string(), scalarValue), z.array(lineItem()), z.string()], {
-        error: 'must be a mapping of key: value, a list of "key=value" strings, or key=value lines',
+        error: () => ruleMessage('SettingsKeyValue'),
       });
     case 'driftAlerts':
       return stringOrList(
         z.union([lineItem(), z.strictObject({ ...ruleObject, emails: stringOrList(z.string()) })], {
-          error: 'each alert must be a rule string or a mapping {metric, op, threshold, emails}',
+          error: () => ruleMessage('SettingsAlertElement'),
         }),
       );
     case 'thresholds':
-      return stringOrList(z.union([lineItem(), z.strictObject(ruleObject)], { error: 'each threshold must be a rule string or a mapping {metric, op, threshold}' }));
+      return stringOrList(z.union([lineItem(), z.strictObject(ruleObject)], { error: () => ruleMessage('SettingsThresholdElement') }));
     case 'json':
-      return z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be JSON text, a file path, or a mapping' });
+      return z.union([z.string(), z.record(z.string(), z.unknown())], { error: () => ruleMessage('JsonTextFileOrMapping') });
   }
 }
 
@@ -145,11 +146,14 @@ function buildConfigFileSchema(fields: SettingsFields) {
         ...Object.fromEntries(
           SECTION_NAMES.map((name) => [
             name,
-            z.strictObject(objectOf(fields.sections[name]), { error: 'must be a mapping' }).optional().meta({ description: SECTION_DESCRIPTIONS[name] }),
+            z
+              .strictObject(objectOf(fields.sections[name]), { error: () => ruleMessage('SettingsMapping') })
+              .optional()
+              .meta({ description: SECTION_DESCRIPTIONS[name] }),
           ]),
         ),
       },
-      { error: 'must be a mapping of settings (write {} for an empty block)' },
+      { error: () => ruleMessage('SettingsBlock') },
     )
     .meta({ id: 'environmentBlock', description: 'Settings of one environment, under the task input names.' });
 
@@ -158,13 +162,13 @@ function buildConfigFileSchema(fields: SettingsFields) {
       {
         defaults: blockSchema.optional().meta({ description: 'Settings shared by every environment; an environment overrides them key by key.' }),
         environments: z
-          .record(z.string().regex(ENVIRONMENT_NAME, { error: 'environment names must be letters, digits, _ or -' }), blockSchema, {
-            error: (issue) => (issue.input === undefined ? 'is required: a mapping of environment name to settings' : 'must be a mapping of environment name to settings'),
+          .record(z.string().regex(ENVIRONMENT_NAME, { error: () => ruleMessage('SettingsEnvironmentName') }), blockSchema, {
+            error: (issue) => ruleMessage(issue.input === undefined ? 'SettingsEnvironmentsRequired' : 'SettingsEnvironmentsMapping'),
           })
-          .refine((environments) => Object.keys(environments).length > 0, { error: 'must define at least one environment' })
+          .refine((environments) => Object.keys(environments).length > 0, { error: () => ruleMessage('SettingsEnvironmentsEmpty') })
           .meta({ description: 'One block per environment (e.g. dev, aut, prod), chosen with the task input environment.', minProperties: 1 }),
       },
-      { error: 'must be a mapping with environments (and optionally defaults)' },
+      { error: () => ruleMessage('SettingsFile') },
     )
     .meta({
       title: 'Databricks MLOps for Azure Pipelines settings',

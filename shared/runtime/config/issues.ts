@@ -77,7 +77,7 @@ function schemaError(issue: FlatIssue, where: Locator): InputError {
   const source = where.locate(issue.path, issue.aboutKey);
   if (isUnknownKey(issue)) return new InputError({ input: 'configFile', rule: unknownKeyRule(issue.path), source });
   const input = issue.aboutKey ? 'configFile' : inputForPath(issue.path);
-  const rule = isMissing(issue) && !issue.message.startsWith('is required') ? ruleMessage('Required') : issue.message;
+  const rule = isMissing(issue) && !issue.message.startsWith(ruleMessage('Required')) ? ruleMessage('Required') : issue.message;
   const value = typeof issue.input === 'string' || typeof issue.input === 'number' || typeof issue.input === 'boolean' ? String(issue.input) : undefined;
   return new InputError({ input, rule, source, value });
 }
