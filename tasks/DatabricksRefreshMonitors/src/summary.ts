@@ -8,6 +8,7 @@ import type { SummaryParts } from '../../../shared/runtime/report';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { isDataQuality } from './gate/verdict';
 import type { RefreshPlan } from './operations';
+import { message } from './messages';
 
 /** Columns listed per table; the rest are counted. */
 const MAX_COLUMNS = 25;
@@ -34,7 +35,7 @@ export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> 
       report.verdict,
       report.tables.flatMap((t) => t.columns),
     )} — ${result}`,
-  dryRunDetail: 'no refresh was started; the gate ran on the metrics as they are',
+  dryRunDetail: () => message('DryRunDetailGate'),
   body: (s, outcome, plan) => summaryBody(s, outcome.report, plan),
 };
 

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../helpers/repo';
 import { TASK_NAMES } from './manifestFiles';
@@ -96,6 +96,16 @@ function calls(file: string): Call[] {
     const keys = [...(parts[0] ?? '').matchAll(/'([A-Z][A-Za-z0-9]*)'/g)].map((k) => k[1]!);
     out.push({ file: relative(root, file), line: text.slice(0, m.index).split('\n').length, keys, args: parts.length - 1 });
   }
+  // The Node-version guard's own lookup (shared/runtime/nodeVersion.ts, no tl.loc in the banner):
+  // guardMessage('Key', Key, strings, [args]), the English being the catalog's text of that key.
+  for (const m of text.matchAll(/(?<![.\w])guardMessage\(/g)) {
+    if (/function\s+$/.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    const parts = splitArguments(argumentText(text, m.index + 'guardMessage'.length)).map((p) => p.trim());
+    const key = /^'([A-Z][A-Za-z0-9]*)'$/.exec(parts[0] ?? '')?.[1];
+    const list = parts[3] ?? '';
+    const args = list.startsWith('[') && list.endsWith(']') ? splitArguments(list.slice(1, -1)).length : -1;
+    out.push({ file: relative(root, file), line: text.slice(0, m.index).split('\n').length, keys: key && parts[1] === key ? [key] : [], args });
+  }
   return out;
 }
 
@@ -103,8 +113,9 @@ function calls(file: string): Call[] {
 function catalogOf(file: string): 'shared' | 'task' | undefined {
   const text = readFileSync(file, 'utf8');
   const from = /import \{[^}]*\bmessage\b[^}]*\} from '([^']+)'/.exec(text)?.[1];
-  if (from === undefined) return file.endsWith(join('shared', 'runtime', 'messages.ts')) ? 'shared' : undefined;
-  if (from.endsWith('shared/runtime/messages') || (from === './messages' && file.includes(join('shared', 'runtime')))) return 'shared';
+  // messages.ts itself, and the Node guard (nodeVersion.ts), which imports its texts from the JSON.
+  if (from === undefined) return dirname(file) === join(root, 'shared', 'runtime') && /from '\.\/messages\.json'/.test(text) ? 'shared' : undefined;
+  if (from.startsWith('.') && join(dirname(file), from) === join(root, 'shared', 'runtime', 'messages')) return 'shared';
   return /^(\.\.?\/)+messages$/.test(from) ? 'task' : undefined;
 }
 
