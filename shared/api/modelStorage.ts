@@ -17,6 +17,7 @@ import type { DatabricksClient } from '../client/databricksClient';
 import { CancelledError, DatabricksApiError } from '../client/errors';
 import { dfsFileUrl, type StorageClient } from '../client/storage';
 import { createDownloadUrl, downloadFile, modelVersionFilePath } from './files';
+import { message } from '../runtime/messages';
 import { generateTemporaryCredentials, getModelVersion, isModelsArtifactRepositoryEnabled, type StorageMode } from './unityCatalogModels';
 
 export const FLAG_OVERRIDE_VARIABLE = 'MLFLOW_USE_DATABRICKS_SDK_MODEL_ARTIFACTS_REPO_FOR_UC';
@@ -66,11 +67,10 @@ export function credentialRoute(mode: StorageMode | undefined): ModelStorageRout
   return mode === 'DEFAULT_STORAGE' ? 'presigned' : 'adlsSas';
 }
 
-export const ROUTE_TEXT: Record<ModelStorageRoute, string> = {
-  filesApi: 'the Files API',
-  adlsSas: 'the storage location with a temporary SAS (customer-hosted ADLS Gen2)',
-  presigned: 'presigned URLs (default storage)',
-};
+/** How a route is named in the log and the summary (a localizable message, looked up at use). */
+export function routeText(route: ModelStorageRoute): string {
+  return message(route === 'filesApi' ? 'RouteFilesApi' : route === 'adlsSas' ? 'RouteAdlsSas' : 'RoutePresigned');
+}
 
 export interface ModelFileReadDeps {
   client: DatabricksClient;
