@@ -446,7 +446,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
       onStatus: (status) => {
         if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
       },
-      onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
+      onProgress: (percent, status) => ctx.log.progress(percent, message('MonitorProgress', table, status)),
       describeTimeout: () => message('MonitorNotActive', table, Math.round(timeoutMs / 60_000), latest?.status ?? 'unknown'),
     }),
   );

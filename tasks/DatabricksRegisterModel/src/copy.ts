@@ -100,7 +100,7 @@ export async function copyModelFiles(
     }
     doneBytes += file.size;
     doneFiles++;
-    deps.log.progress(totalBytes > 0 ? (doneBytes / totalBytes) * 100 : (doneFiles / files.length) * 100, `Copied ${doneFiles}/${files.length} files`);
+    deps.log.progress(totalBytes > 0 ? (doneBytes / totalBytes) * 100 : (doneFiles / files.length) * 100, message('CopyProgress', doneFiles, files.length));
   };
 
   // After a failure no further file is started (the version will not be finalized anyway).

@@ -311,11 +311,7 @@ async function applyAliases(deps: RegisterDeps, modelName: string, version: numb
       await setAlias(deps.client, modelName, move.alias, version);
     } catch (error) {
       if (error instanceof DatabricksApiError && (error.errorCode === 'PERMISSION_DENIED' || error.statusCode === 403)) {
-        throw new Error(
-          `Setting alias "${move.alias}" of ${modelName} to version ${version} was refused (${error.errorCode}: ${error.serviceMessage}). ` +
-            `Alias changes need ownership of the registered model: make the pipeline's service principal (or a group it is in) the owner of ${modelName}; ` +
-            'USE/EXECUTE or CREATE MODEL VERSION privileges are not enough.',
-        );
+        throw new Error(message('AliasRefused', move.alias, modelName, version, error.errorCode, error.serviceMessage, modelName));
       }
       throw error;
     }

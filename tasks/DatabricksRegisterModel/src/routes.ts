@@ -59,9 +59,6 @@ export function refuseUnfitFiles(plan: RoutePlan, files: readonly ArtifactFile[]
   const size = `${big.relativePath} (${formatBytes(big.size)})`;
   // The Files API takes any size (multipart); the ADLS route appends blocks.
   if (plan.route === 'presigned') {
-    throw new Error(
-      `${size} is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take; this model's storage is DEFAULT_STORAGE, written only through presigned URLs while the Files API route for models is disabled. ` +
-        'Ask the workspace admin to enable the Files API for models, or make the file smaller. Nothing was created.',
-    );
+    throw new Error(message('FileTooLargeForPresigned', size, formatBytes(SINGLE_PUT_LIMIT)));
   }
 }
