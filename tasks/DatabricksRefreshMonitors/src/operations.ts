@@ -260,7 +260,7 @@ function change(r: RefreshOutcome): ChangeEntry {
   const waits = r.refreshId !== undefined;
   return {
     action: waits ? 'noop' : 'create',
-    resource: `refresh of the monitor of ${r.table}`,
+    resource: message('PlanRefreshOf', r.table),
     fields: waits ? [{ path: 'refresh_id', before: r.refreshId, after: r.refreshId }] : undefined,
   };
 }

@@ -53,14 +53,16 @@ export function summaryBody(s: SummaryBuilder, report: RegistrationReportData, p
         : message('SummaryCopied', report.filesCopied, bytes),
     );
   }
-  const aliasChanges = (report.changes ?? []).filter((c) => c.resource.startsWith('alias '));
+  // The alias changes are the entries named as the plan's alias moves are (operations.ts aliasChange).
+  const aliasNames = new Map(plan.registration.aliases.map((m) => [message('PlanAlias', m.alias), m.alias]));
+  const aliasChanges = (report.changes ?? []).filter((c) => aliasNames.has(c.resource));
   if (aliasChanges.length > 0) {
     s.heading(message(dryRun ? 'SummaryAliasesToMove' : 'SummaryAliasesMoved'), 3);
     s.table(
       [message('SummaryColumnAlias'), message('SummaryColumnFrom'), message('SummaryColumnTo')],
       aliasChanges.map((c) => {
         const f = c.fields?.[0];
-        return [escapeMd(c.resource.slice('alias '.length)), f?.before === undefined ? '—' : String(f.before), String(f?.after)];
+        return [escapeMd(aliasNames.get(c.resource)!), f?.before === undefined ? '—' : String(f.before), String(f?.after)];
       }),
     );
   }
