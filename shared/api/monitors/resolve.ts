@@ -10,6 +10,7 @@ import { isDataQualityUnavailable } from './answers';
 import { DataQualityMonitorApi } from './dataQuality';
 import { LegacyMonitorApi } from './legacy';
 import type { MonitorApi, MonitorApiPreference } from './model';
+import { message } from '../../runtime/messages';
 
 export interface ResolvedMonitorApi {
   api: MonitorApi;
@@ -53,6 +54,6 @@ export async function resolveMonitorApi(client: DatabricksClient, preference: Mo
     const answer = `GET ${route} (${probe.table}) answered ${e.statusCode} ${e.errorCode}`;
     if (isDataQualityUnavailable(e)) return { api: new LegacyMonitorApi(client), fallbackReason: `the data quality API is not available here (${e.errorCode})`, decidedBy: answer };
     if (isNotFound(e) && /monitor/i.test(e.serviceMessage)) return { api: v1, decidedBy: `${answer} about the monitor` };
-    throw new MonitorApiProbeError(`Cannot tell whether the data quality monitor API is available: ${answer}: ${e.serviceMessage}. Set monitorApi to dataQuality or legacy.`);
+    throw new MonitorApiProbeError(message('MonitorApiUndecided', answer, e.serviceMessage));
   }
 }
