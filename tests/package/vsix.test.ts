@@ -184,6 +184,9 @@ describe('the packaged .vsix', function () {
           'loc.messages.ConnectedAsConnectionPrincipal': 'Verbunden mit %s als Prinzipal der Dienstverbindung (%s).',
           'loc.messages.SummaryHeadingJob': 'Databricks-Job `%s`',
           'loc.messages.DryRunSentence': '**Planmodus (dryRun):** nichts wurde geschrieben.',
+          // The Node guard reads it itself, before task-lib is loaded (shared/runtime/nodeVersion.ts).
+          'loc.messages.NodeVersionTooOld': 'Diese Aufgabe braucht Node.js %s oder neuer, aber der Agent%s startete sie mit Node.js %s.',
+          'loc.messages.NodeVersionAgent': ' (Agent %s)',
         }),
       );
     });
@@ -197,6 +200,30 @@ describe('the packaged .vsix', function () {
       const english = await suite.run(inputs, { entry: join(taskDir, 'index.js') });
       assert.equal(english.resultMessage, `Plan mode (dryRun): would run job churn training (${job.job_id}) with 1 task(s) and 0 parameter(s); nothing was started.`);
       assert.doesNotMatch(german.stdout + english.stdout, /Can't find loc string|Resource file haven't been set/);
+    });
+
+    it("the Node guard of the banner fails the step in the culture's words on an old Node, in English by default", () => {
+      const preload = join(root, 'out', 'tests', 'helpers', 'oldNodePreload.js');
+      const start = (culture?: string) =>
+        spawnSync(process.execPath, [join(taskDir, 'index.js')], {
+          cwd: taskDir,
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_OPTIONS: `--require ${JSON.stringify(preload)}`,
+            OLD_NODE_VERSION: '16.20.2',
+            AGENT_VERSION: '4.252.0',
+            ...(culture ? { SYSTEM_CULTURE: culture } : {}),
+          },
+          encoding: 'utf8',
+        });
+      const german = start('de-DE');
+      assert.equal(german.status, 1, german.stdout + german.stderr);
+      assert.match(
+        german.stdout,
+        /^##vso\[task\.complete result=Failed;done=true;\]Diese Aufgabe braucht Node\.js 20 oder neuer, aber der Agent \(Agent 4\.252\.0\) startete sie mit Node\.js 16\.20\.2\.$/m,
+      );
+      const english = start();
+      assert.match(english.stdout, /\]This task needs Node\.js 20 or later, but the agent \(agent 4\.252\.0\) started it on Node\.js 16\.20\.2\. /);
     });
 
     it("prints the shared runtime's lines and writes the summary in the culture's words, and in English by default", async () => {
