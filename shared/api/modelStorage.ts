@@ -37,19 +37,19 @@ export interface FlagDecision {
 export async function modelsArtifactRepositoryFlag(client: DatabricksClient, env: NodeJS.ProcessEnv = process.env): Promise<FlagDecision> {
   const override = parseOverride(env[FLAG_OVERRIDE_VARIABLE]);
   if (override !== undefined) {
-    return { enabled: override, source: 'override', reason: `${FLAG_OVERRIDE_VARIABLE}=${String(override)} overrides the workspace's flag` };
+    return { enabled: override, source: 'override', reason: message('FlagOverridden', `${FLAG_OVERRIDE_VARIABLE}=${String(override)}`) };
   }
   try {
     const enabled = await isModelsArtifactRepositoryEnabled(client);
-    return { enabled, source: 'service', reason: `the workspace's models artifact repository flag is ${String(enabled)}` };
+    return { enabled, source: 'service', reason: message('FlagFromWorkspace', String(enabled)) };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const what = error instanceof DatabricksApiError ? `${error.errorCode} (HTTP ${error.statusCode})` : (error as Error).message;
     return {
       enabled: false,
       source: 'error',
-      reason: `the flag RPC failed with ${what}, which MLflow treats as false`,
-      warning: `Failed to confirm whether the Files API takes model files in this workspace (${what}); falling back to temporary credentials, as MLflow does.`,
+      reason: message('FlagRpcFailed', what),
+      warning: message('FlagRpcFailedWarning', what),
     };
   }
 }

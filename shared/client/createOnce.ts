@@ -39,7 +39,7 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
         lost = true;
         const found = await options.find();
         if (found !== undefined) {
-          options.onRecovered?.(`The answer to the create of ${options.what} was lost (${(e as Error).message}); it exists, so it was not created again.`);
+          options.onRecovered?.(message('CreateOnceAnswerLost', options.what, (e as Error).message));
           return found;
         }
         continue;
@@ -47,10 +47,10 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
       if (lost && isAlreadyExists(e)) {
         const found = await options.find();
         if (found !== undefined && options.matches(found)) {
-          options.onRecovered?.(message('CreateRecovered', options.what));
+          options.onRecovered?.(message('CreateOnceResent', options.what));
           return found;
         }
-        throw new Error(message('CreateConflict', options.what, (e as Error).message));
+        throw new Error(message('CreateOnceConflict', options.what, (e as Error).message));
       }
       throw e;
     }

@@ -250,9 +250,9 @@ export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promis
 // Reads and planning
 
 function describeApiChoice(preference: MonitorApiPreference, kind: MonitorApiKind, fallbackReason: string | undefined): string {
-  const name = kind === 'dataQuality' ? 'data quality API (/api/data-quality/v1/monitors)' : 'legacy quality monitors API (/api/2.1/unity-catalog/tables/…/monitor)';
-  if (preference !== 'auto') return `${name}, as monitorApi asks`;
-  return fallbackReason ? `${name}, because ${fallbackReason}` : `${name}, available in this workspace`;
+  const name = message(kind === 'dataQuality' ? 'ApiChoiceDataQuality' : 'ApiChoiceLegacy');
+  if (preference !== 'auto') return message('ApiChoiceAsAsked', name);
+  return fallbackReason ? message('ApiChoiceBecause', name, fallbackReason) : message('ApiChoiceAvailable', name);
 }
 
 async function requireSchema(client: DatabricksClient, schema: string): Promise<void> {
