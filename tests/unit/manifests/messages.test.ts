@@ -8,6 +8,7 @@
  * `messages` and resources.resjson are checked in tests/package/vsix.test.ts.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -175,6 +176,26 @@ describe('printed messages: one declaration each, all used, arguments for every 
         if (text.includes('%%')) assert.ok(placeholders(text) > 0, `${scope.name}: ${key} has %% but no %s`);
       }
     }
+  });
+
+  it('no message is looked up while a module loads (in the bundle that runs before useTaskStrings: it would print English)', () => {
+    // A fresh process loads every compiled module of shared/ and the tasks (not the entries, which run the task)
+    // with util.format watched: messages.ts formats every message through it outside the packaged layout.
+    const script = `
+      const util = require('node:util'); const format = util.format; const hits = []; let loading = true;
+      util.format = function (...a) { if (loading && new Error().stack.includes('messages.js')) hits.push(String(a[0]).slice(0, 80)); return format.apply(this, a); };
+      const { readdirSync, statSync } = require('node:fs'); const { join } = require('node:path');
+      const walk = (d) => readdirSync(d).flatMap((n) => { const p = join(d, n); return statSync(p).isDirectory() ? walk(p) : p.endsWith('.js') && !p.endsWith('index.js') && !p.endsWith('nodeGuardEntry.js') ? [p] : []; });
+      const out = process.argv[1];
+      const files = [...walk(join(out, 'shared')), ...readdirSync(join(out, 'tasks')).flatMap((t) => walk(join(out, 'tasks', t, 'src')))];
+      for (const f of files) require(f);
+      loading = false;
+      process.stdout.write(JSON.stringify({ modules: files.length, hits }));`;
+    const child = spawnSync(process.execPath, ['-e', script, join(root, 'out')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    assert.equal(child.status, 0, child.stderr);
+    const { modules, hits } = JSON.parse(child.stdout.slice(child.stdout.lastIndexOf('{"modules"'))) as { modules: number; hits: string[] };
+    assert.ok(modules > 100, `${modules} modules loaded`);
+    assert.deepEqual(hits, []);
   });
 
   describe('packaging merges the catalogs (scripts/localize.mjs taskMessages)', () => {
