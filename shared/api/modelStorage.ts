@@ -17,6 +17,7 @@ import type { DatabricksClient } from '../client/databricksClient';
 import { CancelledError, DatabricksApiError } from '../client/errors';
 import { dfsFileUrl, type StorageClient } from '../client/storage';
 import { createDownloadUrl, downloadFile, modelVersionFilePath } from './files';
+import { message } from '../runtime/messages';
 import { generateTemporaryCredentials, getModelVersion, isModelsArtifactRepositoryEnabled, type StorageMode } from './unityCatalogModels';
 
 export const FLAG_OVERRIDE_VARIABLE = 'MLFLOW_USE_DATABRICKS_SDK_MODEL_ARTIFACTS_REPO_FOR_UC';
@@ -36,19 +37,19 @@ export interface FlagDecision {
 export async function modelsArtifactRepositoryFlag(client: DatabricksClient, env: NodeJS.ProcessEnv = process.env): Promise<FlagDecision> {
   const override = parseOverride(env[FLAG_OVERRIDE_VARIABLE]);
   if (override !== undefined) {
-    return { enabled: override, source: 'override', reason: `${FLAG_OVERRIDE_VARIABLE}=${String(override)} overrides the workspace's flag` };
+    return { enabled: override, source: 'override', reason: message('FlagOverridden', `${FLAG_OVERRIDE_VARIABLE}=${String(override)}`) };
   }
   try {
     const enabled = await isModelsArtifactRepositoryEnabled(client);
-    return { enabled, source: 'service', reason: `the workspace's models artifact repository flag is ${String(enabled)}` };
+    return { enabled, source: 'service', reason: message('FlagFromWorkspace', String(enabled)) };
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     const what = error instanceof DatabricksApiError ? `${error.errorCode} (HTTP ${error.statusCode})` : (error as Error).message;
     return {
       enabled: false,
       source: 'error',
-      reason: `the flag RPC failed with ${what}, which MLflow treats as false`,
-      warning: `Failed to confirm whether the Files API takes model files in this workspace (${what}); falling back to temporary credentials, as MLflow does.`,
+      reason: message('FlagRpcFailed', what),
+      warning: message('FlagRpcFailedWarning', what),
     };
   }
 }
@@ -66,11 +67,10 @@ export function credentialRoute(mode: StorageMode | undefined): ModelStorageRout
   return mode === 'DEFAULT_STORAGE' ? 'presigned' : 'adlsSas';
 }
 
-export const ROUTE_TEXT: Record<ModelStorageRoute, string> = {
-  filesApi: 'the Files API',
-  adlsSas: 'the storage location with a temporary SAS (customer-hosted ADLS Gen2)',
-  presigned: 'presigned URLs (default storage)',
-};
+/** How a route is named in the log and the summary (a localizable message, looked up at use). */
+export function routeText(route: ModelStorageRoute): string {
+  return message(route === 'filesApi' ? 'RouteFilesApi' : route === 'adlsSas' ? 'RouteAdlsSas' : 'RoutePresigned');
+}
 
 export interface ModelFileReadDeps {
   client: DatabricksClient;

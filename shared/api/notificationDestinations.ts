@@ -8,6 +8,7 @@
 import type { jobs, settings } from '@databricks/sdk-experimental';
 import type { DatabricksClient } from '../client/databricksClient';
 import { collect, paginate } from '../client/paginate';
+import { message } from '../runtime/messages';
 
 export type NotificationDestination = Required<Pick<settings.ListNotificationDestinationsResult, 'id' | 'display_name'>> &
   Pick<settings.ListNotificationDestinationsResult, 'destination_type'>;
@@ -35,17 +36,12 @@ export async function resolveDestinations(client: DatabricksClient, names: reado
   if (wanted.length === 0) return out;
   const all = await listNotificationDestinations(client);
   const available = () =>
-    all.length
-      ? all.map((d) => `"${d.display_name}" (${d.destination_type ?? 'unknown type'})`).join(', ')
-      : 'none (a workspace admin creates them under Settings → Notifications)';
+    all.length ? all.map((d) => `"${d.display_name}" (${d.destination_type ?? message('DestinationUnknownType')})`).join(', ') : message('DestinationsNone');
   for (const name of wanted) {
     let matches = all.filter((d) => d.display_name === name);
     if (matches.length === 0) matches = all.filter((d) => d.display_name.toLowerCase() === name.toLowerCase());
-    if (matches.length === 0) throw new UnknownDestinationError(`${input}: there is no notification destination named "${name}". Available: ${available()}.`);
-    if (matches.length > 1)
-      throw new UnknownDestinationError(
-        `${input}: ${matches.length} notification destinations are named "${name}" (ids ${matches.map((d) => d.id).join(', ')}); rename one so the name is unique.`,
-      );
+    if (matches.length === 0) throw new UnknownDestinationError(message('DestinationNotFound', input, name, available()));
+    if (matches.length > 1) throw new UnknownDestinationError(message('DestinationAmbiguous', input, matches.length, name, matches.map((d) => d.id).join(', ')));
     out.set(name, matches[0]!);
   }
   return out;

@@ -12,6 +12,7 @@ import type { AnsweringSend, PipelineRequest, PipelineResponse } from '../client
 import { retryAttempts, type AttemptResult } from '../client/retryAttempts';
 import { linearBackoffDelay } from '../client/retryStrategies/linearBackoff';
 import type { Clock } from '../runtime/clock';
+import { message } from '../runtime/messages';
 
 export interface OidcRequestContext {
   /** The service connection the token is for (its federated credential subject). */
@@ -103,14 +104,12 @@ async function postToOidcRequestUri(context: OidcRequestContext, requestUri: str
     // No answer came (the send resolves every status).
     if (e instanceof CancelledError) throw e;
     else if (e instanceof RequestError && e.code === 'PARSE_ERROR')
-      return { ok: false, retryable: false, error: new OidcTokenError(`Azure DevOps sent an unreadable OIDC token answer: ${e.message}`, undefined, { cause: e }) };
-    else return { ok: false, retryable: true, error: new OidcTokenError(`Could not reach Azure DevOps for an OIDC token: ${errorText(e)}`, undefined, { cause: e }) };
+      return { ok: false, retryable: false, error: new OidcTokenError(message('OidcUnreadableAnswer', e.message), undefined, { cause: e }) };
+    else return { ok: false, retryable: true, error: new OidcTokenError(message('OidcUnreachable', errorText(e)), undefined, { cause: e }) };
   }
   if (response.status >= 200 && response.status < 300) {
     const token = parseOidcToken(response.bodyText);
-    return token
-      ? { ok: true, value: token }
-      : { ok: false, retryable: false, error: new OidcTokenError('Azure DevOps answered the OIDC token request without an oidcToken.', response.status) };
+    return token ? { ok: true, value: token } : { ok: false, retryable: false, error: new OidcTokenError(message('OidcNoToken'), response.status) };
   }
   return { ok: false, retryable: isTransientStatus(response.status), error: httpError(context, response.status, adoMessage(response.bodyText)) };
 }
@@ -122,9 +121,7 @@ async function createViaTaskApi(context: OidcRequestContext): Promise<Attempt> {
     return {
       ok: false,
       retryable: false,
-      error: new OidcTokenError(
-        'Cannot request an OIDC token: neither System.OidcRequestUri nor all of System.CollectionUri, System.TeamProjectId, System.HostType, System.PlanId and System.JobId are set.',
-      ),
+      error: new OidcTokenError(message('OidcNoRequestVariables')),
     };
   }
   // Deep imports: TaskApi alone, not WebApi (which pulls in every Azure DevOps API client).
@@ -140,11 +137,11 @@ async function createViaTaskApi(context: OidcRequestContext): Promise<Attempt> {
   try {
     const answer = await taskApi.createOidcToken({}, teamProjectId, hostType, planId, jobId, context.connectionId);
     const token = answer?.oidcToken;
-    return token ? { ok: true, value: token } : { ok: false, retryable: false, error: new OidcTokenError('Azure DevOps answered the OIDC token request without an oidcToken.') };
+    return token ? { ok: true, value: token } : { ok: false, retryable: false, error: new OidcTokenError(message('OidcNoToken')) };
   } catch (e) {
     const status = (e as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number') return { ok: false, retryable: isTransientStatus(status), error: httpError(context, status, errorText(e)) };
-    return { ok: false, retryable: true, error: new OidcTokenError(`Could not reach Azure DevOps for an OIDC token: ${errorText(e)}`, undefined, { cause: e }) };
+    return { ok: false, retryable: true, error: new OidcTokenError(message('OidcUnreachable', errorText(e)), undefined, { cause: e }) };
   }
 }
 
@@ -156,11 +153,11 @@ function httpError(context: OidcRequestContext, status: number, serviceMessage: 
   const said = serviceMessage ? `: ${serviceMessage}` : '';
   const hint =
     status === 401
-      ? ' The job access token was rejected; the job may have ended or its token expired.'
+      ? ` ${message('OidcHintJobTokenRejected')}`
       : status === 400 || status === 403 || status === 404
-        ? ` Check that the pipeline is authorized to use service connection '${context.connectionId}' and that it is a workload identity federation connection.`
+        ? ` ${message('OidcHintNotAuthorized', context.connectionId)}`
         : '';
-  return new OidcTokenError(`Azure DevOps refused the OIDC token for service connection '${context.connectionId}' (HTTP ${status})${said}.${hint}`, status);
+  return new OidcTokenError(message('OidcRefused', context.connectionId, status, said, hint), status);
 }
 
 function parseOidcToken(bodyText: string | undefined): string | undefined {

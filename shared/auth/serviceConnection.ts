@@ -6,6 +6,7 @@
  */
 import { resolveArmUrl, resolveAuthorityHost, resolveManagementEndpoint } from './authority';
 import type { OidcRequestContext } from './oidc';
+import { message } from '../runtime/messages';
 
 /** The subset of azure-pipelines-task-lib used here; `tl` itself satisfies it. */
 export interface EndpointReader {
@@ -80,7 +81,7 @@ const SYSTEM_CONNECTION = 'SystemVssConnection';
 
 export function readAzureRmConnection(connectionId: string, reader: EndpointReader): AzureRmConnection {
   const id = connectionId.trim();
-  if (!id) throw new ConnectionError(id, 'No Azure Resource Manager service connection was given (input azureSubscription is empty).');
+  if (!id) throw new ConnectionError(id, message('ConnectionNotGiven'));
   const param = authorizationParameters(id, reader);
   const auth = (key: string) => blankToUndefined(param(key));
   // A secret is passed on byte for byte: only a blank value counts as missing.
@@ -93,10 +94,7 @@ export function readAzureRmConnection(connectionId: string, reader: EndpointRead
   const rawScheme = blankToUndefined(reader.getEndpointAuthorizationScheme(id, true));
   const url = blankToUndefined(reader.getEndpointUrl(id, true));
   if (rawScheme === undefined && url === undefined && auth('tenantid') === undefined) {
-    throw new ConnectionError(
-      id,
-      `Service connection '${id}' was not found: the agent gave the task no endpoint with this id. Check the azureSubscription input and that this pipeline is authorized to use the connection.`,
-    );
+    throw new ConnectionError(id, message('ConnectionNotFound', id));
   }
 
   const environment = data('environment') ?? 'AzureCloud';
@@ -113,16 +111,18 @@ export function readAzureRmConnection(connectionId: string, reader: EndpointRead
     subscriptionId: data('subscriptionid'),
   };
   if (!common.authorityHost.toLowerCase().startsWith('https://')) {
-    throw new ConnectionError(id, `Service connection '${id}' has authority '${common.authorityHost}': Entra ID authorities must use https.`);
+    throw new ConnectionError(id, message('ConnectionAuthorityNotHttps', id, common.authorityHost));
   }
 
   const scheme = parseScheme(id, rawScheme, auth('authenticationType'));
-  const describe = `Service connection '${id}' (${scheme})`;
-  const required = (key: string, what: string, keepWhitespace = false): string => {
+  // What a parameter is, named in the error when it is missing (evaluated only then: the text is localizable).
+  const required = (key: string, what: () => string, keepWhitespace = false): string => {
     const value = keepWhitespace ? rawAuth(key) : auth(key);
-    if (value === undefined) throw new ConnectionError(id, `${describe} has no ${what} (authorization parameter ${key}).`);
+    if (value === undefined) throw new ConnectionError(id, message('ConnectionMissingParameter', id, scheme, what(), key));
     return value;
   };
+  const tenant = () => message('ConnectionPartTenantId');
+  const client = () => message('ConnectionPartClientId');
 
   switch (scheme) {
     case 'ManagedServiceIdentity':
@@ -131,16 +131,16 @@ export function readAzureRmConnection(connectionId: string, reader: EndpointRead
       return {
         ...common,
         scheme,
-        tenantId: required('tenantid', 'tenant id'),
-        clientId: required('serviceprincipalid', 'service principal (client) id'),
-        secret: required('serviceprincipalkey', 'client secret', true),
+        tenantId: required('tenantid', tenant),
+        clientId: required('serviceprincipalid', client),
+        secret: required('serviceprincipalkey', () => message('ConnectionPartClientSecret'), true),
       };
     case 'ServicePrincipalCertificate': {
-      const tenantId = required('tenantid', 'tenant id');
-      const clientId = required('serviceprincipalid', 'service principal (client) id');
-      const certificatePem = required('servicePrincipalCertificate', 'certificate');
+      const tenantId = required('tenantid', tenant);
+      const clientId = required('serviceprincipalid', client);
+      const certificatePem = required('servicePrincipalCertificate', () => message('ConnectionPartCertificate'));
       if (!/-----BEGIN CERTIFICATE-----/.test(certificatePem) || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(certificatePem)) {
-        throw new ConnectionError(id, `${describe}: the certificate must be one PEM holding both the CERTIFICATE and the PRIVATE KEY blocks.`);
+        throw new ConnectionError(id, message('ConnectionCertificateNotPem', id, scheme));
       }
       return { ...common, scheme, tenantId, clientId, certificatePem };
     }
@@ -148,9 +148,9 @@ export function readAzureRmConnection(connectionId: string, reader: EndpointRead
       return {
         ...common,
         scheme,
-        tenantId: required('tenantid', 'tenant id'),
-        clientId: required('serviceprincipalid', 'service principal (client) id'),
-        oidc: readOidcContext(id, describe, reader),
+        tenantId: required('tenantid', tenant),
+        clientId: required('serviceprincipalid', client),
+        oidc: readOidcContext(id, scheme, reader),
       };
   }
 }
@@ -161,30 +161,21 @@ function parseScheme(id: string, rawScheme: string | undefined, authenticationTy
       const type = (authenticationType ?? 'spnKey').toLowerCase();
       if (type === 'spnkey') return 'ServicePrincipalSecret';
       if (type === 'spncertificate') return 'ServicePrincipalCertificate';
-      throw new ConnectionError(
-        id,
-        `Service connection '${id}' uses the ServicePrincipal scheme with authenticationType '${authenticationType}'; only spnKey and spnCertificate are supported.`,
-      );
+      throw new ConnectionError(id, message('ConnectionUnsupportedAuthenticationType', id, String(authenticationType)));
     }
     case 'workloadidentityfederation':
       return 'WorkloadIdentityFederation';
     case 'managedserviceidentity':
       return 'ManagedServiceIdentity';
     default:
-      throw new ConnectionError(
-        id,
-        `Service connection '${id}' uses the authentication scheme '${rawScheme}', which these tasks do not support. Use an Azure Resource Manager connection with workload identity federation, a service principal (secret or certificate) or a managed identity.`,
-      );
+      throw new ConnectionError(id, message('ConnectionUnsupportedScheme', id, String(rawScheme)));
   }
 }
 
-function readOidcContext(id: string, describe: string, reader: EndpointReader): OidcRequestContext {
+function readOidcContext(id: string, scheme: AzureRmScheme, reader: EndpointReader): OidcRequestContext {
   const accessToken = blankToUndefined(authorizationParameters(SYSTEM_CONNECTION, reader)('AccessToken'));
   if (accessToken === undefined) {
-    throw new ConnectionError(
-      id,
-      `${describe} needs the job's access token to get an OIDC token, but the agent gave none (endpoint SystemVssConnection). Run the task inside an Azure Pipelines job.`,
-    );
+    throw new ConnectionError(id, message('ConnectionNoJobAccessToken', id, scheme));
   }
   const variable = (name: string) => blankToUndefined(reader.getVariable(name));
   const context: OidcRequestContext = {
@@ -200,7 +191,7 @@ function readOidcContext(id: string, describe: string, reader: EndpointReader): 
   if (!context.oidcRequestUri) {
     const missing = (['collectionUri', 'teamProjectId', 'hostType', 'planId', 'jobId'] as const).filter((k) => !context[k]);
     if (missing.length > 0) {
-      throw new ConnectionError(id, `${describe} cannot request an OIDC token: System.OidcRequestUri is not set and neither are ${missing.map(variableName).join(', ')}.`);
+      throw new ConnectionError(id, message('ConnectionNoOidcVariables', id, scheme, missing.map(variableName).join(', ')));
     }
   }
   return context;

@@ -18,6 +18,7 @@ import * as servicePrincipalSecret from './credentials/servicePrincipalSecret';
 import * as workloadIdentity from './credentials/workloadIdentity';
 import type { AzureRmConnection } from './serviceConnection';
 import { ConnectionError } from './serviceConnection';
+import { message } from '../runtime/messages';
 
 export type { AccessToken as AccessTokenValue, TokenSource } from '../client/tokenCycler';
 
@@ -62,12 +63,9 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
         } catch (e) {
           if (e instanceof ConnectionError) throw e;
           const reason = e instanceof Error ? e.message : String(e);
-          throw new TokenAcquisitionError(
-            `Could not get an Entra ID token for ${audience} with service connection '${conn.connectionId}' (${conn.scheme}): ${reason}${hintFor(reason, conn)}`,
-            { cause: e },
-          );
+          throw new TokenAcquisitionError(message('TokenAcquisitionFailed', audience, conn.connectionId, conn.scheme, reason, hintFor(reason, conn)), { cause: e });
         }
-        if (!token?.token) throw new TokenAcquisitionError(`Service connection '${conn.connectionId}' (${conn.scheme}) returned no token for ${audience}.`);
+        if (!token?.token) throw new TokenAcquisitionError(message('TokenNotReturned', conn.connectionId, conn.scheme, audience));
         deps.setSecret(token.token);
         deps.debug?.(`Entra ID token for ${audience} acquired; it expires at ${new Date(token.expiresOnTimestamp).toISOString()}`);
         return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
@@ -81,13 +79,7 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
     management: managementEndpoint
       ? source(scopeForResource(managementEndpoint), 'Azure service management')
       : {
-          getToken: () =>
-            Promise.reject(
-              new ConnectionError(
-                conn.connectionId,
-                `Service connection '${conn.connectionId}' (environment ${conn.environment}) has no service-management endpoint (endpoint data activeDirectoryServiceEndpointResourceId), which workspaceResourceId needs. Use workspaceUrl instead.`,
-              ),
-            ),
+          getToken: () => Promise.reject(new ConnectionError(conn.connectionId, message('ConnectionNoManagementEndpoint', conn.connectionId, conn.environment))),
         },
     arm: source(armScope(conn.armUrl), 'Azure Resource Manager'),
   };
@@ -96,7 +88,7 @@ export function createTokenSources(conn: AzureRmConnection, deps: TokenSourceDep
 /** msal-node's codes say little to a pipeline author; add what usually causes them. */
 function hintFor(reason: string, conn: AzureRmConnection): string {
   if (/endpoints_resolution_error/.test(reason)) {
-    return ` (the OpenID configuration of authority ${conn.authorityHost} could not be read: check the network path to it, the agent's proxy and certificate settings, and the connection's activeDirectoryAuthority)`;
+    return ` ${message('TokenHintAuthorityUnreachable', conn.authorityHost)}`;
   }
   return '';
 }

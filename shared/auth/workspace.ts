@@ -7,6 +7,7 @@
 import { DatabricksApiError } from '../client/errors';
 import type { PipelineResponse, ThrowingSend } from '../client/pipeline';
 import type { TokenSource } from './tokenSources';
+import { message } from '../runtime/messages';
 
 export const ARM_WORKSPACE_API_VERSION = '2024-05-01';
 
@@ -40,7 +41,7 @@ export class WorkspaceResolutionError extends Error {
 export async function resolveWorkspace(input: { workspaceUrl?: string; workspaceResourceId?: string }, deps: ResolveWorkspaceDeps): Promise<ResolvedWorkspace> {
   if (input.workspaceUrl) return { url: input.workspaceUrl.replace(/\/+$/, '') };
   const resourceId = input.workspaceResourceId;
-  if (!resourceId) throw new WorkspaceResolutionError('Neither workspaceUrl nor workspaceResourceId was given.');
+  if (!resourceId) throw new WorkspaceResolutionError(message('WorkspaceNotGiven'));
 
   const { token } = await deps.arm.getToken(deps.signal);
   const url = new URL(`${deps.armUrl.replace(/\/+$/, '')}${encodePath(resourceId)}`);
@@ -66,8 +67,8 @@ export async function resolveWorkspace(input: { workspaceUrl?: string; workspace
   const body = parseJson(response.bodyText) as { properties?: { workspaceUrl?: unknown; provisioningState?: unknown } } | undefined;
   const host = body?.properties?.workspaceUrl;
   if (typeof host !== 'string' || !host) {
-    const state = typeof body?.properties?.provisioningState === 'string' ? ` (provisioning state ${body.properties.provisioningState})` : '';
-    throw new WorkspaceResolutionError(`ARM returned workspace '${resourceId}' without a workspaceUrl${state}.`);
+    const state = body?.properties?.provisioningState;
+    throw new WorkspaceResolutionError(typeof state === 'string' ? message('WorkspaceWithoutUrlInState', resourceId, state) : message('WorkspaceWithoutUrl', resourceId));
   }
   const workspaceUrl = /^https?:\/\//i.test(host) ? host : `https://${host}`;
   return { url: workspaceUrl.replace(/\/+$/, ''), resourceId };
@@ -89,22 +90,13 @@ function armFailure(resourceId: string, response: PipelineResponse): WorkspaceRe
   const status = response.status;
   switch (status) {
     case 404:
-      return new WorkspaceResolutionError(
-        `Workspace '${resourceId}' was not found through the service connection (${said}). Check the subscription, resource group and workspace name, and that the connection's subscription holds the workspace.`,
-        status,
-      );
+      return new WorkspaceResolutionError(message('WorkspaceNotFound', resourceId, said), status);
     case 403:
-      return new WorkspaceResolutionError(
-        `The service connection's principal may not read workspace '${resourceId}' (${said}). Give it the Reader role (or Contributor, which also lets Databricks add it to the workspace) on the workspace resource, or use workspaceUrl.`,
-        status,
-      );
+      return new WorkspaceResolutionError(message('WorkspaceForbidden', resourceId, said), status);
     case 401:
-      return new WorkspaceResolutionError(
-        `ARM rejected the service connection's token while looking up workspace '${resourceId}' (${said}). Check that the connection's tenant is the workspace's tenant.`,
-        status,
-      );
+      return new WorkspaceResolutionError(message('WorkspaceTokenRejected', resourceId, said), status);
     default:
-      return new WorkspaceResolutionError(`ARM could not look up workspace '${resourceId}' (HTTP ${status}, ${said}).`, status);
+      return new WorkspaceResolutionError(message('WorkspaceLookupFailed', resourceId, status, said), status);
   }
 }
 

@@ -12,6 +12,7 @@
  */
 import { isAlreadyExists } from './errors';
 import { isLostAnswer } from './retryStrategies';
+import { message } from '../runtime/messages';
 
 export interface CreateOnceOptions<T> {
   /** Sends the create; must pass `resendAfterLostAnswer: false` to the client. */
@@ -38,7 +39,7 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
         lost = true;
         const found = await options.find();
         if (found !== undefined) {
-          options.onRecovered?.(`The answer to the create of ${options.what} was lost (${(e as Error).message}); it exists, so it was not created again.`);
+          options.onRecovered?.(message('CreateOnceAnswerLost', options.what, (e as Error).message));
           return found;
         }
         continue;
@@ -46,10 +47,10 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
       if (lost && isAlreadyExists(e)) {
         const found = await options.find();
         if (found !== undefined && options.matches(found)) {
-          options.onRecovered?.(`The create of ${options.what} was sent again after a lost answer and the first one had been processed: it exists as asked for.`);
+          options.onRecovered?.(message('CreateOnceResent', options.what));
           return found;
         }
-        throw new Error(`${options.what} was created by someone else meanwhile, with other settings, while our create's answer was lost: ${(e as Error).message}`);
+        throw new Error(message('CreateOnceConflict', options.what, (e as Error).message));
       }
       throw e;
     }

@@ -2,6 +2,7 @@
  * The workspace client the API modules use: JSON in, JSON out, typed by the caller. Plan mode
  * (dryRun) is enforced here as a safety net: any write call throws before it is sent.
  */
+import { message } from '../runtime/messages';
 import { isIdempotentMethod, type HttpMethod, type PipelineRequest, type PipelineResponse, type RequestBody, type SendRequest } from './pipeline';
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
@@ -124,9 +125,7 @@ export class DatabricksClient {
 
   private exchange(method: HttpMethod, path: string, options: StreamOptions): Promise<PipelineResponse> {
     if ((this.readOnly || this.phase?.planning) && method !== 'GET' && method !== 'HEAD' && !options.readOnly) {
-      throw new PlanModeViolation(
-        this.readOnly ? `Plan mode (dryRun) refused a write call: ${method} ${path}` : `A write call in the plan phase was refused (plans only read): ${method} ${path}`,
-      );
+      throw new PlanModeViolation(this.readOnly ? message('PlanModeRefusedWrite', method, path) : message('PlanPhaseRefusedWrite', method, path));
     }
     const request: PipelineRequest = {
       method,

@@ -4,6 +4,7 @@
  * headers (bearer tokens) or bodies.
  */
 import type { PipelineRequest, PipelineResponse } from './pipeline';
+import { message } from '../runtime/messages';
 
 export interface ErrorDetail {
   '@type'?: string;
@@ -29,7 +30,7 @@ export class DatabricksApiError extends Error {
 
   constructor(init: { statusCode: number; errorCode: string; message: string; requestId?: string; details?: ErrorDetail[]; request: PipelineRequest; response: PipelineResponse }) {
     const where = `${init.request.method} ${init.request.url.pathname}`;
-    super(`${init.errorCode} (HTTP ${init.statusCode}) on ${where}: ${init.message}`);
+    super(message('ApiErrorMessage', init.errorCode, init.statusCode, where, init.message));
     this.statusCode = init.statusCode;
     this.errorCode = init.errorCode;
     this.serviceMessage = init.message;
@@ -54,8 +55,8 @@ export class RequestError extends Error {
   declare readonly request: PipelineRequest;
   attempts = 1;
 
-  constructor(code: RequestErrorCode, message: string, request: PipelineRequest, cause?: unknown) {
-    super(`${message} (${code}) on ${request.method} ${request.url.pathname}`, cause === undefined ? undefined : { cause });
+  constructor(code: RequestErrorCode, text: string, request: PipelineRequest, cause?: unknown) {
+    super(message('RequestErrorMessage', text, code, request.method, request.url.pathname), cause === undefined ? undefined : { cause });
     this.code = code;
     this.method = request.method;
     this.path = request.url.pathname;
@@ -66,8 +67,8 @@ export class RequestError extends Error {
 /** The operation was cancelled (SIGTERM/SIGINT, or a deadline of the caller). */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
-  constructor(message = 'The operation was cancelled') {
-    super(message);
+  constructor(text: string = message('OperationCancelled')) {
+    super(text);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { cancelledError } from './errors';
 import type { Clock } from '../runtime/clock';
+import { message } from '../runtime/messages';
 
 export type PollVerdict<R> = { done: true; result: R } | { done: false; status: string; progress?: number };
 
@@ -70,7 +71,7 @@ export async function poll<T, R>(options: PollOptions<T, R>): Promise<PollResult
     options.onProgress?.(percent, verdict.status);
     const remaining = deadline.remaining();
     if (remaining <= 0) {
-      throw new PollTimeoutError(options.describeTimeout?.(last) ?? `Timed out after ${Math.round(options.timeoutMs / 60_000)} min`, last, polls);
+      throw new PollTimeoutError(options.describeTimeout?.(last) ?? message('PollTimedOut', Math.round(options.timeoutMs / 60_000)), last, polls);
     }
     // Sleep the interval, but wake up for one last read at the deadline.
     await clock.sleep(Math.min(interval, remaining), options.signal);

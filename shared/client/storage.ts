@@ -13,6 +13,7 @@
 import type { Readable } from 'node:stream';
 import { DatabricksApiError } from './errors';
 import type { FileSlices } from './slices';
+import { message } from '../runtime/messages';
 import type { PipelineRequest, PipelineResponse, RequestBody, SendRequest } from './pipeline';
 
 export const BLOCK_BYTES = 32 * 1024 * 1024;
@@ -135,9 +136,5 @@ export function explainStorageError(error: unknown, route: string): unknown {
   const header = error.response?.headers?.get('x-ms-error-code') ?? '';
   const code = NETWORK_REFUSALS.find((c) => c === header || c === error.errorCode || error.serviceMessage.includes(`<Code>${c}</Code>`));
   if (!code) return error;
-  return new Error(
-    `Azure Storage refused the copy through ${route} with 403 ${code}: on this route the build agent talks to the workspace's storage account directly, ` +
-      "and the account does not accept requests from the agent's network (a storage firewall or private endpoints). " +
-      'Run the pipeline on a self-hosted agent inside that network, or use a workspace where the Files API route for models is enabled (the Files API goes through the workspace).',
-  );
+  return new Error(message('StorageNetworkRefused', route, code));
 }

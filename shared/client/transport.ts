@@ -18,6 +18,7 @@ import { rootCertificates } from 'node:tls';
 import { CancelledError, RequestError, cancelledError, type RequestErrorCode } from './errors';
 import { proxyFor, proxyUrlWithCredentials, type HttpSettings, type ProxySettings } from './httpSettings';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
+import { message } from '../runtime/messages';
 
 type UndiciModule = typeof import('undici'); // eslint-disable-line @typescript-eslint/consistent-type-imports
 
@@ -184,14 +185,14 @@ function translateError(error: unknown, request: PipelineRequest, attemptSignal:
   if (error instanceof CancelledError || error instanceof RequestError) return error;
   if (attemptSignal.aborted) {
     if (attemptSignal.reason instanceof TimeoutMarker) {
-      return new RequestError('TIMEOUT', `No answer within ${Math.round(request.timeoutMs / 1000)} s`, request);
+      return new RequestError('TIMEOUT', message('RequestNoAnswerWithin', Math.round(request.timeoutMs / 1000)), request);
     }
     return cancelledError(request.signal);
   }
   const code = findCode(error);
   const mapped = code ? NETWORK_CODES[code] : undefined;
   const detail = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-  return new RequestError(mapped ?? 'REQUEST_SEND_ERROR', `Request failed: ${detail}`, request, error);
+  return new RequestError(mapped ?? 'REQUEST_SEND_ERROR', message('RequestFailed', detail), request, error);
 }
 
 function findCode(error: unknown): string | undefined {

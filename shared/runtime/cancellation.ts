@@ -10,6 +10,7 @@
  * handled exactly like SIGTERM.
  */
 import { CancelledError } from '../client/errors';
+import { message } from './messages';
 
 /** The signals that cancel a task: SIGINT/CTRL_C first, then SIGTERM (Linux, macOS) or SIGBREAK (Windows). */
 export const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
@@ -27,8 +28,8 @@ export function installCancellation(onForcedExit: (message: string) => void, gra
   const handler = (sig: NodeJS.Signals) => {
     if (cause) return;
     cause = sig;
-    controller.abort(new CancelledError(`The task was cancelled (${sig}).`));
-    const watchdog = setTimeout(() => onForcedExit(`The task was cancelled (${sig}) and stopped before its work finished.`), graceMs);
+    controller.abort(new CancelledError(message('TaskCancelled', sig)));
+    const watchdog = setTimeout(() => onForcedExit(message('TaskCancelledForcedExit', sig)), graceMs);
     watchdog.unref();
   };
   for (const sig of CANCEL_SIGNALS) process.on(sig, handler);

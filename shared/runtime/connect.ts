@@ -14,6 +14,7 @@ import { answeringSend, createPipeline } from '../client/pipeline';
 import { loggingPolicy } from '../client/policies/loggingPolicy';
 import type { CommonParameters } from './commonParameters';
 import type { TaskContext } from './task';
+import { message } from './messages';
 
 export interface WorkspaceConnection {
   client: DatabricksClient;
@@ -61,6 +62,6 @@ export async function connectWorkspace(common: CommonParameters, ctx: TaskContex
   const client = new DatabricksClient({ workspaceUrl: workspace.url, send, signal: ctx.signal, readOnly: common.dryRun, timeoutMs });
   const me = await client.get<ScimMe>('/api/2.0/preview/scim/v2/Me');
   const principal = me.displayName || me.userName;
-  ctx.log.info(`Connected to ${workspace.url} as ${principal ?? 'the service connection principal'} (${connection.scheme}).`);
+  ctx.log.info(principal ? message('Connected', workspace.url, principal, connection.scheme) : message('ConnectedAsConnectionPrincipal', workspace.url, connection.scheme));
   return { client, workspaceUrl: workspace.url, resourceId, principal };
 }

@@ -11,6 +11,17 @@
  * Placeholders are `%s`, filled in order (tl.loc and util.format both); a test checks that every
  * call passes as many arguments as its message has placeholders, that every key used is
  * declared and that every declared key is used.
+ *
+ * What goes through message(): every text a pipeline user reads — results, errors, warnings,
+ * notes, log sections and groups, status and progress lines, the summaries and the plan lines.
+ * Debug lines (tl.debug, TaskLog.debug) stay English, as in Microsoft's own tasks: e.g.
+ * https://github.com/microsoft/azure-pipelines-tasks/blob/master/Tasks/AzureCLIV2/azureclitask.ts
+ * writes `tl.debug('key based endpoint')` beside `console.log(tl.loc('SettingAzureCloud', …))`
+ * and `tl.setResult(…, tl.loc('ScriptFailed', …))`. They are for whoever debugs the task, and
+ * searching for them must find the code. Remote text is never a message: it is printed as it came.
+ *
+ * Never call message() while a module loads (a constant): in the bundle that runs before the
+ * entry's useTaskStrings(), so it would print English. Keep such texts lazy (a function).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { escapeMarkdown, SummaryBuilder } from './markdown';
-import { DRY_RUN_SENTENCE, planBlock } from './plan';
+import { dryRunSentence, planBlock } from './plan';
+import { message } from './messages';
 import type { Outcome, TaskResultName } from './task';
 
 export const REPORT_ATTACHMENT_TYPE = 'databricks-mlops-report';
@@ -57,7 +58,7 @@ export function summaryTitle(text: string): string {
 
 /** "Databricks - deploy churn-scoring (prod)": what the step did, and to which environment of the settings file. */
 export function stepTitle(action: string, environment?: string): string {
-  return `Databricks - ${action}${environment ? ` (${environment})` : ''}`;
+  return environment ? message('StepTitleInEnvironment', action, environment) : message('StepTitle', action);
 }
 
 /**
@@ -109,8 +110,8 @@ export function publishReport(report: TaskReport, extraPath?: string): string {
 export interface SummaryParts<Plan, R> {
   /** The heading after the result icon (Markdown); undefined: the message is the heading. */
   heading(outcome: Outcome<R>, plan: Plan): string | undefined;
-  /** Appended to the dryRun sentence: what plan mode still did (e.g. "the gate ran on the metrics as they are"). */
-  dryRunDetail?: string;
+  /** Appended to the dryRun sentence: what plan mode still did (e.g. "the gate ran on the metrics as they are"); a function, as the text is a localizable message. */
+  dryRunDetail?(): string;
   /** The task's facts, tables and details, between the dryRun sentence and the notes. */
   body(s: SummaryBuilder, outcome: Outcome<R>, plan: Plan, dryRun: boolean): void;
   /** After the plan block (links to the workspace). */
@@ -128,7 +129,7 @@ export function outcomeSummary<Plan, R>(parts: SummaryParts<Plan, R>, outcome: O
   const heading = parts.heading(outcome, plan);
   s.heading(`${RESULT_ICON[outcome.result]} ${heading ?? escapeMarkdown(outcome.message)}`);
   if (heading !== undefined) s.paragraph(escapeMarkdown(outcome.message));
-  if (dryRun) s.paragraph(parts.dryRunDetail ? `${DRY_RUN_SENTENCE.slice(0, -1)}; ${parts.dryRunDetail}.` : DRY_RUN_SENTENCE);
+  if (dryRun) s.paragraph(dryRunSentence(parts.dryRunDetail?.()));
   parts.body(s, outcome, plan, dryRun);
   s.list(outcome.notes.map(escapeMarkdown));
   const block = planBlock(outcome.planLines, dryRun);

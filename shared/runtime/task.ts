@@ -28,7 +28,7 @@ import { printPlan } from './plan';
 import { outcomeSummary, publishReport, publishSummary, type SummaryParts, type TaskReport } from './report';
 import { taskStorageClient } from './storage';
 import { jobTimeoutWarning, type WorstCasePart } from './worstCase';
-import { useTaskStrings } from './messages';
+import { message, useTaskStrings } from './messages';
 
 export type TaskResultName = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -224,7 +224,7 @@ export function describeFailure(error: unknown, definition?: { explain?(error: D
         method: error.method,
         usedManagementHeaders: error.request.headers.has('x-databricks-azure-sp-management-token'),
       });
-    const id = error.requestId ? ` [request id ${error.requestId}]` : '';
+    const id = error.requestId ? ` ${message('RequestIdSuffix', error.requestId)}` : '';
     return `${error.message}${id}${hint ? `\n${hint}` : ''}`;
   }
   if (error instanceof RequestError || error instanceof PollTimeoutError || error instanceof PlanModeViolation) return error.message;

@@ -44,7 +44,7 @@ export function jobTimeoutWarning(task: string, parts: readonly WorstCasePart[])
   if (worst <= DEFAULT_JOB_TIMEOUT_MINUTES) return undefined;
   const breakdown = parts
     .filter((p) => p.minutes > 0)
-    .map((p) => `${minutes(p.minutes)} min ${p.what}`)
+    .map((p) => message('WorstCasePart', minutes(p.minutes), p.what))
     .join(' + ');
   return message('JobTimeoutWarning', task, minutes(worst), breakdown, DEFAULT_JOB_TIMEOUT_MINUTES, suggestedJobTimeout(parts));
 }

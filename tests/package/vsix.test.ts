@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import JSZip from 'jszip';
 import Ajv from 'ajv-draft-04';
-import { bundledTaskSuite } from '../helpers/bundledSuite';
+import { bundledTaskSuite, summaryOf } from '../helpers/bundledSuite';
 import { repoRoot, sharedDir } from '../helpers/repo';
 
 const TASKS = ['DatabricksCreateMonitor', 'DatabricksDeployServing', 'DatabricksRefreshMonitors', 'DatabricksRegisterModel', 'DatabricksRunJob'];
@@ -229,7 +229,7 @@ describe('the packaged .vsix', function () {
     }
   });
 
-  describe("a task's own messages in the agent's culture (the packaged DatabricksRunJob against the fake workspace)", () => {
+  describe("a task's own and the shared runtime's messages in the agent's culture (the packaged DatabricksRunJob against the fake workspace)", () => {
     const suite = bundledTaskSuite('DatabricksRunJob', { timeScale: 0.01 });
     let taskDir: string;
     before(async () => {
@@ -244,7 +244,18 @@ describe('the packaged .vsix', function () {
       mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
       writeFileSync(
         join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
-        JSON.stringify({ ...resources, 'loc.messages.PlanWouldRun': 'Planmodus: Job %s (%s) mit %s Task(s) und %s Parameter(n) würde laufen; nichts gestartet.' }),
+        JSON.stringify({
+          ...resources,
+          'loc.messages.PlanWouldRun': 'Planmodus: Job %s (%s) mit %s Task(s) und %s Parameter(n) würde laufen; nichts gestartet.',
+          // The shared runtime's line (shared/runtime/connect.ts), the task's summary heading and the shared dryRun sentence.
+          'loc.messages.Connected': 'Verbunden mit %s als %s (%s).',
+          'loc.messages.ConnectedAsConnectionPrincipal': 'Verbunden mit %s als Prinzipal der Dienstverbindung (%s).',
+          'loc.messages.SummaryHeadingJob': 'Databricks-Job `%s`',
+          'loc.messages.DryRunSentence': '**Planmodus (dryRun):** nichts wurde geschrieben.',
+          // The Node guard reads it itself, before task-lib is loaded (shared/runtime/nodeVersion.ts).
+          'loc.messages.NodeVersionTooOld': 'Diese Aufgabe braucht Node.js %s oder neuer, aber der Agent%s startete sie mit Node.js %s.',
+          'loc.messages.NodeVersionAgent': ' (Agent %s)',
+        }),
       );
     });
 
@@ -257,6 +268,47 @@ describe('the packaged .vsix', function () {
       const english = await suite.run(inputs, { entry: join(taskDir, 'index.js') });
       assert.equal(english.resultMessage, `Plan mode (dryRun): would run job churn training (${job.job_id}) with 1 task(s) and 0 parameter(s); nothing was started.`);
       assert.doesNotMatch(german.stdout + english.stdout, /Can't find loc string|Resource file haven't been set/);
+    });
+
+    it("the Node guard of the banner fails the step in the culture's words on an old Node, in English by default", () => {
+      const preload = join(root, 'out', 'tests', 'helpers', 'oldNodePreload.js');
+      const start = (culture?: string) =>
+        spawnSync(process.execPath, [join(taskDir, 'index.js')], {
+          cwd: taskDir,
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_OPTIONS: `--require ${JSON.stringify(preload)}`,
+            OLD_NODE_VERSION: '16.20.2',
+            AGENT_VERSION: '4.252.0',
+            ...(culture ? { SYSTEM_CULTURE: culture } : {}),
+          },
+          encoding: 'utf8',
+        });
+      const german = start('de-DE');
+      assert.equal(german.status, 1, german.stdout + german.stderr);
+      assert.match(
+        german.stdout,
+        /^##vso\[task\.complete result=Failed;done=true;\]Diese Aufgabe braucht Node\.js 20 oder neuer, aber der Agent \(Agent 4\.252\.0\) startete sie mit Node\.js 16\.20\.2\.$/m,
+      );
+      const english = start();
+      assert.match(english.stdout, /\]This task needs Node\.js 20 or later, but the agent \(agent 4\.252\.0\) started it on Node\.js 16\.20\.2\. /);
+    });
+
+    it("prints the shared runtime's lines and writes the summary in the culture's words, and in English by default", async () => {
+      const job = suite.cloud.workspace.state.jobs.addJob({ name: 'churn scoring', parameters: {}, tasks: [{ key: 'score', script: { durationMs: 60_000 } }] });
+      const inputs = { jobId: String(job.job_id), dryRun: 'true', timeoutMinutes: '30' };
+      const german = await suite.run(inputs, { entry: join(taskDir, 'index.js'), variables: { 'System.Culture': 'de-DE' } });
+      assert.equal(german.result, 'Succeeded', german.stdout);
+      assert.match(german.stdout, /^Verbunden mit https?:\/\/\S+ als .+ \(\w+\)\.$/m, german.stdout);
+      assert.doesNotMatch(german.stdout, /^Connected to /m);
+      const summary = summaryOf(german);
+      assert.match(summary, /^## ✅ Databricks-Job `churn scoring`$/m, summary);
+      assert.match(summary, /^\*\*Planmodus \(dryRun\):\*\* nichts wurde geschrieben\.$/m, summary);
+      const english = await suite.run(inputs, { entry: join(taskDir, 'index.js') });
+      assert.match(english.stdout, /^Connected to https?:\/\/\S+ as .+ \(\w+\)\.$/m, english.stdout);
+      const englishSummary = summaryOf(english);
+      assert.match(englishSummary, /^## ✅ Databricks job `churn scoring`$/m, englishSummary);
+      assert.match(englishSummary, /^\*\*Plan mode \(dryRun\):\*\* nothing was written\.$/m, englishSummary);
     });
   });
 

@@ -10,6 +10,7 @@ import { isDataQualityUnavailable } from './answers';
 import { DataQualityMonitorApi } from './dataQuality';
 import { LegacyMonitorApi } from './legacy';
 import type { MonitorApi, MonitorApiPreference } from './model';
+import { message } from '../../runtime/messages';
 
 export interface ResolvedMonitorApi {
   api: MonitorApi;
@@ -43,16 +44,16 @@ export async function resolveMonitorApi(client: DatabricksClient, preference: Mo
       break;
     }
   }
-  if (!probe) return { api: v1, decidedBy: 'no table exists yet to probe with; the data quality API is assumed' };
+  if (!probe) return { api: v1, decidedBy: message('MonitorApiNoProbeTable') };
   const route = apiPath`/api/data-quality/v1/monitors/table/${probe.id}`;
   try {
     await client.get(route);
-    return { api: v1, decidedBy: `GET ${route} (${probe.table}) answered 200` };
+    return { api: v1, decidedBy: message('MonitorApiProbeAnswered', `GET ${route}`, probe.table, '200') };
   } catch (e) {
     if (!(e instanceof DatabricksApiError)) throw e;
-    const answer = `GET ${route} (${probe.table}) answered ${e.statusCode} ${e.errorCode}`;
-    if (isDataQualityUnavailable(e)) return { api: new LegacyMonitorApi(client), fallbackReason: `the data quality API is not available here (${e.errorCode})`, decidedBy: answer };
-    if (isNotFound(e) && /monitor/i.test(e.serviceMessage)) return { api: v1, decidedBy: `${answer} about the monitor` };
-    throw new MonitorApiProbeError(`Cannot tell whether the data quality monitor API is available: ${answer}: ${e.serviceMessage}. Set monitorApi to dataQuality or legacy.`);
+    const answer = message('MonitorApiProbeAnswered', `GET ${route}`, probe.table, `${e.statusCode} ${e.errorCode}`);
+    if (isDataQualityUnavailable(e)) return { api: new LegacyMonitorApi(client), fallbackReason: message('MonitorApiUnavailable', e.errorCode), decidedBy: answer };
+    if (isNotFound(e) && /monitor/i.test(e.serviceMessage)) return { api: v1, decidedBy: message('MonitorApiAboutMonitor', answer) };
+    throw new MonitorApiProbeError(message('MonitorApiUndecided', answer, e.serviceMessage));
   }
 }

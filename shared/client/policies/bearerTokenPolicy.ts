@@ -5,6 +5,7 @@
  */
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '../pipeline';
 import type { TokenCycler } from '../tokenCycler';
+import { message } from '../../runtime/messages';
 
 export const bearerTokenPolicyName = 'bearerTokenPolicy';
 
@@ -13,7 +14,7 @@ export function bearerTokenPolicy(cycler: TokenCycler): PipelinePolicy {
     name: bearerTokenPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
       if (request.url.protocol !== 'https:') {
-        throw new Error(`Refusing to send a bearer token over ${request.url.protocol.replace(':', '')}: ${request.url.origin} must use https.`);
+        throw new Error(message('BearerTokenNeedsHttps', request.url.protocol.replace(':', ''), request.url.origin));
       }
       request.headers.set('authorization', `Bearer ${(await cycler.getToken(request.signal)).token}`);
       const response = await next(request);

@@ -6,6 +6,7 @@
 import { DatabricksApiError, RequestError } from '../errors';
 import { parseErrorBody } from '../parseErrorBody';
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '../pipeline';
+import { message } from '../../runtime/messages';
 
 export const errorPolicyName = 'errorPolicy';
 
@@ -45,6 +46,6 @@ function parseJsonBody(response: PipelineResponse): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new RequestError('PARSE_ERROR', `The answer (HTTP ${response.status}) is not valid JSON`, response.request, error);
+    throw new RequestError('PARSE_ERROR', message('AnswerNotJson', response.status), response.request, error);
   }
 }

@@ -6,6 +6,7 @@ import { CancelledError, DatabricksApiError, RequestError, cancelledError } from
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '../pipeline';
 import { decideRetry, type BackoffOptions, type RetryDecision } from '../retryStrategies';
 import type { Clock } from '../../runtime/clock';
+import { message } from '../../runtime/messages';
 
 export const retryPolicyName = 'retryPolicy';
 
@@ -59,9 +60,7 @@ function asCancelled(error: unknown, request: PipelineRequest): Error {
 function annotate(error: unknown, attempts: number, budgetMs: number | undefined): unknown {
   if ((error instanceof DatabricksApiError || error instanceof RequestError) && attempts > 1) {
     error.attempts = attempts;
-    const suffix =
-      budgetMs !== undefined ? ` (gave up after ${attempts} attempts: the retry budget of ${Math.round(budgetMs / 1000)} s was spent)` : ` (after ${attempts} attempts)`;
-    error.message += suffix;
+    error.message += ` ${budgetMs !== undefined ? message('RetryBudgetSpent', attempts, Math.round(budgetMs / 1000)) : message('RetryAttempts', attempts)}`;
   }
   return error;
 }

@@ -20,7 +20,7 @@ export const definition: TaskDefinition<CreateMonitorParameters, MonitorPlan, Mo
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: createMonitorWorstCase,
   ...createMonitorPhases,
-  title: (params) => stepTitle(`monitor ${params.tableName}`, params.common.config?.environment),
+  title: (params) => stepTitle(message('TitleMonitor', params.tableName), params.common.config?.environment),
   summary: createMonitorSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && (error.path.includes('/monitor') || error.path.includes('/data-quality/'))) {

@@ -250,9 +250,9 @@ export async function applyMonitor(deps: MonitorDeps, plan: MonitorPlan): Promis
 // Reads and planning
 
 function describeApiChoice(preference: MonitorApiPreference, kind: MonitorApiKind, fallbackReason: string | undefined): string {
-  const name = kind === 'dataQuality' ? 'data quality API (/api/data-quality/v1/monitors)' : 'legacy quality monitors API (/api/2.1/unity-catalog/tables/…/monitor)';
-  if (preference !== 'auto') return `${name}, as monitorApi asks`;
-  return fallbackReason ? `${name}, because ${fallbackReason}` : `${name}, available in this workspace`;
+  const name = message(kind === 'dataQuality' ? 'ApiChoiceDataQuality' : 'ApiChoiceLegacy');
+  if (preference !== 'auto') return message('ApiChoiceAsAsked', name);
+  return fallbackReason ? message('ApiChoiceBecause', name, fallbackReason) : message('ApiChoiceAvailable', name);
 }
 
 async function requireSchema(client: DatabricksClient, schema: string): Promise<void> {
@@ -341,12 +341,12 @@ async function planView(
     spec,
     existing,
     modelIdFallback: modelId.fallback,
-    change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: `view ${params.tableName}`, fields },
+    change: { action: !existing ? 'create' : same ? 'noop' : 'update', resource: message('PlanView', params.tableName), fields },
   };
 }
 
 function monitorChange(table: string, kind: MonitorApiKind, current: Monitor | undefined, wanted: ReturnType<typeof monitorSpec>, diff: MonitorDiff | undefined): ChangeEntry {
-  const resource = `monitor of ${table} (${kind === 'dataQuality' ? 'data quality API' : 'legacy API'})`;
+  const resource = message(kind === 'dataQuality' ? 'PlanMonitorDataQuality' : 'PlanMonitorLegacy', table);
   if (!current) return { action: 'create', resource, fields: creationFields(wanted) };
   const immutable = (diff?.immutable ?? []).map((c) => ({ path: `${c.field} (cannot change)`, before: c.current, after: c.wanted }));
   const fields = [...immutable, ...(diff?.fields ?? [])];
@@ -385,7 +385,7 @@ async function planAlerts(client: DatabricksClient, rules: readonly DriftAlertRu
 }
 
 function alertChange(a: AlertPlan): ChangeEntry {
-  const resource = `alert "${a.displayName}"`;
+  const resource = message('PlanAlert', a.displayName);
   if (a.action === 'delete') return { action: 'delete', resource, fields: [{ path: 'alert', before: describeAlert(a.existing!) }] };
   if (a.action === 'create') return { action: 'create', resource, fields: [{ path: 'alert', after: describeAlert(a.wanted!) }] };
   return { action: a.action, resource, fields: a.fields.length ? [{ path: a.fields.join(', '), before: describeAlert(a.existing!), after: describeAlert(a.wanted!) }] : [] };
@@ -446,7 +446,7 @@ async function waitUntilActive(deps: MonitorDeps, api: MonitorApi, table: string
       onStatus: (status) => {
         if (status !== first.status) ctx.log.info(message('MonitorStatus', table, status));
       },
-      onProgress: (percent, status) => ctx.log.progress(percent, `Monitor of ${table}: ${status}`),
+      onProgress: (percent, status) => ctx.log.progress(percent, message('MonitorProgress', table, status)),
       describeTimeout: () => message('MonitorNotActive', table, Math.round(timeoutMs / 60_000), latest?.status ?? 'unknown'),
     }),
   );

@@ -9,6 +9,7 @@
 import type { CustomMetricSpec, Monitor, MonitorField, MonitorSpec, ProfileSpec } from '../../../shared/api/monitors/model';
 import type { ChangeEntry } from '../../../shared/runtime/reportTypes';
 import type { CreateMonitorParameters } from './parameters';
+import { message } from './messages';
 
 export function monitorSpec(params: CreateMonitorParameters): MonitorSpec {
   return {
@@ -108,14 +109,14 @@ function workspacePath(path: string): string {
 function describeProfile(p: ProfileSpec): string {
   switch (p.type) {
     case 'inferenceLog': {
-      const label = p.labelColumn ? `, label ${p.labelColumn}` : '';
-      const proba = p.predictionProbabilityColumn ? `, probability ${p.predictionProbabilityColumn}` : '';
-      return `inference log (${p.problemType}): prediction ${p.predictionColumn}${proba}${label}, model id ${p.modelIdColumn}, timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;
+      const label = p.labelColumn ? `, ${message('ProfileLabel', p.labelColumn)}` : '';
+      const proba = p.predictionProbabilityColumn ? `, ${message('ProfileProbability', p.predictionProbabilityColumn)}` : '';
+      return message('ProfileInferenceLog', p.problemType, p.predictionColumn, proba, label, p.modelIdColumn, p.timestampColumn, granularities(p.granularities));
     }
     case 'timeSeries':
-      return `time series: timestamp ${p.timestampColumn}, granularities ${granularities(p.granularities)}`;
+      return message('ProfileTimeSeries', p.timestampColumn, granularities(p.granularities));
     case 'snapshot':
-      return 'snapshot';
+      return message('ProfileSnapshot');
   }
 }
 
@@ -125,7 +126,7 @@ function granularities(list: string[]): string {
 }
 
 function describeMetric(m: CustomMetricSpec): string {
-  return `${m.name} (${m.type}) on ${m.inputColumns.join(', ')}: ${m.definition.trim()} → ${outputType(m.outputDataType)}`;
+  return message('PlanCustomMetric', m.name, m.type, m.inputColumns.join(', '), m.definition.trim(), outputType(m.outputDataType));
 }
 
 /** StructField JSON compared by content, not by spacing or key order. */

@@ -7,28 +7,35 @@ import { escapeMarkdown as md, type SummaryBuilder } from '../../../shared/runti
 import type { SummaryParts } from '../../../shared/runtime/report';
 import type { MonitorReportData } from '../../../shared/runtime/reportTypes';
 import type { MonitorPlan } from './operations';
+import { message } from './messages';
 
 export const createMonitorSummary: SummaryParts<MonitorPlan, MonitorReportData> = {
-  heading: ({ report }) => `Data quality monitor of \`${md(report.tableName)}\``,
+  heading: ({ report }) => message('SummaryHeading', md(report.tableName)),
   body: (s, outcome, plan) => summaryBody(s, outcome.report, plan.apiChoice),
 };
 
 export function summaryBody(s: SummaryBuilder, r: MonitorReportData, apiChoice: string): void {
-  const facts = [`**Monitor API:** ${md(apiChoice)}`];
-  if (r.status) facts.push(`**Status:** ${md(r.status)}`);
-  if (r.profileMetricsTable) facts.push(`**Profile metrics:** \`${md(r.profileMetricsTable)}\``);
-  if (r.driftMetricsTable) facts.push(`**Drift metrics:** \`${md(r.driftMetricsTable)}\``);
-  if (r.dashboardUrl) facts.push(`**Dashboard:** [open the monitor's dashboard](${r.dashboardUrl})`);
+  const facts = [message('SummaryMonitorApi', md(apiChoice))];
+  if (r.status) facts.push(message('SummaryStatus', md(r.status)));
+  if (r.profileMetricsTable) facts.push(message('SummaryProfileMetrics', md(r.profileMetricsTable)));
+  if (r.driftMetricsTable) facts.push(message('SummaryDriftMetrics', md(r.driftMetricsTable)));
+  if (r.dashboardUrl) facts.push(message('SummaryDashboard', r.dashboardUrl));
   if (r.unpackView) {
     facts.push(
-      `**View:** \`${md(r.unpackView.name)}\` unpacks \`${md(r.unpackView.sourceTable)}\` into one row per prediction (features: ${r.unpackView.features.map((f) => `\`${md(f)}\``).join(', ')}; request formats ${r.unpackView.requestFormats.join(', ')}).`,
+      message(
+        'SummaryUnpackView',
+        md(r.unpackView.name),
+        md(r.unpackView.sourceTable),
+        r.unpackView.features.map((f) => `\`${md(f)}\``).join(', '),
+        r.unpackView.requestFormats.join(', '),
+      ),
     );
   }
-  if (r.refreshStarted !== undefined) facts.push(`**Refresh:** ${r.refreshStarted ? 'started (not waited for)' : 'not started'}`);
+  if (r.refreshStarted !== undefined) facts.push(message(r.refreshStarted ? 'SummaryRefreshStarted' : 'SummaryRefreshNotStarted'));
   s.raw(facts);
   if (r.alerts.length)
     s.table(
-      ['alert', 'rule', 'action'],
+      [message('SummaryColumnAlert'), message('SummaryColumnRule'), message('SummaryColumnAction')],
       r.alerts.map((a) => [a.url ? `[${md(a.displayName)}](${a.url})` : md(a.displayName), md(a.rule), a.action]),
     );
 }

@@ -20,7 +20,7 @@ export const definition: TaskDefinition<ServingParameters, ServingPlan, Deployme
   parameters: () => buildServingParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: deployServingWorstCase,
   ...deployServingPhases,
-  title: (params) => stepTitle(`${isRollback(params) ? 'roll back' : 'deploy'} ${params.endpointName}`, params.common.config?.environment),
+  title: (params) => stepTitle(message(isRollback(params) ? 'TitleRollBack' : 'TitleDeploy', params.endpointName), params.common.config?.environment),
   summary: deployServingSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/serving-endpoints')) {

@@ -128,7 +128,7 @@ export async function rollbackAndFail(deps: DeployDeps, rollout: Rollout, reason
   if (stillRollingOut || current?.state?.config_update === 'IN_PROGRESS') {
     ctx.log.info(message('RollbackWaitsForSettle', params.endpointName, Math.round(timeoutMs / 60_000), previousText));
     try {
-      current = await waitUntilSettled(deps, params.endpointName, timeoutMs, `The update being rolled back`, 'our update, to be rolled back once it ends');
+      current = await waitUntilSettled(deps, params.endpointName, timeoutMs, message('WaitWhatUpdateBeingRolledBack'), message('WaitWhoseOurs'));
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       report.rollback = { performed: false, restored, reason, succeeded: false };
@@ -153,7 +153,7 @@ export async function rollbackAndFail(deps: DeployDeps, rollout: Rollout, reason
     return failed(rollout, refusedRollbackMessage(reason, params.endpointName, previousText, why, await nowServing()));
   }
   try {
-    await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, `The rollback of ${params.endpointName}`);
+    await waitUntilReady(deps, params.endpointName, pairs(previous), timeoutMs, message('WaitWhatRollback', params.endpointName));
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     report.rollback = { performed: true, restored, reason, succeeded: false };

@@ -15,7 +15,8 @@ import { message } from './messages';
 /** Between reads of the payload table (task time): rows arrive in minutes, not seconds. */
 const POLL_INTERVAL_MS = 30_000;
 /** The documented delivery delay, for messages. */
-export const DELIVERY_NOTE = 'payload rows usually arrive within an hour, best effort (requests over 1 MiB and some 4xx/5xx answers may not be logged)';
+/** How inference tables deliver rows (a localizable message, looked up at use). */
+const deliveryNote = (): string => message('InferenceDeliveryNote');
 
 /** A unique, recognisable id: `ado-smoke-<job>-<attempt>-<time>` (monitoring can exclude `ado-smoke-%`). */
 export function smokeRequestId(ctx: Pick<TaskContext, 'variable' | 'clock'>): string {
@@ -46,7 +47,7 @@ export async function verifyInferenceLog(
   const waited = () => Math.round(ctx.clock.since(started) / 1000);
   const statement = `SELECT request_time, status_code FROM ${quoteName(request.table)} WHERE client_request_id = :id LIMIT 1`;
   ctx.log.section(message('CheckingInferenceLog', request.table));
-  ctx.log.info(message('WaitingForSmokeRequest', request.minutes, request.clientRequestId, request.table, DELIVERY_NOTE));
+  ctx.log.info(message('WaitingForSmokeRequest', request.minutes, request.clientRequestId, request.table, deliveryNote()));
   try {
     const { result } = await poll<{ found: boolean; status: string }, { time?: string; statusCode?: string }>({
       read: async () => {
@@ -55,9 +56,9 @@ export async function verifyInferenceLog(
           const row = rows.rows[0];
           return row
             ? { found: true, status: 'found', time: String(row.request_time ?? ''), statusCode: String(row.status_code ?? '') }
-            : { found: false, status: 'not there yet' };
+            : { found: false, status: message('InferenceLogNotThereYet') };
         } catch (e) {
-          if (isMissingTable(e)) return { found: false, status: 'the table does not exist yet (it is created with the first logged request)' };
+          if (isMissingTable(e)) return { found: false, status: message('InferenceLogNoTableYet') };
           throw e;
         }
       },
@@ -69,7 +70,7 @@ export async function verifyInferenceLog(
       maxIntervalMs: POLL_INTERVAL_MS,
       onStatus: (status) => ctx.log.info(`${request.table}: ${status}`),
       onProgress: (percent, status) => ctx.log.progress(percent, `${request.table}: ${status}`),
-      describeTimeout: () => `not found after ${request.minutes} min`,
+      describeTimeout: () => message('InferenceLogNotFoundAfter', request.minutes),
     });
     const minutes = Math.max(1, Math.round(waited() / 60));
     const text = result.statusCode
@@ -79,7 +80,7 @@ export async function verifyInferenceLog(
     return { table: request.table, clientRequestId: request.clientRequestId, found: true, waitedSeconds: waited(), message: text };
   } catch (e) {
     if (!(e instanceof PollTimeoutError)) throw e;
-    const text = message('SmokeRequestNotLogged', request.clientRequestId, request.table, request.minutes, DELIVERY_NOTE);
+    const text = message('SmokeRequestNotLogged', request.clientRequestId, request.table, request.minutes, deliveryNote());
     ctx.log.warning(text);
     return { table: request.table, clientRequestId: request.clientRequestId, found: false, waitedSeconds: waited(), message: text };
   }

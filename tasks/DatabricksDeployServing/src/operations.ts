@@ -205,7 +205,7 @@ async function afterApply(deps: DeployDeps, rollout: Rollout): Promise<DeployOut
       params.endpointName,
       pairs(plan.endpoint.target),
       remainingMs(plan.deadline),
-      `The ${report.action === 'create' ? 'creation' : 'update'} of ${params.endpointName}`,
+      message(report.action === 'create' ? 'WaitWhatCreation' : 'WaitWhatUpdate', params.endpointName),
       !plan.endpoint.configChanged,
       params.timeoutMinutes,
     );
@@ -364,9 +364,8 @@ async function apply(deps: DeployDeps, params: DeployServingParameters, plan: En
       await putAiGateway(client, name, plan.gateway.target);
     } catch (e) {
       if (plan.gateway.disableFirst && e instanceof DatabricksApiError) {
-        throw new Error(
-          `The inference table of ${name} was disabled to move it, but enabling it at ${params.inferenceTable ? inferenceTableName(params.inferenceTable) : 'the new location'} was refused: ${e.errorCode}: ${e.serviceMessage} Payload logging is off until this is fixed (check USE CATALOG, USE SCHEMA and CREATE TABLE on the target schema), then run again.`,
-        );
+        const where = params.inferenceTable ? inferenceTableName(params.inferenceTable) : message('InferenceTableNewLocation');
+        throw new Error(message('InferenceTableMoveRefused', name, where, e.errorCode, e.serviceMessage));
       }
       throw e;
     }

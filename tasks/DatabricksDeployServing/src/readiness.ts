@@ -40,15 +40,15 @@ export function evaluateReadiness(endpoint: ServingEndpointDetailed, wanted: Wan
   const served = endpoint.config?.served_entities ?? [];
   const pending = priorFailureIsHistory && settledFailure ? [] : (endpoint.pending_config?.served_entities ?? []);
   if (update === 'UPDATE_FAILED' || update === 'UPDATE_CANCELED') {
-    return { kind: 'failed', reason: `the endpoint update ended ${update}` };
+    return { kind: 'failed', reason: message('ReadinessUpdateEnded', update) };
   }
   const broken = [...pending, ...served].find((e) => FAILED_DEPLOYMENTS.has(e.state?.deployment ?? ''));
-  if (broken) return { kind: 'failed', reason: `served entity ${broken.name ?? '?'} is ${broken.state?.deployment}` };
+  if (broken) return { kind: 'failed', reason: message('ReadinessEntityBroken', broken.name ?? '?', String(broken.state?.deployment)) };
 
   if (update === 'NOT_UPDATING') {
     if (!servesExactly(served, wanted)) {
       // Nothing is rolling out and the wrong thing is served: another update replaced ours.
-      return { kind: 'failed', reason: `the endpoint serves ${pairsText(served)} instead of ${wanted.map((w) => `${w.name}=v${w.entityVersion}`).join(', ')}` };
+      return { kind: 'failed', reason: message('ReadinessServesOther', pairsText(served), wanted.map((w) => `${w.name}=v${w.entityVersion}`).join(', ')) };
     }
     if (ready === 'READY' && served.every((e) => e.state?.deployment === 'DEPLOYMENT_READY')) return { kind: 'ready' };
   }
@@ -107,13 +107,13 @@ export function waitUntilReady(
   priorFailureIsHistory = false,
   limitMinutes = timeoutMs / 60_000,
 ): Promise<PollResult<ServingEndpointDetailed>> {
-  return deps.ctx.log.group(`${what}: status of ${endpointName}`, () =>
+  return deps.ctx.log.group(message('WaitGroupTitle', what, endpointName), () =>
     poll<ServingEndpointDetailed, ServingEndpointDetailed>({
       read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
       evaluate: (endpoint) => {
         const verdict = evaluateReadiness(endpoint, wanted, priorFailureIsHistory);
         if (verdict.kind === 'ready') return { done: true, result: endpoint };
-        if (verdict.kind === 'failed') throw new EndpointUpdateFailed(`${what} failed: ${verdict.reason}.`, endpoint);
+        if (verdict.kind === 'failed') throw new EndpointUpdateFailed(message('WaitFailed', what, verdict.reason), endpoint);
         return { done: false, status: verdict.status };
       },
       ...pollSettings(deps, endpointName, timeoutMs, what, limitMinutes),
@@ -126,10 +126,10 @@ export async function waitUntilSettled(
   deps: WaitDeps,
   endpointName: string,
   timeoutMs: number,
-  what = 'The update already in progress',
-  whose = 'an update started before this task',
+  what: string = message('WaitWhatUpdateInProgressBefore'),
+  whose: string = message('WaitWhoseBeforeThisTask'),
 ): Promise<ServingEndpointDetailed> {
-  const { result } = await deps.ctx.log.group(`${what}: status of ${endpointName}`, () =>
+  const { result } = await deps.ctx.log.group(message('WaitGroupTitle', what, endpointName), () =>
     poll<ServingEndpointDetailed, ServingEndpointDetailed>({
       read: (signal) => getServingEndpoint(deps.client, endpointName, signal),
       evaluate: (endpoint) =>
@@ -150,7 +150,7 @@ function pollSettings(deps: WaitDeps, endpointName: string, timeoutMs: number, w
     onStatus: (status: string) => ctx.log.remote(`${endpointName}: ${status}`),
     onProgress: (percent: number, status: string) => ctx.log.progress(percent, `${endpointName}: ${status}`),
     describeTimeout: (last: ServingEndpointDetailed | undefined) =>
-      `${what} did not finish within ${Math.max(1, Math.round(limitMinutes))} min (last state: config_update ${last?.state?.config_update ?? 'unknown'}, ${last?.state?.ready ?? 'unknown'}).`,
+      message('WaitTimedOut', what, Math.max(1, Math.round(limitMinutes)), last?.state?.config_update ?? 'unknown', last?.state?.ready ?? 'unknown'),
   };
 }
 

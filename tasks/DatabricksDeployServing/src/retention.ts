@@ -145,7 +145,7 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
     .filter((id) => id !== undefined);
   const current = ours[0]?.job_id !== undefined ? await getJobAllPages(client, ours[0].job_id, signal) : undefined;
   const currentSql = current || wish.days > 0 ? await readWorkspaceFile(client, sqlPath) : undefined;
-  const resource = `retention job "${jobName}"`;
+  const resource = message('PlanRetentionJob', jobName);
   const report: RetentionReport = {
     days: wish.days,
     action: 'noop',
@@ -160,11 +160,17 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
 
   if (wish.days === 0) {
     if (!current)
-      return { ...base, changes: currentSql !== undefined ? [{ action: 'delete', resource: `retention SQL file ${sqlPath}` }] : [], writeFile: currentSql !== undefined };
+      return { ...base, changes: currentSql !== undefined ? [{ action: 'delete', resource: message('PlanRetentionSqlFile', sqlPath) }] : [], writeFile: currentSql !== undefined };
     report.action = 'delete';
     return {
       ...base,
-      changes: [{ action: 'delete', resource, fields: [{ path: 'retention', before: `${daysOf(currentSql) ?? '?'} days, job ${current.job_id}`, after: undefined }] }],
+      changes: [
+        {
+          action: 'delete',
+          resource,
+          fields: [{ path: 'retention', before: message('PlanRetentionDaysJob', daysOf(currentSql) ?? '?', String(current.job_id)), after: undefined }],
+        },
+      ],
       writeFile: true,
       writeJob: true,
     };
@@ -178,10 +184,10 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
   const writeJob = !current || JSON.stringify(managedFields(current.settings)) !== JSON.stringify(managedFields(settings));
   const fields: NonNullable<ChangeEntry['fields']> = [];
   const before = current?.settings;
-  if (writeFile) fields.push({ path: 'delete rows older than (days)', before: daysOf(currentSql), after: wish.days });
+  if (writeFile) fields.push({ path: message('PlanRetentionDeleteOlder'), before: daysOf(currentSql), after: wish.days });
   if (writeFile && daysOf(currentSql) === wish.days)
-    fields.push({ path: `SQL file ${sqlPath}`, before: currentSql === undefined ? undefined : '(other text)', after: '(rewritten)' });
-  if (!current) fields.push({ path: 'table', after: report.table }, { path: 'warehouse', after: wish.warehouseId }, { path: 'schedule', after: 'daily at 03:00 UTC' });
+    fields.push({ path: message('PlanSqlFile', sqlPath), before: currentSql === undefined ? undefined : message('PlanOtherText'), after: message('PlanRewritten') });
+  if (!current) fields.push({ path: 'table', after: report.table }, { path: 'warehouse', after: wish.warehouseId }, { path: 'schedule', after: message('PlanDailyAt3') });
   else if (writeJob) {
     const task = before?.tasks?.[0]?.sql_task;
     if (task?.warehouse_id !== wish.warehouseId) fields.push({ path: 'warehouse', before: task?.warehouse_id, after: wish.warehouseId });
@@ -192,7 +198,7 @@ export async function planRetention(client: DatabricksClient, signal: AbortSigna
         after: '0 0 3 * * ? UTC UNPAUSED',
       });
     }
-    if (fields.length === (writeFile ? 1 : 0)) fields.push({ path: 'job settings', before: '(edited outside the task)', after: '(restored)' });
+    if (fields.length === (writeFile ? 1 : 0)) fields.push({ path: message('PlanJobSettings'), before: message('PlanEditedOutside'), after: message('PlanRestored') });
   }
   report.action = !current ? 'create' : writeFile || writeJob ? 'update' : 'noop';
   return { ...base, settings, sql, writeFile, writeJob, changes: [{ action: report.action, resource, fields }] };

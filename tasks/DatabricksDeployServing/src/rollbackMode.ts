@@ -138,7 +138,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
       if (endpoint.state?.config_update === 'IN_PROGRESS') {
         ctx.log.section(message('WaitingForUpdateToEnd', name));
         ctx.log.info(message('RollbackWaitsForUpdate', name, params.timeoutMinutes, recordedText));
-        endpoint = await waitUntilSettled(deps, name, remainingMs(plan.deadline), 'The update in progress', 'an update, to be rolled back once it ends');
+        endpoint = await waitUntilSettled(deps, name, remainingMs(plan.deadline), message('WaitWhatUpdateInProgress'), message('WaitWhoseToRollBack'));
         ctx.log.info(message('UpdateEnded', endpoint.state?.config_update ?? 'unknown', name, describeServing(endpoint)));
       }
       if (endpoint !== plan.endpoint) {
@@ -173,7 +173,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
     }
     try {
       ctx.log.section(message('WaitingForReady', name));
-      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), `The rollback of ${name}`, false, params.timeoutMinutes);
+      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), message('WaitWhatRollback', name), false, params.timeoutMinutes);
       report.polls = waited.polls;
       report.after = snapshots(recorded, waited.result);
       endpoint = waited.result;
@@ -195,7 +195,7 @@ export async function applyRollback(deps: TaskDeps, plan: RollbackPlan): Promise
   async function alreadyServed(ep: ServingEndpointDetailed): Promise<DeployOutcome> {
     setOutputs(plan, recorded, ep);
     if (params.waitForReady) {
-      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), `The restored config of ${name}`, true, params.timeoutMinutes);
+      const waited = await waitUntilReady(deps, name, pairs(recorded), remainingMs(plan.deadline), message('WaitWhatRestoredConfig', name), true, params.timeoutMinutes);
       report.after = snapshots(recorded, waited.result);
     }
     report.rollback!.succeeded = true;

@@ -220,8 +220,8 @@ function promote(current: ServingConfig, wanted: ServedEntity, nameWasGiven: boo
 
 /** `name (catalog.schema.model v7, Small CPU, scale to zero) 90%`. */
 export function describeEntity(e: ServedEntity, percent: number | undefined): string {
-  const compute = [e.workloadSize, e.workloadType, e.scaleToZero ? 'scale to zero' : 'always on'].filter(Boolean).join(' ');
+  const compute = [e.workloadSize, e.workloadType, message(e.scaleToZero ? 'EntityScaleToZero' : 'EntityAlwaysOn')].filter(Boolean).join(' ');
   const env = Object.keys(e.environmentVars);
-  const envText = env.length ? `, env ${env.sort().join(',')}` : '';
+  const envText = env.length ? `, ${message('EntityEnv', env.sort().join(','))}` : '';
   return `${e.name} (${e.entityName} v${e.entityVersion}, ${compute}${envText}) ${percent ?? 0}%`;
 }

@@ -8,23 +8,29 @@ import type { SummaryParts } from '../../../shared/runtime/report';
 import type { DeploymentReportData, ServedEntitySnapshot } from '../../../shared/runtime/reportTypes';
 import { formatDuration, type DeployOutcome } from './operations';
 import type { ServingPlan } from './phases';
+import { message } from './messages';
 
 export const deployServingSummary: SummaryParts<ServingPlan, DeploymentReportData> = {
-  heading: (outcome) => `Serving endpoint \`${md(outcome.report.endpointName)}\``,
+  heading: (outcome) => message('SummaryHeading', md(outcome.report.endpointName)),
   body: (s, outcome) => summaryBody(s, outcome as DeployOutcome),
-  footer: (s, _outcome, plan) => s.paragraph(`[Open the endpoint in the workspace](${plan.endpointPage})`),
+  footer: (s, _outcome, plan) => s.paragraph(message('SummaryOpenEndpoint', plan.endpointPage)),
 };
 
 export function summaryBody(s: SummaryBuilder, result: DeployOutcome): void {
   const r = result.report;
   const served = r.rollback?.succeeded ? r.rollback.restored : r.after;
-  s.paragraph(`**Version served:** ${md(result.outputs.servedEntityName)} (version ${md(result.outputs.servedVersion)}) · **traffic mode:** ${r.trafficMode}`);
-  if (served.length) s.table(['served entity', 'model', 'version', 'traffic', 'state'], served.map(trafficRow), ['left', 'left', 'left', 'right', 'left']);
-  const facts: string[] = [`**Inference table:** ${r.inferenceTableName ? `\`${md(r.inferenceTableName)}\`` : 'disabled'}`];
-  if (r.timeToReadySeconds !== undefined) facts.push(`**Time to ready:** ${formatDuration(r.timeToReadySeconds)} (${r.polls ?? 0} polls)`);
-  if (r.smokeTest) facts.push(`**Smoke test:** ${r.smokeTest.ok ? 'passed' : 'failed'}: ${md(r.smokeTest.summary)}`);
-  if (r.inferenceLogCheck) facts.push(`**Inference log:** ${r.inferenceLogCheck.found ? '✅ received' : '⚠️ not yet'}: ${md(r.inferenceLogCheck.message)}`);
-  if (r.failure) facts.push(`**Failed at:** ${r.failure.stage}: ${md(r.failure.message)}`);
+  s.paragraph(message('SummaryVersionServed', md(result.outputs.servedEntityName), md(result.outputs.servedVersion), r.trafficMode));
+  if (served.length)
+    s.table(
+      [message('SummaryColumnServedEntity'), message('SummaryColumnModel'), message('SummaryColumnVersion'), message('SummaryColumnTraffic'), message('SummaryColumnState')],
+      served.map(trafficRow),
+      ['left', 'left', 'left', 'right', 'left'],
+    );
+  const facts: string[] = [r.inferenceTableName ? message('SummaryInferenceTable', md(r.inferenceTableName)) : message('SummaryInferenceTableDisabled')];
+  if (r.timeToReadySeconds !== undefined) facts.push(message('SummaryTimeToReady', formatDuration(r.timeToReadySeconds), r.polls ?? 0));
+  if (r.smokeTest) facts.push(message(r.smokeTest.ok ? 'SummarySmokeTestPassed' : 'SummarySmokeTestFailed', md(r.smokeTest.summary)));
+  if (r.inferenceLogCheck) facts.push(message(r.inferenceLogCheck.found ? 'SummaryInferenceLogReceived' : 'SummaryInferenceLogNotYet', md(r.inferenceLogCheck.message)));
+  if (r.failure) facts.push(message('SummaryFailedAt', r.failure.stage, md(r.failure.message)));
   for (const m of r.failure?.entityMessages ?? []) facts.push(`- \`${md(m.name)}\`: ${md(m.message)}`);
   if (r.rollback) facts.push(rollbackLine(r.rollback));
   s.raw(facts);
@@ -36,6 +42,6 @@ function trafficRow(e: ServedEntitySnapshot): string[] {
 
 export function rollbackLine(rb: NonNullable<DeploymentReportData['rollback']>): string {
   const to = rb.restored.map((e) => `${e.name} ${e.trafficPercent}%`).join(', ');
-  if (!rb.performed) return `**Rollback:** refused (to ${md(to)})`;
-  return `**Rollback:** ${rb.succeeded ? 'restored' : 'attempted, not ready'}: ${md(to)}`;
+  if (!rb.performed) return message('SummaryRollbackRefused', md(to));
+  return message(rb.succeeded ? 'SummaryRollbackRestored' : 'SummaryRollbackNotReady', md(to));
 }

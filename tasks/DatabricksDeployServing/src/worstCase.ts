@@ -10,6 +10,7 @@
 import { INVOCATION_TIMEOUT_MS } from '../../../shared/api/serving';
 import { longestPath, type WorstCasePart } from '../../../shared/runtime/worstCase';
 import type { DeployServingParameters, ServingParameters } from './parameters';
+import { message } from './messages';
 
 type WorstCaseInputs = Pick<DeployServingParameters, 'timeoutMinutes' | 'waitForReady' | 'rollbackOnFailure' | 'smokeTestPayload' | 'verifyInferenceLogMinutes'> & {
   traffic: ServingParameters['traffic'];
@@ -17,19 +18,18 @@ type WorstCaseInputs = Pick<DeployServingParameters, 'timeoutMinutes' | 'waitFor
 
 export function deployServingWorstCase(params: WorstCaseInputs): WorstCasePart[] {
   const t = params.timeoutMinutes;
-  const settleAny: WorstCasePart = { minutes: t, what: 'for an update in progress to end (timeoutMinutes)' };
+  const settleAny: WorstCasePart = { minutes: t, what: message('WorstCaseSettleAny') };
   if (params.traffic.mode === 'rollback') {
-    return params.waitForReady ? [settleAny, { minutes: t, what: 'for the restored config to be ready (timeoutMinutes)' }] : [settleAny];
+    return params.waitForReady ? [settleAny, { minutes: t, what: message('WorstCaseRestoredReady') }] : [settleAny];
   }
-  const rollout: WorstCasePart = { minutes: t, what: 'for the rollout, waiting on an update in progress included (timeoutMinutes)' };
+  const rollout: WorstCasePart = { minutes: t, what: message('WorstCaseRollout') };
   // Without waitForReady only the wait on an update already in progress remains (same deadline).
   if (!params.waitForReady) return [rollout];
-  const smoke: WorstCasePart[] = params.smokeTestPayload ? [{ minutes: INVOCATION_TIMEOUT_MS / 60_000, what: 'for the smoke request' }] : [];
-  const inferenceLog: WorstCasePart[] =
-    params.verifyInferenceLogMinutes > 0 ? [{ minutes: params.verifyInferenceLogMinutes, what: 'for the inference-log check (verifyInferenceLogMinutes)' }] : [];
+  const smoke: WorstCasePart[] = params.smokeTestPayload ? [{ minutes: INVOCATION_TIMEOUT_MS / 60_000, what: message('WorstCaseSmokeRequest') }] : [];
+  const inferenceLog: WorstCasePart[] = params.verifyInferenceLogMinutes > 0 ? [{ minutes: params.verifyInferenceLogMinutes, what: message('WorstCaseInferenceLog') }] : [];
   const succeeded = [rollout, ...smoke, ...inferenceLog];
   if (!params.rollbackOnFailure) return longestPath([succeeded]);
-  const settle: WorstCasePart = { minutes: t, what: 'for the rollback to wait until the timed-out update settles (timeoutMinutes)' };
-  const restored: WorstCasePart = { minutes: t, what: 'for the restored config to be ready (timeoutMinutes)' };
+  const settle: WorstCasePart = { minutes: t, what: message('WorstCaseRollbackSettle') };
+  const restored: WorstCasePart = { minutes: t, what: message('WorstCaseRestoredReady') };
   return longestPath([succeeded, [rollout, settle, restored], [rollout, ...smoke, restored]]);
 }

@@ -21,8 +21,8 @@ export const definition: TaskDefinition<RefreshMonitorsParameters, RefreshPlan, 
   worstCase: refreshMonitorsWorstCase,
   ...refreshMonitorsPhases,
   title: (params) => {
-    const what = params.schemaName ?? (params.tables.length === 1 ? params.tables[0]! : `${params.tables.length} tables`);
-    return stepTitle(`${params.thresholds.length > 0 ? 'drift gate' : 'refresh'} ${what}`, params.common.config?.environment);
+    const what = params.schemaName ?? (params.tables.length === 1 ? params.tables[0]! : message('TitleTables', params.tables.length));
+    return stepTitle(message(params.thresholds.length > 0 ? 'TitleDriftGate' : 'TitleRefresh', what), params.common.config?.environment);
   },
   summary: refreshMonitorsSummary,
   reportPath: (params) => params.reportPath,

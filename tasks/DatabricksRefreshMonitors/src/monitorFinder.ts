@@ -12,6 +12,7 @@ import { resolveMonitorApi } from '../../../shared/api/monitors/resolve';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import type { FoundMonitor } from './operations';
 import type { RefreshHandle } from './refresh';
+import { message } from './messages';
 
 /** A lookup that resolves which API to use once, on first use (probing with that table). */
 export function monitorFinder(
@@ -22,9 +23,10 @@ export function monitorFinder(
   let apis: Promise<MonitorApi[]> | undefined;
   const resolve = async (table: string): Promise<MonitorApi[]> => {
     const { api, fallbackReason, decidedBy } = await resolveMonitorApi(client, preference, [table]);
-    const name = api.kind === 'dataQuality' ? 'data quality API' : 'legacy quality monitors API';
-    if (preference !== 'auto') onDecided?.(`Monitor API: ${name}, as monitorApi asks.`);
-    else onDecided?.(`Monitor API: ${name}${fallbackReason ? `, because ${fallbackReason}` : ', with the legacy API for monitors it does not show'}. Decided by: ${decidedBy}.`);
+    const name = message(api.kind === 'dataQuality' ? 'MonitorApiDataQualityName' : 'MonitorApiLegacyName');
+    if (preference !== 'auto') onDecided?.(message('MonitorApiAsAsked', name));
+    else if (fallbackReason) onDecided?.(message('MonitorApiBecause', name, fallbackReason, String(decidedBy)));
+    else onDecided?.(message('MonitorApiWithLegacy', name, String(decidedBy)));
     return api.kind === 'legacy' || preference !== 'auto' ? [api] : [api, new LegacyMonitorApi(client)];
   };
   return async (table) => {

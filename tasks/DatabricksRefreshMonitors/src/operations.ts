@@ -108,7 +108,7 @@ export async function plannedRefresh(deps: TaskDeps, plan: RefreshPlan): Promise
       deps.ctx.log,
       refreshes.map((r) => message('TableLine', r.table, r.message ?? '')),
       true,
-      'Monitor refreshes',
+      message('PlanTitleRefreshes'),
     );
   return gateAndReport(deps, plan, refreshes, true);
 }
@@ -117,7 +117,7 @@ export async function plannedRefresh(deps: TaskDeps, plan: RefreshPlan): Promise
 export async function applyRefresh(deps: TaskDeps, plan: RefreshPlan): Promise<RefreshOutcomeData> {
   const { ctx } = deps;
   const { params } = plan;
-  if (plan.monitors.length > 0) ctx.log.section(`Refreshing ${plan.monitors.length} monitor(s), at most ${params.concurrency} at once`);
+  if (plan.monitors.length > 0) ctx.log.section(message('RefreshingMonitors', plan.monitors.length, params.concurrency));
   const refreshes = await refreshAll(
     plan.monitors.map((t) => ({ table: t.table, refresh: t.monitor.refresh })),
     { concurrency: params.concurrency, waitForCompletion: params.waitForCompletion, timeoutMinutes: params.timeoutMinutes, clock: ctx.clock, signal: ctx.signal, log: ctx.log },
@@ -260,7 +260,7 @@ function change(r: RefreshOutcome): ChangeEntry {
   const waits = r.refreshId !== undefined;
   return {
     action: waits ? 'noop' : 'create',
-    resource: `refresh of the monitor of ${r.table}`,
+    resource: message('PlanRefreshOf', r.table),
     fields: waits ? [{ path: 'refresh_id', before: r.refreshId, after: r.refreshId }] : undefined,
   };
 }

@@ -95,7 +95,7 @@ export async function refreshAll(targets: readonly RefreshTarget[], options: Ref
     runPool(targets, options.concurrency, async (target) => {
       const outcome = await refreshOne(target, deadline, options);
       done++;
-      options.log.progress((done / targets.length) * 100, `${done} of ${targets.length} monitor refreshes finished`);
+      options.log.progress((done / targets.length) * 100, message('RefreshesFinished', done, targets.length));
       return outcome;
     });
   // The refreshes' status lines in one group (they interleave when several run at once).

@@ -8,16 +8,18 @@ import type { SummaryParts } from '../../../shared/runtime/report';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { isDataQuality } from './gate/verdict';
 import type { RefreshPlan } from './operations';
+import { message } from './messages';
 
 /** Columns listed per table; the rest are counted. */
 const MAX_COLUMNS = 25;
 
-const VERDICT_TEXT: Readonly<Record<DriftReportData['verdict'], string>> = {
-  drift: 'Drift detected',
-  'no-drift': 'No drift',
-  'insufficient-data': 'Not enough data to decide',
-  error: 'Check could not run',
-  'not-evaluated': 'Not evaluated',
+/** A verdict in words (functions: the texts are localizable messages, looked up at use). */
+const VERDICT_TEXT: Readonly<Record<DriftReportData['verdict'], () => string>> = {
+  drift: () => message('VerdictDrift'),
+  'no-drift': () => message('VerdictNoDrift'),
+  'insufficient-data': () => message('VerdictInsufficientData'),
+  error: () => message('VerdictError'),
+  'not-evaluated': () => message('VerdictNotEvaluated'),
 };
 
 export interface SummaryContext {
@@ -34,7 +36,7 @@ export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> 
       report.verdict,
       report.tables.flatMap((t) => t.columns),
     )} — ${result}`,
-  dryRunDetail: 'no refresh was started; the gate ran on the metrics as they are',
+  dryRunDetail: () => message('DryRunDetailGate'),
   body: (s, outcome, plan) => summaryBody(s, outcome.report, plan),
 };
 
@@ -42,13 +44,28 @@ export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> 
 export function summaryBody(s: SummaryBuilder, report: DriftReportData, ctx: SummaryContext): void {
   if (report.rules.length > 0) {
     s.paragraph(
-      `Gate: ${report.driftType} drift; ${report.rules.map((r) => `\`${r.rule}\``).join(', ')}; ${report.modelId !== undefined ? `judged on the rows of model id ${escapeText(report.modelId)} only; ` : ''}a column counts when at least ${report.violationWindows} of the last ` +
-        `${report.evaluationWindows} window(s) break a rule, the latest included. onDrift: ${report.onDrift}, onInsufficientData: ${report.onInsufficientData}.`,
+      message(
+        'SummaryGate',
+        report.driftType,
+        report.rules.map((r) => `\`${r.rule}\``).join(', '),
+        report.modelId !== undefined ? `${message('SummaryGateModelId', escapeText(report.modelId))} ` : '',
+        report.violationWindows,
+        report.evaluationWindows,
+        report.onDrift,
+        report.onInsufficientData,
+      ),
     );
   }
   const anyQuality = report.tables.some((t) => t.columns.some(isDataQuality));
   s.table(
-    ['Table', 'Refresh', 'Duration', 'Verdict', 'Drifted columns', ...(anyQuality ? ['Data-quality breaches'] : [])],
+    [
+      message('SummaryColumnTable'),
+      message('SummaryColumnRefresh'),
+      message('SummaryColumnDuration'),
+      message('SummaryColumnVerdict'),
+      message('SummaryColumnDriftedColumns'),
+      ...(anyQuality ? [message('SummaryColumnQualityBreaches')] : []),
+    ],
     report.tables.map((t) => {
       const drifted = [...new Set(t.columns.filter((c) => c.drifted && !isDataQuality(c)).map((c) => c.column))];
       const breaches = [...new Set(t.columns.filter((c) => c.drifted && isDataQuality(c)).map((c) => `${c.column} (${c.rule})`))];
@@ -62,15 +79,15 @@ export function summaryBody(s: SummaryBuilder, report: DriftReportData, ctx: Sum
       return anyQuality ? [...cells, breaches.map(escapeText).join(', ')] : cells;
     }),
   );
-  if (ctx.skipped.length > 0) s.paragraph(`Skipped (no monitor): ${ctx.skipped.map(escapeText).join(', ')}.`);
+  if (ctx.skipped.length > 0) s.paragraph(message('SummarySkipped', ctx.skipped.map(escapeText).join(', ')));
   const n = report.notification;
   if (n) {
     const how = n.planned
-      ? 'would be notified (dryRun)'
+      ? message('SummaryNotificationPlanned')
       : n.error
-        ? `could not be notified: ${escapeText(n.error)}`
-        : `notified through the one-time job run ${escapeText(n.runId ?? '')}`;
-    s.paragraph(`**Notification destinations:** ${n.destinations.map(escapeText).join(', ')} ${how}.`);
+        ? message('SummaryNotificationFailed', escapeText(n.error))
+        : message('SummaryNotificationSent', escapeText(n.runId ?? ''));
+    s.paragraph(message('SummaryNotification', n.destinations.map(escapeText).join(', '), how));
   }
   for (const t of report.tables) s.raw(tableDetails(t, ctx.granularities.get(t.table)));
 }
@@ -78,42 +95,55 @@ export function summaryBody(s: SummaryBuilder, report: DriftReportData, ctx: Sum
 /** "Drift detected" unless only data-quality rules broke: then it says so. */
 function verdictText(verdict: DriftReportData['verdict'], columns: readonly DriftColumnResult[]): string {
   const broken = columns.filter((c) => c.drifted);
-  if (verdict === 'drift' && broken.length > 0 && broken.every(isDataQuality)) return 'Data-quality rule broken';
-  return VERDICT_TEXT[verdict];
+  if (verdict === 'drift' && broken.length > 0 && broken.every(isDataQuality)) return message('VerdictQualityRuleBroken');
+  return VERDICT_TEXT[verdict]();
 }
 
 function tableDetails(t: DriftTableResult, granularity: string | undefined): string[] {
   const out = [`#### ${escapeText(t.table)} — ${verdictText(t.verdict, t.columns)}`];
   if (t.reason) out.push('', ...t.reason.split('\n').map((r) => `- ${escapeText(r)}`));
-  if (t.refresh.message && t.verdict !== 'error') out.push('', `Refresh: ${escapeText(t.refresh.message)}`);
+  if (t.refresh.message && t.verdict !== 'error') out.push('', message('SummaryRefreshLine', escapeText(t.refresh.message)));
   if (t.columns.length === 0) return out;
-  if (granularity) out.push('', `Windows of ${granularity}, oldest → latest.`);
+  if (granularity) out.push('', message('SummaryWindowsOf', granularity));
   const drift = t.columns.filter((c) => !isDataQuality(c));
   const quality = t.columns.filter(isDataQuality);
   if (drift.length > 0) {
-    if (quality.length > 0) out.push('', '**Drift, model quality and custom metrics**');
-    out.push('', '| Column | Rule | Latest | Windows | Breaks | Drift |', '|---|---|---|---|---|---|');
+    if (quality.length > 0) out.push('', message('SummaryDriftSection'));
+    out.push('', columnHeader(message('SummaryColumnDrift')), '|---|---|---|---|---|---|');
     for (const c of drift.slice(0, MAX_COLUMNS)) out.push(columnRow(c));
-    if (drift.length > MAX_COLUMNS) out.push('', `… and ${drift.length - MAX_COLUMNS} more column/rule pairs in the JSON report.`);
+    if (drift.length > MAX_COLUMNS) out.push('', message('SummaryMorePairs', drift.length - MAX_COLUMNS));
   }
   if (quality.length > 0) {
-    out.push('', '**Data quality (column statistics)**', '', '| Column | Rule | Latest | Windows | Breaks | Breached |', '|---|---|---|---|---|---|');
+    out.push('', message('SummaryQualitySection'), '', columnHeader(message('SummaryColumnBreached')), '|---|---|---|---|---|---|');
     for (const c of quality.slice(0, MAX_COLUMNS)) out.push(columnRow(c));
-    if (quality.length > MAX_COLUMNS) out.push('', `… and ${quality.length - MAX_COLUMNS} more column/rule pairs in the JSON report.`);
+    if (quality.length > MAX_COLUMNS) out.push('', message('SummaryMorePairs', quality.length - MAX_COLUMNS));
   }
   return out;
+}
+
+/** The header of a table of columns against their rules; the last column says whether each broke. */
+function columnHeader(last: string): string {
+  const cells = [
+    message('SummaryColumnColumn'),
+    message('SummaryColumnRule'),
+    message('SummaryColumnLatest'),
+    message('SummaryColumnWindows'),
+    message('SummaryColumnBreaks'),
+    last,
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
 function columnRow(c: DriftColumnResult): string {
   const windows = c.windows.map((w) => (w.violated ? `**${number(w.value)}**` : number(w.value))).join(' · ');
   const latest = c.latest === null ? 'null' : `${number(c.latest)} (${c.op} ${c.threshold})`;
-  return `| ${escapeText(c.column)} | \`${c.rule}\` | ${latest} | ${windows} | ${c.violations}/${c.windows.length} | ${c.drifted ? '**yes**' : 'no'} |`;
+  return `| ${escapeText(c.column)} | \`${c.rule}\` | ${latest} | ${windows} | ${c.violations}/${c.windows.length} | ${c.drifted ? `**${message('SummaryYes')}**` : message('SummaryNo')} |`;
 }
 
 function refreshCell(t: DriftTableResult): string {
   const r = t.refresh;
   const id = r.refreshId ? ` #${escapeText(r.refreshId)}` : '';
-  const who = r.refreshId ? (r.startedByTask ? '' : ' (already running, waited on)') : '';
+  const who = r.refreshId ? (r.startedByTask ? '' : ` ${message('SummaryRefreshWaitedOn')}`) : '';
   return `${escapeText(r.state)}${id}${who}`;
 }
 

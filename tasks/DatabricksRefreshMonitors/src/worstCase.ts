@@ -2,6 +2,7 @@
 import { STATEMENT_TIMEOUT_MS } from '../../../shared/api/sql';
 import type { WorstCasePart } from '../../../shared/runtime/worstCase';
 import type { RefreshMonitorsParameters } from './parameters';
+import { message } from './messages';
 
 /** Metric-table reads of the drift gate per table: one of the drift table, one of the profile table. */
 const GATE_STATEMENTS_PER_TABLE = 2;
@@ -11,14 +12,14 @@ export function refreshMonitorsWorstCase(
 ): WorstCasePart[] {
   const parts: WorstCasePart[] = [];
   // One deadline (timeoutMinutes) covers every refresh, however many run at once (refresh.ts).
-  if (params.waitForCompletion) parts.push({ minutes: params.timeoutMinutes, what: 'waiting for the refreshes (timeoutMinutes)' });
+  if (params.waitForCompletion) parts.push({ minutes: params.timeoutMinutes, what: message('WorstCaseRefreshes') });
   if (params.thresholds.length > 0) {
     // With schemaName the tables are known only at run time: counted per table.
     const tables = params.schemaName === undefined ? params.tables.length : 1;
     const what =
       params.schemaName === undefined
-        ? `the drift gate's metric-table reads (${tables} table(s), at most ${STATEMENT_TIMEOUT_MS / 60_000} min per SQL statement)`
-        : `the drift gate's metric-table reads per table of ${params.schemaName} (at most ${STATEMENT_TIMEOUT_MS / 60_000} min per SQL statement)`;
+        ? message('WorstCaseGateReads', tables, STATEMENT_TIMEOUT_MS / 60_000)
+        : message('WorstCaseGateReadsPerTable', params.schemaName, STATEMENT_TIMEOUT_MS / 60_000);
     parts.push({ minutes: tables * GATE_STATEMENTS_PER_TABLE * (STATEMENT_TIMEOUT_MS / 60_000), what });
   }
   return parts;

@@ -76,11 +76,7 @@ const FEATURE_STORE_LOADER = 'databricks.feature_store.mlflow_model';
 export function refuseFeatureStoreModel(mlmodel: MlModelFile, where: string): void {
   const pyfunc = record(mlmodel.flavors)?.python_function;
   if (record(pyfunc)?.loader_module === FEATURE_STORE_LOADER) {
-    throw new Error(
-      `The model (${where}) was packaged by Databricks Feature Store (loader_module ${FEATURE_STORE_LOADER}): ` +
-        '"This model was packaged by Databricks Feature Store and can only be registered on a Databricks cluster" (MLflow). ' +
-        'Register it from a Databricks job or notebook (FeatureEngineeringClient.log_model with registered_model_name), then promote it here with registerFrom: existingVersion.',
-    );
+    throw new Error(message('FeatureStoreModel', where, FEATURE_STORE_LOADER));
   }
 }
 

@@ -15,7 +15,7 @@
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createUploadUrl, modelVersionFilePath, uploadFile } from '../../../shared/api/files';
-import { credentialRoute, ROUTE_TEXT, type FlagDecision, type ModelStorageRoute } from '../../../shared/api/modelStorage';
+import { credentialRoute, routeText, type FlagDecision, type ModelStorageRoute } from '../../../shared/api/modelStorage';
 import { generateTemporaryCredentials, type RegistryModelVersion, type TemporaryModelVersionCredentials } from '../../../shared/api/unityCatalogModels';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { DatabricksApiError } from '../../../shared/client/errors';
@@ -73,7 +73,7 @@ export async function copyModelFiles(
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   let doneBytes = 0;
   let doneFiles = 0;
-  deps.log.info(message('Copying', files.length, formatBytes(totalBytes), versionId, ROUTE_TEXT[route], options.flag.reason));
+  deps.log.info(message('Copying', files.length, formatBytes(totalBytes), versionId, routeText(route), options.flag.reason));
 
   const viaCredentials = async (file: ArtifactFile): Promise<void> => {
     if (route === 'presigned') await uploadPresigned(deps, modelName, versionId, file);
@@ -88,7 +88,7 @@ export async function copyModelFiles(
           if (!(error instanceof DatabricksApiError && error.errorCode === 'ENDPOINT_NOT_FOUND')) throw error;
           if (route === 'filesApi') {
             route = credentialRoute((await credentialSource().credentials()).storage_mode);
-            deps.log.info(message('FilesApiRefused', ROUTE_TEXT[route]));
+            deps.log.info(message('FilesApiRefused', routeText(route)));
           }
           await viaCredentials(file);
         }
@@ -96,11 +96,11 @@ export async function copyModelFiles(
         await viaCredentials(file);
       }
     } catch (error) {
-      throw explainStorageError(error, ROUTE_TEXT[route]);
+      throw explainStorageError(error, routeText(route));
     }
     doneBytes += file.size;
     doneFiles++;
-    deps.log.progress(totalBytes > 0 ? (doneBytes / totalBytes) * 100 : (doneFiles / files.length) * 100, `Copied ${doneFiles}/${files.length} files`);
+    deps.log.progress(totalBytes > 0 ? (doneBytes / totalBytes) * 100 : (doneFiles / files.length) * 100, message('CopyProgress', doneFiles, files.length));
   };
 
   // After a failure no further file is started (the version will not be finalized anyway).

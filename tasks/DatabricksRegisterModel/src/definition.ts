@@ -4,6 +4,7 @@
  * anything touches the network; the workspace connection is opened only afterwards.
  */
 import { stepTitle } from '../../../shared/runtime/report';
+import { message } from './messages';
 import { taskLibInputSource, taskLibVariableSource } from '../../../shared/runtime/inputs';
 import type { TaskDefinition } from '../../../shared/runtime/task';
 import type { RegistrationReportData } from '../../../shared/runtime/reportTypes';
@@ -18,6 +19,6 @@ export const definition: TaskDefinition<RegisterModelParameters, RegisterModelPl
   parameters: () => buildParameters(taskLibInputSource(), taskLibVariableSource()),
   worstCase: registerModelWorstCase,
   ...registerModelPhases,
-  title: (params) => stepTitle(`register ${params.modelName}`, params.common.config?.environment),
+  title: (params) => stepTitle(message('TitleRegister', params.modelName), params.common.config?.environment),
   summary: registerModelSummary,
 };

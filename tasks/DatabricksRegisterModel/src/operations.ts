@@ -297,7 +297,11 @@ async function applyTags(deps: RegisterDeps, modelName: string, version: Registr
   for (const tag of tags) {
     if (current.get(tag.key) === tag.value) continue;
     await setModelVersionTag(deps.client, modelName, version.version!, tag);
-    changes.push({ action: current.has(tag.key) ? 'update' : 'create', resource: `tag ${tag.key}`, fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }] });
+    changes.push({
+      action: current.has(tag.key) ? 'update' : 'create',
+      resource: message('PlanTag', tag.key),
+      fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }],
+    });
   }
   if (changes.length > 0) deps.log.info(message('TagsSet', changes.length, version.version ?? ''));
   return changes;
@@ -311,11 +315,7 @@ async function applyAliases(deps: RegisterDeps, modelName: string, version: numb
       await setAlias(deps.client, modelName, move.alias, version);
     } catch (error) {
       if (error instanceof DatabricksApiError && (error.errorCode === 'PERMISSION_DENIED' || error.statusCode === 403)) {
-        throw new Error(
-          `Setting alias "${move.alias}" of ${modelName} to version ${version} was refused (${error.errorCode}: ${error.serviceMessage}). ` +
-            `Alias changes need ownership of the registered model: make the pipeline's service principal (or a group it is in) the owner of ${modelName}; ` +
-            'USE/EXECUTE or CREATE MODEL VERSION privileges are not enough.',
-        );
+        throw new Error(message('AliasRefused', move.alias, modelName, version, error.errorCode, error.serviceMessage, modelName));
       }
       throw error;
     }
@@ -326,7 +326,7 @@ async function applyAliases(deps: RegisterDeps, modelName: string, version: numb
 }
 
 function aliasChange(move: AliasMove, version: number | string): ChangeEntry {
-  return { action: move.from === undefined ? 'create' : 'update', resource: `alias ${move.alias}`, fields: [{ path: 'version', before: move.from, after: version }] };
+  return { action: move.from === undefined ? 'create' : 'update', resource: message('PlanAlias', move.alias), fields: [{ path: 'version', before: move.from, after: version }] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,23 +334,23 @@ function aliasChange(move: AliasMove, version: number | string): ChangeEntry {
 
 function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefined, applied: ChangeEntry[], copy?: CopyResult): ChangeEntry[] {
   const changes: ChangeEntry[] = [];
-  if (!plan.modelExists) changes.push({ action: 'create', resource: `registered model ${plan.modelName}` });
+  if (!plan.modelExists) changes.push({ action: 'create', resource: message('PlanRegisteredModel', plan.modelName) });
   const { candidate } = plan;
   if (candidate.register) {
     const { model } = candidate.register;
     changes.push({
       action: 'create',
-      resource: `model version ${plan.modelName}/${done?.version ?? '(new)'}`,
+      resource: message('PlanModelVersion', `${plan.modelName}/${done?.version ?? message('PlanNewVersion')}`),
       fields: [
         { path: 'source', after: model.source },
         { path: 'run_id', after: model.runId },
         ...(model.modelId ? [{ path: 'model_id', after: model.modelId }] : []),
         { path: 'files', after: copy ? `${copy.files} (${copy.route})` : `${model.files.length} (${formatBytes(model.totalBytes)})` },
-        { path: 'storage route', after: copy?.route ?? candidate.register.route.route ?? 'temporary credentials (storage mode known after create)' },
+        { path: 'storage route', after: copy?.route ?? candidate.register.route.route ?? message('PlanRouteUnknownYet') },
       ],
     });
   } else {
-    changes.push({ action: 'noop', resource: `model version ${plan.modelName}/${candidate.version?.version}` });
+    changes.push({ action: 'noop', resource: message('PlanModelVersion', `${plan.modelName}/${candidate.version?.version}`) });
   }
   if (done) return [...changes, ...applied];
   // Plan mode: tags of a new version are part of its create; an existing one gets the differing ones.
@@ -358,7 +358,11 @@ function planChanges(plan: RegistrationPlan, done: RegistryModelVersion | undefi
     const current = new Map((candidate.version.tags ?? []).map((t) => [t.key, t.value]));
     for (const tag of plan.tags) {
       if (current.get(tag.key) === tag.value) continue;
-      changes.push({ action: current.has(tag.key) ? 'update' : 'create', resource: `tag ${tag.key}`, fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }] });
+      changes.push({
+        action: current.has(tag.key) ? 'update' : 'create',
+        resource: message('PlanTag', tag.key),
+        fields: [{ path: tag.key, before: current.get(tag.key), after: tag.value }],
+      });
     }
   }
   const target = candidate.version ? Number(candidate.version.version) : undefined;

@@ -215,9 +215,8 @@ async function waitForReady(deps: RegistrationDeps, request: RegistrationRequest
       maxIntervalMs: 15_000,
       signal: deps.signal,
       onStatus: (status) => deps.log.info(message('VersionStatus', versionId, status)),
-      onProgress: (percent, status) => deps.log.progress(percent, `Waiting for version ${versionId}: ${status}`),
-      describeTimeout: (last) =>
-        `Version ${versionId} of ${request.modelName} was not READY within ${request.timeoutMinutes} min (last status ${last?.status ?? 'unknown'}). Raise timeoutMinutes, or check the version in Catalog Explorer.`,
+      onProgress: (percent, status) => deps.log.progress(percent, message('VersionWaitProgress', versionId, status)),
+      describeTimeout: (last) => message('VersionNotReadyWithin', versionId, request.modelName, request.timeoutMinutes, last?.status ?? 'unknown'),
     }),
   );
   return result;

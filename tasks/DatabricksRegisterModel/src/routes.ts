@@ -6,7 +6,7 @@
  * takes: the Files API any (multipart above 50 MiB), the ADLS route any (appended blocks),
  * presigned URLs one PUT of at most 5 GiB (MLflow's presigned repository does no multipart).
  */
-import { credentialRoute, modelsArtifactRepositoryFlag, ROUTE_TEXT, type FlagDecision, type ModelStorageRoute } from '../../../shared/api/modelStorage';
+import { credentialRoute, modelsArtifactRepositoryFlag, routeText, type FlagDecision, type ModelStorageRoute } from '../../../shared/api/modelStorage';
 import { generateTemporaryCredentials, listModelVersions, type StorageMode } from '../../../shared/api/unityCatalogModels';
 import type { DatabricksClient } from '../../../shared/client/databricksClient';
 import { CancelledError } from '../../../shared/client/errors';
@@ -14,6 +14,7 @@ import type { ArtifactFile } from './artifacts';
 import { formatBytes } from './copy';
 
 import { SINGLE_PUT_LIMIT } from './limits';
+import { message } from './messages';
 
 export interface RoutePlan {
   flag: FlagDecision;
@@ -26,11 +27,11 @@ export interface RoutePlan {
 
 export async function planRoute(client: DatabricksClient, modelName: string, modelExists: boolean): Promise<RoutePlan> {
   const flag = await modelsArtifactRepositoryFlag(client);
-  if (flag.enabled) return { flag, route: 'filesApi', reason: `${ROUTE_TEXT.filesApi}: ${flag.reason}` };
+  if (flag.enabled) return { flag, route: 'filesApi', reason: `${routeText('filesApi')}: ${flag.reason}` };
   const storageMode = modelExists ? await probeStorageMode(client, modelName) : undefined;
   if (storageMode) {
     const route = credentialRoute(storageMode);
-    return { flag, route, storageMode, reason: `${ROUTE_TEXT[route]}: ${flag.reason}, and the model's storage mode is ${storageMode}` };
+    return { flag, route, storageMode, reason: message('RouteReasonWithStorageMode', routeText(route), flag.reason, String(storageMode)) };
   }
   return {
     flag,
@@ -58,9 +59,6 @@ export function refuseUnfitFiles(plan: RoutePlan, files: readonly ArtifactFile[]
   const size = `${big.relativePath} (${formatBytes(big.size)})`;
   // The Files API takes any size (multipart); the ADLS route appends blocks.
   if (plan.route === 'presigned') {
-    throw new Error(
-      `${size} is larger than the ${formatBytes(SINGLE_PUT_LIMIT)} one presigned PUT can take; this model's storage is DEFAULT_STORAGE, written only through presigned URLs while the Files API route for models is disabled. ` +
-        'Ask the workspace admin to enable the Files API for models, or make the file smaller. Nothing was created.',
-    );
+    throw new Error(message('FileTooLargeForPresigned', size, formatBytes(SINGLE_PUT_LIMIT)));
   }
 }

@@ -6,10 +6,11 @@
 import { escapeMarkdown as escapeMd, type SummaryBuilder } from '../../../shared/runtime/markdown';
 import type { SummaryParts } from '../../../shared/runtime/report';
 import type { RegistrationReportData } from '../../../shared/runtime/reportTypes';
-import { ROUTE_TEXT } from '../../../shared/api/modelStorage';
+import { routeText } from '../../../shared/api/modelStorage';
 import { formatBytes } from './copy';
 import { format } from './promotion';
 import type { RegisterModelPlan } from './operations';
+import { message } from './messages';
 
 export const registerModelSummary: SummaryParts<RegisterModelPlan, RegistrationReportData> = {
   // The message ("<model> version 2: promoted to champion.") is the heading.
@@ -22,47 +23,54 @@ export function summaryBody(s: SummaryBuilder, report: RegistrationReportData, p
   const gate = report.gate;
   const baselineRunId = plan.registration.gate?.baselineRunId;
   const gateReason = plan.registration.gate?.decision.reason;
-  const baselineCell = (value: string | undefined) => (gate ? (value ?? '—') : 'no gate');
+  const baselineCell = (value: string | undefined) => (gate ? (value ?? '—') : message('SummaryNoGate'));
   const rows = [
     [
-      'version',
+      message('SummaryRowVersion'),
       link(report.version, report.versionUrl),
       baselineCell(gate?.baselineVersion === undefined ? undefined : `${link(gate.baselineVersion, plan.links.baselineVersionUrl)} (${escapeMd(gate.baselineAlias)})`),
     ],
-    ['run', report.runId ? link(report.runId, report.runUrl) : '—', baselineCell(baselineRunId === undefined ? undefined : link(baselineRunId, plan.links.baselineRunUrl))],
+    [
+      message('SummaryRowRun'),
+      report.runId ? link(report.runId, report.runUrl) : '—',
+      baselineCell(baselineRunId === undefined ? undefined : link(baselineRunId, plan.links.baselineRunUrl)),
+    ],
   ];
   if (gate) rows.push([escapeMd(gate.metric), gate.candidate === undefined ? '—' : format(gate.candidate), gate.baseline === undefined ? '—' : format(gate.baseline)]);
-  s.table(['', 'candidate', 'baseline'], rows);
-  if (gate && gateReason)
-    s.paragraph(`**Gate** (${gate.goal}, min improvement ${format(gate.minImprovement)}): ${escapeMd(gateReason)}. Promoted: **${report.promoted ? 'yes' : 'no'}**.`);
-  if (report.reused) s.paragraph('The run was already registered as this version (READY): reused, not registered again.');
-  if (report.model && !report.reused)
-    s.paragraph(`**Model**: ${escapeMd(report.model.where)}; ${report.model.files} file(s), ${formatBytes(report.model.bytes)}; source \`${report.model.source}\`.`);
+  s.table(['', message('SummaryColumnCandidate'), message('SummaryColumnBaseline')], rows);
+  if (gate && gateReason) s.paragraph(message(report.promoted ? 'SummaryGatePromoted' : 'SummaryGateNotPromoted', gate.goal, format(gate.minImprovement), escapeMd(gateReason)));
+  if (report.reused) s.paragraph(message('SummaryReused'));
+  if (report.model && !report.reused) s.paragraph(message('SummaryModel', escapeMd(report.model.where), report.model.files, formatBytes(report.model.bytes), report.model.source));
   if (report.storage) {
-    const route = report.storage.route ? ROUTE_TEXT[report.storage.route] : 'temporary credentials';
-    s.paragraph(`**Storage route**: ${escapeMd(route)}. Why: ${escapeMd(report.storage.reason)}.`);
+    const route = report.storage.route ? routeText(report.storage.route) : message('SummaryRouteTemporaryCredentials');
+    s.paragraph(message('SummaryStorageRoute', escapeMd(route), escapeMd(report.storage.reason)));
   }
   if (report.filesCopied !== undefined) {
+    const bytes = formatBytes(report.bytesCopied ?? 0);
     s.paragraph(
-      `Copied ${report.filesCopied} file(s), ${formatBytes(report.bytesCopied ?? 0)}${report.storage?.route ? ` through ${escapeMd(ROUTE_TEXT[report.storage.route])}` : ''}.`,
+      report.storage?.route
+        ? message('SummaryCopiedThrough', report.filesCopied, bytes, escapeMd(routeText(report.storage.route)))
+        : message('SummaryCopied', report.filesCopied, bytes),
     );
   }
-  const aliasChanges = (report.changes ?? []).filter((c) => c.resource.startsWith('alias '));
+  // The alias changes are the entries named as the plan's alias moves are (operations.ts aliasChange).
+  const aliasNames = new Map(plan.registration.aliases.map((m) => [message('PlanAlias', m.alias), m.alias]));
+  const aliasChanges = (report.changes ?? []).filter((c) => aliasNames.has(c.resource));
   if (aliasChanges.length > 0) {
-    s.heading(dryRun ? 'Aliases to move' : 'Aliases moved', 3);
+    s.heading(message(dryRun ? 'SummaryAliasesToMove' : 'SummaryAliasesMoved'), 3);
     s.table(
-      ['alias', 'from', 'to'],
+      [message('SummaryColumnAlias'), message('SummaryColumnFrom'), message('SummaryColumnTo')],
       aliasChanges.map((c) => {
         const f = c.fields?.[0];
-        return [escapeMd(c.resource.slice('alias '.length)), f?.before === undefined ? '—' : String(f.before), String(f?.after)];
+        return [escapeMd(aliasNames.get(c.resource)!), f?.before === undefined ? '—' : String(f.before), String(f?.after)];
       }),
     );
   }
   const tags = Object.entries(report.tags);
   if (tags.length > 0) {
-    s.heading('Tags', 3);
+    s.heading(message('SummaryTags'), 3);
     s.table(
-      ['key', 'value'],
+      [message('SummaryColumnKey'), message('SummaryColumnValue')],
       tags.map(([k, v]) => [escapeMd(k), escapeMd(v)]),
     );
   }

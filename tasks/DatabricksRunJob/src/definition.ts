@@ -21,7 +21,7 @@ export const definition: TaskDefinition<RunJobParameters, RunJobPlan, JobRunRepo
   worstCase: runJobWorstCase,
   ...runJobPhases,
   // The job is named by id or name; the summary section then says which one ran.
-  title: (params) => stepTitle(`run job ${params.job.kind === 'id' ? params.job.jobId : params.job.jobName}`, params.common.config?.environment),
+  title: (params) => stepTitle(message('TitleRunJob', params.job.kind === 'id' ? params.job.jobId : params.job.jobName), params.common.config?.environment),
   summary: runJobSummary,
   explain(error) {
     if (error.errorCode === 'PERMISSION_DENIED' && error.path.includes('/jobs/')) {

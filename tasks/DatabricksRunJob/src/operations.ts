@@ -165,7 +165,7 @@ export async function applyRunJob(deps: TaskDeps, plan: RunJobPlan): Promise<Run
     }
 
     ctx.log.section(message('WaitingForRun', runId, jobName));
-    const waited = await waitForRun(deps, runId, deadline, `Run ${runId}`);
+    const waited = await waitForRun(deps, runId, deadline, message('RunLabel', runId));
     report.polls = waited.polls;
     if (waited.timedOut) return await timedOut(deps, plan, runId);
     return await ended(deps, plan, runId);
@@ -237,7 +237,7 @@ export async function timedOut(deps: RunJobDeps, plan: RunJobPlan, runId: number
   await cancelRun(client, runId, { signal: ctx.signal });
   report.stopped = { why: 'timeout', runCancelled: true, detail: `Cancelled after ${params.timeoutMinutes} min.` };
   // Cancelling is asynchronous: wait a little for the final state.
-  const settled = await waitForRun(deps, runId, ctx.clock.deadline(CANCEL_SETTLE_MS), `Run ${runId}`);
+  const settled = await waitForRun(deps, runId, ctx.clock.deadline(CANCEL_SETTLE_MS), message('RunLabel', runId));
   applyRun(deps, plan, settled.run, isTerminal(settled.run) ? verdictOf(settled.run) : 'running');
   const state = isTerminal(settled.run) ? message('CancelledRunEnded', resultState(settled.run)) : message('CancelledRunStill', lifeCycle(settled.run), CANCEL_SETTLE_MS / 1000);
   return finish(plan, 'Failed', message('TimedOutCancelled', after, state));

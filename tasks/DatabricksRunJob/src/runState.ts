@@ -103,6 +103,6 @@ export function taskFailed(task: RunTask): boolean {
 export function taskStateLine(task: RunTask): string {
   const life = lifeCycle(task);
   const result = isTerminal(task) ? ` ${resultState(task)}` : '';
-  const attempt = (task.attempt_number ?? 0) > 0 ? ` (attempt ${(task.attempt_number ?? 0) + 1})` : '';
+  const attempt = (task.attempt_number ?? 0) > 0 ? ` ${message('TaskAttempt', (task.attempt_number ?? 0) + 1)}` : '';
   return `${task.task_key ?? task.run_id}: ${life}${result}${attempt}`;
 }

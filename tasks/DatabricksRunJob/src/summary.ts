@@ -7,36 +7,48 @@ import { escapeMarkdown as md, type SummaryBuilder } from '../../../shared/runti
 import type { SummaryParts } from '../../../shared/runtime/report';
 import type { JobRunReportData } from '../../../shared/runtime/reportTypes';
 import { formatDuration, type RunJobPlan } from './operations';
+import { message } from './messages';
 
 export const runJobSummary: SummaryParts<RunJobPlan, JobRunReportData> = {
-  heading: ({ report: r }) => `Databricks ${r.runId !== undefined ? `run ${r.runId} of job \`${md(r.jobName)}\`` : `job \`${md(r.jobName)}\``}`,
+  heading: ({ report: r }) => (r.runId !== undefined ? message('SummaryHeadingRun', r.runId, md(r.jobName)) : message('SummaryHeadingJob', md(r.jobName))),
   body: (s, outcome) => summaryBody(s, outcome.report),
   footer: (s, { report: r }) => {
-    if (r.jobUrl) s.paragraph(`[Open the job in the workspace](${r.jobUrl})`);
+    if (r.jobUrl) s.paragraph(message('SummaryOpenJob', r.jobUrl));
   },
 };
 
 export function summaryBody(s: SummaryBuilder, r: JobRunReportData): void {
-  if (r.runPageUrl) s.paragraph(`[Open the run in the workspace](${r.runPageUrl})`);
+  if (r.runPageUrl) s.paragraph(message('SummaryOpenRun', r.runPageUrl));
   const facts: string[] = [];
   const action = {
-    started: 'started by this step',
-    reused: 'started by an earlier attempt of this step (same idempotency token)',
-    repaired: `repaired: re-ran ${(r.repairedTasks ?? []).join(', ')}`,
-    planned: 'planned only',
-  }[r.action];
-  facts.push(`**Run:** ${md(action)} · **attempt:** ${r.attempt}`);
-  if (r.resultState)
+    started: () => message('SummaryRunStarted'),
+    reused: () => message('SummaryRunReused'),
+    repaired: () => message('SummaryRunRepaired', (r.repairedTasks ?? []).join(', ')),
+    planned: () => message('SummaryRunPlanned'),
+  }[r.action]();
+  facts.push(message('SummaryRunFact', md(action), r.attempt));
+  if (r.resultState) {
+    const took = r.durationSeconds !== undefined ? ` ${message('SummaryResultDuration', formatDuration(r.durationSeconds))}` : '';
+    facts.push(message('SummaryResultFact', md(r.resultState), took, r.polls !== undefined ? ` ${message('SummaryPolls', r.polls)}` : ''));
+  }
+  if (r.stopped)
+    facts.push(message('SummaryStoppedFact', r.stopped.why === 'cancelled' ? message('SummaryStoppedCancelled') : message('SummaryStoppedTimeout'), md(r.stopped.detail)));
+  if (r.outputTask) facts.push(message('SummaryOutputTaskFact', md(r.outputTask)));
+  if (r.mlflowRunId)
     facts.push(
-      `**Result:** ${md(r.resultState)}${r.durationSeconds !== undefined ? ` in ${formatDuration(r.durationSeconds)}` : ''}${r.polls !== undefined ? ` (${r.polls} polls)` : ''}`,
+      message('SummaryMlflowRunFact', md(r.mlflowRunId), r.mlflowRunSource === 'exitValue' ? message('SummaryMlflowRunFromExitValue') : message('SummaryMlflowRunFromTag')),
     );
-  if (r.stopped) facts.push(`**Stopped:** ${r.stopped.why === 'cancelled' ? 'the pipeline cancelled the step' : 'timeoutMinutes passed'}; ${md(r.stopped.detail)}`);
-  if (r.outputTask) facts.push(`**Output task:** \`${md(r.outputTask)}\``);
-  if (r.mlflowRunId) facts.push(`**MLflow run:** \`${md(r.mlflowRunId)}\` (${r.mlflowRunSource === 'exitValue' ? 'from the exit value' : 'found by its job-run tag'})`);
   s.lineBreaks(facts);
   if (r.tasks.length) {
     s.table(
-      ['task', 'state', 'result', 'attempt', 'duration', 'error'],
+      [
+        message('SummaryColumnTask'),
+        message('SummaryColumnState'),
+        message('SummaryColumnResult'),
+        message('SummaryColumnAttempt'),
+        message('SummaryColumnDuration'),
+        message('SummaryColumnError'),
+      ],
       r.tasks.map((t) => {
         const error = t.error ?? t.message ?? '';
         return [

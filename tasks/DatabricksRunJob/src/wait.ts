@@ -55,7 +55,7 @@ export async function waitForRun(deps: WaitDeps, runId: number, deadline: Deadli
         changed.push(`  ${line}`);
       }
     }
-    const runLine = `${label}: ${lifeCycle(run)}, ${finished} of ${tasks.length} task(s) finished`;
+    const runLine = message('RunProgressLine', label, lifeCycle(run), finished, tasks.length);
     if (runLine !== lastRunLine || changed.length > 0) {
       lastRunLine = runLine;
       if (changed.length > 0) {
@@ -66,7 +66,7 @@ export async function waitForRun(deps: WaitDeps, runId: number, deadline: Deadli
     const queue = run.status?.queue_details?.message ?? run.state?.queue_reason;
     if (queue && queue !== lastQueue) ctx.log.remote(message('Queued', queue));
     lastQueue = queue ?? '';
-    if (tasks.length > 0) ctx.log.progress((finished / tasks.length) * 100, `${finished} of ${tasks.length} task(s) finished`);
+    if (tasks.length > 0) ctx.log.progress((finished / tasks.length) * 100, message('TasksFinished', finished, tasks.length));
     if (isTerminal(run)) return { run, polls, timedOut: false };
     if (deadline.passed()) return { run, polls, timedOut: true };
     // Sleep the interval, but wake up for one last read at the deadline.

@@ -13,6 +13,7 @@
  * same checks hold for it, and packaging merges it into every task.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -101,6 +102,16 @@ function calls(file: string, fn = 'message'): Call[] {
     const keys = [...(parts[0] ?? '').matchAll(/'([A-Z][A-Za-z0-9]*)'/g)].map((k) => k[1]!);
     out.push({ file: relative(root, file), line: text.slice(0, m.index).split('\n').length, keys, args: parts.length - 1 });
   }
+  // The Node-version guard's own lookup (shared/runtime/nodeVersion.ts, no tl.loc in the banner):
+  // guardMessage('Key', Key, strings, [args]), the English being the catalog's text of that key.
+  for (const m of text.matchAll(/(?<![.\w])guardMessage\(/g)) {
+    if (/function\s+$/.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    const parts = splitArguments(argumentText(text, m.index + 'guardMessage'.length)).map((p) => p.trim());
+    const key = /^'([A-Z][A-Za-z0-9]*)'$/.exec(parts[0] ?? '')?.[1];
+    const list = parts[3] ?? '';
+    const args = list.startsWith('[') && list.endsWith(']') ? splitArguments(list.slice(1, -1)).length : -1;
+    out.push({ file: relative(root, file), line: text.slice(0, m.index).split('\n').length, keys: key && parts[1] === key ? [key] : [], args });
+  }
   return out;
 }
 
@@ -108,8 +119,9 @@ function calls(file: string, fn = 'message'): Call[] {
 function catalogOf(file: string): 'shared' | 'task' | undefined {
   const text = readFileSync(file, 'utf8');
   const from = /import \{[^}]*\bmessage\b[^}]*\} from '([^']+)'/.exec(text)?.[1];
-  if (from === undefined) return file.endsWith(join('shared', 'runtime', 'messages.ts')) ? 'shared' : undefined;
-  if (from.endsWith('shared/runtime/messages') || (from === './messages' && file.includes(join('shared', 'runtime')))) return 'shared';
+  // messages.ts itself, and the Node guard (nodeVersion.ts), which imports its texts from the JSON.
+  if (from === undefined) return dirname(file) === join(root, 'shared', 'runtime') && /from '\.\/messages\.json'/.test(text) ? 'shared' : undefined;
+  if (from.startsWith('.') && join(dirname(file), from) === join(root, 'shared', 'runtime', 'messages')) return 'shared';
   return /^(\.\.?\/)+messages$/.test(from) ? 'task' : undefined;
 }
 
@@ -254,6 +266,26 @@ describe('printed messages: one declaration each, all used, arguments for every 
         if (text.includes('%%')) assert.ok(placeholders(text) > 0, `${scope.name}: ${key} has %% but no %s`);
       }
     }
+  });
+
+  it('no message is looked up while a module loads (in the bundle that runs before useTaskStrings: it would print English)', () => {
+    // A fresh process loads every compiled module of shared/ and the tasks (not the entries, which run the task)
+    // with util.format watched: messages.ts formats every message through it outside the packaged layout.
+    const script = `
+      const util = require('node:util'); const format = util.format; const hits = []; let loading = true;
+      util.format = function (...a) { if (loading && new Error().stack.includes('messages.js')) hits.push(String(a[0]).slice(0, 80)); return format.apply(this, a); };
+      const { readdirSync, statSync } = require('node:fs'); const { join } = require('node:path');
+      const walk = (d) => readdirSync(d).flatMap((n) => { const p = join(d, n); return statSync(p).isDirectory() ? walk(p) : p.endsWith('.js') && !p.endsWith('index.js') && !p.endsWith('nodeGuardEntry.js') ? [p] : []; });
+      const out = process.argv[1];
+      const files = [...walk(join(out, 'shared')), ...readdirSync(join(out, 'tasks')).flatMap((t) => walk(join(out, 'tasks', t, 'src')))];
+      for (const f of files) require(f);
+      loading = false;
+      process.stdout.write(JSON.stringify({ modules: files.length, hits }));`;
+    const child = spawnSync(process.execPath, ['-e', script, join(root, 'out')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    assert.equal(child.status, 0, child.stderr);
+    const { modules, hits } = JSON.parse(child.stdout.slice(child.stdout.lastIndexOf('{"modules"'))) as { modules: number; hits: string[] };
+    assert.ok(modules > 100, `${modules} modules loaded`);
+    assert.deepEqual(hits, []);
   });
 
   describe('packaging merges the catalogs (scripts/localize.mjs taskMessages)', () => {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { DatabricksClient, PlanModeViolation } from '../../../shared/client/databricksClient';
 import { createClock } from '../../../shared/runtime/clock';
 import { SummaryBuilder } from '../../../shared/runtime/markdown';
-import { DRY_RUN_SENTENCE, planBlock, printPlan } from '../../../shared/runtime/plan';
+import { dryRunSentence, planBlock, printPlan } from '../../../shared/runtime/plan';
 import { outcomeSummary, type SummaryParts } from '../../../shared/runtime/report';
 import { runPhases, type Outcome, type TaskContext, type TaskDeps, type TaskPhases } from '../../../shared/runtime/task';
 
@@ -133,8 +133,9 @@ describe('task shape', () => {
     });
 
     it('dryRun: the one sentence, with what the task still did', () => {
-      assert.ok(outcomeSummary(parts, outcome(), { link: '' }, true).includes(`\n${DRY_RUN_SENTENCE}\n`));
-      const withDetail = outcomeSummary({ ...parts, dryRunDetail: 'the gate ran on the metrics as they are' }, outcome(), { link: '' }, true);
+      assert.equal(dryRunSentence(), '**Plan mode (dryRun):** nothing was written.');
+      assert.ok(outcomeSummary(parts, outcome(), { link: '' }, true).includes(`\n${dryRunSentence()}\n`));
+      const withDetail = outcomeSummary({ ...parts, dryRunDetail: () => 'the gate ran on the metrics as they are' }, outcome(), { link: '' }, true);
       assert.ok(withDetail.includes('\n**Plan mode (dryRun):** nothing was written; the gate ran on the metrics as they are.\n'));
     });
 
