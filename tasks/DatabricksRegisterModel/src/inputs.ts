@@ -16,7 +16,7 @@ export const INPUTS = defineTaskInputs(
   'DatabricksRegisterModel',
   [
     { name: 'source', displayName: 'Model source', isExpanded: true },
-    { name: 'gate', displayName: 'Champion/challenger gate', isExpanded: true },
+    { name: 'comparison', displayName: 'Champion/challenger gate', isExpanded: true },
     { name: 'aliases', displayName: 'Aliases', isExpanded: true },
   ],
   {
@@ -134,7 +134,7 @@ export const INPUTS = defineTaskInputs(
     compareMetric: {
       type: 'string',
       label: 'Compare metric',
-      group: 'gate',
+      group: 'comparison',
       settings: { section: 'registry', kind: 'text', description: 'MLflow metric compared between the candidate and the baseline; unset = no gate.' },
       rule: () => metricKeyRule(),
       help: "The MLflow metric key compared between the candidate's run and the baseline version's run, e.g. `f1_score` or `val_rmse`. Empty (the default): no gate, the candidate is promoted.",
@@ -143,7 +143,7 @@ export const INPUTS = defineTaskInputs(
     metricGoal: {
       type: 'pickList',
       label: 'Metric goal',
-      group: 'gate',
+      group: 'comparison',
       visibleRule: "compareMetric != ''",
       options: { fromFile: 'Settings file, else maximize (higher is better)', maximize: 'Maximize (higher is better)', minimize: 'Minimize (lower is better)' },
       default: 'maximize',
@@ -155,7 +155,7 @@ export const INPUTS = defineTaskInputs(
     minImprovement: {
       type: 'string',
       label: 'Minimum improvement',
-      group: 'gate',
+      group: 'comparison',
       visibleRule: "compareMetric != ''",
       default: '0',
       settings: { section: 'registry', kind: 'number', description: 'Least improvement that counts (default 0).' },
@@ -165,7 +165,7 @@ export const INPUTS = defineTaskInputs(
     },
     promoteOnTie: settableBoolean({
       label: 'Promote on tie',
-      group: 'gate',
+      group: 'comparison',
       visibleRule: "compareMetric != ''",
       default: 'false',
       settings: { section: 'registry', description: 'Promote when the metric ties (default false).' },
@@ -174,7 +174,7 @@ export const INPUTS = defineTaskInputs(
     baselineAlias: {
       type: 'string',
       label: 'Baseline alias',
-      group: 'gate',
+      group: 'comparison',
       visibleRule: "compareMetric != ''",
       default: 'champion',
       settings: { section: 'registry', kind: 'text', description: 'Alias of the version compared with (default champion).' },
@@ -184,7 +184,7 @@ export const INPUTS = defineTaskInputs(
     },
     failIfNotImproved: settableBoolean({
       label: 'Fail if not improved',
-      group: 'gate',
+      group: 'comparison',
       visibleRule: "compareMetric != ''",
       default: 'false',
       settings: { section: 'registry', description: 'Fail the task when the candidate does not win (default false).' },

@@ -1,6 +1,6 @@
 /**
  * DatabricksRegisterModel's logic. Everything is read and decided first (the plan: which
- * version, which tags, the gate, which aliases move); only then, unless dryRun, the writes
+ * version, which tags, the champion/challenger comparison, which aliases move); only then, unless dryRun, the writes
  * happen: create the registered model if missing, register the version (run mode), set the
  * tags that differ, move the aliases that are not already on the version. A second run with
  * the same inputs therefore writes nothing.
@@ -52,7 +52,7 @@ export interface AliasMove {
   kind: 'candidate' | 'promote';
 }
 
-export interface GateReport {
+export interface ComparisonResult {
   decision: PromotionDecision;
   candidate: number;
   baseline?: number;
@@ -67,7 +67,8 @@ export interface RegistrationPlan {
   modelExists: boolean;
   candidate: Candidate;
   tags: RegistryTag[];
-  gate?: GateReport;
+  /** The champion/challenger comparison (compareMetric set); the report calls it `gate`. */
+  comparison?: ComparisonResult;
   promoted: boolean;
   /** Aliases the candidate should hold, with where each points now. */
   aliases: AliasMove[];
@@ -100,24 +101,24 @@ export const registerModelPhases: TaskPhases<RegisterModelParameters, RegisterMo
   apply: applyRegistration,
 };
 
-/** Reads only: the candidate, the route of its files, the gate, the aliases to move. */
+/** Reads only: the candidate, the route of its files, the champion/challenger comparison, the aliases to move. */
 export async function planRegistration(deps: TaskDeps, params: RegisterModelParameters): Promise<RegisterModelPlan> {
   const { client } = deps;
   const registration = await makePlan(registerDeps(deps), params);
   const warnings: string[] = [];
   const flagWarning = registration.candidate.register?.route.flag.warning;
   if (flagWarning) warnings.push(flagWarning);
-  if (registration.gate?.decision.outcome === 'baseline-metric-missing') warnings.push(registration.gate.decision.reason);
+  if (registration.comparison?.decision.outcome === 'baseline-metric-missing') warnings.push(registration.comparison.decision.reason);
   for (const w of warnings) deps.ctx.log.warning(w);
-  const gate = registration.gate;
+  const comparison = registration.comparison;
   return {
     params,
     registration,
     warnings,
     changes: planChanges(registration, undefined, []),
     links: {
-      baselineRunUrl: gate?.baselineRunPath ? client.link(gate.baselineRunPath) : undefined,
-      baselineVersionUrl: gate?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, gate.baselineVersion)),
+      baselineRunUrl: comparison?.baselineRunPath ? client.link(comparison.baselineRunPath) : undefined,
+      baselineVersionUrl: comparison?.baselineVersion === undefined ? undefined : client.link(modelVersionPagePath(params.modelName, comparison.baselineVersion)),
     },
   };
 }
@@ -202,14 +203,14 @@ export async function makePlan(deps: RegisterDeps, params: RegisterModelParamete
     candidate.version = await resolveExistingVersion(client, params.modelName, params.source.version);
     deps.log.info(message('CandidateVersion', candidate.version.version ?? '', params.modelName));
     const runId = candidate.version.run_id;
-    if (runId) candidate.run = await readRunIfAny(deps, runId, params.gate !== undefined);
+    if (runId) candidate.run = await readRunIfAny(deps, runId, params.comparison !== undefined);
   }
 
   const tags = desiredTags(params);
-  const gate = params.gate ? await evaluateGate(deps, params, model, candidate) : undefined;
-  const promoted = gate ? gate.decision.wins : true;
+  const comparison = params.comparison ? await compareWithBaseline(deps, params, model, candidate) : undefined;
+  const promoted = comparison ? comparison.decision.wins : true;
   const aliases = aliasPlan(model, params, promoted);
-  return { modelName: params.modelName, modelExists: model !== undefined, candidate, tags, gate, promoted, aliases };
+  return { modelName: params.modelName, modelExists: model !== undefined, candidate, tags, comparison, promoted, aliases };
 }
 
 /** Lineage tags first, then the `tags` input (which wins on a repeated key). */
@@ -229,17 +230,17 @@ async function readRunIfAny(deps: RegisterDeps, runId: string, required: boolean
   }
 }
 
-async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters, model: RegisteredModelInfo | undefined, candidate: Candidate): Promise<GateReport> {
-  const gate = params.gate!;
+async function compareWithBaseline(deps: RegisterDeps, params: RegisterModelParameters, model: RegisteredModelInfo | undefined, candidate: Candidate): Promise<ComparisonResult> {
+  const rule = params.comparison!;
   const candidateRunId = candidate.run?.info?.run_id;
   if (!candidate.run || !candidateRunId) {
-    throw new Error(message('NoSourceRun', candidate.version?.version ?? '', params.modelName, gate.metric));
+    throw new Error(message('NoSourceRun', candidate.version?.version ?? '', params.modelName, rule.metric));
   }
-  const candidateValue = metricOf(candidate.run, gate.metric);
+  const candidateValue = metricOf(candidate.run, rule.metric);
   if (candidateValue === undefined) {
-    throw new Error(message('CandidateMetricMissing', candidateRunId, gate.metric, gate.metric));
+    throw new Error(message('CandidateMetricMissing', candidateRunId, rule.metric, rule.metric));
   }
-  const baselineVersion = model ? await versionByAlias(deps, params.modelName, gate.baselineAlias) : undefined;
+  const baselineVersion = model ? await versionByAlias(deps, params.modelName, rule.baselineAlias) : undefined;
   const candidateVersion = candidate.version ? Number(candidate.version.version) : undefined;
   let baselineValue: number | undefined;
   let baselineRunId: string | undefined;
@@ -247,17 +248,17 @@ async function evaluateGate(deps: RegisterDeps, params: RegisterModelParameters,
   if (baselineVersion && baselineVersion.version !== candidateVersion) {
     baselineRunId = baselineVersion.run_id;
     const baselineRun = baselineRunId ? await readRunIfAny(deps, baselineRunId, false) : undefined;
-    baselineValue = metricOf(baselineRun, gate.metric);
+    baselineValue = metricOf(baselineRun, rule.metric);
     const experimentId = baselineRun?.info?.experiment_id;
     if (baselineRunId && experimentId) baselineRunPath = runPagePath(experimentId, baselineRunId);
   }
-  const decision = decide(gate, {
+  const decision = decide(rule, {
     candidate: candidateValue,
     baseline: baselineValue,
     baselineExists: baselineVersion !== undefined,
     baselineIsCandidate: baselineVersion !== undefined && baselineVersion.version === candidateVersion,
   });
-  deps.log.info(message('GateOn', gate.metric, decision.reason));
+  deps.log.info(message('ComparisonOn', rule.metric, decision.reason));
   return { decision, candidate: candidateValue, baseline: baselineValue, baselineVersion: baselineVersion?.version, baselineRunId, baselineRunPath };
 }
 
@@ -403,7 +404,7 @@ function storageReport(candidate: Candidate, copy: CopyResult | undefined): Regi
 
 /**
  * The outcome of a plan, applied or not: the report, the message (promoted or not, and why a
- * lost gate fails the step), the result and the outputs. Pure: a test gives it a plan.
+ * lost comparison fails the step), the result and the outputs. Pure: a test gives it a plan.
  */
 export function outcome(
   client: Pick<DatabricksClient, 'link'>,
@@ -418,7 +419,7 @@ export function outcome(
   const experimentId = run?.info?.experiment_id;
   const runUrl = runId && experimentId ? client.link(runPagePath(experimentId, runId)) : undefined;
   const versionUrl = versionText ? client.link(modelVersionPagePath(params.modelName, versionText)) : undefined;
-  const gate = plan.gate;
+  const comparison = plan.comparison;
   const modelUri = versionText ? `models:/${params.modelName}/${versionText}` : undefined;
   const target = versionText ?? '(new)';
 
@@ -435,18 +436,19 @@ export function outcome(
     bytesCopied: input.copy?.bytes,
     model: modelReport(plan.candidate),
     storage: storageReport(plan.candidate, input.copy),
+    // The report's public name of the comparison (the results tab reads it).
     gate:
-      gate && params.gate
+      comparison && params.comparison
         ? {
-            metric: params.gate.metric,
-            goal: params.gate.goal,
-            minImprovement: params.gate.minImprovement,
-            candidate: gate.candidate,
-            baseline: gate.baseline,
-            baselineVersion: gate.baselineVersion === undefined ? undefined : String(gate.baselineVersion),
-            baselineAlias: params.gate.baselineAlias,
-            improvement: gate.decision.improvement,
-            outcome: gate.decision.outcome,
+            metric: params.comparison.metric,
+            goal: params.comparison.goal,
+            minImprovement: params.comparison.minImprovement,
+            candidate: comparison.candidate,
+            baseline: comparison.baseline,
+            baselineVersion: comparison.baselineVersion === undefined ? undefined : String(comparison.baselineVersion),
+            baselineAlias: params.comparison.baselineAlias,
+            improvement: comparison.decision.improvement,
+            outcome: comparison.decision.outcome,
           }
         : undefined,
     promoted: plan.promoted,
@@ -459,12 +461,12 @@ export function outcome(
     changes: input.changes,
   };
 
-  const lost = gate !== undefined && !gate.decision.wins;
-  const failed = lost && params.gate?.failIfNotImproved === true;
+  const lost = comparison !== undefined && !comparison.decision.wins;
+  const failed = lost && params.comparison?.failIfNotImproved === true;
   const what = input.dryRun ? message('PlanFor', params.modelName) : message('ModelVersion', params.modelName, target);
   const promotedText = plan.promoted ? (params.promoteAliases.length > 0 ? message('PromotedTo', params.promoteAliases.join(', ')) : message('Wins')) : message('NotPromoted');
   const text = failed
-    ? message('NotPromotedFail', params.modelName, target, gate.decision.reason)
+    ? message('NotPromotedFail', params.modelName, target, comparison.decision.reason)
     : input.dryRun
       ? message('OutcomeDryRun', what, promotedText)
       : message('Outcome', what, promotedText);
@@ -477,9 +479,9 @@ export function outcome(
       modelVersion: versionText,
       modelUri,
       promoted: plan.promoted,
-      candidateMetric: gate === undefined ? undefined : format(gate.candidate),
-      baselineMetric: gate?.baseline === undefined ? undefined : format(gate.baseline),
-      baselineVersion: gate?.baselineVersion,
+      candidateMetric: comparison === undefined ? undefined : format(comparison.candidate),
+      baselineMetric: comparison?.baseline === undefined ? undefined : format(comparison.baseline),
+      baselineVersion: comparison?.baselineVersion,
       runId,
     },
     report,

@@ -24,7 +24,7 @@ export type ModelSource =
     }
   | { kind: 'existingVersion'; version: number | 'latest' };
 
-export interface PromotionGate {
+export interface ChampionComparison {
   metric: string;
   goal: (typeof METRIC_GOALS)[number];
   minImprovement: number;
@@ -37,7 +37,7 @@ export interface RegisterModelParameters extends ManifestParameters<typeof INPUT
   common: CommonParameters;
   source: ModelSource;
   /** Undefined when compareMetric is not set: every candidate wins. */
-  gate?: PromotionGate;
+  comparison?: ChampionComparison;
   /** git_sha, branch, build_id, pipeline_url: those the pipeline's variables provide. */
   lineageTags: KeyValue[];
 }
@@ -74,7 +74,7 @@ export function buildParameters(taskInputs: InputSource, vars: VariableSource): 
     common,
     ...directParameters(INPUTS, v),
     source,
-    gate:
+    comparison:
       v.compareMetric === undefined
         ? undefined
         : {

@@ -21,9 +21,9 @@ export const registerModelSummary: SummaryParts<RegisterModelPlan, RegistrationR
 export function summaryBody(s: SummaryBuilder, report: RegistrationReportData, plan: RegisterModelPlan, dryRun: boolean): void {
   const link = (text: string, url: string | undefined) => (url ? `[${escapeMd(text)}](${url})` : escapeMd(text));
   const gate = report.gate;
-  const baselineRunId = plan.registration.gate?.baselineRunId;
-  const gateReason = plan.registration.gate?.decision.reason;
-  const baselineCell = (value: string | undefined) => (gate ? (value ?? '—') : message('SummaryNoGate'));
+  const baselineRunId = plan.registration.comparison?.baselineRunId;
+  const gateReason = plan.registration.comparison?.decision.reason;
+  const baselineCell = (value: string | undefined) => (gate ? (value ?? '—') : message('SummaryNoComparison'));
   const rows = [
     [
       message('SummaryRowVersion'),

@@ -46,7 +46,7 @@ describe('config templates', () => {
     assert.equal(serving.common.workspace.kind, 'resourceId');
     const registry = build(registerModel, inputs);
     assert.deepEqual(registry.source, { kind: 'existingVersion', version: 'latest' });
-    assert.equal(registry.gate?.failIfNotImproved, true);
+    assert.equal(registry.comparison?.failIfNotImproved, true);
     const monitor = build(createMonitor, inputs);
     assert.deepEqual(
       monitor.driftAlerts.map((a) => a.text),

@@ -13,7 +13,7 @@ describe('DatabricksRegisterModel parameters', () => {
     assert.deepEqual(p.source, { kind: 'run', runId: RUN_ID, experimentName: undefined, runFilter: undefined, modelId: undefined, artifactPath: 'model' });
     assert.equal(p.description, undefined);
     assert.deepEqual(p.tags, []);
-    assert.equal(p.gate, undefined);
+    assert.equal(p.comparison, undefined);
     assert.deepEqual(p.candidateAliases, []);
     assert.deepEqual(p.promoteAliases, ['champion']);
     assert.equal(p.timeoutMinutes, 20);
@@ -134,10 +134,10 @@ describe('DatabricksRegisterModel parameters', () => {
 
   describe('the champion/challenger gate', () => {
     it('is off without compareMetric', () => {
-      assert.equal(run({ metricGoal: 'minimize' }).gate, undefined);
+      assert.equal(run({ metricGoal: 'minimize' }).comparison, undefined);
     });
     it('reads compareMetric with its defaults', () => {
-      assert.deepEqual(run({ compareMetric: 'val/f1 score' }).gate, {
+      assert.deepEqual(run({ compareMetric: 'val/f1 score' }).comparison, {
         metric: 'val/f1 score',
         goal: 'maximize',
         minImprovement: 0,
@@ -148,7 +148,7 @@ describe('DatabricksRegisterModel parameters', () => {
     });
     it('reads every gate input', () => {
       const p = run({ compareMetric: 'rmse', metricGoal: 'minimize', minImprovement: '1e-3', promoteOnTie: 'true', baselineAlias: 'prod_model', failIfNotImproved: 'TRUE' });
-      assert.deepEqual(p.gate, { metric: 'rmse', goal: 'minimize', minImprovement: 0.001, promoteOnTie: true, baselineAlias: 'prod_model', failIfNotImproved: true });
+      assert.deepEqual(p.comparison, { metric: 'rmse', goal: 'minimize', minImprovement: 0.001, promoteOnTie: true, baselineAlias: 'prod_model', failIfNotImproved: true });
     });
     it('rejects a compareMetric with other characters', () => {
       expectError(() => run({ compareMetric: 'f1@score' }), 'compareMetric', 'must be an MLflow metric key');

@@ -21,7 +21,7 @@ const lostGate = {
 describe('DatabricksRegisterModel outcome()', () => {
   it('a lost gate with failIfNotImproved: Failed, naming the reason', () => {
     const p = params({ registerFrom: 'existingVersion', compareMetric: 'f1_score', failIfNotImproved: 'true', modelVersion: '3' });
-    const o = outcome(client, { params: p, registration: plan({ gate: lostGate, promoted: false }), warnings: [] }, { dryRun: false, version: version('3'), changes: [] });
+    const o = outcome(client, { params: p, registration: plan({ comparison: lostGate, promoted: false }), warnings: [] }, { dryRun: false, version: version('3'), changes: [] });
     assert.equal(o.result, 'Failed');
     assert.equal(o.message, `${MODEL} version 3 was not promoted and failIfNotImproved is set: f1_score 0.8 is not better than 0.82 by 0.01.`);
     assert.equal(o.outputs.promoted, false);
@@ -30,12 +30,16 @@ describe('DatabricksRegisterModel outcome()', () => {
 
   it('a lost gate without failIfNotImproved succeeds, not promoted; a warning makes it SucceededWithIssues', () => {
     const p = params({ registerFrom: 'existingVersion', compareMetric: 'f1_score', modelVersion: '3' });
-    const quiet = outcome(client, { params: p, registration: plan({ gate: lostGate, promoted: false }), warnings: [] }, { dryRun: false, version: version('3'), changes: [] });
+    const quiet = outcome(
+      client,
+      { params: p, registration: plan({ comparison: lostGate, promoted: false }), warnings: [] },
+      { dryRun: false, version: version('3'), changes: [] },
+    );
     assert.equal(quiet.result, 'Succeeded');
     assert.equal(quiet.message, `${MODEL} version 3: not promoted.`);
     const warned = outcome(
       client,
-      { params: p, registration: plan({ gate: lostGate, promoted: false }), warnings: ['flag RPC failed'] },
+      { params: p, registration: plan({ comparison: lostGate, promoted: false }), warnings: ['flag RPC failed'] },
       { dryRun: false, version: version('3'), changes: [] },
     );
     assert.equal(warned.result, 'SucceededWithIssues');

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { decide, format } from '../../../tasks/DatabricksRegisterModel/src/promotion';
-import type { PromotionGate } from '../../../tasks/DatabricksRegisterModel/src/parameters';
+import type { ChampionComparison } from '../../../tasks/DatabricksRegisterModel/src/parameters';
 
-const GATE: PromotionGate = { metric: 'f1_score', goal: 'maximize', minImprovement: 0, promoteOnTie: false, baselineAlias: 'champion', failIfNotImproved: false };
-const compare = (candidate: number, baseline: number, gate: Partial<PromotionGate> = {}) =>
+const GATE: ChampionComparison = { metric: 'f1_score', goal: 'maximize', minImprovement: 0, promoteOnTie: false, baselineAlias: 'champion', failIfNotImproved: false };
+const compare = (candidate: number, baseline: number, gate: Partial<ChampionComparison> = {}) =>
   decide({ ...GATE, ...gate }, { candidate, baseline, baselineExists: true, baselineIsCandidate: false });
 
 describe('DatabricksRegisterModel gate', () => {
