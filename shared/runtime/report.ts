@@ -137,3 +137,8 @@ export function outcomeSummary<Plan, R>(parts: SummaryParts<Plan, R>, outcome: O
   parts.footer?.(s, outcome, plan);
   return s.toString();
 }
+
+/** A step result in words (Succeeded, Succeeded with issues, Failed), in the agent's culture. */
+export function resultWords(result: 'Succeeded' | 'SucceededWithIssues' | 'Failed'): string {
+  return result === 'Succeeded' ? message('ResultSucceeded') : result === 'Failed' ? message('ResultFailed') : message('ResultSucceededWithIssues');
+}

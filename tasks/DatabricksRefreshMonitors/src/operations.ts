@@ -235,7 +235,7 @@ function checkCustomMetrics(rules: readonly MetricCondition[], facts: readonly F
 function checkModelIdSlice(modelId: string | undefined, monitors: ReadonlyArray<{ table: string; monitor: FoundMonitor }>): void {
   const errors = monitors.flatMap(({ table, monitor }) => {
     const problem = sliceProblem({ ...monitor.facts, modelId });
-    return problem ? [new InputError({ input: 'modelId', rule: `${table}: ${problem}`, value: modelId, fromTask: true })] : [];
+    return problem ? [new InputError({ input: 'modelId', rule: message('SliceProblemOfTable', table, problem), value: modelId, fromTask: true })] : [];
   });
   if (errors.length > 0) throw new InputErrors(errors);
 }

@@ -4,7 +4,7 @@
  * worst first, with the values of each evaluation window.
  */
 import { escapeMarkdown as escapeText, type SummaryBuilder } from '../../../shared/runtime/markdown';
-import type { SummaryParts } from '../../../shared/runtime/report';
+import { resultWords, type SummaryParts } from '../../../shared/runtime/report';
 import type { DriftColumnResult, DriftReportData, DriftTableResult } from '../../../shared/runtime/reportTypes';
 import { isDataQuality } from './gate/verdict';
 import type { RefreshPlan } from './operations';
@@ -35,7 +35,7 @@ export const refreshMonitorsSummary: SummaryParts<RefreshPlan, DriftReportData> 
     `${verdictText(
       report.verdict,
       report.tables.flatMap((t) => t.columns),
-    )} — ${result}`,
+    )} — ${resultWords(result)}`,
   dryRunDetail: () => message('DryRunDetailGate'),
   body: (s, outcome, plan) => summaryBody(s, outcome.report, plan),
 };

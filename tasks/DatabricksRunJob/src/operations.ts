@@ -381,7 +381,7 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
         isNotFound(e) ||
         (e instanceof DatabricksApiError && e.statusCode === 400 && e.errorCode === 'INVALID_PARAMETER_VALUE' && /does not exist|not found/i.test(e.serviceMessage))
       ) {
-        throw inputError('jobId', `no job ${params.job.jobId} exists in ${client.workspaceUrl}, or the service connection may not see it (it needs CAN_MANAGE_RUN on the job)`);
+        throw inputError('jobId', message('JobIdNotFound', params.job.jobId, client.workspaceUrl));
       }
       throw e;
     }
@@ -389,16 +389,16 @@ async function resolveJob(deps: RunJobDeps, params: RunJobParameters): Promise<J
   const name = params.job.jobName;
   const found = (await listJobsByName(client, name, ctx.signal)).filter((j) => (j.settings?.name ?? '').toLowerCase() === name.toLowerCase());
   if (found.length === 0) {
-    throw inputError('jobName', `no job of ${client.workspaceUrl} visible to the service connection is named "${name}" (names are matched exactly, ignoring case)`);
+    throw inputError('jobName', message('JobNameNotFound', client.workspaceUrl, name));
   }
   if (found.length > 1) {
     const list = found
       .map(
         (j) =>
-          `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? ` by ${j.creator_user_name}` : ''}${j.created_time ? ` created ${new Date(j.created_time).toISOString().slice(0, 10)}` : ''}`,
+          `${j.job_id} "${j.settings?.name ?? ''}"${j.creator_user_name ? message('JobListEntryBy', j.creator_user_name) : ''}${j.created_time ? message('JobListEntryCreated', new Date(j.created_time).toISOString().slice(0, 10)) : ''}`,
       )
       .join(', ');
-    throw inputError('jobName', `${found.length} jobs are named "${name}": ${list}; set jobId to the one to run`);
+    throw inputError('jobName', message('JobNameAmbiguous', found.length, name, list));
   }
   ctx.log.info(message('JobFound', name, found[0]!.job_id ?? ''));
   return getJobAllPages(client, found[0]!.job_id!, ctx.signal);
@@ -409,16 +409,18 @@ function checkAgainstJob(params: RunJobParameters, job: Job): void {
   const errors: InputError[] = [];
   const keys = (job.settings?.tasks ?? []).map((t) => t.task_key);
   if (params.outputTask !== undefined && !keys.includes(params.outputTask)) {
-    errors.push(new InputError({ input: 'outputTask', rule: `is not a task of job ${job.job_id}; its tasks are ${keys.join(', ') || '(none)'}`, value: params.outputTask }));
+    errors.push(
+      new InputError({ input: 'outputTask', rule: message('OutputTaskNotInJob', job.job_id ?? '', keys.join(', ') || message('JobHasNoTasks')), value: params.outputTask }),
+    );
   }
   const defined = (job.settings?.parameters ?? []).map((p) => p.name);
   const unknown = params.jobParameters.map((kv) => kv.key).filter((k) => !defined.includes(k));
   if (unknown.length) {
-    const what = defined.length ? `its parameters are ${defined.join(', ')}` : 'it defines no job parameters';
+    const what = defined.length ? message('JobParametersAre', defined.join(', ')) : message('JobDefinesNoParameters');
     errors.push(
       new InputError({
         input: 'jobParameters',
-        rule: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of job ${job.job_id} (${what}); add them to the job first`,
+        rule: message(unknown.length === 1 ? 'NotAJobParameter' : 'NotJobParameters', unknown.join(', '), job.job_id ?? '', what),
       }),
     );
   }

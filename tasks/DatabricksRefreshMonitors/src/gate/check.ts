@@ -8,6 +8,7 @@ import { METRICS } from '../../../../shared/monitoring/metrics';
 import { evaluateRule, parseMetricRows, type WindowSettings } from './evaluate';
 import { driftStatement, METRIC_ALIAS, modelIdsStatement, profileStatement, type GateStatement, type MetricTablesInfo } from './queries';
 import { tableGate, type TableGate } from './verdict';
+import { message } from '../messages';
 
 /** What the gate needs to know about a monitor (from either monitor API). */
 export interface MonitorFacts extends MetricTablesInfo {
@@ -32,30 +33,30 @@ export class GateSetupError extends Error {
 /** Why the `modelId` slice cannot be read from this monitor's metric tables; undefined when it can. */
 export function sliceProblem(facts: MonitorFacts): string | undefined {
   if (facts.modelId === undefined || facts.modelIdColumn !== undefined) return undefined;
-  const profile = facts.profileType && facts.profileType !== 'inferenceLog' ? `it profiles ${facts.profileType}` : 'it has no model id column';
-  return `the monitor has no model id slices (${profile}); only an inference log monitor with a model id column has them. Leave modelId empty (or *) for this table.`;
+  const profile = facts.profileType && facts.profileType !== 'inferenceLog' ? message('SliceProfiles', facts.profileType) : message('SliceNoModelIdColumn');
+  return message('SliceUnavailable', profile);
 }
 
 /** Why a rule does not apply to this monitor; undefined when it does. */
 export function notApplicable(rule: MetricCondition, facts: MonitorFacts): string | undefined {
   if (rule.scope !== 'model' || rule.category !== 'model-quality') return undefined;
   if (facts.profileType !== undefined && facts.profileType !== 'inferenceLog') {
-    return `${rule.text} not applied: model quality needs an inference log monitor (this one profiles ${facts.profileType})`;
+    return message('RuleNeedsInferenceLog', rule.text, facts.profileType);
   }
   const kind = METRICS[rule.metric]?.problemType;
   if (kind !== undefined && facts.problemType !== undefined && kind !== facts.problemType) {
-    return `${rule.text} not applied: a ${kind} metric on a ${facts.problemType} monitor`;
+    return message('RuleProblemTypeMismatch', rule.text, kind, facts.problemType);
   }
   return undefined;
 }
 
 export async function checkTable(table: string, facts: MonitorFacts, rules: readonly MetricCondition[], settings: GateSettings, run: RunStatement): Promise<TableGate> {
   const problem = sliceProblem(facts);
-  if (problem) throw new GateSetupError(`modelId ${facts.modelId}: ${problem}`);
+  if (problem) throw new GateSetupError(message('SliceProblemOfModelId', facts.modelId ?? '', problem));
   const notes: string[] = [];
   const resolved = rules.flatMap((r) => {
     const concrete = resolveCustomMetric(r, facts.customMetrics ?? []);
-    if (!concrete) notes.push(`${r.text} not applied: this monitor has no custom metric ${r.metric}`);
+    if (!concrete) notes.push(message('RuleNoCustomMetric', r.text, r.metric));
     return concrete ? [concrete] : [];
   });
   const applicable = resolved.filter((r) => {
