@@ -14,7 +14,7 @@
  * gives, with errors pointing back to the file and path. The JSON Schema published for
  * editors is generated from this zod schema (scripts/gen-config-schema.mjs).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPARISON_OPS, DRIFT_TYPES, MONITOR_APIS, ON_DRIFT, ON_INSUFFICIENT_DATA, PROBLEM_TYPES, PROFILE_TYPES } from '../monitoring/choices';
 import { GRANULARITIES } from '../monitoring/granularity';
 import { METRIC_GOALS, REGISTER_FROM } from '../registry/choices';

@@ -14,7 +14,7 @@
  * and an omitted one lets the file speak (docs/INPUTS.md, Precedence). `default` is the built-in
  * default, applied by the reader.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FROM_SETTINGS_FILE } from './inputs';
 import { optional, required as requiredRule, withDefault, type ValueRule } from './rules/core';
 import { booleanRule } from './rules/generic';

@@ -14,7 +14,7 @@
  * (comma lists, n = the n-th non-empty item). Parameters turns that into "line 3: …" or,
  * for values from a YAML list in the config file, into the path of the element.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A rule over one input text (the input is set). */
 export type ValueRule<T> = z.ZodType<T, string>;

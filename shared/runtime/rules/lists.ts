@@ -2,7 +2,7 @@
  * List rules over one input text: one item a line, comma lists, and key=value lines; every bad
  * element is reported with its position.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addFailure, issueHidesValue, type Failure, type PositionKind, type ValueRule } from './core';
 
 export interface ListItem {
