@@ -81,6 +81,10 @@ const undiciPortableParserOnly = {
 // - @azure/identity: the interactive browser sign-in (msalClient.js) imports `open` to start a
 //   browser; the tasks use the client secret, certificate, client assertion and managed identity
 //   credentials only.
+// - azure-pipelines-task-lib: task.js loads its ToolRunner (with the q promise library) for
+//   tl.tool/exec/execSync and minimatch for tl.match/filter/findMatch (internal.js too, for the
+//   find root of a pattern); the tasks start no tool and match no files (they use task-lib for
+//   inputs, variables, endpoints, secrets, results, attachments and localized messages).
 const NOT_BUNDLED = [
   {
     importer: 'undici/index.js',
@@ -106,6 +110,8 @@ const NOT_BUNDLED = [
   { importer: 'undici/lib/web/cache/cachestorage.js', modules: ['./cache'] },
   { importer: 'typed-rest-client/Handlers.js', modules: ['./handlers/ntlm'] },
   { importer: '@azure/identity/dist/esm/msal/nodeFlows/msalClient.js', modules: ['open'] },
+  { importer: 'azure-pipelines-task-lib/task.js', modules: ['./toolrunner', 'minimatch'] },
+  { importer: 'azure-pipelines-task-lib/internal.js', modules: ['minimatch'] },
 ];
 const notBundledStub = (what) => `const what = ${JSON.stringify(what)};
 const fail = () => { throw new Error(what + ' is not bundled with this task (scripts/build.mjs, NOT_BUNDLED): no code path of the task was expected to use it'); };

@@ -3,12 +3,14 @@
  * path of the tasks reaches, replaced by stubs that throw; NAMED_BINDINGS_ONLY: the lazy chunk of
  * @azure/identity offers only the credentials the sources import), tested on the built task: the
  * paths that run the libraries' remaining code (azure-devops-node-api's TaskApi through
- * typed-rest-client without its NTLM handler; undici's Agent with the agent's CA) still work,
+ * typed-rest-client without its NTLM handler; undici's Agent with the agent's CA) still work
+ * (every bundled task test runs task-lib without its ToolRunner and minimatch),
  * and what was left out fails loudly, naming the module, instead of behaving differently.
  * The four authentication schemes and the proxy (undici's ProxyAgent) run in connection.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FakeCloud } from '../../fake/cloud';
 import { runTask, taskEntry, type TaskRun } from '../../helpers/runTask';
@@ -94,6 +96,13 @@ describe('the trimmed libraries of the bundled task (scripts/build.mjs NOT_BUNDL
     })) {
       assert.equal(out[key], `${module} is not bundled with this task (scripts/build.mjs, NOT_BUNDLED): no code path of the task was expected to use it`, key);
     }
+  });
+
+  it("holds task-lib's ToolRunner and minimatch as stubs (the tasks start no tool and match no files), and no q", () => {
+    const bundle = readFileSync(taskEntry(TASK), 'utf8');
+    for (const module of ['azure-pipelines-task-lib/toolrunner.js', 'minimatch/minimatch.js']) assert.ok(bundle.includes(`"${module}"`), `${module} is not a stub in index.js`);
+    // q's own error text: q is loaded only by the ToolRunner.
+    assert.ok(!bundle.includes("Q can't get fulfillment value from any promise"), 'q is still bundled');
   });
 
   it('offers the four @azure/identity credentials the tasks construct, and no other', () => {
