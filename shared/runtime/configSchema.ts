@@ -18,7 +18,7 @@
  * shapes, cron, metric rules…) are the task's own and run in Parameters on the values the chosen
  * environment gives, with errors pointing back to the file and path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPARISON_OPS } from '../monitoring/choices';
 import { BLOCK_FIELDS, SECTIONS } from './settingsFields.generated';
 import { ruleMessage } from './rules/messages';

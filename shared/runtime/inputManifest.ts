@@ -16,7 +16,7 @@
  * and an omitted one lets the file speak (docs/INPUTS.md, Precedence). `default` is the built-in
  * default, applied by the reader.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldKind, SectionName } from './configSchema';
 import { FROM_SETTINGS_FILE } from './inputs';
 import type { InputSchema } from './params';

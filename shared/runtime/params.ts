@@ -9,7 +9,7 @@
  *
  * The type of `values` is inferred from the schemas.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError, InputErrors } from './inputError';
 import type { InputValue, ProvenancedInputSource } from './inputs';
 import { issueHidesValue, type PositionKind } from './rules/core';

@@ -5,7 +5,7 @@
  * add their delay and let the next rules (and the real handler) proceed; the first other rule
  * that fires decides the outcome.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HeaderMap, Reply } from './http';
 import { error, json, jettyErrorPage, raw, reasonPhrase } from './http';
 

@@ -3,7 +3,7 @@
  * issues flattened (unknown keys one by one, unions resolved to the branch that matched), a
  * misspelt required key reported once, each error naming the task input the path sets.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BLOCK_FIELDS, configFileSchema, SECTION_NAMES, SECTIONS } from '../configSchema';
 import { InputError } from '../inputError';
 import { ruleMessage } from '../rules/messages';

@@ -27,7 +27,7 @@
  * parse time and passes the sentence formatted (ruleMessage). Issues therefore hold finished
  * text, in the agent's culture, and InputError renders its frame the same way.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Segment, YamlValue } from '../yamlDocument';
 import { formatRule, ruleMessage, type RuleText } from './messages';
 

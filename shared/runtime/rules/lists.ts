@@ -3,7 +3,7 @@
  * text, or the settings file's YAML list (and mapping, for key=value) element by element; every
  * bad element is reported with its position (its line or item number, or its path in the value).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Segment, YamlValue } from '../yamlDocument';
 import { addFailure, anyValue, issueHidesValue, type Failure, type PositionKind, type ValueRule } from './core';
 import { formatRule, ruleMessage, type RuleText } from './messages';

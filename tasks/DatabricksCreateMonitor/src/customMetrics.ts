@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CUSTOM_METRIC_TYPES } from '../../../shared/monitoring/choices';
 import { fail, ok, rule, type ValueRule } from '../../../shared/runtime/rules/core';
 import { ruleMessage } from '../../../shared/runtime/rules/messages';
