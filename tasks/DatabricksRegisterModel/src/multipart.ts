@@ -5,13 +5,17 @@
  * streamed from the download with its exact length (FileSlices), so no part is held in memory;
  * the next part's URL is asked for while the current part is sent.
  *
- * As the SDK does: the part size is the smallest of its options giving at most 100 parts; an
- * expired part URL (403 "Signature not valid in the specified time frame" / "Request has
+ * Part size: the SDK takes the smallest of its options giving at most 100 parts (20 MiB for
+ * 1 GiB); this task takes 100 MiB parts whatever the file size. A part is streamed, never held,
+ * so its size costs no memory, while every part boundary costs a round trip during which the
+ * download waits: 100 MiB parts made a 1 GiB copy 0.85 × a plain stream copy instead of 0.73–0.79
+ * (`npm run bench`, registerModel group, one run each); a re-sent part re-reads at most 100 MiB.
+ * As the SDK does: an expired part URL (403 "Signature not valid in the specified time frame" / "Request has
  * expired") gets a new URL, at most 3 times per part; when the first part URL or the first part
  * fails, the session is aborted and the whole file is sent with one PUT (≤ 5 GiB) instead; any
  * later failure aborts the session (best effort) and fails the copy.
  * Unlike the SDK, which buffers each part to re-send it, a re-sent part is read again from the
- * download (re-opened and skipped to the part), and parts are at most 100 MiB.
+ * download (re-opened and skipped to the part).
  */
 import type { Readable } from 'node:stream';
 import { completeUpload, createAbortUploadUrl, createUploadPartUrl, initiateUpload, type SignedRequest } from '../../../shared/api/filesMultipart';
@@ -24,15 +28,8 @@ import type { TaskLog } from '../../../shared/runtime/output';
 
 const MiB = 1024 * 1024;
 export const MULTIPART_MIN_BYTES = 50 * MiB;
-const PART_SIZE_OPTIONS = [10, 20, 50, 100, 200, 500, 1024, 2048, 4096].map((m) => m * MiB);
-const TARGET_PARTS = 100;
-const MAX_PART_BYTES = 100 * MiB;
+export const PART_BYTES = 100 * MiB;
 const MAX_URL_RETRIES = 3;
-
-export function partSizeFor(size: number): number {
-  const sdk = PART_SIZE_OPTIONS.find((p) => Math.ceil(size / p) <= TARGET_PARTS) ?? PART_SIZE_OPTIONS.at(-1)!;
-  return Math.min(sdk, MAX_PART_BYTES);
-}
 
 export interface MultipartDeps {
   client: DatabricksClient;
@@ -63,7 +60,7 @@ export async function uploadMultipart(deps: MultipartDeps, file: MultipartFile, 
     return 'single';
   }
   const token = session.sessionToken;
-  const partSize = partSizeFor(file.size);
+  const partSize = PART_BYTES;
   const count = Math.ceil(file.size / partSize);
   const slices = new FileSlices(file.open, file.path, file.size);
   const etags: Array<{ part_number: number; etag: string }> = [];
