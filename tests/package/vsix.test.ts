@@ -37,6 +37,27 @@ describe('the packaged .vsix', function () {
     files = Object.keys(zip.files).filter((f) => !zip.files[f].dir);
   });
 
+  /** One task folder of the package, extracted alone into a new temporary folder. */
+  async function extractTask(task: string, prefix: string): Promise<{ dir: string; taskDir: string }> {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    for (const f of files.filter((f) => f.startsWith(`tasks/${task}/`))) {
+      const target = join(dir, f);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
+    }
+    return { dir, taskDir: join(dir, 'tasks', task) };
+  }
+
+  function englishStrings(taskDir: string): Record<string, string> {
+    return JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
+  }
+
+  /** A translation beside en-US, as a culture folder would ship one: the English strings with `translated` over them. */
+  function addCulture(taskDir: string, culture: string, translated: Record<string, string>): void {
+    mkdirSync(join(taskDir, 'Strings', 'resources.resjson', culture), { recursive: true });
+    writeFileSync(join(taskDir, 'Strings', 'resources.resjson', culture, 'resources.resjson'), JSON.stringify({ ...englishStrings(taskDir), ...translated }));
+  }
+
   it('holds each task folder with exactly task.json, index.js and its lazy chunks, icon.png and the localization files', () => {
     for (const task of TASKS) {
       const inFolder = files
@@ -99,26 +120,15 @@ describe('the packaged .vsix', function () {
   });
 
   it("prints the shared messages through tl.loc in the agent's culture (task.json messages + Strings/resources.resjson/<culture>)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-loc-'));
-    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
-      const target = join(dir, f);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
-    }
-    const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
+    const { dir, taskDir } = await extractTask('DatabricksRunJob', 'dbx-vsix-loc-');
     const json = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8')) as { messages: Record<string, string> };
     const shared = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'messages.json'), 'utf8')) as Record<string, string>;
     const rules = JSON.parse(readFileSync(join(root, 'shared', 'runtime', 'rules', 'messages.json'), 'utf8')) as Record<string, string>;
     const own = JSON.parse(readFileSync(join(root, 'tasks', 'DatabricksRunJob', 'messages.json'), 'utf8')) as Record<string, string>;
     assert.deepEqual(json.messages, { ...shared, ...rules, ...own }, "the shared messages, the rule sentences and the task's own are in the packaged task.json");
-    const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
-    assert.equal(resources['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
+    assert.equal(englishStrings(taskDir)['loc.messages.JobTimeoutWarning'], shared.JobTimeoutWarning);
     // A translation beside en-US, as a culture folder would ship one.
-    mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
-    writeFileSync(
-      join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
-      JSON.stringify({ ...resources, 'loc.messages.JobTimeoutWarning': 'DE: %s braucht bis zu %s min (%s), mehr als %s; timeoutInMinutes mindestens %s.' }),
-    );
+    addCulture(taskDir, 'de-DE', { 'loc.messages.JobTimeoutWarning': 'DE: %s braucht bis zu %s min (%s), mehr als %s; timeoutInMinutes mindestens %s.' });
     // The default timeoutMinutes (120) exceeds the job timeout: the warning comes before the (absent) connection fails the step.
     const start = (culture?: string) =>
       spawnSync(process.execPath, [join(taskDir, 'index.js')], {
@@ -151,31 +161,19 @@ describe('the packaged .vsix', function () {
   });
 
   it("prints input-validation errors through tl.loc in the agent's culture: the rule sentences and the Input … (from …) frame, rules built at module load included", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-rules-'));
-    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
-      const target = join(dir, f);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
-    }
-    const taskDir = join(dir, 'tasks', 'DatabricksRunJob');
-    const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
-    assert.equal(resources['loc.messages.IntegerRange'], 'must be an integer from %s to %s');
-    mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
-    writeFileSync(
-      join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
-      JSON.stringify({
-        ...resources,
-        'loc.messages.InputsInvalid': '%s Eingaben sind ungültig:',
-        'loc.messages.InputErrorFromTask': "Eingabe '%s' (aus der Aufgabe): %s",
-        'loc.messages.InputErrorFromFile': "Eingabe '%s' (aus %s): %s",
-        'loc.messages.LocationAtPath': '%s bei %s',
-        'loc.messages.LocationLine': '%s, Zeile %s',
-        'loc.messages.LocationLineColumn': '%s, Zeile %s, Spalte %s',
-        'loc.messages.RuleGot': '%s; erhalten %s',
-        'loc.messages.PositiveInteger': 'muss eine positive ganze Zahl sein',
-        'loc.messages.IntegerRange': 'muss eine ganze Zahl von %s bis %s sein',
-      }),
-    );
+    const { dir, taskDir } = await extractTask('DatabricksRunJob', 'dbx-vsix-rules-');
+    assert.equal(englishStrings(taskDir)['loc.messages.IntegerRange'], 'must be an integer from %s to %s');
+    addCulture(taskDir, 'de-DE', {
+      'loc.messages.InputsInvalid': '%s Eingaben sind ungültig:',
+      'loc.messages.InputErrorFromTask': "Eingabe '%s' (aus der Aufgabe): %s",
+      'loc.messages.InputErrorFromFile': "Eingabe '%s' (aus %s): %s",
+      'loc.messages.LocationAtPath': '%s bei %s',
+      'loc.messages.LocationLine': '%s, Zeile %s',
+      'loc.messages.LocationLineColumn': '%s, Zeile %s, Spalte %s',
+      'loc.messages.RuleGot': '%s; erhalten %s',
+      'loc.messages.PositiveInteger': 'muss eine positive ganze Zahl sein',
+      'loc.messages.IntegerRange': 'muss eine ganze Zahl von %s bis %s sein',
+    });
     // jobId on the task breaks positiveIntegerRule(), the file's timeoutMinutes integerRule(1, 10080): both rules are built
     // when the bundle loads its input manifest, before the entry says where its strings are.
     const settings = join(dir, 'databricks-mlops.yml');
@@ -233,30 +231,18 @@ describe('the packaged .vsix', function () {
     const suite = bundledTaskSuite('DatabricksRunJob', { timeScale: 0.01 });
     let taskDir: string;
     before(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-own-'));
-      for (const f of files.filter((f) => f.startsWith('tasks/DatabricksRunJob/'))) {
-        const target = join(dir, f);
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
-      }
-      taskDir = join(dir, 'tasks', 'DatabricksRunJob');
-      const resources = JSON.parse(readFileSync(join(taskDir, 'Strings', 'resources.resjson', 'en-US', 'resources.resjson'), 'utf8')) as Record<string, string>;
-      mkdirSync(join(taskDir, 'Strings', 'resources.resjson', 'de-DE'), { recursive: true });
-      writeFileSync(
-        join(taskDir, 'Strings', 'resources.resjson', 'de-DE', 'resources.resjson'),
-        JSON.stringify({
-          ...resources,
-          'loc.messages.PlanWouldRun': 'Planmodus: Job %s (%s) mit %s Task(s) und %s Parameter(n) würde laufen; nichts gestartet.',
-          // The shared runtime's line (shared/runtime/connect.ts), the task's summary heading and the shared dryRun sentence.
-          'loc.messages.Connected': 'Verbunden mit %s als %s (%s).',
-          'loc.messages.ConnectedAsConnectionPrincipal': 'Verbunden mit %s als Prinzipal der Dienstverbindung (%s).',
-          'loc.messages.SummaryHeadingJob': 'Databricks-Job `%s`',
-          'loc.messages.DryRunSentence': '**Planmodus (dryRun):** nichts wurde geschrieben.',
-          // The Node guard reads it itself, before task-lib is loaded (shared/runtime/nodeVersion.ts).
-          'loc.messages.NodeVersionTooOld': 'Diese Aufgabe braucht Node.js %s oder neuer, aber der Agent%s startete sie mit Node.js %s.',
-          'loc.messages.NodeVersionAgent': ' (Agent %s)',
-        }),
-      );
+      taskDir = (await extractTask('DatabricksRunJob', 'dbx-vsix-own-')).taskDir;
+      addCulture(taskDir, 'de-DE', {
+        'loc.messages.PlanWouldRun': 'Planmodus: Job %s (%s) mit %s Task(s) und %s Parameter(n) würde laufen; nichts gestartet.',
+        // The shared runtime's line (shared/runtime/connect.ts), the task's summary heading and the shared dryRun sentence.
+        'loc.messages.Connected': 'Verbunden mit %s als %s (%s).',
+        'loc.messages.ConnectedAsConnectionPrincipal': 'Verbunden mit %s als Prinzipal der Dienstverbindung (%s).',
+        'loc.messages.SummaryHeadingJob': 'Databricks-Job `%s`',
+        'loc.messages.DryRunSentence': '**Planmodus (dryRun):** nichts wurde geschrieben.',
+        // The Node guard reads it itself, before task-lib is loaded (shared/runtime/nodeVersion.ts).
+        'loc.messages.NodeVersionTooOld': 'Diese Aufgabe braucht Node.js %s oder neuer, aber der Agent%s startete sie mit Node.js %s.',
+        'loc.messages.NodeVersionAgent': ' (Agent %s)',
+      });
     });
 
     it("prints the completion message from the culture's resources.resjson, and the English one by default", async () => {
@@ -344,13 +330,7 @@ describe('the packaged .vsix', function () {
   });
 
   it('runs a task extracted alone from the package (no node_modules), with task-lib strings embedded', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dbx-vsix-'));
-    for (const f of files.filter((f) => f.startsWith('tasks/DatabricksDeployServing/'))) {
-      const target = join(dir, f);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await zip.file(f)!.async('nodebuffer'));
-    }
-    const taskDir = join(dir, 'tasks', 'DatabricksDeployServing');
+    const { dir, taskDir } = await extractTask('DatabricksDeployServing', 'dbx-vsix-');
     const r = spawnSync(process.execPath, [join(taskDir, 'index.js')], {
       cwd: dir,
       env: {

@@ -8,7 +8,7 @@ import type { FakeJobSpec } from '../../fake/routes/jobs';
 import { seedLoggedRun } from '../../fake/seeds/registry';
 import { FakeCloud } from '../../fake/cloud';
 import { bundledTaskSuite } from '../../helpers/bundledSuite';
-import { logGroupsOf, runTask, sigtermWhen, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { logGroupsOf, runTask, sigtermWhen, STAGE_JOB_VARIABLES, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import type { JobRunReportData } from '../../../shared/runtime/reportTypes';
 
 const TASK = 'DatabricksRunJob';
@@ -39,14 +39,7 @@ describe('DatabricksRunJob (bundled task)', function () {
   const runJob = (inputs: Record<string, string>, opts: Partial<RunTaskOptions> = {}): Promise<TaskRun> =>
     suite.run(inputs, {
       ...opts,
-      variables: {
-        'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001',
-        'System.StageName': 'Train',
-        'System.PhaseName': 'train',
-        'System.TaskInstanceName': 'train',
-        'System.JobAttempt': '1',
-        ...opts.variables,
-      },
+      variables: { ...STAGE_JOB_VARIABLES, ...opts.variables },
     });
 
   /** The run's state well after everything settled (the fake evaluates lazily from the clock). */

@@ -11,7 +11,7 @@ import { FakeCloud } from '../../fake/cloud';
 import { DEFAULT_WAREHOUSE_ID } from '../../fake/routes/sql';
 import { seedLoggedRun } from '../../fake/seeds/registry';
 import { seedModel } from '../../fake/seeds/serving';
-import { node24Binary, runTask, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
+import { node24Binary, runTask, STAGE_JOB_VARIABLES, type RunTaskOptions, type TaskRun } from '../../helpers/runTask';
 import { seedMonitoredTable } from '../DatabricksRefreshMonitors/seed';
 
 const TIME_SCALE = 0.01;
@@ -116,19 +116,7 @@ describe('bundled tasks on Node 24', function () {
       name: 'churn training',
       tasks: [{ key: 'train', script: { durationMs: 2 * MINUTE, notebookExit: '0123456789abcdef0123456789abcdef' } }],
     });
-    const r = await run(
-      'DatabricksRunJob',
-      { jobId: String(job.job_id), timeoutMinutes: '30' },
-      {
-        variables: {
-          'System.CollectionId': 'c0ffee00-0000-0000-0000-000000000001',
-          'System.StageName': 'Train',
-          'System.PhaseName': 'train',
-          'System.TaskInstanceName': 'train',
-          'System.JobAttempt': '1',
-        },
-      },
-    );
+    const r = await run('DatabricksRunJob', { jobId: String(job.job_id), timeoutMinutes: '30' }, { variables: STAGE_JOB_VARIABLES });
     ranThrough(r);
     assert.equal(r.outputs.resultState, 'SUCCESS');
     assert.equal(r.outputs.mlflowRunId, '0123456789abcdef0123456789abcdef');
